@@ -1,0 +1,53 @@
+// The ingest contract (contract/README.md): strict parsing of a request body into
+// records and validation of each record against contract/record.schema.json, which is
+// embedded at build time; no rule is written here that the schema does not hold.
+// All functions are pure and thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "vmpulse/record.hpp"
+
+namespace vmpulse {
+
+// One contract error, as answered on the wire:
+// {"error":code,"field":…,"index":…,"detail":…} with `status`.
+struct ContractError {
+  int status = 400;
+  std::string error;                 // code from x-vmpulse-ingest.errors
+  std::optional<std::string> field;  // the record field (or duplicated key) at fault
+  std::optional<std::size_t> index;  // position in the array, when the body was one
+  std::string detail;                // for people
+
+  bool operator==(const ContractError&) const = default;
+};
+
+std::string to_json(const ContractError& error);
+
+// Limits from x-vmpulse-ingest.
+struct IngestLimits {
+  std::size_t max_batch = 0;
+  std::size_t max_body_bytes = 0;
+  std::size_t max_depth = 0;
+};
+const IngestLimits& ingest_limits();
+
+// The schema's text, as embedded.
+std::string_view record_schema_text();
+
+// Steps 6–8 of contract/README.md: strict JSON, shape, and every record's rules.
+// On success the records in body order (with `api` as sent, for the route to overwrite).
+std::variant<std::vector<Record>, ContractError> parse_ingest_body(std::string_view body);
+
+// Status of an error code (x-vmpulse-ingest.errors); 500 for an unknown code.
+int status_of(std::string_view error_code);
+
+// Idempotency-Key check (x-vmpulse-ingest.idempotency_key_pattern).
+bool valid_idempotency_key(std::string_view key);
+
+}  // namespace vmpulse

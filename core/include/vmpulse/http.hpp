@@ -1,0 +1,50 @@
+// HTTP as plain values: handlers take a Request and produce a Response, so that tests
+// call them without sockets. The Beast plumbing that moves these over TCP is in
+// http_server.hpp. Thread-compatible value types.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace vmpulse::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", …
+  std::string target;  // as sent: path plus query
+  std::string path;    // target before '?', percent-decoding not applied
+  std::string query;   // after '?', may be empty
+  std::vector<std::pair<std::string, std::string>> headers;  // names as sent
+  std::string body;
+  std::string remote;  // peer address, for logs
+
+  // Case-insensitive header lookup (first match).
+  std::optional<std::string_view> header(std::string_view name) const;
+  // Value of a query parameter, percent-decoded; nullopt when absent.
+  std::optional<std::string> query_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+
+  static Response json(int status, std::string body);
+  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  // {"error":code,"detail":detail}
+  static Response error(int status, std::string_view code, std::string_view detail);
+};
+
+// A handler answers exactly once, possibly later and from another thread (the ingest
+// route answers after its group commit). `respond` is thread-safe.
+using Respond = std::function<void(Response)>;
+using Handler = std::function<void(Request&&, Respond)>;
+
+// Wraps a synchronous handler.
+Handler sync(std::function<Response(const Request&)> fn);
+
+}  // namespace vmpulse::http

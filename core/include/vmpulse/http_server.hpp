@@ -1,0 +1,62 @@
+// The HTTP server every vmpulse binary runs (Boost.Beast, async, one io_context on a
+// few threads). Every connection has a read timeout, a header limit (431) and a body
+// limit (413); a slow client cannot hold a connection; keep-alive is supported. A
+// request with "Upgrade: websocket" goes to the upgrade handler when one is set (the
+// hub), otherwise it is an ordinary request.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "vmpulse/http.hpp"
+
+namespace vmpulse::http {
+
+struct ServerOptions {
+  std::string host = "0.0.0.0";
+  unsigned short port = 0;  // 0: any free port (see Server::port)
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};   // whole request, headers and body
+  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive between requests
+  std::chrono::milliseconds write_timeout{10'000};
+  std::size_t max_connections = 20'000;             // further accepts are closed at once
+  std::string server_name = "vmpulse";
+};
+
+using UpgradeHandler = std::function<void(boost::asio::ip::tcp::socket socket,
+                                          boost::beast::http::request<boost::beast::http::string_body> request,
+                                          boost::beast::flat_buffer buffer)>;
+
+class Server {
+ public:
+  // Binds and listens at once (throws std::system_error with context on failure).
+  Server(boost::asio::io_context& io, ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void set_upgrade_handler(UpgradeHandler handler);
+  unsigned short port() const;  // the bound port
+  void start();                 // begins accepting on the io_context
+  void stop();                  // stops accepting; open connections finish
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// Runs `io` on `threads` threads until SIGINT or SIGTERM, then stops it cleanly.
+void run_until_signal(boost::asio::io_context& io, unsigned threads,
+                      std::function<void()> on_stop = {});
+
+}  // namespace vmpulse::http
