@@ -77,7 +77,7 @@ for _suite in "${_selected[@]}"; do
   if [[ $_fl -eq 0 ]]; then
     ok "$_name: $_p passed in $((SECONDS - _t0)) s"
   else
-    printf '%sFAIL%s %s: %s passed, %s failed (exit %s) in %s s; log %s\n' "$_c_red" "$_c_off" \
+    printf '%s %s: %s passed, %s failed (exit %s) in %s s; log %s\n' "$(red FAIL)" \
       "$_name" "$_p" "$_fl" "$_rc" "$((SECONDS - _t0))" "$_log"
     echo "----- last lines of $_log -----"
     tail -n 80 "$_log"

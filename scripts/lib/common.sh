@@ -33,6 +33,7 @@ else
   _c_red="" _c_green="" _c_yellow="" _c_bold="" _c_off=""
 fi
 
+red() { printf '%s%s%s' "$_c_red" "$1" "$_c_off"; }
 info() { printf '%s==>%s %s\n' "$_c_bold" "$_c_off" "$*"; }
 ok() { printf '%s ok %s %s\n' "$_c_green" "$_c_off" "$*"; }
 warn() { printf '%swarn%s %s\n' "$_c_yellow" "$_c_off" "$*" >&2; }

@@ -4,8 +4,9 @@
 # $VMPULSE_STATE_DIR/log/NAME.log, so `down` stops exactly what `up` started.
 #
 # A service is a file scripts/services/NN-NAME.sh that defines
-#   NAME_start   start it (through svc_launch)
-#   NAME_health  print its health URL (empty: the process being alive is enough)
+#   svc_NAME_start   start it (through svc_launch)
+#   svc_NAME_health  print its health URL (empty: the process being alive is enough)
+#   svc_NAME_check   optional: a command that succeeds when healthy (instead of the URL)
 # with NAME's dashes as underscores; NN orders them (dependencies first).
 
 RUN_DIR="$VMPULSE_STATE_DIR/run"
@@ -47,24 +48,34 @@ svc_launch() {
   echo $! >"$RUN_DIR/$name.pid"
 }
 
+# _svc_healthy NAME URL: NAME_check when defined, else URL answering 2xx.
+_svc_healthy() {
+  local name="$1" url="$2" fn="svc_${1//-/_}_check"
+  if declare -F "$fn" >/dev/null; then
+    "$fn"
+  elif [[ -n "$url" ]]; then
+    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null
+  fi
+}
+
 # svc_wait NAME [SECONDS]: wait until NAME is healthy; explain and fail if not.
 svc_wait() {
   local name="$1" timeout="${2:-30}" fn url deadline
-  fn="${name//-/_}_health"
+  fn="svc_${name//-/_}_health"
   url="$($fn 2>/dev/null || true)"
   deadline=$((SECONDS + timeout))
   while ((SECONDS < deadline)); do
     if ! svc_pid "$name" >/dev/null; then
       break
     fi
-    if [[ -z "$url" ]] || curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+    if _svc_healthy "$name" "$url"; then
       ok "$name ${url:+($url)}"
       return 0
     fi
     sleep 0.2
   done
-  printf '%serror%s %s did not become healthy%s; its log (%s) ends with:\n' \
-    "$_c_red" "$_c_off" "$name" "${url:+ at $url}" "$LOG_DIR/$name.log" >&2
+  printf '%s %s did not become healthy%s; its log (%s) ends with:\n' \
+    "$(red error)" "$name" "${url:+ at $url}" "$LOG_DIR/$name.log" >&2
   tail -n 20 "$LOG_DIR/$name.log" >&2 2>/dev/null || true
   return 1
 }
@@ -92,12 +103,12 @@ svc_stop() {
 # svc_status NAME: one line: running/stopped and health.
 svc_status() {
   local name="$1" pid fn url health
-  fn="${name//-/_}_health"
+  fn="svc_${name//-/_}_health"
   url="$($fn 2>/dev/null || true)"
   if pid="$(svc_pid "$name")"; then
-    if [[ -z "$url" ]]; then
+    if [[ -z "$url" ]] && ! declare -F "svc_${name//-/_}_check" >/dev/null; then
       health="alive"
-    elif curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+    elif _svc_healthy "$name" "$url"; then
       health="healthy"
     else
       health="UNHEALTHY"
@@ -106,4 +117,14 @@ svc_status() {
   else
     printf '  %-10s stopped\n' "$name"
   fi
+}
+
+# local_token: the ingest token of this installation, generated once.
+local_token() {
+  local file="$VMPULSE_STATE_DIR/token"
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$VMPULSE_STATE_DIR"
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$file")
+  fi
+  cat "$file"
 }

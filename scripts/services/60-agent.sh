@@ -1,0 +1,14 @@
+# shellcheck shell=bash
+# The agent samples this machine, serves its metrics, and pushes them through the
+# ingress so the dashboard is live at once.
+
+# VMPULSE_AGENT_PUSH=0 keeps the agent from pushing (tests that count rows exactly).
+svc_agent_start() {
+  local push=()
+  if [[ "${VMPULSE_AGENT_PUSH:-1}" != 0 ]]; then
+    push=(--push "http://127.0.0.1:$VMPULSE_INGRESS_PORT/api/metrics"
+      --token-file "$VMPULSE_STATE_DIR/token" --spool "$VMPULSE_STATE_DIR/spool")
+  fi
+  svc_launch agent "$VMPULSE_BIN/vmpulse-agent" --listen "127.0.0.1:$VMPULSE_AGENT_PORT" "${push[@]}"
+}
+svc_agent_health() { echo "http://127.0.0.1:$VMPULSE_AGENT_PORT/readyz"; }

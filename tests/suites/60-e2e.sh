@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The whole flow on one machine: `./vmpulse up` from scratch on free ports, a short run
+# of both Locust phases through the local ingress, then: every record answered 201 is
+# in the database, the split is consistent with 50/50 (exact binomial test), the
+# dashboard in Chromium shows the new data, and `down` leaves no process and no
+# listening port behind.
+# timeout: 600
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=tests/lib/suite.sh
+source "$ROOT/tests/lib/suite.sh"
+# shellcheck source=scripts/lib/mariadb.sh
+source "$ROOT/scripts/lib/mariadb.sh"
+
+OUT="${VMPULSE_TEST_OUTPUT:-$ROOT/test-output}/e2e"
+rm -rf "$OUT" && mkdir -p "$OUT"
+export VMPULSE_STATE_DIR="$OUT/state"
+for var in VMPULSE_INGRESS_PORT VMPULSE_AGENT_PORT VMPULSE_API_PORT VMPULSE_NODE_API_PORT VMPULSE_HUB_PORT VMPULSE_DB_PORT; do
+  export "$var=$(free_port)"
+done
+# Rows are counted exactly below, so the agent does not push on its own here
+# (tests/suites/61-push.sh covers the push path).
+export VMPULSE_AGENT_PUSH=0
+PORTS=("$VMPULSE_INGRESS_PORT" "$VMPULSE_AGENT_PORT" "$VMPULSE_API_PORT" "$VMPULSE_NODE_API_PORT" "$VMPULSE_HUB_PORT" "$VMPULSE_DB_PORT")
+
+cleanup() { "$ROOT/vmpulse" down >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+up_ok() { "$ROOT/vmpulse" up >"$OUT/up.log" 2>&1 || { tail -n 30 "$OUT/up.log"; return 1; }; }
+check "./vmpulse up starts every service" up_ok
+"$ROOT/vmpulse" status | tee "$OUT/status.txt"
+check "status shows no unhealthy or stopped service" bash -c "! grep -Eq 'UNHEALTHY|stopped' '$OUT/status.txt'"
+
+URL="$(db_url "$VMPULSE_STATE_DIR/db" "$VMPULSE_DB_PORT")"
+rows() { db_client "$URL" -e "SELECT COUNT(*) FROM metricas ${1:-}"; }
+before_id="$(db_client "$URL" -e "SELECT COALESCE(MAX(id),0) FROM metricas")"
+
+check "both Locust phases run (quick)" "$ROOT/vmpulse" load --quick --out "$OUT/load"
+
+records="$(wc -l <"$OUT/load/records.jsonl" 2>/dev/null || echo 0)"
+check "phase 1 collected records from the agent ($records)" test "$records" -gt 0
+read -r sent failed < <(python3 -c "
+import csv
+for r in csv.DictReader(open('$OUT/load/send_stats.csv')):
+    if r['Name'] == 'Aggregated': print(r['Request Count'], r['Failure Count'])")
+echo "phase 2: $sent requests, $failed failures"
+check "phase 2 posted records ($sent) without failures ($failed)" test "${sent:-0}" -gt 0 -a "${failed:-1}" -eq 0
+
+read -r ok_cpp ok_node < <(python3 -c "
+import json
+s = json.load(open('$OUT/load/send-summary.json'))['stored_by_route']
+print(s.get('cpp', 0), s.get('nodejs', 0))")
+db_cpp="$(rows "WHERE id > $before_id AND api='cpp'")"
+db_node="$(rows "WHERE id > $before_id AND api='nodejs'")"
+echo "201 answers: cpp $ok_cpp, nodejs $ok_node; rows stored: cpp $db_cpp, nodejs $db_node"
+check "every record answered 201 by route 1 is in the database" test "$db_cpp" -eq "$ok_cpp"
+check "every record answered 201 by route 2 is in the database" test "$db_node" -eq "$ok_node"
+check "the split is consistent with 50/50" python3 "$ROOT/tests/e2e/binomial.py" "$ok_cpp" "$((ok_cpp + ok_node))"
+
+split_total="$(db_client "$URL" -e "SELECT COALESCE(SUM(total),0) FROM metricas_por_api")"
+check "per-route counters equal the rows" test "$split_total" -eq "$(rows)"
+
+check "the dashboard in Chromium shows the new data" \
+  node "$ROOT/tests/e2e/dashboard-check.mjs" "http://127.0.0.1:$VMPULSE_INGRESS_PORT/" "$OUT" "$(db_client "$URL" -e "SELECT vm FROM metricas ORDER BY id DESC LIMIT 1")"
+
+pids=()
+for f in "$VMPULSE_STATE_DIR"/run/*.pid; do pids+=("$(cat "$f")"); done
+check "./vmpulse down succeeds" "$ROOT/vmpulse" down
+no_process_left() {
+  local pid
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "still running: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline")"
+      return 1
+    fi
+  done
+}
+check "down leaves no process behind (${#pids[@]} services)" no_process_left
+no_port_left() {
+  local port
+  for port in "${PORTS[@]}"; do
+    if ss -Hltn "sport = :$port" | grep -q .; then
+      echo "still listening: $port"
+      return 1
+    fi
+  done
+}
+check "down leaves no listening port behind" no_port_left
+trap - EXIT
+suite_end
