@@ -1,0 +1,137 @@
+'use strict';
+// The record contract, read from contract/record.schema.json (the one source of truth;
+// see contract/README.md). Nothing here restates a rule: field rules are compiled with
+// ajv from the schema's properties, cross-field rules are interpreted from
+// x-vmpulse-rules, limits and error codes come from x-vmpulse-ingest.
+const fs = require('node:fs');
+const path = require('node:path');
+const Ajv2020 = require('ajv/dist/2020').default;
+const { RAW_NUMBERS } = require('./strict-json');
+
+const DEFAULT_SCHEMA_PATH = path.resolve(__dirname, '../../contract/record.schema.json');
+
+function loadContract(schemaPath = process.env.VMPULSE_SCHEMA || DEFAULT_SCHEMA_PATH) {
+  const schema = JSON.parse(fs.readFileSync(schemaPath, 'utf8'));
+  return new Contract(schema);
+}
+
+class Contract {
+  constructor(schema) {
+    this.schema = schema;
+    const ingest = schema['x-vmpulse-ingest'];
+    this.limits = {
+      maxBatch: ingest.max_batch,
+      maxBodyBytes: ingest.max_body_bytes,
+      maxDepth: ingest.max_depth,
+    };
+    this.errorStatus = ingest.errors;
+    this.idempotencyKeyPattern = new RegExp(ingest.idempotency_key_pattern, 'u');
+    this.required = schema.required;
+    this.propertyNames = Object.keys(schema.properties);
+    this.closed = schema.additionalProperties === false;
+
+    // One validator per property, so the order of checks is the schema's (README step 8)
+    // and not ajv's; allErrors:false because only the first failure is answered.
+    const ajv = new Ajv2020({ allErrors: false, strict: true });
+    this.propertyChecks = this.propertyNames.map((name) => ({
+      name,
+      integer: schema.properties[name].type === 'integer',
+      validate: ajv.compile(schema.properties[name]),
+    }));
+    this.crossRules = compileCrossRules(schema['x-vmpulse-rules'] || {});
+    this.ignoredOnInput = new Set(schema['x-vmpulse-rules']?.ignored_on_input || []);
+  }
+
+  status(code) {
+    return this.errorStatus[code] ?? 500;
+  }
+
+  validIdempotencyKey(key) {
+    return this.idempotencyKeyPattern.test(key);
+  }
+
+  /** The first failing rule of one record, as {field, detail}, or null when it is valid. */
+  checkRecord(record) {
+    if (this.closed) {
+      for (const key of Object.keys(record)) {
+        if (!Object.hasOwn(this.schema.properties, key)) return { field: key, detail: `unknown field "${key}"` };
+      }
+    }
+    for (const name of this.required) {
+      if (!Object.hasOwn(record, name)) return { field: name, detail: `missing required field "${name}"` };
+    }
+    const raw = record[RAW_NUMBERS];
+    for (const check of this.propertyChecks) {
+      if (!Object.hasOwn(record, check.name)) continue;
+      const value = record[check.name];
+      if (check.integer && raw?.has(check.name) && !isIntegerText(raw.get(check.name))) {
+        return { field: check.name, detail: `"${check.name}" must be an integer` };
+      }
+      if (!check.validate(value)) {
+        const error = check.validate.errors[0];
+        return { field: check.name, detail: `"${check.name}" ${error.message}` };
+      }
+    }
+    for (const rule of this.crossRules) {
+      const failure = rule(record);
+      if (failure) return failure;
+    }
+    return null;
+  }
+}
+
+/**
+ * Whether a JSON number's text is an integer (no fractional part), exactly: "5.0",
+ * "5e0" and "1.5e1" are, "5.5" and "9007199254740990.5" are not.
+ */
+function isIntegerText(text) {
+  const match = /^-?([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/.exec(text);
+  if (!match) return false;
+  const fraction = match[2] || '';
+  const digits = (match[1] + fraction).replace(/^0+/, '');
+  if (digits === '') return true; // zero, however written
+  const trailingZeros = digits.length - digits.replace(/0+$/, '').length;
+  const exponent = (match[3] ? Number(match[3]) : 0) - fraction.length;
+  return trailingZeros + exponent >= 0;
+}
+
+// Each kind of x-vmpulse-rules entry becomes a list of checks, in the order listed.
+const CROSS_RULE_KINDS = {
+  not_greater: (pairs) =>
+    pairs.map(([a, b]) => (r) => (r[a] > r[b] ? { field: a, detail: `"${a}" must not be greater than "${b}"` } : null)),
+  sum_equals: (rules) =>
+    rules.map((rule) => (r) => {
+      const sum = rule.fields.reduce((total, name) => total + r[name], 0);
+      return Math.abs(sum - rule.equals) > rule.tolerance
+        ? { field: rule.field, detail: `${rule.fields.join(' + ')} must be ${rule.equals} (±${rule.tolerance})` }
+        : null;
+    }),
+  calendar_datetime: (fields) =>
+    fields.map((name) => (r) => (isCalendarDateTime(r[name]) ? null : { field: name, detail: `"${name}" is not a real UTC date and time` })),
+  ignored_on_input: () => [],
+};
+
+function compileCrossRules(rules) {
+  const checks = [];
+  for (const [kind, spec] of Object.entries(rules)) {
+    const compile = CROSS_RULE_KINDS[kind];
+    // A rule this route does not know would otherwise be silently skipped.
+    if (!compile) throw new Error(`contract: unknown x-vmpulse-rules kind "${kind}"`);
+    checks.push(...compile(spec));
+  }
+  return checks;
+}
+
+/** "YYYY-MM-DD HH:MM:SS", a real date (no Feb 30), hour ≤ 23, year 1970–9999. */
+function isCalendarDateTime(value) {
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})$/.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
+  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return day <= days;
+}
+
+module.exports = { loadContract, Contract, isIntegerText, isCalendarDateTime };

@@ -1,0 +1,99 @@
+'use strict';
+// Request handling as plain functions: {method, path, headers, body} in,
+// {status, headers, body} out. No sockets here, so unit tests call it directly.
+// Checks run in contract/README.md's order; the first failure answers.
+const crypto = require('node:crypto');
+const { parseIngestBody } = require('./ingest-body');
+const { DatabaseUnavailable } = require('./store');
+
+const INGEST_PATHS = new Set(['/api/metrics', '/api/nodejs/metrics', '/metrics']);
+const RETRY_AFTER_SECONDS = '1';
+
+/**
+ * @param {object} deps
+ * @param {import('./contract').Contract} deps.contract
+ * @param {string} deps.token       the bearer token writers must present
+ * @param {object} deps.store       {insert(records, key), ping()} (see store.js)
+ * @param {string} [deps.api]       the name stamped on stored rows
+ * @param {(msg: string) => void} [deps.log]
+ */
+function createHandler({ contract, token, store, api = 'nodejs', log = () => {} }) {
+  const expectedDigest = digest(token);
+
+  function json(status, value, headers = {}) {
+    return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) };
+  }
+
+  function error(code, detail, extra = {}, headers = {}) {
+    const body = { error: code };
+    if (extra.field !== undefined) body.field = extra.field;
+    if (extra.index !== undefined) body.index = extra.index;
+    body.detail = detail;
+    return json(contract.status(code), body, headers);
+  }
+
+  function authorized(header) {
+    const match = /^Bearer +(\S+) *$/i.exec(header || '');
+    // Compare digests: equal lengths whatever was sent, and no early exit on the first difference.
+    return match !== null && crypto.timingSafeEqual(digest(match[1]), expectedDigest);
+  }
+
+  async function ingest({ headers, body }) {
+    if (!authorized(headers.authorization)) {
+      return error('unauthorized', 'an "Authorization: Bearer <token>" header with the right token is required', {}, { 'www-authenticate': 'Bearer' });
+    }
+    if (body.length > contract.limits.maxBodyBytes) {
+      return error('payload_too_large', `the body is over ${contract.limits.maxBodyBytes} bytes`);
+    }
+    const mediaType = (headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+    if (mediaType !== 'application/json') {
+      return error('unsupported_media_type', 'the body must be sent as Content-Type: application/json');
+    }
+    const key = headers['idempotency-key'];
+    if (key !== undefined && !contract.validIdempotencyKey(key)) {
+      return error('invalid_idempotency_key', 'Idempotency-Key must be 1–128 characters of A-Z a-z 0-9 . _ : -');
+    }
+    const parsed = parseIngestBody(contract, body);
+    if (parsed.error) {
+      const { error: code, detail, ...where } = parsed.error;
+      return error(code, detail, where);
+    }
+    try {
+      const result = await store.insert(parsed.records, key);
+      const answer = { status: 'saved', stored: result.stored, api: result.api };
+      if (result.replayed) answer.replayed = true;
+      return json(201, answer);
+    } catch (err) {
+      if (!(err instanceof DatabaseUnavailable)) throw err;
+      log(`ingest: database unavailable: ${err.message}`);
+      return error('database_unavailable', 'the database cannot be reached; retry later', {}, { 'retry-after': RETRY_AFTER_SECONDS });
+    }
+  }
+
+  async function ready() {
+    if (await store.ping()) return json(200, { status: 'ready' });
+    return error('database_unavailable', 'the database cannot be reached', {}, { 'retry-after': RETRY_AFTER_SECONDS });
+  }
+
+  /** Every request: routes by path, then method. */
+  return async function handle(request) {
+    const path = request.path.split('?')[0];
+    if (INGEST_PATHS.has(path)) {
+      if (request.method !== 'POST') return error('method_not_allowed', `${path} accepts POST`, {}, { allow: 'POST' });
+      return ingest({ headers: request.headers || {}, body: request.body || Buffer.alloc(0) });
+    }
+    if (path === '/livez' || path === '/readyz') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return error('method_not_allowed', `${path} accepts GET`, {}, { allow: 'GET, HEAD' });
+      }
+      return path === '/livez' ? json(200, { status: 'alive' }) : ready();
+    }
+    return error('not_found', `no route for ${path} here`);
+  };
+}
+
+function digest(text) {
+  return crypto.createHash('sha256').update(String(text), 'utf8').digest();
+}
+
+module.exports = { createHandler };

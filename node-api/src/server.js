@@ -1,0 +1,60 @@
+'use strict';
+// vmpulse node-api: ingest route 2 (DESIGN.md). Reads the configuration, connects the
+// pool, serves until SIGTERM/SIGINT, then stops accepting and drains.
+const { loadConfig, ConfigError, USAGE } = require('./config');
+const { loadContract } = require('./contract');
+const { createStore } = require('./store');
+const { createHandler } = require('./handler');
+const { createApp } = require('./http-app');
+
+const API_NAME = 'nodejs';
+
+function log(message) {
+  process.stdout.write(`${new Date().toISOString()} node-api ${message}\n`);
+}
+
+function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`node-api: ${err.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (config.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const contract = loadContract();
+  const store = createStore({ db: config.db, api: API_NAME });
+  const handle = createHandler({ contract, token: config.token, store, api: API_NAME, log });
+  const app = createApp(handle, contract.limits.maxBodyBytes, log);
+
+  const server = app.listen(config.listen.port, config.listen.host, () => {
+    const { host, port, database } = config.db;
+    log(`listening on ${config.listen.host}:${server.address().port}, database ${host}:${port}/${database}`);
+  });
+  // A slow client cannot hold a connection for long.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  server.on('error', (err) => {
+    process.stderr.write(`node-api: cannot listen on ${config.listen.host}:${config.listen.port}: ${err.message}\n`);
+    process.exit(2);
+  });
+
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing requests in flight`);
+    setTimeout(() => process.exit(1), 10_000).unref();
+    server.close(() => store.close().finally(() => process.exit(0)));
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main();
