@@ -1,0 +1,57 @@
+#!/bin/bash
+# Applies db/migrations/*.sql that the database has not seen yet, in name order, and
+# records each in schema_migrations: the same rule as scripts/lib/mariadb.sh's
+# db_migrate, with the MySQL client of the mysql image. Used by the Kubernetes Job and
+# by compose.yaml's one-shot service.
+#
+# Environment: MYSQL_HOST, MYSQL_TCP_PORT (3306), MYSQL_USER, MYSQL_PWD, MYSQL_DATABASE,
+# MIGRATIONS_DIR (/migrations), WAIT_SECONDS (120: how long to wait for the database).
+set -euo pipefail
+
+: "${MYSQL_HOST:?MYSQL_HOST is required}"
+: "${MYSQL_USER:?MYSQL_USER is required}"
+: "${MYSQL_PWD:?MYSQL_PWD is required (the password, from a Secret)}"
+: "${MYSQL_DATABASE:?MYSQL_DATABASE is required}"
+export MYSQL_PWD
+port="${MYSQL_TCP_PORT:-3306}"
+dir="${MIGRATIONS_DIR:-/migrations}"
+wait_seconds="${WAIT_SECONDS:-120}"
+
+sql() { mysql --no-defaults -h "$MYSQL_HOST" -P "$port" -u "$MYSQL_USER" -N -B "$MYSQL_DATABASE" "$@"; }
+
+# The database (or the Cloud SQL proxy in front of it) may still be starting.
+deadline=$((SECONDS + wait_seconds))
+until sql -e "SELECT 1" >/dev/null 2>&1; do
+  if ((SECONDS >= deadline)); then
+    echo "migrate: database $MYSQL_HOST:$port not reachable after ${wait_seconds}s" >&2
+    sql -e "SELECT 1" || true
+    exit 1
+  fi
+  sleep 2
+done
+
+shopt -s nullglob
+files=("$dir"/*.sql)
+if ((${#files[@]} == 0)); then
+  echo "migrate: no migrations in $dir" >&2
+  exit 1
+fi
+
+sql -e "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version VARCHAR(64) NOT NULL PRIMARY KEY,
+    applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+for f in "${files[@]}"; do
+  version="$(basename "$f" .sql)"
+  if [[ ! "$version" =~ ^[0-9]{3}_[a-z0-9_]+$ ]]; then
+    echo "migrate: unexpected file name $f (want NNN_name.sql)" >&2
+    exit 1
+  fi
+  if [[ -n "$(sql -e "SELECT version FROM schema_migrations WHERE version='$version'")" ]]; then
+    echo "migrate: $version already applied"
+    continue
+  fi
+  sql <"$f" || { echo "migrate: $version failed" >&2; exit 1; }
+  sql -e "INSERT INTO schema_migrations (version) VALUES ('$version')"
+  echo "migrate: applied $version"
+done
+echo "migrate: schema up to date"
