@@ -1,0 +1,146 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import Header from './components/Header.jsx';
+import StatCards from './components/StatCards.jsx';
+import MetricChart from './components/MetricChart.jsx';
+import ProcessTable from './components/ProcessTable.jsx';
+import SplitCard from './components/SplitCard.jsx';
+import FleetTable from './components/FleetTable.jsx';
+import EmptyState from './components/EmptyState.jsx';
+import { useHub } from './hooks/useHub.js';
+import { useHistory } from './hooks/useHistory.js';
+import { useNow } from './hooks/useNow.js';
+import { chartData } from './lib/series.js';
+import { rangeById } from './lib/history.js';
+import { readView, writeView } from './lib/urlState.js';
+import { formatPercent, formatCountdown } from './lib/format.js';
+
+export default function App({ hub }) {
+  const [view, setView] = useState(() => readView(window.location.search));
+  const { state, conn } = useHub(hub, view.vm);
+  const now = useNow(1000);
+  const range = rangeById(view.range);
+  const vm = state.vm;
+  const history = useHistory(hub.apiBase ?? '', range.minutes ? vm : null, range.minutes);
+
+  useEffect(() => {
+    const search = writeView(window.location.search, view);
+    if (search !== window.location.search) window.history.replaceState(null, '', `${window.location.pathname}${search}`);
+  }, [view]);
+
+  const points = state.series.points;
+  const live = useMemo(() => chartData(points), [points]);
+  const liveSpan = points.length > 1 ? points[points.length - 1].x - points[0].x : 60_000;
+  const spanMs = range.minutes ? range.minutes * 60_000 : Math.max(liveSpan, 60_000);
+
+  // "First data painted": marked once, on the frame after the charts first drew
+  // points, so the end-to-end test can read it from the Performance timeline.
+  const marked = useRef(false);
+  useEffect(() => {
+    if (!marked.current && points.length > 0) {
+      marked.current = true;
+      requestAnimationFrame(() => performance.mark('vmpulse:first-data'));
+    }
+  }, [points.length]);
+
+  const record = vm ? state.latest[vm] : null;
+  const selectVm = (name) => setView((v) => ({ ...v, vm: name || null }));
+  const showHistory = range.minutes > 0;
+  const cpuHistory = showHistory ? history.data?.cpu : null;
+  const ramHistory = showHistory ? history.data?.ram : null;
+
+  return (
+    <div className="app">
+      <Header
+        vms={state.vms}
+        vm={vm ?? view.vm}
+        onVm={selectVm}
+        range={range.id}
+        onRange={(id) => setView((v) => ({ ...v, range: id }))}
+        conn={conn}
+        now={now}
+        stale={state.stale}
+        hubLabel={hub.label ?? ''}
+      />
+      <main className="content">
+        <Banners hub={hub} conn={conn} now={now} state={state} />
+        {!state.received && !hub.error && (
+          <section className="card empty" data-testid="connecting">
+            <h2>Connecting to the hub…</h2>
+            <p className="muted">
+              {hub.wsUrl}
+            </p>
+          </section>
+        )}
+        {state.received && state.vms.length === 0 && !vm && <EmptyState />}
+        {(vm || state.vms.length > 0) && (
+          <>
+            <StatCards record={record} now={now} />
+            <div className="grid-charts">
+              <MetricChart
+                id="cpu"
+                title="CPU usage"
+                color="#38bdf8"
+                live={showHistory ? null : live.cpu}
+                history={cpuHistory}
+                spanMs={spanMs}
+                loading={showHistory && history.loading}
+                error={showHistory ? history.error : null}
+                headline={<span className="headline">{formatPercent(record?.porcentaje_cpu_uso)}%</span>}
+              />
+              <MetricChart
+                id="ram"
+                title="Memory usage"
+                color="#c084fc"
+                live={showHistory ? null : live.ram}
+                history={ramHistory}
+                spanMs={spanMs}
+                loading={showHistory && history.loading}
+                error={showHistory ? history.error : null}
+                headline={<span className="headline">{formatPercent(record?.porcentaje_ram)}%</span>}
+              />
+            </div>
+            <div className="grid-bottom">
+              <ProcessTable record={record} />
+              <SplitCard split={state.split} />
+              <FleetTable vms={state.vms} latest={state.latest} selected={vm} onSelect={selectVm} now={now} />
+            </div>
+          </>
+        )}
+      </main>
+      <footer className="footer muted">
+        <span data-testid="series-info" data-vm={vm ?? ''} data-last-id={state.series.lastId}>
+          {vm ? `${vm} · ${points.length.toLocaleString('en-US')} live points` : 'no VM selected'}
+        </span>
+        <span>vmpulse · times in your local zone</span>
+      </footer>
+    </div>
+  );
+}
+
+function Banners({ hub, conn, now, state }) {
+  if (hub.error) {
+    return (
+      <div className="banner banner-bad" role="alert" data-testid="banner">
+        Configuration error: {hub.error}. Fix <code>config.js</code> (hubUrl) or the <code>?hub=</code> parameter.
+      </div>
+    );
+  }
+  const out = [];
+  if (conn.status === 'reconnecting' || conn.status === 'offline') {
+    const when = conn.status === 'offline' ? 'when the network is back' : `in ${formatCountdown(conn.retryAt - now)}`;
+    out.push(
+      <div key="conn" className="banner banner-warn" role="alert" data-testid="banner">
+        Lost the hub at <code>{hub.wsUrl}</code> ({conn.lastError}). Retrying {when}
+        {state.received ? '; showing the last data received.' : '.'}
+      </div>,
+    );
+  }
+  if (state.badMessages > 0) {
+    out.push(
+      <div key="bad" className="banner banner-warn" role="status">
+        Ignored {state.badMessages} malformed message{state.badMessages === 1 ? '' : 's'} from the hub (last: {state.lastMessageError}).
+      </div>,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+// Chart.js options for the time-series charts: no animation (a per-second stream
+// would animate forever), pre-shaped {x,y} points (parsing: false), a linear x axis in
+// epoch ms with our own tick labels (no date adapter in the bundle), and min-max
+// decimation so an hour of per-second points draws as fast as a minute.
+import { formatTick, formatClock, formatPercent } from '../lib/format.js';
+
+export function timeSeriesOptions({ spanMs, yMax = 100, unit = '%' }) {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    parsing: false,
+    normalized: true,
+    spanGaps: false,
+    interaction: { mode: 'nearest', axis: 'x', intersect: false },
+    elements: {
+      point: { radius: 0, hoverRadius: 3, hitRadius: 6 },
+      line: { borderWidth: 1.6, tension: 0 },
+    },
+    scales: {
+      x: {
+        type: 'linear',
+        grid: { display: false },
+        ticks: {
+          maxTicksLimit: 7,
+          maxRotation: 0,
+          callback: (v) => formatTick(Number(v), spanMs),
+        },
+      },
+      y: {
+        min: 0,
+        max: yMax,
+        ticks: { maxTicksLimit: 5, callback: (v) => `${v}${unit}` },
+        grid: { color: 'rgba(148, 163, 184, 0.08)' },
+        border: { display: false },
+      },
+    },
+    plugins: {
+      decimation: { enabled: true, algorithm: 'min-max' },
+      legend: { display: false },
+      tooltip: {
+        backgroundColor: '#0f1522',
+        borderColor: '#263042',
+        borderWidth: 1,
+        padding: 10,
+        displayColors: true,
+        filter: (item) => !item.dataset.band,
+        callbacks: {
+          title: (items) => (items.length ? formatClock(items[0].parsed.x) : ''),
+          label: (item) => ` ${item.dataset.label}: ${formatPercent(item.parsed.y)}${unit}`,
+        },
+      },
+    },
+  };
+}

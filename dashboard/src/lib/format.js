@@ -1,0 +1,65 @@
+// How numbers read on the dashboard. Everything returns a string; missing or
+// non-finite input reads as an em dash rather than "NaN".
+
+const DASH = '—';
+
+const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+
+/** 42.345 → "42.3" (one decimal, the precision the database keeps is two). */
+export function formatPercent(v, digits = 1) {
+  return isNum(v) ? v.toFixed(digits) : DASH;
+}
+
+/** MiB → "812 MiB", "15.6 GiB", "1.20 TiB". */
+export function formatMiB(mib) {
+  if (!isNum(mib)) return DASH;
+  if (Math.abs(mib) < 1024) return `${Math.round(mib)} MiB`;
+  const gib = mib / 1024;
+  if (Math.abs(gib) < 1024) return `${gib < 10 ? gib.toFixed(2) : gib.toFixed(1)} GiB`;
+  return `${(gib / 1024).toFixed(2)} TiB`;
+}
+
+/** 1234567 → "1,234,567" (fixed locale so the page and the tests agree). */
+export function formatCount(n) {
+  return isNum(n) ? Math.round(n).toLocaleString('en-US') : DASH;
+}
+
+/** 0.5123 → "51.2%". */
+export function formatShare(share) {
+  return isNum(share) ? `${(share * 100).toFixed(1)}%` : DASH;
+}
+
+/** Epoch ms → "14:03:07" in the viewer's zone (or the one given). */
+export function formatClock(ms, timeZone) {
+  if (!isNum(ms)) return DASH;
+  return new Date(ms).toLocaleTimeString('en-GB', { hour12: false, timeZone });
+}
+
+/** Epoch ms → "14:03" for axis ticks; with the date when the span covers days. */
+export function formatTick(ms, spanMs, timeZone) {
+  if (!isNum(ms)) return '';
+  const d = new Date(ms);
+  if (spanMs > 20 * 3600 * 1000) {
+    return d.toLocaleString('en-GB', { hour12: false, timeZone, day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' });
+  }
+  const opts = { hour12: false, timeZone, hour: '2-digit', minute: '2-digit' };
+  if (spanMs < 10 * 60 * 1000) opts.second = '2-digit';
+  return d.toLocaleTimeString('en-GB', opts);
+}
+
+/** Age of a sample: "just now", "12 s ago", "3 min ago", "2 h ago", "4 d ago". */
+export function formatAgo(thenMs, nowMs) {
+  if (!isNum(thenMs) || !isNum(nowMs)) return DASH;
+  const s = Math.max(0, Math.round((nowMs - thenMs) / 1000));
+  if (s < 2) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+/** Seconds until a reconnect attempt, rounded up so "in 0 s" never shows early. */
+export function formatCountdown(ms) {
+  if (!isNum(ms)) return DASH;
+  return `${Math.max(0, Math.ceil(ms / 1000))} s`;
+}

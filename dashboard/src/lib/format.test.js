@@ -1,0 +1,37 @@
+import { describe, it, expect } from 'vitest';
+import { formatPercent, formatMiB, formatCount, formatShare, formatClock, formatTick, formatAgo, formatCountdown } from './format.js';
+
+describe('format', () => {
+  it('percent with one decimal, dash for missing', () => {
+    expect(formatPercent(42.345)).toBe('42.3');
+    expect(formatPercent(NaN)).toBe('—');
+    expect(formatPercent(undefined)).toBe('—');
+  });
+  it('MiB scales to GiB and TiB', () => {
+    expect(formatMiB(812)).toBe('812 MiB');
+    expect(formatMiB(2048)).toBe('2.00 GiB');
+    expect(formatMiB(15974)).toBe('15.6 GiB');
+    expect(formatMiB(3 * 1024 * 1024)).toBe('3.00 TiB');
+    expect(formatMiB(null)).toBe('—');
+  });
+  it('counts with thousands separators', () => expect(formatCount(1234567)).toBe('1,234,567'));
+  it('shares as percent', () => expect(formatShare(0.5123)).toBe('51.2%'));
+  it('clock and ticks in the given zone', () => {
+    const t = Date.UTC(2026, 0, 1, 14, 3, 7);
+    expect(formatClock(t, 'UTC')).toBe('14:03:07');
+    expect(formatTick(t, 5 * 60_000, 'UTC')).toBe('14:03:07');
+    expect(formatTick(t, 3600_000, 'UTC')).toBe('14:03');
+    expect(formatTick(t, 86400_000, 'UTC')).toMatch(/01 Jan.*14:03/);
+  });
+  it('ages', () => {
+    expect(formatAgo(0, 500)).toBe('just now');
+    expect(formatAgo(0, 12_000)).toBe('12 s ago');
+    expect(formatAgo(0, 180_000)).toBe('3 min ago');
+    expect(formatAgo(0, 7_200_000)).toBe('2 h ago');
+    expect(formatAgo(0, 4 * 86_400_000)).toBe('4 d ago');
+  });
+  it('countdown rounds up', () => {
+    expect(formatCountdown(1200)).toBe('2 s');
+    expect(formatCountdown(-5)).toBe('0 s');
+  });
+});

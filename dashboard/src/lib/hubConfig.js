@@ -1,0 +1,33 @@
+// Where the hub is. The same build serves every deployment: public/config.js sets
+// window.VMPULSE_CONFIG.hubUrl at run time ("" = this page's own origin, behind
+// nginx or an ingress), and ?hub=URL overrides it for testing.
+
+/**
+ * @param {string|undefined} configured  window.VMPULSE_CONFIG?.hubUrl
+ * @param {{protocol:string, host:string, search:string}} location  the page's location
+ * @returns {{wsUrl:string, apiBase:string, label:string} | {error:string}}
+ */
+export function resolveHub(configured, location) {
+  const override = new URLSearchParams(location.search || '').get('hub');
+  const raw = (override ?? configured ?? '').trim();
+  if (raw === '') {
+    const wsProto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return { wsUrl: `${wsProto}//${location.host}/ws`, apiBase: '', label: location.host };
+  }
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { error: `hub URL ${JSON.stringify(raw)} is not a URL` };
+  }
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) {
+    return { error: `hub URL ${JSON.stringify(raw)} must start with http(s):// or ws(s)://` };
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  return {
+    wsUrl: `${secure ? 'wss:' : 'ws:'}//${url.host}${path}/ws`,
+    apiBase: `${secure ? 'https:' : 'http:'}//${url.host}${path}`,
+    label: url.host,
+  };
+}

@@ -1,0 +1,118 @@
+// Everything the dashboard knows, derived from the hub's messages (docs/ws-protocol.md)
+// by one pure reducer: snapshot replaces, records append, resync marks the view stale
+// until the snapshot that follows it. The React side only dispatches and renders.
+
+import { appendRecords, seriesFromRecords, emptySeries } from './series.js';
+import { normalizeSplit } from './split.js';
+
+export const initialState = Object.freeze({
+  received: false, // a snapshot has arrived at least once
+  stale: false, // a resync was announced and its snapshot has not arrived yet
+  vm: null, // the VM whose series we hold
+  minutes: 0,
+  vms: [], // [{vm, last, rows}], sorted by name
+  latest: {}, // vm → newest record
+  series: emptySeries(),
+  split: normalizeSplit(null),
+  lastMessageError: null,
+  badMessages: 0,
+});
+
+/**
+ * Parses one WebSocket text frame into an action, or returns an error action. Kept
+ * apart from the reducer so a bad frame is counted and shown, never thrown.
+ */
+export function parseMessage(text) {
+  let msg;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return { type: 'bad-message', detail: 'not JSON' };
+  }
+  if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
+    return { type: 'bad-message', detail: 'not an object' };
+  }
+  switch (msg.type) {
+    case 'snapshot':
+      if (!Array.isArray(msg.series) || !Array.isArray(msg.vms)) {
+        return { type: 'bad-message', detail: 'snapshot without series or vms' };
+      }
+      return msg;
+    case 'records':
+      if (!Array.isArray(msg.records)) return { type: 'bad-message', detail: 'records without an array' };
+      return msg;
+    case 'resync':
+    case 'pong':
+      return msg;
+    default:
+      return { type: 'bad-message', detail: `unknown message type ${JSON.stringify(msg.type)}` };
+  }
+}
+
+export function reducer(state, action) {
+  switch (action.type) {
+    case 'snapshot':
+      return applySnapshot(state, action);
+    case 'records':
+      return applyRecords(state, action);
+    case 'resync':
+      return { ...state, stale: true };
+    case 'bad-message':
+      return { ...state, lastMessageError: action.detail, badMessages: state.badMessages + 1 };
+    default:
+      return state;
+  }
+}
+
+function applySnapshot(state, msg) {
+  const latest = isObject(msg.latest) ? { ...msg.latest } : {};
+  return {
+    ...state,
+    received: true,
+    stale: false,
+    vm: typeof msg.vm === 'string' ? msg.vm : null,
+    minutes: Number(msg.minutes) || 0,
+    vms: sortVms(msg.vms.filter((v) => v && typeof v.vm === 'string')),
+    latest,
+    series: seriesFromRecords(msg.series.filter((r) => r && r.vm === msg.vm)),
+    split: msg.split ? normalizeSplit(msg.split) : state.split,
+  };
+}
+
+function applyRecords(state, msg) {
+  const records = msg.records.filter((r) => isObject(r) && typeof r.vm === 'string');
+  let { vms, latest, series, vm } = state;
+  if (records.length > 0) {
+    latest = { ...latest };
+    const byName = new Map(vms.map((v) => [v.vm, { ...v }]));
+    for (const r of records) {
+      const prev = latest[r.vm];
+      if (!prev || (Number(r.id) || 0) >= (Number(prev.id) || 0)) latest[r.vm] = r;
+      const entry = byName.get(r.vm) ?? { vm: r.vm, last: r.hora, rows: 0 };
+      entry.rows = (Number(entry.rows) || 0) + 1;
+      if (!entry.last || r.hora > entry.last) entry.last = r.hora;
+      byName.set(r.vm, entry);
+    }
+    vms = sortVms([...byName.values()]);
+    // With an empty table the snapshot has no VM; the first VM to report becomes the
+    // view, so a fresh install shows data without a click.
+    if (vm === null) vm = records[0].vm;
+    series = appendRecords(series, records.filter((r) => r.vm === vm));
+  }
+  return {
+    ...state,
+    vms,
+    latest,
+    series,
+    vm,
+    split: msg.split ? normalizeSplit(msg.split) : state.split,
+  };
+}
+
+function sortVms(vms) {
+  return [...vms].sort((a, b) => (a.vm < b.vm ? -1 : a.vm > b.vm ? 1 : 0));
+}
+
+function isObject(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

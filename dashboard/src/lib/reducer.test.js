@@ -1,0 +1,110 @@
+import { describe, it, expect } from 'vitest';
+import { reducer, initialState, parseMessage } from './reducer.js';
+
+const rec = (id, vm, sec, cpu = 10) => ({
+  id,
+  vm,
+  hora: `2026-01-01 00:${String(Math.floor(sec / 60)).padStart(2, '0')}:${String(sec % 60).padStart(2, '0')}`,
+  porcentaje_cpu_uso: cpu,
+  porcentaje_ram: 40,
+  api: 'cpp',
+});
+
+const snapshot = (over = {}) => ({
+  type: 'snapshot',
+  vm: 'web-1',
+  minutes: 15,
+  vms: [
+    { vm: 'web-2', last: '2026-01-01 00:00:02', rows: 1 },
+    { vm: 'web-1', last: '2026-01-01 00:00:01', rows: 2 },
+  ],
+  latest: { 'web-1': rec(2, 'web-1', 1), 'web-2': rec(3, 'web-2', 2) },
+  series: [rec(1, 'web-1', 0), rec(2, 'web-1', 1)],
+  split: { cpp: 2, nodejs: 1, total: 3 },
+  ...over,
+});
+
+describe('parseMessage', () => {
+  it('passes known messages through', () => {
+    expect(parseMessage('{"type":"resync","reason":"slow client"}').type).toBe('resync');
+  });
+  it.each([
+    ['not json', 'not JSON'],
+    ['[1]', 'not an object'],
+    ['null', 'not an object'],
+    ['{"type":"nope"}', 'unknown message type "nope"'],
+    ['{"type":"snapshot"}', 'snapshot without series or vms'],
+    ['{"type":"records"}', 'records without an array'],
+  ])('turns %s into a bad-message action', (text, detail) => {
+    expect(parseMessage(text)).toEqual({ type: 'bad-message', detail });
+  });
+});
+
+describe('reducer', () => {
+  it('a snapshot replaces everything and sorts the VMs', () => {
+    const s = reducer(initialState, snapshot());
+    expect(s.received).toBe(true);
+    expect(s.vm).toBe('web-1');
+    expect(s.vms.map((v) => v.vm)).toEqual(['web-1', 'web-2']);
+    expect(s.series.points).toHaveLength(2);
+    expect(s.split).toMatchObject({ cpp: 2, nodejs: 1, total: 3 });
+  });
+
+  it('records append to the selected VM only, but update every VM\'s latest', () => {
+    let s = reducer(initialState, snapshot());
+    s = reducer(s, { type: 'records', records: [rec(4, 'web-1', 2, 77), rec(5, 'web-2', 3, 55)], split: { cpp: 3, nodejs: 2, total: 5 } });
+    expect(s.series.points.map((p) => p.cpu)).toEqual([10, 10, 77]);
+    expect(s.latest['web-2'].porcentaje_cpu_uso).toBe(55);
+    expect(s.vms.find((v) => v.vm === 'web-2').rows).toBe(2);
+    expect(s.split.total).toBe(5);
+  });
+
+  it('a new VM appears in the picker when it first reports', () => {
+    let s = reducer(initialState, snapshot());
+    s = reducer(s, { type: 'records', records: [rec(9, 'db-1', 5)] });
+    expect(s.vms.map((v) => v.vm)).toEqual(['db-1', 'web-1', 'web-2']);
+    expect(s.vm).toBe('web-1');
+  });
+
+  it('with an empty table, the first VM to report becomes the view', () => {
+    let s = reducer(initialState, snapshot({ vm: null, vms: [], latest: {}, series: [], split: { cpp: 0, nodejs: 0, total: 0 } }));
+    expect(s.vm).toBeNull();
+    s = reducer(s, { type: 'records', records: [rec(1, 'fresh', 0)], split: { cpp: 1, nodejs: 0, total: 1 } });
+    expect(s.vm).toBe('fresh');
+    expect(s.series.points).toHaveLength(1);
+  });
+
+  it('keeps the newest latest even if an older row arrives late', () => {
+    let s = reducer(initialState, snapshot());
+    s = reducer(s, { type: 'records', records: [rec(1, 'web-2', 0, 99)] });
+    expect(s.latest['web-2'].id).toBe(3);
+  });
+
+  it('resync marks the view stale until the next snapshot', () => {
+    let s = reducer(initialState, snapshot());
+    s = reducer(s, { type: 'resync', reason: 'slow client' });
+    expect(s.stale).toBe(true);
+    s = reducer(s, snapshot({ series: [rec(7, 'web-1', 9)] }));
+    expect(s.stale).toBe(false);
+    expect(s.series.points.map((p) => p.id)).toEqual([7]);
+  });
+
+  it('a records message without split keeps the previous split', () => {
+    let s = reducer(initialState, snapshot());
+    s = reducer(s, { type: 'records', records: [] });
+    expect(s.split.total).toBe(3);
+  });
+
+  it('counts bad messages and keeps the state', () => {
+    const s0 = reducer(initialState, snapshot());
+    const s = reducer(s0, parseMessage('garbage'));
+    expect(s.badMessages).toBe(1);
+    expect(s.series).toBe(s0.series);
+  });
+
+  it('ignores records that are not objects with a vm', () => {
+    let s = reducer(initialState, snapshot());
+    s = reducer(s, { type: 'records', records: [null, 3, { id: 10 }] });
+    expect(s.vms).toHaveLength(2);
+  });
+});
