@@ -31,6 +31,11 @@ export default function App({ hub }) {
   const live = useMemo(() => chartData(points), [points]);
   const liveSpan = points.length > 1 ? points[points.length - 1].x - points[0].x : 60_000;
   const spanMs = range.minutes ? range.minutes * 60_000 : Math.max(liveSpan, 60_000);
+  // Live: the axis follows the data. History: the whole range, re-pinned each minute
+  // so a quiet VM shows as a gap rather than a stretched line.
+  const nowMinute = Math.floor(now / 60_000) * 60_000;
+  const xMax = range.minutes ? nowMinute + 60_000 : points.length ? points[points.length - 1].x : undefined;
+  const xMin = range.minutes ? xMax - spanMs : points.length ? Math.min(points[0].x, xMax - 60_000) : undefined;
 
   // "First data painted": marked once, on the frame after the charts first drew
   // points, so the end-to-end test can read it from the Performance timeline.
@@ -83,6 +88,8 @@ export default function App({ hub }) {
                 live={showHistory ? null : live.cpu}
                 history={cpuHistory}
                 spanMs={spanMs}
+                xMin={xMin}
+                xMax={xMax}
                 loading={showHistory && history.loading}
                 error={showHistory ? history.error : null}
                 headline={<span className="headline">{formatPercent(record?.porcentaje_cpu_uso)}%</span>}
@@ -94,6 +101,8 @@ export default function App({ hub }) {
                 live={showHistory ? null : live.ram}
                 history={ramHistory}
                 spanMs={spanMs}
+                xMin={xMin}
+                xMax={xMax}
                 loading={showHistory && history.loading}
                 error={showHistory ? history.error : null}
                 headline={<span className="headline">{formatPercent(record?.porcentaje_ram)}%</span>}

@@ -4,7 +4,23 @@
 // decimation so an hour of per-second points draws as fast as a minute.
 import { formatTick, formatClock, formatPercent } from '../lib/format.js';
 
-export function timeSeriesOptions({ spanMs, yMax = 100, unit = '%' }) {
+// Tick spacing that lands on round clock times: the smallest step giving ≤ 7 ticks.
+const STEPS_MS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200].map((s) => s * 1000);
+
+export function tickStep(spanMs, maxTicks = 7) {
+  return STEPS_MS.find((step) => spanMs / step <= maxTicks) ?? STEPS_MS[STEPS_MS.length - 1];
+}
+
+/** Ticks on whole multiples of `step` (in the viewer's zone) between min and max. */
+export function roundTicks(min, max, step) {
+  const offset = new Date(min).getTimezoneOffset() * 60_000;
+  const ticks = [];
+  for (let t = Math.ceil((min - offset) / step) * step + offset; t <= max; t += step) ticks.push({ value: t });
+  return ticks;
+}
+
+/** xMin/xMax pin the axis to the data (live) or to the chosen range (history). */
+export function timeSeriesOptions({ spanMs, xMin, xMax, yMax = 100, unit = '%' }) {
   return {
     animation: false,
     responsive: true,
@@ -20,9 +36,13 @@ export function timeSeriesOptions({ spanMs, yMax = 100, unit = '%' }) {
     scales: {
       x: {
         type: 'linear',
+        min: xMin,
+        max: xMax,
         grid: { display: false },
+        afterBuildTicks: (axis) => {
+          axis.ticks = roundTicks(axis.min, axis.max, tickStep(spanMs));
+        },
         ticks: {
-          maxTicksLimit: 7,
           maxRotation: 0,
           callback: (v) => formatTick(Number(v), spanMs),
         },

@@ -11,8 +11,8 @@ function hexToRgba(hex, a) {
  * One metric over time. Live: a line with a soft fill. History: the min–max band
  * (filled between the two band lines) with the average on top.
  */
-export default function MetricChart({ id, title, color, live, history, spanMs, headline, error, loading }) {
-  const options = useMemo(() => timeSeriesOptions({ spanMs }), [spanMs]);
+export default function MetricChart({ id, title, color, live, history, spanMs, xMin, xMax, headline, error, loading }) {
+  const options = useMemo(() => timeSeriesOptions({ spanMs, xMin, xMax }), [spanMs, xMin, xMax]);
   const datasets = useMemo(() => {
     if (history) {
       return [

@@ -2,7 +2,7 @@ import { Doughnut } from 'react-chartjs-2';
 import { formatCount, formatShare } from '../lib/format.js';
 
 const COLORS = { cpp: '#60a5fa', nodejs: '#4ade80' };
-const NAMES = { cpp: 'C++ route', nodejs: 'Node.js route' };
+const NAMES = { cpp: 'C++', nodejs: 'Node.js' };
 
 const OPTIONS = {
   animation: false,
@@ -42,8 +42,8 @@ export default function SplitCard({ split }) {
           {['cpp', 'nodejs'].map((k) => (
             <li key={k}>
               <span className="dot" style={{ background: COLORS[k] }} />
-              <span className="split-name">
-                {NAMES[k]} <code>{k}</code>
+              <span className="split-name" title={`route ${k}`}>
+                {NAMES[k]}
               </span>
               <span className="num" data-testid={`split-${k}`}>
                 {formatCount(split[k])}

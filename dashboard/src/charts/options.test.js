@@ -1,0 +1,22 @@
+import { describe, it, expect } from 'vitest';
+import { tickStep, roundTicks, timeSeriesOptions } from './options.js';
+
+describe('time axis', () => {
+  it('picks the smallest round step giving at most 7 ticks', () => {
+    expect(tickStep(60_000)).toBe(10_000);
+    expect(tickStep(15 * 60_000)).toBe(300_000); // 900 s / 7 = 129 s > 120 s
+    expect(tickStep(3600_000)).toBe(600_000);
+    expect(tickStep(24 * 3600_000)).toBe(21_600_000); // 6 h
+  });
+  it('places ticks on round clock times inside the range', () => {
+    const base = Date.UTC(2026, 0, 1, 10, 0, 0) + new Date(Date.UTC(2026, 0, 1)).getTimezoneOffset() * 60_000;
+    const ticks = roundTicks(base + 61_000, base + 600_000, 120_000).map((t) => t.value - base);
+    expect(ticks).toEqual([120_000, 240_000, 360_000, 480_000, 600_000]);
+  });
+  it('keeps Chart.js from parsing or animating', () => {
+    const o = timeSeriesOptions({ spanMs: 60_000 });
+    expect(o.parsing).toBe(false);
+    expect(o.animation).toBe(false);
+    expect(o.plugins.decimation.enabled).toBe(true);
+  });
+});
