@@ -1,0 +1,152 @@
+#!/bin/sh
+# The kernel suite's checks, run inside the guest. Each check prints one
+# "VMPULSE-PASS name" or "VMPULSE-FAIL name: detail" line; the host counts them.
+. /vmpulse/guest-lib.sh
+T=/tmp/t
+mkdir -p $T
+
+# --- load ---------------------------------------------------------------------
+result load "insmod of ${KINDS} failed" modules_load
+for k in $KINDS; do
+	result "file-$k" "/proc/${k}_$ID missing" test -r "/proc/${k}_$ID"
+	result "json-$k" "$(vmcheck json /proc/${k}_$ID 2>&1 >/dev/null; cat /proc/${k}_$ID)" \
+		snapshot "$k" "$T/$k"
+done
+
+# --- procesos: the module against a scan of /proc, with a zombie and a stopped one
+vmcheck zombie >/dev/null &
+zombie_parent=$!
+sleep 600 &
+stopped=$!
+kill -STOP $stopped
+# Wait until the scan itself sees both (the fork and the signal take effect async).
+for i in $(seq 50); do
+	vmcheck scan >$T/scan
+	[ "$(field $T/scan procesos_zombie)" -ge 1 ] && [ "$(field $T/scan procesos_parados)" -ge 1 ] && break
+	usleep 100000
+done
+# The module and the scan read at nearly the same moment; the readers themselves are
+# running processes, so allow a difference of 2 in each count.
+ok=0
+for attempt in 1 2 3; do
+	snapshot procesos $T/procesos
+	vmcheck scan >$T/scan
+	bad=""
+	for f in total_procesos procesos_corriendo procesos_durmiendo procesos_zombie procesos_parados; do
+		within "$(field $T/procesos $f)" "$(field $T/scan $f)" 2 || bad="$bad $f"
+	done
+	[ -z "$bad" ] && { ok=1; break; }
+done
+echo "VMPULSE-INFO procesos module: $(tr '\n' ' ' <$T/procesos) scan: $(tr '\n' ' ' <$T/scan)"
+result procesos-matches-scan "differs in$bad: module $(tr '\n' ' ' <$T/procesos) scan $(tr '\n' ' ' <$T/scan)" test $ok = 1
+result procesos-sees-zombie "procesos_zombie=$(field $T/procesos procesos_zombie)" \
+	test "$(field $T/procesos procesos_zombie)" -ge 1
+result procesos-sees-stopped "procesos_parados=$(field $T/procesos procesos_parados)" \
+	test "$(field $T/procesos procesos_parados)" -ge 1
+total=$(field $T/procesos total_procesos)
+sum=$(($(field $T/procesos procesos_corriendo) + $(field $T/procesos procesos_durmiendo) + $(field $T/procesos procesos_zombie) + $(field $T/procesos procesos_parados)))
+result procesos-states-within-total "states sum to $sum > total $total" test "$sum" -le "$total"
+kill -KILL $stopped $zombie_parent 2>/dev/null
+wait $stopped $zombie_parent 2>/dev/null
+
+# --- ram: against /proc/meminfo ---------------------------------------------------
+snapshot ram $T/ram
+memtotal_mib=$(($(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024))
+memavail_mib=$(($(awk '/^MemAvailable:/ {print $2}' /proc/meminfo) / 1024))
+echo "VMPULSE-INFO ram $(tr '\n' ' ' <$T/ram) MemTotal=${memtotal_mib} MemAvailable=${memavail_mib}"
+result ram-total-is-memtotal "total_ram=$(field $T/ram total_ram) MemTotal=${memtotal_mib} MiB" \
+	test "$(field $T/ram total_ram)" -eq "$memtotal_mib"
+result ram-libre-is-available "ram_libre=$(field $T/ram ram_libre) MemAvailable=${memavail_mib} MiB" \
+	within "$(field $T/ram ram_libre)" "$memavail_mib" 8
+result ram-uso-is-total-minus-libre "$(tr '\n' ' ' <$T/ram)" \
+	test "$(field $T/ram uso_ram)" -eq $(($(field $T/ram total_ram) - $(field $T/ram ram_libre)))
+pct=$(hundredths "$(field $T/ram porcentaje_ram)")
+expect=$(($(field $T/ram uso_ram) * 10000 / $(field $T/ram total_ram)))
+result ram-percentage "porcentaje_ram=$(field $T/ram porcentaje_ram), uso/total=$expect/100" within "$pct" "$expect" 10
+
+# --- cpu: idle, then a busy loop on every CPU ------------------------------------
+# The module samples once a second; after two seconds the last window is all idle
+# (or all busy). Waiting here is the measurement itself, not a readiness guess.
+sleep 2.2
+snapshot cpu $T/cpu-idle
+idle_uso=$(hundredths "$(field $T/cpu-idle porcentaje_cpu_uso)")
+result cpu-near-0-when-idle "$(tr '\n' ' ' <$T/cpu-idle)" test "$idle_uso" -le 1500
+cpus=$(grep -c ^processor /proc/cpuinfo)
+result cpu-counts-every-cpu "cpus=$(field $T/cpu-idle cpus), /proc/cpuinfo: $cpus" test "$(field $T/cpu-idle cpus)" -ge "$cpus"
+spinners=""
+for i in $(seq "$cpus"); do
+	sh -c 'while :; do :; done' &
+	spinners="$spinners $!"
+done
+sleep 2.5
+snapshot cpu $T/cpu-busy
+kill $spinners
+wait $spinners 2>/dev/null
+busy_uso=$(hundredths "$(field $T/cpu-busy porcentaje_cpu_uso)")
+busy_libre=$(hundredths "$(field $T/cpu-busy porcentaje_cpu_libre)")
+echo "VMPULSE-INFO cpu idle: $(tr '\n' ' ' <$T/cpu-idle) busy: $(tr '\n' ' ' <$T/cpu-busy)"
+result cpu-near-100-when-busy "$(tr '\n' ' ' <$T/cpu-busy)" test "$busy_uso" -ge 8500
+result cpu-uso-plus-libre-is-100 "$(tr '\n' ' ' <$T/cpu-busy)" test $((busy_uso + busy_libre)) -eq 10000
+result cpu-counters-advance "$(tr '\n' ' ' <$T/cpu-idle) then $(tr '\n' ' ' <$T/cpu-busy)" \
+	test "$(field $T/cpu-busy total_ns)" -gt "$(field $T/cpu-idle total_ns)"
+
+# --- the agent, when the static agent is in the image: the host checks it --------
+if [ -x /bin/vmpulse-agent ]; then
+	VMPULSE_STATE_DIR=/tmp vmpulse-agent --listen 0.0.0.0:8080 --module-id "$ID" \
+		--vm vmpulse-guest --interval 500ms >/tmp/agent.log 2>&1 &
+	agent=$!
+	for i in $(seq 100); do
+		wget -q -O /dev/null http://127.0.0.1:8080/livez 2>/dev/null && break
+		usleep 100000
+	done
+	echo "VMPULSE-AGENT-MODULES ram $(tr -d '\n' </proc/ram_$ID)"
+	# The host answers on the control port once it has checked; bounded either way.
+	read -t 120 cmd </dev/ttyS1
+	modules_unload
+	echo "VMPULSE-AGENT-PROCFS"
+	read -t 120 cmd </dev/ttyS1
+	kill $agent 2>/dev/null
+	wait $agent 2>/dev/null
+	modules_load || fail "reload after the agent check"
+else
+	echo "VMPULSE-AGENT-MISSING"
+fi
+
+# --- 50 loads and unloads while readers read ---------------------------------------
+# Readers check each read that succeeds is whole, valid JSON; a read that fails
+# because the file is gone (between loads) is expected.
+: >$T/invalid
+reader() {
+	while [ ! -e $T/stop ]; do
+		for k in $KINDS; do
+			vmcheck json "/proc/${k}_$ID" >/dev/null 2>$T/err.$$
+			rc=$?
+			[ $rc -eq 1 ] && grep -q "invalid JSON" $T/err.$$ && cat $T/err.$$ >>$T/invalid
+		done
+	done
+}
+modules_unload
+readers=""
+for i in 1 2 3; do
+	reader &
+	readers="$readers $!"
+done
+failed_cycles=0
+for cycle in $(seq 50); do
+	modules_load || failed_cycles=$((failed_cycles + 1))
+	modules_unload || failed_cycles=$((failed_cycles + 1))
+done
+touch $T/stop
+wait $readers
+result load-unload-50-times-under-readers "$failed_cycles insmod/rmmod failures" test $failed_cycles -eq 0
+result readers-saw-only-valid-json "$(head -n3 $T/invalid)" test ! -s $T/invalid
+result unloaded-cleanly "$(ls /proc | grep "_$ID\$" | tr '\n' ' ') still present" \
+	test -z "$(ls /proc | grep "_$ID\$")"
+
+# --- the kernel log ---------------------------------------------------------------
+dmesg >$T/dmesg
+result no-oops-bug-warning "$(grep -E 'Oops|BUG:|WARNING:|Call Trace|general protection|RCU stall' $T/dmesg | head -n5)" \
+	sh -c "! grep -qE 'Oops|BUG:|WARNING:|Call Trace|general protection|RCU stall' $T/dmesg"
+# 4096 (O, out-of-tree) and 8192 (E, unsigned) are what loading our modules sets.
+tainted=$(cat /proc/sys/kernel/tainted)
+result no-unexpected-taint "tainted=$tainted" test $((tainted & ~(4096 | 8192))) -eq 0

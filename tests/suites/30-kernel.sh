@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The kernel modules in a QEMU guest (this host cannot load modules): builds them
+# against Debian's kernel headers, boots that kernel with an initramfs holding them,
+# and counts the guest's PASS/FAIL lines; then checks the static agent in the guest
+# from here, through a forwarded loopback port.
+# timeout: 900
+set -uo pipefail
+source "$(dirname "$0")/../lib/suite.sh"
+source "$VMPULSE_ROOT/tests/kernel/guest.sh"
+
+work="$(mktemp -d /tmp/vmpulse-kernel-test.XXXXXX)"
+cleanup() {
+  guest_stop "$work"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The static agent for the guest; without it the agent checks fail (not skipped).
+agent_built=0
+if (cmake --preset static && cmake --build --preset static -j2 --target vmpulse-agent) \
+  >"$work/agent-build.log" 2>&1; then
+  agent_built=1
+else
+  tail -n 30 "$work/agent-build.log"
+fi
+check "static agent builds (cmake --preset static)" test $agent_built = 1
+
+if ! guest_build "$work" "$VMPULSE_MODULE_ID"; then
+  check "modules and initramfs build" false
+  suite_end
+  exit 1
+fi
+check "modules and initramfs build for $(cat "$work/kver")" true
+# Every module the Makefile promised, and modinfo agrees on the license.
+for kind in cpu ram procesos; do
+  ko="$work/kernel/${kind}_${VMPULSE_MODULE_ID}.ko"
+  check "${kind}_${VMPULSE_MODULE_ID}.ko is GPL" \
+    bash -c "[[ \"\$(modinfo -F license '$ko')\" == GPL ]]"
+done
+
+port="$(free_port)"
+guest_boot "$work" test "$port" || {
+  cat "$work/qemu.log"
+  check "qemu starts" false
+  suite_end
+  exit 1
+}
+
+# The agent checks happen while the guest waits on its control port.
+if guest_wait "$work" "VMPULSE-AGENT-" 300 && grep -q -a '^VMPULSE-AGENT-MODULES' "$work/console.log"; then
+  url="http://127.0.0.1:$port"
+  sources_are() {  # sources_are WANT: every field of /metrics/sources comes from WANT
+    curl -fsS --max-time 5 "$url/metrics/sources" | python3 -c '
+import json, sys
+fields = json.load(sys.stdin)["fields"]
+sys.exit(0 if fields and all(v == sys.argv[1] for v in fields.values()) else 1)' "$1"
+  }
+  wait_sources() {  # the agent samples every 500 ms; under TCG give it 20 s
+    local deadline=$((SECONDS + 20))
+    while ((SECONDS < deadline)); do
+      sources_are "$1" && return 0
+      sleep 0.5
+    done
+    curl -sS --max-time 5 "$url/metrics/sources"
+    return 1
+  }
+  check "agent in the guest answers on the forwarded port" wait_http "$url/livez" 60
+  check "agent: every value from the module while loaded" wait_sources module
+  # /metrics against the module file the guest printed at the same time.
+  ram_line="$(grep -a '^VMPULSE-AGENT-MODULES ram ' "$work/console.log" | head -n1)"
+  check "agent: /metrics total_ram equals /proc/ram_${VMPULSE_MODULE_ID}" python3 -c '
+import json, sys, urllib.request
+module = json.loads(sys.argv[1].split(" ", 2)[2])
+record = json.load(urllib.request.urlopen(sys.argv[2] + "/metrics", timeout=5))
+ok = record["total_ram"] == module["total_ram"] and abs(record["ram_libre"] - module["ram_libre"]) <= 16
+print("module", module, "agent", record)
+sys.exit(0 if ok else 1)' "$ram_line" "$url"
+  guest_send "$work" unload
+  if guest_wait "$work" "VMPULSE-AGENT-PROCFS" 60; then
+    check "agent: every value from procfs once unloaded" wait_sources procfs
+  else
+    check "guest unloaded the modules for the agent" false
+  fi
+  guest_send "$work" done
+else
+  check "agent started in the guest" false
+fi
+
+if guest_wait "$work" "VMPULSE-DONE" 600; then
+  check "guest ran to the end" true
+else
+  check "guest ran to the end" false
+fi
+# The guest's own checks.
+while IFS= read -r line; do
+  case "$line" in
+    VMPULSE-PASS*) check "guest: ${line#VMPULSE-PASS }" true ;;
+    VMPULSE-FAIL*) check "guest: ${line#VMPULSE-FAIL }" false ;;
+  esac
+done < <(grep -a -E '^VMPULSE-(PASS|FAIL)' "$work/console.log" | tr -d '\r')
+
+if ((_suite_failed > 0)); then
+  echo "---- guest console ----"
+  cat "$work/console.log"
+  echo "---- agent build (tail) ----"
+  tail -n 20 "$work/agent-build.log"
+fi
+suite_end
