@@ -4,8 +4,10 @@
 # Run chooses the port). Only /tmp is written, so the root filesystem can be read-only.
 set -eu
 
-# An empty HUB_URL lets the dashboard use its own origin's /ws (behind one ingress).
-hub_url="${HUB_URL:-}"
+# The hub's base URL (the dashboard adds /ws and /api/...), e.g. https://vmpulse.example.com.
+# Empty: the hub is behind the page's own origin (one ingress for both).
+# VMPULSE_HUB_URL is accepted too, the name the dashboard's own docs use.
+hub_url="${HUB_URL:-${VMPULSE_HUB_URL:-}}"
 case "$hub_url" in
   "" | ws://* | wss://* | http://* | https://*) ;;
   *)
@@ -13,12 +15,11 @@ case "$hub_url" in
     exit 1
     ;;
 esac
-case "$hub_url" in
-  *'"'* | *'\'* | *'<'* | *'>'*)
-    echo "write-config: HUB_URL contains a character not allowed in a URL" >&2
-    exit 1
-    ;;
-esac
+# Only URL characters: the value is written into a JavaScript string literal.
+if [ -n "$(printf '%s' "$hub_url" | tr -d 'A-Za-z0-9._~:/?#@!$&()*+,;=%[]-')" ]; then
+  printf "write-config: HUB_URL contains a character not allowed in a URL: %s\n" "$hub_url" >&2
+  exit 1
+fi
 port="${PORT:-8080}"
 case "$port" in
   '' | *[!0-9]*)

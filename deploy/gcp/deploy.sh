@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Deploys vmpulse onto what setup.sh created: renders deploy/k8s (the chosen overlay,
+# with this project's namespace, image tags, Cloud SQL instance and host name), creates
+# the Secrets from the environment, applies, runs the migration Job, waits for every
+# rollout, and deploys the dashboard to Cloud Run with the hub's URL.
+#
+#   deploy/gcp/deploy.sh [--dry-run] [--render] [--overlay gateway|ingress-nginx] [--tag TAG]
+#   (or ./vmpulse cloud deploy ...)
+#
+# --dry-run prints every gcloud and kubectl command in order and runs none.
+# --render prints the Kubernetes objects that would be applied and touches nothing.
+# Needs VMPULSE_DB_PASSWORD (the password setup gave the database user) and
+# VMPULSE_TOKEN (the ingest bearer token); neither is ever printed or written to the
+# repository. Settings: see deploy/gcp/lib.sh.
+set -euo pipefail
+# shellcheck source=deploy/gcp/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+RENDER=""
+_args=()
+for _a in "$@"; do
+  if [[ "$_a" == --render ]]; then RENDER=1; else _args+=("$_a"); fi
+done
+gcp_parse_args "${_args[@]}"
+[[ -n "$RENDER" ]] && DRY_RUN=1
+gcp_settings
+gcp_need_tools gcloud kubectl
+
+if [[ -z "$DRY_RUN" ]]; then
+  [[ -n "${VMPULSE_DB_PASSWORD:-}" ]] || gcp_die "set VMPULSE_DB_PASSWORD (the database user's password from setup)"
+  [[ -n "${VMPULSE_TOKEN:-}" ]] || gcp_die "set VMPULSE_TOKEN (the ingest bearer token, e.g. openssl rand -hex 24)"
+  ((${#VMPULSE_TOKEN} >= 16)) || gcp_die "VMPULSE_TOKEN is too short (16 characters at least)"
+fi
+
+WORKDIR="$(mktemp -d)"
+SHOW_WORKDIR="$WORKDIR"
+trap 'rm -rf "$WORKDIR"' EXIT
+chmod 700 "$WORKDIR"
+
+# urlencode TEXT: percent-encodes everything but RFC 3986's unreserved characters (the
+# password goes into a mysql:// URL).
+urlencode() {
+  local text="$1" out="" c i
+  for ((i = 0; i < ${#text}; i++)); do
+    c="${text:i:1}"
+    if [[ "$c" =~ [A-Za-z0-9._~-] ]]; then out+="$c"; else out+="$(printf '%%%02X' "'$c")"; fi
+  done
+  printf '%s\n' "$out"
+}
+
+# When run for real, the commands go to stderr so that --render's stdout is only YAML.
+[[ -n "$RENDER" ]] && exec 3>&1 1>&2
+
+if [[ -z "$RENDER" ]]; then
+  run "${GCLOUD[@]}" container clusters get-credentials "$CLUSTER" --zone="$ZONE"
+fi
+_instance="$(value "$PROJECT:$REGION:$SQL_INSTANCE" "${GCLOUD[@]}" sql instances describe "$SQL_INSTANCE" \
+  --format='value(connectionName)')"
+_number="$(value 123456789012 "${GCLOUD[@]}" projects describe "$PROJECT" --format='value(projectNumber)')"
+_domain="$(public_domain)"
+# Cloud Run's deterministic URL for the dashboard: the hub accepts WebSockets and
+# history requests from this origin only.
+_dashboard_origin="https://$RUN_SERVICE-$_number.$REGION.run.app"
+_hub_url="https://$_domain"
+
+# A kustomization of our own around the chosen overlay: the project's values without
+# editing the checked-in files.
+_overlay_rel="$(realpath --relative-to="$WORKDIR" "$REPO_ROOT/deploy/k8s/overlays/$OVERLAY")"
+cat >"$WORKDIR/kustomization.yaml" <<YAML
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: $NAMESPACE
+resources:
+  - $_overlay_rel
+images:
+  - name: vmpulse/api
+    newName: $IMAGE_PREFIX/vmpulse-api
+    newTag: "$IMAGE_TAG"
+  - name: vmpulse/node-api
+    newName: $IMAGE_PREFIX/vmpulse-node-api
+    newTag: "$IMAGE_TAG"
+  - name: vmpulse/hub
+    newName: $IMAGE_PREFIX/vmpulse-hub
+    newTag: "$IMAGE_TAG"
+configMapGenerator:
+  - name: vmpulse-config
+    behavior: merge
+    literals:
+      - VMPULSE_DB_NAME=$DB_NAME
+      - VMPULSE_DB_USER=$DB_USER
+      - CLOUDSQL_INSTANCE=$_instance
+      - DASHBOARD_ORIGIN=$_dashboard_origin
+patches:
+  - target:
+      kind: ServiceAccount
+      name: cloudsql-proxy
+    patch: |-
+      - op: add
+        path: /metadata/annotations
+        value:
+          iam.gke.io/gcp-service-account: $SQL_SA
+YAML
+if [[ "$OVERLAY" == ingress-nginx ]]; then
+  cat >>"$WORKDIR/kustomization.yaml" <<YAML
+  - target:
+      kind: Ingress
+    patch: |-
+      - op: replace
+        path: /spec/rules/0/host
+        value: $_domain
+YAML
+fi
+
+if [[ -n "$RENDER" ]]; then
+  kubectl kustomize --load-restrictor LoadRestrictionsNone "$WORKDIR" >&3
+  exit 0
+fi
+
+run kubectl kustomize --load-restrictor LoadRestrictionsNone "$WORKDIR" "--output=$WORKDIR/rendered.yaml"
+
+# The namespace first, so that the Secrets can go in before any pod needs them.
+_show kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml "|" kubectl apply -f -
+if [[ -z "$DRY_RUN" ]]; then
+  kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
+fi
+
+# Secrets from the environment, through files only this user can read (never on a
+# command line, never in the repository).
+(
+  umask 077
+  printf '%s' "$DB_USER" >"$WORKDIR/user"
+  printf '%s' "${VMPULSE_DB_PASSWORD:-dry-run}" >"$WORKDIR/password"
+  printf 'mysql://%s:%s@cloudsql-proxy:3306/%s' "$DB_USER" "$(urlencode "${VMPULSE_DB_PASSWORD:-dry-run}")" "$DB_NAME" >"$WORKDIR/url"
+  printf '%s' "${VMPULSE_TOKEN:-dry-run}" >"$WORKDIR/token"
+)
+apply_secret() {
+  local name="$1"
+  shift
+  local from=() key
+  for key in "$@"; do from+=("--from-file=$key=$WORKDIR/$key"); done
+  _show kubectl create secret generic "$name" --namespace="$NAMESPACE" "${from[@]}" \
+    --dry-run=client -o yaml "|" kubectl apply -f -
+  if [[ -z "$DRY_RUN" ]]; then
+    kubectl create secret generic "$name" --namespace="$NAMESPACE" "${from[@]}" \
+      --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  fi
+}
+apply_secret vmpulse-db user password url
+apply_secret vmpulse-ingest token
+rm -f "$WORKDIR/user" "$WORKDIR/password" "$WORKDIR/url" "$WORKDIR/token"
+
+# A Job's template cannot change, and the migrations ConfigMap's name does with every
+# new migration: the finished Job goes before the new one is applied.
+run kubectl delete job vmpulse-migrate --namespace="$NAMESPACE" --ignore-not-found
+run kubectl apply --filename="$WORKDIR/rendered.yaml"
+run kubectl wait job/vmpulse-migrate --namespace="$NAMESPACE" --for=condition=complete --timeout=600s
+for _d in cloudsql-proxy api node-api hub; do
+  run kubectl rollout status "deployment/$_d" --namespace="$NAMESPACE" --timeout=300s
+done
+
+run "${GCLOUD[@]}" run deploy "$RUN_SERVICE" --region="$REGION" \
+  --image="$IMAGE_PREFIX/vmpulse-dashboard:$IMAGE_TAG" --port=8080 \
+  --allow-unauthenticated --cpu=1 --memory=256Mi --min-instances=0 --max-instances=3 \
+  --set-env-vars="HUB_URL=$_hub_url"
+
+gcp_note "dashboard: $_dashboard_origin"
+gcp_note "ingest:    $_hub_url/api/metrics (split 50/50), $_hub_url/api/cpp/metrics, $_hub_url/api/nodejs/metrics"
+gcp_note "the certificate for $_domain may take up to an hour to become active the first time"
