@@ -159,7 +159,11 @@ class Parser {
     const c = this.text[this.pos];
     // "01", "1.", "1e" or "-": the regex stopped early on something that is not a number's end.
     if (c !== undefined && /[0-9.eE+-]/.test(c)) this.fail('malformed number');
-    return { text, value: Number(text) };
+    const value = Number(text);
+    // 1e400: valid grammar, but no finite double holds it; it would read as Infinity,
+    // which JSON does not have (C++ parsers refuse it as well).
+    if (!Number.isFinite(value)) this.fail('number out of range');
+    return { text, value };
   }
 
   string() {

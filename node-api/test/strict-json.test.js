@@ -21,7 +21,7 @@ test('keeps the text of numbers in objects', () => {
 
 test('rejects what is not strict JSON', () => {
   for (const text of ['', '   ', '{', '{"a":1', '{"a":1,}', '[1,]', '[1 2]', "{'a':1}", '{a:1}', 'NaN', 'Infinity', '-Infinity',
-    '{"a":NaN}', '01', '1.', '.5', '-', '+1', '1e', '0x10', 'tru', 'nul', '"abc', '"\\x"', '"\\u12"', '{"a":1}x', '{"a":1}{}', '// c\n{}']) {
+    '{"a":NaN}', '01', '1.', '.5', '-', '+1', '1e', '0x10', 'tru', 'nul', '"abc', '"\\x"', '"\\u12"', '{"a":1}x', '{"a":1}{}', '// c\n{}', '1e400', '[-1e309]']) {
     rejects(text);
   }
 });
