@@ -1,0 +1,44 @@
+// vmpulse-api's configuration from flags and environment alike (a flag wins over its
+// variable). Pure apart from reading --token-file; thread-safe.
+//
+//   --db URL            VMPULSE_DB_URL        mysql://user:pass@host:port/db (required)
+//   --token T           VMPULSE_TOKEN         bearer token (one of token/token-file required)
+//   --token-file PATH   VMPULSE_TOKEN_FILE    file holding the token (trailing newline ignored)
+//   --listen HOST:PORT  VMPULSE_LISTEN, PORT  default 0.0.0.0:VMPULSE_API_PORT (5000)
+//   --writers N         VMPULSE_API_WRITERS   database connections writing groups (1-32, default 2)
+//   --queue-records N   VMPULSE_API_QUEUE_RECORDS  records waiting before 503 (1000-10000000)
+//   --threads N         VMPULSE_API_THREADS   HTTP threads (1-256, default: CPU count)
+//   --log-level L       VMPULSE_LOG_LEVEL     trace … off
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "vmpulse/config.hpp"
+
+namespace vmpulse::api {
+
+struct ApiConfig {
+  DbUrl db;
+  std::string token;
+  Endpoint listen;
+  unsigned writers = 2;
+  std::size_t queue_records = 50'000;
+  unsigned threads = 0;
+  std::string log_level;  // empty: init_logging's default
+};
+
+// Looks up an environment variable; nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// `args` excludes the program name. Error text names the flag or variable at fault.
+std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::string>& args, const EnvLookup& env);
+
+std::string api_usage();
+
+}  // namespace vmpulse::api

@@ -1,0 +1,164 @@
+#include "ingest_handler.hpp"
+
+#include <cctype>
+#include <utility>
+
+#include "vmpulse/contract.hpp"
+
+namespace vmpulse::api {
+namespace {
+
+bool is_ingest_path(std::string_view path) {
+  return path == "/api/metrics" || path == "/api/cpp/metrics" || path == "/metrics";
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+http::Response error(int status, std::string code, std::string detail) {
+  ContractError e;
+  e.status = status;
+  e.error = std::move(code);
+  e.detail = std::move(detail);
+  return http::Response::json(status, to_json(e));
+}
+
+http::Response method_not_allowed(std::string allow) {
+  http::Response response = error(405, "method_not_allowed", "allowed: " + allow);
+  response.headers.emplace_back("Allow", std::move(allow));
+  return response;
+}
+
+std::string saved_body(std::size_t stored, std::string_view api, bool replayed) {
+  std::string body = R"({"status":"saved","stored":)" + std::to_string(stored) + R"(,"api":")";
+  body += api;  // the route's own name, from configuration: no escaping needed
+  body += replayed ? R"(","replayed":true})" : R"("})";
+  return body;
+}
+
+}  // namespace
+
+bool bearer_matches(std::optional<std::string_view> authorization, std::string_view token) {
+  if (!authorization || token.empty()) return false;
+  std::string_view value = trim(*authorization);
+  constexpr std::string_view scheme = "bearer ";
+  if (value.size() < scheme.size() || !iequals(value.substr(0, scheme.size()), scheme)) return false;
+  const std::string_view given = trim(value.substr(scheme.size()));
+  // Every byte of the expected token is compared whatever the given one is, so the
+  // time says nothing about how much of a guess was right.
+  unsigned char diff = given.size() == token.size() ? 0 : 1;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    const unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+    diff |= static_cast<unsigned char>(g ^ static_cast<unsigned char>(token[i]));
+  }
+  return diff == 0;
+}
+
+bool is_json_media_type(std::optional<std::string_view> content_type) {
+  if (!content_type) return false;
+  std::string_view type = *content_type;
+  if (const auto semicolon = type.find(';'); semicolon != std::string_view::npos) type = type.substr(0, semicolon);
+  return iequals(trim(type), "application/json");
+}
+
+IngestHandler::IngestHandler(IngestHandlerOptions options, IngestSink& sink, std::function<bool()> ready)
+    : options_(std::move(options)), sink_(sink), ready_(std::move(ready)) {}
+
+void IngestHandler::handle(http::Request&& request, const http::Respond& respond) const {
+  const std::string& path = request.path;
+  const bool read = request.method == "GET" || request.method == "HEAD";
+  if (path == "/livez") {
+    respond(read ? http::Response::json(200, R"({"status":"ok"})") : method_not_allowed("GET, HEAD"));
+    return;
+  }
+  if (path == "/readyz") {
+    if (!read) {
+      respond(method_not_allowed("GET, HEAD"));
+    } else {
+      respond(ready_() ? http::Response::json(200, R"({"status":"ready"})") : unavailable("database not reachable"));
+    }
+    return;
+  }
+  if (!is_ingest_path(path)) {
+    respond(error(404, "not_found", "no route for " + path));
+    return;
+  }
+  if (request.method != "POST") {
+    respond(method_not_allowed("POST"));
+    return;
+  }
+  bool answered_later = false;
+  http::Response response = ingest(std::move(request), respond, answered_later);
+  if (!answered_later) respond(std::move(response));
+}
+
+http::Response IngestHandler::ingest(http::Request&& request, const http::Respond& respond,
+                                     bool& answered_later) const {
+  if (!bearer_matches(request.header("Authorization"), options_.token)) {
+    return error(401, "unauthorized", "missing or wrong bearer token");
+  }
+  const std::size_t max_body = ingest_limits().max_body_bytes;
+  if (request.body.size() > max_body) {
+    return error(413, "payload_too_large", "body over " + std::to_string(max_body) + " bytes");
+  }
+  if (!is_json_media_type(request.header("Content-Type"))) {
+    return error(415, "unsupported_media_type", "Content-Type must be application/json");
+  }
+  std::optional<std::string> key;
+  if (const auto header = request.header("Idempotency-Key")) {
+    if (!valid_idempotency_key(*header)) {
+      return error(400, "invalid_idempotency_key", "Idempotency-Key must be 1-128 of [A-Za-z0-9._:-]");
+    }
+    key.emplace(*header);
+  }
+
+  auto parsed = parse_ingest_body(request.body);
+  if (auto* contract_error = std::get_if<ContractError>(&parsed)) {
+    return http::Response::json(contract_error->status, to_json(*contract_error));
+  }
+  IngestItem item{std::move(std::get<std::vector<Record>>(parsed)), std::move(key)};
+  for (Record& record : item.records) record.api = options_.api;
+
+  auto done = [respond, this](ItemResult result) {
+    switch (result.status) {
+      case ItemResult::Status::stored:
+        respond(http::Response::json(201, saved_body(result.stored, options_.api, false)));
+        break;
+      case ItemResult::Status::replayed:
+        respond(http::Response::json(201, saved_body(result.stored, options_.api, true)));
+        break;
+      case ItemResult::Status::unavailable:
+        respond(unavailable("the database did not confirm the commit; retry with the same Idempotency-Key"));
+        break;
+    }
+  };
+  switch (sink_.submit(std::move(item), std::move(done))) {
+    case IngestSink::Submit::accepted:
+      answered_later = true;
+      return {};
+    case IngestSink::Submit::full:
+      return unavailable("ingest queue full");
+    case IngestSink::Submit::unavailable:
+      break;
+  }
+  return unavailable("database not reachable");
+}
+
+http::Response IngestHandler::unavailable(std::string_view detail) const {
+  http::Response response = error(503, "database_unavailable", std::string(detail));
+  response.headers.emplace_back("Retry-After", std::to_string(options_.retry_after_seconds));
+  return response;
+}
+
+}  // namespace vmpulse::api
