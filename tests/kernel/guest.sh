@@ -20,7 +20,7 @@ GUEST_MEM_MB="${VMPULSE_VM_MEMORY_MB:-512}"
 # another kernel (uname -r is not the one to use).
 guest_kver() {
   local v best=""
-  for v in $(ls -1 /lib/modules 2>/dev/null | sort -V); do
+  for v in $(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V); do
     [[ -f "/boot/vmlinuz-$v" && -d "/lib/modules/$v/build" ]] && best="$v"
   done
   [[ -n "$best" ]] || {
@@ -142,16 +142,17 @@ guest_running() {
 
 guest_send() {
   # QEMU holds the fifo open for reading, so this write does not block.
+  # shellcheck disable=SC2016 # $1 and $2 belong to the inner shell
   timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$2" "$1/ctl.in"
 }
 
 # guest_stop DIR: QEMU's own pid (from its pidfile), TERM then KILL.
 guest_stop() {
-  local pid i
+  local pid _
   pid="$(cat "$1/qemu.pid" 2>/dev/null)" || return 0
   [[ -n "$pid" ]] || return 0
   kill "$pid" 2>/dev/null || return 0
-  for i in $(seq 50); do
+  for _ in $(seq 50); do
     kill -0 "$pid" 2>/dev/null || return 0
     sleep 0.1
   done

@@ -5,7 +5,9 @@
 # from here, through a forwarded loopback port.
 # timeout: 900
 set -uo pipefail
+# shellcheck source=tests/lib/suite.sh
 source "$(dirname "$0")/../lib/suite.sh"
+# shellcheck source=tests/kernel/guest.sh
 source "$VMPULSE_ROOT/tests/kernel/guest.sh"
 
 work="$(mktemp -d /tmp/vmpulse-kernel-test.XXXXXX)"
@@ -81,7 +83,7 @@ sys.exit(0 if ok else 1)' "$ram_line" "$url"
   else
     check "guest unloaded the modules for the agent" false
   fi
-  guest_send "$work" done
+  guest_send "$work" "done"
 else
   check "agent started in the guest" false
 fi
@@ -99,7 +101,7 @@ while IFS= read -r line; do
   esac
 done < <(grep -a -E '^VMPULSE-(PASS|FAIL)' "$work/console.log" | tr -d '\r')
 
-if ((_suite_failed > 0)); then
+if ((_suite_failed > 0)); then # counted by suite.sh
   echo "---- guest console ----"
   cat "$work/console.log"
   echo "---- agent build (tail) ----"
