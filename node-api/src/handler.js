@@ -19,6 +19,7 @@ const RETRY_AFTER_SECONDS = '1';
  */
 function createHandler({ contract, token, store, api = 'nodejs', log = () => {} }) {
   const expectedDigest = digest(token);
+  const logOutage = throttle(log, 1000);
 
   function json(status, value, headers = {}) {
     return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) };
@@ -65,7 +66,7 @@ function createHandler({ contract, token, store, api = 'nodejs', log = () => {} 
       return json(201, answer);
     } catch (err) {
       if (!(err instanceof DatabaseUnavailable)) throw err;
-      log(`ingest: database unavailable: ${err.message}`);
+      logOutage(`ingest: database unavailable: ${err.message}`);
       return error('database_unavailable', 'the database cannot be reached; retry later', {}, { 'retry-after': RETRY_AFTER_SECONDS });
     }
   }
@@ -89,6 +90,22 @@ function createHandler({ contract, token, store, api = 'nodejs', log = () => {} 
       return path === '/livez' ? json(200, { status: 'alive' }) : ready();
     }
     return error('not_found', `no route for ${path} here`);
+  };
+}
+
+/** At most one line per `ms`; an outage under load must not flood the log. */
+function throttle(log, ms) {
+  let last = 0;
+  let suppressed = 0;
+  return (message) => {
+    const now = Date.now();
+    if (now - last < ms) {
+      suppressed++;
+      return;
+    }
+    log(suppressed ? `${message} (and ${suppressed} more like it)` : message);
+    last = now;
+    suppressed = 0;
   };
 }
 

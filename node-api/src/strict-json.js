@@ -39,6 +39,8 @@ function parseStrictJson(text, maxDepth) {
   return value;
 }
 
+// With the u flag a surrogate pair is one code point, so only lone halves match.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 class Parser {
@@ -193,7 +195,7 @@ class Parser {
     out += t.slice(start, pos);
     this.pos = pos + 1;
     // The decoder let only valid UTF-8 through, so a lone surrogate here came from an escape.
-    if (!out.isWellFormed()) this.fail('string holds a lone UTF-16 surrogate');
+    if (LONE_SURROGATE.test(out)) this.fail('string holds a lone UTF-16 surrogate');
     return out;
   }
 

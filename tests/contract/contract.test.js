@@ -211,3 +211,26 @@ describe('database down', { skip: !process.env.CONTRACT_DB_STOP && 'CONTRACT_DB_
   }
 });
 
+
+// After "database down": the database returns on the same address; the routes must
+// recover on their own (no restart) and store again.
+describe('database back', { skip: !process.env.CONTRACT_DB_START && 'CONTRACT_DB_START not set' }, () => {
+  before(async () => {
+    execFileSync('bash', ['-c', process.env.CONTRACT_DB_START], { stdio: 'inherit', timeout: 90_000 });
+    db.close();
+    db = await connectDb();
+  });
+  for (const target of TARGETS) {
+    it(`${target.name}: /readyz returns to 200 and a record is stored again`, async () => {
+      if (target.problem) assert.fail(`the ${target.name} route is not running: ${target.problem}`);
+      const deadline = Date.now() + 20_000;
+      let ready;
+      do {
+        ready = await request(target, { method: 'GET', path: '/readyz' });
+        if (ready.status !== 200) await new Promise((r) => setTimeout(r, 200));
+      } while (ready.status !== 200 && Date.now() < deadline);
+      assert.equal(ready.status, 200, 'ready within 20 s of the database coming back');
+      await assertCase(target, { body: BASE, expect: { status: 201, records: [BASE] } });
+    });
+  }
+});

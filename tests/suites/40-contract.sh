@@ -82,6 +82,7 @@ else
   export CONTRACT_CPP_PROBLEM="$cpp_bin does not exist (./vmpulse build builds it)"
   echo "cpp route: $CONTRACT_CPP_PROBLEM"
 fi
+export CONTRACT_DB_START="source '$VMPULSE_ROOT/scripts/lib/common.sh'; source '$VMPULSE_ROOT/scripts/lib/mariadb.sh'; db_start '$work/db' '$db_port'"
 export CONTRACT_DB_STOP="source '$VMPULSE_ROOT/scripts/lib/common.sh'; source '$VMPULSE_ROOT/scripts/lib/mariadb.sh'; db_stop '$work/db'"
 
 echo "== contract cases against both routes"

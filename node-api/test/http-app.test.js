@@ -1,0 +1,74 @@
+'use strict';
+// The Express side over a real loopback socket: bodies are read whole or cut at the
+// limit, and a failing handler becomes a JSON 500 rather than a hung request.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const http = require('node:http');
+const { createApp } = require('../src/http-app');
+
+const LIMIT = 1024;
+
+async function withServer(handle, fn) {
+  const server = createApp(handle, LIMIT, () => {}).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    await fn(server.address().port);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/** POSTs `chunks` (chunked transfer unless contentLength is given); resolves with the answer. */
+function post(port, chunks, contentLength) {
+  return new Promise((resolve, reject) => {
+    const headers = contentLength === undefined ? {} : { 'content-length': contentLength };
+    const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/api/metrics', headers, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+const echoLength = async (request) => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ length: request.body.length, path: request.path, method: request.method }),
+});
+
+test('a chunked body under the limit arrives whole', async () => {
+  await withServer(echoLength, async (port) => {
+    const answer = await post(port, ['a'.repeat(600), 'b'.repeat(400)]);
+    assert.deepEqual(JSON.parse(answer.text), { length: 1000, path: '/api/metrics', method: 'POST' });
+  });
+});
+
+test('a chunked body over the limit is cut at limit + 1 and the connection closed', async () => {
+  await withServer(echoLength, async (port) => {
+    const answer = await post(port, ['a'.repeat(800), 'b'.repeat(800), 'c'.repeat(800)]);
+    assert.equal(JSON.parse(answer.text).length, LIMIT + 1);
+    assert.equal(answer.headers.connection, 'close');
+  });
+});
+
+test('a declared Content-Length over the limit is not read at all', async () => {
+  await withServer(echoLength, async (port) => {
+    const answer = await post(port, ['x'.repeat(LIMIT + 10)], LIMIT + 10);
+    assert.equal(JSON.parse(answer.text).length, LIMIT + 1);
+    assert.equal(answer.headers.connection, 'close');
+  });
+});
+
+test('a handler that throws answers a JSON 500', async () => {
+  await withServer(async () => {
+    throw new Error('boom');
+  }, async (port) => {
+    const answer = await post(port, ['{}']);
+    assert.equal(answer.status, 500);
+    assert.equal(JSON.parse(answer.text).error, 'internal_error');
+  });
+});
