@@ -87,7 +87,7 @@ function createHandler({ contract, token, store, api = 'nodejs', log = () => {} 
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return error('method_not_allowed', `${path} accepts GET`, {}, { allow: 'GET, HEAD' });
       }
-      return path === '/livez' ? json(200, { status: 'alive' }) : ready();
+      return path === '/livez' ? json(200, { status: 'ok' }) : ready();
     }
     return error('not_found', `no route for ${path} here`);
   };

@@ -65,8 +65,10 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
       } catch (err) {
         if (err.errno !== DUPLICATE_ENTRY) throw err;
         await conn.query('ROLLBACK');
-        const [rows] = await query('SELECT api, stored FROM ingest_keys WHERE idem_key = ?', [key]);
-        return { stored: rows[0].stored, api: rows[0].api, replayed: true };
+        const [rows] = await query('SELECT stored FROM ingest_keys WHERE idem_key = ?', [key]);
+        if (rows.length === 0) throw new Error(`Idempotency-Key ${key} was claimed but is gone`);
+        // The answer names the route that answers, whichever stored the key (as route 1 does).
+        return { stored: rows[0].stored, api, replayed: true };
       }
     }
     const values = [];
