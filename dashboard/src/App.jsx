@@ -43,6 +43,7 @@ export default function App({ hub }) {
   useEffect(() => {
     if (!marked.current && points.length > 0) {
       marked.current = true;
+      performance.mark('vmpulse:first-data-commit');
       requestAnimationFrame(() => performance.mark('vmpulse:first-data'));
     }
   }, [points.length]);

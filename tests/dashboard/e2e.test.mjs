@@ -21,7 +21,7 @@ const FIRST_PAINT_BUDGET_MS = 1000;
 
 const db = new Database(DB_URL);
 const metrics = {};
-let hub, staticServer, browser, page, hubPort, dashUrl;
+let hub, staticServer, proxyServer, browser, page, hubPort, dashUrl, proxiedUrl;
 
 async function shot(name) {
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
@@ -44,6 +44,12 @@ before(async () => {
   staticServer = startStatic({ dist: DIST, port: dashPort, hubUrl: `http://127.0.0.1:${hubPort}`, logDir: OUT });
   dashUrl = `http://127.0.0.1:${dashPort}/`;
   await waitHttp(dashUrl);
+  // The same build on a second origin that plays ./vmpulse up's nginx: hubUrl "" and
+  // /ws + /api proxied to the hub.
+  const proxyPort = await freePort();
+  proxyServer = startStatic({ dist: DIST, port: proxyPort, proxy: `http://127.0.0.1:${hubPort}`, logDir: OUT, name: 'static-proxy' });
+  proxiedUrl = `http://127.0.0.1:${proxyPort}/`;
+  await waitHttp(proxiedUrl);
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.on('pageerror', (err) => console.log(`page error: ${err.message}`));
@@ -53,6 +59,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await staticServer?.stop();
+  await proxyServer?.stop();
   await hub?.stop();
   fs.writeFileSync(path.join(OUT, 'metrics.json'), JSON.stringify(metrics, null, 2));
 });
@@ -92,6 +99,10 @@ describe('dashboard against the real hub', () => {
     await until(() => performance.getEntriesByName('vmpulse:first-data').length > 0, undefined);
     const firstData = await page.evaluate(() => performance.getEntriesByName('vmpulse:first-data')[0].startTime);
     metrics.firstDataPaintedMs = Math.round(firstData);
+    metrics.timeline = await page.evaluate(() => Object.fromEntries([
+      ['domContentLoaded', performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd],
+      ...performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
+    ].map(([k, v]) => [k, Math.round(v)])));
     await shot('02-live');
     assert.ok(firstData <= FIRST_PAINT_BUDGET_MS, `first data painted at ${firstData} ms`);
   });
@@ -145,12 +156,15 @@ describe('dashboard against the real hub', () => {
     await until(() => document.querySelector('[data-testid=series-info]')?.dataset.vm === 'e2e-a', undefined);
   });
 
-  it('the 1 h range draws min/avg/max bands from /api/history', async () => {
+  it('behind a same-origin ingress, the 1 h range draws min/avg/max bands from /api/history', async () => {
+    await page.goto(`${proxiedUrl}?vm=e2e-a`);
+    await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined);
     await page.getByTestId('range-1h').click();
     await until(() => Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) > 0 && !document.querySelector('.inline-error'), undefined);
     assert.match(await text('chart-cpu'), /min–max band/);
     await shot('05-history-1h');
     await page.getByTestId('range-live').click();
+    await page.goto(`${dashUrl}?vm=e2e-a`);
   });
 
   it('recovers after the hub restarts: reconnecting, then live again', async () => {

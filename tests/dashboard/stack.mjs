@@ -61,8 +61,10 @@ export function startHub({ bin, port, dbUrl, logDir }) {
   return launch('hub', bin, ['--listen', `127.0.0.1:${port}`, '--db', dbUrl], logDir);
 }
 
-export function startStatic({ dist, port, hubUrl, logDir }) {
-  return launch('static', process.execPath, [path.join(here, 'static-server.mjs'), '--dir', dist, '--port', String(port), '--hub', hubUrl], logDir);
+/** hubUrl: configured in config.js (cross-origin); proxy: same origin, like nginx. */
+export function startStatic({ dist, port, hubUrl, proxy, logDir, name = 'static' }) {
+  const target = proxy ? ['--proxy', proxy] : ['--hub', hubUrl];
+  return launch(name, process.execPath, [path.join(here, 'static-server.mjs'), '--dir', dist, '--port', String(port), ...target], logDir);
 }
 
 export class Database {

@@ -28,7 +28,10 @@ export function useHistory(apiBase, vm, minutes) {
         if (!cancelled) setResult({ data, error: null, loading: false });
       } catch (err) {
         if (cancelled || err.name === 'AbortError') return;
-        setResult((prev) => ({ data: prev.data, error: `history: ${err.message}`, loading: false }));
+        // fetch() says only "Failed to fetch" for an unreachable hub and for a hub on
+        // another origin that sends no CORS headers; name both.
+        const why = err instanceof TypeError ? `cannot reach ${apiBase || 'this origin'}/api/history (hub down, or no CORS for this page's origin)` : err.message;
+        setResult((prev) => ({ data: prev.data, error: `History unavailable: ${why}`, loading: false }));
       }
     };
     load();

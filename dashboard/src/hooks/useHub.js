@@ -7,6 +7,11 @@ import { reducer, initialState, parseMessage } from '../lib/reducer.js';
 /** The live view keeps an hour: the most the hub serves in a snapshot (1..60). */
 export const LIVE_MINUTES = 60;
 
+// Timeline marks the end-to-end test reads (load → socket open → snapshot → painted).
+function markOnce(name) {
+  if (typeof performance !== 'undefined' && performance.getEntriesByName(name).length === 0) performance.mark(name);
+}
+
 export function useHub(hub, wantedVm) {
   const [state, dispatch] = useReducer(reducer, initialState);
   const [conn, setConn] = useState({ status: hub.error ? 'offline' : 'connecting', attempt: 0, retryAt: null, lastError: hub.error ?? null });
@@ -31,12 +36,14 @@ export function useHub(hub, wantedVm) {
     const c = new HubConnection(hub.wsUrl, {
       onState: (s) => setConn(s),
       onOpen: () => {
+        markOnce('vmpulse:ws-open');
         lastSelect.current = null;
         // A wanted VM is asked for at once; otherwise the first snapshot tells us the hub's pick.
         if (wantedRef.current) reconcile(null);
       },
       onMessage: (text) => {
         const action = parseMessage(text);
+        if (action.type === 'snapshot') markOnce('vmpulse:first-snapshot');
         dispatch(action);
         if (action.type === 'snapshot') reconcile(action);
         if (action.type === 'resync') lastSelect.current = null;
