@@ -1,0 +1,98 @@
+// compose.yaml: the Compose specification's schema and best-practice rules (dclint),
+// and the stack's own promises: secrets only from the environment, hardened services,
+// the 50/50 split in the ingress, migrations before the routes start.
+import test from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parse } from "yaml";
+import { ROOT, read } from "./lib/repo.js";
+
+const DCLINT = path.join(ROOT, "tests/deploy/node_modules/dclint/bin/dclint.cjs");
+// Ordering rules are taste, not correctness (services are in start order here, keys in
+// reading order); the rest of dclint's rules, schema validation among them, apply.
+const STYLE_RULES = ["service-keys-order", "services-alphabetical-order", "top-level-properties-order"];
+
+function dclint(file) {
+  try {
+    execFileSync(process.execPath, [DCLINT, file, "--color", "false", ...STYLE_RULES.flatMap((r) => ["--disable-rule", r])], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return "";
+  } catch (e) {
+    return `${e.stdout}${e.stderr}` || e.message;
+  }
+}
+
+const compose = parse(read("compose.yaml"), { merge: true });
+
+test("compose.yaml passes dclint (schema and rules)", () => {
+  assert.equal(dclint(path.join(ROOT, "compose.yaml")), "");
+});
+
+test("dclint rejects a compose file that breaks the schema", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmpulse-compose-"));
+  try {
+    const bad = path.join(dir, "compose.yaml");
+    fs.writeFileSync(bad, read("compose.yaml").replace("cap_drop: [ALL]", "cap_drop: ALL"));
+    assert.match(dclint(bad), /cap_drop/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("every component runs, built from its Dockerfile", () => {
+  for (const c of ["agent", "api", "hub", "node-api", "dashboard"]) {
+    assert.equal(compose.services[c]?.build?.dockerfile, `deploy/docker/${c}.Dockerfile`, c);
+    assert.equal(compose.services[c].build.context, ".");
+  }
+  for (const c of ["db", "migrate", "ingress"]) assert.ok(compose.services[c], c);
+});
+
+test("secrets come from the environment and are required", () => {
+  const text = read("compose.yaml");
+  const url = compose.services.api.environment.VMPULSE_DB_URL;
+  assert.match(url, /\$\{VMPULSE_DB_PASSWORD:\?[^}]+\}/);
+  assert.match(compose.services.api.environment.VMPULSE_TOKEN, /^\$\{VMPULSE_TOKEN:\?/);
+  assert.match(compose.services.db.environment.MYSQL_PASSWORD, /^\$\{VMPULSE_DB_PASSWORD:\?/);
+  assert.doesNotMatch(text, /MYSQL_ROOT_PASSWORD:/);
+});
+
+test("application services are hardened", () => {
+  for (const c of ["api", "hub", "node-api", "agent", "dashboard", "ingress", "migrate"]) {
+    const s = compose.services[c];
+    assert.equal(s.read_only, true, `${c}: read_only`);
+    assert.deepEqual(s.cap_drop, ["ALL"], `${c}: cap_drop`);
+    assert.ok((s.security_opt ?? []).includes("no-new-privileges:true"), `${c}: no-new-privileges`);
+  }
+});
+
+test("the routes wait for the migrations, which wait for a healthy database", () => {
+  assert.equal(compose.services.migrate.depends_on.db.condition, "service_healthy");
+  for (const c of ["api", "node-api", "hub"]) {
+    assert.equal(compose.services[c].depends_on.migrate.condition, "service_completed_successfully", c);
+  }
+  const mounts = compose.services.migrate.volumes.join(" ");
+  assert.match(mounts, /\.\/deploy\/k8s\/base\/migrate\/migrate\.sh:/);
+  assert.match(mounts, /\.\/db\/migrations:\/migrations:ro/);
+});
+
+test("the agent sees the host: PID namespace and /proc read-only at /host/proc", () => {
+  const agent = compose.services.agent;
+  assert.equal(agent.pid, "host");
+  assert.ok(agent.volumes.includes("/proc:/host/proc:ro"));
+  assert.match(read("deploy/docker/agent.Dockerfile"), /"--procfs", "\/host\/proc"/);
+});
+
+test("the ingress splits /api/metrics 50/50 with split_clients and serves WebSockets for an hour", () => {
+  const conf = read("deploy/docker/ingress/nginx.conf");
+  const split = conf.match(/split_clients\s+"\$\{request_id\}"\s+\$(\w+)\s*\{([^}]*)\}/);
+  assert.ok(split, "no split_clients on $request_id");
+  const entries = split[2].trim().split(/;\s*/).filter(Boolean).map((e) => e.trim().split(/\s+/));
+  assert.deepEqual(entries, [["50%", "vmpulse_api"], ["*", "vmpulse_node_api"]]);
+  assert.match(conf, new RegExp(`location = /api/metrics \\{ proxy_pass http://\\$${split[1]}; \\}`));
+  assert.match(conf, /location = \/ws \{[^}]*proxy_read_timeout 3600s;/s);
+  assert.ok(compose.services.ingress.volumes.includes("./deploy/docker/ingress/nginx.conf:/etc/nginx/nginx.conf:ro"));
+});
