@@ -1,10 +1,12 @@
 'use strict';
-// Storing records in MySQL/MariaDB (db/migrations/001_metricas.sql): one transaction
-// per request holding the idempotency key, one multi-row prepared INSERT of the rows
-// and the per-route count, so a 201 means all of it is committed and a failure leaves
-// nothing behind. Every failure to talk to the database becomes DatabaseUnavailable,
-// quickly: a route that hangs is worse than one that answers 503.
+// Storing records in MySQL/MariaDB (db/migrations/001_metricas.sql): requests are
+// group-committed (commit-queue.js); each request's idempotency key, its one multi-row
+// prepared INSERT and the per-route count share a transaction, so a 201 means all of it
+// is committed and a failure leaves nothing behind. Every failure to talk to the
+// database becomes DatabaseUnavailable, quickly: a route that hangs is worse than one
+// that answers 503.
 const mysql = require('mysql2/promise');
+const { createCommitQueue, QueueFull } = require('./commit-queue');
 
 class DatabaseUnavailable extends Error {}
 
@@ -14,7 +16,7 @@ const COLUMNS = [
   'procesos_corriendo', 'total_procesos', 'procesos_durmiendo', 'procesos_zombie', 'procesos_parados', 'hora',
 ];
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(',')},?)`;
-const DUPLICATE_ENTRY = 1062;
+const rowPlaceholders = (n) => new Array(n).fill(ROW_PLACEHOLDERS).join(',');
 const DEADLOCK = 1213;
 
 /**
@@ -56,52 +58,74 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
     }
   }
 
-  async function insertOnce(conn, records, key) {
+  /**
+   * One transaction for a group of requests: per request, its Idempotency-Key claimed
+   * (or found already stored: a replay) and one multi-row INSERT of its records; then
+   * the per-route count, then COMMIT. Resolves with one {stored, replayed} per request.
+   */
+  async function commitGroupOnce(conn, items) {
     const query = (sql, values) => conn.execute({ sql, timeout: timeoutMs * 5 }, values);
     await conn.query('START TRANSACTION');
-    if (key !== undefined) {
-      try {
-        await query('INSERT INTO ingest_keys (idem_key, api, stored) VALUES (?, ?, ?)', [key, api, records.length]);
-      } catch (err) {
-        if (err.errno !== DUPLICATE_ENTRY) throw err;
-        await conn.query('ROLLBACK');
-        const [rows] = await query('SELECT stored FROM ingest_keys WHERE idem_key = ?', [key]);
-        if (rows.length === 0) throw new Error(`Idempotency-Key ${key} was claimed but is gone`);
-        // The answer names the route that answers, whichever stored the key (as route 1 does).
-        return { stored: rows[0].stored, api, replayed: true };
+    const results = [];
+    let total = 0;
+    for (const { records, key } of items) {
+      if (key !== undefined) {
+        // Ignored when the key exists, committed or claimed earlier in this very group.
+        const [claim] = await query('INSERT IGNORE INTO ingest_keys (idem_key, api, stored) VALUES (?, ?, ?)', [key, api, records.length]);
+        if (claim.affectedRows === 0) {
+          const [rows] = await query('SELECT stored FROM ingest_keys WHERE idem_key = ?', [key]);
+          if (rows.length === 0) throw new Error(`Idempotency-Key ${key} was claimed but is gone`);
+          results.push({ stored: rows[0].stored, replayed: true });
+          continue;
+        }
       }
+      const values = [];
+      for (const record of records) {
+        for (const column of COLUMNS) values.push(record[column]);
+        values.push(api);
+      }
+      await query(`INSERT INTO metricas (${COLUMNS.join(',')},api) VALUES ${rowPlaceholders(records.length)}`, values);
+      results.push({ stored: records.length, replayed: false });
+      total += records.length;
     }
-    const values = [];
-    for (const record of records) {
-      for (const column of COLUMNS) values.push(record[column]);
-      values.push(api);
+    if (total > 0) {
+      await query('INSERT INTO metricas_por_api (api, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + ?', [api, total, total]);
     }
-    const rows = new Array(records.length).fill(ROW_PLACEHOLDERS).join(',');
-    await query(`INSERT INTO metricas (${COLUMNS.join(',')},api) VALUES ${rows}`, values);
-    await query('INSERT INTO metricas_por_api (api, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + ?', [
-      api, records.length, records.length,
-    ]);
     await conn.query('COMMIT');
-    return { stored: records.length, api, replayed: false };
+    return results;
   }
 
-  /** Stores the records (all or nothing); {stored, api, replayed}. */
-  async function insert(records, key) {
+  async function commitGroup(items) {
     for (let attempt = 1; ; attempt++) {
       const conn = await acquire();
       let healthy = true;
       try {
-        return await insertOnce(conn, records, key);
+        return await commitGroupOnce(conn, items);
       } catch (err) {
         healthy = await rollback(conn);
         // InnoDB rolled a deadlock victim back whole; one retry is safe and usually wins.
         if (err.errno === DEADLOCK && attempt < 2) continue;
-        throw new DatabaseUnavailable(describe(err));
+        throw err instanceof DatabaseUnavailable ? err : new DatabaseUnavailable(describe(err));
       } finally {
         if (healthy) conn.release();
         else conn.destroy();
       }
     }
+  }
+
+  const queue = createCommitQueue({ run: commitGroup, maxInFlight: Math.min(2, connections) });
+
+  /** Stores the records (all or nothing) once their group commits; {stored, api, replayed}. */
+  async function insert(records, key) {
+    let result;
+    try {
+      result = await queue.submit(records, key);
+    } catch (err) {
+      if (err instanceof QueueFull) throw new DatabaseUnavailable(`queue full: ${err.message}`);
+      throw err;
+    }
+    // The answer names the route that answers, whichever stored a replayed key (as route 1 does).
+    return { ...result, api };
   }
 
   async function ping() {
