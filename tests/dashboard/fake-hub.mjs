@@ -40,6 +40,7 @@ const splitMsg = () => ({ cpp: split.cpp, nodejs: split.nodejs, total: split.cpp
 const vmsMsg = () => names.map((vm) => ({ vm, last: rows.get(vm).at(-1).hora, rows: rows.get(vm).length }));
 
 function snapshot(vm, minutes) {
+  if (!rows.has(vm)) return { type: 'snapshot', vm: null, minutes, vms: [], latest: {}, series: [], split: splitMsg() };
   const since = hora(Date.now() - minutes * 60_000);
   return {
     type: 'snapshot', vm, minutes, vms: vmsMsg(),
@@ -91,6 +92,7 @@ wss.on('connection', (ws) => {
 });
 let tick = 0;
 setInterval(() => {
+  if (names.length === 0) return;
   const fresh = names.map((vm) => {
     const r = sample(vm, Date.now(), tick++);
     rows.get(vm).push(r);

@@ -9,8 +9,10 @@ export default function EmptyState() {
           On this machine: <code>./vmpulse up</code> starts an agent, both ingest routes and this dashboard.
         </li>
         <li>
-          On a VM: run <code>vmpulse-agent</code> with its push target set to your ingest URL (<code>/api/metrics</code>, bearer token required), or collect and
-          replay samples with Locust (<code>locust/</code>, phases 1 and 2).
+          On a VM: <code>vmpulse-agent --push https://&lt;ingress&gt;/api/metrics --token-file &lt;file with the ingest token&gt;</code>
+        </li>
+        <li>
+          Or replay collected samples with Locust (<code>locust/</code>, phase 2 posts them to the ingress).
         </li>
       </ol>
     </section>
