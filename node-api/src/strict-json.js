@@ -4,7 +4,7 @@
 // loses the text of a number, which the integer rule needs ("5.0" is an integer,
 // "9007199254740990.5" is not, although both parse to integral doubles).
 
-/** The text of every number member of an object, by key (set on parsed objects). */
+/** The text of an object's number members written with a fraction or an exponent, by key. */
 const RAW_NUMBERS = Symbol('rawNumbers');
 
 class JsonSyntaxError extends Error {
@@ -41,6 +41,7 @@ function parseStrictJson(text, maxDepth) {
 
 // With the u flag a surrogate pair is one code point, so only lone halves match.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const NUMBER_CONTINUES = new Set([...'0123456789.eE+-'].map((ch) => ch.charCodeAt(0)));
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 class Parser {
@@ -87,8 +88,7 @@ class Parser {
     this.enter(depth);
     this.pos++; // {
     const result = {};
-    const raw = new Map();
-    Object.defineProperty(result, RAW_NUMBERS, { value: raw });
+    let raw; // created on the first number written with a fraction or an exponent
     const seen = new Set();
     this.skipSpace();
     if (this.text[this.pos] === '}') {
@@ -111,13 +111,21 @@ class Parser {
       let member;
       if (c === '-' || (c >= '0' && c <= '9')) {
         const number = this.number();
-        raw.set(key, number.text);
+        // Plain digits say nothing the double does not; keep the text of the others.
+        if (/[.eE]/.test(number.text)) {
+          if (raw === undefined) {
+            raw = new Map();
+            Object.defineProperty(result, RAW_NUMBERS, { value: raw }); // not enumerable: not a member
+          }
+          raw.set(key, number.text);
+        }
         member = number.value;
       } else {
         member = this.value(depth);
       }
-      // defineProperty: a key named "__proto__" must stay a plain member.
-      Object.defineProperty(result, key, { value: member, enumerable: true, writable: true, configurable: true });
+      // A key named "__proto__" must stay a plain member, not set the prototype.
+      if (key === '__proto__') Object.defineProperty(result, key, { value: member, enumerable: true, writable: true, configurable: true });
+      else result[key] = member;
       this.skipSpace();
       const next = this.text[this.pos++];
       if (next === '}') return result;
@@ -158,9 +166,8 @@ class Parser {
     if (!match) this.fail('malformed number');
     const text = match[0];
     this.pos += text.length;
-    const c = this.text[this.pos];
     // "01", "1.", "1e" or "-": the regex stopped early on something that is not a number's end.
-    if (c !== undefined && /[0-9.eE+-]/.test(c)) this.fail('malformed number');
+    if (NUMBER_CONTINUES.has(this.text.charCodeAt(this.pos))) this.fail('malformed number');
     const value = Number(text);
     // 1e400: valid grammar, but no finite double holds it; it would read as Infinity,
     // which JSON does not have (C++ parsers refuse it as well).
@@ -173,6 +180,7 @@ class Parser {
     let pos = this.pos + 1;
     let out = '';
     let start = pos;
+    let escaped = false;
     for (;;) {
       const c = t.charCodeAt(pos);
       if (Number.isNaN(c)) {
@@ -186,6 +194,7 @@ class Parser {
       }
       if (c === 0x5c) {
         out += t.slice(start, pos);
+        escaped = true;
         pos = this.escape(pos, (s) => (out += s));
         start = pos;
         continue;
@@ -194,8 +203,8 @@ class Parser {
     }
     out += t.slice(start, pos);
     this.pos = pos + 1;
-    // The decoder let only valid UTF-8 through, so a lone surrogate here came from an escape.
-    if (LONE_SURROGATE.test(out)) this.fail('string holds a lone UTF-16 surrogate');
+    // The decoder let only valid UTF-8 through, so a lone surrogate can only come from an escape.
+    if (escaped && LONE_SURROGATE.test(out)) this.fail('string holds a lone UTF-16 surrogate');
     return out;
   }
 

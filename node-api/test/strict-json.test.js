@@ -13,10 +13,12 @@ test('reads what JSON.parse reads, for valid documents', () => {
 });
 
 test('keeps the text of numbers in objects', () => {
-  const value = parse('{"a":5.0,"b":1e2,"c":"5"}');
+  const value = parse('{"a":5.0,"b":1e2,"c":"5","d":7}');
   assert.equal(value[RAW_NUMBERS].get('a'), '5.0');
   assert.equal(value[RAW_NUMBERS].get('b'), '1e2');
   assert.equal(value[RAW_NUMBERS].has('c'), false);
+  assert.equal(value[RAW_NUMBERS].has('d'), false, 'plain digits need no text');
+  assert.equal(parse('{"d":7}')[RAW_NUMBERS], undefined);
 });
 
 test('rejects what is not strict JSON', () => {
