@@ -1,0 +1,5 @@
+// The one translation unit that compiles Boost.Asio and Boost.Beast (the library
+// defines BOOST_ASIO_SEPARATE_COMPILATION and BOOST_BEAST_SEPARATE_COMPILATION for
+// everyone who links it), so that every other file only sees their declarations.
+#include <boost/asio/impl/src.hpp>
+#include <boost/beast/src.hpp>

@@ -1,0 +1,256 @@
+// The per-record checks of the ingest contract, in the order contract/README.md step 8
+// gives: unknown field, missing required field, each property (type, then range,
+// length, pattern), then the cross-field rules.
+#include <cmath>
+#include <limits>
+
+#include "contract_raw.hpp"
+#include "json_text.hpp"
+
+namespace vmpulse::detail {
+
+namespace {
+
+using Kind = RawValue::Kind;
+
+std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
+
+std::string number_text(double value) {
+  std::string out;
+  if (std::trunc(value) == value && std::fabs(value) < 1e18) {
+    append_json_int(out, static_cast<std::int64_t>(value));
+  } else {
+    char buffer[64];
+    const int n = std::snprintf(buffer, sizeof buffer, "%.17g", value);
+    out.assign(buffer, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+const char* kind_name(const RawValue& value) {
+  switch (value.kind) {
+    case Kind::kString: return "a string";
+    case Kind::kInteger:
+    case Kind::kUnsigned: return "an integer";
+    case Kind::kFloat: return "a number with a fractional part";
+    case Kind::kBool: return "a boolean";
+    case Kind::kNull: return "null";
+    case Kind::kObject: return "an object";
+    case Kind::kArray: return "an array";
+    case Kind::kAbsent: break;
+  }
+  return "nothing";
+}
+
+bool is_number(const RawValue& value) {
+  return value.kind == Kind::kInteger || value.kind == Kind::kUnsigned || value.kind == Kind::kFloat;
+}
+
+double as_double(const RawValue& value) {
+  switch (value.kind) {
+    case Kind::kInteger: return static_cast<double>(value.integer);
+    case Kind::kUnsigned: return static_cast<double>(value.unsigned_integer);
+    default: return value.number;
+  }
+}
+
+// A bound compared with an integer value exactly when the bound is itself an integer
+// that fits, so that 2^53-1 and 2^53 are told apart.
+bool integer_below(const RawValue& value, double bound) {
+  if (value.kind == Kind::kInteger && std::trunc(bound) == bound && std::fabs(bound) < 9.2e18) {
+    return value.integer < static_cast<std::int64_t>(bound);
+  }
+  return as_double(value) < bound;
+}
+
+bool integer_above(const RawValue& value, double bound) {
+  if (value.kind == Kind::kInteger && std::trunc(bound) == bound && std::fabs(bound) < 9.2e18) {
+    return value.integer > static_cast<std::int64_t>(bound);
+  }
+  if (value.kind == Kind::kUnsigned && bound >= 0 && bound < 1.8e19) {
+    return value.unsigned_integer > static_cast<std::uint64_t>(bound);
+  }
+  return as_double(value) > bound;
+}
+
+std::string value_text(const RawValue& value) {
+  if (value.kind == Kind::kInteger) return std::to_string(value.integer);
+  if (value.kind == Kind::kUnsigned) return std::to_string(value.unsigned_integer);
+  return number_text(value.number);
+}
+
+std::optional<std::string> check_property(const PropertyRule& rule, const RawValue& value) {
+  const std::string name = quoted(rule.name);
+  switch (rule.type) {
+    case FieldType::kString: {
+      if (value.kind != Kind::kString) return name + " must be a string, not " + kind_name(value);
+      const std::size_t length = utf8_length(value.text);
+      if (rule.min_length && length < *rule.min_length) {
+        return name + " must be at least " + std::to_string(*rule.min_length) + " characters long";
+      }
+      if (rule.max_length && length > *rule.max_length) {
+        return name + " must be at most " + std::to_string(*rule.max_length) + " characters long, not " +
+               std::to_string(length);
+      }
+      if (rule.pattern && !rule.pattern->matches(value.text)) {
+        return name + " must match " + rule.pattern->source();
+      }
+      return std::nullopt;
+    }
+    case FieldType::kInteger:
+      if (!is_number(value)) return name + " must be an integer, not " + kind_name(value);
+      if (value.kind == Kind::kFloat && std::trunc(value.number) != value.number) {
+        return name + " must be an integer, not " + number_text(value.number);
+      }
+      break;
+    case FieldType::kNumber:
+      if (!is_number(value)) return name + " must be a number, not " + kind_name(value);
+      break;
+  }
+  if (rule.minimum && integer_below(value, *rule.minimum)) {
+    return name + " must be at least " + number_text(*rule.minimum) + ", not " + value_text(value);
+  }
+  if (rule.maximum && integer_above(value, *rule.maximum)) {
+    return name + " must be at most " + number_text(*rule.maximum) + ", not " + value_text(value);
+  }
+  // Whatever the schema says, a Record holds integers as int64.
+  if (rule.type == FieldType::kInteger &&
+      (value.kind == Kind::kUnsigned
+           ? value.unsigned_integer > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+           : value.kind == Kind::kFloat && !(std::fabs(value.number) < 9.2e18))) {
+    return name + " is out of the 64-bit integer range";
+  }
+  return std::nullopt;
+}
+
+bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+// "YYYY-MM-DD HH:MM:SS" naming a real instant: month 1–12, a day the month has, hour
+// ≤ 23, minute and second ≤ 59 (MySQL's DATETIME takes no leap second), year 1970–9999.
+std::optional<std::string> check_calendar(std::string_view name, std::string_view text) {
+  const auto digits = [&text](std::size_t at, std::size_t count, int& out) {
+    out = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
+      out = out * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  const bool shaped = text.size() == 19 && digits(0, 4, year) && text[4] == '-' && digits(5, 2, month) &&
+                      text[7] == '-' && digits(8, 2, day) && text[10] == ' ' && digits(11, 2, hour) &&
+                      text[13] == ':' && digits(14, 2, minute) && text[16] == ':' && digits(17, 2, second);
+  const std::string field = quoted(name);
+  if (!shaped) return field + " must be a UTC date and time as YYYY-MM-DD HH:MM:SS";
+  if (year < 1970 || year > 9999) return field + " must have a year from 1970 to 9999, not " + std::to_string(year);
+  if (month < 1 || month > 12) return field + " has no month " + std::to_string(month);
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int days_in_month = kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
+  if (day < 1 || day > days_in_month) {
+    return field + " names day " + std::to_string(day) + " of a month with " + std::to_string(days_in_month) +
+           " days";
+  }
+  if (hour > 23) return field + " must have an hour from 00 to 23";
+  if (minute > 59) return field + " must have minutes from 00 to 59";
+  if (second > 59) return field + " must have seconds from 00 to 59";
+  return std::nullopt;
+}
+
+bool both_integers(const RawValue& a, const RawValue& b) {
+  return a.kind == Kind::kInteger && b.kind == Kind::kInteger;
+}
+
+}  // namespace
+
+ContractError make_error(const ContractSchema& schema, std::string code, std::optional<std::string> field,
+                         std::string detail) {
+  ContractError error;
+  const auto status = schema.error_status.find(code);
+  error.status = status == schema.error_status.end() ? 500 : status->second;
+  error.error = std::move(code);
+  error.field = std::move(field);
+  error.detail = std::move(detail);
+  return error;
+}
+
+std::optional<ContractError> check_record(const ContractSchema& schema, const RawRecord& raw, Record& out) {
+  const auto fail = [&schema](const std::string& field, std::string detail) {
+    return make_error(schema, "invalid_record", field, std::move(detail));
+  };
+  if (raw.first_unknown) {
+    return fail(*raw.first_unknown, "unknown field " + quoted(*raw.first_unknown) + " (a record has only the contract's fields)");
+  }
+  for (const std::size_t index : schema.required) {
+    if (raw.values[index].kind == Kind::kAbsent) {
+      const auto& name = schema.properties[index].name;
+      return fail(name, "missing required field " + quoted(name));
+    }
+  }
+  for (std::size_t i = 0; i < schema.properties.size(); ++i) {
+    const auto& value = raw.values[i];
+    if (value.kind == Kind::kAbsent) continue;
+    const auto& rule = schema.properties[i];
+    if (auto problem = check_property(rule, value)) return fail(rule.name, std::move(*problem));
+  }
+  for (const auto& [kind, at] : schema.cross_field_order) {
+    switch (kind) {
+      case CrossFieldRule::Kind::kNotGreater: {
+        const auto& rule = schema.not_greater[at];
+        const auto& a = raw.values[rule.field];
+        const auto& b = raw.values[rule.limit];
+        if (a.kind == Kind::kAbsent || b.kind == Kind::kAbsent) break;
+        const bool greater = both_integers(a, b) ? a.integer > b.integer : as_double(a) > as_double(b);
+        if (greater) {
+          const auto& name = schema.properties[rule.field].name;
+          const auto& limit = schema.properties[rule.limit].name;
+          return fail(name, quoted(name) + " (" + value_text(a) + ") must not be greater than " + quoted(limit) +
+                                " (" + value_text(b) + ")");
+        }
+        break;
+      }
+      case CrossFieldRule::Kind::kSumEquals: {
+        const auto& rule = schema.sum_equals[at];
+        double sum = 0;
+        std::string names;
+        bool complete = true;
+        for (const std::size_t field : rule.fields) {
+          complete = complete && raw.values[field].kind != Kind::kAbsent;
+          sum += as_double(raw.values[field]);
+          names += (names.empty() ? "" : " + ") + quoted(schema.properties[field].name);
+        }
+        if (complete && !(std::fabs(sum - rule.equals) <= rule.tolerance)) {
+          return fail(schema.properties[rule.field].name,
+                      names + " must equal " + number_text(rule.equals) + " (within " + number_text(rule.tolerance) +
+                          "), not " + number_text(sum));
+        }
+        break;
+      }
+      case CrossFieldRule::Kind::kCalendar: {
+        const auto& name = schema.properties[schema.calendar[at].field].name;
+        const auto& value = raw.values[schema.calendar[at].field];
+        if (value.kind == Kind::kAbsent) break;
+        if (auto problem = check_calendar(name, value.text)) return fail(name, std::move(*problem));
+        break;
+      }
+    }
+  }
+  out = Record{};
+  for (std::size_t i = 0; i < schema.properties.size(); ++i) {
+    const auto& value = raw.values[i];
+    if (value.kind == Kind::kAbsent) continue;
+    const auto& slot = schema.properties[i].slot;
+    if (slot.text) {
+      out.*slot.text = value.text;
+    } else if (slot.integer) {
+      // Checked above: an integer within the schema's range, so it fits.
+      out.*slot.integer = value.kind == Kind::kInteger    ? value.integer
+                          : value.kind == Kind::kUnsigned ? static_cast<std::int64_t>(value.unsigned_integer)
+                                                          : static_cast<std::int64_t>(value.number);
+    } else if (slot.number) {
+      out.*slot.number = as_double(value);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace vmpulse::detail

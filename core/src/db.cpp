@@ -1,0 +1,185 @@
+// MariaDB Connector/C behind vmpulse::db::Connection. The C API reports errors by
+// number; they are turned into DbError here, with connection_lost set for the numbers
+// that mean "the server or the network went away", the only ones a reconnect can fix.
+#include "vmpulse/db.hpp"
+
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+namespace vmpulse::db {
+
+namespace {
+
+// MySQL 8.0.24+: "the client was disconnected by the server because of inactivity";
+// not in MariaDB's headers.
+constexpr unsigned kMysqlClientInteractionTimeout = 4031;
+
+// Bounds every read and write on the socket, so that a database that stops answering
+// (network partition, frozen VM) turns into an error instead of a hung thread.
+// Connector/C retries a read once, so a dead server is noticed in about twice this.
+constexpr unsigned kReadWriteTimeoutSeconds = 10;
+
+bool is_connection_lost(unsigned code) {
+  switch (code) {
+    case CR_SOCKET_CREATE_ERROR:
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_IPSOCK_ERROR:
+    case CR_UNKNOWN_HOST:
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_SERVER_LOST_EXTENDED:
+    case ER_CON_COUNT_ERROR:
+    case ER_TOO_MANY_USER_CONNECTIONS:
+    case ER_SERVER_SHUTDOWN:
+    case ER_CONNECTION_KILLED:
+    case ER_NET_READ_ERROR:
+    case ER_NET_READ_INTERRUPTED:
+    case ER_NET_ERROR_ON_WRITE:
+    case ER_NET_WRITE_INTERRUPTED:
+    case kMysqlClientInteractionTimeout:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Escaping as mysql_real_escape_string does for utf8mb4, for when there is no connection.
+void escape_without_connection(std::string& sql, std::string_view value) {
+  for (const char c : value) {
+    switch (c) {
+      case '\0': sql += "\\0"; break;
+      case '\n': sql += "\\n"; break;
+      case '\r': sql += "\\r"; break;
+      case '\\': sql += "\\\\"; break;
+      case '\'': sql += "\\'"; break;
+      case '"': sql += "\\\""; break;
+      case '\x1a': sql += "\\Z"; break;
+      default: sql += c;
+    }
+  }
+}
+
+}  // namespace
+
+Connection::Connection(DbUrl url, unsigned connect_timeout_s)
+    : url_(std::move(url)), connect_timeout_s_(connect_timeout_s) {}
+
+Connection::~Connection() { close(); }
+
+void Connection::connect() {
+  close();
+  mysql_ = mysql_init(nullptr);
+  if (mysql_ == nullptr) throw DbError("mysql_init failed (out of memory)", CR_OUT_OF_MEMORY, false);
+  unsigned connect_timeout = connect_timeout_s_;
+  unsigned read_write_timeout = kReadWriteTimeoutSeconds;
+  // A socket path means the socket; otherwise TCP even for "localhost", which
+  // Connector/C would otherwise quietly take to mean the default socket.
+  unsigned protocol = url_.socket.empty() ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
+  my_bool no = 0;
+  mysql_options(mysql_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+  mysql_options(mysql_, MYSQL_OPT_READ_TIMEOUT, &read_write_timeout);
+  mysql_options(mysql_, MYSQL_OPT_WRITE_TIMEOUT, &read_write_timeout);
+  mysql_options(mysql_, MYSQL_OPT_PROTOCOL, &protocol);
+  mysql_options(mysql_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  // Reconnecting behind the caller's back would drop the session's time zone and any
+  // open transaction; the caller reconnects on connection_lost instead.
+  mysql_options(mysql_, MYSQL_OPT_RECONNECT, &no);
+  mysql_options(mysql_, MYSQL_OPT_LOCAL_INFILE, &no);
+  const char* socket = url_.socket.empty() ? nullptr : url_.socket.c_str();
+  if (mysql_real_connect(mysql_, url_.host.c_str(), url_.user.c_str(), url_.password.c_str(),
+                         url_.database.c_str(), url_.port, socket, 0) == nullptr) {
+    fail("connecting to " + url_.redacted());
+  }
+  // Record times are UTC strings; the session's zone must not shift NOW() or TIMESTAMPs.
+  execute("SET time_zone = '+00:00'");
+}
+
+bool Connection::connected() const { return mysql_ != nullptr; }
+
+void Connection::close() {
+  if (mysql_ != nullptr) {
+    mysql_close(mysql_);
+    mysql_ = nullptr;
+  }
+}
+
+void Connection::fail(std::string_view context) {
+  const unsigned code = mysql_ != nullptr ? mysql_errno(mysql_) : CR_SERVER_GONE_ERROR;
+  const std::string message = mysql_ != nullptr ? mysql_error(mysql_) : "not connected";
+  const bool lost = mysql_ == nullptr || is_connection_lost(code);
+  // A lost connection is closed here, so connected() tells the caller to reconnect.
+  if (lost) close();
+  throw DbError(std::string(context) + ": " + message + " (error " + std::to_string(code) + ")", code, lost);
+}
+
+void Connection::execute(std::string_view sql) {
+  if (mysql_ == nullptr) fail("executing a statement");
+  if (mysql_real_query(mysql_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+    fail("executing a statement");
+  }
+  // A statement that did return rows: drop them so the connection stays usable.
+  if (MYSQL_RES* result = mysql_store_result(mysql_)) mysql_free_result(result);
+}
+
+std::vector<Row> Connection::query(std::string_view sql) {
+  if (mysql_ == nullptr) fail("running a query");
+  if (mysql_real_query(mysql_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) fail("running a query");
+  MYSQL_RES* result = mysql_store_result(mysql_);
+  if (result == nullptr) {
+    if (mysql_field_count(mysql_) == 0) return {};  // a statement without a result set
+    fail("reading a query's result");
+  }
+  std::vector<Row> rows;
+  const unsigned columns = mysql_num_fields(result);
+  rows.reserve(static_cast<std::size_t>(mysql_num_rows(result)));
+  while (MYSQL_ROW row = mysql_fetch_row(result)) {
+    const unsigned long* lengths = mysql_fetch_lengths(result);
+    Row& out = rows.emplace_back();
+    out.reserve(columns);
+    for (unsigned i = 0; i < columns; ++i) {
+      if (row[i] == nullptr) {
+        out.emplace_back(std::nullopt);
+      } else {
+        out.emplace_back(std::string(row[i], lengths[i]));
+      }
+    }
+  }
+  mysql_free_result(result);
+  return rows;
+}
+
+std::uint64_t Connection::affected_rows() const {
+  return mysql_ != nullptr ? static_cast<std::uint64_t>(mysql_affected_rows(mysql_)) : 0;
+}
+
+std::uint64_t Connection::last_insert_id() const {
+  return mysql_ != nullptr ? static_cast<std::uint64_t>(mysql_insert_id(mysql_)) : 0;
+}
+
+void Connection::begin() { execute("START TRANSACTION"); }
+
+void Connection::commit() { execute("COMMIT"); }
+
+void Connection::rollback() noexcept {
+  // Nothing useful to do if this fails: the server rolls back when the connection
+  // drops, and the caller is already handling the error that led here.
+  if (mysql_ != nullptr) mysql_rollback(mysql_);
+}
+
+void Connection::append_quoted(std::string& sql, std::string_view value) const {
+  sql += '\'';
+  if (mysql_ == nullptr) {
+    escape_without_connection(sql, value);
+  } else {
+    const std::size_t start = sql.size();
+    sql.resize(start + value.size() * 2 + 1);
+    const auto written = mysql_real_escape_string(mysql_, sql.data() + start, value.data(),
+                                                  static_cast<unsigned long>(value.size()));
+    sql.resize(start + written);
+  }
+  sql += '\'';
+}
+
+}  // namespace vmpulse::db

@@ -1,0 +1,327 @@
+// The Beast plumbing behind vmpulse::http::Server, in the shape of Beast's
+// http_server_async example: a listener that accepts, a session per connection that
+// reads one request, hands it to the handler and writes the answer, each step with a
+// deadline. Requests and responses are plain values (http_message.hpp).
+#include "vmpulse/http_server.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http_message.hpp"
+
+namespace vmpulse::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using beast::error_code;
+
+namespace {
+
+// What the listener and every session share; Server::Impl is this, so that the
+// sessions (outside the class) can hold it.
+struct ServerState {
+  ServerState(asio::io_context& context, ServerOptions server_options, Handler request_handler)
+      : io(context),
+        options(std::move(server_options)),
+        handler(std::move(request_handler)),
+        acceptor(asio::make_strand(context)) {}
+
+  asio::io_context& io;
+  ServerOptions options;
+  Handler handler;
+  UpgradeHandler upgrade;
+  tcp::acceptor acceptor;
+  std::atomic<std::size_t> connections{0};
+  unsigned short bound_port = 0;
+};
+
+}  // namespace
+
+struct Server::Impl : ServerState {
+  using ServerState::ServerState;
+};
+
+namespace {
+
+// How long a connection that is being closed after an error answer keeps reading what
+// the client still sends, so that closing does not reset the answer away (RFC 9112 9.6).
+constexpr std::chrono::milliseconds kLingerTime{500};
+
+std::string peer_of(const tcp::socket& socket) {
+  error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "?";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<ServerState> server)
+      : remote_(peer_of(socket)), stream_(std::move(socket)), server_(std::move(server)) {}
+  ~Session() { server_->connections.fetch_sub(1); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
+  }
+
+  // Called by a Respond from any thread; the answer is written on the session's strand.
+  void answer_from_anywhere(Response response) {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), r = std::move(response)]() mutable {
+      self->write(std::move(r), false);
+    });
+  }
+
+ private:
+  // Between keep-alive requests: wait for the next request's first bytes under the idle
+  // timeout, so that the read timeout then bounds the request itself.
+  void wait_for_request() {
+    if (buffer_.size() > 0) {
+      read_request();
+      return;
+    }
+    stream_.expires_after(server_->options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](error_code ec, std::size_t bytes) {
+                              if (ec) {
+                                self->close();
+                                return;
+                              }
+                              self->buffer_.commit(bytes);
+                              self->read_request();
+                            });
+  }
+
+  void read_request() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
+    parser_->body_limit(server_->options.max_body_bytes);
+    stream_.expires_after(server_->options.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(error_code ec) {
+    if (!ec) {
+      handle_request();
+      return;
+    }
+    const auto& parse_errors = bhttp::make_error_code(bhttp::error::bad_method).category();
+    if (ec == bhttp::error::header_limit) {
+      write_error(431, "request_header_fields_too_large",
+                  "the request's headers are larger than " +
+                      std::to_string(server_->options.max_header_bytes) + " bytes");
+    } else if (ec == bhttp::error::body_limit) {
+      write_error(413, "payload_too_large",
+                  "the request body is larger than " +
+                      std::to_string(server_->options.max_body_bytes) + " bytes");
+    } else if (ec.category() == parse_errors && ec != bhttp::error::end_of_stream &&
+               ec != bhttp::error::partial_message) {
+      write_error(400, "bad_request", "malformed HTTP request: " + ec.message());
+    } else {
+      // The client went away, was too slow, or the connection failed: nobody to answer.
+      if (ec == beast::error::timeout) spdlog::debug("{}: request read timed out", remote_);
+      close();
+    }
+  }
+
+  void handle_request() {
+    auto message = parser_->release();
+    keep_alive_ = message.keep_alive();
+    version_ = message.version();
+    head_only_ = message.method() == bhttp::verb::head;
+    if (server_->upgrade && detail::is_websocket_upgrade(message)) {
+      stream_.expires_never();
+      server_->upgrade(stream_.release_socket(), std::move(message), std::move(buffer_));
+      return;
+    }
+    auto responder = std::make_shared<Responder>(shared_from_this());
+    Respond respond = [responder](Response response) { responder->answer(std::move(response)); };
+    try {
+      server_->handler(detail::to_request(std::move(message), remote_), std::move(respond));
+    } catch (const std::exception& error) {
+      spdlog::error("{}: request handler failed: {}", remote_, error.what());
+      responder->answer(Response::error(500, "internal_error", "the server failed to handle the request"));
+    }
+  }
+
+  // Makes sure a request is answered exactly once: a second answer is dropped, and a
+  // handler that forgets to answer gets a 500 sent for it.
+  struct Responder {
+    explicit Responder(std::shared_ptr<Session> owner) : session(std::move(owner)) {}
+    ~Responder() {
+      if (!answered.exchange(true)) {
+        spdlog::error("{}: request handler dropped a request without answering", session->remote_);
+        session->answer_from_anywhere(
+            Response::error(500, "internal_error", "the server did not answer the request"));
+      }
+    }
+    Responder(const Responder&) = delete;
+    Responder& operator=(const Responder&) = delete;
+    void answer(Response response) {
+      if (answered.exchange(true)) {
+        spdlog::warn("{}: request answered twice; the second answer is dropped", session->remote_);
+        return;
+      }
+      session->answer_from_anywhere(std::move(response));
+    }
+    std::shared_ptr<Session> session;
+    std::atomic<bool> answered{false};
+  };
+
+  void write_error(int status, std::string_view code, const std::string& detail) {
+    keep_alive_ = false;
+    version_ = 11;
+    head_only_ = false;
+    write(Response::error(status, code, detail), true);
+  }
+
+  void write(Response response, bool close_after) {
+    response_ = detail::to_message(std::move(response), version_, keep_alive_ && !close_after, head_only_,
+                                   server_->options.server_name);
+    stream_.expires_after(server_->options.write_timeout);
+    bhttp::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
+      if (ec) {
+        self->close();
+      } else if (!self->response_.keep_alive()) {
+        self->linger_close();
+      } else {
+        self->wait_for_request();
+      }
+    });
+  }
+
+  // Half-close, then read and drop whatever the client still sends until it closes or
+  // the linger time is over.
+  void linger_close() {
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) {
+      close();
+      return;
+    }
+    stream_.expires_after(kLingerTime);
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](error_code ec, std::size_t) {
+                              if (ec) {
+                                self->close();
+                              } else {
+                                self->drain();
+                              }
+                            });
+  }
+
+  void close() {
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+  std::string remote_;
+  beast::tcp_stream stream_;
+  std::shared_ptr<ServerState> server_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  detail::BeastResponse response_;
+  std::array<char, 4096> drain_buffer_{};
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  bool head_only_ = false;
+};
+
+void accept_next(std::shared_ptr<ServerState> impl) {
+  impl->acceptor.async_accept(asio::make_strand(impl->io), [impl](error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !impl->acceptor.is_open()) return;  // stopped
+      // Out of file descriptors and the like: say so and keep accepting.
+      spdlog::warn("accept failed: {}", ec.message());
+    } else if (impl->connections.load() >= impl->options.max_connections) {
+      error_code ignored;
+      socket.close(ignored);
+    } else {
+      impl->connections.fetch_add(1);
+      std::make_shared<Session>(std::move(socket), impl)->start();
+    }
+    accept_next(impl);
+  });
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, ServerOptions options, Handler handler)
+    : impl_(std::make_shared<Impl>(io, std::move(options), std::move(handler))) {
+  const std::string where = impl_->options.host + ":" + std::to_string(impl_->options.port);
+  error_code ec;
+  tcp::resolver resolver(io);
+  const auto results = resolver.resolve(impl_->options.host, std::to_string(impl_->options.port),
+                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    throw std::system_error(ec ? ec : make_error_code(std::errc::address_not_available),
+                            "cannot resolve listen address " + where);
+  }
+  const tcp::endpoint endpoint = results.begin()->endpoint();
+  auto& acceptor = impl_->acceptor;
+  if (acceptor.open(endpoint.protocol(), ec); ec) throw std::system_error(ec, "socket for " + where);
+  if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
+    throw std::system_error(ec, "SO_REUSEADDR on " + where);
+  }
+  if (acceptor.bind(endpoint, ec); ec) throw std::system_error(ec, "cannot listen on " + where);
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    throw std::system_error(ec, "cannot listen on " + where);
+  }
+  impl_->bound_port = acceptor.local_endpoint().port();
+}
+
+Server::~Server() { stop(); }
+
+void Server::set_upgrade_handler(UpgradeHandler handler) { impl_->upgrade = std::move(handler); }
+
+unsigned short Server::port() const { return impl_->bound_port; }
+
+void Server::start() {
+  asio::dispatch(impl_->acceptor.get_executor(), [impl = impl_] { accept_next(impl); });
+}
+
+void Server::stop() {
+  asio::dispatch(impl_->acceptor.get_executor(), [impl = impl_] {
+    error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+}
+
+void run_until_signal(asio::io_context& io, unsigned threads, std::function<void()> on_stop) {
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&io, &on_stop](error_code ec, int signal_number) {
+    if (ec) return;
+    spdlog::info("received {}, stopping", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    if (on_stop) on_stop();
+    io.stop();
+  });
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& thread : pool) thread.join();
+}
+
+}  // namespace vmpulse::http

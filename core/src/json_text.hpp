@@ -1,0 +1,30 @@
+// Writing JSON text by hand on hot paths (the record, error answers) where building a
+// DOM would cost more than the answer itself. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace vmpulse::detail {
+
+// Appends `text` as a JSON string literal (quotes included): `"` and `\` escaped,
+// control characters as \u00XX, and bytes that are not valid UTF-8 replaced by U+FFFD
+// so that the output is always valid JSON whatever the input.
+void append_json_string(std::string& out, std::string_view text);
+
+void append_json_int(std::string& out, std::int64_t value);
+void append_json_uint(std::string& out, std::uint64_t value);
+
+// Fixed-point with `decimals` digits; non-finite values are written as null because
+// JSON has no NaN or infinity.
+void append_json_fixed(std::string& out, double value, int decimals);
+
+// Length in bytes of the valid UTF-8 sequence starting at text[0], or 0 when the bytes
+// there are not one (overlong forms, surrogates and code points above U+10FFFF included).
+std::size_t utf8_sequence_length(std::string_view text);
+
+// Unicode code points in valid UTF-8 text (what JSON Schema's minLength and maxLength count).
+std::size_t utf8_length(std::string_view text);
+
+}  // namespace vmpulse::detail

@@ -1,0 +1,33 @@
+#include "vmpulse/log.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace vmpulse {
+
+void init_logging(std::string_view program, std::string_view level) {
+  std::string wanted(level);
+  if (wanted.empty()) {
+    const char* from_env = std::getenv("VMPULSE_LOG_LEVEL");
+    wanted = from_env != nullptr && *from_env != '\0' ? from_env : "info";
+  }
+  auto logger = spdlog::stderr_color_mt(std::string(program));
+  // Timestamps in UTC like every time in vmpulse, so logs line up with the records.
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %n: %v", spdlog::pattern_time_type::utc);
+  spdlog::set_default_logger(logger);
+  const auto parsed = spdlog::level::from_str(wanted);
+  // from_str answers "off" for anything it does not know; only "off" itself means off.
+  if (parsed == spdlog::level::off && wanted != "off") {
+    spdlog::set_level(spdlog::level::info);
+    spdlog::warn("unknown log level \"{}\"; using info (trace, debug, info, warn, error, critical, off)",
+                 wanted);
+  } else {
+    spdlog::set_level(parsed);
+  }
+  spdlog::flush_on(spdlog::level::warn);
+}
+
+}  // namespace vmpulse

@@ -1,0 +1,46 @@
+// The `pattern` keywords of the contract schema (ECMAScript regular expressions), matched
+// without std::regex on the hot path. Patterns of the form ^ATOMS$, where an atom is a
+// literal, an escaped character or a bracket class and each may carry ?, *, + or {n,m},
+// are compiled into a small table and matched with bounded backtracking; anything else
+// falls back to std::regex, so every pattern the schema may hold is honoured.
+// Immutable once built; matching is thread-safe.
+#pragma once
+
+#include <bitset>
+#include <cstddef>
+#include <memory>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vmpulse::detail {
+
+class Pattern {
+ public:
+  // Throws std::invalid_argument when `source` is not a valid regular expression.
+  explicit Pattern(std::string source);
+
+  bool matches(std::string_view text) const;
+  const std::string& source() const { return source_; }
+  // True when the pattern is matched by the compiled table rather than std::regex.
+  bool compiled() const { return compiled_; }
+
+ private:
+  struct Atom {
+    std::bitset<256> bytes;  // which bytes the atom accepts
+    std::size_t min = 1;
+    std::size_t max = 1;  // SIZE_MAX: unbounded
+  };
+  bool compile();
+  bool match_from(std::size_t atom, std::string_view text, std::size_t pos, std::size_t& budget) const;
+
+  std::string source_;
+  std::vector<Atom> atoms_;
+  bool anchored_start_ = false;
+  bool anchored_end_ = false;
+  bool compiled_ = false;
+  std::unique_ptr<std::regex> regex_;  // validates the pattern; the matcher when not compiled
+};
+
+}  // namespace vmpulse::detail

@@ -1,0 +1,329 @@
+// The server over real loopback sockets: the client side is plain POSIX so that what
+// is tested is the bytes on the wire, not Beast talking to itself.
+#include "vmpulse/http_server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <thread>
+
+namespace vmpulse::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Client {
+ public:
+  explicit Client(unsigned short port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~Client() { ::close(fd_); }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  bool connected() const { return connected_; }
+  void send(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n <= 0) return;
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+  // One response: headers, then Content-Length bytes. Empty when the server closed first.
+  std::string response() {
+    while (pending_.find("\r\n\r\n") == std::string::npos) {
+      if (!fill()) return std::exchange(pending_, {});
+    }
+    const auto header_end = pending_.find("\r\n\r\n") + 4;
+    std::size_t length = 0;
+    const auto at = lower(pending_.substr(0, header_end)).find("content-length: ");
+    if (at != std::string::npos) length = std::stoul(pending_.substr(at + 16));
+    while (pending_.size() < header_end + length) {
+      if (!fill()) break;
+    }
+    std::string out = pending_.substr(0, header_end + length);
+    pending_.erase(0, out.size());
+    return out;
+  }
+  // True when the server closed the connection (read returns 0) within the timeout.
+  bool closed_by_server() {
+    char byte = 0;
+    return ::recv(fd_, &byte, 1, 0) == 0;
+  }
+
+ private:
+  static std::string lower(std::string text) {
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  }
+  bool fill() {
+    char buffer[4096];
+    const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
+    if (n <= 0) return false;
+    pending_.append(buffer, static_cast<std::size_t>(n));
+    return true;
+  }
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string pending_;
+};
+
+std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
+std::string body_of(const std::string& response) { return response.substr(response.find("\r\n\r\n") + 4); }
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void start(ServerOptions options, Handler handler) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<Server>(io_, std::move(options), std::move(handler));
+    server_->start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+    work_.reset();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  unsigned short port() const { return server_->port(); }
+
+  // The server still answers a fresh connection.
+  void expect_still_serving() {
+    Client client(port());
+    client.send("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_line(client.response()), "HTTP/1.1 200 OK");
+  }
+
+  static Handler echo_handler() {
+    return sync([](const Request& r) {
+      if (r.path == "/missing") return Response::error(404, "not_found", "no such path");
+      return Response::text(200, r.method + " " + r.path + " " + r.body);
+    });
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+TEST_F(ServerTest, AnswersAGet) {
+  start({}, echo_handler());
+  EXPECT_NE(port(), 0);
+  Client client(port());
+  ASSERT_TRUE(client.connected());
+  client.send("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto response = client.response();
+  EXPECT_EQ(status_line(response), "HTTP/1.1 200 OK");
+  EXPECT_EQ(body_of(response), "GET /livez ");
+  EXPECT_NE(response.find("Server: vmpulse"), std::string::npos);
+}
+
+TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
+  start({}, echo_handler());
+  Client client(port());
+  client.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(body_of(client.response()), "GET /one ");
+  client.send("POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+  EXPECT_EQ(body_of(client.response()), "POST /two abc");
+}
+
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  start({}, echo_handler());
+  Client client(port());
+  client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(body_of(client.response()), "GET /a ");
+  EXPECT_EQ(body_of(client.response()), "GET /b ");
+}
+
+TEST_F(ServerTest, ConnectionCloseIsHonoured) {
+  start({}, echo_handler());
+  Client client(port());
+  client.send("GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 200 OK");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(ServerTest, HandlerAnswers404) {
+  start({}, echo_handler());
+  Client client(port());
+  client.send("GET /missing HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto response = client.response();
+  EXPECT_EQ(status_line(response), "HTTP/1.1 404 Not Found");
+  EXPECT_NE(body_of(response).find("\"error\":\"not_found\""), std::string::npos);
+  expect_still_serving();
+}
+
+TEST_F(ServerTest, OversizedHeaderIs431) {
+  ServerOptions options;
+  options.max_header_bytes = 1024;
+  start(options, echo_handler());
+  Client client(port());
+  client.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+  const auto response = client.response();
+  EXPECT_EQ(status_line(response), "HTTP/1.1 431 Request Header Fields Too Large");
+  EXPECT_NE(body_of(response).find("request_header_fields_too_large"), std::string::npos);
+  EXPECT_TRUE(client.closed_by_server());
+  expect_still_serving();
+}
+
+TEST_F(ServerTest, OversizedBodyIs413) {
+  ServerOptions options;
+  options.max_body_bytes = 100;
+  start(options, echo_handler());
+  Client client(port());
+  client.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'b'));
+  const auto response = client.response();
+  EXPECT_EQ(status_line(response), "HTTP/1.1 413 Payload Too Large");
+  EXPECT_NE(body_of(response).find("\"error\":\"payload_too_large\""), std::string::npos);
+  expect_still_serving();
+}
+
+TEST_F(ServerTest, OversizedChunkedBodyIs413) {
+  ServerOptions options;
+  options.max_body_bytes = 100;
+  start(options, echo_handler());
+  Client client(port());
+  client.send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+  client.send("c8\r\n" + std::string(200, 'c') + "\r\n0\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 413 Payload Too Large");
+  expect_still_serving();
+}
+
+TEST_F(ServerTest, MalformedRequestIs400) {
+  start({}, echo_handler());
+  Client client(port());
+  client.send("THIS IS NOT HTTP\r\n\r\n");
+  const auto response = client.response();
+  EXPECT_EQ(status_line(response), "HTTP/1.1 400 Bad Request");
+  EXPECT_NE(body_of(response).find("\"error\":\"bad_request\""), std::string::npos);
+  expect_still_serving();
+}
+
+TEST_F(ServerTest, SlowClientIsTimedOut) {
+  ServerOptions options;
+  options.read_timeout = 300ms;
+  start(options, echo_handler());
+  Client client(port());
+  client.send("GET /slow HTTP/1.1\r\nHost:");  // and never the rest
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client.closed_by_server());
+  // Closed by the read timeout, well before the client's own 5 s receive timeout.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
+  expect_still_serving();
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosed) {
+  ServerOptions options;
+  options.idle_timeout = 300ms;
+  start(options, echo_handler());
+  Client client(port());
+  client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 200 OK");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(ServerTest, HandlerMayAnswerLaterFromAnotherThread) {
+  std::vector<std::thread> workers;
+  std::mutex mutex;
+  start({}, [&](Request&& request, Respond respond) {
+    std::lock_guard lock(mutex);
+    workers.emplace_back([path = request.path, respond = std::move(respond)] {
+      std::this_thread::sleep_for(50ms);
+      respond(Response::text(202, "later " + path));
+    });
+  });
+  Client client(port());
+  client.send("GET /async HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto response = client.response();
+  EXPECT_EQ(status_line(response), "HTTP/1.1 202 Accepted");
+  EXPECT_EQ(body_of(response), "later /async");
+  client.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(body_of(client.response()), "later /again");
+  std::lock_guard lock(mutex);
+  for (auto& worker : workers) worker.join();
+}
+
+TEST_F(ServerTest, HandlerThatThrowsGets500AndServerGoesOn) {
+  start({}, [](Request&& request, Respond respond) {
+    if (request.path == "/throw") throw std::runtime_error("boom");
+    respond(Response::text(200, "fine"));
+  });
+  Client client(port());
+  client.send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 500 Internal Server Error");
+  client.send("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 200 OK");
+}
+
+TEST_F(ServerTest, HandlerThatNeverAnswersGets500) {
+  start({}, [](Request&&, Respond) {});
+  Client client(port());
+  client.send("GET /forgot HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 500 Internal Server Error");
+}
+
+TEST_F(ServerTest, MaxConnectionsClosesTheExtraOnes) {
+  ServerOptions options;
+  options.max_connections = 1;
+  start(options, echo_handler());
+  Client first(port());
+  first.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(status_line(first.response()), "HTTP/1.1 200 OK");
+  Client second(port());
+  second.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(second.response(), "");
+}
+
+TEST_F(ServerTest, WebsocketUpgradeGoesToTheUpgradeHandler) {
+  std::promise<std::string> target;
+  server_ = nullptr;
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  server_ = std::make_unique<Server>(io_, options, echo_handler());
+  server_->set_upgrade_handler([&target](boost::asio::ip::tcp::socket socket, auto request, auto) {
+    target.set_value(std::string(request.target()));
+    boost::system::error_code ignored;
+    socket.close(ignored);
+  });
+  server_->start();
+  thread_ = std::thread([this] { io_.run(); });
+  Client client(port());
+  client.send("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+  auto future = target.get_future();
+  ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(future.get(), "/ws");
+}
+
+TEST(ServerBind, PortInUseThrowsWithContext) {
+  boost::asio::io_context io;
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  Server first(io, options, sync([](const Request&) { return Response::text(200, ""); }));
+  options.port = first.port();
+  try {
+    Server second(io, options, sync([](const Request&) { return Response::text(200, ""); }));
+    FAIL() << "a second server bound the same port";
+  } catch (const std::system_error& error) {
+    EXPECT_NE(std::string(error.what()).find("127.0.0.1:" + std::to_string(options.port)), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace vmpulse::http
