@@ -38,7 +38,7 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
   });
   // A concurrent request with the same Idempotency-Key waits on the key's row lock;
   // bound that wait well below InnoDB's 50 s default.
-  pool.pool.on('connection', (conn) => conn.query('SET SESSION innodb_lock_wait_timeout = 5'));
+  pool.pool.on('connection', (conn) => conn.query('SET SESSION innodb_lock_wait_timeout = 5', () => {}));
 
   /** A pooled connection within timeoutMs, or DatabaseUnavailable. */
   async function acquire() {
@@ -63,7 +63,7 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
    * (or found already stored: a replay) and one multi-row INSERT of its records; then
    * the per-route count, then COMMIT. Resolves with one {stored, replayed} per request.
    */
-  async function commitGroupOnce(conn, items) {
+  async function commitGroupOnce(conn, items, progress) {
     const query = (sql, values) => conn.execute({ sql, timeout: timeoutMs * 5 }, values);
     await conn.query('START TRANSACTION');
     const results = [];
@@ -91,6 +91,7 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
     if (total > 0) {
       await query('INSERT INTO metricas_por_api (api, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + ?', [api, total, total]);
     }
+    progress.committing = true;
     await conn.query('COMMIT');
     return results;
   }
@@ -99,12 +100,16 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
     for (let attempt = 1; ; attempt++) {
       const conn = await acquire();
       let healthy = true;
+      const progress = { committing: false };
       try {
-        return await commitGroupOnce(conn, items);
+        return await commitGroupOnce(conn, items, progress);
       } catch (err) {
         healthy = await rollback(conn);
-        // InnoDB rolled a deadlock victim back whole; one retry is safe and usually wins.
-        if (err.errno === DEADLOCK && attempt < 2) continue;
+        // One retry where it is safe: InnoDB rolled a deadlock victim back whole, and a
+        // pooled connection found dead (server restart, idle timeout) before COMMIT was
+        // sent committed nothing. A connection lost during COMMIT may have committed.
+        const retriable = err.errno === DEADLOCK || (err.fatal === true && !progress.committing);
+        if (retriable && attempt < 2) continue;
         throw err instanceof DatabaseUnavailable ? err : new DatabaseUnavailable(describe(err));
       } finally {
         if (healthy) conn.release();
