@@ -1,0 +1,99 @@
+// vmpulse-agent: samples this VM every interval and serves the latest sample over
+// HTTP; with --push, also delivers every sample to the ingest API.
+#include <malloc.h>
+
+#include <boost/asio/io_context.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "collector.hpp"
+#include "handlers.hpp"
+#include "options.hpp"
+#include "pusher.hpp"
+#include "sampler.hpp"
+#include "snapshot.hpp"
+#include "vmpulse/http_server.hpp"
+#include "vmpulse/log.hpp"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace vmpulse;
+  auto parsed = agent::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (auto* exit = std::get_if<agent::OptionsExit>(&parsed)) {
+    std::fputs(exit->message.c_str(), exit->code == 0 ? stdout : stderr);
+    return exit->code;
+  }
+  const agent::AgentOptions& options = std::get<agent::AgentOptions>(parsed);
+  // Each thread would otherwise get its own 64 MiB malloc arena; the agent allocates
+  // little and its idle RSS matters more than allocator contention.
+  mallopt(M_ARENA_MAX, 2);
+  init_logging("vmpulse-agent", options.log_level);
+
+  std::unique_ptr<agent::Pusher> pusher;
+  if (!options.push.url.empty()) {
+    try {
+      pusher = std::make_unique<agent::Pusher>(options.push);
+    } catch (const std::exception& error) {
+      spdlog::critical("push mode: {}", error.what());
+      return 1;
+    }
+  }
+
+  agent::SnapshotStore store;
+  agent::Sampler sampler(
+      agent::Collector({options.procfs, options.module_id, options.vm, agent::Clock{options.clock}}),
+      options.interval, store, agent::AgentInfo{options.module_id, kVersion},
+      pusher ? agent::Sampler::OnSample([&pusher](const Record& record) { pusher->add(record); })
+             : agent::Sampler::OnSample{},
+      pusher ? agent::Sampler::ExtraMetrics([&pusher] {
+        std::string text;
+        agent::append_prometheus(text, pusher->stats());
+        return text;
+      })
+             : agent::Sampler::ExtraMetrics{});
+
+  boost::asio::io_context io(static_cast<int>(options.threads));
+  http::ServerOptions server_options;
+  server_options.host = options.listen.host;
+  server_options.port = options.listen.port;
+  server_options.max_body_bytes = 16 * 1024;  // the agent takes no bodies
+  server_options.read_timeout = options.request_timeout;
+  server_options.write_timeout = options.request_timeout;
+  server_options.server_name = "vmpulse-agent";
+  std::unique_ptr<http::Server> server;
+  try {
+    server = std::make_unique<http::Server>(
+        io, server_options, http::sync([&store](const http::Request& request) {
+          return agent::handle_request(request, store);
+        }));
+  } catch (const std::system_error& error) {
+    spdlog::critical("cannot listen on {}:{}: {}", options.listen.host, options.listen.port, error.what());
+    return 1;
+  }
+  spdlog::info("vm {} sampling {} every {} ms (modules: {}/*_{}), serving http://{}:{}/metrics{}", options.vm,
+               options.procfs, options.interval.count(), options.procfs, options.module_id, options.listen.host,
+               server->port(), pusher ? ", pushing to " + options.push.url : std::string());
+
+  sampler.start();
+  if (pusher) {
+    pusher->start();
+  }
+  server->start();
+  http::run_until_signal(io, options.threads, [&server] { server->stop(); });
+  sampler.stop();
+  if (pusher) {
+    pusher->stop();  // what was not delivered stays in the spool for the next start
+  }
+  spdlog::info("stopped");
+  return 0;
+}

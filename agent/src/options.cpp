@@ -1,0 +1,257 @@
+#include "options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "vmpulse/defaults.hpp"
+
+namespace vmpulse::agent {
+namespace {
+
+std::string env_or(const char* name, std::string_view fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::string(value) : std::string(fallback);
+}
+
+bool valid_module_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) {
+    return false;
+  }
+  for (const char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+OptionsExit bad(const std::string& message) { return OptionsExit{2, "vmpulse-agent: " + message + "\n"}; }
+
+// The token file holds the token and perhaps a final newline.
+std::variant<std::string, OptionsExit> read_token_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return bad("--token-file " + path + ": cannot be read");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string token = text.str();
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
+    token.pop_back();
+  }
+  if (token.empty()) {
+    return bad("--token-file " + path + ": the file is empty");
+  }
+  return token;
+}
+
+bool valid_token(std::string_view token) {
+  for (const char c : token) {
+    if (c <= ' ' || c == 127) {
+      return false;
+    }
+  }
+  return !token.empty();
+}
+
+}  // namespace
+
+bool valid_vm_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) {
+    return false;
+  }
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string vm_name_from_host(std::string_view host) {
+  std::string name(host.substr(0, 64));
+  for (char& c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    if (!ok) {
+      c = '-';
+    }
+  }
+  return name.empty() ? std::string("localhost") : name;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text) {
+  using namespace std::chrono;
+  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
+      text[16] != ':') {
+    return std::nullopt;
+  }
+  auto number = [&](std::size_t at, std::size_t length) -> std::optional<int> {
+    int value = 0;
+    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + length, value);
+    if (ec != std::errc() || end != text.data() + at + length) {
+      return std::nullopt;
+    }
+    return value;
+  };
+  const auto y = number(0, 4), mo = number(5, 2), d = number(8, 2), h = number(11, 2), mi = number(14, 2),
+             s = number(17, 2);
+  if (!y || !mo || !d || !h || !mi || !s || *h > 23 || *mi > 59 || *s > 59 || *y < 1970) {
+    return std::nullopt;
+  }
+  const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+  if (!date.ok()) {
+    return std::nullopt;
+  }
+  return sys_days{date} + hours{*h} + minutes{*mi} + seconds{*s};
+}
+
+std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::string>& args) {
+  AgentOptions options;
+  const std::string default_port = env_or(std::string(defaults::kAgentPortEnv).c_str(),
+                                          std::to_string(defaults::kAgentPort));
+  std::string listen = "0.0.0.0:" + default_port;
+  std::string interval = env_or(std::string(defaults::kIntervalEnv).c_str(), defaults::kInterval);
+  std::string module_id = env_or(std::string(defaults::kModuleIdEnv).c_str(), defaults::kModuleId);
+  std::string vm;
+  std::string clock;
+  std::string token_file;
+  std::string push_interval = "5s";
+  std::string request_timeout = "10s";
+  const std::string state_dir = env_or(std::string(defaults::kStateDirEnv).c_str(), defaults::kStateDir);
+  options.push.spool_dir = state_dir + "/agent-spool";
+
+  CLI::App app{"vmpulse-agent: samples this VM (kernel modules or /proc) and serves the record as JSON and\n"
+               "Prometheus text; optionally pushes its samples to the ingest API."};
+  app.name("vmpulse-agent");
+  app.option_defaults()->always_capture_default();
+  app.add_option("--listen", listen, "HOST:PORT to serve HTTP on")->envname("VMPULSE_AGENT_LISTEN");
+  app.add_option("--interval", interval, "time between samples (250ms, 1s, 2m)")->envname("VMPULSE_INTERVAL");
+  app.add_option("--procfs", options.procfs, "where /proc is mounted (the host's, from a container)")
+      ->envname("VMPULSE_PROCFS");
+  app.add_option("--module-id", module_id, "id of the kernel modules' files (<procfs>/cpu_<id>, …)")
+      ->envname("VMPULSE_MODULE_ID");
+  app.add_option("--vm", vm, "this VM's name in the records (default: the hostname)")->envname("VMPULSE_VM");
+  app.add_option("--threads", options.threads, "HTTP threads")->envname("VMPULSE_AGENT_THREADS");
+  app.add_option("--request-timeout", request_timeout, "time a client has to send a whole request")
+      ->envname("VMPULSE_AGENT_REQUEST_TIMEOUT");
+  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")->envname("VMPULSE_LOG_LEVEL");
+  app.add_option("--push", options.push.url, "ingest URL to POST batches of samples to (http://…/api/metrics)")
+      ->envname("VMPULSE_PUSH_URL");
+  app.add_option("--token", options.push.token, "bearer token for --push")->envname("VMPULSE_TOKEN");
+  app.add_option("--token-file", token_file, "file holding the bearer token for --push")
+      ->envname("VMPULSE_TOKEN_FILE");
+  app.add_option("--spool", options.push.spool_dir, "directory of batches not yet delivered")
+      ->envname("VMPULSE_SPOOL");
+  app.add_option("--push-interval", push_interval, "longest wait before a batch is sent")
+      ->envname("VMPULSE_PUSH_INTERVAL");
+  app.add_option("--push-batch", options.push.batch_max, "samples per batch (1-1000)")
+      ->envname("VMPULSE_PUSH_BATCH");
+  app.add_option("--spool-max-files", options.push.spool_max_files, "batches kept on disk at most")
+      ->envname("VMPULSE_SPOOL_MAX_FILES");
+  app.add_option("--spool-max-bytes", options.push.spool_max_bytes, "bytes kept on disk at most")
+      ->envname("VMPULSE_SPOOL_MAX_BYTES");
+  // Hidden (empty group): freezes the clock for the fixture tests.
+  app.add_option("--clock", clock, "")->group("");
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    return OptionsExit{0, app.help()};
+  } catch (const CLI::ParseError& error) {
+    return bad(std::string(error.what()) + " (see --help)");
+  }
+
+  const auto endpoint = parse_endpoint(listen);
+  if (const auto* error = std::get_if<std::string>(&endpoint)) {
+    return bad("--listen: " + *error);
+  }
+  options.listen = std::get<Endpoint>(endpoint);
+  const auto every = parse_duration(interval);
+  if (const auto* error = std::get_if<std::string>(&every)) {
+    return bad("--interval: " + *error);
+  }
+  options.interval = std::get<std::chrono::milliseconds>(every);
+  if (options.interval < std::chrono::milliseconds(10)) {
+    return bad("--interval: at least 10ms");
+  }
+  const auto timeout = parse_duration(request_timeout);
+  if (const auto* error = std::get_if<std::string>(&timeout)) {
+    return bad("--request-timeout: " + *error);
+  }
+  options.request_timeout = std::get<std::chrono::milliseconds>(timeout);
+  if (!valid_module_id(module_id)) {
+    return bad("--module-id \"" + module_id + "\": use letters, digits, '_' and '-' (at most 64)");
+  }
+  options.module_id = module_id;
+  if (options.procfs.empty()) {
+    return bad("--procfs: empty path");
+  }
+  while (options.procfs.size() > 1 && options.procfs.back() == '/') {
+    options.procfs.pop_back();
+  }
+  if (vm.empty()) {
+    options.vm = vm_name_from_host(host_name());
+  } else if (!valid_vm_name(vm)) {
+    return bad("--vm \"" + vm + "\": 1-64 characters of A-Z a-z 0-9 . _ -");
+  } else {
+    options.vm = vm;
+  }
+  if (options.threads < 1 || options.threads > 64) {
+    return bad("--threads: 1 to 64");
+  }
+  if (!clock.empty()) {
+    options.clock = parse_utc(clock);
+    if (!options.clock) {
+      return bad("--clock \"" + clock + "\": expected YYYY-MM-DD HH:MM:SS (UTC)");
+    }
+  }
+
+  PushOptions& push = options.push;
+  if (!push.url.empty()) {
+    if (!push.url.starts_with("http://")) {
+      return bad("--push \"" + push.url + "\": only http:// URLs are supported");
+    }
+    if (!token_file.empty()) {
+      auto token = read_token_file(token_file);
+      if (auto* exit = std::get_if<OptionsExit>(&token)) {
+        return *exit;
+      }
+      push.token = std::get<std::string>(token);
+    }
+    if (push.token.empty()) {
+      return bad("--push needs a token (--token, --token-file, VMPULSE_TOKEN or VMPULSE_TOKEN_FILE)");
+    }
+    if (!valid_token(push.token)) {
+      return bad("the push token contains spaces or control characters");
+    }
+    const auto wait = parse_duration(push_interval);
+    if (const auto* error = std::get_if<std::string>(&wait)) {
+      return bad("--push-interval: " + *error);
+    }
+    push.batch_interval = std::get<std::chrono::milliseconds>(wait);
+    if (push.batch_max < 1 || push.batch_max > 1000) {
+      return bad("--push-batch: 1 to 1000 (the ingest contract's max_batch)");
+    }
+    if (push.spool_dir.empty()) {
+      return bad("--spool: empty path");
+    }
+    if (push.spool_max_files < 1) {
+      return bad("--spool-max-files: at least 1");
+    }
+    if (push.spool_max_bytes < 64 * 1024) {
+      return bad("--spool-max-bytes: at least 65536");
+    }
+  }
+  return options;
+}
+
+}  // namespace vmpulse::agent

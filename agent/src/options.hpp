@@ -1,0 +1,57 @@
+// The agent's command line: every flag has a VMPULSE_* environment equivalent (the flag
+// wins), defaults come from config/defaults.env (vmpulse/defaults.hpp). Bad values are
+// answered with a message naming the flag, and exit code 2.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "vmpulse/config.hpp"
+
+namespace vmpulse::agent {
+
+struct PushOptions {
+  std::string url;  // empty: push mode off
+  std::string token;
+  std::string spool_dir;
+  std::chrono::milliseconds batch_interval{5000};
+  std::size_t batch_max = 50;
+  std::size_t spool_max_files = 10'000;
+  std::size_t spool_max_bytes = 64 * 1024 * 1024;
+};
+
+struct AgentOptions {
+  Endpoint listen;
+  std::chrono::milliseconds interval{1000};
+  std::string procfs = "/proc";
+  std::string module_id;
+  std::string vm;
+  unsigned threads = 1;
+  std::chrono::milliseconds request_timeout{10'000};  // a slow client is cut off after this
+  std::string log_level;
+  // Hidden, for the fixture tests: a frozen clock ("YYYY-MM-DD HH:MM:SS", UTC).
+  std::optional<std::chrono::system_clock::time_point> clock;
+  PushOptions push;
+};
+
+// Not options: how the program should end at once (--help → 0, bad input → 2).
+struct OptionsExit {
+  int code = 2;
+  std::string message;  // for stdout when code is 0, stderr otherwise
+};
+
+std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::string>& args);
+
+// The contract's vm pattern: 1–64 of [A-Za-z0-9._-].
+bool valid_vm_name(std::string_view name);
+// A hostname made valid for the contract (other characters become '-', cut at 64).
+std::string vm_name_from_host(std::string_view host);
+
+// "YYYY-MM-DD HH:MM:SS" (UTC) → time point; nullopt when not a real date and time.
+std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text);
+
+}  // namespace vmpulse::agent

@@ -1,0 +1,48 @@
+// The sampler thread: one collection per interval, rendered and published to the
+// SnapshotStore, then handed to the pusher (when push mode is on). start/stop are
+// called from the main thread only.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "collector.hpp"
+#include "snapshot.hpp"
+
+namespace vmpulse::agent {
+
+class Sampler {
+ public:
+  using OnSample = std::function<void(const Record&)>;
+  using ExtraMetrics = std::function<std::string()>;
+  Sampler(Collector collector, std::chrono::milliseconds interval, SnapshotStore& store, AgentInfo info,
+          OnSample on_sample = {}, ExtraMetrics extra_metrics = {});
+  ~Sampler();
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  void start();
+  void stop();  // wakes the thread and joins it; idempotent
+
+  // One collection, published; what the thread does each interval (tests call it).
+  void sample_once();
+
+ private:
+  void run();
+
+  Collector collector_;
+  std::chrono::milliseconds interval_;
+  SnapshotStore& store_;
+  AgentInfo info_;
+  OnSample on_sample_;
+  ExtraMetrics extra_metrics_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace vmpulse::agent

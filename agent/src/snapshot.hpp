@@ -1,0 +1,43 @@
+// The latest sample, rendered once per interval into every form the HTTP endpoints
+// serve, so that a request only copies bytes. SnapshotStore hands the current
+// Snapshot to any number of reader threads while the sampler replaces it.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "collector.hpp"
+
+namespace vmpulse::agent {
+
+struct AgentInfo {
+  std::string module_id;
+  std::string version;
+};
+
+struct Snapshot {
+  Sample sample;
+  std::string json;        // the record (contract)
+  std::string prometheus;  // text exposition format 0.0.4
+  std::string sources;     // JSON: where each value came from, errors
+};
+
+std::string render_prometheus(const Sample& sample, const AgentInfo& info);
+std::string render_sources(const Sample& sample);
+// `extra_prometheus` is appended to the exposition (the pusher's metrics).
+std::shared_ptr<const Snapshot> render_snapshot(Sample sample, const AgentInfo& info,
+                                                const std::string& extra_prometheus = {});
+
+// Thread-safe. Readers get a shared_ptr that stays valid while they send it.
+class SnapshotStore {
+ public:
+  void publish(std::shared_ptr<const Snapshot> snapshot);
+  std::shared_ptr<const Snapshot> latest() const;  // null before the first sample
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Snapshot> latest_;
+};
+
+}  // namespace vmpulse::agent

@@ -1,0 +1,103 @@
+#include "handlers.hpp"
+
+#include <gtest/gtest.h>
+
+#include "options.hpp"
+#include "test_support.hpp"
+
+namespace vmpulse::agent {
+namespace {
+
+http::Request get(std::string path, std::string method = "GET") {
+  http::Request request;
+  request.method = std::move(method);
+  request.path = path;
+  request.target = std::move(path);
+  return request;
+}
+
+std::optional<std::string> header(const http::Response& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+class Handlers : public ::testing::Test {
+ protected:
+  void publish() {
+    Collector collector({testing::fixture("normal"), "so1", "fixture-vm", Clock{parse_utc("2026-01-02 03:04:05")}});
+    store.publish(render_snapshot(collector.collect(), AgentInfo{"so1", "test"}));
+  }
+  SnapshotStore store;
+};
+
+TEST_F(Handlers, BeforeTheFirstSampleOnlyLivezAnswers200) {
+  EXPECT_EQ(handle_request(get("/livez"), store).status, 200);
+  for (const char* path : {"/readyz", "/metrics", "/metrics/prometheus", "/metrics/sources"}) {
+    const auto response = handle_request(get(path), store);
+    EXPECT_EQ(response.status, 503) << path;
+    EXPECT_EQ(header(response, "Retry-After"), "1") << path;
+  }
+}
+
+TEST_F(Handlers, ReadyOnceASampleExists) {
+  publish();
+  EXPECT_EQ(handle_request(get("/readyz"), store).status, 200);
+}
+
+TEST_F(Handlers, MetricsIsTheRecordAsJson) {
+  publish();
+  const auto response = handle_request(get("/metrics"), store);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_EQ(response.body, to_json(store.latest()->sample.record));
+}
+
+TEST_F(Handlers, MetricsWithAcceptTextPlainIsPrometheusText) {
+  publish();
+  auto request = get("/metrics");
+  request.headers.emplace_back("accept", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+  const auto response = handle_request(request, store);
+  EXPECT_EQ(response.content_type, kPrometheusContentType);
+  EXPECT_EQ(response.body, store.latest()->prometheus);
+  EXPECT_EQ(handle_request(get("/metrics/prometheus"), store).body, store.latest()->prometheus);
+}
+
+TEST_F(Handlers, SourcesSaysWhereValuesCameFrom) {
+  publish();
+  const auto response = handle_request(get("/metrics/sources"), store);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_NE(response.body.find("\"porcentaje_cpu_uso\": \"procfs\""), std::string::npos) << response.body;
+}
+
+TEST_F(Handlers, UnknownPathIs404) {
+  publish();
+  const auto response = handle_request(get("/metrics/nope"), store);
+  EXPECT_EQ(response.status, 404);
+  EXPECT_NE(response.body.find("not_found"), std::string::npos);
+  EXPECT_EQ(handle_request(get("/"), store).status, 404);
+}
+
+TEST_F(Handlers, WrongMethodIs405WithAllow) {
+  publish();
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH"}) {
+    const auto response = handle_request(get("/metrics", method), store);
+    EXPECT_EQ(response.status, 405) << method;
+    EXPECT_EQ(header(response, "Allow"), "GET");
+  }
+}
+
+TEST(WantsPrometheusText, FollowsTheAcceptHeader) {
+  EXPECT_TRUE(wants_prometheus_text("text/plain"));
+  EXPECT_TRUE(wants_prometheus_text("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"));
+  EXPECT_FALSE(wants_prometheus_text("application/json"));
+  EXPECT_FALSE(wants_prometheus_text("application/json, text/plain, */*"));  // axios' default
+  EXPECT_FALSE(wants_prometheus_text("*/*"));
+  EXPECT_FALSE(wants_prometheus_text(""));
+}
+
+}  // namespace
+}  // namespace vmpulse::agent

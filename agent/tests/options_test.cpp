@@ -1,0 +1,165 @@
+#include "options.hpp"
+
+#include <stdlib.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "vmpulse/defaults.hpp"
+
+namespace vmpulse::agent {
+namespace {
+
+// The environment is part of the input: every test starts without VMPULSE_* set.
+class Options : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* name :
+         {"VMPULSE_AGENT_LISTEN", "VMPULSE_AGENT_PORT", "VMPULSE_INTERVAL", "VMPULSE_PROCFS", "VMPULSE_MODULE_ID",
+          "VMPULSE_VM", "VMPULSE_PUSH_URL", "VMPULSE_TOKEN", "VMPULSE_TOKEN_FILE", "VMPULSE_SPOOL",
+          "VMPULSE_STATE_DIR", "VMPULSE_AGENT_THREADS", "VMPULSE_AGENT_REQUEST_TIMEOUT", "VMPULSE_PUSH_BATCH"}) {
+      ::unsetenv(name);
+    }
+  }
+};
+
+AgentOptions ok(const std::vector<std::string>& args) {
+  auto parsed = parse_options(args);
+  if (auto* exit = std::get_if<OptionsExit>(&parsed)) {
+    ADD_FAILURE() << "exit " << exit->code << ": " << exit->message;
+    return {};
+  }
+  return std::get<AgentOptions>(parsed);
+}
+
+OptionsExit exits(const std::vector<std::string>& args) {
+  auto parsed = parse_options(args);
+  if (!std::holds_alternative<OptionsExit>(parsed)) {
+    ADD_FAILURE() << "accepted";
+    return {};
+  }
+  return std::get<OptionsExit>(parsed);
+}
+
+TEST_F(Options, DefaultsComeFromDefaultsEnv) {
+  const AgentOptions options = ok({});
+  EXPECT_EQ(options.listen.host, "0.0.0.0");
+  EXPECT_EQ(options.listen.port, defaults::kAgentPort);
+  EXPECT_EQ(options.interval, defaults::kIntervalDuration);
+  EXPECT_EQ(options.procfs, "/proc");
+  EXPECT_EQ(options.module_id, defaults::kModuleId);
+  EXPECT_TRUE(valid_vm_name(options.vm));
+  EXPECT_TRUE(options.push.url.empty());
+  EXPECT_FALSE(options.clock.has_value());
+}
+
+TEST_F(Options, FlagsSetEveryValue) {
+  const AgentOptions options = ok({"--listen", "127.0.0.1:9100", "--interval", "250ms", "--procfs", "/host/proc/",
+                                   "--module-id", "carnet42", "--vm", "web-1.example", "--threads", "2"});
+  EXPECT_EQ(options.listen.host, "127.0.0.1");
+  EXPECT_EQ(options.listen.port, 9100);
+  EXPECT_EQ(options.interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(options.procfs, "/host/proc");
+  EXPECT_EQ(options.module_id, "carnet42");
+  EXPECT_EQ(options.vm, "web-1.example");
+  EXPECT_EQ(options.threads, 2u);
+}
+
+TEST_F(Options, EnvironmentVariablesAreTheFallback) {
+  ::setenv("VMPULSE_AGENT_LISTEN", "127.0.0.1:9200", 1);
+  ::setenv("VMPULSE_INTERVAL", "2s", 1);
+  ::setenv("VMPULSE_PROCFS", "/host/proc", 1);
+  ::setenv("VMPULSE_MODULE_ID", "abc", 1);
+  ::setenv("VMPULSE_VM", "from-env", 1);
+  AgentOptions options = ok({});
+  EXPECT_EQ(options.listen.port, 9200);
+  EXPECT_EQ(options.interval, std::chrono::seconds(2));
+  EXPECT_EQ(options.procfs, "/host/proc");
+  EXPECT_EQ(options.module_id, "abc");
+  EXPECT_EQ(options.vm, "from-env");
+  options = ok({"--vm", "from-flag"});  // the flag wins
+  EXPECT_EQ(options.vm, "from-flag");
+}
+
+TEST_F(Options, AgentPortFromTheEnvironmentMovesTheDefaultListen) {
+  ::setenv("VMPULSE_AGENT_PORT", "18080", 1);
+  EXPECT_EQ(ok({}).listen.port, 18080);
+}
+
+TEST_F(Options, BadValuesExitWithTwoAndNameTheFlag) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--listen", "nonsense"}, "--listen"},
+      {{"--listen", "127.0.0.1:99999"}, "--listen"},
+      {{"--interval", "fast"}, "--interval"},
+      {{"--interval", "0s"}, "--interval"},
+      {{"--interval", "1ms"}, "--interval"},
+      {{"--module-id", "../etc"}, "--module-id"},
+      {{"--vm", "has space"}, "--vm"},
+      {{"--vm", std::string(65, 'a')}, "--vm"},
+      {{"--threads", "0"}, "--threads"},
+      {{"--threads", "-1"}, "--threads"},
+      {{"--clock", "2026-02-30 00:00:00"}, "--clock"},
+      {{"--procfs", ""}, "--procfs"},
+      {{"--no-such-flag"}, "--no-such-flag"},
+      {{"--interval"}, "--interval"},
+      {{"--push", "https://x/api/metrics", "--token", "t"}, "only http://"},
+      {{"--push", "http://127.0.0.1:1/api/metrics"}, "needs a token"},
+      {{"--push", "http://127.0.0.1:1/", "--token", "t", "--push-batch", "1001"}, "--push-batch"},
+      {{"--push", "http://127.0.0.1:1/", "--token-file", "/nonexistent/token"}, "--token-file"},
+      {{"--push", "http://127.0.0.1:1/", "--token", "a b"}, "spaces"},
+  };
+  for (const auto& [args, needle] : cases) {
+    const OptionsExit exit = exits(args);
+    EXPECT_EQ(exit.code, 2) << args[0];
+    EXPECT_NE(exit.message.find(needle), std::string::npos) << exit.message;
+    EXPECT_TRUE(exit.message.starts_with("vmpulse-agent: ")) << exit.message;
+  }
+}
+
+TEST_F(Options, HelpExitsWithZeroAndListsEveryFlag) {
+  const OptionsExit exit = exits({"--help"});
+  EXPECT_EQ(exit.code, 0);
+  for (const char* flag : {"--listen", "--interval", "--procfs", "--module-id", "--vm", "--push", "--token",
+                           "--token-file", "--spool", "VMPULSE_PROCFS"}) {
+    EXPECT_NE(exit.message.find(flag), std::string::npos) << flag;
+  }
+  EXPECT_EQ(exit.message.find("--clock"), std::string::npos) << "--clock is for tests only";
+}
+
+TEST_F(Options, PushTokenFromAFile) {
+  const std::string path = ::testing::TempDir() + "/agent-token";
+  std::ofstream(path) << "s3cret\n";
+  const AgentOptions options = ok({"--push", "http://127.0.0.1:5000/api/metrics", "--token-file", path});
+  EXPECT_EQ(options.push.token, "s3cret");
+  EXPECT_EQ(options.push.url, "http://127.0.0.1:5000/api/metrics");
+  EXPECT_EQ(options.push.batch_max, 50u);
+  std::filesystem::remove(path);
+}
+
+TEST_F(Options, SpoolDefaultsUnderTheStateDirectory) {
+  ::setenv("VMPULSE_STATE_DIR", "/var/lib/vmpulse", 1);
+  ::setenv("VMPULSE_TOKEN", "t", 1);
+  const AgentOptions options = ok({"--push", "http://127.0.0.1:5000/api/metrics"});
+  EXPECT_EQ(options.push.spool_dir, "/var/lib/vmpulse/agent-spool");
+  EXPECT_EQ(options.push.token, "t");
+}
+
+TEST(VmName, HostnamesAreMadeValid) {
+  EXPECT_EQ(vm_name_from_host("web-1"), "web-1");
+  EXPECT_EQ(vm_name_from_host("bad host!"), "bad-host-");
+  EXPECT_EQ(vm_name_from_host(""), "localhost");
+  EXPECT_EQ(vm_name_from_host(std::string(80, 'x')).size(), 64u);
+}
+
+TEST(ParseUtc, RealDatesOnly) {
+  EXPECT_TRUE(parse_utc("2024-02-29 23:59:59").has_value());
+  EXPECT_FALSE(parse_utc("2023-02-29 00:00:00").has_value());
+  EXPECT_FALSE(parse_utc("2024-01-01 24:00:00").has_value());
+  EXPECT_FALSE(parse_utc("2024-01-01T00:00:00").has_value());
+  EXPECT_FALSE(parse_utc("2024-1-01 00:00:00").has_value());
+}
+
+}  // namespace
+}  // namespace vmpulse::agent

@@ -1,0 +1,75 @@
+#include "pusher.hpp"
+
+#include <gtest/gtest.h>
+
+#include "vmpulse/contract.hpp"
+
+namespace vmpulse::agent {
+namespace {
+
+TEST(ClassifyStatus, OnlyBatchFaultsAreDropped) {
+  EXPECT_EQ(classify_status(201), PushOutcome::delivered);
+  EXPECT_EQ(classify_status(200), PushOutcome::delivered);
+  for (int status : {400, 413, 415, 422}) {
+    EXPECT_EQ(classify_status(status), PushOutcome::reject) << status;
+  }
+  for (int status : {401, 403, 404, 408, 429, 500, 502, 503, 504, 301}) {
+    EXPECT_EQ(classify_status(status), PushOutcome::retry) << status;
+  }
+}
+
+TEST(BackoffDelay, DoublesUpToThirtySeconds) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(backoff_delay(1, std::nullopt), milliseconds(500));
+  EXPECT_EQ(backoff_delay(2, std::nullopt), milliseconds(1000));
+  EXPECT_EQ(backoff_delay(3, std::nullopt), milliseconds(2000));
+  EXPECT_EQ(backoff_delay(7, std::nullopt), milliseconds(30'000));
+  EXPECT_EQ(backoff_delay(100, std::nullopt), milliseconds(30'000));
+}
+
+TEST(BackoffDelay, HonoursRetryAfterWithinFiveMinutes) {
+  EXPECT_EQ(backoff_delay(1, std::chrono::seconds(7)), std::chrono::seconds(7));
+  EXPECT_EQ(backoff_delay(1, std::chrono::seconds(3600)), std::chrono::minutes(5));
+}
+
+TEST(IdempotencyKey, MatchesTheContractAndIsUnique) {
+  const std::string a = new_idempotency_key("web-1.example");
+  const std::string b = new_idempotency_key("web-1.example");
+  EXPECT_TRUE(valid_idempotency_key(a)) << a;
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(a.starts_with("web-1.example:"));
+  EXPECT_TRUE(valid_idempotency_key(new_idempotency_key(std::string(64, 'v'))));
+}
+
+TEST(ParseHttpUrl, SplitsHostPortAndTarget) {
+  auto url = parse_http_url("http://127.0.0.1:5000/api/metrics");
+  ASSERT_TRUE(std::holds_alternative<HttpUrl>(url));
+  EXPECT_EQ(std::get<HttpUrl>(url).host, "127.0.0.1");
+  EXPECT_EQ(std::get<HttpUrl>(url).port, "5000");
+  EXPECT_EQ(std::get<HttpUrl>(url).target, "/api/metrics");
+  url = parse_http_url("http://ingest.example");
+  ASSERT_TRUE(std::holds_alternative<HttpUrl>(url));
+  EXPECT_EQ(std::get<HttpUrl>(url).port, "80");
+  EXPECT_EQ(std::get<HttpUrl>(url).target, "/");
+  url = parse_http_url("http://[::1]:8000/x");
+  ASSERT_TRUE(std::holds_alternative<HttpUrl>(url));
+  EXPECT_EQ(std::get<HttpUrl>(url).host, "::1");
+}
+
+TEST(ParseHttpUrl, RejectsWhatItCannotSend) {
+  for (const char* bad : {"https://x/", "ftp://x", "http://", "http://:80/", "http://x:0/", "http://x:99999/",
+                          "http://u:p@x/", "http://[::1/"}) {
+    EXPECT_TRUE(std::holds_alternative<std::string>(parse_http_url(bad))) << bad;
+  }
+}
+
+TEST(PushClient, AConnectionErrorIsATransportError) {
+  // Port 1 on loopback: nothing listens there, the connect is refused at once.
+  PushClient client(std::get<HttpUrl>(parse_http_url("http://127.0.0.1:1/api/metrics")), std::chrono::seconds(2));
+  auto answer = client.post(PostRequest{"[]", "t", "k"});
+  ASSERT_TRUE(std::holds_alternative<std::string>(answer));
+  EXPECT_NE(std::get<std::string>(answer).find("connect"), std::string::npos) << std::get<std::string>(answer);
+}
+
+}  // namespace
+}  // namespace vmpulse::agent

@@ -1,0 +1,89 @@
+#include "snapshot.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "options.hpp"
+#include "test_support.hpp"
+
+namespace vmpulse::agent {
+namespace {
+
+Sample fixture_sample(const std::string& tree) {
+  return Collector({testing::fixture(tree), "so1", "fixture-vm", Clock{parse_utc("2026-01-02 03:04:05")}}).collect();
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos || text.starts_with(line + "\n");
+}
+
+TEST(RenderPrometheus, EveryGaugeHasHelpTypeAndValue) {
+  const std::string text = render_prometheus(fixture_sample("normal"), AgentInfo{"so1", "1.2.3"});
+  for (const char* name : {"vmpulse_agent_info", "vmpulse_sample_timestamp_seconds", "vmpulse_cpu_used_percent",
+                           "vmpulse_cpu_free_percent", "vmpulse_memory_total_bytes", "vmpulse_memory_available_bytes",
+                           "vmpulse_memory_used_bytes", "vmpulse_memory_used_percent", "vmpulse_processes",
+                           "vmpulse_processes_all", "vmpulse_source_success", "vmpulse_source_module",
+                           "vmpulse_source_duration_seconds"}) {
+    EXPECT_NE(text.find(std::string("# HELP ") + name + " "), std::string::npos) << name;
+    EXPECT_TRUE(has_line(text, std::string("# TYPE ") + name + " gauge")) << name;
+  }
+  EXPECT_TRUE(has_line(text, R"(vmpulse_agent_info{vm="fixture-vm",module_id="so1",version="1.2.3"} 1)"));
+  EXPECT_TRUE(has_line(text, "vmpulse_sample_timestamp_seconds 1767323045"));
+  EXPECT_TRUE(has_line(text, "vmpulse_cpu_used_percent 15.54"));
+  EXPECT_TRUE(has_line(text, "vmpulse_memory_total_bytes 8363442176"));  // 7976 MiB
+  EXPECT_TRUE(has_line(text, R"(vmpulse_processes{state="sleeping"} 4)"));
+  EXPECT_TRUE(has_line(text, "vmpulse_processes_all 6"));
+  EXPECT_TRUE(has_line(text, R"(vmpulse_source_success{source="memory"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(vmpulse_source_module{source="cpu"} 0)"));
+  EXPECT_TRUE(has_line(text, R"(vmpulse_source_duration_seconds{source="processes"} 0)"));
+  EXPECT_TRUE(text.ends_with("\n"));
+}
+
+TEST(RenderPrometheus, LabelValuesAreEscaped) {
+  Sample sample = fixture_sample("normal");
+  const std::string text = render_prometheus(sample, AgentInfo{"a\"b\\c\nd", "v"});
+  EXPECT_NE(text.find(R"(module_id="a\"b\\c\nd")"), std::string::npos);
+}
+
+TEST(RenderPrometheus, FailedSourcesReportZero) {
+  const std::string text = render_prometheus(fixture_sample("truncated"), AgentInfo{"so1", "v"});
+  EXPECT_TRUE(has_line(text, R"(vmpulse_source_success{source="cpu"} 0)"));
+  EXPECT_TRUE(has_line(text, R"(vmpulse_source_success{source="processes"} 1)"));
+}
+
+TEST(RenderSources, NamesTheOriginAndErrorsOfEachSource) {
+  const auto sources = nlohmann::json::parse(render_sources(fixture_sample("module-malformed")));
+  EXPECT_EQ(sources["vm"], "fixture-vm");
+  EXPECT_EQ(sources["fields"]["porcentaje_cpu_uso"], "procfs");
+  EXPECT_EQ(sources["fields"]["total_procesos"], "procfs");
+  const auto& cpu = sources["sources"]["cpu"];
+  EXPECT_EQ(cpu["from"], "procfs");
+  EXPECT_EQ(cpu["ok"], true);
+  EXPECT_EQ(cpu["module"]["loaded"], true);
+  EXPECT_NE(cpu["module"]["error"].get<std::string>().find("not 100"), std::string::npos);
+  EXPECT_TRUE(cpu["procfs"]["error"].is_null());
+  EXPECT_EQ(cpu["last_error_hora"], "2026-01-02 03:04:05");
+}
+
+TEST(RenderSources, AFailedSourceServesTheLastValue) {
+  const auto sources = nlohmann::json::parse(render_sources(fixture_sample("truncated")));
+  EXPECT_EQ(sources["fields"]["porcentaje_cpu_uso"], "last");
+  EXPECT_TRUE(sources["sources"]["cpu"]["from"].is_null());
+  EXPECT_EQ(sources["sources"]["cpu"]["ok"], false);
+}
+
+TEST(SnapshotStore, PublishReplacesWhatReadersGetNext) {
+  SnapshotStore store;
+  EXPECT_EQ(store.latest(), nullptr);
+  auto first = render_snapshot(fixture_sample("normal"), AgentInfo{"so1", "v"});
+  store.publish(first);
+  const auto held = store.latest();
+  store.publish(render_snapshot(fixture_sample("module"), AgentInfo{"so1", "v"}, "extra 1\n"));
+  EXPECT_EQ(held, first);  // a reader's snapshot stays valid
+  EXPECT_EQ(store.latest()->sample.record.total_ram, 2048);
+  EXPECT_TRUE(store.latest()->prometheus.ends_with("\nextra 1\n"));
+}
+
+}  // namespace
+}  // namespace vmpulse::agent

@@ -1,0 +1,10 @@
+// Shared by the agent's tests: where the fixture /proc trees are.
+#pragma once
+
+#include <string>
+
+namespace vmpulse::agent::testing {
+
+inline std::string fixture(const std::string& tree) { return std::string(VMPULSE_AGENT_FIXTURES) + "/procfs/" + tree; }
+
+}  // namespace vmpulse::agent::testing
