@@ -21,8 +21,9 @@ COPY config/ config/
 COPY contract/ contract/
 COPY core/ core/
 COPY api/ api/
+# Warnings are CI's gate (same compiler, -Werror); an image build does not stop on one.
 RUN cmake --preset release -DVMPULSE_COMPONENTS="core;api" -DVMPULSE_BENCH=OFF \
-      -DCMAKE_CXX_COMPILER_LAUNCHER= -DCMAKE_C_COMPILER_LAUNCHER= \
+      -DVMPULSE_WERROR=OFF -DCMAKE_CXX_COMPILER_LAUNCHER= -DCMAKE_C_COMPILER_LAUNCHER= \
  && cmake --build --preset release --target vmpulse-api -j"$(nproc)" \
  && strip build/bin/vmpulse-api
 # The Debian packages that own the shared libraries the binary needs: the runtime stage

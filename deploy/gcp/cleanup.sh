@@ -51,7 +51,8 @@ remove "address $ADDRESS_NAME" -- \
 # lingers under a "deleted:" name that needs the account's uid to remove.
 if exists "${GCLOUD[@]}" iam service-accounts describe "$SQL_SA"; then
   run "${GCLOUD[@]}" projects remove-iam-policy-binding "$PROJECT" \
-    --member="serviceAccount:$SQL_SA" --role=roles/cloudsql.client --condition=None
+    --member="serviceAccount:$SQL_SA" --role=roles/cloudsql.client --condition=None ||
+    gcp_note "no cloudsql.client binding for $SQL_SA (a setup that stopped early)"
   run "${GCLOUD[@]}" iam service-accounts delete "$SQL_SA"
 else
   gcp_note "service account $SQL_SA already gone"

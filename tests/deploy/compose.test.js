@@ -58,6 +58,7 @@ test("secrets come from the environment and are required", () => {
   assert.match(compose.services.api.environment.VMPULSE_TOKEN, /^\$\{VMPULSE_TOKEN:\?/);
   assert.match(compose.services.db.environment.MYSQL_PASSWORD, /^\$\{VMPULSE_DB_PASSWORD:\?/);
   assert.doesNotMatch(text, /MYSQL_ROOT_PASSWORD:/);
+  assert.equal(compose.services.hub.environment.VMPULSE_TOKEN, undefined, "the hub does not need the ingest token");
 });
 
 test("application services are hardened", () => {

@@ -251,3 +251,16 @@ test("the property checks catch a wrong split, a lax pod, a bad canary and a bad
   assert.equal(canaryProblems(ingresses).length, 2);
   assert.ok(namespaceProblems(rendered.base, "so1_fase2").length > 0);
 });
+
+test("only the ingest routes receive the ingest token; only database clients the database secret", () => {
+  const objs = rendered["overlays/gateway"];
+  const secretsOf = (o) =>
+    new Set((JSON.stringify(podSpec(o)).match(/"secretKeyRef":\{[^}]*\}/g) ?? []).map((r) => JSON.parse(`{${r}}`).secretKeyRef.name));
+  const holders = (secret) =>
+    [...byKind(objs, "Deployment"), ...byKind(objs, "Job")]
+      .filter((o) => secretsOf(o).has(secret))
+      .map((o) => o.metadata.name)
+      .sort();
+  assert.deepEqual(holders("vmpulse-ingest"), ["api", "node-api"]);
+  assert.deepEqual(holders("vmpulse-db"), ["api", "hub", "node-api", "vmpulse-migrate"]);
+});
