@@ -89,6 +89,10 @@ echo "== contract cases against both routes"
 timeout 600 node --test --test-reporter=spec tests/contract/contract.test.js 2>&1 | tee "$work/contract.log"
 count_node_test "$work/contract.log"
 
+echo "== database outage under load, both routes"
+timeout 180 node --test --test-reporter=spec tests/contract/faults.test.js 2>&1 | tee "$work/faults.log"
+count_node_test "$work/faults.log"
+
 for name in nodejs cpp; do
   if [[ -f "$work/$name.log" ]]; then
     echo "== last lines of the $name route's log"
