@@ -16,6 +16,8 @@ using Kind = RawValue::Kind;
 std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
 std::string number_text(double value) {
+  // Numbers beyond a double's range arrive as ±1e308 (see parse_body); say what they were.
+  if (std::fabs(value) >= 1e308) return value > 0 ? "a number too large to represent" : "a number too small to represent";
   std::string out;
   if (std::trunc(value) == value && std::fabs(value) < 1e18) {
     append_json_int(out, static_cast<std::int64_t>(value));

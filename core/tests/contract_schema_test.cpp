@@ -1,1 +1,128 @@
+// The rule table really is the schema: the embedded text is the file in the source
+// tree, every property and rule of the file has its entry, and changing the schema
+// text changes what is checked.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "contract_parse.hpp"
+#include "contract_schema.hpp"
+#include "contract_test_util.hpp"
+#include "vmpulse/contract.hpp"
+
+namespace vmpulse {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string schema_file_text() {
+  std::ifstream file(std::string(VMPULSE_SOURCE_DIR) + "/contract/record.schema.json");
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+TEST(Schema, EmbeddedTextIsTheSourceFile) {
+  const auto text = schema_file_text();
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(record_schema_text(), text);
+}
+
+TEST(Schema, EveryPropertyHasItsRule) {
+  const auto file = Json::parse(schema_file_text());
+  const auto& table = detail::contract_schema();
+  ASSERT_EQ(table.properties.size(), file.at("properties").size());
+  std::size_t i = 0;
+  for (const auto& [name, spec] : file.at("properties").items()) {
+    const auto& rule = table.properties[i++];
+    EXPECT_EQ(rule.name, name) << "properties out of schema order";
+    const std::string type = spec.at("type");
+    const auto expected_type = type == "string"    ? detail::FieldType::kString
+                               : type == "integer" ? detail::FieldType::kInteger
+                                                   : detail::FieldType::kNumber;
+    EXPECT_EQ(rule.type, expected_type) << name;
+    if (spec.contains("minimum")) {
+      EXPECT_EQ(rule.minimum, spec["minimum"].get<double>()) << name;
+    } else {
+      EXPECT_FALSE(rule.minimum) << name;
+    }
+    if (spec.contains("maximum")) {
+      EXPECT_EQ(rule.maximum, spec["maximum"].get<double>()) << name;
+    } else {
+      EXPECT_FALSE(rule.maximum) << name;
+    }
+    EXPECT_EQ(rule.min_length, spec.contains("minLength") ? std::optional(spec["minLength"].get<std::size_t>())
+                                                          : std::nullopt)
+        << name;
+    EXPECT_EQ(rule.max_length, spec.contains("maxLength") ? std::optional(spec["maxLength"].get<std::size_t>())
+                                                          : std::nullopt)
+        << name;
+    if (spec.contains("pattern")) {
+      ASSERT_TRUE(rule.pattern) << name;
+      EXPECT_EQ(rule.pattern->source(), spec["pattern"].get<std::string>());
+      EXPECT_TRUE(rule.pattern->compiled()) << name << ": the schema's pattern fell back to std::regex";
+    } else {
+      EXPECT_FALSE(rule.pattern) << name;
+    }
+  }
+}
+
+TEST(Schema, RequiredAndRulesFollowTheFile) {
+  const auto file = Json::parse(schema_file_text());
+  const auto& table = detail::contract_schema();
+  ASSERT_EQ(table.required.size(), file.at("required").size());
+  for (std::size_t i = 0; i < table.required.size(); ++i) {
+    EXPECT_EQ(table.properties[table.required[i]].name, file["required"][i].get<std::string>());
+  }
+  const auto& rules = file.at("x-vmpulse-rules");
+  EXPECT_EQ(table.not_greater.size(), rules.at("not_greater").size());
+  EXPECT_EQ(table.sum_equals.size(), rules.at("sum_equals").size());
+  EXPECT_EQ(table.calendar.size(), rules.at("calendar_datetime").size());
+  EXPECT_EQ(table.ignored_on_input.size(), rules.at("ignored_on_input").size());
+  EXPECT_EQ(table.additional_properties, file.at("additionalProperties").get<bool>());
+  EXPECT_EQ(table.error_status.size(), file.at("x-vmpulse-ingest").at("errors").size());
+}
+
+// A copy of the schema with one edit, turned into a rule table.
+detail::ContractSchema edited(const std::function<void(Json&)>& edit) {
+  auto file = Json::parse(schema_file_text());
+  edit(file);
+  return detail::build_contract_schema(file.dump());
+}
+
+TEST(Schema, ChangingTheSchemaChangesTheChecks) {
+  const auto table = edited([](Json& s) { s["properties"]["vm"]["maxLength"] = 3; });
+  const auto result = detail::parse_body(table, test::kGoodRecord);  // vm is "vm-1", 4 characters
+  ASSERT_TRUE(std::holds_alternative<ContractError>(result));
+  EXPECT_EQ(std::get<ContractError>(result).field, "vm");
+
+  const auto lenient = edited([](Json& s) { s["properties"]["porcentaje_ram"]["maximum"] = 1000; });
+  EXPECT_TRUE(std::holds_alternative<std::vector<Record>>(
+      detail::parse_body(lenient, test::with("porcentaje_ram", "500"))));
+
+  const auto small_batch = edited([](Json& s) { s["x-vmpulse-ingest"]["max_batch"] = 2; });
+  const auto batch = detail::parse_body(small_batch, test::array_of(test::kGoodRecord, 3));
+  ASSERT_TRUE(std::holds_alternative<ContractError>(batch));
+  EXPECT_EQ(std::get<ContractError>(batch).error, "batch_too_large");
+
+  const auto new_pattern = edited([](Json& s) { s["properties"]["vm"]["pattern"] = "^[a-z]+-[0-9]$"; });
+  EXPECT_TRUE(std::holds_alternative<std::vector<Record>>(detail::parse_body(new_pattern, test::kGoodRecord)));
+  EXPECT_TRUE(std::holds_alternative<ContractError>(detail::parse_body(new_pattern, test::with("vm", R"("vm1")"))));
+}
+
+TEST(Schema, RefusesWhatItCannotEnforce) {
+  EXPECT_THROW(edited([](Json& s) { s["properties"]["new_field"] = {{"type", "integer"}}; }), std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["properties"]["vm"]["format"] = "hostname"; }), std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["x-vmpulse-rules"]["all_different"] = Json::array(); }), std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["x-vmpulse-rules"]["not_greater"].push_back({"vm2", "total_ram"}); }),
+               std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["required"].push_back("nothing"); }), std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["properties"]["total_ram"]["type"] = "string"; }), std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["properties"]["vm"]["pattern"] = "([a-"; }), std::invalid_argument);
+  EXPECT_THROW(detail::build_contract_schema("{not json"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace vmpulse
