@@ -1,1 +1,209 @@
+// vmpulse::db::Connection against a real private MariaDB: under ctest the instance is
+// a fixture (tests/db_instance.sh, VMPULSE_TEST_DB_DIR); run by hand, the test starts
+// and stops its own.
+#include "vmpulse/db.hpp"
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace vmpulse::db {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kInstanceScript = std::string(VMPULSE_SOURCE_DIR) + "/core/tests/db_instance.sh";
+
+bool mariadb_installed() {
+  return std::system("command -v mariadbd >/dev/null 2>&1 || test -x /usr/sbin/mariadbd") == 0;
+}
+
+std::string read_line(const fs::path& path) {
+  std::ifstream file(path);
+  std::string line;
+  std::getline(file, line);
+  return line;
+}
+
+class DbTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (const char* dir = std::getenv("VMPULSE_TEST_DB_DIR")) {
+      dir_ = dir;
+    } else {
+      dir_ = fs::temp_directory_path() / ("vmpulse-db-test-" + std::to_string(::getpid()));
+      own_instance_ = true;
+      const std::string command = kInstanceScript + " start " + dir_.string() + " >/dev/null";
+      if (std::system(command.c_str()) != 0) dir_.clear();
+    }
+  }
+  static void TearDownTestSuite() {
+    if (own_instance_ && !dir_.empty()) {
+      const std::string command = kInstanceScript + " stop " + dir_.string();
+      [[maybe_unused]] const int rc = std::system(command.c_str());
+    }
+  }
+
+  void SetUp() override {
+    const std::string text = dir_.empty() ? "" : read_line(dir_ / "url");
+    if (text.empty()) {
+      if (!mariadb_installed()) GTEST_SKIP() << "mariadbd is not installed";
+      FAIL() << "the test MariaDB did not start (see core/tests/db_instance.sh)";
+    }
+    const auto parsed = parse_db_url(text);
+    ASSERT_TRUE(std::holds_alternative<DbUrl>(parsed)) << std::get<std::string>(parsed);
+    url_ = std::get<DbUrl>(parsed);
+  }
+
+  static std::string connection_id(Connection& connection) {
+    return connection.query("SELECT CONNECTION_ID()").at(0).at(0).value();
+  }
+
+  inline static fs::path dir_;
+  inline static bool own_instance_ = false;
+  DbUrl url_;
+};
+
+TEST_F(DbTest, ConnectsWithUtcSessionAndUtf8mb4) {
+  Connection db(url_);
+  EXPECT_FALSE(db.connected());
+  db.connect();
+  EXPECT_TRUE(db.connected());
+  const auto rows = db.query("SELECT @@session.time_zone, @@character_set_client, 1 + 1");
+  ASSERT_EQ(rows.size(), 1U);
+  EXPECT_EQ(rows[0][0], "+00:00");
+  EXPECT_EQ(rows[0][1], "utf8mb4");
+  EXPECT_EQ(rows[0][2], "2");
+}
+
+TEST_F(DbTest, QuotedValuesRoundTripAndNullIsNullopt) {
+  Connection db(url_);
+  db.connect();
+  db.execute("CREATE TEMPORARY TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, s VARCHAR(64) NULL)");
+  const std::string tricky("it's \"q\" \\ back\nline \0nul \xc3\xa9 \xf0\x9f\x98\x80", 34);
+  std::string sql = "INSERT INTO t (s) VALUES (";
+  db.append_quoted(sql, tricky);
+  sql += "), (NULL)";
+  db.execute(sql);
+  EXPECT_EQ(db.affected_rows(), 2U);
+  EXPECT_EQ(db.last_insert_id(), 1U);
+  const auto rows = db.query("SELECT s FROM t ORDER BY id");
+  ASSERT_EQ(rows.size(), 2U);
+  EXPECT_EQ(rows[0][0], tricky);
+  EXPECT_EQ(rows[1][0], std::nullopt);
+}
+
+TEST_F(DbTest, RollbackDiscardsAndCommitKeeps) {
+  Connection db(url_);
+  db.connect();
+  db.execute("CREATE TEMPORARY TABLE t (v INT) ENGINE=InnoDB");
+  db.begin();
+  db.execute("INSERT INTO t VALUES (1)");
+  db.rollback();
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], "0");
+  db.begin();
+  db.execute("INSERT INTO t VALUES (2)");
+  db.commit();
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], "1");
+}
+
+TEST_F(DbTest, QueryOfAStatementWithoutResultIsEmpty) {
+  Connection db(url_);
+  db.connect();
+  EXPECT_TRUE(db.query("DO 1").empty());
+}
+
+TEST_F(DbTest, SqlErrorKeepsTheConnection) {
+  Connection db(url_);
+  db.connect();
+  try {
+    db.execute("SELEC 1");
+    FAIL() << "a syntax error went through";
+  } catch (const DbError& error) {
+    EXPECT_EQ(error.code(), static_cast<unsigned>(ER_PARSE_ERROR));
+    EXPECT_FALSE(error.connection_lost());
+    EXPECT_NE(std::string(error.what()).find("SELEC"), std::string::npos);
+  }
+  EXPECT_TRUE(db.connected());
+  EXPECT_EQ(db.query("SELECT 3")[0][0], "3");
+}
+
+TEST_F(DbTest, WrongPasswordIsNotConnectionLost) {
+  DbUrl bad = url_;
+  bad.password = "wrong";
+  Connection db(bad);
+  try {
+    db.connect();
+    FAIL() << "connected with a wrong password";
+  } catch (const DbError& error) {
+    EXPECT_EQ(error.code(), static_cast<unsigned>(ER_ACCESS_DENIED_ERROR));
+    EXPECT_FALSE(error.connection_lost());
+    EXPECT_EQ(std::string(error.what()).find("wrong"), std::string::npos) << "password in the message";
+  }
+}
+
+TEST_F(DbTest, NothingListeningIsConnectionLost) {
+  DbUrl down = url_;
+  down.port = 1;  // nothing listens on port 1 on loopback
+  Connection db(down, 2);
+  try {
+    db.connect();
+    FAIL() << "connected to nothing";
+  } catch (const DbError& error) {
+    EXPECT_TRUE(error.connection_lost()) << error.what();
+    EXPECT_FALSE(db.connected());
+  }
+}
+
+TEST_F(DbTest, KilledConnectionIsLostThenReconnects) {
+  Connection victim(url_);
+  victim.connect();
+  Connection killer(url_);
+  killer.connect();
+  killer.execute("KILL " + connection_id(victim));
+  try {
+    victim.query("SELECT 1");
+    FAIL() << "a killed connection answered";
+  } catch (const DbError& error) {
+    EXPECT_TRUE(error.connection_lost()) << error.what();
+  }
+  EXPECT_FALSE(victim.connected());
+  victim.connect();
+  EXPECT_EQ(victim.query("SELECT 5")[0][0], "5");
+}
+
+TEST_F(DbTest, NotConnectedThrowsConnectionLost) {
+  Connection db(url_);
+  try {
+    db.execute("SELECT 1");
+    FAIL();
+  } catch (const DbError& error) {
+    EXPECT_TRUE(error.connection_lost());
+  }
+}
+
+TEST_F(DbTest, ConnectsThroughTheSocket) {
+  DbUrl over_socket = url_;
+  over_socket.socket = read_line(dir_ / "socket");
+  over_socket.host = "localhost";
+  over_socket.port = 1;  // ignored with a socket
+  Connection db(over_socket);
+  db.connect();
+  EXPECT_EQ(db.query("SELECT @@session.time_zone")[0][0], "+00:00");
+}
+
+TEST(DbQuote, EscapesWithoutAConnection) {
+  Connection db(DbUrl{});
+  std::string sql;
+  db.append_quoted(sql, "a'b\\c\n");
+  EXPECT_EQ(sql, "'a\\'b\\\\c\\n'");
+}
+
+}  // namespace
+}  // namespace vmpulse::db
