@@ -6,7 +6,6 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const Ajv2020 = require('ajv/dist/2020').default;
-const { RAW_NUMBERS } = require('./strict-json');
 
 const DEFAULT_SCHEMA_PATH = path.resolve(__dirname, '../../contract/record.schema.json');
 
@@ -33,11 +32,7 @@ class Contract {
     // One validator per property, so the order of checks is the schema's (README step 8)
     // and not ajv's; allErrors:false because only the first failure is answered.
     const ajv = new Ajv2020({ allErrors: false, strict: true });
-    this.propertyChecks = this.propertyNames.map((name) => ({
-      name,
-      integer: schema.properties[name].type === 'integer',
-      validate: ajv.compile(schema.properties[name]),
-    }));
+    this.propertyChecks = this.propertyNames.map((name) => ({ name, validate: ajv.compile(schema.properties[name]) }));
     this.crossRules = compileCrossRules(schema['x-vmpulse-rules'] || {});
     this.ignoredOnInput = new Set(schema['x-vmpulse-rules']?.ignored_on_input || []);
   }
@@ -60,14 +55,10 @@ class Contract {
     for (const name of this.required) {
       if (!Object.hasOwn(record, name)) return { field: name, detail: `missing required field "${name}"` };
     }
-    const raw = record[RAW_NUMBERS];
+    // "integer" is judged on the value, as ajv and route 1 do: 5.0 and 5e0 are integers.
     for (const check of this.propertyChecks) {
       if (!Object.hasOwn(record, check.name)) continue;
-      const value = record[check.name];
-      if (check.integer && raw?.has(check.name) && !isIntegerText(raw.get(check.name))) {
-        return { field: check.name, detail: `"${check.name}" must be an integer` };
-      }
-      if (!check.validate(value)) {
+      if (!check.validate(record[check.name])) {
         const error = check.validate.errors[0];
         return { field: check.name, detail: `"${check.name}" ${error.message}` };
       }
@@ -78,21 +69,6 @@ class Contract {
     }
     return null;
   }
-}
-
-/**
- * Whether a JSON number's text is an integer (no fractional part), exactly: "5.0",
- * "5e0" and "1.5e1" are, "5.5" and "9007199254740990.5" are not.
- */
-function isIntegerText(text) {
-  const match = /^-?([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/.exec(text);
-  if (!match) return false;
-  const fraction = match[2] || '';
-  const digits = (match[1] + fraction).replace(/^0+/, '');
-  if (digits === '') return true; // zero, however written
-  const trailingZeros = digits.length - digits.replace(/0+$/, '').length;
-  const exponent = (match[3] ? Number(match[3]) : 0) - fraction.length;
-  return trailingZeros + exponent >= 0;
 }
 
 // Each kind of x-vmpulse-rules entry becomes a list of checks, in the order listed.
@@ -134,4 +110,4 @@ function isCalendarDateTime(value) {
   return day <= days;
 }
 
-module.exports = { loadContract, Contract, isIntegerText, isCalendarDateTime };
+module.exports = { loadContract, Contract, isCalendarDateTime };

@@ -14,7 +14,7 @@ function parseIngestBody(contract, body) {
     value = parseStrictJsonBytes(body, contract.limits.maxDepth);
   } catch (err) {
     if (!(err instanceof JsonSyntaxError)) throw err;
-    return { error: { error: 'invalid_json', field: err.field, index: err.index, detail: err.message } };
+    return { error: { error: 'invalid_json', field: err.field, detail: err.message } };
   }
 
   const batch = Array.isArray(value);

@@ -1,22 +1,24 @@
 'use strict';
 // A strict JSON reader for ingest bodies (contract/README.md step 6). JSON.parse is not
-// enough: it silently keeps the last of two duplicated keys, has no depth limit, and
-// loses the text of a number, which the integer rule needs ("5.0" is an integer,
-// "9007199254740990.5" is not, although both parse to integral doubles).
-
-/** The text of an object's number members written with a fraction or an exponent, by key. */
-const RAW_NUMBERS = Symbol('rawNumbers');
+// enough: it silently keeps the last of two duplicated keys and has no depth limit.
+//
+// Which error answers, when a body has several: a syntax error anywhere wins over a
+// duplicated key or too deep a nesting (as a parse-then-check reader answers, and as
+// route 1 does); among those two, the first in the body. invalid_json never carries
+// an index: it is about the body, not one element of it.
 
 class JsonSyntaxError extends Error {
-  /** field: the duplicated key, when that is the fault; index: the top-level array element. */
-  constructor(message, field, index) {
+  /** field: the duplicated key, when that is the fault; strict: a duplicate or too deep. */
+  constructor(message, { field, strict = false } = {}) {
     super(message);
     this.field = field;
-    this.index = index;
+    this.strict = strict;
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// ignoreBOM false: a leading byte order mark is dropped, as RFC 8259 allows and as
+// route 1's parser does.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** Decodes bytes as UTF-8 (invalid sequences are an error) and parses strictly. */
 function parseStrictJsonBytes(bytes, maxDepth) {
@@ -31,25 +33,38 @@ function parseStrictJsonBytes(bytes, maxDepth) {
 
 function parseStrictJson(text, maxDepth) {
   const parser = new Parser(text, maxDepth);
-  parser.skipSpace();
-  if (parser.pos >= text.length) throw new JsonSyntaxError('empty body');
-  const value = parser.value(0);
-  parser.skipSpace();
-  if (parser.pos < text.length) parser.fail('unexpected text after the JSON value');
-  return value;
+  try {
+    parser.skipSpace();
+    if (parser.pos >= text.length) throw new JsonSyntaxError('empty body');
+    const value = parser.value(0);
+    parser.skipSpace();
+    if (parser.pos < text.length) parser.fail('unexpected text after the JSON value');
+    return value;
+  } catch (err) {
+    // The reader stopped at a duplicate or at the depth limit; a syntax error further on
+    // still wins. JSON.parse's grammar is JSON's, and it reads any depth without recursing.
+    if (err instanceof JsonSyntaxError && err.strict) {
+      try {
+        JSON.parse(text);
+      } catch (syntax) {
+        throw new JsonSyntaxError(`body is not valid JSON: ${syntax.message}`);
+      }
+    }
+    throw err;
+  }
 }
 
 // With the u flag a surrogate pair is one code point, so only lone halves match.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const NUMBER_CONTINUES = new Set([...'0123456789.eE+-'].map((ch) => ch.charCodeAt(0)));
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const ESCAPES = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 class Parser {
   constructor(text, maxDepth) {
     this.text = text;
     this.pos = 0;
     this.maxDepth = maxDepth;
-    this.topIndex = undefined; // element of the top-level array being read, if any
   }
 
   fail(what) {
@@ -67,7 +82,7 @@ class Parser {
     if (c === '{') return this.object(depth + 1);
     if (c === '[') return this.array(depth + 1);
     if (c === '"') return this.string();
-    if (c === '-' || (c >= '0' && c <= '9')) return this.number().value;
+    if (c === '-' || (c >= '0' && c <= '9')) return this.number();
     if (this.text.startsWith('true', this.pos)) return this.literal(4, true);
     if (this.text.startsWith('false', this.pos)) return this.literal(5, false);
     if (this.text.startsWith('null', this.pos)) return this.literal(4, null);
@@ -81,14 +96,15 @@ class Parser {
   }
 
   enter(depth) {
-    if (depth > this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth}`);
+    if (depth > this.maxDepth) {
+      throw new JsonSyntaxError(`nesting deeper than ${this.maxDepth} at offset ${this.pos}`, { strict: true });
+    }
   }
 
   object(depth) {
     this.enter(depth);
     this.pos++; // {
     const result = {};
-    let raw; // created on the first number written with a fraction or an exponent
     const seen = new Set();
     this.skipSpace();
     if (this.text[this.pos] === '}') {
@@ -99,30 +115,14 @@ class Parser {
       if (this.text[this.pos] !== '"') this.fail('expected a string key');
       const key = this.string();
       if (seen.has(key)) {
-        const index = depth === 2 ? this.topIndex : undefined;
-        throw new JsonSyntaxError(`key ${JSON.stringify(key)} appears twice in one object`, key, index);
+        throw new JsonSyntaxError(`key ${JSON.stringify(key)} appears twice in one object`, { field: key, strict: true });
       }
       seen.add(key);
       this.skipSpace();
       if (this.text[this.pos] !== ':') this.fail('expected ":"');
       this.pos++;
       this.skipSpace();
-      const c = this.text[this.pos];
-      let member;
-      if (c === '-' || (c >= '0' && c <= '9')) {
-        const number = this.number();
-        // Plain digits say nothing the double does not; keep the text of the others.
-        if (/[.eE]/.test(number.text)) {
-          if (raw === undefined) {
-            raw = new Map();
-            Object.defineProperty(result, RAW_NUMBERS, { value: raw }); // not enumerable: not a member
-          }
-          raw.set(key, number.text);
-        }
-        member = number.value;
-      } else {
-        member = this.value(depth);
-      }
+      const member = this.value(depth);
       // A key named "__proto__" must stay a plain member, not set the prototype.
       if (key === '__proto__') Object.defineProperty(result, key, { value: member, enumerable: true, writable: true, configurable: true });
       else result[key] = member;
@@ -147,7 +147,6 @@ class Parser {
       return result;
     }
     for (;;) {
-      if (depth === 1) this.topIndex = result.length;
       result.push(this.value(depth));
       this.skipSpace();
       const next = this.text[this.pos++];
@@ -160,19 +159,16 @@ class Parser {
     }
   }
 
+  /** A number as JSON writes it; beyond a double's range it reads as ±Infinity, which
+   * every range check of the schema then refuses (as JavaScript and route 1 both do). */
   number() {
     NUMBER.lastIndex = this.pos;
     const match = NUMBER.exec(this.text);
     if (!match) this.fail('malformed number');
-    const text = match[0];
-    this.pos += text.length;
+    this.pos += match[0].length;
     // "01", "1.", "1e" or "-": the regex stopped early on something that is not a number's end.
     if (NUMBER_CONTINUES.has(this.text.charCodeAt(this.pos))) this.fail('malformed number');
-    const value = Number(text);
-    // 1e400: valid grammar, but no finite double holds it; it would read as Infinity,
-    // which JSON does not have (C++ parsers refuse it as well).
-    if (!Number.isFinite(value)) this.fail('number out of range');
-    return { text, value };
+    return Number(match[0]);
   }
 
   string() {
@@ -211,9 +207,8 @@ class Parser {
   escape(pos, append) {
     const t = this.text;
     const e = t[pos + 1];
-    const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-    if (e in simple && e !== undefined) {
-      append(simple[e]);
+    if (e !== undefined && Object.hasOwn(ESCAPES, e)) {
+      append(ESCAPES[e]);
       return pos + 2;
     }
     if (e === 'u') {
@@ -230,4 +225,4 @@ class Parser {
   }
 }
 
-module.exports = { parseStrictJson, parseStrictJsonBytes, JsonSyntaxError, RAW_NUMBERS };
+module.exports = { parseStrictJson, parseStrictJsonBytes, JsonSyntaxError };
