@@ -144,8 +144,8 @@ Sample Collector::collect() {
         const ProcessScan& result = std::get<ProcessScan>(scan);
         if (result.malformed > 0) {
           report.procfs_error = "skipped " + std::to_string(result.malformed) +
-                                " malformed process stat file(s), first " + processes_.path() + "/" +
-                                result.first_malformed;
+                                " process stat file(s) without a state after the command name, first " +
+                                processes_.path() + "/" + result.first_malformed;
         }
         return result.counts;
       });

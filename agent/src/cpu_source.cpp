@@ -18,11 +18,11 @@ bool is_space(char c) { return c == ' ' || c == '\t'; }
 Result<CpuTimes> parse_proc_stat(std::string_view text) {
   const auto eol = text.find('\n');
   if (eol == std::string_view::npos) {
-    return fail("stat: no complete first line");
+    return fail("no complete first line");
   }
   std::string_view line = text.substr(0, eol);
   if (!line.starts_with("cpu ") && !line.starts_with("cpu\t")) {
-    return fail("stat: first line is not the aggregate \"cpu\" line");
+    return fail("first line is not the aggregate \"cpu\" line");
   }
   line.remove_prefix(3);
   std::array<std::uint64_t, 8> values{};
@@ -37,7 +37,7 @@ Result<CpuTimes> parse_proc_stat(std::string_view text) {
     std::uint64_t value = 0;
     const auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), value);
     if (ec != std::errc() || (end != line.data() + line.size() && !is_space(*end))) {
-      return fail("stat: column " + std::to_string(count + 1) + " of the cpu line is not a counter");
+      return fail("column " + std::to_string(count + 1) + " of the cpu line is not a counter");
     }
     if (count < values.size()) {
       values[count] = value;
@@ -46,7 +46,7 @@ Result<CpuTimes> parse_proc_stat(std::string_view text) {
     line.remove_prefix(static_cast<std::size_t>(end - line.data()));
   }
   if (count < 4) {
-    return fail("stat: the cpu line has " + std::to_string(count) + " columns, at least 4 are needed");
+    return fail("the cpu line has " + std::to_string(count) + " columns, at least 4 are needed");
   }
   return CpuTimes{values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]};
 }

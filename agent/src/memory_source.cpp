@@ -53,15 +53,15 @@ Result<MemInfo> parse_meminfo(std::string_view text) {
     }
     *slot = kib_value(line.substr(colon + 1));
     if (!*slot) {
-      return fail("meminfo: " + std::string(name) + " is not a number of kB");
+      return fail(std::string(name) + " is not a number of kB");
     }
   }
   if (!total) {
-    return fail("meminfo: no MemTotal line");
+    return fail("no MemTotal line");
   }
   if (!available) {
     if (!free || !buffers || !cached) {
-      return fail("meminfo: neither MemAvailable nor MemFree, Buffers and Cached");
+      return fail("neither MemAvailable nor MemFree, Buffers and Cached");
     }
     available = *free + *buffers + *cached;
   }

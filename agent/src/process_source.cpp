@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace vmpulse::agent {
@@ -51,6 +52,7 @@ Result<ProcessScan> scan_processes(const char* procfs) {
   }
   const int dir_fd = ::dirfd(dir);
   ProcessScan scan;
+  unsigned long long lowest_malformed = ~0ull;
   // pid, comm (at most 64 bytes for kernel threads) and the state fit well within 512
   // bytes; reading no further keeps the number formatting of the kernel cheap.
   char buffer[512];
@@ -80,8 +82,11 @@ Result<ProcessScan> scan_processes(const char* procfs) {
     }
     const char state = parse_process_state(std::string_view(buffer, static_cast<std::size_t>(got)));
     if (state == '\0') {
-      if (scan.malformed++ == 0) {
-        scan.first_malformed = std::string(path) + ": no process state after the command name";
+      ++scan.malformed;
+      const unsigned long long pid = std::strtoull(name, nullptr, 10);
+      if (pid < lowest_malformed) {
+        lowest_malformed = pid;
+        scan.first_malformed.assign(path);
       }
       continue;
     }
