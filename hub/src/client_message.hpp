@@ -1,0 +1,39 @@
+// Messages a dashboard may send (docs/ws-protocol.md) and the close code and reason for
+// anything else. Pure; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace vmpulse::hub {
+
+inline constexpr int kDefaultMinutes = 15;
+inline constexpr int kMaxMinutes = 60;
+
+struct SelectMessage {
+  std::string vm;
+  int minutes = kDefaultMinutes;
+};
+struct PingMessage {};
+
+// Why a connection is closed: RFC 6455 code and a reason (≤ 123 bytes).
+struct ProtocolViolation {
+  std::uint16_t code = 1008;
+  std::string reason;
+};
+
+inline constexpr std::uint16_t kClosePolicy = 1008;
+inline constexpr std::uint16_t kCloseUnsupported = 1003;
+inline constexpr std::uint16_t kCloseTooBig = 1009;
+
+using ClientMessage = std::variant<SelectMessage, PingMessage, ProtocolViolation>;
+
+// A text frame's payload.
+ClientMessage parse_client_message(std::string_view text);
+
+// The vm name rule of the contract: 1–64 of [A-Za-z0-9._-].
+bool valid_vm_name(std::string_view vm);
+
+}  // namespace vmpulse::hub

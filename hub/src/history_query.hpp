@@ -1,0 +1,57 @@
+// GET /api/history: parameter parsing, the bucket width that keeps a series at or under
+// `points`, and the SQL that downsamples in the database over the (vm, hora) index.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "vmpulse/db.hpp"
+#include "vmpulse/http.hpp"
+
+namespace vmpulse::hub {
+
+inline constexpr int kDefaultPoints = 1000;
+inline constexpr int kMaxPoints = 10000;
+inline constexpr std::int64_t kDefaultSpanSeconds = 3600;
+inline constexpr std::int64_t kMaxSpanSeconds = 400LL * 24 * 3600;
+
+struct HistoryParams {
+  std::string vm;
+  std::int64_t from = 0;  // Unix seconds, inclusive
+  std::int64_t to = 0;    // Unix seconds, inclusive
+  int points = kDefaultPoints;
+};
+
+struct EncodeError {
+  std::string detail;
+};
+
+struct ParamError {
+  std::string code;  // "missing_parameter", "invalid_parameter"
+  std::string detail;
+};
+
+// "YYYY-MM-DD HH:MM:SS" (UTC) or Unix seconds.
+std::optional<std::int64_t> parse_time(std::string_view text);
+
+// vm required; to defaults to `now`, from to one hour before `to`; points 1..10000.
+std::variant<HistoryParams, ParamError> parse_history_params(const http::Request& request, std::int64_t now);
+
+// The smallest bucket width (seconds, ≥ 1) with which epoch-aligned buckets cover
+// [from, to] in at most `points` buckets.
+std::int64_t bucket_seconds(std::int64_t from, std::int64_t to, int points);
+
+// SELECT bucket, n, cpu min/avg/max, ram min/avg/max, procesos avg … GROUP BY bucket.
+std::string history_sql(const HistoryParams& params, std::int64_t bucket);
+
+// {"vm":…,"from":…,"to":…,"bucket_seconds":S,"points":[…]} from history_sql's rows;
+// an error names the first malformed row.
+std::variant<std::string, EncodeError> encode_history(const HistoryParams& params, std::int64_t bucket,
+                                                      const std::vector<db::Row>& rows);
+
+}  // namespace vmpulse::hub

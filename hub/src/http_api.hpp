@@ -1,0 +1,23 @@
+// The hub's HTTP endpoints as plain functions: /api/history, /api/split, /api/vms,
+// /livez, /readyz. Database work goes to the QueryRunner; everything else is answered
+// from the poller's state. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "poller.hpp"
+#include "query_runner.hpp"
+#include "vmpulse/http.hpp"
+
+namespace vmpulse::hub {
+
+struct HttpApi {
+  Poller& poller;
+  QueryRunner& queries;
+  std::function<std::int64_t()> now;  // Unix seconds, for history's defaults
+
+  void operator()(http::Request&& request, http::Respond respond) const;
+};
+
+}  // namespace vmpulse::hub

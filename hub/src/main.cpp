@@ -1,0 +1,71 @@
+// vmpulse-hub: pushes new rows from MySQL to every connected dashboard over WebSocket
+// (/ws) and serves history, split counts and the VM list over HTTP (docs/hub.md).
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+
+#include <boost/asio/io_context.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http_api.hpp"
+#include "hub_options.hpp"
+#include "poller.hpp"
+#include "query_runner.hpp"
+#include "vmpulse/http_server.hpp"
+#include "vmpulse/log.hpp"
+#include "ws_session.hpp"
+
+int main(int argc, char** argv) {
+  using namespace vmpulse;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  auto parsed = hub::parse_hub_options(args, [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  });
+  if (auto* problem = std::get_if<std::string>(&parsed)) {
+    std::cerr << "vmpulse-hub: " << *problem << "\n";
+    return 2;
+  }
+  const hub::HubOptions options = std::get<hub::HubOptions>(std::move(parsed));
+  if (options.help) {
+    std::cout << hub::hub_usage();
+    return 0;
+  }
+  init_logging("vmpulse-hub", options.log_level);
+
+  try {
+    hub::Poller poller({.db = options.db, .poll = options.poll, .late_window = options.late_window});
+    hub::QueryRunner queries(options.db);
+    boost::asio::io_context io;
+
+    http::ServerOptions server_options;
+    server_options.host = options.listen.host.empty() ? "0.0.0.0" : options.listen.host;
+    server_options.port = options.listen.port;
+    server_options.max_connections = options.max_clients + 256;  // room for HTTP requests
+    server_options.server_name = "vmpulse-hub";
+    http::Server server(io, server_options,
+                        hub::HttpApi{poller, queries, [] { return static_cast<std::int64_t>(std::time(nullptr)); }});
+
+    hub::WsOptions ws_options;
+    ws_options.max_clients = options.max_clients;
+    ws_options.queue.max_messages = options.queue_messages;
+    ws_options.origins = options.origins;
+    auto ws_context = std::make_shared<hub::WsContext>(poller, ws_options);
+    server.set_upgrade_handler([ws_context](auto socket, auto request, auto) {
+      hub::serve_websocket(std::move(socket), std::move(request), ws_context);
+    });
+
+    poller.start();
+    queries.start();
+    server.start();
+    spdlog::info("listening on {}:{} (poll {} ms, database {})", server_options.host, server.port(),
+                 options.poll.count(), options.db.redacted());
+    http::run_until_signal(io, options.threads, [&] { server.stop(); });
+    queries.stop();
+    poller.stop();
+  } catch (const std::exception& error) {
+    spdlog::critical("{}", error.what());
+    return 1;
+  }
+  return 0;
+}

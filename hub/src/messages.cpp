@@ -1,0 +1,140 @@
+#include "messages.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "json_text.hpp"
+
+namespace vmpulse::hub {
+namespace {
+
+Split with_known_routes(const Split& split) {
+  Split out = split;
+  out.per_api.try_emplace("cpp", 0);
+  out.per_api.try_emplace("nodejs", 0);
+  return out;
+}
+
+void append_vms_array(std::string& out, const LiveState& state) {
+  out += '[';
+  bool first = true;
+  for (const auto& [vm, entry] : state.vms()) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"vm\":";
+    append_json_string(out, vm);
+    out += ",\"last\":";
+    append_json_string(out, entry.last);
+    out += ",\"rows\":";
+    out += std::to_string(entry.rows);
+    out += '}';
+  }
+  out += ']';
+}
+
+}  // namespace
+
+void append_split(std::string& out, const Split& split) {
+  const Split all = with_known_routes(split);
+  out += '{';
+  for (const auto& [api, count] : all.per_api) {
+    append_json_string(out, api);
+    out += ':';
+    out += std::to_string(count);
+    out += ',';
+  }
+  out += "\"total\":";
+  out += std::to_string(all.total());
+  out += '}';
+}
+
+std::string encode_records(const std::vector<StoredRecord>& records, const Split& split) {
+  std::string out;
+  std::size_t size = 64;
+  for (const auto& record : records) size += record.json.size() + 1;
+  out.reserve(size + 64);
+  out += "{\"type\":\"records\",\"records\":[";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i > 0) out += ',';
+    out += records[i].json;
+  }
+  out += "],\"split\":";
+  append_split(out, split);
+  out += '}';
+  return out;
+}
+
+std::string encode_snapshot(const std::optional<std::string>& vm, int minutes, const LiveState& state,
+                            const std::vector<StoredRecord>& series) {
+  std::string out;
+  out.reserve(256 + series.size() * 300 + state.vms().size() * 400);
+  out += "{\"type\":\"snapshot\",\"vm\":";
+  if (vm) {
+    append_json_string(out, *vm);
+  } else {
+    out += "null";
+  }
+  out += ",\"minutes\":";
+  out += std::to_string(minutes);
+  out += ",\"vms\":";
+  append_vms_array(out, state);
+  out += ",\"latest\":{";
+  bool first = true;
+  for (const auto& [name, entry] : state.vms()) {
+    if (!entry.latest) continue;
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, name);
+    out += ':';
+    out += entry.latest->json;
+  }
+  out += "},\"series\":[";
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    if (i > 0) out += ',';
+    out += series[i].json;
+  }
+  out += "],\"split\":";
+  append_split(out, state.split());
+  out += '}';
+  return out;
+}
+
+std::string encode_vms(const LiveState& state) {
+  std::string out = "{\"vms\":";
+  append_vms_array(out, state);
+  out += '}';
+  return out;
+}
+
+std::string encode_split_answer(const Split& split) {
+  const Split all = with_known_routes(split);
+  std::string out;
+  append_split(out, all);
+  out.pop_back();  // reopen the object to add the shares
+  out += ",\"shares\":{";
+  const std::uint64_t total = all.total();
+  bool first = true;
+  for (const auto& [api, count] : all.per_api) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, api);
+    // Two decimals are what a dashboard shows; 0 when nothing is stored yet.
+    const double share = total == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(total);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, ":%.4g", std::round(share * 10000.0) / 10000.0);
+    out += buf;
+  }
+  out += "}}";
+  return out;
+}
+
+std::string encode_resync(std::string_view reason) {
+  std::string out = "{\"type\":\"resync\",\"reason\":";
+  append_json_string(out, reason);
+  out += '}';
+  return out;
+}
+
+std::string encode_pong() { return "{\"type\":\"pong\"}"; }
+
+}  // namespace vmpulse::hub

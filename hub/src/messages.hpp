@@ -1,0 +1,38 @@
+// The hub's messages (docs/ws-protocol.md), encoded once per update and shared by every
+// client as an immutable buffer. Pure functions; thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "live_state.hpp"
+#include "rows.hpp"
+
+namespace vmpulse::hub {
+
+// One encoded message; the same bytes go to every client that receives it.
+using Message = std::shared_ptr<const std::string>;
+inline Message make_message(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
+// {"cpp":N,"nodejs":M,…,"total":T}; cpp and nodejs are always present.
+void append_split(std::string& out, const Split& split);
+
+// {"type":"records","records":[…],"split":{…}}
+std::string encode_records(const std::vector<StoredRecord>& records, const Split& split);
+
+// {"type":"snapshot","vm":…,"minutes":…,"vms":[…],"latest":{…},"series":[…],"split":{…}}
+std::string encode_snapshot(const std::optional<std::string>& vm, int minutes, const LiveState& state,
+                            const std::vector<StoredRecord>& series);
+
+// {"vms":[{"vm":…,"last":…,"rows":…}]} (GET /api/vms)
+std::string encode_vms(const LiveState& state);
+
+// {"cpp":N,"nodejs":M,"total":T,"shares":{"cpp":0.51,"nodejs":0.49}} (GET /api/split)
+std::string encode_split_answer(const Split& split);
+
+std::string encode_resync(std::string_view reason);
+std::string encode_pong();
+
+}  // namespace vmpulse::hub

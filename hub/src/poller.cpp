@@ -1,0 +1,265 @@
+#include "poller.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <spdlog/spdlog.h>
+
+namespace vmpulse::hub {
+namespace {
+
+// Ids this far below MAX(id) at start-up are remembered as seen, so rows of
+// transactions in flight while the hub starts are still delivered.
+constexpr std::uint64_t kStartupWindow = 1000;
+
+std::uint64_t to_u64(const std::optional<std::string>& text) {
+  return text ? std::stoull(*text) : 0;
+}
+
+}  // namespace
+
+Poller::Poller(PollerOptions options)
+    : options_(std::move(options)), session_(options_.db, "poller"), tracker_(options_.late_window) {}
+
+Poller::~Poller() { stop(); }
+
+void Poller::start() { thread_ = std::thread([this] { run(); }); }
+
+void Poller::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    subscribers_.clear();
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Poller::subscribe(const std::shared_ptr<Subscriber>& subscriber, std::string vm, int minutes) {
+  {
+    std::lock_guard lock(mutex_);
+    subscribers_.emplace(subscriber.get(), subscriber);
+    requests_.push_back({subscriber, std::move(vm), minutes});
+  }
+  wake_.notify_one();
+}
+
+void Poller::unsubscribe(const Subscriber* subscriber) {
+  std::shared_ptr<Subscriber> last_reference;  // released outside the lock
+  std::lock_guard lock(mutex_);
+  auto it = subscribers_.find(subscriber);
+  if (it != subscribers_.end()) {
+    last_reference = std::move(it->second);
+    subscribers_.erase(it);
+  }
+}
+
+void Poller::request_snapshot(const std::weak_ptr<Subscriber>& subscriber, std::string vm, int minutes) {
+  {
+    std::lock_guard lock(mutex_);
+    requests_.push_back({subscriber, std::move(vm), minutes});
+  }
+  wake_.notify_one();
+}
+
+std::string Poller::vms_json() const {
+  std::lock_guard lock(mutex_);
+  return vms_json_;
+}
+
+PollerStats Poller::stats() const {
+  std::lock_guard lock(mutex_);
+  PollerStats stats = stats_;
+  stats.subscribers = subscribers_.size();
+  return stats;
+}
+
+void Poller::run() {
+  auto next_poll = std::chrono::steady_clock::now();
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      if (stopping_) return;
+    }
+    db::Connection* connection = session_.get();
+    bool backlog = false;
+    if (connection) {
+      try {
+        if (!loaded_) load(*connection);
+        if (std::chrono::steady_clock::now() >= next_poll) {
+          backlog = poll(*connection);
+          next_poll = std::chrono::steady_clock::now() + options_.poll;
+        }
+        serve_snapshots(*connection);
+        ready_ = true;
+      } catch (const db::DbError& error) {
+        session_.failed(error);
+        if (error.connection_lost()) ready_ = false;
+        else spdlog::error("poller: {}", error.what());
+        next_poll = std::chrono::steady_clock::now() + options_.poll;
+      } catch (const std::exception& error) {
+        spdlog::error("poller: {}", error.what());
+        next_poll = std::chrono::steady_clock::now() + options_.poll;
+      }
+    } else {
+      ready_ = false;
+    }
+    if (backlog) continue;
+    std::unique_lock lock(mutex_);
+    // While the database is down, retry at the session's own back-off pace.
+    const auto until = connection ? next_poll : std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    wake_.wait_until(lock, until, [this] { return stopping_ || (!requests_.empty() && loaded_); });
+  }
+}
+
+void Poller::load(db::Connection& connection) {
+  // One consistent view, so the counts, the latest rows and the seen ids agree.
+  connection.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  try {
+    LiveState state;
+    const auto max_rows = connection.query("SELECT COALESCE(MAX(id), 0) FROM metricas");
+    const std::uint64_t max_id = max_rows.empty() ? 0 : to_u64(max_rows[0][0]);
+    for (const auto& row : connection.query("SELECT vm, MAX(hora), COUNT(*) FROM metricas GROUP BY vm")) {
+      if (!row[0] || !row[1]) continue;
+      state.add_vm(*row[0], *row[1], to_u64(row[2]));
+    }
+    for (const auto& [vm, entry] : std::map<std::string, VmEntry>(state.vms())) {
+      std::string sql = "SELECT " + std::string(kRecordColumns) + " FROM metricas WHERE vm = ";
+      connection.append_quoted(sql, vm);
+      sql += " ORDER BY hora DESC, id DESC LIMIT 1";
+      for (const auto& row : connection.query(sql)) {
+        auto record = from_row(row);
+        if (auto* ok = std::get_if<StoredRecord>(&record)) state.set_latest(std::move(*ok));
+      }
+    }
+    Split split;
+    for (const auto& row : connection.query("SELECT api, total FROM metricas_por_api")) {
+      if (row[0]) split.per_api[*row[0]] = to_u64(row[1]);
+    }
+    state.set_split(std::move(split));
+    const std::uint64_t start = max_id > kStartupWindow ? max_id - kStartupWindow : 0;
+    tracker_.start_at(start);
+    const auto now = RowTracker::Clock::now();
+    for (const auto& row : connection.query("SELECT id FROM metricas WHERE id > " + std::to_string(start))) {
+      tracker_.accept(to_u64(row[0]), now);
+    }
+    tracker_.settle(now);
+    connection.commit();
+    state_ = std::move(state);
+    loaded_ = true;
+    publish_state();
+    spdlog::info("poller: loaded {} VMs, {} rows stored per route, newest id {}", state_.vms().size(),
+                 state_.split().total(), max_id);
+  } catch (...) {
+    connection.rollback();
+    throw;
+  }
+}
+
+bool Poller::poll(db::Connection& connection) {
+  // One statement: the new rows (and late rows of id gaps) plus the per-route counts,
+  // read in one consistent view.
+  std::string sql = "(SELECT 'r', " + std::string(kRecordColumns) + " FROM metricas WHERE " +
+                    tracker_.where_clause() + " ORDER BY id LIMIT " + std::to_string(options_.batch) +
+                    ") UNION ALL (SELECT 's', NULL, api, total, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                    "NULL, NULL, NULL, NULL FROM metricas_por_api)";
+  const auto rows = connection.query(sql);
+  const auto now = RowTracker::Clock::now();
+  const std::uint64_t max_before = tracker_.max_seen();
+  std::vector<StoredRecord> fresh;
+  std::size_t record_rows = 0;
+  Split split;
+  std::uint64_t late = 0;
+  for (const auto& row : rows) {
+    if (row.empty() || !row[0]) continue;
+    if (*row[0] == "s") {
+      if (row.size() > 3 && row[2]) split.per_api[*row[2]] = to_u64(row[3]);
+      continue;
+    }
+    ++record_rows;
+    auto parsed = from_row(row, 1);
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+      spdlog::error("poller: skipping a malformed row: {}", *error);
+      continue;
+    }
+    auto& record = std::get<StoredRecord>(parsed);
+    if (!tracker_.accept(record.id, now)) continue;
+    if (record.id < max_before) ++late;
+    fresh.push_back(std::move(record));
+  }
+  tracker_.settle(now);
+  const bool split_changed = !(split == state_.split());
+  state_.set_split(std::move(split));
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.polls;
+    stats_.rows_delivered += fresh.size();
+    stats_.late_rows += late;
+  }
+  if (fresh.empty()) {
+    if (split_changed) publish_state();
+    return false;
+  }
+  std::sort(fresh.begin(), fresh.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (const auto& record : fresh) state_.apply(record);
+  const Message update = make_message(encode_records(fresh, state_.split()));
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, subscriber] : subscribers_) subscriber->deliver_update(update);
+  }
+  publish_state();
+  return record_rows >= options_.batch;
+}
+
+void Poller::serve_snapshots(db::Connection& connection) {
+  std::vector<SnapshotRequest> requests;
+  {
+    std::lock_guard lock(mutex_);
+    requests.swap(requests_);
+  }
+  if (requests.empty()) return;
+  // Clients that asked for the same VM and window share one query and one buffer.
+  std::map<std::pair<std::string, int>, std::vector<std::weak_ptr<Subscriber>>> groups;
+  const auto newest = state_.newest_vm();
+  for (auto& request : requests) {
+    std::string vm = request.vm.empty() ? newest.value_or("") : request.vm;
+    groups[{std::move(vm), request.minutes}].push_back(std::move(request.subscriber));
+  }
+  for (const auto& [key, subscribers] : groups) {
+    const auto& [vm, minutes] = key;
+    std::vector<StoredRecord> series;
+    const VmEntry* entry = vm.empty() ? nullptr : state_.find(vm);
+    if (entry) {
+      // The window ends at the VM's newest sample, so a VM that stopped reporting still
+      // shows its last minutes. Rows not yet delivered are left to the updates.
+      std::string sql = "SELECT " + std::string(kRecordColumns) + " FROM metricas WHERE vm = ";
+      connection.append_quoted(sql, vm);
+      sql += " AND hora >= DATE_SUB(";
+      connection.append_quoted(sql, entry->last);
+      sql += ", INTERVAL " + std::to_string(minutes) + " MINUTE) AND id <= " + std::to_string(tracker_.max_seen()) +
+             " ORDER BY hora DESC, id DESC LIMIT " + std::to_string(options_.series_limit);
+      for (const auto& row : connection.query(sql)) {
+        auto parsed = from_row(row);
+        if (auto* record = std::get_if<StoredRecord>(&parsed); record && tracker_.delivered(record->id)) {
+          series.push_back(std::move(*record));
+        }
+      }
+      std::reverse(series.begin(), series.end());
+      std::lock_guard lock(mutex_);
+      ++stats_.snapshot_queries;
+    }
+    const std::optional<std::string> chosen = vm.empty() ? std::nullopt : std::optional<std::string>(vm);
+    const Message snapshot = make_message(encode_snapshot(chosen, minutes, state_, series));
+    for (const auto& weak : subscribers) {
+      if (auto subscriber = weak.lock()) subscriber->deliver_snapshot(snapshot);
+    }
+  }
+}
+
+void Poller::publish_state() {
+  std::string vms = encode_vms(state_);
+  std::lock_guard lock(mutex_);
+  vms_json_ = std::move(vms);
+}
+
+}  // namespace vmpulse::hub

@@ -1,0 +1,96 @@
+// The one reader of new rows: every poll interval it runs ONE query for all clients
+// (new rows plus the per-route counts), encodes the update once and hands the same
+// buffer to every subscriber. It also answers snapshot requests, grouping the clients
+// that asked for the same VM and window into one query and one buffer, and keeps the
+// per-VM state that /api/vms and snapshots read. Runs on its own thread so MySQL never
+// blocks the io threads. Public functions are thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "db_session.hpp"
+#include "live_state.hpp"
+#include "row_tracker.hpp"
+#include "subscriber.hpp"
+
+namespace vmpulse::hub {
+
+struct PollerOptions {
+  DbUrl db;
+  std::chrono::milliseconds poll{250};
+  std::chrono::milliseconds late_window{10'000};  // how long an id gap is waited for
+  std::size_t batch = 5000;                        // rows per poll at most
+  std::size_t series_limit = 4000;                 // rows of a snapshot's series at most
+};
+
+struct PollerStats {
+  std::uint64_t polls = 0;
+  std::uint64_t rows_delivered = 0;
+  std::uint64_t late_rows = 0;  // delivered after a larger id
+  std::uint64_t snapshot_queries = 0;
+  std::size_t subscribers = 0;
+};
+
+class Poller {
+ public:
+  explicit Poller(PollerOptions options);
+  ~Poller();
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  void start();
+  void stop();
+
+  // Adds a subscriber; it gets a snapshot of `vm` (empty: the newest VM), then updates.
+  void subscribe(const std::shared_ptr<Subscriber>& subscriber, std::string vm, int minutes);
+  void unsubscribe(const Subscriber* subscriber);
+  // A fresh snapshot (after "select" or a queue overflow).
+  void request_snapshot(const std::weak_ptr<Subscriber>& subscriber, std::string vm, int minutes);
+
+  // Start-up load done and the database answered the last poll.
+  bool ready() const { return ready_.load(); }
+  std::string vms_json() const;
+  PollerStats stats() const;
+
+ private:
+  struct SnapshotRequest {
+    std::weak_ptr<Subscriber> subscriber;
+    std::string vm;
+    int minutes = 15;
+  };
+
+  void run();
+  void load(db::Connection& connection);
+  bool poll(db::Connection& connection);  // true when the batch was full
+  void serve_snapshots(db::Connection& connection);
+  void publish_state();
+
+  PollerOptions options_;
+  std::thread thread_;
+  std::atomic<bool> ready_{false};
+
+  mutable std::mutex mutex_;  // guards everything below up to the thread-owned part
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::unordered_map<const Subscriber*, std::shared_ptr<Subscriber>> subscribers_;
+  std::vector<SnapshotRequest> requests_;
+  std::string vms_json_ = "{\"vms\":[]}";
+  PollerStats stats_;
+
+  // Owned by the poller's thread.
+  DbSession session_;
+  RowTracker tracker_;
+  LiveState state_;
+  bool loaded_ = false;
+};
+
+}  // namespace vmpulse::hub

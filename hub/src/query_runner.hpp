@@ -1,0 +1,51 @@
+// Runs the HTTP endpoints' database queries (history, split) on a thread of its own, so
+// that neither the io threads nor the poller wait on them. Bounded: when the queue is
+// full or the database is unreachable the request is answered 503 at once.
+// submit() is thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "db_session.hpp"
+#include "vmpulse/http.hpp"
+
+namespace vmpulse::hub {
+
+class QueryRunner {
+ public:
+  // A job runs a query and builds the answer; it may throw db::DbError.
+  using Job = std::function<http::Response(db::Connection&)>;
+
+  QueryRunner(DbUrl url, std::size_t max_queue = 256);
+  ~QueryRunner();
+  QueryRunner(const QueryRunner&) = delete;
+  QueryRunner& operator=(const QueryRunner&) = delete;
+
+  void start();
+  void stop();
+  void submit(Job job, http::Respond respond);
+
+ private:
+  struct Pending {
+    Job job;
+    http::Respond respond;
+  };
+  void run();
+  http::Response execute(const Job& job);
+
+  DbSession session_;
+  std::size_t max_queue_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+};
+
+http::Response database_unavailable(std::string_view detail);
+
+}  // namespace vmpulse::hub

@@ -1,0 +1,230 @@
+#include "ws_session.hpp"
+
+#include <mutex>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <spdlog/spdlog.h>
+
+#include "client_message.hpp"
+#include "vmpulse/http.hpp"
+
+namespace vmpulse::hub {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+
+class WsSession final : public Subscriber, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(tcp::socket&& socket, std::shared_ptr<WsContext> context, std::string vm, int minutes)
+      : ws_(std::move(socket)),
+        context_(std::move(context)),
+        queue_(context_->options.queue, context_->resync),
+        vm_(std::move(vm)),
+        minutes_(minutes) {}
+
+  ~WsSession() override { --context_->clients; }
+
+  void start(bhttp::request<bhttp::string_body> request) {
+    websocket::stream_base::timeout timeout{};
+    timeout.handshake_timeout = std::chrono::seconds(10);
+    timeout.idle_timeout = context_->options.idle_timeout;
+    timeout.keep_alive_pings = true;
+    ws_.set_option(timeout);
+    ws_.read_message_max(context_->options.max_message_bytes);
+    // Server frames are not masked: without fragmentation Beast writes the shared
+    // buffer straight to the socket, no per-client copy.
+    ws_.auto_fragment(false);
+    ws_.text(true);
+    request_ = std::move(request);  // must outlive the handshake
+    ws_.async_accept(request_, [self = shared_from_this()](error_code ec) { self->on_accept(ec); });
+  }
+
+  void deliver_update(const Message& message) override {
+    PushResult result;
+    {
+      std::lock_guard lock(mutex_);
+      result = queue_.push_update(message);
+    }
+    if (result.start_write || result.need_snapshot) {
+      // Runs on the session's strand; asking the poller from here would re-enter it.
+      asio::post(ws_.get_executor(), [self = shared_from_this(), result] {
+        if (result.need_snapshot) self->request_snapshot();
+        if (result.start_write) self->do_write();
+      });
+    }
+  }
+
+  void deliver_snapshot(const Message& message) override {
+    PushResult result;
+    {
+      std::lock_guard lock(mutex_);
+      result = queue_.push_snapshot(message);
+    }
+    if (result.start_write) asio::post(ws_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+  }
+
+ private:
+  void on_accept(error_code ec) {
+    request_ = {};
+    if (ec) return finish(ec, "handshake");
+    context_->poller.subscribe(shared_from_this(), vm_, minutes_);
+    do_read();
+  }
+
+  void request_snapshot() {
+    if (finished_) return;
+    spdlog::debug("ws: slow client, resyncing");
+    context_->poller.request_snapshot(weak_from_this(), vm_, minutes_);
+  }
+
+  void do_read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(error_code ec) {
+    // Too big: Beast has already sent close 1009.
+    if (ec) return finish(ec, "read");
+    if (ws_.got_binary()) return close_with(kCloseUnsupported, "binary frames are not supported");
+    const std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    buffer_.shrink_to_fit();  // reads are rare; keep idle clients small
+    const ClientMessage message = parse_client_message(text);
+    if (const auto* violation = std::get_if<ProtocolViolation>(&message)) {
+      return close_with(violation->code, violation->reason);
+    }
+    if (const auto* select = std::get_if<SelectMessage>(&message)) {
+      vm_ = select->vm;
+      minutes_ = select->minutes;
+      {
+        std::lock_guard lock(mutex_);
+        queue_.await_snapshot();
+      }
+      context_->poller.request_snapshot(weak_from_this(), vm_, minutes_);
+    } else {
+      PushResult result;
+      {
+        std::lock_guard lock(mutex_);
+        result = queue_.push_reply(context_->pong);
+      }
+      if (result.start_write) do_write();
+    }
+    do_read();
+  }
+
+  void do_write() {
+    if (finished_) return;
+    Message message;
+    {
+      std::lock_guard lock(mutex_);
+      message = queue_.next();
+    }
+    if (!message) return;
+    ws_.async_write(asio::buffer(*message), [self = shared_from_this(), message](error_code ec, std::size_t) {
+      if (ec) return self->finish(ec, "write");
+      self->do_write();
+    });
+  }
+
+  void close_with(std::uint16_t code, std::string reason) {
+    spdlog::debug("ws: closing {}: {}", code, reason);
+    closing_ = true;
+    ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
+                    [self = shared_from_this()](error_code ec) { self->finish(ec, "close"); });
+  }
+
+  void finish(error_code ec, const char* where) {
+    if (finished_) return;
+    finished_ = true;
+    if (ec && ec != websocket::error::closed && ec != asio::error::operation_aborted && !closing_) {
+      spdlog::debug("ws: {} ended: {}", where, ec.message());
+    }
+    context_->poller.unsubscribe(this);
+  }
+
+  websocket::stream<tcp::socket> ws_;
+  bhttp::request<bhttp::string_body> request_;
+  std::shared_ptr<WsContext> context_;
+  beast::flat_buffer buffer_;
+  std::mutex mutex_;  // guards queue_ (the poller pushes from its thread)
+  ClientQueue queue_;
+  // Strand only:
+  std::string vm_;
+  int minutes_;
+  bool finished_ = false;
+  bool closing_ = false;
+};
+
+// Answers a request that may not become a WebSocket, then closes the connection.
+void refuse(tcp::socket socket, unsigned version, bhttp::status status, std::string_view code, std::string_view detail) {
+  const http::Response error = http::Response::error(static_cast<int>(status), code, detail);
+  auto response = std::make_shared<bhttp::response<bhttp::string_body>>(status, version);
+  response->set(bhttp::field::content_type, "application/json");
+  response->set(bhttp::field::connection, "close");
+  response->body() = error.body;
+  response->prepare_payload();
+  auto stream = std::make_shared<tcp::socket>(std::move(socket));
+  bhttp::async_write(*stream, *response, [stream, response](error_code, std::size_t) {
+    error_code ignored;
+    stream->shutdown(tcp::socket::shutdown_both, ignored);
+  });
+}
+
+std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>& request, bhttp::field field) {
+  const auto it = request.find(field);
+  if (it == request.end()) return std::nullopt;
+  return std::string_view(it->value().data(), it->value().size());
+}
+
+}  // namespace
+
+void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> request,
+                     const std::shared_ptr<WsContext>& context) {
+  // The request target's query, parsed the same way as for HTTP handlers.
+  http::Request plain;
+  const std::string_view target(request.target().data(), request.target().size());
+  plain.target = std::string(target);
+  plain.path = std::string(target.substr(0, target.find('?')));
+  if (const auto q = target.find('?'); q != std::string_view::npos) plain.query = std::string(target.substr(q + 1));
+
+  if (plain.path != "/ws") {
+    return refuse(std::move(socket), request.version(), bhttp::status::not_found, "not_found",
+                  "WebSocket connections are served on /ws");
+  }
+  if (!context->options.origins.allows(header(request, bhttp::field::origin),
+                                       header(request, bhttp::field::host).value_or(""))) {
+    return refuse(std::move(socket), request.version(), bhttp::status::forbidden, "origin_not_allowed",
+                  "this origin may not open /ws (see the hub's --allow-origin)");
+  }
+  // An optional first choice, so a dashboard linked to one VM needs no select.
+  std::string vm = plain.query_param("vm").value_or("");
+  int minutes = kDefaultMinutes;
+  if (!vm.empty() && !valid_vm_name(vm)) {
+    return refuse(std::move(socket), request.version(), bhttp::status::bad_request, "invalid_parameter",
+                  "vm must be 1-64 of [A-Za-z0-9._-]");
+  }
+  if (const auto text = plain.query_param("minutes")) {
+    const auto parsed = parse_client_message(R"({"type":"select","vm":"x","minutes":)" + *text + "}");
+    if (!std::holds_alternative<SelectMessage>(parsed)) {
+      return refuse(std::move(socket), request.version(), bhttp::status::bad_request, "invalid_parameter",
+                    "minutes must be an integer 1..60");
+    }
+    minutes = std::get<SelectMessage>(parsed).minutes;
+  }
+  if (++context->clients > context->options.max_clients) {
+    --context->clients;
+    return refuse(std::move(socket), request.version(), bhttp::status::service_unavailable, "too_many_clients",
+                  "the hub has reached --max-clients");
+  }
+  auto session = std::make_shared<WsSession>(std::move(socket), context, std::move(vm), minutes);
+  session->start(std::move(request));
+}
+
+}  // namespace vmpulse::hub

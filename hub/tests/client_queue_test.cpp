@@ -1,0 +1,66 @@
+#include "client_queue.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace vmpulse::hub;
+
+namespace {
+Message msg(std::string text) { return make_message(std::move(text)); }
+const Message resync = msg("resync");
+}  // namespace
+
+TEST(ClientQueue, UpdatesWaitForTheFirstSnapshot) {
+  ClientQueue queue({4, 1024}, resync);
+  EXPECT_FALSE(queue.push_update(msg("u0")).start_write);
+  EXPECT_EQ(queue.queued_messages(), 0u);
+  EXPECT_TRUE(queue.push_snapshot(msg("snap")).start_write);
+  EXPECT_FALSE(queue.push_update(msg("u1")).start_write);  // a write is already running
+  EXPECT_EQ(*queue.next(), "snap");
+  EXPECT_EQ(*queue.next(), "u1");
+  EXPECT_EQ(queue.next(), nullptr);
+  EXPECT_TRUE(queue.push_update(msg("u2")).start_write);  // idle again
+}
+
+TEST(ClientQueue, OverflowDropsTheBacklogAndAsksForASnapshot) {
+  ClientQueue queue({3, 1024}, resync);
+  queue.push_snapshot(msg("snap"));
+  EXPECT_EQ(*queue.next(), "snap");  // being written, the client is stuck
+  queue.push_update(msg("u1"));
+  queue.push_update(msg("u2"));
+  queue.push_update(msg("u3"));
+  const PushResult result = queue.push_update(msg("u4"));
+  EXPECT_TRUE(result.need_snapshot);
+  EXPECT_FALSE(result.start_write);
+  EXPECT_EQ(queue.queued_messages(), 1u);
+  EXPECT_TRUE(queue.awaiting_snapshot());
+  EXPECT_FALSE(queue.push_update(msg("u5")).need_snapshot);  // dropped meanwhile
+  queue.push_snapshot(msg("snap2"));
+  EXPECT_EQ(*queue.next(), "resync");
+  EXPECT_EQ(*queue.next(), "snap2");
+  EXPECT_EQ(queue.next(), nullptr);
+  EXPECT_EQ(queue.overflows(), 1u);
+}
+
+TEST(ClientQueue, ByteLimitCountsToo) {
+  ClientQueue queue({100, 10}, resync);
+  queue.push_snapshot(msg("s"));
+  queue.next();
+  queue.push_update(msg("12345"));
+  EXPECT_FALSE(queue.push_update(msg("12345")).need_snapshot);
+  EXPECT_TRUE(queue.push_update(msg("1")).need_snapshot);
+}
+
+TEST(ClientQueue, RepliesAreNeverDropped) {
+  ClientQueue queue({1, 1024}, resync);
+  EXPECT_TRUE(queue.push_reply(msg("pong")).start_write);
+  EXPECT_TRUE(queue.awaiting_snapshot());
+  EXPECT_EQ(*queue.next(), "pong");
+}
+
+TEST(ClientQueue, SelectWaitsForTheNewSnapshot) {
+  ClientQueue queue({4, 1024}, resync);
+  queue.push_snapshot(msg("snap"));
+  queue.await_snapshot();
+  queue.push_update(msg("u"));
+  EXPECT_EQ(queue.queued_messages(), 1u);
+}
