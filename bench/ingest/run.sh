@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# The ingest benchmark: route 1 (build/bin/vmpulse-api) side by side with its peers in
+# one run on one private MariaDB with durable commits — node-api (route 2), the
+# specification's Flask route under gunicorn (4 workers, PyMySQL), and the database's
+# own floor (a C client doing multi-row INSERTs of 1,000 rows). wrk on loopback POSTs
+# one record per request at 150 and 300 connections, then batches of 1,000; after each
+# run the rows are counted back out of the database and compared with wrk's 2xx count.
+#   bench/ingest/run.sh        prints one markdown table and the targets
+# BENCH_SECONDS (default 10) bounds each run; BENCH_SKIP="flask nodejs" leaves peers out.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib/common.sh
+source scripts/lib/mariadb.sh
+
+seconds="${BENCH_SECONDS:-10}"
+skip=" ${BENCH_SKIP:-} "
+work="$(mktemp -d /tmp/vmpulse-bench-ingest.XXXXXX)"
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
+  db_stop "$work/db"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[[ -x "$VMPULSE_BIN/vmpulse-api" ]] || die "$VMPULSE_BIN/vmpulse-api is not built (./vmpulse build)"
+command -v wrk >/dev/null || die "wrk is not installed (scripts/packages/api.apt)"
+
+db_port="$(free_port)"
+db_start "$work/db" "$db_port"
+VMPULSE_DB_URL="$(db_url "$work/db" "$db_port")"
+db_migrate "$VMPULSE_DB_URL" >/dev/null
+VMPULSE_TOKEN="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+export VMPULSE_DB_URL VMPULSE_TOKEN
+
+g++ -std=c++20 -O2 -o "$work/floor" bench/ingest/floor.cpp $(pkg-config --cflags --libs libmariadb) -lpthread
+
+# wait_answer URL SECONDS: until anything answers HTTP there (the Flask route has no
+# health path: a GET answers 404 or 405, which is enough to know it is up).
+wait_answer() {
+  local deadline=$((SECONDS + $2))
+  while ((SECONDS < deadline)); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1")" != 000 ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+declare -A url
+start_route() { # NAME READY_URL TARGET_URL CMD...
+  local name="$1" ready="$2" target="$3"
+  shift 3
+  "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  local up=wait_answer
+  [[ "$ready" == */readyz ]] && up=wait_http
+  if "$up" "$ready" 30; then
+    url[$name]="$target"
+  else
+    warn "$name did not start; left out: $(tail -n 3 "$work/$name.log")"
+  fi
+}
+
+port="$(free_port)"
+start_route cpp "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/cpp/metrics" \
+  "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port"
+[[ -n "${url[cpp]:-}" ]] || die "vmpulse-api did not start"
+if [[ "$skip" != *" nodejs "* && -f node-api/src/server.js && -d node-api/node_modules ]]; then
+  port="$(free_port)"
+  start_route nodejs "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/nodejs/metrics" \
+    env PORT="$port" node node-api/src/server.js
+fi
+if [[ "$skip" != *" flask "* ]] && command -v gunicorn >/dev/null; then
+  port="$(free_port)"
+  start_route flask "http://127.0.0.1:$port/" "http://127.0.0.1:$port/metrics" \
+    gunicorn -w 4 -b "127.0.0.1:$port" --chdir bench/peers/flask-route app:app
+fi
+
+rows_in_db() { db_client "$VMPULSE_DB_URL" -e "SELECT COUNT(*) FROM metricas"; }
+
+# The count settles once every commit in flight when wrk stopped has landed.
+settled_rows() {
+  local before after
+  after="$(rows_in_db)"
+  while :; do
+    sleep 0.5
+    before="$after"
+    after="$(rows_in_db)"
+    [[ "$after" == "$before" ]] && break
+  done
+  echo "$after"
+}
+
+declare -A rate p99
+rows=()
+# measure NAME CONNECTIONS BATCH: one wrk run; one table row.
+measure() {
+  local name="$1" conns="$2" batch="$3" out line requests bad errors duration p50 p99ms ok stored rps check
+  [[ -n "${url[$name]:-}" ]] || return 0
+  db_client "$VMPULSE_DB_URL" -e "TRUNCATE TABLE metricas"
+  out="$(BATCH="$batch" TOKEN="$VMPULSE_TOKEN" wrk -t2 -c"$conns" -d"${seconds}s" --timeout 5s \
+    -s bench/ingest/post.lua "${url[$name]}")"
+  line="$(grep '^RESULT' <<<"$out")"
+  requests="$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")"
+  bad="$(sed -E 's/.*bad_status=([0-9]+).*/\1/' <<<"$line")"
+  errors="$(sed -E 's/.*socket_errors=([0-9]+).*/\1/' <<<"$line")"
+  duration="$(sed -E 's/.*duration_us=([0-9]+).*/\1/' <<<"$line")"
+  p50="$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")"
+  p99ms="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")"
+  ok=$((requests - bad))
+  stored="$(settled_rows)"
+  # Every 2xx must be in the database; requests still in flight when wrk stopped may
+  # have committed too (at most one per connection).
+  if ((stored >= ok * batch && stored <= (ok + conns) * batch)); then check=yes; else check=NO; fi
+  rps="$(awk -v n="$ok" -v b="$batch" -v d="$duration" 'BEGIN { printf "%.0f", n * b / (d / 1e6) }')"
+  rate[$name/$conns/$batch]="$rps"
+  p99[$name/$conns/$batch]="$p99ms"
+  rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' "$name" "$conns" "$batch" "$rps" \
+    "$p50" "$p99ms" "$ok" "$((bad + errors))" "$stored" "$check")")
+}
+
+for conns in 150 300; do
+  for name in cpp nodejs flask; do measure "$name" "$conns" 1; done
+done
+for name in cpp nodejs; do measure "$name" 8 1000; done
+
+db_client "$VMPULSE_DB_URL" -e "TRUNCATE TABLE metricas"
+floor_line="$(MYSQL_PWD="$(cat "$work/db/password")" "$work/floor" 127.0.0.1 "$db_port" "$VMPULSE_DB_USER" \
+  "$VMPULSE_DB_NAME" --seconds "$seconds" --rows 1000 --threads 4)"
+floor_rows="$(sed -E 's/.*rows=([0-9]+).*/\1/' <<<"$floor_line")"
+floor_secs="$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$floor_line")"
+floor_stored="$(settled_rows)"
+floor_rate="$(awk -v n="$floor_rows" -v s="$floor_secs" 'BEGIN { printf "%.0f", n / s }')"
+rows+=("$(printf '| floor (C client, 4 connections) | 4 | 1000 | %s | | | %s | 0 | %s | %s |' "$floor_rate" \
+  "$floor_rows" "$floor_stored" "$([[ "$floor_stored" == "$floor_rows" ]] && echo yes || echo NO)")")
+
+echo "Ingest: wrk -t2 -d${seconds}s on loopback, private MariaDB (innodb_flush_log_at_trx_commit=1), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M') UTC, load average $(cut -d' ' -f1 /proc/loadavg) at the end"
+echo
+echo "| route | connections | records/request | records/s | p50 ms | p99 ms | 2xx | errors | rows in db | 2xx all stored |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+printf '%s\n' "${rows[@]}"
+echo
+
+ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else printf "n/a" }'; }
+target() { # TEXT VALUE LIMIT (VALUE >= LIMIT is met)
+  awk -v t="$1" -v v="$2" -v l="$3" 'BEGIN { m = (v != "n/a" && v + 0 >= l + 0) ? "met" : "NOT met"; printf "- %s: %s (%s)\n", t, v, m }'
+}
+for conns in 150 300; do
+  target "route 1 / Flask records/s at $conns connections (≥ 7)" "$(ratio "${rate[cpp/$conns/1]:-}" "${rate[flask/$conns/1]:-}")" 7
+  target "route 1 / node-api records/s at $conns connections (≥ 5)" "$(ratio "${rate[cpp/$conns/1]:-}" "${rate[nodejs/$conns/1]:-}")" 5
+done
+awk -v p="${p99[cpp/150/1]:-999}" 'BEGIN { printf "- route 1 p99 at 150 connections (≤ 25 ms): %s ms (%s)\n", p, (p + 0 <= 25 ? "met" : "NOT met") }'
+target "route 1 batches of 1,000 / floor (≥ 0.5)" "$(awk -v a="${rate[cpp/8/1000]:-0}" -v b="$floor_rate" 'BEGIN { printf "%.2f", a / b }')" 0.5
