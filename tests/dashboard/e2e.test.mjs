@@ -126,7 +126,7 @@ describe('dashboard against the real hub', () => {
   });
 
   it('the split shown equals the database\'s metricas_por_api', async () => {
-    const batch = (n, cpu) => Array.from({ length: n }, () => record('e2e-b', cpu));
+    const batch = (n, cpu) => Array.from({ length: n }, () => record('e2e-b', cpu, { totalRam: 16000, ram: 70, procs: 320 }));
     db.insert(batch(7, 10), 'cpp');
     db.insert(batch(4, 10), 'nodejs');
     const want = db.split();
