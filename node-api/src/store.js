@@ -17,6 +17,9 @@ const COLUMNS = [
 ];
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(',')},?)`;
 const rowPlaceholders = (n) => new Array(n).fill(ROW_PLACEHOLDERS).join(',');
+// 14 placeholders a row: 1,000 rows stay far below the protocol's 65,535, and row counts
+// from 1 to 1,000 bound the distinct statements a connection prepares.
+const MAX_ROWS_PER_INSERT = 1000;
 const DEADLOCK = 1213;
 
 /**
@@ -35,6 +38,9 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
     connectTimeout: timeoutMs,
     dateStrings: true,
     enableKeepAlive: true,
+    // Each row count is its own prepared statement; keep the most used per connection
+    // (closing the rest) so the server's max_prepared_stmt_count is never reached.
+    maxPreparedStatements: 64,
   });
   // A concurrent request with the same Idempotency-Key waits on the key's row lock;
   // bound that wait well below InnoDB's 50 s default.
@@ -59,37 +65,41 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
   }
 
   /**
-   * One transaction for a group of requests: per request, its Idempotency-Key claimed
-   * (or found already stored: a replay) and one multi-row INSERT of its records; then
-   * the per-route count, then COMMIT. Resolves with one {stored, replayed} per request.
+   * One transaction for a group of requests: each request's Idempotency-Key claimed (or
+   * found already stored: a replay), then the records of all the others in prepared
+   * multi-row INSERTs of at most MAX_ROWS_PER_INSERT rows, then the per-route count,
+   * then COMMIT. Resolves with one {stored, replayed} per request.
    */
   async function commitGroupOnce(conn, items, progress) {
     const query = (sql, values) => conn.execute({ sql, timeout: timeoutMs * 5 }, values);
     await conn.query('START TRANSACTION');
     const results = [];
-    let total = 0;
+    const rows = [];
     for (const { records, key } of items) {
       if (key !== undefined) {
         // Ignored when the key exists, committed or claimed earlier in this very group.
         const [claim] = await query('INSERT IGNORE INTO ingest_keys (idem_key, api, stored) VALUES (?, ?, ?)', [key, api, records.length]);
         if (claim.affectedRows === 0) {
-          const [rows] = await query('SELECT stored FROM ingest_keys WHERE idem_key = ?', [key]);
-          if (rows.length === 0) throw new Error(`Idempotency-Key ${key} was claimed but is gone`);
-          results.push({ stored: rows[0].stored, replayed: true });
+          const [found] = await query('SELECT stored FROM ingest_keys WHERE idem_key = ?', [key]);
+          if (found.length === 0) throw new Error(`Idempotency-Key ${key} was claimed but is gone`);
+          results.push({ stored: found[0].stored, replayed: true });
           continue;
         }
       }
+      rows.push(...records);
+      results.push({ stored: records.length, replayed: false });
+    }
+    for (let at = 0; at < rows.length; at += MAX_ROWS_PER_INSERT) {
+      const chunk = rows.slice(at, at + MAX_ROWS_PER_INSERT);
       const values = [];
-      for (const record of records) {
+      for (const record of chunk) {
         for (const column of COLUMNS) values.push(record[column]);
         values.push(api);
       }
-      await query(`INSERT INTO metricas (${COLUMNS.join(',')},api) VALUES ${rowPlaceholders(records.length)}`, values);
-      results.push({ stored: records.length, replayed: false });
-      total += records.length;
+      await query(`INSERT INTO metricas (${COLUMNS.join(',')},api) VALUES ${rowPlaceholders(chunk.length)}`, values);
     }
-    if (total > 0) {
-      await query('INSERT INTO metricas_por_api (api, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + ?', [api, total, total]);
+    if (rows.length > 0) {
+      await query('INSERT INTO metricas_por_api (api, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + ?', [api, rows.length, rows.length]);
     }
     progress.committing = true;
     await conn.query('COMMIT');
