@@ -49,6 +49,13 @@ export default function App({ hub }) {
   }, [points.length]);
 
   const record = vm ? state.latest[vm] : null;
+
+  // The tab title carries the headline numbers, for a dashboard kept in a background tab.
+  const cpuNow = record?.porcentaje_cpu_uso;
+  const ramNow = record?.porcentaje_ram;
+  useEffect(() => {
+    document.title = vm && record ? `${vm} · CPU ${formatPercent(cpuNow, 0)}% · RAM ${formatPercent(ramNow, 0)}% — vmpulse` : 'vmpulse';
+  }, [vm, record, cpuNow, ramNow]);
   const selectVm = (name) => setView((v) => ({ ...v, vm: name || null }));
   const showHistory = range.minutes > 0;
   const cpuHistory = showHistory ? history.data?.cpu : null;

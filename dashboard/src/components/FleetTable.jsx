@@ -22,7 +22,15 @@ export default function FleetTable({ vms, latest, selected, onSelect, now }) {
             const seen = horaToMs(v.last);
             const stale = Number.isFinite(seen) && now - seen > 30_000;
             return (
-              <tr key={v.vm} className={v.vm === selected ? 'selected' : ''} onClick={() => onSelect(v.vm)} data-testid={`fleet-${v.vm}`}>
+              <tr
+                key={v.vm}
+                className={v.vm === selected ? 'selected' : ''}
+                onClick={() => onSelect(v.vm)}
+                onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onSelect(v.vm)}
+                tabIndex={0}
+                aria-selected={v.vm === selected}
+                data-testid={`fleet-${v.vm}`}
+              >
                 <td>
                   <span className={`dot ${stale ? 'dot-stale' : 'dot-live'}`} />
                   {v.vm}

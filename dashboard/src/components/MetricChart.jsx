@@ -37,7 +37,7 @@ export default function MetricChart({ id, title, color, live, history, spanMs, x
       </div>
       <div className="chart-box">
         {count > 0 ? (
-          <Line data={{ datasets }} options={options} updateMode="none" />
+          <Line data={{ datasets }} options={options} updateMode="none" role="img" aria-label={`${title} over time`} />
         ) : (
           <div className="chart-empty muted">{loading ? 'Loading…' : error ? '' : 'No samples in this range'}</div>
         )}
