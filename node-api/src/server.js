@@ -27,7 +27,7 @@ function main() {
     return;
   }
   const contract = loadContract();
-  const store = createStore({ db: config.db, api: API_NAME });
+  const store = createStore({ db: config.db, api: API_NAME, log });
   const handle = createHandler({ contract, token: config.token, store, api: API_NAME, log });
   const app = createApp(handle, contract.limits.maxBodyBytes, log);
 

@@ -21,6 +21,8 @@ const rowPlaceholders = (n) => new Array(n).fill(ROW_PLACEHOLDERS).join(',');
 // from 1 to 1,000 bound the distinct statements a connection prepares.
 const MAX_ROWS_PER_INSERT = 1000;
 const DEADLOCK = 1213;
+// Statements each new connection runs first (the driver sends them before any other).
+const SESSION_SETTINGS = ['SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', 'SET SESSION innodb_lock_wait_timeout = 5'];
 
 /**
  * @param {object} options
@@ -28,8 +30,9 @@ const DEADLOCK = 1213;
  * @param {string} options.api               stamped on every row ("nodejs")
  * @param {number} [options.connections]     pool size
  * @param {number} [options.timeoutMs]       bound on connecting, waiting for a connection, each query
+ * @param {(msg: string) => void} [options.log]
  */
-function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
+function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => {} }) {
   const pool = mysql.createPool({
     ...db,
     connectionLimit: connections,
@@ -42,9 +45,16 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
     // (closing the rest) so the server's max_prepared_stmt_count is never reached.
     maxPreparedStatements: 64,
   });
+  // Read committed: a replayed key's row is read as its (other) writer committed it,
+  // whatever this transaction read before, and no gap locks between concurrent groups.
   // A concurrent request with the same Idempotency-Key waits on the key's row lock;
   // bound that wait well below InnoDB's 50 s default.
-  pool.pool.on('connection', (conn) => conn.query('SET SESSION innodb_lock_wait_timeout = 5', () => {}));
+  pool.pool.on('connection', (conn) => {
+    for (const sql of SESSION_SETTINGS) {
+      // A connection that refuses one is refused as a whole at its first use anyway.
+      conn.query(sql, (err) => err && log(`database session setting failed: ${err.code || err.message}`));
+    }
+  });
 
   /** A pooled connection within timeoutMs, or DatabaseUnavailable. */
   async function acquire() {
@@ -73,22 +83,21 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000 }) {
   async function commitGroupOnce(conn, items, progress) {
     const query = (sql, values) => conn.execute({ sql, timeout: timeoutMs * 5 }, values);
     await conn.query('START TRANSACTION');
-    const results = [];
-    const rows = [];
-    for (const { records, key } of items) {
-      if (key !== undefined) {
-        // Ignored when the key exists, committed or claimed earlier in this very group.
-        const [claim] = await query('INSERT IGNORE INTO ingest_keys (idem_key, api, stored) VALUES (?, ?, ?)', [key, api, records.length]);
-        if (claim.affectedRows === 0) {
-          const [found] = await query('SELECT stored FROM ingest_keys WHERE idem_key = ?', [key]);
-          if (found.length === 0) throw new Error(`Idempotency-Key ${key} was claimed but is gone`);
-          results.push({ stored: found[0].stored, replayed: true });
-          continue;
-        }
+    const results = items.map(({ records }) => ({ stored: records.length, replayed: false }));
+    // Keys are claimed in key order, so two groups never wait on each other's keys in a cycle.
+    const keyed = items.map((item, i) => i).filter((i) => items[i].key !== undefined);
+    keyed.sort((a, b) => (items[a].key < items[b].key ? -1 : items[a].key > items[b].key ? 1 : a - b));
+    for (const i of keyed) {
+      const { records, key } = items[i];
+      // Ignored when the key exists, committed or claimed earlier in this very group.
+      const [claim] = await query('INSERT IGNORE INTO ingest_keys (idem_key, api, stored) VALUES (?, ?, ?)', [key, api, records.length]);
+      if (claim.affectedRows === 0) {
+        const [found] = await query('SELECT stored FROM ingest_keys WHERE idem_key = ?', [key]);
+        if (found.length === 0) throw new Error(`Idempotency-Key ${key} was claimed but is gone`);
+        results[i] = { stored: found[0].stored, replayed: true };
       }
-      rows.push(...records);
-      results.push({ stored: records.length, replayed: false });
     }
+    const rows = items.filter((item, i) => !results[i].replayed).flatMap((item) => item.records);
     for (let at = 0; at < rows.length; at += MAX_ROWS_PER_INSERT) {
       const chunk = rows.slice(at, at + MAX_ROWS_PER_INSERT);
       const values = [];
