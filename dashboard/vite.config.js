@@ -10,7 +10,15 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 600,
   },
-  server: { host: '127.0.0.1' },
+  // `npm run dev` behaves like ./vmpulse up's nginx: /ws and /api go to the hub
+  // (VMPULSE_HUB, default the local hub port), so config.js can stay "same origin".
+  server: {
+    host: '127.0.0.1',
+    proxy: {
+      '/ws': { target: process.env.VMPULSE_HUB ?? 'http://127.0.0.1:8081', ws: true },
+      '/api': { target: process.env.VMPULSE_HUB ?? 'http://127.0.0.1:8081' },
+    },
+  },
   preview: { host: '127.0.0.1' },
   test: {
     include: ['src/**/*.test.{js,jsx}'],

@@ -10,6 +10,7 @@ import { useHub } from './hooks/useHub.js';
 import { useHistory } from './hooks/useHistory.js';
 import { useNow } from './hooks/useNow.js';
 import { chartData } from './lib/series.js';
+import { breakGaps, liveGapMs } from './lib/gaps.js';
 import { rangeById } from './lib/history.js';
 import { readView, writeView } from './lib/urlState.js';
 import { formatPercent, formatCountdown } from './lib/format.js';
@@ -28,7 +29,11 @@ export default function App({ hub }) {
   }, [view]);
 
   const points = state.series.points;
-  const live = useMemo(() => chartData(points), [points]);
+  const live = useMemo(() => {
+    const { cpu, ram } = chartData(points);
+    const [c, r] = breakGaps([cpu, ram], liveGapMs(points));
+    return { cpu: c, ram: r };
+  }, [points]);
   const liveSpan = points.length > 1 ? points[points.length - 1].x - points[0].x : 60_000;
   const spanMs = range.minutes ? range.minutes * 60_000 : Math.max(liveSpan, 60_000);
   // Live: the axis follows the data. History: the whole range, re-pinned each minute

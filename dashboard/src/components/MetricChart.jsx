@@ -24,7 +24,13 @@ export default function MetricChart({ id, title, color, live, history, spanMs, x
     return [{ label: title, data: live ?? [], borderColor: color, fill: 'origin', backgroundColor: hexToRgba(color, 0.08) }];
   }, [history, live, color, title]);
 
-  const count = history ? history.avg.length : (live?.length ?? 0);
+  // Samples drawn, not counting the null points that mark gaps.
+  const count = useMemo(() => {
+    const data = history ? history.avg : (live ?? []);
+    let n = 0;
+    for (const p of data) if (p.y !== null) n++;
+    return n;
+  }, [history, live]);
   return (
     <section className="card chart-card" data-testid={`chart-${id}`} data-points={count}>
       <div className="card-head">

@@ -3,6 +3,7 @@
 
 import { horaToMs, msToUnixSeconds } from './time.js';
 import { mergeBuckets } from './downsample.js';
+import { breakGaps } from './gaps.js';
 
 export const RANGES = Object.freeze([
   { id: 'live', label: 'Live', minutes: 0 },
@@ -43,20 +44,27 @@ export function shapeHistory(body, maxBuckets = Infinity) {
     ram.push({ t, n: p.n, min: p.ram.min, avg: p.ram.avg, max: p.ram.max });
     procesos.push({ x: t, y: p.procesos?.avg ?? null });
   }
+  const bucketSeconds = Number(body.bucket_seconds) || 0;
+  const mergedCpu = mergeBuckets(cpu, maxBuckets);
+  const mergedRam = mergeBuckets(ram, maxBuckets);
+  // Buckets without rows are absent from the answer: a hole of more than two buckets
+  // (of the merged width) is drawn as a hole.
+  const merged = mergedCpu.length > 0 ? Math.ceil(cpu.length / mergedCpu.length) : 1;
+  const gapMs = bucketSeconds > 0 ? 2.5 * bucketSeconds * 1000 * merged : 0;
   return {
-    bucketSeconds: Number(body.bucket_seconds) || 0,
-    cpu: bands(mergeBuckets(cpu, maxBuckets)),
-    ram: bands(mergeBuckets(ram, maxBuckets)),
+    bucketSeconds,
+    cpu: bands(mergedCpu, gapMs),
+    ram: bands(mergedRam, gapMs),
     procesos,
   };
 }
 
-function bands(buckets) {
-  return {
-    min: buckets.map((b) => ({ x: b.t, y: b.min })),
-    avg: buckets.map((b) => ({ x: b.t, y: b.avg })),
-    max: buckets.map((b) => ({ x: b.t, y: b.max })),
-  };
+function bands(buckets, gapMs) {
+  const [min, avg, max] = breakGaps(
+    [buckets.map((b) => ({ x: b.t, y: b.min })), buckets.map((b) => ({ x: b.t, y: b.avg })), buckets.map((b) => ({ x: b.t, y: b.max }))],
+    gapMs,
+  );
+  return { min, avg, max };
 }
 
 /** The hub's error body ({error, detail}) or the HTTP status, as one sentence. */

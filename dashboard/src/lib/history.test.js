@@ -21,6 +21,12 @@ describe('history', () => {
     expect(h.procesos[0].y).toBe(100);
     expect(shapeHistory(body, 1).cpu.avg).toHaveLength(1);
   });
+  it('draws a missing stretch of buckets as a hole', () => {
+    const pt = (t, v) => ({ t, n: 1, cpu: { min: v, avg: v, max: v }, ram: { min: v, avg: v, max: v } });
+    const h = shapeHistory({ bucket_seconds: 60, points: [pt('2026-01-01 00:00:00', 1), pt('2026-01-01 00:01:00', 2), pt('2026-01-01 00:10:00', 3)] });
+    expect(h.cpu.avg.map((p) => p.y)).toEqual([1, 2, null, 3]);
+    expect(h.cpu.min).toHaveLength(4);
+  });
   it('rejects malformed answers with a reason', () => {
     expect(() => shapeHistory({})).toThrow(/no points/);
     expect(() => shapeHistory({ points: [{ t: 'x' }] })).toThrow(/bad time/);
