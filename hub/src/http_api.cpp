@@ -18,7 +18,7 @@ http::Response split_from_db(db::Connection& connection) {
 void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
   const std::string& path = request.path;
   const bool known = path == "/livez" || path == "/readyz" || path == "/api/history" || path == "/api/split" ||
-                     path == "/api/vms";
+                     path == "/api/vms" || path == "/api/stats";
   if (!known) return respond(http::Response::error(404, "not_found", "no such path: " + path));
   if (request.method != "GET" && request.method != "HEAD") {
     http::Response response = http::Response::error(405, "method_not_allowed", "use GET");
@@ -32,6 +32,7 @@ void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
     return respond(database_unavailable("the database is unreachable or the hub is still loading"));
   }
   if (path == "/api/vms") return respond(http::Response::json(200, poller.vms_json()));
+  if (path == "/api/stats") return respond(http::Response::json(200, stats()));
   if (path == "/api/split") return queries.submit(split_from_db, std::move(respond));
 
   auto parsed = parse_history_params(request, now());

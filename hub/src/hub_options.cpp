@@ -21,6 +21,7 @@ constexpr Option kOptions[] = {
     {"--allow-origin", "VMPULSE_HUB_ALLOW_ORIGIN"},
     {"--max-clients", "VMPULSE_HUB_MAX_CLIENTS"},
     {"--queue-messages", "VMPULSE_HUB_QUEUE_MESSAGES"},
+    {"--keepalive", "VMPULSE_HUB_KEEPALIVE"},
     {"--threads", "VMPULSE_HUB_THREADS"},
     {"--log-level", "VMPULSE_LOG_LEVEL"},
 };
@@ -68,6 +69,7 @@ std::string hub_usage() {
          "                         * allows all (default: same host and localhost)\n"
          "  --max-clients N        WebSocket clients at most (default 20000)\n"
          "  --queue-messages N     per-client backlog before a resync (default 64)\n"
+         "  --keepalive DURATION   ping a silent client after this, drop it after twice (default 20s)\n"
          "  --threads N            io threads (default 1)\n"
          "  --log-level LEVEL      trace, debug, info, warn, error, critical, off\n";
 }
@@ -140,6 +142,11 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
     auto late = duration(values["--late-window"], std::chrono::milliseconds(100), std::chrono::milliseconds(600'000));
     if (auto* problem = std::get_if<std::string>(&late)) return *problem;
     options.late_window = std::get<std::chrono::milliseconds>(late);
+  }
+  if (values.contains("--keepalive")) {
+    auto keepalive = duration(values["--keepalive"], std::chrono::milliseconds(500), std::chrono::milliseconds(300'000));
+    if (auto* problem = std::get_if<std::string>(&keepalive)) return *problem;
+    options.keepalive = std::get<std::chrono::milliseconds>(keepalive);
   }
   if (values.contains("--allow-origin")) {
     auto policy = OriginPolicy::parse(values["--allow-origin"].texts);

@@ -8,6 +8,7 @@
 //   --allow-origin O      VMPULSE_HUB_ALLOW_ORIGIN repeated or comma separated; * for all
 //   --max-clients N       VMPULSE_HUB_MAX_CLIENTS  default 20000
 //   --queue-messages N    VMPULSE_HUB_QUEUE_MESSAGES  per-client backlog before resync (64)
+//   --keepalive DURATION  VMPULSE_HUB_KEEPALIVE    ping after this much silence, drop after twice (20s)
 //   --threads N           VMPULSE_HUB_THREADS      io threads (default 1)
 //   --log-level L         VMPULSE_LOG_LEVEL
 #pragma once
@@ -33,6 +34,7 @@ struct HubOptions {
   OriginPolicy origins;
   std::size_t max_clients = 20'000;
   std::size_t queue_messages = 64;
+  std::chrono::milliseconds keepalive{20'000};
   unsigned threads = 1;
   std::string log_level;
   bool help = false;

@@ -43,14 +43,21 @@ int main(int argc, char** argv) {
     server_options.port = options.listen.port;
     server_options.max_connections = options.max_clients + 256;  // room for HTTP requests
     server_options.server_name = "vmpulse-hub";
-    http::Server server(io, server_options,
-                        hub::HttpApi{poller, queries, [] { return static_cast<std::int64_t>(std::time(nullptr)); }});
-
     hub::WsOptions ws_options;
     ws_options.max_clients = options.max_clients;
     ws_options.queue.max_messages = options.queue_messages;
     ws_options.origins = options.origins;
+    ws_options.idle_timeout = options.keepalive * 2;
     auto ws_context = std::make_shared<hub::WsContext>(poller, ws_options);
+    auto stats = [&poller, ws_context] {
+      const hub::PollerStats p = poller.stats();
+      return "{\"clients\":" + std::to_string(ws_context->clients.load()) + ",\"subscribers\":" + std::to_string(p.subscribers) +
+             ",\"polls\":" + std::to_string(p.polls) + ",\"rows_delivered\":" + std::to_string(p.rows_delivered) +
+             ",\"late_rows\":" + std::to_string(p.late_rows) + ",\"snapshot_queries\":" + std::to_string(p.snapshot_queries) +
+             ",\"resyncs\":" + std::to_string(ws_context->resyncs.load()) + "}";
+    };
+    http::Server server(io, server_options,
+                        hub::HttpApi{poller, queries, [] { return static_cast<std::int64_t>(std::time(nullptr)); }, stats});
     server.set_upgrade_handler([ws_context](auto socket, auto request, auto) {
       hub::serve_websocket(std::move(socket), std::move(request), ws_context);
     });

@@ -81,6 +81,7 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
 
   void request_snapshot() {
     if (finished_) return;
+    ++context_->resyncs;
     spdlog::debug("ws: slow client, resyncing");
     context_->poller.request_snapshot(weak_from_this(), vm_, minutes_);
   }

@@ -24,7 +24,7 @@ namespace vmpulse::hub {
 struct WsOptions {
   std::size_t max_clients = 20'000;
   std::size_t max_message_bytes = 4096;
-  std::chrono::seconds idle_timeout{40};  // keepalive ping at half of it
+  std::chrono::milliseconds idle_timeout{40'000};  // keepalive ping at half of it
   QueueLimits queue;
   OriginPolicy origins;
 };
@@ -35,6 +35,7 @@ struct WsContext {
   Poller& poller;
   WsOptions options;
   std::atomic<std::size_t> clients{0};
+  std::atomic<std::uint64_t> resyncs{0};
   Message resync = make_message(encode_resync("slow client"));
   Message pong = make_message(encode_pong());
 };

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# vmpulse-hub end to end: a private MariaDB, three hubs with different limits, real
+# WebSocket clients (Node, ws) and HTTP; plus the command line's bad values (exit 2,
+# no password in the message or the log).
+# timeout: 420
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=tests/lib/suite.sh
+source "$ROOT/tests/lib/suite.sh"
+# shellcheck source=scripts/lib/mariadb.sh
+source "$ROOT/scripts/lib/mariadb.sh"
+
+HUB="${VMPULSE_HUB_BIN:-$VMPULSE_BIN/vmpulse-hub}"
+[[ -x "$HUB" ]] || { echo "no $HUB (build first)"; echo "0 passed, 1 failed"; exit 1; }
+[[ -d "$ROOT/tests/hub/node_modules" ]] || (cd "$ROOT/tests/hub" && npm ci --no-audit --no-fund --loglevel=error)
+
+WORK="$(mktemp -d /tmp/vmpulse-hub-suite.XXXXXX)"
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  db_stop "$WORK/db"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+DB_PORT="$(free_port)"
+db_start "$WORK/db" "$DB_PORT" || { echo "0 passed, 1 failed"; exit 1; }
+DB_URL="$(db_url "$WORK/db" "$DB_PORT")"
+db_migrate "$DB_URL" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+PASSWORD="$(cat "$WORK/db/password")"
+
+# start_hub NAME ARGS...: a hub on a free port; sets HUB_URL.
+start_hub() {
+  local name="$1" port
+  shift
+  port="$(free_port)"
+  VMPULSE_DB_URL="$DB_URL" "$HUB" --listen "127.0.0.1:$port" "$@" >"$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+  HUB_URL="http://127.0.0.1:$port"
+  wait_http "$HUB_URL/readyz" 30
+}
+
+check "hub (defaults) becomes ready" start_hub main
+MAIN="$HUB_URL"
+check "hub (strict limits) becomes ready" start_hub strict --allow-origin https://dash.example \
+  --max-clients 3 --queue-messages 2
+STRICT="$HUB_URL"
+check "hub (1 s keepalive) becomes ready" start_hub drop --keepalive 1s
+DROP="$HUB_URL"
+
+# Command line: bad values exit 2 with a message that names the problem and hides the password.
+bad_args() {
+  local out rc
+  out="$(VMPULSE_DB_URL="" timeout 10 "$HUB" "$@" 2>&1)"
+  rc=$?
+  [[ $rc -eq 2 && -n "$out" && "$out" != *"$PASSWORD"* ]] || { echo "exit $rc: $out"; return 1; }
+}
+check "no --db: exit 2" bad_args
+check "--db not a mysql URL: exit 2" bad_args --db "postgres://u:$PASSWORD@h/db"
+check "--poll soon: exit 2" bad_args --db "$DB_URL" --poll soon
+check "--listen nowhere: exit 2" bad_args --db "$DB_URL" --listen nowhere
+check "--max-clients 0: exit 2" bad_args --db "$DB_URL" --max-clients 0
+check "--allow-origin example.com: exit 2" bad_args --db "$DB_URL" --allow-origin example.com
+check "unknown flag: exit 2" bad_args --db "$DB_URL" --frobnicate
+
+# The WebSocket and HTTP behaviour (tests/hub/hub.test.mjs); node prints TAP-like totals.
+(
+  cd "$ROOT/tests/hub" &&
+    HUB_MAIN="$MAIN" HUB_STRICT="$STRICT" HUB_DROP="$DROP" HUB_TEST_DB_URL="$DB_URL" \
+      HUB_TEST_DB_DIR="$WORK/db" HUB_TEST_DB_PORT="$DB_PORT" VMPULSE_ROOT="$ROOT" \
+      timeout 300 node --test --test-reporter=spec --test-concurrency=1 hub.test.mjs
+) 2>&1 | tee "$WORK/node.log"
+node_pass="$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$WORK/node.log" | tail -n1)"
+node_fail="$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$WORK/node.log" | tail -n1)"
+_suite_passed=$((_suite_passed + ${node_pass:-0}))
+_suite_failed=$((_suite_failed + ${node_fail:-1}))
+[[ -z "$node_pass" ]] && echo "FAIL node tests did not report totals"
+
+no_secret_in_logs() { ! grep -qF "$PASSWORD" "$WORK"/main.log "$WORK"/strict.log "$WORK"/drop.log; }
+check "no password in the hubs' logs" no_secret_in_logs
+hub_alive() { curl -fsS -o /dev/null "$MAIN/livez"; }
+check "hub still alive after every test" hub_alive
+
+suite_end
