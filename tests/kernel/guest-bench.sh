@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck shell=dash # busybox ash, the closest dialect shellcheck knows
 # bench/kernel: inside the guest, one read of each module file against what a
 # userspace collector reads instead, with ~100 and with 1,000 extra processes.
 # Prints "VMPULSE-BENCH key=value ..." lines; the host makes the table.
@@ -7,7 +8,7 @@ modules_load || { fail "modules did not load"; exit 1; }
 for extra in 100 1000; do
 	vmcheck hold "$extra" >/tmp/hold &
 	holder=$!
-	for i in $(seq 600); do grep -q held /tmp/hold && break; usleep 100000; done
+	for _ in $(seq 600); do grep -q held /tmp/hold && break; usleep 100000; done
 	procs=$(vmcheck scan | grep '^total_procesos=' | cut -d= -f2)
 	# Repetitions sized so each measurement takes about a second or more under TCG.
 	module=$(vmcheck bench 2000 /proc/procesos_$ID | cut -d= -f2)

@@ -1,3 +1,4 @@
+# shellcheck shell=dash # busybox ash, the closest dialect shellcheck knows
 # Sourced by the guest's scripts: markers, module loading, reading fields.
 ID="${VMPULSE_ID:-so1}"
 KINDS="cpu ram procesos"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck shell=dash # busybox ash, the closest dialect shellcheck knows
 # The kernel suite's checks, run inside the guest. Each check prints one
 # "VMPULSE-PASS name" or "VMPULSE-FAIL name: detail" line; the host counts them.
 . /vmpulse/guest-lib.sh
@@ -20,7 +21,7 @@ sleep 600 &
 stopped=$!
 kill -STOP $stopped
 # Wait until the scan itself sees both (the fork and the signal take effect async).
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	vmcheck scan >$T/scan
 	[ "$(field $T/scan procesos_zombie)" -ge 1 ] && [ "$(field $T/scan procesos_parados)" -ge 1 ] && break
 	usleep 100000
@@ -29,7 +30,7 @@ done
 # running processes, so allow a difference of 2 in total, running and sleeping. The
 # zombie and the stopped process stay put: those counts must be equal.
 ok=0
-for attempt in 1 2 3; do
+for _ in 1 2 3; do
 	snapshot procesos $T/procesos
 	vmcheck scan >$T/scan
 	bad=""
@@ -78,7 +79,7 @@ result cpu-near-0-when-idle "$(tr '\n' ' ' <$T/cpu-idle)" test "$idle_uso" -le 1
 cpus=$(grep -c ^processor /proc/cpuinfo)
 result cpu-counts-every-cpu "cpus=$(field $T/cpu-idle cpus), /proc/cpuinfo: $cpus" test "$(field $T/cpu-idle cpus)" -ge "$cpus"
 spinners=""
-for i in $(seq "$cpus"); do
+for _ in $(seq "$cpus"); do
 	sh -c 'while :; do :; done' &
 	spinners="$spinners $!"
 done
@@ -99,18 +100,21 @@ if [ -x /bin/vmpulse-agent ]; then
 	VMPULSE_STATE_DIR=/tmp vmpulse-agent --listen 0.0.0.0:8080 --module-id "$ID" \
 		--vm vmpulse-guest --interval 500ms >/tmp/agent.log 2>&1 &
 	agent=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		wget -q -O /dev/null http://127.0.0.1:8080/livez 2>/dev/null && break
 		usleep 100000
 	done
 	echo "VMPULSE-AGENT-MODULES ram $(tr -d '\n' </proc/ram_$ID)"
 	# The host answers on the control port once it has checked; bounded either way.
-	read -t 120 cmd </dev/ttyS1
+	# shellcheck disable=SC3045 # busybox ash has read -t
+	read -r -t 120 _ </dev/ttyS1
 	modules_unload
 	echo "VMPULSE-AGENT-PROCFS"
-	read -t 120 cmd </dev/ttyS1
+	# shellcheck disable=SC3045 # busybox ash has read -t
+	read -r -t 120 _ </dev/ttyS1
 	kill $agent 2>/dev/null
 	wait $agent 2>/dev/null
+	tail -n 20 /tmp/agent.log | sed 's/^/VMPULSE-AGENT-LOG /'
 	modules_load || fail "reload after the agent check"
 else
 	echo "VMPULSE-AGENT-MISSING"
@@ -120,23 +124,23 @@ fi
 # Readers check each read that succeeds is whole, valid JSON; a read that fails
 # because the file is gone (between loads) is expected.
 : >$T/invalid
-reader() {
+reader() { # reader N: its own error file ($$ is the parent's in a subshell)
 	while [ ! -e $T/stop ]; do
 		for k in $KINDS; do
-			vmcheck json "/proc/${k}_$ID" >/dev/null 2>$T/err.$$
-			rc=$?
-			[ $rc -eq 1 ] && grep -q "invalid JSON" $T/err.$$ && cat $T/err.$$ >>$T/invalid
+			if ! vmcheck json "/proc/${k}_$ID" >/dev/null 2>"$T/err.$1"; then
+				grep -q "invalid JSON" "$T/err.$1" && cat "$T/err.$1" >>$T/invalid
+			fi
 		done
 	done
 }
 modules_unload
 readers=""
 for i in 1 2 3; do
-	reader &
+	reader "$i" &
 	readers="$readers $!"
 done
 failed_cycles=0
-for cycle in $(seq 50); do
+for _ in $(seq 50); do
 	modules_load || failed_cycles=$((failed_cycles + 1))
 	modules_unload || failed_cycles=$((failed_cycles + 1))
 done
@@ -144,8 +148,9 @@ touch $T/stop
 wait $readers
 result load-unload-50-times-under-readers "$failed_cycles insmod/rmmod failures" test $failed_cycles -eq 0
 result readers-saw-only-valid-json "$(head -n3 $T/invalid)" test ! -s $T/invalid
-result unloaded-cleanly "$(ls /proc | grep "_$ID\$" | tr '\n' ' ') still present" \
-	test -z "$(ls /proc | grep "_$ID\$")"
+left=""
+for k in $KINDS; do [ -e "/proc/${k}_$ID" ] && left="$left ${k}_$ID"; done
+result unloaded-cleanly "$left still present" test -z "$left"
 
 # --- the kernel log ---------------------------------------------------------------
 dmesg >$T/dmesg

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck shell=dash # busybox ash, the closest dialect shellcheck knows
 # `./vmpulse vm`: the modules loaded and the agent serving on 8080 (forwarded to the
 # host's loopback), then commands from the host's control port until poweroff:
 #   stress SECONDS   the specification's stress shape for SECONDS (at most 600)
@@ -12,7 +13,7 @@ fi
 if [ -x /bin/vmpulse-agent ]; then
 	VMPULSE_STATE_DIR=/tmp vmpulse-agent --listen 0.0.0.0:8080 --module-id "$ID" \
 		--vm vmpulse-guest >/tmp/agent.log 2>&1 &
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		wget -q -O /dev/null http://127.0.0.1:8080/livez 2>/dev/null && break
 		usleep 100000
 	done

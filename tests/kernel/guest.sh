@@ -31,7 +31,7 @@ guest_kver() {
 }
 
 # The static agent, when it has been built (cmake --preset static).
-guest_agent_binary() { echo "$VMPULSE_ROOT/build/static/bin/vmpulse-agent"; }
+guest_agent_binary() { echo "${VMPULSE_GUEST_AGENT:-$VMPULSE_ROOT/build/static/bin/vmpulse-agent}"; }
 
 # guest_modules_with_deps KVER MOD...: the .ko paths MOD needs, dependencies first.
 guest_modules_with_deps() {
