@@ -190,6 +190,14 @@ describe('dashboard against the real hub', () => {
     await shot('07-live-again');
   });
 
+  it('a VM name the hub would refuse in ?vm= is ignored, not retried forever', async () => {
+    await page.goto(`${dashUrl}?vm=${encodeURIComponent('no such/vm')}`);
+    await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined);
+    await page.waitForTimeout(1000);
+    assert.equal(await page.getByTestId('conn-status').getAttribute('data-status'), 'open');
+    assert.doesNotMatch(page.url(), /vm=no/);
+  });
+
   it('a bad ?hub= is reported, not thrown', async () => {
     await page.goto(`${dashUrl}?hub=ftp://nowhere`);
     await page.getByTestId('banner').waitFor({ timeout: 5000 });

@@ -3,6 +3,7 @@
 import { useEffect, useReducer, useRef, useState, useCallback } from 'react';
 import { HubConnection } from '../lib/connection.js';
 import { reducer, initialState, parseMessage } from '../lib/reducer.js';
+import { wsUrlFor } from '../lib/hubConfig.js';
 
 /** The live view keeps an hour: the most the hub serves in a snapshot (1..60). */
 export const LIVE_MINUTES = 60;
@@ -33,13 +34,13 @@ export function useHub(hub, wantedVm) {
 
   useEffect(() => {
     if (hub.error) return undefined;
-    const c = new HubConnection(hub.wsUrl, {
+    const c = new HubConnection(() => wsUrlFor(hub.wsUrl, wantedRef.current, LIVE_MINUTES), {
       onState: (s) => setConn(s),
       onOpen: () => {
         markOnce('vmpulse:ws-open');
+        // The URL carried the choice; the first snapshot says whether the hub took it
+        // (reconcile sends a select if not).
         lastSelect.current = null;
-        // A wanted VM is asked for at once; otherwise the first snapshot tells us the hub's pick.
-        if (wantedRef.current) reconcile(null);
       },
       onMessage: (text) => {
         const action = parseMessage(text);

@@ -80,10 +80,13 @@ export class HubConnection {
     if (this.stopped) return;
     this.setState({ status: 'connecting', retryAt: null });
     let ws;
+    // The URL may be a function: it is asked again on every attempt (the wanted VM
+    // can change while the hub is away).
+    const url = typeof this.url === 'function' ? this.url() : this.url;
     try {
-      ws = new this.WebSocketImpl(this.url);
+      ws = new this.WebSocketImpl(url);
     } catch (err) {
-      this.scheduleRetry(`cannot open ${this.url}: ${err.message}`);
+      this.scheduleRetry(`cannot open ${url}: ${err.message}`);
       return;
     }
     this.ws = ws;

@@ -161,6 +161,15 @@ describe('HubConnection', () => {
     expect(c.state.lastError).toMatch(/cannot open bad/);
   });
 
+  it('asks a URL function again on every attempt', () => {
+    let n = 0;
+    const c = new HubConnection(() => `ws://hub/ws?try=${++n}`, { WebSocketImpl: FakeSocket, timers, now: () => timers.now, random: () => 0, isOnline: () => true });
+    c.start();
+    sockets.at(-1).drop();
+    timers.advance(1000);
+    expect(sockets.slice(-2).map((s) => s.url)).toEqual(['ws://hub/ws?try=1', 'ws://hub/ws?try=2']);
+  });
+
   it('send only when open', () => {
     expect(conn.send({ type: 'ping' })).toBe(false);
     sockets[0].open();

@@ -31,3 +31,16 @@ export function resolveHub(configured, location) {
     label: url.host,
   };
 }
+
+/**
+ * The /ws URL with the first choice in the query (vm, minutes), so the hub's first
+ * snapshot is already the wanted one and no select round trip is needed. A hub that
+ * ignores the query still works: the client then sends a select.
+ */
+export function wsUrlFor(wsUrl, vm, minutes) {
+  const q = new URLSearchParams();
+  if (vm) q.set('vm', vm);
+  if (minutes) q.set('minutes', String(minutes));
+  const s = q.toString();
+  return s ? `${wsUrl}?${s}` : wsUrl;
+}

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { resolveHub } from './hubConfig.js';
+import { resolveHub, wsUrlFor } from './hubConfig.js';
 
 const page = (over = {}) => ({ protocol: 'http:', host: '127.0.0.1:8000', search: '', ...over });
 
@@ -21,5 +21,13 @@ describe('resolveHub', () => {
   it('explains a bad URL', () => {
     expect(resolveHub('not a url', page()).error).toMatch(/not a URL/);
     expect(resolveHub('ftp://x', page()).error).toMatch(/http\(s\)/);
+  });
+});
+
+describe('wsUrlFor', () => {
+  it('puts the first choice in the query', () => {
+    expect(wsUrlFor('ws://h/ws', 'web-1', 60)).toBe('ws://h/ws?vm=web-1&minutes=60');
+    expect(wsUrlFor('ws://h/ws', null, 60)).toBe('ws://h/ws?minutes=60');
+    expect(wsUrlFor('ws://h/ws', null, 0)).toBe('ws://h/ws');
   });
 });

@@ -1,9 +1,18 @@
 // The view (VM and range) lives in the address bar, so a link or a reload shows the
 // same thing. Other parameters (?hub=) are kept as they are.
 
+// The contract's rule for a VM name (contract/record.schema.json). A name the hub
+// would refuse is dropped here, or the page would reconnect forever asking for it.
+const VM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function isVmName(name) {
+  return typeof name === 'string' && VM_NAME.test(name);
+}
+
 export function readView(search) {
   const q = new URLSearchParams(search || '');
-  return { vm: q.get('vm') || null, range: q.get('range') || 'live' };
+  const vm = q.get('vm');
+  return { vm: isVmName(vm) ? vm : null, range: q.get('range') || 'live' };
 }
 
 /** The search string for `view`, keeping unrelated parameters; "" when empty. */
