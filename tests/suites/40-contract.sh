@@ -13,6 +13,8 @@ work="$(mktemp -d /tmp/vmpulse-contract.XXXXXX)"
 pids=()
 cleanup() {
   local pid
+  # Routes faults.test.js started again after killing them are listed in $work/pids.
+  [[ -f "$work/pids" ]] && mapfile -t -O "${#pids[@]}" pids <"$work/pids"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do
     timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null
@@ -56,13 +58,17 @@ export VMPULSE_DB_URL="$db_url" VMPULSE_TOKEN="$token"
 # start_route NAME PORT CMD...: starts a route, waits for /livez; sets CONTRACT_<NAME>_URL
 # or, when it does not come up, CONTRACT_<NAME>_PROBLEM with its log's last lines.
 start_route() {
-  local name="$1" port="$2" upper
+  local name="$1" port="$2" upper pid
   shift 2
   upper="$(tr '[:lower:]' '[:upper:]' <<<"$name")"
   "$@" >"$work/$name.log" 2>&1 &
-  pids+=($!)
+  pid=$!
+  pids+=("$pid")
   if wait_http "http://127.0.0.1:$port/livez" 30; then
     export "CONTRACT_${upper}_URL=http://127.0.0.1:$port"
+    # For faults.test.js, which kills the route and starts it again the same way.
+    export "CONTRACT_${upper}_PID=$pid"
+    export "CONTRACT_${upper}_ARGV=$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "$@")"
     echo "$name route on 127.0.0.1:$port"
   else
     export "CONTRACT_${upper}_PROBLEM=it did not answer /livez within 30 s; its log ends: $(tail -n 5 "$work/$name.log" | tr '\n' ' ')"
@@ -73,7 +79,7 @@ start_route() {
 
 echo "== routes"
 node_port="$(free_port)"
-PORT="$node_port" start_route nodejs "$node_port" node node-api/src/server.js
+start_route nodejs "$node_port" node node-api/src/server.js --listen "127.0.0.1:$node_port"
 cpp_bin="$VMPULSE_BIN/vmpulse-api"
 if [[ -x "$cpp_bin" ]]; then
   cpp_port="$(free_port)"
@@ -82,6 +88,7 @@ else
   export CONTRACT_CPP_PROBLEM="$cpp_bin does not exist (./vmpulse build builds it)"
   echo "cpp route: $CONTRACT_CPP_PROBLEM"
 fi
+export CONTRACT_WORK="$work"
 export CONTRACT_DB_START="source '$VMPULSE_ROOT/scripts/lib/common.sh'; source '$VMPULSE_ROOT/scripts/lib/mariadb.sh'; db_start '$work/db' '$db_port'"
 export CONTRACT_DB_STOP="source '$VMPULSE_ROOT/scripts/lib/common.sh'; source '$VMPULSE_ROOT/scripts/lib/mariadb.sh'; db_stop '$work/db'"
 
