@@ -65,10 +65,16 @@ const server = http.createServer((req, res) => {
     const to = Number(url.searchParams.get('to')) * 1000;
     const points = Number(url.searchParams.get('points') || 1000);
     const bucket = Math.max(1, Math.ceil((to - from) / 1000 / points));
+    const groups = new Map(); // bucket start → rows, one pass over the VM's rows
+    for (const r of rows.get(vm)) {
+      const ms = Date.parse(`${r.hora.replace(' ', 'T')}Z`);
+      if (ms < from || ms >= to) continue;
+      const start = from + Math.floor((ms - from) / (bucket * 1000)) * bucket * 1000;
+      if (!groups.has(start)) groups.set(start, []);
+      groups.get(start).push(r);
+    }
     const out = [];
-    for (let t = from; t < to; t += bucket * 1000) {
-      const inB = rows.get(vm).filter((r) => { const ms = Date.parse(`${r.hora.replace(' ', 'T')}Z`); return ms >= t && ms < t + bucket * 1000; });
-      if (!inB.length) continue;
+    for (const [t, inB] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
       const agg = (k) => ({ min: Math.min(...inB.map((r) => r[k])), avg: inB.reduce((a, r) => a + r[k], 0) / inB.length, max: Math.max(...inB.map((r) => r[k])) });
       out.push({ t: hora(t), n: inB.length, cpu: agg('porcentaje_cpu_uso'), ram: agg('porcentaje_ram'), procesos: { avg: inB[0].total_procesos } });
     }
