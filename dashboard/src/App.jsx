@@ -42,8 +42,9 @@ export default function App({ hub }) {
   const xMax = range.minutes ? nowMinute + 60_000 : points.length ? points[points.length - 1].x : undefined;
   const xMin = range.minutes ? xMax - spanMs : points.length ? Math.min(points[0].x, xMax - 60_000) : undefined;
 
-  // "First data painted": marked once, on the frame after the charts first drew
-  // points, so the end-to-end test can read it from the Performance timeline.
+  // "First data painted": marked once, when the live series first reached the charts
+  // (after their draw, at the next frame), so the end-to-end test and the benchmark
+  // read it from the Performance timeline.
   const marked = useRef(false);
   useEffect(() => {
     if (!marked.current && points.length > 0) {
@@ -70,7 +71,7 @@ export default function App({ hub }) {
     <div className="app">
       <Header
         vms={state.vms}
-        vm={vm ?? view.vm}
+        vm={view.vm ?? vm}
         onVm={selectVm}
         range={range.id}
         onRange={(id) => setView((v) => ({ ...v, range: id }))}
