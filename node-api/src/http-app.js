@@ -17,8 +17,13 @@ function createApp(handle, maxBodyBytes, log) {
   app.use(async (req, res) => {
     let answer;
     let overflow = false;
+    let body;
     try {
-      const body = await readBody(req, maxBodyBytes);
+      body = await readBody(req, maxBodyBytes);
+    } catch {
+      return; // the client went away mid-body: nobody to answer
+    }
+    try {
       overflow = body.length > maxBodyBytes;
       answer = await handle({ method: req.method, path: req.originalUrl, headers: req.headers, body });
     } catch (err) {
@@ -59,12 +64,14 @@ function readBody(req, maxBytes) {
       }
     });
     req.on('end', finish);
-    req.on('error', (err) => {
+    const abort = (err) => {
       if (!done) {
         done = true;
-        reject(err);
+        reject(err || new Error('the client closed the connection mid-body'));
       }
-    });
+    };
+    req.on('error', abort);
+    req.on('close', () => abort()); // after 'end' this does nothing
   });
 }
 

@@ -72,3 +72,27 @@ test('a handler that throws answers a JSON 500', async () => {
     assert.equal(JSON.parse(answer.text).error, 'internal_error');
   });
 });
+
+test('a client that leaves mid-body is not answered and the server goes on', async () => {
+  let calls = 0;
+  const counting = async (request) => {
+    calls++;
+    return echoLength(request);
+  };
+  await withServer(counting, async (port) => {
+    const net = require('node:net');
+    await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.write('POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{"vm":');
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
+      });
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(calls, 0, 'the handler never saw the half body');
+    const answer = await post(port, ['{}']);
+    assert.equal(JSON.parse(answer.text).length, 2);
+  });
+});
