@@ -93,7 +93,7 @@ export CONTRACT_DB_START="source '$VMPULSE_ROOT/scripts/lib/common.sh'; source '
 export CONTRACT_DB_STOP="source '$VMPULSE_ROOT/scripts/lib/common.sh'; source '$VMPULSE_ROOT/scripts/lib/mariadb.sh'; db_stop '$work/db'"
 
 echo "== contract cases against both routes"
-timeout 600 node --test --test-reporter=spec tests/contract/contract.test.js 2>&1 | tee "$work/contract.log"
+timeout 420 node --test --test-reporter=spec tests/contract/contract.test.js 2>&1 | tee "$work/contract.log"
 count_node_test "$work/contract.log"
 
 echo "== database outage under load, both routes"
