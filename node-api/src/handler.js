@@ -52,7 +52,7 @@ function createHandler({ contract, token, store, api = 'nodejs', log = () => {} 
     }
     const key = headers['idempotency-key'];
     if (key !== undefined && !contract.validIdempotencyKey(key)) {
-      return error('invalid_idempotency_key', 'Idempotency-Key must be 1–128 characters of A-Z a-z 0-9 . _ : -');
+      return error('invalid_idempotency_key', `Idempotency-Key must match ${contract.idempotencyKeyPattern.source}`);
     }
     const parsed = parseIngestBody(contract, body);
     if (parsed.error) {
