@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The agent's benchmarks, each side by side with its peers in one run:
+#  1. one collection and the process scan against a tight C loop reading the same
+#     files (Google Benchmark, build/bin/vmpulse_agent_bench), at this machine's
+#     process count and with 1,000 extra sleeping processes;
+#  2. HTTP on loopback with wrk (keep-alive) against Debian's prometheus-node-exporter
+#     (cpu, meminfo, processes collectors only) and netdata's data API for one chart:
+#     CPU time per request, requests/s at 50 connections, p99 at 50 and 300
+#     connections, idle RSS.
+#   bench/agent/run.sh      prints the tables and the targets
+# BENCH_SECONDS (default 5) bounds each wrk run. The peers are installed on first use.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib/common.sh
+source scripts/lib/deps.sh
+
+seconds="${BENCH_SECONDS:-5}"
+agent_bin="$VMPULSE_BIN/vmpulse-agent"
+bench_bin="$VMPULSE_BIN/vmpulse_agent_bench"
+[[ -x "$agent_bin" && -x "$bench_bin" ]] || die "build first: ./vmpulse build ($agent_bin, $bench_bin)"
+need_apt wrk prometheus-node-exporter netdata
+work="$(mktemp -d /tmp/vmpulse-bench-agent.XXXXXX)"
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "# vmpulse-agent benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+# ---------------------------------------------------------------- collection
+echo "## One collection against the C floor (time per collection, µs; CPU = this process's CPU time)"
+echo
+printf '| extra processes | processes | floor scan | agent scan | ratio | floor collection | agent collection | ratio |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+for extra in 0 1000; do
+  "$bench_bin" --extra-processes="$extra" --benchmark_min_time=1 --benchmark_format=json \
+    >"$work/gbench-$extra.json" 2>"$work/gbench-$extra.err"
+  python3 - "$work/gbench-$extra.json" "$extra" <<'PY'
+import json, sys
+runs = {b["name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
+def cell(name):
+    b = runs[name]
+    return b["real_time"], b["cpu_time"]
+fs, as_, fc, ac = (cell(n) for n in ("BM_FloorProcessScan", "BM_AgentProcessScan", "BM_FloorCollection", "BM_AgentCollection"))
+procs = int(runs["BM_AgentProcessScan"].get("processes", 0))
+fmt = lambda t: f"{t[0]:.0f} (CPU {t[1]:.0f})"
+ratio = lambda a, f: f"{a[1] / f[1]:.2f}× CPU, {a[0] / f[0]:.2f}× wall"
+print(f"| {sys.argv[2]} | {procs} | {fmt(fs)} | {fmt(as_)} | {ratio(as_, fs)} | {fmt(fc)} | {fmt(ac)} | {ratio(ac, fc)} |")
+PY
+done
+echo
+
+# ---------------------------------------------------------------- HTTP
+ticks="$(getconf CLK_TCK)"
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }   # utime + stime
+rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+to_ms() { # wrk latency ("850.00us", "1.23ms", "1.02s") → ms
+  awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }'
+}
+p99_of() { # "n/a" when wrk saw no answer at all (every request timed out)
+  if grep -q '^ *0 requests in' "$1"; then echo "n/a"; else awk '$1 == "99%" { print $2 }' "$1" | to_ms; fi
+}
+
+rows=()
+measure() { # measure NAME PID URL
+  local name="$1" pid="$2" url="$3" c0 c1 requests rps p99_50 p99_300 rss cpu_us file
+  file="$work/$(printf '%s' "$name" | tr -c 'A-Za-z0-9' '_')"
+  for _ in 1 2 3 4 5; do curl -fsS -o /dev/null --max-time 5 "$url" || die "$name does not answer $url"; done
+  sleep 3 # idle: what it holds between scrapes
+  rss="$(rss_mib "$pid")"
+  c0="$(cpu_ticks "$pid")"
+  wrk -t2 -c50 -d"${seconds}s" --latency "$url" >"$file-50.txt"
+  c1="$(cpu_ticks "$pid")"
+  wrk -t2 -c300 -d"${seconds}s" --latency "$url" >"$file-300.txt"
+  requests="$(awk '/requests in/ { print $1 }' "$file-50.txt")"
+  rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$file-50.txt")"
+  p99_50="$(p99_of "$file-50.txt")"
+  p99_300="$(p99_of "$file-300.txt")"
+  cpu_us="$(awk -v c="$((c1 - c0))" -v t="$ticks" -v n="$requests" 'BEGIN { printf "%.2f", c / t * 1e6 / n }')"
+  local errors
+  errors="$(awk '/Non-2xx|Socket errors/ { printf "%s ", $0 }' "$file-50.txt" "$file-300.txt")"
+  rows+=("| $name | $cpu_us | $rps | $p99_50 | $p99_300 | $rss | ${errors:-none} |")
+  printf '%s\n' "$name: $rps req/s at 50, p99 $p99_50 ms at 50 and $p99_300 ms at 300, $cpu_us µs CPU/request, idle RSS $rss MiB" >&2
+}
+
+port="$(free_port)"
+"$agent_bin" --listen "127.0.0.1:$port" >"$work/agent.log" 2>&1 &
+agent_pid=$!
+pids+=("$agent_pid")
+wait_http "http://127.0.0.1:$port/readyz" 15 || die "the agent did not start: $(tail -n 5 "$work/agent.log")"
+measure "vmpulse-agent /metrics (JSON)" "$agent_pid" "http://127.0.0.1:$port/metrics"
+measure "vmpulse-agent /metrics/prometheus" "$agent_pid" "http://127.0.0.1:$port/metrics/prometheus"
+agent_rss_after="$(rss_mib "$agent_pid")"
+
+port="$(free_port)"
+prometheus-node-exporter --web.listen-address="127.0.0.1:$port" --collector.disable-defaults \
+  --collector.cpu --collector.meminfo --collector.processes --web.max-requests=0 >"$work/node.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$port/metrics" 15 || die "node_exporter did not start: $(tail -n 5 "$work/node.log")"
+measure "node_exporter /metrics" "${pids[-1]}" "http://127.0.0.1:$port/metrics"
+
+port="$(free_port)"
+mkdir -p "$work/netdata/cache" "$work/netdata/lib" "$work/netdata/log"
+cat >"$work/netdata.conf" <<CONF
+[global]
+  run as user = $(id -un)
+  memory mode = ram
+  history = 120
+  update every = 1
+[directories]
+  cache = $work/netdata/cache
+  lib = $work/netdata/lib
+  log = $work/netdata/log
+[logs]
+  debug log = none
+  error log = $work/netdata/log/error.log
+  access log = none
+[web]
+  bind to = 127.0.0.1:$port
+[plugins]
+  enable running new plugins = no
+  proc = yes
+  diskspace = no
+  cgroups = no
+  tc = no
+  idlejitter = no
+  apps = no
+  python.d = no
+  charts.d = no
+  go.d = no
+  ebpf = no
+  statsd = no
+  timex = no
+  checks = no
+[health]
+  enabled = no
+[ml]
+  enabled = no
+[registry]
+  enabled = no
+CONF
+DO_NOT_TRACK=1 netdata -D -c "$work/netdata.conf" >"$work/netdata.out" 2>&1 &
+pids+=($!)
+netdata_url="http://127.0.0.1:$port/api/v1/data?chart=system.cpu&points=1&after=-1"
+wait_http "$netdata_url" 30 || die "netdata did not start: $(tail -n 5 "$work/netdata.out")"
+measure "netdata /api/v1/data system.cpu" "${pids[-1]}" "$netdata_url"
+
+echo "## HTTP on loopback (wrk -t2, keep-alive, ${seconds} s per run)"
+echo
+echo "| server | CPU µs/request | req/s at 50 conns | p99 ms at 50 | p99 ms at 300 | idle RSS MiB | errors |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "agent RSS after both load runs: $agent_rss_after MiB"
