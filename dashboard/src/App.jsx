@@ -149,12 +149,17 @@ function Banners({ hub, conn, now, state }) {
     );
   }
   const out = [];
-  if (conn.status === 'reconnecting' || conn.status === 'offline') {
-    const when = conn.status === 'offline' ? 'when the network is back' : `in ${formatCountdown(conn.retryAt - now)}`;
+  const shown = state.received ? ' Showing the last data received.' : '';
+  if (conn.status === 'offline') {
     out.push(
       <div key="conn" className="banner banner-warn" role="alert" data-testid="banner">
-        Lost the hub at <code>{hub.wsUrl}</code> ({conn.lastError}). Retrying {when}
-        {state.received ? '; showing the last data received.' : '.'}
+        This browser is offline; the page reconnects as soon as the network is back.{shown}
+      </div>,
+    );
+  } else if (conn.status === 'reconnecting') {
+    out.push(
+      <div key="conn" className="banner banner-warn" role="alert" data-testid="banner">
+        Lost the hub at <code>{hub.wsUrl.split('?')[0]}</code> ({conn.lastError}). Retrying in {formatCountdown(conn.retryAt - now)}.{shown}
       </div>,
     );
   }

@@ -190,6 +190,16 @@ describe('dashboard against the real hub', () => {
     await shot('07-live-again');
   });
 
+  it('shows Offline while the browser has no network, and is live again at once after', async () => {
+    await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined);
+    await browser.context.setOffline(true);
+    await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'offline', undefined);
+    assert.equal(await text('conn-status'), 'Offline');
+    await shot('08-offline');
+    await browser.context.setOffline(false);
+    await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined, 5000);
+  });
+
   it('a VM name the hub would refuse in ?vm= is ignored, not retried forever', async () => {
     await page.goto(`${dashUrl}?vm=${encodeURIComponent('no such/vm')}`);
     await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined);

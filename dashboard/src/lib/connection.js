@@ -42,16 +42,7 @@ export class HubConnection {
   stop() {
     this.stopped = true;
     this.clearTimers();
-    if (this.ws) {
-      const ws = this.ws;
-      this.ws = null;
-      ws.onopen = ws.onclose = ws.onerror = ws.onmessage = null;
-      try {
-        ws.close(1000, 'page closed');
-      } catch {
-        /* already closed */
-      }
-    }
+    this.dropSocket(1000, 'page closed');
     this.setState({ status: 'stopped', retryAt: null });
   }
 
@@ -72,8 +63,21 @@ export class HubConnection {
 
   handleOffline() {
     if (this.stopped) return;
-    if (this.ws) this.ws.close(4000, 'browser offline');
-    else this.scheduleRetry('browser offline');
+    this.dropSocket(4000, 'browser offline');
+    this.scheduleRetry('the browser is offline');
+  }
+
+  /** Closes the socket without waiting for its close event (which may never come). */
+  dropSocket(code, reason) {
+    const ws = this.ws;
+    if (!ws) return;
+    this.ws = null;
+    ws.onopen = ws.onclose = ws.onerror = ws.onmessage = null;
+    try {
+      ws.close(code, reason);
+    } catch {
+      /* already closed */
+    }
   }
 
   connect() {
@@ -135,14 +139,7 @@ export class HubConnection {
       if (!this.ws) return;
       if (this.now() - this.lastFrameAt > SILENCE_LIMIT_MS) {
         // Close the socket ourselves: a half-open TCP link may never report its death.
-        const ws = this.ws;
-        this.ws = null;
-        ws.onclose = null;
-        try {
-          ws.close(4001, 'hub silent');
-        } catch {
-          /* already closed */
-        }
+        this.dropSocket(4001, 'hub silent');
         this.scheduleRetry(`no message from the hub for ${SILENCE_LIMIT_MS / 1000} s`);
         return;
       }

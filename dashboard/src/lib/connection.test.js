@@ -135,6 +135,14 @@ describe('HubConnection', () => {
     expect(sockets).toHaveLength(2);
   });
 
+  it('going offline drops the socket at once and says why', () => {
+    sockets[0].open();
+    online = false;
+    conn.handleOffline();
+    expect(sockets[0].closed.code).toBe(4000);
+    expect(conn.state).toMatchObject({ status: 'offline', lastError: 'the browser is offline' });
+  });
+
   it('stop closes the socket and schedules nothing', () => {
     sockets[0].open();
     conn.stop();
