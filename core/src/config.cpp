@@ -95,10 +95,12 @@ std::variant<std::chrono::milliseconds, std::string> parse_duration(std::string_
          (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) {
     ++digits;
   }
-  if (digits == 0) return "duration " + quoted + " must start with a number, as in 250ms, 1s, 2m, 1h";
+  if (digits == 0)
+    return "duration " + quoted + " must start with a number, as in 250ms, 1s, 2m, 1h";
   double amount = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + digits, amount);
-  if (ec != std::errc{} || end != text.data() + digits) return "invalid number in duration " + quoted;
+  if (ec != std::errc{} || end != text.data() + digits)
+    return "invalid number in duration " + quoted;
   const auto unit = text.substr(digits);
   double scale = 0;
   if (unit.empty() || unit == "s") {
@@ -132,7 +134,8 @@ std::string DbUrl::redacted() const {
 std::variant<DbUrl, std::string> parse_db_url(std::string_view text) {
   constexpr std::string_view kScheme = "mysql://";
   if (text.substr(0, kScheme.size()) != kScheme) {
-    return std::string("database URL must start with mysql:// (mysql://USER:PASSWORD@HOST:PORT/DATABASE)");
+    return std::string(
+        "database URL must start with mysql:// (mysql://USER:PASSWORD@HOST:PORT/DATABASE)");
   }
   std::string_view rest = text.substr(kScheme.size());
   DbUrl url;
@@ -143,7 +146,8 @@ std::variant<DbUrl, std::string> parse_db_url(std::string_view text) {
   rest = rest.substr(at + 1);
   const auto colon = credentials.find(':');
   const auto user = percent_decode(credentials.substr(0, colon));
-  if (!user || user->empty()) return std::string("database URL has an empty or badly %-encoded user");
+  if (!user || user->empty())
+    return std::string("database URL has an empty or badly %-encoded user");
   url.user = *user;
   if (colon != std::string_view::npos) {
     const auto password = percent_decode(credentials.substr(colon + 1));
@@ -166,7 +170,8 @@ std::variant<DbUrl, std::string> parse_db_url(std::string_view text) {
   const auto port_text = std::get<std::string_view>(port_rest);
   if (!port_text.empty()) {
     const auto port = parse_port(port_text.substr(1));
-    if (!port || *port == 0) return std::string("database URL port must be a number from 1 to 65535");
+    if (!port || *port == 0)
+      return std::string("database URL port must be a number from 1 to 65535");
     url.port = *port;
   }
   while (!query.empty()) {
@@ -179,7 +184,8 @@ std::variant<DbUrl, std::string> parse_db_url(std::string_view text) {
       return "database URL: unknown parameter \"" + std::string(name) + "\" (only socket=PATH)";
     }
     const auto socket = percent_decode(param.substr(eq + 1));
-    if (!socket || socket->empty()) return std::string("database URL: empty or badly %-encoded socket path");
+    if (!socket || socket->empty())
+      return std::string("database URL: empty or badly %-encoded socket path");
     url.socket = *socket;
   }
   if (url.host.empty() && url.socket.empty()) return std::string("database URL has no host");

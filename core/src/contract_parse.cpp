@@ -153,7 +153,8 @@ class BodyHandler {
     if (frames_.empty()) {
       top_level_elements = frame.count;
       if (frame.count == 0 && !shape_error) {
-        shape_error = make_error(schema_, "invalid_record", std::nullopt, "the array holds no records");
+        shape_error =
+            make_error(schema_, "invalid_record", std::nullopt, "the array holds no records");
       }
     } else {
       frames_.back().slot.reset();
@@ -161,7 +162,8 @@ class BodyHandler {
     return true;
   }
 
-  bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& error) {
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& error) {
     if (error.id == 406) {  // out_of_range.406: a number beyond the range of a double
       overflow_token = last_token;
       overflow_position = position;
@@ -169,8 +171,10 @@ class BodyHandler {
     }
     std::string what = error.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error …"
-    if (const auto bracket = what.find("] "); bracket != std::string::npos) what.erase(0, bracket + 2);
-    syntax_error = make_error(schema_, "invalid_json", std::nullopt, "the body is not valid JSON: " + what);
+    if (const auto bracket = what.find("] "); bracket != std::string::npos)
+      what.erase(0, bracket + 2);
+    syntax_error =
+        make_error(schema_, "invalid_json", std::nullopt, "the body is not valid JSON: " + what);
     return false;
   }
 
@@ -178,10 +182,10 @@ class BodyHandler {
   struct Frame {
     bool is_object = false;
     bool is_record = false;
-    std::size_t element = 0;             // position in the top-level array (records)
-    std::size_t count = 0;               // elements so far (arrays)
-    std::optional<std::size_t> slot;     // the schema property the next value belongs to
-    std::vector<std::string> other_keys; // keys that are not schema properties, for duplicates
+    std::size_t element = 0;              // position in the top-level array (records)
+    std::size_t count = 0;                // elements so far (arrays)
+    std::optional<std::size_t> slot;      // the schema property the next value belongs to
+    std::vector<std::string> other_keys;  // keys that are not schema properties, for duplicates
   };
 
   bool skipping() const { return strict_error.has_value(); }
@@ -193,9 +197,10 @@ class BodyHandler {
       return false;
     }
     if (frames_.size() + 1 > schema_.limits.max_depth) {
-      strict_error = make_error(schema_, "invalid_json", std::nullopt,
-                                "the body nests deeper than " + std::to_string(schema_.limits.max_depth) +
-                                    " levels (a record's values must be plain values)");
+      strict_error =
+          make_error(schema_, "invalid_json", std::nullopt,
+                     "the body nests deeper than " + std::to_string(schema_.limits.max_depth) +
+                         " levels (a record's values must be plain values)");
       ++skipped_depth_;
       return false;
     }
@@ -211,7 +216,8 @@ class BodyHandler {
   }
 
   bool duplicate(const std::string& name) {
-    strict_error = make_error(schema_, "invalid_json", name, "the key \"" + name + "\" appears twice in one object");
+    strict_error = make_error(schema_, "invalid_json", name,
+                              "the key \"" + name + "\" appears twice in one object");
     return true;
   }
 
@@ -221,7 +227,8 @@ class BodyHandler {
     if (index >= schema_.limits.max_batch) {
       batch_too_large = true;
     } else if (!shape_error) {
-      shape_error = make_error(schema_, "invalid_record", std::nullopt, "every element of the array must be a record object");
+      shape_error = make_error(schema_, "invalid_record", std::nullopt,
+                               "every element of the array must be a record object");
       shape_error->index = index;
     }
   }
@@ -261,7 +268,8 @@ bool blank(std::string_view body) {
 
 }  // namespace
 
-std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema& schema, std::string_view body) {
+std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema& schema,
+                                                            std::string_view body) {
   if (blank(body)) return make_error(schema, "invalid_json", std::nullopt, "the body is empty");
   // A number too large for a double (1e400) is valid JSON that nlohmann cannot carry;
   // JavaScript reads it as Infinity and fails the range check on that field. To answer
@@ -276,11 +284,13 @@ std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema
       const auto& token = *handler.overflow_token;
       if (attempt == kMaxOverflowRetries || handler.overflow_position < token.size() ||
           handler.overflow_position > text.size()) {
-        return make_error(schema, "invalid_json", std::nullopt, "the body has too many numbers out of range");
+        return make_error(schema, "invalid_json", std::nullopt,
+                          "the body has too many numbers out of range");
       }
       std::string next(text);
       const std::size_t start = handler.overflow_position - token.size();
-      next.replace(start, token.size(), !token.empty() && token.front() == '-' ? "-1e308" : "1e308");
+      next.replace(start, token.size(),
+                   !token.empty() && token.front() == '-' ? "-1e308" : "1e308");
       patched = std::move(next);
       text = patched;
       continue;
@@ -289,8 +299,9 @@ std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema
     if (handler.strict_error) return std::move(*handler.strict_error);
     if (handler.batch_too_large) {
       return make_error(schema, "batch_too_large", std::nullopt,
-                        "the array holds " + std::to_string(handler.top_level_elements) + " records; at most " +
-                            std::to_string(schema.limits.max_batch) + " are accepted at once");
+                        "the array holds " + std::to_string(handler.top_level_elements) +
+                            " records; at most " + std::to_string(schema.limits.max_batch) +
+                            " are accepted at once");
     }
     if (handler.shape_error) return std::move(*handler.shape_error);
     if (handler.record_error) return std::move(*handler.record_error);

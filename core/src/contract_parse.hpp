@@ -11,6 +11,7 @@
 
 namespace vmpulse::detail {
 
-std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema& schema, std::string_view body);
+std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema& schema,
+                                                            std::string_view body);
 
 }  // namespace vmpulse::detail

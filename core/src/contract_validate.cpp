@@ -17,7 +17,8 @@ std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\
 
 std::string number_text(double value) {
   // Numbers beyond a double's range arrive as ±1e308 (see parse_body); say what they were.
-  if (std::fabs(value) >= 1e308) return value > 0 ? "a number too large to represent" : "a number too small to represent";
+  if (std::fabs(value) >= 1e308)
+    return value > 0 ? "a number too large to represent" : "a number too small to represent";
   std::string out;
   if (std::trunc(value) == value && std::fabs(value) < 1e18) {
     append_json_int(out, static_cast<std::int64_t>(value));
@@ -31,28 +32,40 @@ std::string number_text(double value) {
 
 const char* kind_name(const RawValue& value) {
   switch (value.kind) {
-    case Kind::kString: return "a string";
+    case Kind::kString:
+      return "a string";
     case Kind::kInteger:
-    case Kind::kUnsigned: return "an integer";
-    case Kind::kFloat: return "a number with a fractional part";
-    case Kind::kBool: return "a boolean";
-    case Kind::kNull: return "null";
-    case Kind::kObject: return "an object";
-    case Kind::kArray: return "an array";
-    case Kind::kAbsent: break;
+    case Kind::kUnsigned:
+      return "an integer";
+    case Kind::kFloat:
+      return "a number with a fractional part";
+    case Kind::kBool:
+      return "a boolean";
+    case Kind::kNull:
+      return "null";
+    case Kind::kObject:
+      return "an object";
+    case Kind::kArray:
+      return "an array";
+    case Kind::kAbsent:
+      break;
   }
   return "nothing";
 }
 
 bool is_number(const RawValue& value) {
-  return value.kind == Kind::kInteger || value.kind == Kind::kUnsigned || value.kind == Kind::kFloat;
+  return value.kind == Kind::kInteger || value.kind == Kind::kUnsigned ||
+         value.kind == Kind::kFloat;
 }
 
 double as_double(const RawValue& value) {
   switch (value.kind) {
-    case Kind::kInteger: return static_cast<double>(value.integer);
-    case Kind::kUnsigned: return static_cast<double>(value.unsigned_integer);
-    default: return value.number;
+    case Kind::kInteger:
+      return static_cast<double>(value.integer);
+    case Kind::kUnsigned:
+      return static_cast<double>(value.unsigned_integer);
+    default:
+      return value.number;
   }
 }
 
@@ -91,8 +104,8 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
         return name + " must be at least " + std::to_string(*rule.min_length) + " characters long";
       }
       if (rule.max_length && length > *rule.max_length) {
-        return name + " must be at most " + std::to_string(*rule.max_length) + " characters long, not " +
-               std::to_string(length);
+        return name + " must be at most " + std::to_string(*rule.max_length) +
+               " characters long, not " + std::to_string(length);
       }
       if (rule.pattern && !rule.pattern->matches(value.text)) {
         return name + " must match " + rule.pattern->source();
@@ -118,7 +131,8 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
   // Whatever the schema says, a Record holds integers as int64.
   if (rule.type == FieldType::kInteger &&
       (value.kind == Kind::kUnsigned
-           ? value.unsigned_integer > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+           ? value.unsigned_integer >
+                 static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
            : value.kind == Kind::kFloat && !(std::fabs(value.number) < 9.2e18))) {
     return name + " is out of the 64-bit integer range";
   }
@@ -139,18 +153,20 @@ std::optional<std::string> check_calendar(std::string_view name, std::string_vie
     return true;
   };
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  const bool shaped = text.size() == 19 && digits(0, 4, year) && text[4] == '-' && digits(5, 2, month) &&
-                      text[7] == '-' && digits(8, 2, day) && text[10] == ' ' && digits(11, 2, hour) &&
-                      text[13] == ':' && digits(14, 2, minute) && text[16] == ':' && digits(17, 2, second);
+  const bool shaped = text.size() == 19 && digits(0, 4, year) && text[4] == '-' &&
+                      digits(5, 2, month) && text[7] == '-' && digits(8, 2, day) &&
+                      text[10] == ' ' && digits(11, 2, hour) && text[13] == ':' &&
+                      digits(14, 2, minute) && text[16] == ':' && digits(17, 2, second);
   const std::string field = quoted(name);
   if (!shaped) return field + " must be a UTC date and time as YYYY-MM-DD HH:MM:SS";
-  if (year < 1970 || year > 9999) return field + " must have a year from 1970 to 9999, not " + std::to_string(year);
+  if (year < 1970 || year > 9999)
+    return field + " must have a year from 1970 to 9999, not " + std::to_string(year);
   if (month < 1 || month > 12) return field + " has no month " + std::to_string(month);
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const int days_in_month = kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
   if (day < 1 || day > days_in_month) {
-    return field + " names day " + std::to_string(day) + " of a month with " + std::to_string(days_in_month) +
-           " days";
+    return field + " names day " + std::to_string(day) + " of a month with " +
+           std::to_string(days_in_month) + " days";
   }
   if (hour > 23) return field + " must have an hour from 00 to 23";
   if (minute > 59) return field + " must have minutes from 00 to 59";
@@ -164,8 +180,8 @@ bool both_integers(const RawValue& a, const RawValue& b) {
 
 }  // namespace
 
-ContractError make_error(const ContractSchema& schema, std::string code, std::optional<std::string> field,
-                         std::string detail) {
+ContractError make_error(const ContractSchema& schema, std::string code,
+                         std::optional<std::string> field, std::string detail) {
   ContractError error;
   const auto status = schema.error_status.find(code);
   error.status = status == schema.error_status.end() ? 500 : status->second;
@@ -175,12 +191,14 @@ ContractError make_error(const ContractSchema& schema, std::string code, std::op
   return error;
 }
 
-std::optional<ContractError> check_record(const ContractSchema& schema, const RawRecord& raw, Record& out) {
+std::optional<ContractError> check_record(const ContractSchema& schema, const RawRecord& raw,
+                                          Record& out) {
   const auto fail = [&schema](const std::string& field, std::string detail) {
     return make_error(schema, "invalid_record", field, std::move(detail));
   };
   if (raw.first_unknown) {
-    return fail(*raw.first_unknown, "unknown field " + quoted(*raw.first_unknown) + " (a record has only the contract's fields)");
+    return fail(*raw.first_unknown, "unknown field " + quoted(*raw.first_unknown) +
+                                        " (a record has only the contract's fields)");
   }
   for (const std::size_t index : schema.required) {
     if (raw.values[index].kind == Kind::kAbsent) {
@@ -201,12 +219,13 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
         const auto& a = raw.values[rule.field];
         const auto& b = raw.values[rule.limit];
         if (a.kind == Kind::kAbsent || b.kind == Kind::kAbsent) break;
-        const bool greater = both_integers(a, b) ? a.integer > b.integer : as_double(a) > as_double(b);
+        const bool greater =
+            both_integers(a, b) ? a.integer > b.integer : as_double(a) > as_double(b);
         if (greater) {
           const auto& name = schema.properties[rule.field].name;
           const auto& limit = schema.properties[rule.limit].name;
-          return fail(name, quoted(name) + " (" + value_text(a) + ") must not be greater than " + quoted(limit) +
-                                " (" + value_text(b) + ")");
+          return fail(name, quoted(name) + " (" + value_text(a) + ") must not be greater than " +
+                                quoted(limit) + " (" + value_text(b) + ")");
         }
         break;
       }
@@ -222,8 +241,8 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
         }
         if (complete && !(std::fabs(sum - rule.equals) <= rule.tolerance)) {
           return fail(schema.properties[rule.field].name,
-                      names + " must equal " + number_text(rule.equals) + " (within " + number_text(rule.tolerance) +
-                          "), not " + number_text(sum));
+                      names + " must equal " + number_text(rule.equals) + " (within " +
+                          number_text(rule.tolerance) + "), not " + number_text(sum));
         }
         break;
       }
@@ -245,9 +264,10 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
       out.*slot.text = value.text;
     } else if (slot.integer) {
       // Checked above: an integer within the schema's range, so it fits.
-      out.*slot.integer = value.kind == Kind::kInteger    ? value.integer
-                          : value.kind == Kind::kUnsigned ? static_cast<std::int64_t>(value.unsigned_integer)
-                                                          : static_cast<std::int64_t>(value.number);
+      out.*slot.integer = value.kind == Kind::kInteger ? value.integer
+                          : value.kind == Kind::kUnsigned
+                              ? static_cast<std::int64_t>(value.unsigned_integer)
+                              : static_cast<std::int64_t>(value.number);
     } else if (slot.number) {
       out.*slot.number = as_double(value);
     }

@@ -3,8 +3,8 @@
 // that mean "the server or the network went away", the only ones a reconnect can fix.
 #include "vmpulse/db.hpp"
 
-#include <mysql.h>
 #include <errmsg.h>
+#include <mysql.h>
 #include <mysqld_error.h>
 
 namespace vmpulse::db {
@@ -49,14 +49,29 @@ bool is_connection_lost(unsigned code) {
 void escape_without_connection(std::string& sql, std::string_view value) {
   for (const char c : value) {
     switch (c) {
-      case '\0': sql += "\\0"; break;
-      case '\n': sql += "\\n"; break;
-      case '\r': sql += "\\r"; break;
-      case '\\': sql += "\\\\"; break;
-      case '\'': sql += "\\'"; break;
-      case '"': sql += "\\\""; break;
-      case '\x1a': sql += "\\Z"; break;
-      default: sql += c;
+      case '\0':
+        sql += "\\0";
+        break;
+      case '\n':
+        sql += "\\n";
+        break;
+      case '\r':
+        sql += "\\r";
+        break;
+      case '\\':
+        sql += "\\\\";
+        break;
+      case '\'':
+        sql += "\\'";
+        break;
+      case '"':
+        sql += "\\\"";
+        break;
+      case '\x1a':
+        sql += "\\Z";
+        break;
+      default:
+        sql += c;
     }
   }
 }
@@ -71,7 +86,8 @@ Connection::~Connection() { close(); }
 void Connection::connect() {
   close();
   mysql_ = mysql_init(nullptr);
-  if (mysql_ == nullptr) throw DbError("mysql_init failed (out of memory)", CR_OUT_OF_MEMORY, false);
+  if (mysql_ == nullptr)
+    throw DbError("mysql_init failed (out of memory)", CR_OUT_OF_MEMORY, false);
   unsigned connect_timeout = connect_timeout_s_;
   unsigned read_write_timeout = kReadWriteTimeoutSeconds;
   // A socket path means the socket; otherwise TCP even for "localhost", which
@@ -111,7 +127,8 @@ void Connection::fail(std::string_view context) {
   const bool lost = mysql_ == nullptr || is_connection_lost(code);
   // A lost connection is closed here, so connected() tells the caller to reconnect.
   if (lost) close();
-  throw DbError(std::string(context) + ": " + message + " (error " + std::to_string(code) + ")", code, lost);
+  throw DbError(std::string(context) + ": " + message + " (error " + std::to_string(code) + ")",
+                code, lost);
 }
 
 void Connection::execute(std::string_view sql) {
@@ -125,7 +142,8 @@ void Connection::execute(std::string_view sql) {
 
 std::vector<Row> Connection::query(std::string_view sql) {
   if (mysql_ == nullptr) fail("running a query");
-  if (mysql_real_query(mysql_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) fail("running a query");
+  if (mysql_real_query(mysql_, sql.data(), static_cast<unsigned long>(sql.size())) != 0)
+    fail("running a query");
   MYSQL_RES* result = mysql_store_result(mysql_);
   if (result == nullptr) {
     if (mysql_field_count(mysql_) == 0) return {};  // a statement without a result set

@@ -34,7 +34,8 @@ BeastResponse to_message(Response&& response, unsigned version, bool keep_alive,
   // serialize, so a handler bug there becomes a 500 instead of a broken answer.
   const int status = response.status >= 100 && response.status <= 999 ? response.status : 500;
   message.result(static_cast<unsigned>(status));
-  message.set(http::field::server, boost::beast::string_view(server_name.data(), server_name.size()));
+  message.set(http::field::server,
+              boost::beast::string_view(server_name.data(), server_name.size()));
   if (!response.content_type.empty()) message.set(http::field::content_type, response.content_type);
   for (auto& [name, value] : response.headers) message.insert(name, value);
   message.body() = std::move(response.body);
@@ -53,7 +54,8 @@ bool is_websocket_upgrade(const BeastRequest& message) {
     auto end = upgrade.find(',', start);
     if (end == boost::beast::string_view::npos) end = upgrade.size();
     auto token = upgrade.substr(start, end - start);
-    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+      token.remove_prefix(1);
     while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
     if (token.size() == 9 && strncasecmp(token.data(), "websocket", 9) == 0) return true;
     start = end + 1;

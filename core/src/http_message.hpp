@@ -2,11 +2,10 @@
 // from the socket plumbing so that tests and the fuzzer reach them directly.
 #pragma once
 
-#include <string>
-#include <string_view>
-
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <string>
+#include <string_view>
 
 #include "vmpulse/http.hpp"
 

@@ -4,12 +4,9 @@
 // deadline. Requests and responses are plain values (http_message.hpp).
 #include "vmpulse/http_server.hpp"
 
-#include <atomic>
-#include <csignal>
-#include <system_error>
-#include <thread>
-#include <vector>
+#include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -19,7 +16,10 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
+#include <csignal>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include "http_message.hpp"
 
@@ -84,9 +84,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Called by a Respond from any thread; the answer is written on the session's strand.
   void answer_from_anywhere(Response response) {
-    asio::post(stream_.get_executor(), [self = shared_from_this(), r = std::move(response)]() mutable {
-      self->write(std::move(r), false);
-    });
+    asio::post(stream_.get_executor(),
+               [self = shared_from_this(), r = std::move(response)]() mutable {
+                 self->write(std::move(r), false);
+               });
   }
 
  private:
@@ -114,8 +115,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
     parser_->body_limit(server_->options.max_body_bytes);
     stream_.expires_after(server_->options.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(error_code ec) {
@@ -158,7 +160,8 @@ class Session : public std::enable_shared_from_this<Session> {
       server_->handler(detail::to_request(std::move(message), remote_), std::move(respond));
     } catch (const std::exception& error) {
       spdlog::error("{}: request handler failed: {}", remote_, error.what());
-      responder->answer(Response::error(500, "internal_error", "the server failed to handle the request"));
+      responder->answer(
+          Response::error(500, "internal_error", "the server failed to handle the request"));
     }
   }
 
@@ -194,8 +197,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(Response response, bool close_after) {
-    response_ = detail::to_message(std::move(response), version_, keep_alive_ && !close_after, head_only_,
-                                   server_->options.server_name);
+    response_ = detail::to_message(std::move(response), version_, keep_alive_ && !close_after,
+                                   head_only_, server_->options.server_name);
     stream_.expires_after(server_->options.write_timeout);
     bhttp::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
       if (ec) {
@@ -251,20 +254,21 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 void accept_next(std::shared_ptr<ServerState> impl) {
-  impl->acceptor.async_accept(asio::make_strand(impl->io), [impl](error_code ec, tcp::socket socket) {
-    if (ec) {
-      if (ec == asio::error::operation_aborted || !impl->acceptor.is_open()) return;  // stopped
-      // Out of file descriptors and the like: say so and keep accepting.
-      spdlog::warn("accept failed: {}", ec.message());
-    } else if (impl->connections.load() >= impl->options.max_connections) {
-      error_code ignored;
-      socket.close(ignored);
-    } else {
-      impl->connections.fetch_add(1);
-      std::make_shared<Session>(std::move(socket), impl)->start();
-    }
-    accept_next(impl);
-  });
+  impl->acceptor.async_accept(
+      asio::make_strand(impl->io), [impl](error_code ec, tcp::socket socket) {
+        if (ec) {
+          if (ec == asio::error::operation_aborted || !impl->acceptor.is_open()) return;  // stopped
+          // Out of file descriptors and the like: say so and keep accepting.
+          spdlog::warn("accept failed: {}", ec.message());
+        } else if (impl->connections.load() >= impl->options.max_connections) {
+          error_code ignored;
+          socket.close(ignored);
+        } else {
+          impl->connections.fetch_add(1);
+          std::make_shared<Session>(std::move(socket), impl)->start();
+        }
+        accept_next(impl);
+      });
 }
 
 }  // namespace
@@ -274,15 +278,17 @@ Server::Server(asio::io_context& io, ServerOptions options, Handler handler)
   const std::string where = impl_->options.host + ":" + std::to_string(impl_->options.port);
   error_code ec;
   tcp::resolver resolver(io);
-  const auto results = resolver.resolve(impl_->options.host, std::to_string(impl_->options.port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  const auto results =
+      resolver.resolve(impl_->options.host, std::to_string(impl_->options.port),
+                       tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) {
     throw std::system_error(ec ? ec : make_error_code(std::errc::address_not_available),
                             "cannot resolve listen address " + where);
   }
   const tcp::endpoint endpoint = results.begin()->endpoint();
   auto& acceptor = impl_->acceptor;
-  if (acceptor.open(endpoint.protocol(), ec); ec) throw std::system_error(ec, "socket for " + where);
+  if (acceptor.open(endpoint.protocol(), ec); ec)
+    throw std::system_error(ec, "socket for " + where);
   if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
     throw std::system_error(ec, "SO_REUSEADDR on " + where);
   }

@@ -22,8 +22,9 @@ void init_logging(std::string_view program, std::string_view level) {
   // from_str answers "off" for anything it does not know; only "off" itself means off.
   if (parsed == spdlog::level::off && wanted != "off") {
     spdlog::set_level(spdlog::level::info);
-    spdlog::warn("unknown log level \"{}\"; using info (trace, debug, info, warn, error, critical, off)",
-                 wanted);
+    spdlog::warn(
+        "unknown log level \"{}\"; using info (trace, debug, info, warn, error, critical, off)",
+        wanted);
   } else {
     spdlog::set_level(parsed);
   }

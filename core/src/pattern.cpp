@@ -17,12 +17,15 @@ bool escape_bytes(char c, std::bitset<256>& bytes) {
     for (unsigned v = from; v <= to; ++v) bytes.set(v);
   };
   switch (c) {
-    case 'd': set_range('0', '9'); return true;
+    case 'd':
+      set_range('0', '9');
+      return true;
     case 'w':
       set_range('0', '9'), set_range('a', 'z'), set_range('A', 'Z'), bytes.set('_');
       return true;
     case 's':
-      for (const char space : {' ', '\t', '\n', '\r', '\f', '\v'}) bytes.set(static_cast<unsigned char>(space));
+      for (const char space : {' ', '\t', '\n', '\r', '\f', '\v'})
+        bytes.set(static_cast<unsigned char>(space));
       return true;
     default:
       // Escaped punctuation stands for itself; letters and digits are special escapes.

@@ -33,7 +33,8 @@ class Pattern {
     std::size_t max = 1;  // SIZE_MAX: unbounded
   };
   bool compile();
-  bool match_from(std::size_t atom, std::string_view text, std::size_t pos, std::size_t& budget) const;
+  bool match_from(std::size_t atom, std::string_view text, std::size_t pos,
+                  std::size_t& budget) const;
 
   std::string source_;
   std::vector<Atom> atoms_;

@@ -99,10 +99,12 @@ TEST(ParseDbUrl, BadInputs) {
   EXPECT_NE(error_of(parse_db_url("mysql://h/db")).find("USER@"), std::string::npos);
   EXPECT_NE(error_of(parse_db_url("mysql://u:p@h")).find("/DATABASE"), std::string::npos);
   EXPECT_NE(error_of(parse_db_url("mysql://u:p@h/")).find("empty database"), std::string::npos);
-  EXPECT_NE(error_of(parse_db_url("mysql://u:p%zz@h/db")).find("%-encoded password"), std::string::npos);
+  EXPECT_NE(error_of(parse_db_url("mysql://u:p%zz@h/db")).find("%-encoded password"),
+            std::string::npos);
   EXPECT_NE(error_of(parse_db_url("mysql://u:p@h:0/db")).find("port"), std::string::npos);
   EXPECT_NE(error_of(parse_db_url("mysql://u:p@h:x/db")).find("port"), std::string::npos);
-  EXPECT_NE(error_of(parse_db_url("mysql://u:p@h/db?ssl=1")).find("unknown parameter"), std::string::npos);
+  EXPECT_NE(error_of(parse_db_url("mysql://u:p@h/db?ssl=1")).find("unknown parameter"),
+            std::string::npos);
   EXPECT_NE(error_of(parse_db_url("mysql://:p@h/db")).find("user"), std::string::npos);
   EXPECT_NE(error_of(parse_db_url("mysql://u:p@/db")).find("no host"), std::string::npos);
 }

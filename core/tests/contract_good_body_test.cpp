@@ -41,8 +41,8 @@ TEST(GoodBody, SingleRecordHasEveryField) {
 }
 
 TEST(GoodBody, BatchKeepsOrder) {
-  const auto records =
-      accepted("[" + with("vm", R"("a")") + ",\n " + with("vm", R"("b")") + " , " + with("vm", R"("c")") + "]");
+  const auto records = accepted("[" + with("vm", R"("a")") + ",\n " + with("vm", R"("b")") + " , " +
+                                with("vm", R"("c")") + "]");
   ASSERT_EQ(records.size(), 3U);
   EXPECT_EQ(records[0].vm, "a");
   EXPECT_EQ(records[1].vm, "b");
@@ -50,7 +50,8 @@ TEST(GoodBody, BatchKeepsOrder) {
 }
 
 TEST(GoodBody, FullBatch) {
-  EXPECT_EQ(accepted(array_of(kGoodRecord, ingest_limits().max_batch)).size(), ingest_limits().max_batch);
+  EXPECT_EQ(accepted(array_of(kGoodRecord, ingest_limits().max_batch)).size(),
+            ingest_limits().max_batch);
 }
 
 TEST(GoodBody, RoundTripOfTheRecordsOwnJson) {

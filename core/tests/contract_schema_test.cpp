@@ -1,14 +1,15 @@
 // The rule table really is the schema: the embedded text is the file in the source
 // tree, every property and rule of the file has its entry, and changing the schema
 // text changes what is checked.
+#include "contract_schema.hpp"
+
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "contract_parse.hpp"
-#include "contract_schema.hpp"
 #include "contract_test_util.hpp"
 #include "vmpulse/contract.hpp"
 
@@ -53,16 +54,19 @@ TEST(Schema, EveryPropertyHasItsRule) {
     } else {
       EXPECT_FALSE(rule.maximum) << name;
     }
-    EXPECT_EQ(rule.min_length, spec.contains("minLength") ? std::optional(spec["minLength"].get<std::size_t>())
-                                                          : std::nullopt)
+    EXPECT_EQ(rule.min_length, spec.contains("minLength")
+                                   ? std::optional(spec["minLength"].get<std::size_t>())
+                                   : std::nullopt)
         << name;
-    EXPECT_EQ(rule.max_length, spec.contains("maxLength") ? std::optional(spec["maxLength"].get<std::size_t>())
-                                                          : std::nullopt)
+    EXPECT_EQ(rule.max_length, spec.contains("maxLength")
+                                   ? std::optional(spec["maxLength"].get<std::size_t>())
+                                   : std::nullopt)
         << name;
     if (spec.contains("pattern")) {
       ASSERT_TRUE(rule.pattern) << name;
       EXPECT_EQ(rule.pattern->source(), spec["pattern"].get<std::string>());
-      EXPECT_TRUE(rule.pattern->compiled()) << name << ": the schema's pattern fell back to std::regex";
+      EXPECT_TRUE(rule.pattern->compiled())
+          << name << ": the schema's pattern fell back to std::regex";
     } else {
       EXPECT_FALSE(rule.pattern) << name;
     }
@@ -107,20 +111,32 @@ TEST(Schema, ChangingTheSchemaChangesTheChecks) {
   ASSERT_TRUE(std::holds_alternative<ContractError>(batch));
   EXPECT_EQ(std::get<ContractError>(batch).error, "batch_too_large");
 
-  const auto new_pattern = edited([](Json& s) { s["properties"]["vm"]["pattern"] = "^[a-z]+-[0-9]$"; });
-  EXPECT_TRUE(std::holds_alternative<std::vector<Record>>(detail::parse_body(new_pattern, test::kGoodRecord)));
-  EXPECT_TRUE(std::holds_alternative<ContractError>(detail::parse_body(new_pattern, test::with("vm", R"("vm1")"))));
+  const auto new_pattern =
+      edited([](Json& s) { s["properties"]["vm"]["pattern"] = "^[a-z]+-[0-9]$"; });
+  EXPECT_TRUE(std::holds_alternative<std::vector<Record>>(
+      detail::parse_body(new_pattern, test::kGoodRecord)));
+  EXPECT_TRUE(std::holds_alternative<ContractError>(
+      detail::parse_body(new_pattern, test::with("vm", R"("vm1")"))));
 }
 
 TEST(Schema, RefusesWhatItCannotEnforce) {
-  EXPECT_THROW(edited([](Json& s) { s["properties"]["new_field"] = {{"type", "integer"}}; }), std::invalid_argument);
-  EXPECT_THROW(edited([](Json& s) { s["properties"]["vm"]["format"] = "hostname"; }), std::invalid_argument);
-  EXPECT_THROW(edited([](Json& s) { s["x-vmpulse-rules"]["all_different"] = Json::array(); }), std::invalid_argument);
-  EXPECT_THROW(edited([](Json& s) { s["x-vmpulse-rules"]["not_greater"].push_back({"vm2", "total_ram"}); }),
+  EXPECT_THROW(edited([](Json& s) {
+                 s["properties"]["new_field"] = {{"type", "integer"}};
+               }),
+               std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["properties"]["vm"]["format"] = "hostname"; }),
+               std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["x-vmpulse-rules"]["all_different"] = Json::array(); }),
+               std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) {
+                 s["x-vmpulse-rules"]["not_greater"].push_back({"vm2", "total_ram"});
+               }),
                std::invalid_argument);
   EXPECT_THROW(edited([](Json& s) { s["required"].push_back("nothing"); }), std::invalid_argument);
-  EXPECT_THROW(edited([](Json& s) { s["properties"]["total_ram"]["type"] = "string"; }), std::invalid_argument);
-  EXPECT_THROW(edited([](Json& s) { s["properties"]["vm"]["pattern"] = "([a-"; }), std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["properties"]["total_ram"]["type"] = "string"; }),
+               std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["properties"]["vm"]["pattern"] = "([a-"; }),
+               std::invalid_argument);
   EXPECT_THROW(detail::build_contract_schema("{not json"), std::invalid_argument);
 }
 

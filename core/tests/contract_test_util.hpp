@@ -1,8 +1,8 @@
 // Bodies for the contract tests: one good record, and variations of it.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 

@@ -4,10 +4,9 @@
 #include "vmpulse/db.hpp"
 
 #include <errmsg.h>
+#include <gtest/gtest.h>
 #include <mysqld_error.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -144,7 +143,8 @@ TEST_F(DbTest, WrongPasswordIsNotConnectionLost) {
   } catch (const DbError& error) {
     EXPECT_EQ(error.code(), static_cast<unsigned>(ER_ACCESS_DENIED_ERROR));
     EXPECT_FALSE(error.connection_lost());
-    EXPECT_EQ(std::string(error.what()).find("wrong"), std::string::npos) << "password in the message";
+    EXPECT_EQ(std::string(error.what()).find("wrong"), std::string::npos)
+        << "password in the message";
   }
 }
 

@@ -3,11 +3,10 @@
 #include "vmpulse/http_server.hpp"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <chrono>
@@ -83,8 +82,12 @@ class Client {
   std::string pending_;
 };
 
-std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
-std::string body_of(const std::string& response) { return response.substr(response.find("\r\n\r\n") + 4); }
+std::string status_line(const std::string& response) {
+  return response.substr(0, response.find("\r\n"));
+}
+std::string body_of(const std::string& response) {
+  return response.substr(response.find("\r\n\r\n") + 4);
+}
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -118,7 +121,8 @@ class ServerTest : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
+      io_.get_executor()};
   std::unique_ptr<Server> server_;
   std::thread thread_;
 };
@@ -188,7 +192,8 @@ TEST_F(ServerTest, OversizedBodyIs413) {
   options.max_body_bytes = 100;
   start(options, echo_handler());
   Client client(port());
-  client.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'b'));
+  client.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" +
+              std::string(5000, 'b'));
   const auto response = client.response();
   EXPECT_EQ(status_line(response), "HTTP/1.1 413 Payload Too Large");
   EXPECT_NE(body_of(response).find("\"error\":\"payload_too_large\""), std::string::npos);
@@ -321,7 +326,8 @@ TEST(ServerBind, PortInUseThrowsWithContext) {
     Server second(io, options, sync([](const Request&) { return Response::text(200, ""); }));
     FAIL() << "a second server bound the same port";
   } catch (const std::system_error& error) {
-    EXPECT_NE(std::string(error.what()).find("127.0.0.1:" + std::to_string(options.port)), std::string::npos);
+    EXPECT_NE(std::string(error.what()).find("127.0.0.1:" + std::to_string(options.port)),
+              std::string::npos);
   }
 }
 

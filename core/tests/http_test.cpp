@@ -1,6 +1,7 @@
 #include "vmpulse/http.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "http_message.hpp"

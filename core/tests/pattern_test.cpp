@@ -13,11 +13,13 @@ void expect_same_as_regex(const std::string& source, const std::vector<std::stri
   const Pattern pattern(source);
   const std::regex regex(source, std::regex::ECMAScript);
   for (const auto& text : texts) {
-    EXPECT_EQ(pattern.matches(text), std::regex_search(text, regex)) << source << " on \"" << text << "\"";
+    EXPECT_EQ(pattern.matches(text), std::regex_search(text, regex))
+        << source << " on \"" << text << "\"";
   }
 }
 
-std::vector<std::string> random_texts(const std::string& alphabet, std::size_t count, std::size_t max_length) {
+std::vector<std::string> random_texts(const std::string& alphabet, std::size_t count,
+                                      std::size_t max_length) {
   std::mt19937 random(42);
   std::vector<std::string> texts{""};
   for (std::size_t i = 0; i < count; ++i) {
@@ -38,13 +40,13 @@ TEST(Pattern, AgreesWithStdRegex) {
   const std::string alphabet = "aZ09._-: /\xc3\xa9";
   const auto texts = random_texts(alphabet, 3000, 12);
   for (const std::string source :
-       {"^[A-Za-z0-9._-]+$", "^[A-Za-z0-9._:-]{1,5}$", "^[0-9]{2}-[0-9]{2}$", "^a*a*0$", "^[^a]+$", "^\\d+\\.\\d?$",
-        "^[a-]{2,}$", "^[.]?Z*$", "^\\w+$", "^[\\d.]+$"}) {
+       {"^[A-Za-z0-9._-]+$", "^[A-Za-z0-9._:-]{1,5}$", "^[0-9]{2}-[0-9]{2}$", "^a*a*0$", "^[^a]+$",
+        "^\\d+\\.\\d?$", "^[a-]{2,}$", "^[.]?Z*$", "^\\w+$", "^[\\d.]+$"}) {
     expect_same_as_regex(source, texts);
   }
   expect_same_as_regex("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
-                       {"2026-11-26 18:00:00", "2026-11-26T18:00:00", "2026-11-26 18:00:0", "2026-11-26 18:00:000",
-                        " 2026-11-26 18:00:00", "2026-1a-26 18:00:00"});
+                       {"2026-11-26 18:00:00", "2026-11-26T18:00:00", "2026-11-26 18:00:0",
+                        "2026-11-26 18:00:000", " 2026-11-26 18:00:00", "2026-1a-26 18:00:00"});
 }
 
 TEST(Pattern, OtherSyntaxFallsBackToRegex) {

@@ -1,9 +1,9 @@
 #include "vmpulse/record.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 namespace vmpulse {
 namespace {
@@ -27,11 +27,12 @@ Record sample() {
 }
 
 TEST(RecordJson, FieldsInContractOrderWithTwoDecimalPercentages) {
-  EXPECT_EQ(to_json(sample()),
-            R"({"vm":"vm-1","total_ram":7985,"ram_libre":4321,"uso_ram":3664,"porcentaje_ram":45.89,)"
-            R"("porcentaje_cpu_uso":12.50,"porcentaje_cpu_libre":87.50,"procesos_corriendo":2,)"
-            R"("procesos_durmiendo":180,"procesos_zombie":0,"procesos_parados":1,"total_procesos":183,)"
-            R"("hora":"2026-11-26 17:55:00"})");
+  EXPECT_EQ(
+      to_json(sample()),
+      R"({"vm":"vm-1","total_ram":7985,"ram_libre":4321,"uso_ram":3664,"porcentaje_ram":45.89,)"
+      R"("porcentaje_cpu_uso":12.50,"porcentaje_cpu_libre":87.50,"procesos_corriendo":2,)"
+      R"("procesos_durmiendo":180,"procesos_zombie":0,"procesos_parados":1,"total_procesos":183,)"
+      R"("hora":"2026-11-26 17:55:00"})");
 }
 
 TEST(RecordJson, ApiOnlyWhenSet) {
@@ -77,7 +78,8 @@ TEST(RecordJson, RoundTripsThroughAJsonParser) {
 TEST(FormatUtc, EpochAndLeapDay) {
   using namespace std::chrono;
   EXPECT_EQ(format_utc(system_clock::time_point{}), "1970-01-01 00:00:00");
-  const auto leap = sys_days{year{2024} / February / 29} + hours{23} + minutes{59} + seconds{59} + milliseconds{999};
+  const auto leap = sys_days{year{2024} / February / 29} + hours{23} + minutes{59} + seconds{59} +
+                    milliseconds{999};
   EXPECT_EQ(format_utc(leap), "2024-02-29 23:59:59");
 }
 

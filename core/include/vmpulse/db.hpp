@@ -39,12 +39,12 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  void connect();          // throws DbError
+  void connect();  // throws DbError
   bool connected() const;
   void close();
 
-  void execute(std::string_view sql);                    // statements without results
-  std::vector<Row> query(std::string_view sql);          // statements with results
+  void execute(std::string_view sql);            // statements without results
+  std::vector<Row> query(std::string_view sql);  // statements with results
   std::uint64_t affected_rows() const;
   std::uint64_t last_insert_id() const;
   void begin();

@@ -34,7 +34,8 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 
   static Response json(int status, std::string body);
-  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   // {"error":code,"detail":detail}
   static Response error(int status, std::string_view code, std::string_view detail);
 };

@@ -5,17 +5,16 @@
 // hub), otherwise it is an ordinary request.
 #pragma once
 
-#include <chrono>
-#include <cstddef>
-#include <functional>
-#include <memory>
-#include <string>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
 
 #include "vmpulse/http.hpp"
 
@@ -26,16 +25,17 @@ struct ServerOptions {
   unsigned short port = 0;  // 0: any free port (see Server::port)
   std::size_t max_header_bytes = 8 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
-  std::chrono::milliseconds read_timeout{10'000};   // whole request, headers and body
-  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive between requests
+  std::chrono::milliseconds read_timeout{10'000};  // whole request, headers and body
+  std::chrono::milliseconds idle_timeout{60'000};  // keep-alive between requests
   std::chrono::milliseconds write_timeout{10'000};
-  std::size_t max_connections = 20'000;             // further accepts are closed at once
+  std::size_t max_connections = 20'000;  // further accepts are closed at once
   std::string server_name = "vmpulse";
 };
 
-using UpgradeHandler = std::function<void(boost::asio::ip::tcp::socket socket,
-                                          boost::beast::http::request<boost::beast::http::string_body> request,
-                                          boost::beast::flat_buffer buffer)>;
+using UpgradeHandler =
+    std::function<void(boost::asio::ip::tcp::socket socket,
+                       boost::beast::http::request<boost::beast::http::string_body> request,
+                       boost::beast::flat_buffer buffer)>;
 
 class Server {
  public:
