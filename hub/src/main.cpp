@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   try {
     hub::Poller poller({.db = options.db, .poll = options.poll, .late_window = options.late_window});
     hub::QueryRunner queries(options.db);
-    boost::asio::io_context io;
+    boost::asio::io_context io(static_cast<int>(options.threads));
 
     http::ServerOptions server_options;
     server_options.host = options.listen.host.empty() ? "0.0.0.0" : options.listen.host;
@@ -48,7 +48,12 @@ int main(int argc, char** argv) {
     ws_options.queue.max_messages = options.queue_messages;
     ws_options.origins = options.origins;
     ws_options.idle_timeout = options.keepalive * 2;
-    auto ws_context = std::make_shared<hub::WsContext>(poller, ws_options);
+    auto ws_context = std::make_shared<hub::WsContext>(io, options.threads, poller, ws_options);
+    if (ws_context->single_thread) {
+      poller.set_fanout([ws_context](const hub::Message& update, auto&& subscribers) {
+        hub::fan_out(ws_context, update, std::move(subscribers));
+      });
+    }
     auto stats = [&poller, ws_context] {
       const hub::PollerStats p = poller.stats();
       return "{\"clients\":" + std::to_string(ws_context->clients.load()) + ",\"subscribers\":" + std::to_string(p.subscribers) +

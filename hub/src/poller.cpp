@@ -203,7 +203,15 @@ bool Poller::poll(db::Connection& connection) {
   std::sort(fresh.begin(), fresh.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   for (const auto& record : fresh) state_.apply(record);
   const Message update = make_message(encode_records(fresh, state_.split()));
-  {
+  if (fanout_) {
+    std::vector<std::shared_ptr<Subscriber>> targets;
+    {
+      std::lock_guard lock(mutex_);
+      targets.reserve(subscribers_.size());
+      for (const auto& [key, subscriber] : subscribers_) targets.push_back(subscriber);
+    }
+    fanout_(update, std::move(targets));
+  } else {
     std::lock_guard lock(mutex_);
     for (const auto& [key, subscriber] : subscribers_) subscriber->deliver_update(update);
   }

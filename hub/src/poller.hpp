@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,6 +48,12 @@ class Poller {
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
 
+  // How an update reaches the subscribers: by default the poller calls deliver_update
+  // on each from its own thread; a fan-out may instead hand the whole list to the io
+  // thread in one step (what a single-threaded hub does). Set before start().
+  using Fanout = std::function<void(const Message&, std::vector<std::shared_ptr<Subscriber>>&&)>;
+  void set_fanout(Fanout fanout) { fanout_ = std::move(fanout); }
+
   void start();
   void stop();
 
@@ -75,6 +82,7 @@ class Poller {
   void publish_state();
 
   PollerOptions options_;
+  Fanout fanout_;
   std::thread thread_;
   std::atomic<bool> ready_{false};
 

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -53,6 +54,12 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
       std::lock_guard lock(mutex_);
       result = queue_.push_update(message);
     }
+    if (context_->single_thread) {
+      // Called by fan_out on the io thread, which is this session's executor.
+      if (result.need_snapshot) request_snapshot();
+      if (result.start_write) do_write();
+      return;
+    }
     if (result.start_write || result.need_snapshot) {
       // Runs on the session's strand; asking the poller from here would re-enter it.
       asio::post(ws_.get_executor(), [self = shared_from_this(), result] {
@@ -63,15 +70,26 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
   }
 
   void deliver_snapshot(const Message& message) override {
+    if (context_->single_thread) {
+      // Behind any fan_out task already posted, so updates and snapshots keep their order.
+      asio::post(ws_.get_executor(), [self = shared_from_this(), message] { self->push_snapshot(message); });
+      return;
+    }
+    push_snapshot(message);
+  }
+
+ private:
+  void push_snapshot(const Message& message) {
     PushResult result;
     {
       std::lock_guard lock(mutex_);
       result = queue_.push_snapshot(message);
     }
-    if (result.start_write) asio::post(ws_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+    if (!result.start_write) return;
+    if (context_->single_thread) return do_write();
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->do_write(); });
   }
 
- private:
   void on_accept(error_code ec) {
     request_ = {};
     if (ec) return finish(ec, "handshake");
@@ -186,6 +204,13 @@ std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>&
 
 }  // namespace
 
+void fan_out(const std::shared_ptr<WsContext>& context, const Message& update,
+             std::vector<std::shared_ptr<Subscriber>>&& subscribers) {
+  asio::post(context->io, [update, subscribers = std::move(subscribers)] {
+    for (const auto& subscriber : subscribers) subscriber->deliver_update(update);
+  });
+}
+
 void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> request,
                      const std::shared_ptr<WsContext>& context) {
   // The request target's query, parsed the same way as for HTTP handlers.
@@ -224,7 +249,18 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
     return refuse(std::move(socket), request.version(), bhttp::status::service_unavailable, "too_many_clients",
                   "the hub has reached --max-clients");
   }
-  auto session = std::make_shared<WsSession>(std::move(socket), context, std::move(vm), minutes);
+  // The server hands over sockets bound to a strand; with one io thread a strand only
+  // costs time, so the session takes the descriptor onto the plain io_context.
+  error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  tcp::socket own = context->single_thread ? tcp::socket(context->io) : tcp::socket(asio::make_strand(context->io));
+  if (!ec) own.assign(protocol, socket.release(ec), ec);
+  if (ec) {
+    --context->clients;
+    spdlog::warn("ws: cannot take over a connection: {}", ec.message());
+    return;
+  }
+  auto session = std::make_shared<WsSession>(std::move(own), context, std::move(vm), minutes);
   session->start(std::move(request));
 }
 

@@ -9,6 +9,9 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -31,7 +34,12 @@ struct WsOptions {
 
 // Shared by every session: options, the poller, the number of open clients.
 struct WsContext {
-  WsContext(Poller& poller_, WsOptions options_) : poller(poller_), options(std::move(options_)) {}
+  WsContext(boost::asio::io_context& io_, unsigned threads, Poller& poller_, WsOptions options_)
+      : io(io_), single_thread(threads == 1), poller(poller_), options(std::move(options_)) {}
+  boost::asio::io_context& io;
+  // One io thread: sessions need no strand, and an update reaches every session in
+  // one task on that thread (fan_out) instead of one posted task per session.
+  const bool single_thread;
   Poller& poller;
   WsOptions options;
   std::atomic<std::size_t> clients{0};
@@ -39,6 +47,11 @@ struct WsContext {
   Message resync = make_message(encode_resync("slow client"));
   Message pong = make_message(encode_pong());
 };
+
+// Hands an update to every subscriber from the io thread, in one posted task. Only for
+// a single-threaded io_context (WsContext::single_thread).
+void fan_out(const std::shared_ptr<WsContext>& context, const Message& update,
+             std::vector<std::shared_ptr<Subscriber>>&& subscribers);
 
 // The Server's upgrade handler: takes over a socket whose request asked for a WebSocket.
 void serve_websocket(boost::asio::ip::tcp::socket socket,
