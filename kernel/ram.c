@@ -5,7 +5,7 @@
  *   ram_libre       MemAvailable (si_mem_available): what can be used without
  *                   swapping, which is what "free" means to a person
  *   uso_ram         total_ram - ram_libre
- *   porcentaje_ram  uso_ram / total_ram, two decimals, computed from pages
+ *   porcentaje_ram  uso_ram / total_ram, two decimals
  * Built as ram_<id>.ko (see Makefile).
  */
 #include <linux/mm.h>
@@ -20,21 +20,20 @@
 
 static int vmpulse_ram_show(struct seq_file *m, void *v)
 {
-	u64 total = totalram_pages();
-	u64 available = (u64)si_mem_available();
+	u64 total = VMPULSE_PAGES_TO_MIB(totalram_pages());
+	u64 available = VMPULSE_PAGES_TO_MIB(si_mem_available());
 	u64 used;
 	u32 pct;
 
 	if (available > total)
 		available = total;
 	used = total - available;
+	/* From the printed MiB, so that a reader who divides gets the same number. */
 	pct = vmpulse_hundredths(used, total);
 	seq_printf(m,
 		   "{\"total_ram\":%llu,\"ram_libre\":%llu,\"uso_ram\":%llu,"
 		   "\"porcentaje_ram\":%u.%02u}\n",
-		   VMPULSE_PAGES_TO_MIB(total), VMPULSE_PAGES_TO_MIB(available),
-		   VMPULSE_PAGES_TO_MIB(total) - VMPULSE_PAGES_TO_MIB(available),
-		   pct / 100, pct % 100);
+		   total, available, used, pct / 100, pct % 100);
 	return 0;
 }
 

@@ -66,8 +66,9 @@ result ram-libre-is-available "ram_libre=$(field $T/ram ram_libre) MemAvailable=
 result ram-uso-is-total-minus-libre "$(tr '\n' ' ' <$T/ram)" \
 	test "$(field $T/ram uso_ram)" -eq $(($(field $T/ram total_ram) - $(field $T/ram ram_libre)))
 pct=$(hundredths "$(field $T/ram porcentaje_ram)")
+# Rounded to the nearest hundredth by the module, truncated here: within 1.
 expect=$(($(field $T/ram uso_ram) * 10000 / $(field $T/ram total_ram)))
-result ram-percentage "porcentaje_ram=$(field $T/ram porcentaje_ram), uso/total=$expect/100" within "$pct" "$expect" 10
+result ram-percentage "porcentaje_ram=$(field $T/ram porcentaje_ram), uso/total=$expect/100" within "$pct" "$expect" 1
 
 # --- cpu: idle, then a busy loop on every CPU ------------------------------------
 # The module samples once a second; after two seconds the last window is all idle
