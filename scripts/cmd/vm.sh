@@ -5,6 +5,7 @@
 #        ./vmpulse vm stress [[--timeout] SECONDS]  the specification's stress shape inside (default 60, at most 600)
 #        ./vmpulse vm console                the VM's serial console log
 #        ./vmpulse vm down                   power it off
+# VMPULSE_GUEST_AGENT=PATH uses that static agent instead of building one.
 # The VM boots Debian's kernel under QEMU (TCG by default: KVM is not usable on every
 # host) with a busybox initramfs holding the modules (ID VMPULSE_MODULE_ID) and the
 # static agent, forwarded to 127.0.0.1:VMPULSE_VM_AGENT_PORT. State: $VMPULSE_STATE_DIR/vm.
@@ -34,11 +35,16 @@ _vm_up() {
   mapfile -t pkgs < <(grep -Ev '^[[:space:]]*(#|$)' "$VMPULSE_ROOT/scripts/packages/kernel.apt")
   need_apt "${pkgs[@]}"
   mkdir -p "$_vm_dir"
-  info "building the static agent (cmake --preset static)"
-  if ! (cd "$VMPULSE_ROOT" && cmake --preset static && cmake --build --preset static -j "$(nproc_build)" --target vmpulse-agent) \
-    >"$_vm_dir/agent-build.log" 2>&1; then
-    tail -n 20 "$_vm_dir/agent-build.log" >&2
-    die "the static agent did not build; log: $_vm_dir/agent-build.log"
+  if [[ -n "${VMPULSE_GUEST_AGENT:-}" ]]; then
+    [[ -x "$VMPULSE_GUEST_AGENT" ]] || die "VMPULSE_GUEST_AGENT=$VMPULSE_GUEST_AGENT is not an executable"
+    info "agent for the VM: $VMPULSE_GUEST_AGENT"
+  else
+    info "building the static agent (cmake --preset static)"
+    if ! (cd "$VMPULSE_ROOT" && cmake --preset static &&
+      cmake --build --preset static -j "$(nproc_build)" --target vmpulse-agent) >"$_vm_dir/agent-build.log" 2>&1; then
+      tail -n 20 "$_vm_dir/agent-build.log" >&2
+      die "the static agent did not build; log: $_vm_dir/agent-build.log"
+    fi
   fi
   info "building the modules (ID $VMPULSE_MODULE_ID) and the initramfs"
   guest_build "$_vm_dir" "$VMPULSE_MODULE_ID" || die "module or initramfs build failed; log: $_vm_dir/build.log"

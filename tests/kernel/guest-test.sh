@@ -105,7 +105,9 @@ if [ -x /bin/vmpulse-agent ]; then
 		wget -q -O /dev/null http://127.0.0.1:8080/livez 2>/dev/null && break
 		usleep 100000
 	done
-	echo "VMPULSE-AGENT-MODULES ram $(tr -d '\n' </proc/ram_$ID)"
+	# What the modules say now, for the host to compare with the agent's /metrics.
+	for k in ram procesos; do echo "VMPULSE-FILE $k $(tr -d '\n' </proc/${k}_$ID)"; done
+	echo "VMPULSE-AGENT-MODULES"
 	# The host answers on the control port once it has checked; bounded either way.
 	# shellcheck disable=SC3045 # busybox ash has read -t
 	read -r -t 120 _ </dev/ttyS1

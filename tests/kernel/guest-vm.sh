@@ -41,7 +41,9 @@ stress() {
 while :; do
 	read -r cmd arg </dev/ttyS1 || { usleep 200000; continue; }
 	case "$cmd" in
-	stress) stress "$arg" & ;;
+	# Detached (the subshell exits at once) so that no finished run lingers as a
+	# zombie of this shell, which only reaps while it waits: init adopts it.
+	stress) (stress "$arg" &) ;;
 	poweroff) break ;;
 	'') ;;
 	*) echo "VMPULSE-UNKNOWN-COMMAND $cmd" ;;
