@@ -37,7 +37,8 @@ struct ApiConfig {
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
 // `args` excludes the program name. Error text names the flag or variable at fault.
-std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::string>& args, const EnvLookup& env);
+std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::string>& args,
+                                                      const EnvLookup& env);
 
 std::string api_usage();
 

@@ -13,16 +13,25 @@ bool is_ingest_path(std::string_view path) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
+  if (a.size() != b.size()) {
+    return false;
+  }
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
   }
   return true;
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
   return text;
 }
 
@@ -50,10 +59,14 @@ std::string saved_body(std::size_t stored, std::string_view api, bool replayed) 
 }  // namespace
 
 bool bearer_matches(std::optional<std::string_view> authorization, std::string_view token) {
-  if (!authorization || token.empty()) return false;
+  if (!authorization || token.empty()) {
+    return false;
+  }
   std::string_view value = trim(*authorization);
   constexpr std::string_view scheme = "bearer ";
-  if (value.size() < scheme.size() || !iequals(value.substr(0, scheme.size()), scheme)) return false;
+  if (value.size() < scheme.size() || !iequals(value.substr(0, scheme.size()), scheme)) {
+    return false;
+  }
   const std::string_view given = trim(value.substr(scheme.size()));
   // Every byte of the expected token is compared whatever the given one is, so the
   // time says nothing about how much of a guess was right.
@@ -66,27 +79,34 @@ bool bearer_matches(std::optional<std::string_view> authorization, std::string_v
 }
 
 bool is_json_media_type(std::optional<std::string_view> content_type) {
-  if (!content_type) return false;
+  if (!content_type) {
+    return false;
+  }
   std::string_view type = *content_type;
-  if (const auto semicolon = type.find(';'); semicolon != std::string_view::npos) type = type.substr(0, semicolon);
+  if (const auto semicolon = type.find(';'); semicolon != std::string_view::npos) {
+    type = type.substr(0, semicolon);
+  }
   return iequals(trim(type), "application/json");
 }
 
-IngestHandler::IngestHandler(IngestHandlerOptions options, IngestSink& sink, std::function<bool()> ready)
+IngestHandler::IngestHandler(IngestHandlerOptions options, IngestSink& sink,
+                             std::function<bool()> ready)
     : options_(std::move(options)), sink_(sink), ready_(std::move(ready)) {}
 
 void IngestHandler::handle(http::Request&& request, const http::Respond& respond) const {
   const std::string& path = request.path;
   const bool read = request.method == "GET" || request.method == "HEAD";
   if (path == "/livez") {
-    respond(read ? http::Response::json(200, R"({"status":"ok"})") : method_not_allowed("GET, HEAD"));
+    respond(read ? http::Response::json(200, R"({"status":"ok"})")
+                 : method_not_allowed("GET, HEAD"));
     return;
   }
   if (path == "/readyz") {
     if (!read) {
       respond(method_not_allowed("GET, HEAD"));
     } else {
-      respond(ready_() ? http::Response::json(200, R"({"status":"ready"})") : unavailable("database not reachable"));
+      respond(ready_() ? http::Response::json(200, R"({"status":"ready"})")
+                       : unavailable("database not reachable"));
     }
     return;
   }
@@ -100,7 +120,9 @@ void IngestHandler::handle(http::Request&& request, const http::Respond& respond
   }
   bool answered_later = false;
   http::Response response = ingest(std::move(request), respond, answered_later);
-  if (!answered_later) respond(std::move(response));
+  if (!answered_later) {
+    respond(std::move(response));
+  }
 }
 
 http::Response IngestHandler::ingest(http::Request&& request, const http::Respond& respond,
@@ -118,7 +140,8 @@ http::Response IngestHandler::ingest(http::Request&& request, const http::Respon
   std::optional<std::string> key;
   if (const auto header = request.header("Idempotency-Key")) {
     if (!valid_idempotency_key(*header)) {
-      return error(400, "invalid_idempotency_key", "Idempotency-Key must be 1-128 of [A-Za-z0-9._:-]");
+      return error(400, "invalid_idempotency_key",
+                   "Idempotency-Key must be 1-128 of [A-Za-z0-9._:-]");
     }
     key.emplace(*header);
   }
@@ -128,7 +151,9 @@ http::Response IngestHandler::ingest(http::Request&& request, const http::Respon
     return http::Response::json(contract_error->status, to_json(*contract_error));
   }
   IngestItem item{std::move(std::get<std::vector<Record>>(parsed)), std::move(key)};
-  for (Record& record : item.records) record.api = options_.api;
+  for (Record& record : item.records) {
+    record.api = options_.api;
+  }
 
   auto done = [respond, this](ItemResult result) {
     switch (result.status) {
@@ -139,7 +164,8 @@ http::Response IngestHandler::ingest(http::Request&& request, const http::Respon
         respond(http::Response::json(201, saved_body(result.stored, options_.api, true)));
         break;
       case ItemResult::Status::unavailable:
-        respond(unavailable("the database did not confirm the commit; retry with the same Idempotency-Key"));
+        respond(unavailable(
+            "the database did not confirm the commit; retry with the same Idempotency-Key"));
         break;
     }
   };

@@ -29,7 +29,8 @@ class IngestHandler {
   void handle(http::Request&& request, const http::Respond& respond) const;
 
  private:
-  http::Response ingest(http::Request&& request, const http::Respond& respond, bool& answered_later) const;
+  http::Response ingest(http::Request&& request, const http::Respond& respond,
+                        bool& answered_later) const;
   http::Response unavailable(std::string_view detail) const;
 
   IngestHandlerOptions options_;

@@ -90,6 +90,7 @@ class IngestQueue final : public IngestSink {
   std::deque<PendingPtr> queue_;
   std::size_t queued_records_ = 0;
   bool stopping_ = false;
+  std::uint64_t ping_round_ = 0;  // bumped when a writer lost its connection
 
   std::atomic<unsigned> connected_writers_{0};
   std::atomic<Clock::rep> last_success_{0};  // Clock ticks; 0: never

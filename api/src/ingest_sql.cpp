@@ -55,7 +55,8 @@ void append_row(std::string& sql, const Record& r, std::string_view api, const Q
 
 }  // namespace
 
-std::string insert_records_sql(std::span<const Record* const> records, std::string_view api, const Quote& quote) {
+std::string insert_records_sql(std::span<const Record* const> records, std::string_view api,
+                               const Quote& quote) {
   std::string sql =
       "INSERT INTO metricas (vm,total_ram,ram_libre,uso_ram,porcentaje_ram,porcentaje_cpu_uso,"
       "porcentaje_cpu_libre,procesos_corriendo,total_procesos,procesos_durmiendo,procesos_zombie,"
@@ -64,7 +65,9 @@ std::string insert_records_sql(std::span<const Record* const> records, std::stri
   sql.reserve(sql.size() + records.size() * 128);
   bool first = true;
   for (const Record* record : records) {
-    if (!first) sql += ',';
+    if (!first) {
+      sql += ',';
+    }
     first = false;
     append_row(sql, *record, api, quote);
   }
@@ -81,7 +84,8 @@ std::string add_count_sql(std::string_view api, std::size_t count, const Quote& 
   return sql;
 }
 
-std::string claim_key_sql(std::string_view key, std::string_view api, std::size_t stored, const Quote& quote) {
+std::string claim_key_sql(std::string_view key, std::string_view api, std::size_t stored,
+                          const Quote& quote) {
   std::string sql = "INSERT IGNORE INTO ingest_keys (idem_key,api,stored) VALUES (";
   quote(sql, key);
   sql += ',';

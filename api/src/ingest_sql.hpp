@@ -18,13 +18,15 @@ using Quote = std::function<void(std::string& sql, std::string_view value)>;
 
 // One multi-row INSERT INTO metricas of every record, each stamped with `api`.
 // `records` must not be empty.
-std::string insert_records_sql(std::span<const Record* const> records, std::string_view api, const Quote& quote);
+std::string insert_records_sql(std::span<const Record* const> records, std::string_view api,
+                               const Quote& quote);
 
 // Adds `count` to the route's row of metricas_por_api (creating it when missing).
 std::string add_count_sql(std::string_view api, std::size_t count, const Quote& quote);
 
 // Claims an Idempotency-Key: affects one row when the key is new, none when it exists.
-std::string claim_key_sql(std::string_view key, std::string_view api, std::size_t stored, const Quote& quote);
+std::string claim_key_sql(std::string_view key, std::string_view api, std::size_t stored,
+                          const Quote& quote);
 
 // How many records the request that first used `key` stored.
 std::string stored_for_key_sql(std::string_view key, const Quote& quote);

@@ -1,15 +1,15 @@
 // vmpulse-api: ingest route 1. Wires configuration, the group-commit queue with its
 // database writers, the ingest handler and core's HTTP server; everything with logic
 // in it lives in the other files of this folder.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <spdlog/spdlog.h>
 
 #include "api_config.hpp"
 #include "ingest_handler.hpp"
@@ -22,8 +22,11 @@
 namespace {
 
 std::optional<std::string> from_environment(std::string_view name) {
-  const char* value = std::getenv(std::string(name).c_str());
-  if (value == nullptr) return std::nullopt;
+  // Read once at start-up, before any other thread exists.
+  const char* value = std::getenv(std::string(name).c_str());  // NOLINT(concurrency-mt-unsafe)
+  if (value == nullptr) {
+    return std::nullopt;
+  }
   return std::string(value);
 }
 
@@ -45,15 +48,16 @@ int run(const vmpulse::api::ApiConfig& config) {
   server_options.port = config.listen.port;
   // Bodies a little over the contract's limit still reach the handler, so that the
   // token is checked before the size (contract order: 401 before 413).
-  server_options.max_body_bytes = ingest_limits().max_body_bytes + 64 * 1024;
+  server_options.max_body_bytes = ingest_limits().max_body_bytes + std::size_t{64} * 1024;
   server_options.server_name = "vmpulse-api";
   http::Server server(io, server_options,
-                      [&handler](http::Request&& request, http::Respond respond) {
+                      [&handler](http::Request&& request, const http::Respond& respond) {
                         handler.handle(std::move(request), respond);
                       });
   server.start();
-  spdlog::info("listening on {}:{}, database {}, {} writers, queue {} records, {} threads", config.listen.host,
-               server.port(), config.db.redacted(), config.writers, config.queue_records, config.threads);
+  spdlog::info("listening on {}:{}, database {}, {} writers, queue {} records, {} threads",
+               config.listen.host, server.port(), config.db.redacted(), config.writers,
+               config.queue_records, config.threads);
 
   http::run_until_signal(io, config.threads, [&] {
     server.stop();

@@ -1,11 +1,11 @@
 #include "mysql_group_writer.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <charconv>
 #include <numeric>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 #include "ingest_sql.hpp"
 
@@ -30,17 +30,23 @@ MysqlGroupWriter::MysqlGroupWriter(DbUrl url, std::string api_name)
     : url_(std::move(url)), api_(std::move(api_name)), connection_(url_) {}
 
 bool MysqlGroupWriter::ensure_connected() {
-  if (connection_.connected()) return true;
+  if (connection_.connected()) {
+    return true;
+  }
   try {
     connection_.connect();
     // Read committed: no gap locks between concurrent writers, and a replayed key's
     // row is read as committed by its first request.
     connection_.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-    if (warned_) spdlog::info("database {} reachable again", url_.redacted());
+    if (warned_) {
+      spdlog::info("database {} reachable again", url_.redacted());
+    }
     warned_ = false;
     return true;
   } catch (const db::DbError& e) {
-    if (!warned_) spdlog::warn("database {} unreachable: {}", url_.redacted(), e.what());
+    if (!warned_) {
+      spdlog::warn("database {} unreachable: {}", url_.redacted(), e.what());
+    }
     warned_ = true;
     connection_.close();
     return false;
@@ -68,14 +74,18 @@ std::vector<ItemResult> MysqlGroupWriter::write(std::span<const IngestItem* cons
       }
       connection_.rollback();
       const bool transient = e.code() == kDeadlock || e.code() == kLockWaitTimeout;
-      if (!transient || attempt == kAttempts) throw WriteFailed(e.what(), false);
+      if (!transient || attempt == kAttempts) {
+        throw WriteFailed(e.what(), false);
+      }
       spdlog::debug("group retried after {} (attempt {})", e.what(), attempt);
     }
   }
 }
 
 std::vector<ItemResult> MysqlGroupWriter::write_once(std::span<const IngestItem* const> items) {
-  const Quote quote = [this](std::string& sql, std::string_view value) { connection_.append_quoted(sql, value); };
+  const Quote quote = [this](std::string& sql, std::string_view value) {
+    connection_.append_quoted(sql, value);
+  };
   std::vector<ItemResult> results(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     results[i] = {ItemResult::Status::stored, items[i]->records.size()};
@@ -85,14 +95,19 @@ std::vector<ItemResult> MysqlGroupWriter::write_once(std::span<const IngestItem*
 
   std::vector<std::size_t> keyed;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (items[i]->idempotency_key) keyed.push_back(i);
+    if (items[i]->idempotency_key) {
+      keyed.push_back(i);
+    }
   }
-  std::stable_sort(keyed.begin(), keyed.end(),
-                   [&](std::size_t a, std::size_t b) { return *items[a]->idempotency_key < *items[b]->idempotency_key; });
+  std::stable_sort(keyed.begin(), keyed.end(), [&](std::size_t a, std::size_t b) {
+    return *items[a]->idempotency_key < *items[b]->idempotency_key;
+  });
   for (const std::size_t i : keyed) {
     const std::string& key = *items[i]->idempotency_key;
     connection_.execute(claim_key_sql(key, api_, items[i]->records.size(), quote));
-    if (connection_.affected_rows() == 1) continue;
+    if (connection_.affected_rows() == 1) {
+      continue;
+    }
     const auto rows = connection_.query(stored_for_key_sql(key, quote));
     std::size_t stored = 0;
     if (!rows.empty() && !rows[0].empty() && rows[0][0]) {
@@ -103,11 +118,16 @@ std::vector<ItemResult> MysqlGroupWriter::write_once(std::span<const IngestItem*
   }
 
   std::vector<const Record*> records;
-  records.reserve(std::accumulate(items.begin(), items.end(), std::size_t{0},
-                                  [](std::size_t n, const IngestItem* item) { return n + item->records.size(); }));
+  records.reserve(std::accumulate(
+      items.begin(), items.end(), std::size_t{0},
+      [](std::size_t n, const IngestItem* item) { return n + item->records.size(); }));
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (results[i].status != ItemResult::Status::stored) continue;
-    for (const Record& record : items[i]->records) records.push_back(&record);
+    if (results[i].status != ItemResult::Status::stored) {
+      continue;
+    }
+    for (const Record& record : items[i]->records) {
+      records.push_back(&record);
+    }
   }
   if (!records.empty()) {
     connection_.execute(insert_records_sql(records, api_, quote));

@@ -27,7 +27,9 @@ class FakeSink : public IngestSink {
   std::vector<ItemDone> dones;
 
   Submit submit(IngestItem item, ItemDone done) override {
-    if (answer != Submit::accepted) return answer;
+    if (answer != Submit::accepted) {
+      return answer;
+    }
     items.push_back(std::move(item));
     dones.push_back(std::move(done));
     return answer;
@@ -46,7 +48,8 @@ class IngestHandlerTest : public ::testing::Test {
     r.method = "POST";
     r.path = path;
     r.target = std::move(path);
-    r.headers = {{"Authorization", std::string("Bearer ") + kToken}, {"Content-Type", "application/json"}};
+    r.headers = {{"Authorization", std::string("Bearer ") + kToken},
+                 {"Content-Type", "application/json"}};
     r.body = std::move(body);
     return r;
   }
@@ -54,8 +57,11 @@ class IngestHandlerTest : public ::testing::Test {
   // Sends the request; returns the answer if it came at once.
   std::optional<http::Response> send(http::Request request) {
     const std::size_t before = responses.size();
-    handler.handle(std::move(request), [this](http::Response r) { responses.push_back(std::move(r)); });
-    if (responses.size() == before) return std::nullopt;
+    handler.handle(std::move(request),
+                   [this](http::Response r) { responses.push_back(std::move(r)); });
+    if (responses.size() == before) {
+      return std::nullopt;
+    }
     EXPECT_EQ(responses.size(), before + 1) << "answered more than once";
     return responses.back();
   }
@@ -76,7 +82,9 @@ class IngestHandlerTest : public ::testing::Test {
 
   static std::optional<std::string> header(const http::Response& r, const std::string& name) {
     for (const auto& [n, v] : r.headers) {
-      if (n == name) return v;
+      if (n == name) {
+        return v;
+      }
     }
     return std::nullopt;
   }
@@ -163,7 +171,7 @@ TEST_F(IngestHandlerTest, MissingOrWrongTokenIs401) {
 }
 
 TEST_F(IngestHandlerTest, AuthComesBeforeSizeAndMediaType) {
-  auto request = post("/metrics", std::string(2 * 1024 * 1024, 'x'));
+  auto request = post("/metrics", std::string(std::size_t{2} * 1024 * 1024, 'x'));
   drop_header(request, "Authorization");
   set_header(request, "Content-Type", "text/plain");
   EXPECT_EQ(send(std::move(request))->status, 401);
@@ -178,7 +186,8 @@ TEST_F(IngestHandlerTest, OversizedBodyIs413BeforeMediaType) {
 }
 
 TEST_F(IngestHandlerTest, NonJsonMediaTypeIs415) {
-  for (const char* type : {"text/plain", "application/jsonx", "application/x-www-form-urlencoded"}) {
+  for (const char* type :
+       {"text/plain", "application/jsonx", "application/x-www-form-urlencoded"}) {
     auto request = post("/metrics", record_json());
     set_header(request, "Content-Type", type);
     EXPECT_EQ(send(std::move(request))->status, 415) << type;

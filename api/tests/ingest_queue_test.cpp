@@ -19,7 +19,7 @@ struct WriterControl {
   std::mutex mutex;
   std::condition_variable changed;
   bool can_connect = true;
-  bool hold = false;          // write() waits while true
+  bool hold = false;             // write() waits while true
   bool lose_connection = false;  // the next write() fails as if the connection dropped
   int connects = 0;
   int writes_started = 0;
@@ -32,7 +32,8 @@ struct WriterControl {
     }
     changed.notify_all();
   }
-  bool wait_for(const std::function<bool(WriterControl&)>& what, std::chrono::milliseconds limit = 5s) {
+  bool wait_for(const std::function<bool(WriterControl&)>& what,
+                std::chrono::milliseconds limit = 5s) {
     std::unique_lock lock(mutex);
     return changed.wait_for(lock, limit, [&] { return what(*this); });
   }
@@ -44,8 +45,12 @@ class FakeWriter : public GroupWriter {
 
   bool ensure_connected() override {
     std::lock_guard lock(control_->mutex);
-    if (connected_) return true;
-    if (!control_->can_connect) return false;
+    if (connected_) {
+      return true;
+    }
+    if (!control_->can_connect) {
+      return false;
+    }
     ++control_->connects;
     connected_ = true;
     control_->changed.notify_all();
@@ -54,7 +59,9 @@ class FakeWriter : public GroupWriter {
   void disconnect() override { connected_ = false; }
   void ping() override {
     std::lock_guard lock(control_->mutex);
-    if (!control_->can_connect) throw WriteFailed("ping: gone", true);
+    if (!control_->can_connect) {
+      throw WriteFailed("ping: gone", true);
+    }
   }
   std::vector<ItemResult> write(std::span<const IngestItem* const> items) override {
     std::unique_lock lock(control_->mutex);
@@ -68,7 +75,9 @@ class FakeWriter : public GroupWriter {
     control_->group_items.push_back(items.size());
     control_->changed.notify_all();
     std::vector<ItemResult> results;
-    for (const IngestItem* item : items) results.push_back({ItemResult::Status::stored, item->records.size()});
+    for (const IngestItem* item : items) {
+      results.push_back({ItemResult::Status::stored, item->records.size()});
+    }
     return results;
   }
 
@@ -97,7 +106,9 @@ struct Answers {
   std::size_t count(ItemResult::Status status) {
     std::lock_guard lock(mutex);
     std::size_t n = 0;
-    for (const auto& r : results) n += r.status == status ? 1 : 0;
+    for (const auto& r : results) {
+      n += r.status == status ? 1 : 0;
+    }
     return n;
   }
 };
@@ -117,20 +128,26 @@ class IngestQueueTest : public ::testing::Test {
   void start(IngestQueueOptions options = {}, unsigned writers = 1) {
     options.reconnect_interval = 20ms;
     std::vector<std::unique_ptr<GroupWriter>> list;
-    for (unsigned i = 0; i < writers; ++i) list.push_back(std::make_unique<FakeWriter>(control));
+    for (unsigned i = 0; i < writers; ++i) {
+      list.push_back(std::make_unique<FakeWriter>(control));
+    }
     queue = std::make_unique<IngestQueue>(std::move(list), options);
     ASSERT_TRUE(wait_ready());
   }
   bool wait_ready() {
     for (int i = 0; i < 500; ++i) {
-      if (queue->stats().connected_writers > 0) return true;
+      if (queue->stats().connected_writers > 0) {
+        return true;
+      }
       std::this_thread::sleep_for(10ms);
     }
     return false;
   }
   void TearDown() override {
     control->set([](WriterControl& c) { c.hold = false; });
-    if (queue) queue->stop();
+    if (queue) {
+      queue->stop();
+    }
   }
 };
 
@@ -148,7 +165,9 @@ TEST_F(IngestQueueTest, RequestsArrivingDuringACommitShareTheNextOne) {
   control->set([](WriterControl& c) { c.hold = true; });
   ASSERT_EQ(queue->submit(item_of(1), answers.done()), IngestSink::Submit::accepted);
   ASSERT_TRUE(control->wait_for([](WriterControl& c) { return c.writes_started == 1; }));
-  for (int i = 0; i < 5; ++i) ASSERT_EQ(queue->submit(item_of(2), answers.done()), IngestSink::Submit::accepted);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(queue->submit(item_of(2), answers.done()), IngestSink::Submit::accepted);
+  }
   control->set([](WriterControl& c) { c.hold = false; });
   ASSERT_TRUE(answers.wait_count(6));
   std::lock_guard lock(control->mutex);
@@ -162,7 +181,9 @@ TEST_F(IngestQueueTest, GroupsStopAtTheRecordLimit) {
   control->set([](WriterControl& c) { c.hold = true; });
   ASSERT_EQ(queue->submit(item_of(1), answers.done()), IngestSink::Submit::accepted);
   ASSERT_TRUE(control->wait_for([](WriterControl& c) { return c.writes_started == 1; }));
-  for (int i = 0; i < 5; ++i) ASSERT_EQ(queue->submit(item_of(1), answers.done()), IngestSink::Submit::accepted);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(queue->submit(item_of(1), answers.done()), IngestSink::Submit::accepted);
+  }
   control->set([](WriterControl& c) { c.hold = false; });
   ASSERT_TRUE(answers.wait_count(6));
   std::lock_guard lock(control->mutex);
@@ -221,6 +242,26 @@ TEST_F(IngestQueueTest, LostConnectionAnswers503ThenReconnects) {
   EXPECT_EQ(answers.results[2], (ItemResult{ItemResult::Status::stored, 4}));
 }
 
+TEST_F(IngestQueueTest, LostConnectionMakesIdleWritersCheckAtOnce) {
+  IngestQueueOptions options;
+  options.idle_ping_interval = 60s;  // only the lost connection can make them ping
+  start(options, 2);
+  ASSERT_TRUE(control->wait_for([](WriterControl& c) { return c.connects == 2; }));
+  control->set([](WriterControl& c) {
+    c.lose_connection = true;
+    c.can_connect = false;
+  });
+  ASSERT_EQ(queue->submit(item_of(1), answers.done()), IngestSink::Submit::accepted);
+  ASSERT_TRUE(answers.wait_count(1));
+  bool down = false;
+  for (int i = 0; i < 100 && !down; ++i) {
+    down = queue->stats().connected_writers == 0;
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(down) << "the idle writer did not notice";
+  EXPECT_FALSE(queue->ready());
+}
+
 TEST_F(IngestQueueTest, HangingCommitIsAnswered503AfterTheTimeoutAndOnlyOnce) {
   IngestQueueOptions options;
   options.answer_timeout = 100ms;
@@ -255,7 +296,9 @@ TEST_F(IngestQueueTest, StopStoresWhatIsQueuedThenRefuses) {
 TEST_F(IngestQueueTest, SeveralWritersShareTheLoad) {
   start({}, 3);
   Answers many;
-  for (int i = 0; i < 200; ++i) ASSERT_EQ(queue->submit(item_of(1), many.done()), IngestSink::Submit::accepted);
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(queue->submit(item_of(1), many.done()), IngestSink::Submit::accepted);
+  }
   ASSERT_TRUE(many.wait_count(200));
   EXPECT_EQ(many.count(ItemResult::Status::stored), 200u);
   EXPECT_EQ(queue->stats().records_committed, 200u);

@@ -35,12 +35,13 @@ TEST(IngestSql, InsertsEveryRecordInTheSchemaColumnOrder) {
   const Record a = sample("web-1", 3);
   const Record b = sample("web-2", 4);
   const std::vector<const Record*> records{&a, &b};
-  EXPECT_EQ(insert_records_sql(records, "cpp", plain_quote),
-            "INSERT INTO metricas (vm,total_ram,ram_libre,uso_ram,porcentaje_ram,porcentaje_cpu_uso,"
-            "porcentaje_cpu_libre,procesos_corriendo,total_procesos,procesos_durmiendo,procesos_zombie,"
-            "procesos_parados,hora,api) VALUES "
-            "('web-1',16000,4000,12000,75,12.345,87.655,3,300,200,0,1,'2026-11-26 10:00:00','cpp'),"
-            "('web-2',16000,4000,12000,75,12.345,87.655,4,300,200,0,1,'2026-11-26 10:00:00','cpp')");
+  EXPECT_EQ(
+      insert_records_sql(records, "cpp", plain_quote),
+      "INSERT INTO metricas (vm,total_ram,ram_libre,uso_ram,porcentaje_ram,porcentaje_cpu_uso,"
+      "porcentaje_cpu_libre,procesos_corriendo,total_procesos,procesos_durmiendo,procesos_zombie,"
+      "procesos_parados,hora,api) VALUES "
+      "('web-1',16000,4000,12000,75,12.345,87.655,3,300,200,0,1,'2026-11-26 10:00:00','cpp'),"
+      "('web-2',16000,4000,12000,75,12.345,87.655,4,300,200,0,1,'2026-11-26 10:00:00','cpp')");
 }
 
 TEST(IngestSql, NumbersKeepTheirExactValue) {
@@ -66,13 +67,15 @@ TEST(IngestSql, ValuesGoThroughTheQuoter) {
 
 TEST(IngestSql, CountAddsToTheRoutesRow) {
   EXPECT_EQ(add_count_sql("cpp", 42, plain_quote),
-            "INSERT INTO metricas_por_api (api,total) VALUES ('cpp',42) ON DUPLICATE KEY UPDATE total = total + 42");
+            "INSERT INTO metricas_por_api (api,total) VALUES ('cpp',42) ON DUPLICATE KEY UPDATE "
+            "total = total + 42");
 }
 
 TEST(IngestSql, KeyClaimIgnoresAnExistingKey) {
   EXPECT_EQ(claim_key_sql("k-1", "cpp", 7, plain_quote),
             "INSERT IGNORE INTO ingest_keys (idem_key,api,stored) VALUES ('k-1','cpp',7)");
-  EXPECT_EQ(stored_for_key_sql("k-1", plain_quote), "SELECT stored FROM ingest_keys WHERE idem_key = 'k-1'");
+  EXPECT_EQ(stored_for_key_sql("k-1", plain_quote),
+            "SELECT stored FROM ingest_keys WHERE idem_key = 'k-1'");
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ std::string build_insert(int rows) {
 void writer(const Options& o, const std::string& sql, std::chrono::steady_clock::time_point end,
             std::atomic<long long>& stored, std::atomic<bool>& failed) {
   MYSQL* db = mysql_init(nullptr);
-  if (mysql_real_connect(db, o.host, o.user, o.password, o.database, o.port, nullptr, 0) == nullptr) {
+  if (mysql_real_connect(db, o.host, o.user, o.password, o.database, o.port, nullptr, 0) ==
+      nullptr) {
     std::fprintf(stderr, "floor: connect: %s\n", mysql_error(db));
     failed = true;
     mysql_close(db);
@@ -65,20 +66,26 @@ void writer(const Options& o, const std::string& sql, std::chrono::steady_clock:
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: floor HOST PORT USER DATABASE [--seconds S] [--rows N] [--threads T]\n");
+    std::fprintf(stderr,
+                 "usage: floor HOST PORT USER DATABASE [--seconds S] [--rows N] [--threads T]\n");
     return 2;
   }
-  Options o{argv[1], static_cast<unsigned>(std::atoi(argv[2])), argv[3], argv[4], std::getenv("MYSQL_PWD")};
+  Options o{argv[1], static_cast<unsigned>(std::atoi(argv[2])), argv[3], argv[4],
+            std::getenv("MYSQL_PWD")};
   for (int i = 5; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--seconds") == 0) o.seconds = std::atof(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--rows") == 0) o.rows = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--threads") == 0) o.threads = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--seconds") == 0)
+      o.seconds = std::atof(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--rows") == 0)
+      o.rows = std::atoi(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--threads") == 0)
+      o.threads = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "floor: unknown option %s\n", argv[i]);
       return 2;
     }
   }
-  if (o.seconds <= 0 || o.seconds > 120 || o.rows < 1 || o.rows > 10000 || o.threads < 1 || o.threads > 64) {
+  if (o.seconds <= 0 || o.seconds > 120 || o.rows < 1 || o.rows > 10000 || o.threads < 1 ||
+      o.threads > 64) {
     std::fprintf(stderr, "floor: --seconds 0-120, --rows 1-10000, --threads 1-64\n");
     return 2;
   }
@@ -91,10 +98,12 @@ int main(int argc, char** argv) {
                                std::chrono::duration<double>(o.seconds));
   std::vector<std::thread> threads;
   for (int t = 0; t < o.threads; ++t) {
-    threads.emplace_back(writer, std::cref(o), std::cref(sql), end, std::ref(stored), std::ref(failed));
+    threads.emplace_back(writer, std::cref(o), std::cref(sql), end, std::ref(stored),
+                         std::ref(failed));
   }
   for (auto& t : threads) t.join();
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   mysql_library_end();
   std::printf("FLOOR rows=%lld seconds=%.3f\n", stored.load(), elapsed);
   return failed ? 1 : 0;
