@@ -74,7 +74,9 @@ class BodyHandler {
   bool binary(Json::binary_t&) { return scalar(raw_of(Kind::kNull)); }  // not in JSON text
 
   bool start_object(std::size_t) {
-    if (!open_container()) return true;
+    if (!open_container()) {
+      return true;
+    }
     Frame frame;
     frame.is_object = true;
     if (frames_.empty()) {
@@ -83,12 +85,16 @@ class BodyHandler {
       // An element of the top-level array: a record, as long as the batch is in bounds.
       frame.element = frames_.back().count++;
       frame.is_record = frame.element < schema_.limits.max_batch;
-      if (!frame.is_record) batch_too_large = true;
+      if (!frame.is_record) {
+        batch_too_large = true;
+      }
     } else {
       mark_current_slot(Kind::kObject);
     }
     if (frame.is_record) {
-      for (auto& value : raw_.values) value.kind = Kind::kAbsent;
+      for (auto& value : raw_.values) {
+        value.kind = Kind::kAbsent;
+      }
       std::fill(seen_.begin(), seen_.end(), 0);
       raw_.first_unknown.reset();
     }
@@ -97,27 +103,37 @@ class BodyHandler {
   }
 
   bool key(Json::string_t& name) {
-    if (skipping()) return true;
+    if (skipping()) {
+      return true;
+    }
     Frame& frame = frames_.back();
     frame.slot.reset();
     if (frame.is_record) {
       if (const auto index = schema_.find(name)) {
-        if (seen_[*index]) return duplicate(name);
+        if (seen_[*index]) {
+          return duplicate(name);
+        }
         seen_[*index] = 1;
         frame.slot = *index;
         return true;
       }
-      if (!schema_.additional_properties && !raw_.first_unknown) raw_.first_unknown = name;
+      if (!schema_.additional_properties && !raw_.first_unknown) {
+        raw_.first_unknown = name;
+      }
     }
     for (const auto& seen : frame.other_keys) {
-      if (seen == name) return duplicate(name);
+      if (seen == name) {
+        return duplicate(name);
+      }
     }
     frame.other_keys.push_back(name);
     return true;
   }
 
   bool end_object() {
-    if (close_container()) return true;
+    if (close_container()) {
+      return true;
+    }
     Frame frame = std::move(frames_.back());
     frames_.pop_back();
     if (frame.is_record) {
@@ -125,18 +141,24 @@ class BodyHandler {
       if (auto error = check_record(schema_, raw_, record)) {
         if (!record_error) {
           record_error = std::move(error);
-          if (!frames_.empty()) record_error->index = frame.element;
+          if (!frames_.empty()) {
+            record_error->index = frame.element;
+          }
         }
       } else if (!record_error) {
         records.push_back(std::move(record));  // no use keeping records once one failed
       }
     }
-    if (!frames_.empty()) frames_.back().slot.reset();
+    if (!frames_.empty()) {
+      frames_.back().slot.reset();
+    }
     return true;
   }
 
   bool start_array(std::size_t) {
-    if (!open_container()) return true;
+    if (!open_container()) {
+      return true;
+    }
     if (frames_.size() == 1 && !frames_.back().is_object) {
       not_an_object();
     } else if (!frames_.empty()) {
@@ -147,7 +169,9 @@ class BodyHandler {
   }
 
   bool end_array() {
-    if (close_container()) return true;
+    if (close_container()) {
+      return true;
+    }
     const Frame frame = std::move(frames_.back());
     frames_.pop_back();
     if (frames_.empty()) {
@@ -171,8 +195,9 @@ class BodyHandler {
     }
     std::string what = error.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error …"
-    if (const auto bracket = what.find("] "); bracket != std::string::npos)
+    if (const auto bracket = what.find("] "); bracket != std::string::npos) {
       what.erase(0, bracket + 2);
+    }
     syntax_error =
         make_error(schema_, "invalid_json", std::nullopt, "the body is not valid JSON: " + what);
     return false;
@@ -235,11 +260,15 @@ class BodyHandler {
 
   void mark_current_slot(Kind kind) {
     Frame& frame = frames_.back();
-    if (frame.is_record && frame.slot) raw_.values[*frame.slot].kind = kind;
+    if (frame.is_record && frame.slot) {
+      raw_.values[*frame.slot].kind = kind;
+    }
   }
 
   bool scalar(RawValue&& value) {
-    if (skipping()) return true;
+    if (skipping()) {
+      return true;
+    }
     if (frames_.empty()) {
       shape_error = make_error(schema_, "invalid_record", std::nullopt,
                                "the body must be a record object or an array of them");
@@ -247,10 +276,14 @@ class BodyHandler {
     }
     Frame& frame = frames_.back();
     if (!frame.is_object) {
-      if (frames_.size() == 1) not_an_object();
+      if (frames_.size() == 1) {
+        not_an_object();
+      }
       return true;
     }
-    if (frame.is_record && frame.slot) raw_.values[*frame.slot] = std::move(value);
+    if (frame.is_record && frame.slot) {
+      raw_.values[*frame.slot] = std::move(value);
+    }
     frame.slot.reset();
     return true;
   }
@@ -270,7 +303,9 @@ bool blank(std::string_view body) {
 
 std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema& schema,
                                                             std::string_view body) {
-  if (blank(body)) return make_error(schema, "invalid_json", std::nullopt, "the body is empty");
+  if (blank(body)) {
+    return make_error(schema, "invalid_json", std::nullopt, "the body is empty");
+  }
   // A number too large for a double (1e400) is valid JSON that nlohmann cannot carry;
   // JavaScript reads it as Infinity and fails the range check on that field. To answer
   // the same, the number is replaced by one that is finite but beyond any range
@@ -295,16 +330,24 @@ std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema
       text = patched;
       continue;
     }
-    if (handler.syntax_error) return std::move(*handler.syntax_error);
-    if (handler.strict_error) return std::move(*handler.strict_error);
+    if (handler.syntax_error) {
+      return std::move(*handler.syntax_error);
+    }
+    if (handler.strict_error) {
+      return std::move(*handler.strict_error);
+    }
     if (handler.batch_too_large) {
       return make_error(schema, "batch_too_large", std::nullopt,
                         "the array holds " + std::to_string(handler.top_level_elements) +
                             " records; at most " + std::to_string(schema.limits.max_batch) +
                             " are accepted at once");
     }
-    if (handler.shape_error) return std::move(*handler.shape_error);
-    if (handler.record_error) return std::move(*handler.record_error);
+    if (handler.shape_error) {
+      return std::move(*handler.shape_error);
+    }
+    if (handler.record_error) {
+      return std::move(*handler.record_error);
+    }
     return std::move(handler.records);
   }
 }

@@ -17,8 +17,9 @@ std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\
 
 std::string number_text(double value) {
   // Numbers beyond a double's range arrive as ±1e308 (see parse_body); say what they were.
-  if (std::fabs(value) >= 1e308)
+  if (std::fabs(value) >= 1e308) {
     return value > 0 ? "a number too large to represent" : "a number too small to represent";
+  }
   std::string out;
   if (std::trunc(value) == value && std::fabs(value) < 1e18) {
     append_json_int(out, static_cast<std::int64_t>(value));
@@ -89,8 +90,12 @@ bool integer_above(const RawValue& value, double bound) {
 }
 
 std::string value_text(const RawValue& value) {
-  if (value.kind == Kind::kInteger) return std::to_string(value.integer);
-  if (value.kind == Kind::kUnsigned) return std::to_string(value.unsigned_integer);
+  if (value.kind == Kind::kInteger) {
+    return std::to_string(value.integer);
+  }
+  if (value.kind == Kind::kUnsigned) {
+    return std::to_string(value.unsigned_integer);
+  }
   return number_text(value.number);
 }
 
@@ -98,7 +103,9 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
   const std::string name = quoted(rule.name);
   switch (rule.type) {
     case FieldType::kString: {
-      if (value.kind != Kind::kString) return name + " must be a string, not " + kind_name(value);
+      if (value.kind != Kind::kString) {
+        return name + " must be a string, not " + kind_name(value);
+      }
       const std::size_t length = utf8_length(value.text);
       if (rule.min_length && length < *rule.min_length) {
         return name + " must be at least " + std::to_string(*rule.min_length) + " characters long";
@@ -113,13 +120,17 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
       return std::nullopt;
     }
     case FieldType::kInteger:
-      if (!is_number(value)) return name + " must be an integer, not " + kind_name(value);
+      if (!is_number(value)) {
+        return name + " must be an integer, not " + kind_name(value);
+      }
       if (value.kind == Kind::kFloat && std::trunc(value.number) != value.number) {
         return name + " must be an integer, not " + number_text(value.number);
       }
       break;
     case FieldType::kNumber:
-      if (!is_number(value)) return name + " must be a number, not " + kind_name(value);
+      if (!is_number(value)) {
+        return name + " must be a number, not " + kind_name(value);
+      }
       break;
   }
   if (rule.minimum && integer_below(value, *rule.minimum)) {
@@ -147,7 +158,9 @@ std::optional<std::string> check_calendar(std::string_view name, std::string_vie
   const auto digits = [&text](std::size_t at, std::size_t count, int& out) {
     out = 0;
     for (std::size_t i = at; i < at + count; ++i) {
-      if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
+      if (i >= text.size() || text[i] < '0' || text[i] > '9') {
+        return false;
+      }
       out = out * 10 + (text[i] - '0');
     }
     return true;
@@ -158,19 +171,30 @@ std::optional<std::string> check_calendar(std::string_view name, std::string_vie
                       text[10] == ' ' && digits(11, 2, hour) && text[13] == ':' &&
                       digits(14, 2, minute) && text[16] == ':' && digits(17, 2, second);
   const std::string field = quoted(name);
-  if (!shaped) return field + " must be a UTC date and time as YYYY-MM-DD HH:MM:SS";
-  if (year < 1970 || year > 9999)
+  if (!shaped) {
+    return field + " must be a UTC date and time as YYYY-MM-DD HH:MM:SS";
+  }
+  if (year < 1970 || year > 9999) {
     return field + " must have a year from 1970 to 9999, not " + std::to_string(year);
-  if (month < 1 || month > 12) return field + " has no month " + std::to_string(month);
+  }
+  if (month < 1 || month > 12) {
+    return field + " has no month " + std::to_string(month);
+  }
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const int days_in_month = kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
   if (day < 1 || day > days_in_month) {
     return field + " names day " + std::to_string(day) + " of a month with " +
            std::to_string(days_in_month) + " days";
   }
-  if (hour > 23) return field + " must have an hour from 00 to 23";
-  if (minute > 59) return field + " must have minutes from 00 to 59";
-  if (second > 59) return field + " must have seconds from 00 to 59";
+  if (hour > 23) {
+    return field + " must have an hour from 00 to 23";
+  }
+  if (minute > 59) {
+    return field + " must have minutes from 00 to 59";
+  }
+  if (second > 59) {
+    return field + " must have seconds from 00 to 59";
+  }
   return std::nullopt;
 }
 
@@ -208,9 +232,13 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
   }
   for (std::size_t i = 0; i < schema.properties.size(); ++i) {
     const auto& value = raw.values[i];
-    if (value.kind == Kind::kAbsent) continue;
+    if (value.kind == Kind::kAbsent) {
+      continue;
+    }
     const auto& rule = schema.properties[i];
-    if (auto problem = check_property(rule, value)) return fail(rule.name, std::move(*problem));
+    if (auto problem = check_property(rule, value)) {
+      return fail(rule.name, std::move(*problem));
+    }
   }
   for (const auto& [kind, at] : schema.cross_field_order) {
     switch (kind) {
@@ -218,7 +246,9 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
         const auto& rule = schema.not_greater[at];
         const auto& a = raw.values[rule.field];
         const auto& b = raw.values[rule.limit];
-        if (a.kind == Kind::kAbsent || b.kind == Kind::kAbsent) break;
+        if (a.kind == Kind::kAbsent || b.kind == Kind::kAbsent) {
+          break;
+        }
         const bool greater =
             both_integers(a, b) ? a.integer > b.integer : as_double(a) > as_double(b);
         if (greater) {
@@ -249,8 +279,12 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
       case CrossFieldRule::Kind::kCalendar: {
         const auto& name = schema.properties[schema.calendar[at].field].name;
         const auto& value = raw.values[schema.calendar[at].field];
-        if (value.kind == Kind::kAbsent) break;
-        if (auto problem = check_calendar(name, value.text)) return fail(name, std::move(*problem));
+        if (value.kind == Kind::kAbsent) {
+          break;
+        }
+        if (auto problem = check_calendar(name, value.text)) {
+          return fail(name, std::move(*problem));
+        }
         break;
       }
     }
@@ -258,7 +292,9 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
   out = Record{};
   for (std::size_t i = 0; i < schema.properties.size(); ++i) {
     const auto& value = raw.values[i];
-    if (value.kind == Kind::kAbsent) continue;
+    if (value.kind == Kind::kAbsent) {
+      continue;
+    }
     const auto& slot = schema.properties[i].slot;
     if (slot.text) {
       out.*slot.text = value.text;

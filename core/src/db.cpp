@@ -86,8 +86,9 @@ Connection::~Connection() { close(); }
 void Connection::connect() {
   close();
   mysql_ = mysql_init(nullptr);
-  if (mysql_ == nullptr)
+  if (mysql_ == nullptr) {
     throw DbError("mysql_init failed (out of memory)", CR_OUT_OF_MEMORY, false);
+  }
   unsigned connect_timeout = connect_timeout_s_;
   unsigned read_write_timeout = kReadWriteTimeoutSeconds;
   // A socket path means the socket; otherwise TCP even for "localhost", which
@@ -126,27 +127,38 @@ void Connection::fail(std::string_view context) {
   const std::string message = mysql_ != nullptr ? mysql_error(mysql_) : "not connected";
   const bool lost = mysql_ == nullptr || is_connection_lost(code);
   // A lost connection is closed here, so connected() tells the caller to reconnect.
-  if (lost) close();
+  if (lost) {
+    close();
+  }
   throw DbError(std::string(context) + ": " + message + " (error " + std::to_string(code) + ")",
                 code, lost);
 }
 
 void Connection::execute(std::string_view sql) {
-  if (mysql_ == nullptr) fail("executing a statement");
+  if (mysql_ == nullptr) {
+    fail("executing a statement");
+  }
   if (mysql_real_query(mysql_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
     fail("executing a statement");
   }
   // A statement that did return rows: drop them so the connection stays usable.
-  if (MYSQL_RES* result = mysql_store_result(mysql_)) mysql_free_result(result);
+  if (MYSQL_RES* result = mysql_store_result(mysql_)) {
+    mysql_free_result(result);
+  }
 }
 
 std::vector<Row> Connection::query(std::string_view sql) {
-  if (mysql_ == nullptr) fail("running a query");
-  if (mysql_real_query(mysql_, sql.data(), static_cast<unsigned long>(sql.size())) != 0)
+  if (mysql_ == nullptr) {
     fail("running a query");
+  }
+  if (mysql_real_query(mysql_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+    fail("running a query");
+  }
   MYSQL_RES* result = mysql_store_result(mysql_);
   if (result == nullptr) {
-    if (mysql_field_count(mysql_) == 0) return {};  // a statement without a result set
+    if (mysql_field_count(mysql_) == 0) {
+      return {};  // a statement without a result set
+    }
     fail("reading a query's result");
   }
   std::vector<Row> rows;
@@ -183,7 +195,9 @@ void Connection::commit() { execute("COMMIT"); }
 void Connection::rollback() noexcept {
   // Nothing useful to do if this fails: the server rolls back when the connection
   // drops, and the caller is already handling the error that led here.
-  if (mysql_ != nullptr) mysql_rollback(mysql_);
+  if (mysql_ != nullptr) {
+    mysql_rollback(mysql_);
+  }
 }
 
 void Connection::append_quoted(std::string& sql, std::string_view value) const {

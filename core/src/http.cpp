@@ -15,9 +15,15 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
   return -1;
 }
 
@@ -44,7 +50,9 @@ std::string form_decode(std::string_view text) {
 
 std::optional<std::string_view> Request::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return std::string_view(value);
+    if (iequals(key, name)) {
+      return std::string_view(value);
+    }
   }
   return std::nullopt;
 }
@@ -89,7 +97,7 @@ Response Response::error(int status, std::string_view code, std::string_view det
 
 Handler sync(std::function<Response(const Request&)> fn) {
   auto shared = std::make_shared<std::function<Response(const Request&)>>(std::move(fn));
-  return [shared](Request&& request, Respond respond) { respond((*shared)(request)); };
+  return [shared](Request&& request, const Respond& respond) { respond((*shared)(request)); };
 }
 
 }  // namespace vmpulse::http

@@ -16,7 +16,9 @@ Request to_request(BeastRequest&& message, std::string remote) {
   request.target = std::string(message.target());
   const auto question = request.target.find('?');
   request.path = request.target.substr(0, question);
-  if (question != std::string::npos) request.query = request.target.substr(question + 1);
+  if (question != std::string::npos) {
+    request.query = request.target.substr(question + 1);
+  }
   request.headers.reserve(8);
   for (const auto& field : message) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
@@ -36,28 +38,43 @@ BeastResponse to_message(Response&& response, unsigned version, bool keep_alive,
   message.result(static_cast<unsigned>(status));
   message.set(http::field::server,
               boost::beast::string_view(server_name.data(), server_name.size()));
-  if (!response.content_type.empty()) message.set(http::field::content_type, response.content_type);
-  for (auto& [name, value] : response.headers) message.insert(name, value);
+  if (!response.content_type.empty()) {
+    message.set(http::field::content_type, response.content_type);
+  }
+  for (auto& [name, value] : response.headers) {
+    message.insert(name, value);
+  }
   message.body() = std::move(response.body);
   message.keep_alive(keep_alive);
   message.prepare_payload();
-  if (head_only) message.body().clear();
+  if (head_only) {
+    message.body().clear();
+  }
   return message;
 }
 
 bool is_websocket_upgrade(const BeastRequest& message) {
-  if (message.method() != http::verb::get) return false;
+  if (message.method() != http::verb::get) {
+    return false;
+  }
   const auto upgrade = message[http::field::upgrade];
   // Upgrade is a token list ("websocket", "WebSocket, h2c"); look for the token.
   std::size_t start = 0;
   while (start < upgrade.size()) {
     auto end = upgrade.find(',', start);
-    if (end == boost::beast::string_view::npos) end = upgrade.size();
+    if (end == boost::beast::string_view::npos) {
+      end = upgrade.size();
+    }
     auto token = upgrade.substr(start, end - start);
-    while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) {
       token.remove_prefix(1);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-    if (token.size() == 9 && strncasecmp(token.data(), "websocket", 9) == 0) return true;
+    }
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) {
+      token.remove_suffix(1);
+    }
+    if (token.size() == 9 && strncasecmp(token.data(), "websocket", 9) == 0) {
+      return true;
+    }
     start = end + 1;
   }
   return false;

@@ -10,6 +10,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -40,13 +41,15 @@ struct ServerState {
       : io(context),
         options(std::move(server_options)),
         handler(std::move(request_handler)),
-        acceptor(asio::make_strand(context)) {}
+        acceptor(asio::make_strand(context)),
+        accept_retry(acceptor.get_executor()) {}
 
   asio::io_context& io;
   ServerOptions options;
   Handler handler;
   UpgradeHandler upgrade;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_retry;  // on the acceptor's strand
   std::atomic<std::size_t> connections{0};
   unsigned short bound_port = 0;
 };
@@ -63,10 +66,15 @@ namespace {
 // the client still sends, so that closing does not reset the answer away (RFC 9112 9.6).
 constexpr std::chrono::milliseconds kLingerTime{500};
 
+// Pause after a failed accept (EMFILE and the like) before accepting again.
+constexpr std::chrono::milliseconds kAcceptRetry{50};
+
 std::string peer_of(const tcp::socket& socket) {
   error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
-  if (ec) return "?";
+  if (ec) {
+    return "?";
+  }
   return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
@@ -139,7 +147,9 @@ class Session : public std::enable_shared_from_this<Session> {
       write_error(400, "bad_request", "malformed HTTP request: " + ec.message());
     } else {
       // The client went away, was too slow, or the connection failed: nobody to answer.
-      if (ec == beast::error::timeout) spdlog::debug("{}: request read timed out", remote_);
+      if (ec == beast::error::timeout) {
+        spdlog::debug("{}: request read timed out", remote_);
+      }
       close();
     }
   }
@@ -253,13 +263,19 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_only_ = false;
 };
 
-void accept_next(std::shared_ptr<ServerState> impl) {
+void accept_next(const std::shared_ptr<ServerState>& impl) {
   impl->acceptor.async_accept(
       asio::make_strand(impl->io), [impl](error_code ec, tcp::socket socket) {
         if (ec) {
-          if (ec == asio::error::operation_aborted || !impl->acceptor.is_open()) return;  // stopped
-          // Out of file descriptors and the like: say so and keep accepting.
-          spdlog::warn("accept failed: {}", ec.message());
+          if (ec == asio::error::operation_aborted || !impl->acceptor.is_open()) {
+            return;  // stopped
+          }
+          // Out of file descriptors and the like: say so, and try again a little later
+          // rather than spinning on an error that will not clear at once.
+          spdlog::warn("accept failed: {}; retrying in {} ms", ec.message(), kAcceptRetry.count());
+          impl->accept_retry.expires_after(kAcceptRetry);
+          impl->accept_retry.async_wait([impl](error_code) { accept_next(impl); });
+          return;
         } else if (impl->connections.load() >= impl->options.max_connections) {
           error_code ignored;
           socket.close(ignored);
@@ -287,12 +303,15 @@ Server::Server(asio::io_context& io, ServerOptions options, Handler handler)
   }
   const tcp::endpoint endpoint = results.begin()->endpoint();
   auto& acceptor = impl_->acceptor;
-  if (acceptor.open(endpoint.protocol(), ec); ec)
+  if (acceptor.open(endpoint.protocol(), ec); ec) {
     throw std::system_error(ec, "socket for " + where);
+  }
   if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
     throw std::system_error(ec, "SO_REUSEADDR on " + where);
   }
-  if (acceptor.bind(endpoint, ec); ec) throw std::system_error(ec, "cannot listen on " + where);
+  if (acceptor.bind(endpoint, ec); ec) {
+    throw std::system_error(ec, "cannot listen on " + where);
+  }
   if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
     throw std::system_error(ec, "cannot listen on " + where);
   }
@@ -313,21 +332,30 @@ void Server::stop() {
   asio::dispatch(impl_->acceptor.get_executor(), [impl = impl_] {
     error_code ignored;
     impl->acceptor.close(ignored);
+    impl->accept_retry.cancel();
   });
 }
 
 void run_until_signal(asio::io_context& io, unsigned threads, std::function<void()> on_stop) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&io, &on_stop](error_code ec, int signal_number) {
-    if (ec) return;
+    if (ec) {
+      return;
+    }
     spdlog::info("received {}, stopping", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-    if (on_stop) on_stop();
+    if (on_stop) {
+      on_stop();
+    }
     io.stop();
   });
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  for (unsigned i = 1; i < threads; ++i) {
+    pool.emplace_back([&io] { io.run(); });
+  }
   io.run();
-  for (auto& thread : pool) thread.join();
+  for (auto& thread : pool) {
+    thread.join();
+  }
 }
 
 }  // namespace vmpulse::http

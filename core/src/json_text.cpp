@@ -12,9 +12,13 @@ bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' ||
 }  // namespace
 
 std::size_t utf8_sequence_length(std::string_view text) {
-  if (text.empty()) return 0;
+  if (text.empty()) {
+    return 0;
+  }
   const auto b0 = static_cast<unsigned char>(text[0]);
-  if (b0 < 0x80) return 1;
+  if (b0 < 0x80) {
+    return 1;
+  }
   std::size_t length = 0;
   std::uint32_t code = 0;
   std::uint32_t min_code = 0;
@@ -27,13 +31,19 @@ std::size_t utf8_sequence_length(std::string_view text) {
   } else {
     return 0;
   }
-  if (text.size() < length) return 0;
+  if (text.size() < length) {
+    return 0;
+  }
   for (std::size_t i = 1; i < length; ++i) {
     const auto b = static_cast<unsigned char>(text[i]);
-    if ((b & 0xC0) != 0x80) return 0;
+    if ((b & 0xC0) != 0x80) {
+      return 0;
+    }
     code = (code << 6) | (b & 0x3Fu);
   }
-  if (code < min_code || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+  if (code < min_code || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return 0;
+  }
   return length;
 }
 
@@ -41,7 +51,9 @@ std::size_t utf8_length(std::string_view text) {
   std::size_t count = 0;
   for (const char c : text) {
     // Count every byte that is not a continuation byte.
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++count;
+    }
   }
   return count;
 }
@@ -52,10 +64,14 @@ void append_json_string(std::string& out, std::string_view text) {
   while (i < text.size()) {
     // Copy the longest run that needs no escaping in one go (the common case is all of it).
     std::size_t run = i;
-    while (run < text.size() && !needs_escape(static_cast<unsigned char>(text[run]))) ++run;
+    while (run < text.size() && !needs_escape(static_cast<unsigned char>(text[run]))) {
+      ++run;
+    }
     out.append(text.data() + i, run - i);
     i = run;
-    if (i == text.size()) break;
+    if (i == text.size()) {
+      break;
+    }
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       const std::size_t length = utf8_sequence_length(text.substr(i));
@@ -120,7 +136,9 @@ void append_json_fixed(std::string& out, double value, int decimals) {
   }
   // A value that rounds to zero is written "0.00", never "-0.00".
   const double scale = std::pow(10.0, decimals);
-  if (std::round(value * scale) == 0.0) value = 0.0;
+  if (std::round(value * scale) == 0.0) {
+    value = 0.0;
+  }
   char buffer[400];  // fixed notation of the largest double fits
   const auto result =
       std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);

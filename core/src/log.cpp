@@ -11,10 +11,14 @@ namespace vmpulse {
 void init_logging(std::string_view program, std::string_view level) {
   std::string wanted(level);
   if (wanted.empty()) {
-    const char* from_env = std::getenv("VMPULSE_LOG_LEVEL");
+    // Called once at start-up, before other threads exist.
+    const char* from_env = std::getenv("VMPULSE_LOG_LEVEL");  // NOLINT(concurrency-mt-unsafe)
     wanted = from_env != nullptr && *from_env != '\0' ? from_env : "info";
   }
-  auto logger = spdlog::stderr_color_mt(std::string(program));
+  // Not through spdlog's registry factory, which throws when the name is taken: a
+  // second call (tests, a re-initialising binary) simply replaces the logger.
+  auto logger = std::make_shared<spdlog::logger>(
+      std::string(program), std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
   // Timestamps in UTC like every time in vmpulse, so logs line up with the records.
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %n: %v", spdlog::pattern_time_type::utc);
   spdlog::set_default_logger(logger);

@@ -2,9 +2,14 @@
 
 #include <charconv>
 #include <limits>
+#include <regex>
 #include <stdexcept>
 
 namespace vmpulse::detail {
+
+struct Pattern::Fallback {
+  std::regex regex;
+};
 
 namespace {
 
@@ -14,7 +19,9 @@ constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max();
 // Returns false for escapes this compiler does not handle (\b, \uXXXX, back-references…).
 bool escape_bytes(char c, std::bitset<256>& bytes) {
   const auto set_range = [&bytes](unsigned char from, unsigned char to) {
-    for (unsigned v = from; v <= to; ++v) bytes.set(v);
+    for (unsigned v = from; v <= to; ++v) {
+      bytes.set(v);
+    }
   };
   switch (c) {
     case 'd':
@@ -24,12 +31,15 @@ bool escape_bytes(char c, std::bitset<256>& bytes) {
       set_range('0', '9'), set_range('a', 'z'), set_range('A', 'Z'), bytes.set('_');
       return true;
     case 's':
-      for (const char space : {' ', '\t', '\n', '\r', '\f', '\v'})
+      for (const char space : {' ', '\t', '\n', '\r', '\f', '\v'}) {
         bytes.set(static_cast<unsigned char>(space));
+      }
       return true;
     default:
       // Escaped punctuation stands for itself; letters and digits are special escapes.
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return false;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        return false;
+      }
       bytes.set(static_cast<unsigned char>(c));
       return true;
   }
@@ -40,7 +50,8 @@ bool escape_bytes(char c, std::bitset<256>& bytes) {
 Pattern::Pattern(std::string source) : source_(std::move(source)) {
   try {
     // Validates the pattern in every case, and is the matcher when compile() gives up.
-    regex_ = std::make_unique<std::regex>(source_, std::regex::ECMAScript);
+    regex_ =
+        std::make_shared<const Fallback>(Fallback{std::regex(source_, std::regex::ECMAScript)});
     compiled_ = compile();
   } catch (const std::regex_error& error) {
     throw std::invalid_argument("invalid pattern \"" + source_ + "\": " + error.what());
@@ -49,7 +60,9 @@ Pattern::Pattern(std::string source) : source_(std::move(source)) {
 
 bool Pattern::compile() {
   std::string_view p = source_;
-  if (!p.empty() && p.front() == '^') anchored_start_ = true, p.remove_prefix(1);
+  if (!p.empty() && p.front() == '^') {
+    anchored_start_ = true, p.remove_prefix(1);
+  }
   if (!p.empty() && p.back() == '$' && (p.size() < 2 || p[p.size() - 2] != '\\')) {
     anchored_end_ = true, p.remove_suffix(1);
   }
@@ -60,14 +73,18 @@ bool Pattern::compile() {
     if (c == '[') {
       ++i;
       bool negate = false;
-      if (i < p.size() && p[i] == '^') negate = true, ++i;
+      if (i < p.size() && p[i] == '^') {
+        negate = true, ++i;
+      }
       bool first = true;
       while (i < p.size() && (p[i] != ']' || first)) {
         first = false;
         std::bitset<256> item;
         unsigned char low = 0;
         if (p[i] == '\\') {
-          if (i + 1 >= p.size() || !escape_bytes(p[i + 1], item)) return false;
+          if (i + 1 >= p.size() || !escape_bytes(p[i + 1], item)) {
+            return false;
+          }
           i += 2;
           if (item.count() != 1) {  // a class escape cannot start a range
             atom.bytes |= item;
@@ -75,26 +92,40 @@ bool Pattern::compile() {
           }
           low = static_cast<unsigned char>(p[i - 1]);
         } else {
-          if (p[i] == '[') return false;  // [:classes:] and friends
+          if (p[i] == '[') {
+            return false;  // [:classes:] and friends
+          }
           low = static_cast<unsigned char>(p[i]);
           ++i;
         }
         // A range "a-z"; a '-' first or last is a literal.
         if (i + 1 < p.size() && p[i] == '-' && p[i + 1] != ']') {
           unsigned char high = static_cast<unsigned char>(p[i + 1]);
-          if (high == '\\') return false;
-          if (high < low) return false;  // std::regex has already rejected it
-          for (unsigned v = low; v <= high; ++v) atom.bytes.set(v);
+          if (high == '\\') {
+            return false;
+          }
+          if (high < low) {
+            return false;  // std::regex has already rejected it
+          }
+          for (unsigned v = low; v <= high; ++v) {
+            atom.bytes.set(v);
+          }
           i += 2;
         } else {
           atom.bytes.set(low);
         }
       }
-      if (i >= p.size()) return false;
+      if (i >= p.size()) {
+        return false;
+      }
       ++i;  // ']'
-      if (negate) atom.bytes.flip();
+      if (negate) {
+        atom.bytes.flip();
+      }
     } else if (c == '\\') {
-      if (i + 1 >= p.size() || !escape_bytes(p[i + 1], atom.bytes)) return false;
+      if (i + 1 >= p.size() || !escape_bytes(p[i + 1], atom.bytes)) {
+        return false;
+      }
       i += 2;
     } else if (std::string_view(".()|^$*+?{}").find(c) != std::string_view::npos) {
       return false;  // groups, alternation and the rest: std::regex
@@ -104,7 +135,9 @@ bool Pattern::compile() {
     }
     // Non-ASCII bytes are parts of UTF-8 sequences, which one atom cannot express.
     for (unsigned v = 0x80; v < 256; ++v) {
-      if (atom.bytes.test(v)) return false;
+      if (atom.bytes.test(v)) {
+        return false;
+      }
     }
     if (i < p.size()) {
       const char q = p[i];
@@ -116,14 +149,18 @@ bool Pattern::compile() {
         atom.min = 1, atom.max = kUnbounded, ++i;
       } else if (q == '{') {
         const auto close = p.find('}', i);
-        if (close == std::string_view::npos) return false;
+        if (close == std::string_view::npos) {
+          return false;
+        }
         const auto body = p.substr(i + 1, close - i - 1);
         const auto comma = body.find(',');
         const auto number = [](std::string_view text, std::size_t& out) {
           const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
           return ec == std::errc{} && end == text.data() + text.size() && !text.empty();
         };
-        if (!number(body.substr(0, comma), atom.min)) return false;
+        if (!number(body.substr(0, comma), atom.min)) {
+          return false;
+        }
         if (comma == std::string_view::npos) {
           atom.max = atom.min;
         } else if (comma + 1 == body.size()) {
@@ -135,7 +172,9 @@ bool Pattern::compile() {
       }
       // Lazy and possessive suffixes change nothing for a full match, but are rare
       // enough to leave to std::regex.
-      if (i < p.size() && (p[i] == '?' || p[i] == '+')) return false;
+      if (i < p.size() && (p[i] == '?' || p[i] == '+')) {
+        return false;
+      }
     }
     atoms_.push_back(atom);
   }
@@ -145,8 +184,12 @@ bool Pattern::compile() {
 
 bool Pattern::match_from(std::size_t atom, std::string_view text, std::size_t pos,
                          std::size_t& budget) const {
-  if (atom == atoms_.size()) return pos == text.size();
-  if (budget == 0) return false;
+  if (atom == atoms_.size()) {
+    return pos == text.size();
+  }
+  if (budget == 0) {
+    return false;
+  }
   --budget;
   const Atom& a = atoms_[atom];
   std::size_t count = 0;
@@ -154,10 +197,14 @@ bool Pattern::match_from(std::size_t atom, std::string_view text, std::size_t po
          a.bytes.test(static_cast<unsigned char>(text[pos + count]))) {
     ++count;
   }
-  if (count < a.min) return false;
+  if (count < a.min) {
+    return false;
+  }
   // Greedy, then give back one at a time (only needed when a later atom overlaps).
   for (std::size_t taken = count + 1; taken-- > a.min;) {
-    if (match_from(atom + 1, text, pos + taken, budget)) return true;
+    if (match_from(atom + 1, text, pos + taken, budget)) {
+      return true;
+    }
   }
   return false;
 }
@@ -167,10 +214,14 @@ bool Pattern::matches(std::string_view text) const {
     // Backtracking is bounded so that no input makes a match slow; the schema's patterns
     // never come near it. A pattern that does is answered by std::regex instead.
     std::size_t budget = 64 * (text.size() + 1) * (atoms_.size() + 1);
-    if (match_from(0, text, 0, budget)) return true;
-    if (budget > 0) return false;
+    if (match_from(0, text, 0, budget)) {
+      return true;
+    }
+    if (budget > 0) {
+      return false;
+    }
   }
-  return std::regex_search(text.begin(), text.end(), *regex_);
+  return std::regex_search(text.begin(), text.end(), regex_->regex);
 }
 
 }  // namespace vmpulse::detail

@@ -9,7 +9,6 @@
 #include <bitset>
 #include <cstddef>
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,7 +40,10 @@ class Pattern {
   bool anchored_start_ = false;
   bool anchored_end_ = false;
   bool compiled_ = false;
-  std::unique_ptr<std::regex> regex_;  // validates the pattern; the matcher when not compiled
+  // std::regex, kept out of this header: it validates the pattern and is the matcher
+  // when the pattern is not compiled. Shared so that a Pattern copies cheaply.
+  struct Fallback;
+  std::shared_ptr<const Fallback> regex_;
 };
 
 }  // namespace vmpulse::detail

@@ -23,8 +23,8 @@ namespace vmpulse::http {
 struct ServerOptions {
   std::string host = "0.0.0.0";
   unsigned short port = 0;  // 0: any free port (see Server::port)
-  std::size_t max_header_bytes = 8 * 1024;
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = std::size_t{8} * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::chrono::milliseconds read_timeout{10'000};  // whole request, headers and body
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive between requests
   std::chrono::milliseconds write_timeout{10'000};
