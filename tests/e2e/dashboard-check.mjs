@@ -1,8 +1,7 @@
 // Opens the dashboard through the local ingress in Debian's Chromium and waits until
-// it shows the VM whose rows were just stored; saves a screenshot.
+// it shows the VM whose rows were just stored; saves a screenshot. (playwright-core
+// gives every launch a fresh, empty profile.)
 // usage: node dashboard-check.mjs URL OUTDIR VM
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -10,8 +9,7 @@ const [url, outDir, vm] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vmpulse-e2e-'))}`],
+    '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
 });
 let failed = false;
 try {
