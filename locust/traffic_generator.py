@@ -13,7 +13,7 @@ Run one class per phase (`./vmpulse load` does both):
   locust -f traffic_generator.py --headless --host http://INGRESS SendUser
 
 Environment: VMPULSE_RECORDS (the JSON-lines file), VMPULSE_TOKEN,
-VMPULSE_LOAD_SUMMARY (where phase 2 writes its counts), VMPULSE_QUICK=1 (short waits).
+VMPULSE_LOAD_SUMMARY (where each phase writes its final counts), VMPULSE_QUICK=1 (short waits).
 """
 
 import collections
@@ -26,7 +26,7 @@ from locust import HttpUser, between, events, task
 from config import wait_range
 
 RECORDS = os.environ.get("VMPULSE_RECORDS", "records.jsonl")
-SUMMARY = os.environ.get("VMPULSE_LOAD_SUMMARY", "send-summary.json")
+SUMMARY = os.environ.get("VMPULSE_LOAD_SUMMARY", "summary.json")
 
 stored_by_route = collections.Counter()
 _records = None
@@ -90,9 +90,13 @@ class SendUser(HttpUser):
                 resp.failure(f"status {resp.status_code}: {resp.text[:200]}")
 
 
-@events.test_stop.add_listener
+@events.quitting.add_listener
 def write_summary(environment, **_kwargs):
-    if _records is None:
-        return
+    # At quitting every user has finished its last request, so these totals are final
+    # (the CSV files are written earlier and can miss the requests of the last moments).
+    total = environment.stats.total
+    summary = {"requests": total.num_requests, "failures": total.num_failures}
+    if _records is not None:
+        summary["stored_by_route"] = dict(stored_by_route)
     with open(SUMMARY, "w", encoding="utf-8") as out:
-        json.dump({"stored_by_route": dict(stored_by_route)}, out)
+        json.dump(summary, out)

@@ -56,7 +56,7 @@ _run_phase() {
   info "phase $phase: $users users, spawn $rate/s, $time against $host"
   (cd "$VMPULSE_ROOT/locust" &&
     VMPULSE_QUICK="$_quick" VMPULSE_RECORDS="$_out/records.jsonl" VMPULSE_TOKEN="$_token" \
-      VMPULSE_LOAD_SUMMARY="$_out/send-summary.json" \
+      VMPULSE_LOAD_SUMMARY="$_out/$phase-summary.json" \
       locust -f traffic_generator.py --headless --only-summary --host "$host" \
       -u "$users" -r "$rate" -t "$time" --stop-timeout 10 \
       --csv "$_out/$phase" --html "$_out/$phase.html" "$class" >"$_out/$phase.log" 2>&1)
@@ -65,12 +65,11 @@ _run_phase() {
   [[ $rc -le 1 ]] || { tail -n 20 "$_out/$phase.log" >&2; die "locust phase $phase failed (exit $rc)"; }
 }
 
-_stats() { # requests failures from the Aggregated row of a stats CSV
+_stats() { # requests failures of a phase, final counts written by the locustfile
   python3 -c "
-import csv, sys
-for row in csv.DictReader(open(sys.argv[1])):
-    if row['Name'] == 'Aggregated':
-        print(row['Request Count'], row['Failure Count'])" "$1"
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(s['requests'], s['failures'])" "$1"
 }
 
 rm -f "$_out/records.jsonl"
@@ -80,8 +79,8 @@ _before=""
 [[ -n "$_local_db" ]] && _before="$(db_client "$_local_db" -e "SELECT COALESCE(MAX(id),0) FROM metricas")"
 _run_phase send SendUser "$_ingress"
 
-read -r _req1 _fail1 < <(_stats "$_out/collect_stats.csv")
-read -r _req2 _fail2 < <(_stats "$_out/send_stats.csv")
+read -r _req1 _fail1 < <(_stats "$_out/collect-summary.json")
+read -r _req2 _fail2 < <(_stats "$_out/send-summary.json")
 echo
 info "load summary ($_out)"
 printf '  phase 1 collect: %s requests, %s failures, %s records kept\n' "$_req1" "$_fail1" "$(wc -l <"$_out/records.jsonl")"

@@ -40,9 +40,9 @@ check "both Locust phases run (quick)" "$ROOT/vmpulse" load --quick --out "$OUT/
 records="$(wc -l <"$OUT/load/records.jsonl" 2>/dev/null || echo 0)"
 check "phase 1 collected records from the agent ($records)" test "$records" -gt 0
 read -r sent failed < <(python3 -c "
-import csv
-for r in csv.DictReader(open('$OUT/load/send_stats.csv')):
-    if r['Name'] == 'Aggregated': print(r['Request Count'], r['Failure Count'])")
+import json
+s = json.load(open('$OUT/load/send-summary.json'))
+print(s['requests'], s['failures'])")
 echo "phase 2: $sent requests, $failed failures"
 check "phase 2 posted records ($sent) without failures ($failed)" test "${sent:-0}" -gt 0 -a "${failed:-1}" -eq 0
 
