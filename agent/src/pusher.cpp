@@ -127,7 +127,8 @@ void Pusher::add(const Record& record) {
   pending_.push_back(std::move(json));
   ++stats_.samples;
   stats_.pending_samples = pending_.size();
-  if (pending_.size() >= options_.batch_max) {
+  // The first sample of a batch starts its --push-interval clock; a full batch goes now.
+  if (pending_.size() == 1 || pending_.size() >= options_.batch_max) {
     wake_.notify_all();
   }
 }
@@ -146,26 +147,28 @@ void Pusher::seal_locked(std::unique_lock<std::mutex>& lock) {
   const std::string vm = pending_vm_;
   stats_.pending_samples = 0;
   lock.unlock();  // file I/O without holding up the sampler's add()
-  std::string body = "[";
-  for (const std::string& record : records) {
-    if (body.size() > 1) {
-      body += ',';
+  // Samples pile up past batch_max while a slow POST holds this thread: cut them into
+  // batches of at most batch_max, in order.
+  std::size_t unspooled = 0;
+  for (std::size_t first = 0; first < records.size(); first += options_.batch_max) {
+    const std::size_t end = std::min(records.size(), first + options_.batch_max);
+    std::string body = "[";
+    for (std::size_t i = first; i < end; ++i) {
+      if (i > first) {
+        body += ',';
+      }
+      body += records[i];
     }
-    body += record;
-  }
-  body += ']';
-  const std::string key = new_idempotency_key(vm);
-  bool spooled = true;
-  try {
-    spool_.add(key, body, records.size());
-  } catch (const std::exception& error) {
-    spooled = false;
-    spdlog::error("push: cannot spool a batch of {} samples, dropping it: {}", records.size(), error.what());
+    body += ']';
+    try {
+      spool_.add(new_idempotency_key(vm), body, end - first);
+    } catch (const std::exception& error) {
+      ++unspooled;
+      spdlog::error("push: cannot spool a batch of {} samples, dropping it: {}", end - first, error.what());
+    }
   }
   lock.lock();
-  if (!spooled) {
-    ++unspooled_batches_;
-  }
+  unspooled_batches_ += unspooled;
   update_spool_stats();
 }
 
@@ -247,8 +250,9 @@ void Pusher::run() {
     if (spool_.batches() > 0) {
       deadline = std::min(deadline, retry_at_);
     }
+    const bool had_pending = !pending_.empty();
     wake_.wait_until(lock, deadline, [&] {
-      return stopping_ || pending_.size() >= options_.batch_max;
+      return stopping_ || pending_.size() >= options_.batch_max || (!had_pending && !pending_.empty());
     });
   }
 }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <set>
+
 #include "vmpulse/contract.hpp"
 
 namespace vmpulse::agent {
@@ -69,6 +72,51 @@ TEST(PushClient, AConnectionErrorIsATransportError) {
   auto answer = client.post(PostRequest{"[]", "t", "k"});
   ASSERT_TRUE(std::holds_alternative<std::string>(answer));
   EXPECT_NE(std::get<std::string>(answer).find("connect"), std::string::npos) << std::get<std::string>(answer);
+}
+
+}  // namespace
+}  // namespace vmpulse::agent
+
+namespace vmpulse::agent {
+namespace {
+
+TEST(Pusher, StopSealsWhatWasNotBatchedInBatchesOfAtMostBatchMax) {
+  const std::string dir = ::testing::TempDir() + "/agent-pusher-stop";
+  std::filesystem::remove_all(dir);
+  PushOptions options;
+  options.url = "http://127.0.0.1:1/api/metrics";
+  options.token = "t";
+  options.spool_dir = dir;
+  options.batch_max = 10;
+  {
+    Pusher pusher(options);  // never started: nothing is sent, everything is spooled
+    Record record;
+    record.vm = "vm-1";
+    record.hora = "2026-01-02 03:04:05";
+    record.porcentaje_cpu_libre = 100;
+    for (int i = 0; i < 25; ++i) {
+      record.total_procesos = i;
+      pusher.add(record);
+    }
+    EXPECT_EQ(pusher.stats().pending_samples, 25u);
+    pusher.stop();
+    EXPECT_EQ(pusher.stats().spool_batches, 3u);
+    EXPECT_EQ(pusher.stats().samples, 25u);
+  }
+  Spool spool(dir, 100, 1 << 20);
+  std::vector<std::size_t> sizes;
+  std::set<std::string> keys;
+  while (auto batch = spool.oldest()) {
+    sizes.push_back(batch->samples);
+    keys.insert(batch->idempotency_key);
+    auto parsed = parse_ingest_body(batch->body);  // each batch is a valid ingest body
+    ASSERT_TRUE(std::holds_alternative<std::vector<Record>>(parsed)) << batch->body;
+    EXPECT_EQ(std::get<std::vector<Record>>(parsed).size(), batch->samples);
+    spool.remove(batch->file);
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{10, 10, 5}));
+  EXPECT_EQ(keys.size(), 3u);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -240,6 +240,10 @@ check "push: every sample stored exactly once ($stored stored + $left spooled = 
 check "push: answers were lost and the batches retried under the same key" test "$replays" -ge 1 -a "$lost" -ge 1
 check "push: every request had the token, JSON type and a valid Idempotency-Key" test "$bad" -eq 0
 check "push: batches hold at most --push-batch samples" test "$max_batch" -le 10
+check "push: batches are also sealed by --push-interval (most hold fewer than 10 samples)" python3 -c '
+import json, statistics, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(0 if statistics.median(b["records"] for b in s["batches"].values()) < 10 else 1)' "$SUMMARY"
 check "push: samples are in time order in each batch" python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
