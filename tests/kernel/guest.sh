@@ -65,7 +65,8 @@ guest_build() {
   rm -rf "$dir/kernel"
   cp -r "$VMPULSE_ROOT/kernel" "$dir/kernel"
   make -C "$dir/kernel" clean >/dev/null 2>&1 || true
-  if ! make -C "$dir/kernel" ID="$id" KVER="$kver" >"$dir/build.log" 2>&1; then
+  # Warnings are errors here (the kernel we test on), not in the Makefile for users' kernels.
+  if ! make -C "$dir/kernel" ID="$id" KVER="$kver" KCFLAGS=-Werror >"$dir/build.log" 2>&1; then
     cat "$dir/build.log" >&2
     return 1
   fi
