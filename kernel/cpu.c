@@ -43,7 +43,7 @@ struct vmpulse_cpu_window {
 static DEFINE_SPINLOCK(vmpulse_cpu_lock);
 static struct vmpulse_cpu_window vmpulse_cpu_last;
 static struct vmpulse_cpu_counters vmpulse_cpu_prev;
-static unsigned long vmpulse_cpu_prev_jiffies;
+static unsigned long vmpulse_cpu_prev_jiffies = INITIAL_JIFFIES; /* the first window: since boot */
 
 static void vmpulse_cpu_sample_work(struct work_struct *work);
 static DECLARE_DELAYED_WORK(vmpulse_cpu_work, vmpulse_cpu_sample_work);
@@ -77,16 +77,20 @@ static u32 vmpulse_cpu_read(struct vmpulse_cpu_counters *c)
 		u64 libre;
 
 		kcpustat_cpu_fetch(&kcs, cpu);
-		libre = vmpulse_cpu_idle_ns(&kcs, cpu) +
-			vmpulse_cpu_iowait_ns(&kcs, cpu);
+		libre = vmpulse_cpu_idle_ns(&kcs, cpu) + vmpulse_cpu_iowait_ns(&kcs, cpu);
 		/* guest time is already inside user and nice, as in /proc/stat. */
-		c->total_ns += t[CPUTIME_USER] + t[CPUTIME_NICE] +
-			       t[CPUTIME_SYSTEM] + t[CPUTIME_IRQ] +
-			       t[CPUTIME_SOFTIRQ] + t[CPUTIME_STEAL] + libre;
+		c->total_ns += t[CPUTIME_USER] + t[CPUTIME_NICE] + t[CPUTIME_SYSTEM] +
+			       t[CPUTIME_IRQ] + t[CPUTIME_SOFTIRQ] + t[CPUTIME_STEAL] + libre;
 		c->libre_ns += libre;
 		cpus++;
 	}
 	return cpus;
+}
+
+/* now - prev, or 0 when the counter stepped back. */
+static u64 vmpulse_cpu_delta(u64 now, u64 prev)
+{
+	return now > prev ? now - prev : 0;
 }
 
 /* One window: from the previous sample to now. */
@@ -100,21 +104,15 @@ static void vmpulse_cpu_sample(void)
 
 	/* The two sources tick separately, so a short window can show a little more
 	 * idle than total, or a counter that stepped back: clamp rather than wrap. */
-	total = now.total_ns > vmpulse_cpu_prev.total_ns ?
-			now.total_ns - vmpulse_cpu_prev.total_ns : 0;
-	libre = now.libre_ns > vmpulse_cpu_prev.libre_ns ?
-			now.libre_ns - vmpulse_cpu_prev.libre_ns : 0;
+	total = vmpulse_cpu_delta(now.total_ns, vmpulse_cpu_prev.total_ns);
+	libre = vmpulse_cpu_delta(now.libre_ns, vmpulse_cpu_prev.libre_ns);
 	if (libre > total)
 		libre = total;
 
 	spin_lock_irqsave(&vmpulse_cpu_lock, flags);
 	vmpulse_cpu_last.now = now;
-	vmpulse_cpu_last.uso_hundredths =
-		total ? 10000 - vmpulse_hundredths(libre, total) : 0;
-	vmpulse_cpu_last.ventana_ms =
-		vmpulse_cpu_prev_jiffies ?
-			jiffies_to_msecs(now_jiffies - vmpulse_cpu_prev_jiffies) :
-			jiffies_to_msecs(now_jiffies - INITIAL_JIFFIES);
+	vmpulse_cpu_last.uso_hundredths = total ? 10000 - vmpulse_hundredths(libre, total) : 0;
+	vmpulse_cpu_last.ventana_ms = jiffies_to_msecs(now_jiffies - vmpulse_cpu_prev_jiffies);
 	vmpulse_cpu_last.cpus = cpus;
 	spin_unlock_irqrestore(&vmpulse_cpu_lock, flags);
 
@@ -140,9 +138,9 @@ static int vmpulse_cpu_show(struct seq_file *m, void *v)
 	seq_printf(m,
 		   "{\"porcentaje_cpu_uso\":%u.%02u,\"porcentaje_cpu_libre\":%u.%02u,"
 		   "\"ventana_ms\":%u,\"cpus\":%u,\"total_ns\":%llu,\"libre_ns\":%llu}\n",
-		   w.uso_hundredths / 100, w.uso_hundredths % 100,
-		   (10000 - w.uso_hundredths) / 100, (10000 - w.uso_hundredths) % 100,
-		   w.ventana_ms, w.cpus, w.now.total_ns, w.now.libre_ns);
+		   w.uso_hundredths / 100, w.uso_hundredths % 100, (10000 - w.uso_hundredths) / 100,
+		   (10000 - w.uso_hundredths) % 100, w.ventana_ms, w.cpus, w.now.total_ns,
+		   w.now.libre_ns);
 	return 0;
 }
 
@@ -151,8 +149,7 @@ static int __init vmpulse_cpu_init(void)
 	/* The first window covers the time since boot, so a read right after loading
 	 * already answers with real numbers. */
 	vmpulse_cpu_sample();
-	if (!proc_create_single(VMPULSE_PROC_NAME("cpu"), 0444, NULL,
-				vmpulse_cpu_show))
+	if (!proc_create_single(VMPULSE_PROC_NAME("cpu"), 0444, NULL, vmpulse_cpu_show))
 		return -ENOMEM;
 	schedule_delayed_work(&vmpulse_cpu_work, HZ);
 	pr_info("vmpulse: /proc/%s ready\n", VMPULSE_PROC_NAME("cpu"));

@@ -65,7 +65,7 @@ static void vmpulse_procesos_count(struct vmpulse_procesos_counts *c)
 
 static int vmpulse_procesos_show(struct seq_file *m, void *v)
 {
-	struct vmpulse_procesos_counts c = { 0 };
+	struct vmpulse_procesos_counts c = {0};
 
 	vmpulse_procesos_count(&c);
 	seq_printf(m,
@@ -78,8 +78,7 @@ static int vmpulse_procesos_show(struct seq_file *m, void *v)
 
 static int __init vmpulse_procesos_init(void)
 {
-	if (!proc_create_single(VMPULSE_PROC_NAME("procesos"), 0444, NULL,
-				vmpulse_procesos_show))
+	if (!proc_create_single(VMPULSE_PROC_NAME("procesos"), 0444, NULL, vmpulse_procesos_show))
 		return -ENOMEM;
 	pr_info("vmpulse: /proc/%s ready\n", VMPULSE_PROC_NAME("procesos"));
 	return 0;

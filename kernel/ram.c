@@ -39,8 +39,7 @@ static int vmpulse_ram_show(struct seq_file *m, void *v)
 
 static int __init vmpulse_ram_init(void)
 {
-	if (!proc_create_single(VMPULSE_PROC_NAME("ram"), 0444, NULL,
-				vmpulse_ram_show))
+	if (!proc_create_single(VMPULSE_PROC_NAME("ram"), 0444, NULL, vmpulse_ram_show))
 		return -ENOMEM;
 	pr_info("vmpulse: /proc/%s ready\n", VMPULSE_PROC_NAME("ram"));
 	return 0;

@@ -114,7 +114,8 @@ static int parse_string(struct parser *p)
 			c = (unsigned char)p->s[p->pos++];
 			if (c == 'u') {
 				for (int i = 0; i < 4; i++, p->pos++)
-					if (p->pos >= p->len || !isxdigit((unsigned char)p->s[p->pos]))
+					if (p->pos >= p->len ||
+					    !isxdigit((unsigned char)p->s[p->pos]))
 						return fail(p, "bad \\u escape");
 			} else if (!strchr("\"\\/bfnrt", c) || !c) {
 				return fail(p, "bad escape");
@@ -198,8 +199,7 @@ static int parse_container(struct parser *p, char open, char close)
 		value_start = p->pos;
 		if (!parse_value(p))
 			return 0;
-		if (top && is_object && p->members &&
-		    !strchr("{[", p->s[value_start])) {
+		if (top && is_object && p->members && !strchr("{[", p->s[value_start])) {
 			const char *v = p->s + value_start;
 			size_t vl = p->pos - value_start;
 
@@ -208,7 +208,7 @@ static int parse_container(struct parser *p, char open, char close)
 				vl -= 2;
 			}
 			fprintf(p->members, "%.*s=%.*s\n", (int)(key_end - key_start - 2),
-			       p->s + key_start + 1, (int)vl, v);
+				p->s + key_start + 1, (int)vl, v);
 		}
 		skip_ws(p);
 		if (p->pos < p->len && p->s[p->pos] == ',') {
@@ -254,7 +254,7 @@ static int cmd_json(const char *path)
 	char *text = read_all(path, &len);
 	char *members = NULL;
 	size_t members_len = 0;
-	struct parser p = { .s = text, .len = len };
+	struct parser p = {.s = text, .len = len};
 
 	if (!text) {
 		fprintf(stderr, "vmcheck: cannot read %s: %s\n", path, strerror(errno));
