@@ -49,8 +49,17 @@ guest_boot "$work" test "$port" || {
   exit 1
 }
 
+# Each wait is bounded so that a hung guest still ends the suite with its console
+# printed, well inside the suite's own limit.
+if ! guest_wait "$work" "VMPULSE-BOOTED" 180; then
+  check "guest boots" false
+  echo "---- guest console ----"
+  cat "$work/console.log" "$work/qemu.log"
+  suite_end
+  exit 1
+fi
 # The agent checks happen while the guest waits on its control port.
-if guest_wait "$work" "VMPULSE-AGENT-" 300 && grep -q -a '^VMPULSE-AGENT-MODULES' "$work/console.log"; then
+if guest_wait "$work" "VMPULSE-AGENT-" 180 && grep -q -a '^VMPULSE-AGENT-MODULES' "$work/console.log"; then
   url="http://127.0.0.1:$port"
   sources_are() {  # sources_are WANT: every field of /metrics/sources comes from WANT
     curl -fsS --max-time 5 "$url/metrics/sources" | python3 -c '
@@ -99,7 +108,7 @@ else
   check "agent started in the guest" false
 fi
 
-if guest_wait "$work" "VMPULSE-DONE" 600; then
+if guest_wait "$work" "VMPULSE-DONE" 300; then
   check "guest ran to the end" true
 else
   check "guest ran to the end" false
