@@ -36,6 +36,8 @@ db_migrate "$VMPULSE_DB_URL" >/dev/null
 VMPULSE_TOKEN="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
 export VMPULSE_DB_URL VMPULSE_TOKEN
 
+# pkg-config prints several flags: split on purpose.
+# shellcheck disable=SC2046
 g++ -std=c++20 -O2 -o "$work/floor" bench/ingest/floor.cpp $(pkg-config --cflags --libs libmariadb) -lpthread
 
 # wait_answer URL SECONDS: until anything answers HTTP there (the Flask route has no
