@@ -74,6 +74,16 @@ PollerStats Poller::stats() const {
   return stats;
 }
 
+void Poller::report(const std::string& problem) {
+  // The same failure repeats every poll (a missing table, a bad grant): say it once a
+  // minute, not four times a second.
+  const auto now = std::chrono::steady_clock::now();
+  if (problem == last_problem_ && now - last_report_ < std::chrono::minutes(1)) return;
+  spdlog::error("poller: {}", problem);
+  last_problem_ = problem;
+  last_report_ = now;
+}
+
 void Poller::run() {
   auto next_poll = std::chrono::steady_clock::now();
   while (true) {
@@ -95,10 +105,10 @@ void Poller::run() {
       } catch (const db::DbError& error) {
         session_.failed(error);
         if (error.connection_lost()) ready_ = false;
-        else spdlog::error("poller: {}", error.what());
+        else report(error.what());
         next_poll = std::chrono::steady_clock::now() + options_.poll;
       } catch (const std::exception& error) {
-        spdlog::error("poller: {}", error.what());
+        report(error.what());
         next_poll = std::chrono::steady_clock::now() + options_.poll;
       }
     } else {

@@ -80,6 +80,7 @@ class Poller {
   bool poll(db::Connection& connection);  // true when the batch was full
   void serve_snapshots(db::Connection& connection);
   void publish_state();
+  void report(const std::string& problem);
 
   PollerOptions options_;
   Fanout fanout_;
@@ -99,6 +100,8 @@ class Poller {
   RowTracker tracker_;
   LiveState state_;
   bool loaded_ = false;
+  std::string last_problem_;
+  std::chrono::steady_clock::time_point last_report_{};
 };
 
 }  // namespace vmpulse::hub

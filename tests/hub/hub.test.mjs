@@ -2,7 +2,7 @@
 // Started by tests/suites/50-hub.sh, which passes the hubs' addresses:
 //   HUB_MAIN    defaults
 //   HUB_STRICT  --allow-origin https://dash.example --max-clients 3 --queue-messages 2
-//   HUB_DROP    --keepalive 1s (a silent client is dropped after 2 s)
+//   HUB_DROP    --keepalive 1s --threads 2 (a silent client is dropped after 2 s; strands)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -47,7 +47,7 @@ MAIN="$HUB_URL"
 check "hub (strict limits) becomes ready" start_hub strict --allow-origin https://dash.example \
   --max-clients 3 --queue-messages 2
 STRICT="$HUB_URL"
-check "hub (1 s keepalive) becomes ready" start_hub drop --keepalive 1s
+check "hub (1 s keepalive, 2 io threads) becomes ready" start_hub drop --keepalive 1s --threads 2
 DROP="$HUB_URL"
 
 # Command line: bad values exit 2 with a message that names the problem and hides the password.
