@@ -2,7 +2,6 @@
 // into vmpulse's Request, as the server does for every connection.
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -36,16 +35,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto message = parser.release();
   const bool upgrade = vmpulse::http::detail::is_websocket_upgrade(message);
   const auto request = vmpulse::http::detail::to_request(std::move(message), "fuzz");
-  require(request.query.empty() ? request.target == request.path || request.target == request.path + "?"
-                                : request.target == request.path + "?" + request.query);
+  require(request.query.empty()
+              ? request.target == request.path || request.target == request.path + "?"
+              : request.target == request.path + "?" + request.query);
   require(request.path.find('?') == std::string::npos);
   (void)upgrade;
   (void)request.header("Authorization");
   (void)request.header("Content-Type");
   (void)request.query_param("vm");
   (void)request.query_param("limit");
-  auto response = vmpulse::http::detail::to_message(vmpulse::http::Response::text(200, request.body), 11, true,
-                                                    request.method == "HEAD", "fuzz");
+  auto response = vmpulse::http::detail::to_message(
+      vmpulse::http::Response::text(200, request.body), 11, true, request.method == "HEAD", "fuzz");
   require(response.result_int() == 200);
   return 0;
 }

@@ -1,10 +1,9 @@
 // parse_ingest_body on any bytes: it must answer (records or a contract error), never
 // crash, hang or leak, and whatever it answers must be consistent with the contract.
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "vmpulse/contract.hpp"
@@ -22,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto result = vmpulse::parse_ingest_body(body);
   if (const auto* error = std::get_if<vmpulse::ContractError>(&result)) {
     require(error->status == vmpulse::status_of(error->error));
-    require(error->error == "invalid_json" || error->error == "invalid_record" || error->error == "batch_too_large");
+    require(error->error == "invalid_json" || error->error == "invalid_record" ||
+            error->error == "batch_too_large");
     require(!error->detail.empty());
     // The error answer is always valid JSON, whatever bytes the body held.
     require(nlohmann::json::accept(vmpulse::to_json(*error)));
