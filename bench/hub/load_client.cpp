@@ -36,7 +36,8 @@
 namespace {
 
 std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 double mono_s() {
@@ -93,8 +94,8 @@ long com_select(MYSQL* db) {
 
 MYSQL* db_connect(const Args& a) {
   MYSQL* db = mysql_init(nullptr);
-  if (!mysql_real_connect(db, a.db_host.c_str(), a.db_user.c_str(), a.db_pass.c_str(), a.db_name.c_str(),
-                          static_cast<unsigned>(a.db_port), nullptr, 0)) {
+  if (!mysql_real_connect(db, a.db_host.c_str(), a.db_user.c_str(), a.db_pass.c_str(),
+                          a.db_name.c_str(), static_cast<unsigned>(a.db_port), nullptr, 0)) {
     std::fprintf(stderr, "load_client: database: %s\n", mysql_error(db));
     std::exit(1);
   }
@@ -106,15 +107,15 @@ enum class State { connecting, handshake, open, closed };
 struct Conn {
   int fd = -1;
   State state = State::connecting;
-  std::string in;          // unparsed bytes
-  std::string message;     // a fragmented message being assembled
+  std::string in;       // unparsed bytes
+  std::string message;  // a fragmented message being assembled
   std::int64_t max_marker = 0;
 };
 
 struct Totals {
   std::vector<std::int64_t> latencies_us;  // steady window only
-  long messages = 0;                        // data messages received in the window
-  long rows = 0;                            // first sightings in the window
+  long messages = 0;                       // data messages received in the window
+  long rows = 0;                           // first sightings in the window
   bool measuring = false;
 };
 
@@ -136,7 +137,7 @@ void send_frame(Conn& c, std::string_view payload) {
 
 void on_message(Conn& c, const std::string& text, const Args& a, Totals& t) {
   if (a.socketio) {
-    if (text == "2") return send_frame(c, "3");         // Engine.IO ping
+    if (text == "2") return send_frame(c, "3");                       // Engine.IO ping
     if (!text.empty() && text[0] == '0') return send_frame(c, "40");  // open: join "/"
   }
   const std::int64_t arrived = now_us();
@@ -203,20 +204,34 @@ Args parse_args(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--port") a.port = std::stoi(v);
-    else if (k == "--path") a.path = v;
-    else if (k == "--mode") a.socketio = v == "socketio";
-    else if (k == "--clients") a.clients = std::stoi(v);
-    else if (k == "--seconds") a.seconds = std::stoi(v);
-    else if (k == "--rate") a.rate = std::stoi(v);
-    else if (k == "--db-host") a.db_host = v;
-    else if (k == "--db-port") a.db_port = std::stoi(v);
-    else if (k == "--db-user") a.db_user = v;
-    else if (k == "--db-pass") a.db_pass = v;
-    else if (k == "--db-name") a.db_name = v;
-    else if (k == "--server-pid") a.server_pid = std::stoi(v);
-    else if (k == "--db-pid") a.db_pid = std::stoi(v);
-    else if (k == "--label") a.label = v;
+    if (k == "--port")
+      a.port = std::stoi(v);
+    else if (k == "--path")
+      a.path = v;
+    else if (k == "--mode")
+      a.socketio = v == "socketio";
+    else if (k == "--clients")
+      a.clients = std::stoi(v);
+    else if (k == "--seconds")
+      a.seconds = std::stoi(v);
+    else if (k == "--rate")
+      a.rate = std::stoi(v);
+    else if (k == "--db-host")
+      a.db_host = v;
+    else if (k == "--db-port")
+      a.db_port = std::stoi(v);
+    else if (k == "--db-user")
+      a.db_user = v;
+    else if (k == "--db-pass")
+      a.db_pass = v;
+    else if (k == "--db-name")
+      a.db_name = v;
+    else if (k == "--server-pid")
+      a.server_pid = std::stoi(v);
+    else if (k == "--db-pid")
+      a.db_pid = std::stoi(v);
+    else if (k == "--label")
+      a.label = v;
     else {
       std::fprintf(stderr, "load_client: unknown argument %s\n", k.c_str());
       std::exit(2);
@@ -233,9 +248,10 @@ int main(int argc, char** argv) {
   const int ep = epoll_create1(0);
   std::vector<Conn> conns(static_cast<std::size_t>(a.clients));
   Totals totals;
-  const std::string request = "GET " + a.path +
-                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  const std::string request =
+      "GET " + a.path +
+      " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(a.port));
@@ -324,9 +340,12 @@ int main(int argc, char** argv) {
       next += period;
       std::this_thread::sleep_until(next);
       const std::string sql =
-          "INSERT INTO metricas (vm, total_ram, ram_libre, uso_ram, porcentaje_ram, porcentaje_cpu_uso, "
-          "porcentaje_cpu_libre, procesos_corriendo, total_procesos, procesos_durmiendo, procesos_zombie, "
-          "procesos_parados, hora, api) VALUES ('bench-vm', " + std::to_string(now_us()) +
+          "INSERT INTO metricas (vm, total_ram, ram_libre, uso_ram, porcentaje_ram, "
+          "porcentaje_cpu_uso, "
+          "porcentaje_cpu_libre, procesos_corriendo, total_procesos, procesos_durmiendo, "
+          "procesos_zombie, "
+          "procesos_parados, hora, api) VALUES ('bench-vm', " +
+          std::to_string(now_us()) +
           ", 1000, 1000, 50, 25, 75, 1, 100, 99, 0, 0, UTC_TIMESTAMP(), 'cpp')";
       if (mysql_query(db, sql.c_str()) == 0) ++inserted;
     }
@@ -361,22 +380,28 @@ int main(int argc, char** argv) {
   const double idle_cpu0 = cpu_seconds(a.server_pid), idle0 = mono_s();
   std::this_thread::sleep_for(std::chrono::seconds(5));
   const double idle_cpu = (cpu_seconds(a.server_pid) - idle_cpu0) / (mono_s() - idle0);
-  const double idle_qps = static_cast<double>(com_select(stats_db) - idle_select0 - 1) / (mono_s() - idle0);
+  const double idle_qps =
+      static_cast<double>(com_select(stats_db) - idle_select0 - 1) / (mono_s() - idle0);
 
   std::sort(totals.latencies_us.begin(), totals.latencies_us.end());
   auto pct = [&](double q) -> double {
     if (totals.latencies_us.empty()) return -1;
-    const auto i = static_cast<std::size_t>(q * static_cast<double>(totals.latencies_us.size() - 1));
+    const auto i =
+        static_cast<std::size_t>(q * static_cast<double>(totals.latencies_us.size() - 1));
     return static_cast<double>(totals.latencies_us[i]) / 1000.0;
   };
   const long expected = inserted.load() * still_open;
   const double cpu = (cpu1 - cpu0) / window;
   std::printf(
-      "RESULT label=%s clients=%d opened=%d failed=%d still_open=%d ramp_s=%.1f window_s=%.1f inserted=%ld "
-      "rows_received=%ld rows_expected=%ld messages=%ld cpu_cores=%.4f us_per_msg=%.2f db_cores=%.4f rss_mib=%.1f "
-      "p50_ms=%.1f p99_ms=%.1f max_ms=%.1f selects_per_s=%.2f idle_cpu_cores=%.4f idle_selects_per_s=%.2f\n",
-      a.label.c_str(), a.clients, opened, failed, still_open, ramp_s, window, inserted.load(), totals.rows, expected,
-      totals.messages, cpu, totals.messages ? (cpu1 - cpu0) * 1e6 / static_cast<double>(totals.messages) : -1.0,
+      "RESULT label=%s clients=%d opened=%d failed=%d still_open=%d ramp_s=%.1f window_s=%.1f "
+      "inserted=%ld "
+      "rows_received=%ld rows_expected=%ld messages=%ld cpu_cores=%.4f us_per_msg=%.2f "
+      "db_cores=%.4f rss_mib=%.1f "
+      "p50_ms=%.1f p99_ms=%.1f max_ms=%.1f selects_per_s=%.2f idle_cpu_cores=%.4f "
+      "idle_selects_per_s=%.2f\n",
+      a.label.c_str(), a.clients, opened, failed, still_open, ramp_s, window, inserted.load(),
+      totals.rows, expected, totals.messages, cpu,
+      totals.messages ? (cpu1 - cpu0) * 1e6 / static_cast<double>(totals.messages) : -1.0,
       (dbcpu1 - dbcpu0) / window, rss_max, pct(0.5), pct(0.99), pct(1.0),
       static_cast<double>(select1 - select0 - 1) / window, idle_cpu, idle_qps);
   mysql_close(stats_db);

@@ -7,8 +7,8 @@ namespace vmpulse::hub {
 bool valid_vm_name(std::string_view vm) {
   if (vm.empty() || vm.size() > 64) return false;
   for (char c : vm) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -19,7 +19,8 @@ ClientMessage parse_client_message(std::string_view text) {
   if (json.is_discarded()) return ProtocolViolation{kCloseUnsupported, "not JSON"};
   if (!json.is_object()) return ProtocolViolation{kClosePolicy, "message must be a JSON object"};
   const auto type = json.find("type");
-  if (type == json.end() || !type->is_string()) return ProtocolViolation{kClosePolicy, "missing \"type\""};
+  if (type == json.end() || !type->is_string())
+    return ProtocolViolation{kClosePolicy, "missing \"type\""};
   const auto& name = type->get_ref<const std::string&>();
 
   if (name == "ping") return PingMessage{};
@@ -37,7 +38,9 @@ ClientMessage parse_client_message(std::string_view text) {
   const auto minutes = json.find("minutes");
   if (minutes != json.end()) {
     // 15 and 15.0 are the same number in JSON.
-    if (!minutes->is_number() || minutes->get<double>() != static_cast<double>(static_cast<long long>(minutes->get<double>())) ||
+    if (!minutes->is_number() ||
+        minutes->get<double>() !=
+            static_cast<double>(static_cast<long long>(minutes->get<double>())) ||
         minutes->get<double>() < 1 || minutes->get<double>() > kMaxMinutes) {
       return ProtocolViolation{kClosePolicy, "select: minutes must be an integer 1..60"};
     }

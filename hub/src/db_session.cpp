@@ -1,8 +1,8 @@
 #include "db_session.hpp"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace vmpulse::hub {
 
@@ -26,7 +26,8 @@ db::Connection* DbSession::get() {
     up_ = false;
     connection_.reset();
     if (!outage_logged_) {
-      spdlog::warn("{}: database {} unreachable: {} (retrying)", name_, url_.redacted(), error.what());
+      spdlog::warn("{}: database {} unreachable: {} (retrying)", name_, url_.redacted(),
+                   error.what());
       outage_logged_ = true;
     }
     next_attempt_ = now + backoff_;

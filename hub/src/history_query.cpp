@@ -28,10 +28,12 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
     const auto hour = field(11, 2), minute = field(14, 2), second = field(17, 2);
     if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
     static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (*year < 1970 || *month < 1 || *month > 12 || *day < 1 || *hour > 23 || *minute > 59 || *second > 59) {
+    if (*year < 1970 || *month < 1 || *month > 12 || *day < 1 || *hour > 23 || *minute > 59 ||
+        *second > 59) {
       return std::nullopt;
     }
-    const int month_days = kDays[*month - 1] + ((*month == 2 && is_leap(static_cast<int>(*year))) ? 1 : 0);
+    const int month_days =
+        kDays[*month - 1] + ((*month == 2 && is_leap(static_cast<int>(*year))) ? 1 : 0);
     if (*day > month_days) return std::nullopt;
     std::tm tm{};
     tm.tm_year = static_cast<int>(*year) - 1900;
@@ -48,11 +50,13 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
   return seconds;
 }
 
-std::variant<HistoryParams, ParamError> parse_history_params(const http::Request& request, std::int64_t now) {
+std::variant<HistoryParams, ParamError> parse_history_params(const http::Request& request,
+                                                             std::int64_t now) {
   HistoryParams params;
   const auto vm = request.query_param("vm");
   if (!vm || vm->empty()) return ParamError{"missing_parameter", "vm is required"};
-  if (!valid_vm_name(*vm)) return ParamError{"invalid_parameter", "vm must be 1-64 of [A-Za-z0-9._-]"};
+  if (!valid_vm_name(*vm))
+    return ParamError{"invalid_parameter", "vm must be 1-64 of [A-Za-z0-9._-]"};
   params.vm = *vm;
 
   const char* time_rule = "must be YYYY-MM-DD HH:MM:SS (UTC) or Unix seconds";
@@ -96,23 +100,27 @@ std::string history_sql(const HistoryParams& params, std::int64_t bucket) {
   // UTC because the connection sets time_zone = '+00:00'.
   const std::string b = std::to_string(bucket);
   std::string sql =
-      "SELECT FLOOR(UNIX_TIMESTAMP(hora) / " + b + ") AS bucket, COUNT(*), "
+      "SELECT FLOOR(UNIX_TIMESTAMP(hora) / " + b +
+      ") AS bucket, COUNT(*), "
       "MIN(porcentaje_cpu_uso), ROUND(AVG(porcentaje_cpu_uso), 2), MAX(porcentaje_cpu_uso), "
       "MIN(porcentaje_ram), ROUND(AVG(porcentaje_ram), 2), MAX(porcentaje_ram), "
       "ROUND(AVG(total_procesos), 2) "
-      "FROM metricas WHERE vm = '" + params.vm + "' AND hora BETWEEN '" + format_utc_seconds(params.from) +
-      "' AND '" + format_utc_seconds(params.to) + "' GROUP BY bucket ORDER BY bucket";
+      "FROM metricas WHERE vm = '" +
+      params.vm + "' AND hora BETWEEN '" + format_utc_seconds(params.from) + "' AND '" +
+      format_utc_seconds(params.to) + "' GROUP BY bucket ORDER BY bucket";
   return sql;
 }
 
-std::variant<std::string, EncodeError> encode_history(const HistoryParams& params, std::int64_t bucket,
+std::variant<std::string, EncodeError> encode_history(const HistoryParams& params,
+                                                      std::int64_t bucket,
                                                       const std::vector<db::Row>& rows) {
   std::string out;
   out.reserve(128 + rows.size() * 160);
   out += "{\"vm\":";
   append_json_string(out, params.vm);
-  out += ",\"from\":\"" + format_utc_seconds(params.from) + "\",\"to\":\"" + format_utc_seconds(params.to) +
-         "\",\"bucket_seconds\":" + std::to_string(bucket) + ",\"points\":[";
+  out += ",\"from\":\"" + format_utc_seconds(params.from) + "\",\"to\":\"" +
+         format_utc_seconds(params.to) + "\",\"bucket_seconds\":" + std::to_string(bucket) +
+         ",\"points\":[";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const db::Row& row = rows[i];
     if (row.size() != 9) return EncodeError{"history row has the wrong number of columns"};

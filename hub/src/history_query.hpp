@@ -40,7 +40,8 @@ struct ParamError {
 std::optional<std::int64_t> parse_time(std::string_view text);
 
 // vm required; to defaults to `now`, from to one hour before `to`; points 1..10000.
-std::variant<HistoryParams, ParamError> parse_history_params(const http::Request& request, std::int64_t now);
+std::variant<HistoryParams, ParamError> parse_history_params(const http::Request& request,
+                                                             std::int64_t now);
 
 // The smallest bucket width (seconds, ≥ 1) with which epoch-aligned buckets cover
 // [from, to] in at most `points` buckets.
@@ -51,7 +52,8 @@ std::string history_sql(const HistoryParams& params, std::int64_t bucket);
 
 // {"vm":…,"from":…,"to":…,"bucket_seconds":S,"points":[…]} from history_sql's rows;
 // an error names the first malformed row.
-std::variant<std::string, EncodeError> encode_history(const HistoryParams& params, std::int64_t bucket,
+std::variant<std::string, EncodeError> encode_history(const HistoryParams& params,
+                                                      std::int64_t bucket,
                                                       const std::vector<db::Row>& rows);
 
 }  // namespace vmpulse::hub

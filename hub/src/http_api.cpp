@@ -17,8 +17,8 @@ http::Response split_from_db(db::Connection& connection) {
 
 void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
   const std::string& path = request.path;
-  const bool known = path == "/livez" || path == "/readyz" || path == "/api/history" || path == "/api/split" ||
-                     path == "/api/vms" || path == "/api/stats";
+  const bool known = path == "/livez" || path == "/readyz" || path == "/api/history" ||
+                     path == "/api/split" || path == "/api/vms" || path == "/api/stats";
   if (!known) return respond(http::Response::error(404, "not_found", "no such path: " + path));
   if (request.method != "GET" && request.method != "HEAD") {
     http::Response response = http::Response::error(405, "method_not_allowed", "use GET");
@@ -43,7 +43,8 @@ void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
   queries.submit(
       [params = std::move(params)](db::Connection& connection) {
         const std::int64_t bucket = bucket_seconds(params.from, params.to, params.points);
-        auto encoded = encode_history(params, bucket, connection.query(history_sql(params, bucket)));
+        auto encoded =
+            encode_history(params, bucket, connection.query(history_sql(params, bucket)));
         if (auto* error = std::get_if<EncodeError>(&encoded)) {
           return http::Response::error(500, "internal_error", error->detail);
         }

@@ -15,7 +15,7 @@ namespace vmpulse::hub {
 struct HttpApi {
   Poller& poller;
   QueryRunner& queries;
-  std::function<std::int64_t()> now;  // Unix seconds, for history's defaults
+  std::function<std::int64_t()> now;   // Unix seconds, for history's defaults
   std::function<std::string()> stats;  // GET /api/stats: the hub's counters as JSON
 
   void operator()(http::Request&& request, http::Respond respond) const;

@@ -31,25 +31,28 @@ struct Value {
   std::string source;
 };
 
-std::variant<unsigned long long, std::string> bounded(const Value& v, unsigned long long low, unsigned long long high) {
+std::variant<unsigned long long, std::string> bounded(const Value& v, unsigned long long low,
+                                                      unsigned long long high) {
   const std::string& text = v.texts.back();
   unsigned long long n = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || n < low || n > high) {
-    return v.source + ": \"" + text + "\" is not a whole number from " + std::to_string(low) + " to " +
-           std::to_string(high);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || n < low ||
+      n > high) {
+    return v.source + ": \"" + text + "\" is not a whole number from " + std::to_string(low) +
+           " to " + std::to_string(high);
   }
   return n;
 }
 
-std::variant<std::chrono::milliseconds, std::string> duration(const Value& v, std::chrono::milliseconds low,
+std::variant<std::chrono::milliseconds, std::string> duration(const Value& v,
+                                                              std::chrono::milliseconds low,
                                                               std::chrono::milliseconds high) {
   auto parsed = parse_duration(v.texts.back());
   if (auto* problem = std::get_if<std::string>(&parsed)) return v.source + ": " + *problem;
   const auto value = std::get<std::chrono::milliseconds>(parsed);
   if (value < low || value > high) {
-    return v.source + ": \"" + v.texts.back() + "\" must be from " + std::to_string(low.count()) + "ms to " +
-           std::to_string(high.count()) + "ms";
+    return v.source + ": \"" + v.texts.back() + "\" must be from " + std::to_string(low.count()) +
+           "ms to " + std::to_string(high.count()) + "ms";
   }
   return value;
 }
@@ -69,15 +72,18 @@ std::string hub_usage() {
          "                         * allows all (default: same host and localhost)\n"
          "  --max-clients N        WebSocket clients at most (default 20000)\n"
          "  --queue-messages N     per-client backlog before a resync (default 64)\n"
-         "  --keepalive DURATION   ping a silent client after this, drop it after twice (default 20s)\n"
+         "  --keepalive DURATION   ping a silent client after this, drop it after twice (default "
+         "20s)\n"
          "  --threads N            io threads (default 1)\n"
          "  --log-level LEVEL      trace, debug, info, warn, error, critical, off\n";
 }
 
-std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::string>& args, const EnvLookup& env) {
+std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::string>& args,
+                                                        const EnvLookup& env) {
   std::map<std::string_view, Value> values;
   for (const Option& option : kOptions) {
-    if (auto text = env(option.env); text && !text->empty()) values[option.flag] = {{*text}, std::string(option.env)};
+    if (auto text = env(option.env); text && !text->empty())
+      values[option.flag] = {{*text}, std::string(option.env)};
   }
   std::map<std::string_view, bool> from_flag;
   HubOptions options;
@@ -110,7 +116,8 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
     value.source = std::string(arg);
   }
 
-  if (!values.contains("--db")) return "no database: give --db mysql://user:pass@host:port/db or VMPULSE_DB_URL";
+  if (!values.contains("--db"))
+    return "no database: give --db mysql://user:pass@host:port/db or VMPULSE_DB_URL";
   {
     const Value& db = values["--db"];
     auto url = parse_db_url(db.texts.back());
@@ -134,17 +141,20 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
 
   options.poll = defaults::kHubPollDuration;
   if (values.contains("--poll")) {
-    auto poll = duration(values["--poll"], std::chrono::milliseconds(10), std::chrono::milliseconds(60'000));
+    auto poll = duration(values["--poll"], std::chrono::milliseconds(10),
+                         std::chrono::milliseconds(60'000));
     if (auto* problem = std::get_if<std::string>(&poll)) return *problem;
     options.poll = std::get<std::chrono::milliseconds>(poll);
   }
   if (values.contains("--late-window")) {
-    auto late = duration(values["--late-window"], std::chrono::milliseconds(100), std::chrono::milliseconds(600'000));
+    auto late = duration(values["--late-window"], std::chrono::milliseconds(100),
+                         std::chrono::milliseconds(600'000));
     if (auto* problem = std::get_if<std::string>(&late)) return *problem;
     options.late_window = std::get<std::chrono::milliseconds>(late);
   }
   if (values.contains("--keepalive")) {
-    auto keepalive = duration(values["--keepalive"], std::chrono::milliseconds(500), std::chrono::milliseconds(300'000));
+    auto keepalive = duration(values["--keepalive"], std::chrono::milliseconds(500),
+                              std::chrono::milliseconds(300'000));
     if (auto* problem = std::get_if<std::string>(&keepalive)) return *problem;
     options.keepalive = std::get<std::chrono::milliseconds>(keepalive);
   }

@@ -8,7 +8,8 @@
 //   --allow-origin O      VMPULSE_HUB_ALLOW_ORIGIN repeated or comma separated; * for all
 //   --max-clients N       VMPULSE_HUB_MAX_CLIENTS  default 20000
 //   --queue-messages N    VMPULSE_HUB_QUEUE_MESSAGES  per-client backlog before resync (64)
-//   --keepalive DURATION  VMPULSE_HUB_KEEPALIVE    ping after this much silence, drop after twice (20s)
+//   --keepalive DURATION  VMPULSE_HUB_KEEPALIVE    ping after this much silence, drop after twice
+//   (20s)
 //   --threads N           VMPULSE_HUB_THREADS      io threads (default 1)
 //   --log-level L         VMPULSE_LOG_LEVEL
 #pragma once
@@ -44,7 +45,8 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 
 // `args` excludes the program name. Error text names the flag or variable at fault and
 // never repeats a database URL (it holds the password).
-std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::string>& args, const EnvLookup& env);
+std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::string>& args,
+                                                        const EnvLookup& env);
 
 std::string hub_usage();
 

@@ -47,8 +47,8 @@ std::string format_utc_seconds(std::int64_t seconds) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   std::array<char, 96> buf{};  // room for any int the compiler imagines in each field
-  std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf.data();
 }
 

@@ -15,7 +15,7 @@
 namespace vmpulse::hub {
 
 struct VmEntry {
-  std::string last;    // newest hora
+  std::string last;  // newest hora
   std::uint64_t rows = 0;
   std::optional<StoredRecord> latest;  // the row with the newest hora (ties: larger id)
 };

@@ -1,11 +1,11 @@
 // vmpulse-hub: pushes new rows from MySQL to every connected dashboard over WebSocket
 // (/ws) and serves history, split counts and the VM list over HTTP (docs/hub.md).
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
-
-#include <boost/asio/io_context.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http_api.hpp"
 #include "hub_options.hpp"
@@ -18,10 +18,11 @@
 int main(int argc, char** argv) {
   using namespace vmpulse;
   const std::vector<std::string> args(argv + 1, argv + argc);
-  auto parsed = hub::parse_hub_options(args, [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    return value ? std::optional<std::string>(value) : std::nullopt;
-  });
+  auto parsed =
+      hub::parse_hub_options(args, [](std::string_view name) -> std::optional<std::string> {
+        const char* value = std::getenv(std::string(name).c_str());
+        return value ? std::optional<std::string>(value) : std::nullopt;
+      });
   if (auto* problem = std::get_if<std::string>(&parsed)) {
     std::cerr << "vmpulse-hub: " << *problem << "\n";
     return 2;
@@ -34,7 +35,8 @@ int main(int argc, char** argv) {
   init_logging("vmpulse-hub", options.log_level);
 
   try {
-    hub::Poller poller({.db = options.db, .poll = options.poll, .late_window = options.late_window});
+    hub::Poller poller(
+        {.db = options.db, .poll = options.poll, .late_window = options.late_window});
     hub::QueryRunner queries(options.db);
     boost::asio::io_context io(static_cast<int>(options.threads));
 
@@ -56,13 +58,18 @@ int main(int argc, char** argv) {
     }
     auto stats = [&poller, ws_context] {
       const hub::PollerStats p = poller.stats();
-      return "{\"clients\":" + std::to_string(ws_context->clients.load()) + ",\"subscribers\":" + std::to_string(p.subscribers) +
-             ",\"polls\":" + std::to_string(p.polls) + ",\"rows_delivered\":" + std::to_string(p.rows_delivered) +
-             ",\"late_rows\":" + std::to_string(p.late_rows) + ",\"snapshot_queries\":" + std::to_string(p.snapshot_queries) +
+      return "{\"clients\":" + std::to_string(ws_context->clients.load()) +
+             ",\"subscribers\":" + std::to_string(p.subscribers) +
+             ",\"polls\":" + std::to_string(p.polls) +
+             ",\"rows_delivered\":" + std::to_string(p.rows_delivered) +
+             ",\"late_rows\":" + std::to_string(p.late_rows) +
+             ",\"snapshot_queries\":" + std::to_string(p.snapshot_queries) +
              ",\"resyncs\":" + std::to_string(ws_context->resyncs.load()) + "}";
     };
-    http::Server server(io, server_options,
-                        hub::HttpApi{poller, queries, [] { return static_cast<std::int64_t>(std::time(nullptr)); }, stats});
+    http::Server server(
+        io, server_options,
+        hub::HttpApi{poller, queries, [] { return static_cast<std::int64_t>(std::time(nullptr)); },
+                     stats});
     server.set_upgrade_handler([ws_context](auto socket, auto request, auto) {
       hub::serve_websocket(std::move(socket), std::move(request), ws_context);
     });

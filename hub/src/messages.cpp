@@ -64,8 +64,8 @@ std::string encode_records(const std::vector<StoredRecord>& records, const Split
   return out;
 }
 
-std::string encode_snapshot(const std::optional<std::string>& vm, int minutes, const LiveState& state,
-                            const std::vector<StoredRecord>& series) {
+std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
+                            const LiveState& state, const std::vector<StoredRecord>& series) {
   std::string out;
   out.reserve(256 + series.size() * 300 + state.vms().size() * 400);
   out += "{\"type\":\"snapshot\",\"vm\":";

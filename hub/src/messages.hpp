@@ -14,7 +14,9 @@ namespace vmpulse::hub {
 
 // One encoded message; the same bytes go to every client that receives it.
 using Message = std::shared_ptr<const std::string>;
-inline Message make_message(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+inline Message make_message(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
 
 // {"cpp":N,"nodejs":M,…,"total":T}; cpp and nodejs are always present.
 void append_split(std::string& out, const Split& split);
@@ -23,8 +25,8 @@ void append_split(std::string& out, const Split& split);
 std::string encode_records(const std::vector<StoredRecord>& records, const Split& split);
 
 // {"type":"snapshot","vm":…,"minutes":…,"vms":[…],"latest":{…},"series":[…],"split":{…}}
-std::string encode_snapshot(const std::optional<std::string>& vm, int minutes, const LiveState& state,
-                            const std::vector<StoredRecord>& series);
+std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
+                            const LiveState& state, const std::vector<StoredRecord>& series);
 
 // {"vms":[{"vm":…,"last":…,"rows":…}]} (GET /api/vms)
 std::string encode_vms(const LiveState& state);

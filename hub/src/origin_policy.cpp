@@ -8,13 +8,16 @@ namespace {
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -52,7 +55,8 @@ std::variant<OriginPolicy, std::string> OriginPolicy::parse(const std::vector<st
         policy.any_ = true;
       } else if (!item.empty()) {
         if (authority_of(item).empty() || item.back() == '/') {
-          return "--allow-origin: \"" + std::string(item) + "\" is not an origin like https://host[:port] or *";
+          return "--allow-origin: \"" + std::string(item) +
+                 "\" is not an origin like https://host[:port] or *";
         }
         policy.origins_.push_back(lower(item));
         policy.localhost_ = false;
@@ -71,7 +75,9 @@ bool OriginPolicy::allows(std::optional<std::string_view> origin, std::string_vi
   if (authority.empty()) return false;  // "null", file://, …
   const std::string_view origin_host = host_part(authority);
   if (!host.empty() && origin_host == lower(host_part(trim(host)))) return true;
-  if (localhost_ && (origin_host == "localhost" || origin_host == "127.0.0.1" || origin_host == "::1")) return true;
+  if (localhost_ &&
+      (origin_host == "localhost" || origin_host == "127.0.0.1" || origin_host == "::1"))
+    return true;
   return std::find(origins_.begin(), origins_.end(), wanted) != origins_.end();
 }
 

@@ -1,9 +1,9 @@
 #include "poller.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <map>
-
-#include <spdlog/spdlog.h>
 
 namespace vmpulse::hub {
 namespace {
@@ -19,11 +19,15 @@ std::uint64_t to_u64(const std::optional<std::string>& text) {
 }  // namespace
 
 Poller::Poller(PollerOptions options)
-    : options_(std::move(options)), session_(options_.db, "poller"), tracker_(options_.late_window) {}
+    : options_(std::move(options)),
+      session_(options_.db, "poller"),
+      tracker_(options_.late_window) {}
 
 Poller::~Poller() { stop(); }
 
-void Poller::start() { thread_ = std::thread([this] { run(); }); }
+void Poller::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Poller::stop() {
   {
@@ -54,7 +58,8 @@ void Poller::unsubscribe(const Subscriber* subscriber) {
   }
 }
 
-void Poller::request_snapshot(const std::weak_ptr<Subscriber>& subscriber, std::string vm, int minutes) {
+void Poller::request_snapshot(const std::weak_ptr<Subscriber>& subscriber, std::string vm,
+                              int minutes) {
   {
     std::lock_guard lock(mutex_);
     requests_.push_back({subscriber, std::move(vm), minutes});
@@ -104,8 +109,10 @@ void Poller::run() {
         ready_ = true;
       } catch (const db::DbError& error) {
         session_.failed(error);
-        if (error.connection_lost()) ready_ = false;
-        else report(error.what());
+        if (error.connection_lost())
+          ready_ = false;
+        else
+          report(error.what());
         next_poll = std::chrono::steady_clock::now() + options_.poll;
       } catch (const std::exception& error) {
         report(error.what());
@@ -117,7 +124,8 @@ void Poller::run() {
     if (backlog) continue;
     std::unique_lock lock(mutex_);
     // While the database is down, retry at the session's own back-off pace.
-    const auto until = connection ? next_poll : std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    const auto until =
+        connection ? next_poll : std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
     wake_.wait_until(lock, until, [this] { return stopping_ || (!requests_.empty() && loaded_); });
   }
 }
@@ -129,7 +137,8 @@ void Poller::load(db::Connection& connection) {
     LiveState state;
     const auto max_rows = connection.query("SELECT COALESCE(MAX(id), 0) FROM metricas");
     const std::uint64_t max_id = max_rows.empty() ? 0 : to_u64(max_rows[0][0]);
-    for (const auto& row : connection.query("SELECT vm, MAX(hora), COUNT(*) FROM metricas GROUP BY vm")) {
+    for (const auto& row :
+         connection.query("SELECT vm, MAX(hora), COUNT(*) FROM metricas GROUP BY vm")) {
       if (!row[0] || !row[1]) continue;
       state.add_vm(*row[0], *row[1], to_u64(row[2]));
     }
@@ -150,7 +159,8 @@ void Poller::load(db::Connection& connection) {
     const std::uint64_t start = max_id > kStartupWindow ? max_id - kStartupWindow : 0;
     tracker_.start_at(start);
     const auto now = RowTracker::Clock::now();
-    for (const auto& row : connection.query("SELECT id FROM metricas WHERE id > " + std::to_string(start))) {
+    for (const auto& row :
+         connection.query("SELECT id FROM metricas WHERE id > " + std::to_string(start))) {
       tracker_.accept(to_u64(row[0]), now);
     }
     tracker_.settle(now);
@@ -158,8 +168,8 @@ void Poller::load(db::Connection& connection) {
     state_ = std::move(state);
     loaded_ = true;
     publish_state();
-    spdlog::info("poller: loaded {} VMs, {} rows stored per route, newest id {}", state_.vms().size(),
-                 state_.split().total(), max_id);
+    spdlog::info("poller: loaded {} VMs, {} rows stored per route, newest id {}",
+                 state_.vms().size(), state_.split().total(), max_id);
   } catch (...) {
     connection.rollback();
     throw;
@@ -169,10 +179,11 @@ void Poller::load(db::Connection& connection) {
 bool Poller::poll(db::Connection& connection) {
   // One statement: the new rows (and late rows of id gaps) plus the per-route counts,
   // read in one consistent view.
-  std::string sql = "(SELECT 'r', " + std::string(kRecordColumns) + " FROM metricas WHERE " +
-                    tracker_.where_clause() + " ORDER BY id LIMIT " + std::to_string(options_.batch) +
-                    ") UNION ALL (SELECT 's', NULL, api, total, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-                    "NULL, NULL, NULL, NULL FROM metricas_por_api)";
+  std::string sql =
+      "(SELECT 'r', " + std::string(kRecordColumns) + " FROM metricas WHERE " +
+      tracker_.where_clause() + " ORDER BY id LIMIT " + std::to_string(options_.batch) +
+      ") UNION ALL (SELECT 's', NULL, api, total, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+      "NULL, NULL, NULL, NULL FROM metricas_por_api)";
   const auto rows = connection.query(sql);
   const auto now = RowTracker::Clock::now();
   const std::uint64_t max_before = tracker_.max_seen();
@@ -254,11 +265,13 @@ void Poller::serve_snapshots(db::Connection& connection) {
       connection.append_quoted(sql, vm);
       sql += " AND hora >= DATE_SUB(";
       connection.append_quoted(sql, entry->last);
-      sql += ", INTERVAL " + std::to_string(minutes) + " MINUTE) AND id <= " + std::to_string(tracker_.max_seen()) +
+      sql += ", INTERVAL " + std::to_string(minutes) +
+             " MINUTE) AND id <= " + std::to_string(tracker_.max_seen()) +
              " ORDER BY hora DESC, id DESC LIMIT " + std::to_string(options_.series_limit);
       for (const auto& row : connection.query(sql)) {
         auto parsed = from_row(row);
-        if (auto* record = std::get_if<StoredRecord>(&parsed); record && tracker_.delivered(record->id)) {
+        if (auto* record = std::get_if<StoredRecord>(&parsed);
+            record && tracker_.delivered(record->id)) {
           series.push_back(std::move(*record));
         }
       }
@@ -266,7 +279,8 @@ void Poller::serve_snapshots(db::Connection& connection) {
       std::lock_guard lock(mutex_);
       ++stats_.snapshot_queries;
     }
-    const std::optional<std::string> chosen = vm.empty() ? std::nullopt : std::optional<std::string>(vm);
+    const std::optional<std::string> chosen =
+        vm.empty() ? std::nullopt : std::optional<std::string>(vm);
     const Message snapshot = make_message(encode_snapshot(chosen, minutes, state_, series));
     for (const auto& weak : subscribers) {
       if (auto subscriber = weak.lock()) subscriber->deliver_snapshot(snapshot);

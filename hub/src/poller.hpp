@@ -29,8 +29,8 @@ struct PollerOptions {
   DbUrl db;
   std::chrono::milliseconds poll{250};
   std::chrono::milliseconds late_window{10'000};  // how long an id gap is waited for
-  std::size_t batch = 5000;                        // rows per poll at most
-  std::size_t series_limit = 4000;                 // rows of a snapshot's series at most
+  std::size_t batch = 5000;                       // rows per poll at most
+  std::size_t series_limit = 4000;                // rows of a snapshot's series at most
 };
 
 struct PollerStats {

@@ -10,11 +10,14 @@ http::Response database_unavailable(std::string_view detail) {
   return response;
 }
 
-QueryRunner::QueryRunner(DbUrl url, std::size_t max_queue) : session_(std::move(url), "queries"), max_queue_(max_queue) {}
+QueryRunner::QueryRunner(DbUrl url, std::size_t max_queue)
+    : session_(std::move(url), "queries"), max_queue_(max_queue) {}
 
 QueryRunner::~QueryRunner() { stop(); }
 
-void QueryRunner::start() { thread_ = std::thread([this] { run(); }); }
+void QueryRunner::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void QueryRunner::stop() {
   {

@@ -1,13 +1,13 @@
 #include "ws_session.hpp"
 
-#include <mutex>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <spdlog/spdlog.h>
+#include <mutex>
 
 #include "client_message.hpp"
 #include "vmpulse/http.hpp"
@@ -72,7 +72,8 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
   void deliver_snapshot(const Message& message) override {
     if (context_->single_thread) {
       // Behind any fan_out task already posted, so updates and snapshots keep their order.
-      asio::post(ws_.get_executor(), [self = shared_from_this(), message] { self->push_snapshot(message); });
+      asio::post(ws_.get_executor(),
+                 [self = shared_from_this(), message] { self->push_snapshot(message); });
       return;
     }
     push_snapshot(message);
@@ -105,7 +106,8 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
   }
 
   void do_read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+    ws_.async_read(buffer_,
+                   [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(error_code ec) {
@@ -146,10 +148,11 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
       message = queue_.next();
     }
     if (!message) return;
-    ws_.async_write(asio::buffer(*message), [self = shared_from_this(), message](error_code ec, std::size_t) {
-      if (ec) return self->finish(ec, "write");
-      self->do_write();
-    });
+    ws_.async_write(asio::buffer(*message),
+                    [self = shared_from_this(), message](error_code ec, std::size_t) {
+                      if (ec) return self->finish(ec, "write");
+                      self->do_write();
+                    });
   }
 
   void close_with(std::uint16_t code, std::string reason) {
@@ -182,7 +185,8 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
 };
 
 // Answers a request that may not become a WebSocket, then closes the connection.
-void refuse(tcp::socket socket, unsigned version, bhttp::status status, std::string_view code, std::string_view detail) {
+void refuse(tcp::socket socket, unsigned version, bhttp::status status, std::string_view code,
+            std::string_view detail) {
   const http::Response error = http::Response::error(static_cast<int>(status), code, detail);
   auto response = std::make_shared<bhttp::response<bhttp::string_body>>(status, version);
   response->set(bhttp::field::content_type, "application/json");
@@ -196,7 +200,8 @@ void refuse(tcp::socket socket, unsigned version, bhttp::status status, std::str
   });
 }
 
-std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>& request, bhttp::field field) {
+std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>& request,
+                                       bhttp::field field) {
   const auto it = request.find(field);
   if (it == request.end()) return std::nullopt;
   return std::string_view(it->value().data(), it->value().size());
@@ -218,7 +223,8 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
   const std::string_view target(request.target().data(), request.target().size());
   plain.target = std::string(target);
   plain.path = std::string(target.substr(0, target.find('?')));
-  if (const auto q = target.find('?'); q != std::string_view::npos) plain.query = std::string(target.substr(q + 1));
+  if (const auto q = target.find('?'); q != std::string_view::npos)
+    plain.query = std::string(target.substr(q + 1));
 
   if (plain.path != "/ws") {
     return refuse(std::move(socket), request.version(), bhttp::status::not_found, "not_found",
@@ -226,34 +232,37 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
   }
   if (!context->options.origins.allows(header(request, bhttp::field::origin),
                                        header(request, bhttp::field::host).value_or(""))) {
-    return refuse(std::move(socket), request.version(), bhttp::status::forbidden, "origin_not_allowed",
+    return refuse(std::move(socket), request.version(), bhttp::status::forbidden,
+                  "origin_not_allowed",
                   "this origin may not open /ws (see the hub's --allow-origin)");
   }
   // An optional first choice, so a dashboard linked to one VM needs no select.
   std::string vm = plain.query_param("vm").value_or("");
   int minutes = kDefaultMinutes;
   if (!vm.empty() && !valid_vm_name(vm)) {
-    return refuse(std::move(socket), request.version(), bhttp::status::bad_request, "invalid_parameter",
-                  "vm must be 1-64 of [A-Za-z0-9._-]");
+    return refuse(std::move(socket), request.version(), bhttp::status::bad_request,
+                  "invalid_parameter", "vm must be 1-64 of [A-Za-z0-9._-]");
   }
   if (const auto text = plain.query_param("minutes")) {
-    const auto parsed = parse_client_message(R"({"type":"select","vm":"x","minutes":)" + *text + "}");
+    const auto parsed =
+        parse_client_message(R"({"type":"select","vm":"x","minutes":)" + *text + "}");
     if (!std::holds_alternative<SelectMessage>(parsed)) {
-      return refuse(std::move(socket), request.version(), bhttp::status::bad_request, "invalid_parameter",
-                    "minutes must be an integer 1..60");
+      return refuse(std::move(socket), request.version(), bhttp::status::bad_request,
+                    "invalid_parameter", "minutes must be an integer 1..60");
     }
     minutes = std::get<SelectMessage>(parsed).minutes;
   }
   if (++context->clients > context->options.max_clients) {
     --context->clients;
-    return refuse(std::move(socket), request.version(), bhttp::status::service_unavailable, "too_many_clients",
-                  "the hub has reached --max-clients");
+    return refuse(std::move(socket), request.version(), bhttp::status::service_unavailable,
+                  "too_many_clients", "the hub has reached --max-clients");
   }
   // The server hands over sockets bound to a strand; with one io thread a strand only
   // costs time, so the session takes the descriptor onto the plain io_context.
   error_code ec;
   const auto protocol = socket.local_endpoint(ec).protocol();
-  tcp::socket own = context->single_thread ? tcp::socket(context->io) : tcp::socket(asio::make_strand(context->io));
+  tcp::socket own = context->single_thread ? tcp::socket(context->io)
+                                           : tcp::socket(asio::make_strand(context->io));
   if (!ec) own.assign(protocol, socket.release(ec), ec);
   if (ec) {
     --context->clients;

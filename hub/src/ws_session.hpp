@@ -6,17 +6,15 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
-#include <cstddef>
-#include <memory>
-#include <vector>
-
 #include <boost/asio/io_context.hpp>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <vector>
 
 #include "client_queue.hpp"
 #include "origin_policy.hpp"

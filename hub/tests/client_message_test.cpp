@@ -28,10 +28,11 @@ TEST(ClientMessage, NotJsonIs1003) {
 }
 
 TEST(ClientMessage, PolicyViolationsAre1008) {
-  for (const char* text : {R"([1])", R"({"kind":"ping"})", R"({"type":"subscribe"})", R"({"type":"select"})",
-                           R"({"type":"select","vm":"bad name"})", R"({"type":"select","vm":"a","minutes":0})",
-                           R"({"type":"select","vm":"a","minutes":61})", R"({"type":"select","vm":"a","minutes":1.5})",
-                           R"({"type":"select","vm":"a","minutes":"5"})"}) {
+  for (const char* text :
+       {R"([1])", R"({"kind":"ping"})", R"({"type":"subscribe"})", R"({"type":"select"})",
+        R"({"type":"select","vm":"bad name"})", R"({"type":"select","vm":"a","minutes":0})",
+        R"({"type":"select","vm":"a","minutes":61})", R"({"type":"select","vm":"a","minutes":1.5})",
+        R"({"type":"select","vm":"a","minutes":"5"})"}) {
     const auto parsed = parse_client_message(text);
     ASSERT_TRUE(std::holds_alternative<ProtocolViolation>(parsed)) << text;
     EXPECT_EQ(std::get<ProtocolViolation>(parsed).code, 1008) << text;

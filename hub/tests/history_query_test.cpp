@@ -27,8 +27,8 @@ TEST(HistoryParams, Defaults) {
 }
 
 TEST(HistoryParams, BothTimeForms) {
-  const auto parsed =
-      parse_history_params(with_query("vm=a&from=2026-11-26%2010:00:00&to=1795694400&points=10"), kNow);
+  const auto parsed = parse_history_params(
+      with_query("vm=a&from=2026-11-26%2010:00:00&to=1795694400&points=10"), kNow);
   ASSERT_TRUE(std::holds_alternative<HistoryParams>(parsed));
   EXPECT_EQ(std::get<HistoryParams>(parsed).from, 1795694400 - 3600 * 2);
   EXPECT_EQ(std::get<HistoryParams>(parsed).points, 10);
@@ -40,18 +40,20 @@ TEST(HistoryParams, BadValuesNameTheParameter) {
     const char* code;
     const char* detail_start;
   };
-  for (const Case& c : {Case{"", "missing_parameter", "vm"}, Case{"vm=a%20b", "invalid_parameter", "vm"},
-                        Case{"vm=a&from=yesterday", "invalid_parameter", "from"},
-                        Case{"vm=a&to=2026-02-30%2000:00:00", "invalid_parameter", "to"},
-                        Case{"vm=a&from=200&to=100", "invalid_parameter", "from is after"},
-                        Case{"vm=a&points=0", "invalid_parameter", "points"},
-                        Case{"vm=a&points=10001", "invalid_parameter", "points"},
-                        Case{"vm=a&points=1e3", "invalid_parameter", "points"},
-                        Case{"vm=a&from=0&to=100000000", "invalid_parameter", "from..to"}}) {
+  for (const Case& c :
+       {Case{"", "missing_parameter", "vm"}, Case{"vm=a%20b", "invalid_parameter", "vm"},
+        Case{"vm=a&from=yesterday", "invalid_parameter", "from"},
+        Case{"vm=a&to=2026-02-30%2000:00:00", "invalid_parameter", "to"},
+        Case{"vm=a&from=200&to=100", "invalid_parameter", "from is after"},
+        Case{"vm=a&points=0", "invalid_parameter", "points"},
+        Case{"vm=a&points=10001", "invalid_parameter", "points"},
+        Case{"vm=a&points=1e3", "invalid_parameter", "points"},
+        Case{"vm=a&from=0&to=100000000", "invalid_parameter", "from..to"}}) {
     const auto parsed = parse_history_params(with_query(c.query), kNow);
     ASSERT_TRUE(std::holds_alternative<ParamError>(parsed)) << c.query;
     EXPECT_EQ(std::get<ParamError>(parsed).code, c.code) << c.query;
-    EXPECT_TRUE(std::get<ParamError>(parsed).detail.starts_with(c.detail_start)) << std::get<ParamError>(parsed).detail;
+    EXPECT_TRUE(std::get<ParamError>(parsed).detail.starts_with(c.detail_start))
+        << std::get<ParamError>(parsed).detail;
   }
 }
 
@@ -87,20 +89,23 @@ TEST(HistorySql, GroupsInTheDatabase) {
   HistoryParams params{"web-1", 0, 3600, 10};
   const std::string sql = history_sql(params, 360);
   EXPECT_NE(sql.find("FLOOR(UNIX_TIMESTAMP(hora) / 360)"), std::string::npos);
-  EXPECT_NE(sql.find("vm = 'web-1' AND hora BETWEEN '1970-01-01 00:00:00' AND '1970-01-01 01:00:00'"),
-            std::string::npos);
+  EXPECT_NE(
+      sql.find("vm = 'web-1' AND hora BETWEEN '1970-01-01 00:00:00' AND '1970-01-01 01:00:00'"),
+      std::string::npos);
   EXPECT_NE(sql.find("GROUP BY bucket"), std::string::npos);
 }
 
 TEST(HistoryEncode, PointsFromRows) {
   HistoryParams params{"web-1", 0, 3600, 10};
-  std::vector<vmpulse::db::Row> rows{{"1", "3", "1.00", "2.00", "3.00", "10.00", "11.00", "12.00", "200.00"}};
+  std::vector<vmpulse::db::Row> rows{
+      {"1", "3", "1.00", "2.00", "3.00", "10.00", "11.00", "12.00", "200.00"}};
   const auto encoded = encode_history(params, 360, rows);
   ASSERT_TRUE(std::holds_alternative<std::string>(encoded));
-  EXPECT_EQ(std::get<std::string>(encoded),
-            R"({"vm":"web-1","from":"1970-01-01 00:00:00","to":"1970-01-01 01:00:00","bucket_seconds":360,)"
-            R"("points":[{"t":"1970-01-01 00:06:00","n":3,"cpu":{"min":1.00,"avg":2.00,"max":3.00},)"
-            R"("ram":{"min":10.00,"avg":11.00,"max":12.00},"procesos":{"avg":200.00}}]})");
+  EXPECT_EQ(
+      std::get<std::string>(encoded),
+      R"({"vm":"web-1","from":"1970-01-01 00:00:00","to":"1970-01-01 01:00:00","bucket_seconds":360,)"
+      R"("points":[{"t":"1970-01-01 00:06:00","n":3,"cpu":{"min":1.00,"avg":2.00,"max":3.00},)"
+      R"("ram":{"min":10.00,"avg":11.00,"max":12.00},"procesos":{"avg":200.00}}]})");
   rows[0][3] = std::nullopt;
   EXPECT_TRUE(std::holds_alternative<EncodeError>(encode_history(params, 360, rows)));
 }

@@ -27,26 +27,36 @@ TEST(HubOptions, Defaults) {
 }
 
 TEST(HubOptions, EnvironmentAndFlags) {
-  Env env{{{"VMPULSE_DB_URL", kDb}, {"VMPULSE_HUB_POLL", "1s"}, {"VMPULSE_HUB_ALLOW_ORIGIN", "https://a.example"}}};
-  const auto parsed = parse_hub_options({"--listen=127.0.0.1:9000", "--poll", "100ms", "--allow-origin",
-                                         "https://b.example", "--allow-origin", "https://c.example"},
-                                        env);
+  Env env{{{"VMPULSE_DB_URL", kDb},
+           {"VMPULSE_HUB_POLL", "1s"},
+           {"VMPULSE_HUB_ALLOW_ORIGIN", "https://a.example"}}};
+  const auto parsed =
+      parse_hub_options({"--listen=127.0.0.1:9000", "--poll", "100ms", "--allow-origin",
+                         "https://b.example", "--allow-origin", "https://c.example"},
+                        env);
   ASSERT_TRUE(std::holds_alternative<HubOptions>(parsed)) << std::get<std::string>(parsed);
   const auto& options = std::get<HubOptions>(parsed);
   EXPECT_EQ(options.poll, std::chrono::milliseconds(100));
   EXPECT_EQ(options.listen.port, 9000);
   EXPECT_TRUE(options.origins.allows("https://c.example", "hub"));
   EXPECT_TRUE(options.origins.allows("https://b.example", "hub"));
-  EXPECT_FALSE(options.origins.allows("https://a.example", "hub"));  // the flags replace the variable
+  EXPECT_FALSE(
+      options.origins.allows("https://a.example", "hub"));  // the flags replace the variable
 }
 
 TEST(HubOptions, BadValuesAreErrorsWithoutThePassword) {
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{}, {"--db", "postgres://u:secret@h/db"}, {"--db", kDb, "--poll", "soon"},
-        {"--db", kDb, "--poll", "0ms"}, {"--db", kDb, "--max-clients", "0"}, {"--db", kDb, "--listen", "nowhere"},
-        {"--db", kDb, "--allow-origin", "example.com"}, {"--db", kDb, "--frobnicate", "1"}, {"--db", kDb, "--threads"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{},
+                                               {"--db", "postgres://u:secret@h/db"},
+                                               {"--db", kDb, "--poll", "soon"},
+                                               {"--db", kDb, "--poll", "0ms"},
+                                               {"--db", kDb, "--max-clients", "0"},
+                                               {"--db", kDb, "--listen", "nowhere"},
+                                               {"--db", kDb, "--allow-origin", "example.com"},
+                                               {"--db", kDb, "--frobnicate", "1"},
+                                               {"--db", kDb, "--threads"}}) {
     const auto parsed = parse_hub_options(args, Env{});
     ASSERT_TRUE(std::holds_alternative<std::string>(parsed));
-    EXPECT_EQ(std::get<std::string>(parsed).find("secret"), std::string::npos) << std::get<std::string>(parsed);
+    EXPECT_EQ(std::get<std::string>(parsed).find("secret"), std::string::npos)
+        << std::get<std::string>(parsed);
   }
 }

@@ -1,6 +1,7 @@
 #include "messages.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "json_text.hpp"
@@ -9,8 +10,21 @@ using namespace vmpulse::hub;
 
 namespace {
 vmpulse::db::Row row(std::uint64_t id, std::string vm, std::string hora, std::string api = "cpp") {
-  return {std::to_string(id), vm, "8000", "6000", "2000", "25.00", "12.50", "87.50", "1", "2", "0", "0", "3",
-          hora, api};
+  return {std::to_string(id),
+          vm,
+          "8000",
+          "6000",
+          "2000",
+          "25.00",
+          "12.50",
+          "87.50",
+          "1",
+          "2",
+          "0",
+          "0",
+          "3",
+          hora,
+          api};
 }
 StoredRecord record(std::uint64_t id, std::string vm, std::string hora, std::string api = "cpp") {
   return std::get<StoredRecord>(from_row(row(id, std::move(vm), std::move(hora), std::move(api))));
@@ -19,10 +33,11 @@ StoredRecord record(std::uint64_t id, std::string vm, std::string hora, std::str
 
 TEST(Rows, EncodesTheRecordOnce) {
   const StoredRecord r = record(7, "web-1", "2026-11-26 10:00:01");
-  EXPECT_EQ(r.json,
-            R"({"id":7,"vm":"web-1","total_ram":8000,"ram_libre":6000,"uso_ram":2000,"porcentaje_ram":25.00,)"
-            R"("porcentaje_cpu_uso":12.50,"porcentaje_cpu_libre":87.50,"procesos_corriendo":1,"procesos_durmiendo":2,)"
-            R"("procesos_zombie":0,"procesos_parados":0,"total_procesos":3,"hora":"2026-11-26 10:00:01","api":"cpp"})");
+  EXPECT_EQ(
+      r.json,
+      R"({"id":7,"vm":"web-1","total_ram":8000,"ram_libre":6000,"uso_ram":2000,"porcentaje_ram":25.00,)"
+      R"("porcentaje_cpu_uso":12.50,"porcentaje_cpu_libre":87.50,"procesos_corriendo":1,"procesos_durmiendo":2,)"
+      R"("procesos_zombie":0,"procesos_parados":0,"total_procesos":3,"hora":"2026-11-26 10:00:01","api":"cpp"})");
 }
 
 TEST(Rows, RejectsWhatIsNotANumber) {
@@ -47,8 +62,8 @@ TEST(JsonText, EscapesStrings) {
 TEST(Messages, RecordsMessageIsValidJsonInIdOrder) {
   Split split;
   split.per_api["cpp"] = 2;
-  const std::string text =
-      encode_records({record(1, "a", "2026-11-26 10:00:01"), record(2, "b", "2026-11-26 10:00:02")}, split);
+  const std::string text = encode_records(
+      {record(1, "a", "2026-11-26 10:00:01"), record(2, "b", "2026-11-26 10:00:02")}, split);
   const auto json = nlohmann::json::parse(text);
   EXPECT_EQ(json["type"], "records");
   ASSERT_EQ(json["records"].size(), 2u);
@@ -67,11 +82,13 @@ TEST(Messages, SnapshotCarriesLatestVmsSeriesAndSplit) {
   state.set_split(split);
   EXPECT_EQ(state.newest_vm(), "b");
 
-  const auto json = nlohmann::json::parse(encode_snapshot(std::string("a"), 15, state, {record(1, "a", "2026-11-26 10:00:01")}));
+  const auto json = nlohmann::json::parse(
+      encode_snapshot(std::string("a"), 15, state, {record(1, "a", "2026-11-26 10:00:01")}));
   EXPECT_EQ(json["type"], "snapshot");
   EXPECT_EQ(json["vm"], "a");
   EXPECT_EQ(json["minutes"], 15);
-  EXPECT_EQ(json["vms"][0], nlohmann::json::parse(R"({"vm":"a","last":"2026-11-26 10:00:01","rows":2})"));
+  EXPECT_EQ(json["vms"][0],
+            nlohmann::json::parse(R"({"vm":"a","last":"2026-11-26 10:00:01","rows":2})"));
   EXPECT_EQ(json["latest"]["a"]["id"], 1);
   EXPECT_EQ(json["latest"]["b"]["api"], "nodejs");
   EXPECT_EQ(json["series"].size(), 1u);

@@ -5,7 +5,9 @@
 using vmpulse::hub::OriginPolicy;
 
 namespace {
-OriginPolicy parse(std::vector<std::string> specs) { return std::get<OriginPolicy>(OriginPolicy::parse(specs)); }
+OriginPolicy parse(std::vector<std::string> specs) {
+  return std::get<OriginPolicy>(OriginPolicy::parse(specs));
+}
 }  // namespace
 
 TEST(OriginPolicy, DefaultAllowsSameHostLocalhostAndNoOrigin) {
@@ -20,7 +22,8 @@ TEST(OriginPolicy, DefaultAllowsSameHostLocalhostAndNoOrigin) {
 }
 
 TEST(OriginPolicy, ListReplacesLocalhost) {
-  const OriginPolicy policy = parse({"https://dash.example, https://b.example:8443", "https://c.example"});
+  const OriginPolicy policy =
+      parse({"https://dash.example, https://b.example:8443", "https://c.example"});
   EXPECT_TRUE(policy.allows("https://DASH.example", "hub"));
   EXPECT_TRUE(policy.allows("https://b.example:8443", "hub"));
   EXPECT_FALSE(policy.allows("https://b.example", "hub"));
