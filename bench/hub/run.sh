@@ -49,7 +49,8 @@ cleanup() {
 trap cleanup EXIT
 
 info "compiling the load client"
-g++ -std=c++20 -O2 -o "$WORK/load_client" "$ROOT/bench/hub/load_client.cpp" $(pkg-config --cflags --libs libmariadb)
+read -r -a MARIADB_FLAGS <<<"$(pkg-config --cflags --libs libmariadb)"
+g++ -std=c++20 -O2 -o "$WORK/load_client" "$ROOT/bench/hub/load_client.cpp" "${MARIADB_FLAGS[@]}"
 
 DB_PORT="$(free_port)"
 db_start "$WORK/db" "$DB_PORT"
