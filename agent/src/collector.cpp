@@ -19,7 +19,8 @@ void log_change(const SourceReport& before, const SourceReport& now) {
     spdlog::warn("source {}: {}", now.name, now.procfs_error);
   }
   if (now.ok != before.ok && before.from != Origin::none) {
-    spdlog::info("source {}: {}", now.name, now.ok ? "recovered" : "failed, keeping its last value");
+    spdlog::info("source {}: {}", now.name,
+                 now.ok ? "recovered" : "failed, keeping its last value");
   }
   if (now.from != before.from && now.from != Origin::none) {
     spdlog::info("source {}: values from {}", now.name, origin_name(now.from));
@@ -126,8 +127,8 @@ Sample Collector::collect() {
   record.porcentaje_cpu_libre = cpu.free_percent;
 
   const Memory memory = collect_source(
-      reports_[kMemory], last_memory_, record.hora, options_.clock, [&] { return modules_.read_ram(); },
-      [&](SourceReport&) { return memory_.read(); });
+      reports_[kMemory], last_memory_, record.hora, options_.clock,
+      [&] { return modules_.read_ram(); }, [&](SourceReport&) { return memory_.read(); });
   record.total_ram = memory.total_mib;
   record.ram_libre = memory.available_mib;
   record.uso_ram = memory.used_mib;
@@ -143,9 +144,10 @@ Sample Collector::collect() {
         }
         const ProcessScan& result = std::get<ProcessScan>(scan);
         if (result.malformed > 0) {
-          report.procfs_error = "skipped " + std::to_string(result.malformed) +
-                                " process stat file(s) without a state after the command name, first " +
-                                processes_.path() + "/" + result.first_malformed;
+          report.procfs_error =
+              "skipped " + std::to_string(result.malformed) +
+              " process stat file(s) without a state after the command name, first " +
+              processes_.path() + "/" + result.first_malformed;
         }
         return result.counts;
       });

@@ -48,7 +48,8 @@ Result<CpuTimes> parse_proc_stat(std::string_view text) {
   if (count < 4) {
     return fail("the cpu line has " + std::to_string(count) + " columns, at least 4 are needed");
   }
-  return CpuTimes{values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]};
+  return CpuTimes{values[0], values[1], values[2], values[3],
+                  values[4], values[5], values[6], values[7]};
 }
 
 CpuUsage usage_from_percent(double used_percent) {
@@ -64,11 +65,13 @@ CpuUsage usage_from_percent(double used_percent) {
   return CpuUsage{used, free};
 }
 
-std::optional<CpuUsage> cpu_usage_between(const std::optional<CpuTimes>& previous, const CpuTimes& current) {
+std::optional<CpuUsage> cpu_usage_between(const std::optional<CpuTimes>& previous,
+                                          const CpuTimes& current) {
   std::uint64_t total = current.total();
   std::uint64_t idle = current.idle_total();
   if (previous) {
-    const bool went_back = current.total() < previous->total() || current.idle_total() < previous->idle_total();
+    const bool went_back =
+        current.total() < previous->total() || current.idle_total() < previous->idle_total();
     if (!went_back) {
       total -= previous->total();
       idle -= previous->idle_total();

@@ -14,16 +14,19 @@ namespace vmpulse::agent {
 
 // Ticks since boot of the aggregate "cpu" line (guest time is already inside user).
 struct CpuTimes {
-  std::uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  std::uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                steal = 0;
 
-  std::uint64_t total() const { return user + nice + system + idle + iowait + irq + softirq + steal; }
+  std::uint64_t total() const {
+    return user + nice + system + idle + iowait + irq + softirq + steal;
+  }
   // Waiting for I/O is idle time: the CPU could have run something else.
   std::uint64_t idle_total() const { return idle + iowait; }
   bool operator==(const CpuTimes&) const = default;
 };
 
 struct CpuUsage {
-  double used_percent = 0;  // two decimals
+  double used_percent = 0;    // two decimals
   double free_percent = 100;  // exactly 100 - used_percent
   bool operator==(const CpuUsage&) const = default;
 };
@@ -35,7 +38,8 @@ Result<CpuTimes> parse_proc_stat(std::string_view text);
 // Usage between two readings. Without a previous reading, or when a counter went
 // backwards (CPU hot-unplug), the average since boot.  When no tick elapsed it is
 // nullopt: the caller keeps the usage it had.
-std::optional<CpuUsage> cpu_usage_between(const std::optional<CpuTimes>& previous, const CpuTimes& current);
+std::optional<CpuUsage> cpu_usage_between(const std::optional<CpuTimes>& previous,
+                                          const CpuTimes& current);
 
 // Rounds to two decimals and makes the free share its exact complement (the contract
 // wants uso + libre = 100).

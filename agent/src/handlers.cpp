@@ -50,7 +50,8 @@ http::Response handle_request(const http::Request& request, const SnapshotStore&
     return http::Response::error(404, "not_found", "no such path: " + request.path);
   }
   if (request.method != "GET") {
-    auto response = http::Response::error(405, "method_not_allowed", request.method + " is not allowed here");
+    auto response =
+        http::Response::error(405, "method_not_allowed", request.method + " is not allowed here");
     response.headers.emplace_back("Allow", "GET");
     return response;
   }

@@ -1,10 +1,9 @@
 // vmpulse-agent: samples this VM every interval and serves the latest sample over
 // HTTP; with --push, also delivers every sample to the ingest API.
 #include <malloc.h>
-
-#include <boost/asio/io_context.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -51,7 +50,8 @@ int main(int argc, char** argv) {
 
   agent::SnapshotStore store;
   agent::Sampler sampler(
-      agent::Collector({options.procfs, options.module_id, options.vm, agent::Clock{options.clock}}),
+      agent::Collector(
+          {options.procfs, options.module_id, options.vm, agent::Clock{options.clock}}),
       options.interval, store, agent::AgentInfo{options.module_id, kVersion},
       pusher ? agent::Sampler::OnSample([&pusher](const Record& record) { pusher->add(record); })
              : agent::Sampler::OnSample{},
@@ -72,17 +72,19 @@ int main(int argc, char** argv) {
   server_options.server_name = "vmpulse-agent";
   std::unique_ptr<http::Server> server;
   try {
-    server = std::make_unique<http::Server>(
-        io, server_options, http::sync([&store](const http::Request& request) {
-          return agent::handle_request(request, store);
-        }));
+    server = std::make_unique<http::Server>(io, server_options,
+                                            http::sync([&store](const http::Request& request) {
+                                              return agent::handle_request(request, store);
+                                            }));
   } catch (const std::system_error& error) {
-    spdlog::critical("cannot listen on {}:{}: {}", options.listen.host, options.listen.port, error.what());
+    spdlog::critical("cannot listen on {}:{}: {}", options.listen.host, options.listen.port,
+                     error.what());
     return 1;
   }
-  spdlog::info("vm {} sampling {} every {} ms (modules: {}/*_{}), serving http://{}:{}/metrics{}", options.vm,
-               options.procfs, options.interval.count(), options.procfs, options.module_id, options.listen.host,
-               server->port(), pusher ? ", pushing to " + options.push.url : std::string());
+  spdlog::info("vm {} sampling {} every {} ms (modules: {}/*_{}), serving http://{}:{}/metrics{}",
+               options.vm, options.procfs, options.interval.count(), options.procfs,
+               options.module_id, options.listen.host, server->port(),
+               pusher ? ", pushing to " + options.push.url : std::string());
 
   sampler.start();
   if (pusher) {

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 #include "proc_file.hpp"
@@ -69,7 +68,9 @@ Result<T> with_path(const std::string& path, Result<T> result) {
   return result;
 }
 
-Result<std::string> read_module(const std::string& path) { return read_text_file(path, kMaxModuleFile); }
+Result<std::string> read_module(const std::string& path) {
+  return read_text_file(path, kMaxModuleFile);
+}
 
 }  // namespace
 
@@ -101,8 +102,9 @@ Result<Memory> parse_module_ram(std::string_view text) {
   const json& object = std::get<json>(parsed);
   constexpr std::int64_t kMaxMib = (std::int64_t{1} << 53) - 1;  // the contract's maximum
   Memory memory;
-  const std::pair<const char*, std::int64_t*> fields[] = {
-      {"total_ram", &memory.total_mib}, {"ram_libre", &memory.available_mib}, {"uso_ram", &memory.used_mib}};
+  const std::pair<const char*, std::int64_t*> fields[] = {{"total_ram", &memory.total_mib},
+                                                          {"ram_libre", &memory.available_mib},
+                                                          {"uso_ram", &memory.used_mib}};
   for (const auto& [name, slot] : fields) {
     auto value = count_field(object, name, kMaxMib);
     if (auto* failure = failure_of(value)) {
@@ -174,8 +176,12 @@ Result<T> read_and_parse(const std::string& path, Result<T> (*parse)(std::string
 
 }  // namespace
 
-Result<CpuUsage> ModuleReader::read_cpu() const { return read_and_parse(cpu_path_, &parse_module_cpu); }
-Result<Memory> ModuleReader::read_ram() const { return read_and_parse(ram_path_, &parse_module_ram); }
+Result<CpuUsage> ModuleReader::read_cpu() const {
+  return read_and_parse(cpu_path_, &parse_module_cpu);
+}
+Result<Memory> ModuleReader::read_ram() const {
+  return read_and_parse(ram_path_, &parse_module_ram);
+}
 Result<ProcessCounts> ModuleReader::read_procesos() const {
   return read_and_parse(procesos_path_, &parse_module_procesos);
 }

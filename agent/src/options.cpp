@@ -1,7 +1,6 @@
 #include "options.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -22,7 +21,8 @@ bool valid_module_id(std::string_view id) {
     return false;
   }
   for (const char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
     if (!ok) {
       return false;
     }
@@ -30,7 +30,9 @@ bool valid_module_id(std::string_view id) {
   return true;
 }
 
-OptionsExit bad(const std::string& message) { return OptionsExit{2, "vmpulse-agent: " + message + "\n"}; }
+OptionsExit bad(const std::string& message) {
+  return OptionsExit{2, "vmpulse-agent: " + message + "\n"};
+}
 
 // The token file holds the token and perhaps a final newline.
 std::variant<std::string, OptionsExit> read_token_file(const std::string& path) {
@@ -66,8 +68,8 @@ bool valid_vm_name(std::string_view name) {
     return false;
   }
   for (const char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
     if (!ok) {
       return false;
     }
@@ -78,8 +80,8 @@ bool valid_vm_name(std::string_view name) {
 std::string vm_name_from_host(std::string_view host) {
   std::string name(host.substr(0, 64));
   for (char& c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
     if (!ok) {
       c = '-';
     }
@@ -101,12 +103,13 @@ std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view 
     }
     return value;
   };
-  const auto y = number(0, 4), mo = number(5, 2), d = number(8, 2), h = number(11, 2), mi = number(14, 2),
-             s = number(17, 2);
+  const auto y = number(0, 4), mo = number(5, 2), d = number(8, 2), h = number(11, 2),
+             mi = number(14, 2), s = number(17, 2);
   if (!y || !mo || !d || !h || !mi || !s || *h > 23 || *mi > 59 || *s > 59 || *y < 1970) {
     return std::nullopt;
   }
-  const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+  const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)},
+                            day{static_cast<unsigned>(*d)}};
   if (!date.ok()) {
     return std::nullopt;
   }
@@ -115,8 +118,8 @@ std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view 
 
 std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::string>& args) {
   AgentOptions options;
-  const std::string default_port = env_or(std::string(defaults::kAgentPortEnv).c_str(),
-                                          std::to_string(defaults::kAgentPort));
+  const std::string default_port =
+      env_or(std::string(defaults::kAgentPortEnv).c_str(), std::to_string(defaults::kAgentPort));
   std::string listen = "0.0.0.0:" + default_port;
   std::string interval = env_or(std::string(defaults::kIntervalEnv).c_str(), defaults::kInterval);
   std::string module_id = env_or(std::string(defaults::kModuleIdEnv).c_str(), defaults::kModuleId);
@@ -125,27 +128,35 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
   std::string token_file;
   std::string push_interval = "5s";
   std::string request_timeout = "10s";
-  const std::string state_dir = env_or(std::string(defaults::kStateDirEnv).c_str(), defaults::kStateDir);
+  const std::string state_dir =
+      env_or(std::string(defaults::kStateDirEnv).c_str(), defaults::kStateDir);
   options.push.spool_dir = state_dir + "/agent-spool";
 
-  CLI::App app{"vmpulse-agent: samples this VM (kernel modules or /proc) and serves the record as JSON and\n"
-               "Prometheus text; optionally pushes its samples to the ingest API."};
+  CLI::App app{
+      "vmpulse-agent: samples this VM (kernel modules or /proc) and serves the record as JSON and\n"
+      "Prometheus text; optionally pushes its samples to the ingest API."};
   app.name("vmpulse-agent");
   app.option_defaults()->always_capture_default();
   app.add_option("--listen", listen, "HOST:PORT to serve HTTP on")->envname("VMPULSE_AGENT_LISTEN");
-  app.add_option("--interval", interval, "time between samples (250ms, 1s, 2m)")->envname("VMPULSE_INTERVAL");
-  app.add_option("--procfs", options.procfs, "where /proc is mounted (the host's, from a container)")
+  app.add_option("--interval", interval, "time between samples (250ms, 1s, 2m)")
+      ->envname("VMPULSE_INTERVAL");
+  app.add_option("--procfs", options.procfs,
+                 "where /proc is mounted (the host's, from a container)")
       ->envname("VMPULSE_PROCFS");
   app.add_option("--module-id", module_id, "id of the kernel modules' files (<procfs>/cpu_<id>, …)")
       ->envname("VMPULSE_MODULE_ID");
-  app.add_option("--vm", vm, "this VM's name in the records (default: the hostname)")->envname("VMPULSE_VM");
+  app.add_option("--vm", vm, "this VM's name in the records (default: the hostname)")
+      ->envname("VMPULSE_VM");
   app.add_option("--threads", options.threads, "HTTP threads")->envname("VMPULSE_AGENT_THREADS");
   app.add_option("--request-timeout", request_timeout, "time a client has to send a whole request")
       ->envname("VMPULSE_AGENT_REQUEST_TIMEOUT");
-  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")->envname("VMPULSE_LOG_LEVEL");
-  app.add_option("--push", options.push.url, "ingest URL to POST batches of samples to (http://…/api/metrics)")
+  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
+      ->envname("VMPULSE_LOG_LEVEL");
+  app.add_option("--push", options.push.url,
+                 "ingest URL to POST batches of samples to (http://…/api/metrics)")
       ->envname("VMPULSE_PUSH_URL");
-  app.add_option("--token", options.push.token, "bearer token for --push")->envname("VMPULSE_TOKEN");
+  app.add_option("--token", options.push.token, "bearer token for --push")
+      ->envname("VMPULSE_TOKEN");
   app.add_option("--token-file", token_file, "file holding the bearer token for --push")
       ->envname("VMPULSE_TOKEN_FILE");
   app.add_option("--spool", options.push.spool_dir, "directory of batches not yet delivered")
@@ -228,7 +239,8 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
       push.token = std::get<std::string>(token);
     }
     if (push.token.empty()) {
-      return bad("--push needs a token (--token, --token-file, VMPULSE_TOKEN or VMPULSE_TOKEN_FILE)");
+      return bad(
+          "--push needs a token (--token, --token-file, VMPULSE_TOKEN or VMPULSE_TOKEN_FILE)");
     }
     if (!valid_token(push.token)) {
       return bad("the push token contains spaces or control characters");

@@ -48,7 +48,8 @@ Result<ProcessScan> scan_processes(const char* procfs) {
   DIR* dir = ::opendir(procfs);
   if (dir == nullptr) {
     const int error = errno;
-    return Failure{std::string("cannot list ") + procfs + ": " + std::strerror(error), error == ENOENT};
+    return Failure{std::string("cannot list ") + procfs + ": " + std::strerror(error),
+                   error == ENOENT};
   }
   const int dir_fd = ::dirfd(dir);
   ProcessScan scan;

@@ -35,7 +35,7 @@ void count_process_state(ProcessCounts& counts, char state) noexcept;
 
 struct ProcessScan {
   ProcessCounts counts;
-  std::size_t malformed = 0;   // stat files without a state (counted nowhere)
+  std::size_t malformed = 0;    // stat files without a state (counted nowhere)
   std::string first_malformed;  // "<pid>/stat" of the lowest such pid (readdir order varies)
 };
 

@@ -1,5 +1,6 @@
 #include "push_client.hpp"
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -8,8 +9,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-
-#include <atomic>
 #include <charconv>
 
 namespace vmpulse::agent {
@@ -61,7 +60,8 @@ std::variant<HttpUrl, std::string> parse_http_url(std::string_view url) {
     const std::string_view port = authority.substr(1);
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||
+        value > 65535) {
       return std::string("the port must be a number from 1 to 65535");
     }
     parsed.port = std::string(port);
@@ -76,7 +76,8 @@ struct PushClient::Impl {
   std::atomic<bool> cancelled{false};
 };
 
-PushClient::PushClient(HttpUrl url, std::chrono::milliseconds timeout) : impl_(std::make_unique<Impl>()) {
+PushClient::PushClient(HttpUrl url, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>()) {
   impl_->url = std::move(url);
   impl_->timeout = timeout;
 }
@@ -115,29 +116,30 @@ std::variant<PushResponse, std::string> PushClient::post(const PostRequest& requ
   auto set_failure = [&](const char* step, const beast::error_code& ec) {
     failure = std::string(step) + " " + impl.url.host + ":" + impl.url.port + ": " + ec.message();
   };
-  resolver.async_resolve(impl.url.host, impl.url.port, [&](beast::error_code ec, tcp::resolver::results_type results) {
-    if (ec) {
-      return set_failure("resolve", ec);
-    }
-    stream.expires_after(impl.timeout);
-    stream.async_connect(results, [&](beast::error_code ec2, const tcp::endpoint&) {
-      if (ec2) {
-        return set_failure("connect", ec2);
-      }
-      stream.expires_after(impl.timeout);
-      bhttp::async_write(stream, message, [&](beast::error_code ec3, std::size_t) {
-        if (ec3) {
-          return set_failure("send to", ec3);
+  resolver.async_resolve(
+      impl.url.host, impl.url.port, [&](beast::error_code ec, tcp::resolver::results_type results) {
+        if (ec) {
+          return set_failure("resolve", ec);
         }
         stream.expires_after(impl.timeout);
-        bhttp::async_read(stream, buffer, parser, [&](beast::error_code ec4, std::size_t) {
-          if (ec4) {
-            return set_failure("read answer from", ec4);
+        stream.async_connect(results, [&](beast::error_code ec2, const tcp::endpoint&) {
+          if (ec2) {
+            return set_failure("connect", ec2);
           }
+          stream.expires_after(impl.timeout);
+          bhttp::async_write(stream, message, [&](beast::error_code ec3, std::size_t) {
+            if (ec3) {
+              return set_failure("send to", ec3);
+            }
+            stream.expires_after(impl.timeout);
+            bhttp::async_read(stream, buffer, parser, [&](beast::error_code ec4, std::size_t) {
+              if (ec4) {
+                return set_failure("read answer from", ec4);
+              }
+            });
+          });
         });
       });
-    });
-  });
   // The resolver has no timeout of its own; the whole exchange is bounded here.
   impl.io.run_for(impl.timeout * 2);
   const bool cancelled = impl.cancelled.exchange(false);

@@ -40,7 +40,8 @@ PushOutcome classify_status(int status) {
   return PushOutcome::retry;
 }
 
-std::chrono::milliseconds backoff_delay(unsigned attempt, std::optional<std::chrono::seconds> retry_after) {
+std::chrono::milliseconds backoff_delay(unsigned attempt,
+                                        std::optional<std::chrono::seconds> retry_after) {
   using std::chrono::milliseconds;
   if (retry_after) {
     return std::min<milliseconds>(*retry_after, std::chrono::minutes(5));
@@ -68,14 +69,18 @@ void append_prometheus(std::string& out, const PushStats& stats) {
   metric("vmpulse_push_samples_total", "counter", "Samples handed to the pusher.", stats.samples);
   metric("vmpulse_push_delivered_batches_total", "counter", "Batches the ingest API answered 2xx.",
          stats.delivered_batches);
-  metric("vmpulse_push_delivered_samples_total", "counter", "Samples in delivered batches.", stats.delivered_samples);
-  metric("vmpulse_push_rejected_batches_total", "counter", "Batches answered 400/413/415/422 and dropped.",
-         stats.rejected_batches);
-  metric("vmpulse_push_dropped_batches_total", "counter", "Batches dropped because the spool was full or unreadable.",
-         stats.dropped_batches);
-  metric("vmpulse_push_failed_attempts_total", "counter", "Attempts that will be retried.", stats.failed_attempts);
-  metric("vmpulse_push_spool_batches", "gauge", "Batches waiting in the spool.", stats.spool_batches);
-  metric("vmpulse_push_pending_samples", "gauge", "Samples not yet sealed into a batch.", stats.pending_samples);
+  metric("vmpulse_push_delivered_samples_total", "counter", "Samples in delivered batches.",
+         stats.delivered_samples);
+  metric("vmpulse_push_rejected_batches_total", "counter",
+         "Batches answered 400/413/415/422 and dropped.", stats.rejected_batches);
+  metric("vmpulse_push_dropped_batches_total", "counter",
+         "Batches dropped because the spool was full or unreadable.", stats.dropped_batches);
+  metric("vmpulse_push_failed_attempts_total", "counter", "Attempts that will be retried.",
+         stats.failed_attempts);
+  metric("vmpulse_push_spool_batches", "gauge", "Batches waiting in the spool.",
+         stats.spool_batches);
+  metric("vmpulse_push_pending_samples", "gauge", "Samples not yet sealed into a batch.",
+         stats.pending_samples);
 }
 
 std::string new_idempotency_key(const std::string& vm) {
@@ -96,7 +101,9 @@ Pusher::Pusher(PushOptions options)
 
 Pusher::~Pusher() { stop(); }
 
-void Pusher::start() { thread_ = std::thread([this] { run(); }); }
+void Pusher::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Pusher::stop() {
   {
@@ -113,8 +120,9 @@ void Pusher::stop() {
   }
   std::unique_lock lock(mutex_);
   seal_locked(lock);
-  spdlog::info("push: {} samples taken this run, {} batches delivered, {} batches left in the spool {}",
-               stats_.samples, stats_.delivered_batches, stats_.spool_batches, spool_.directory());
+  spdlog::info(
+      "push: {} samples taken this run, {} batches delivered, {} batches left in the spool {}",
+      stats_.samples, stats_.delivered_batches, stats_.spool_batches, spool_.directory());
 }
 
 void Pusher::add(const Record& record) {
@@ -164,7 +172,8 @@ void Pusher::seal_locked(std::unique_lock<std::mutex>& lock) {
       spool_.add(new_idempotency_key(vm), body, end - first);
     } catch (const std::exception& error) {
       ++unspooled;
-      spdlog::error("push: cannot spool a batch of {} samples, dropping it: {}", end - first, error.what());
+      spdlog::error("push: cannot spool a batch of {} samples, dropping it: {}", end - first,
+                    error.what());
     }
   }
   lock.lock();
@@ -190,17 +199,19 @@ void Pusher::deliver_one(std::unique_lock<std::mutex>& lock) {
   PushOutcome outcome = PushOutcome::retry;
   if (auto* error = std::get_if<std::string>(&answer)) {
     if (*error != "cancelled") {
-      spdlog::warn("push: batch {} ({} samples) not delivered, will retry: {}", batch->file, batch->samples, *error);
+      spdlog::warn("push: batch {} ({} samples) not delivered, will retry: {}", batch->file,
+                   batch->samples, *error);
     }
   } else {
     const PushResponse& response = std::get<PushResponse>(answer);
     retry_after = response.retry_after;
     outcome = classify_status(response.status);
     if (outcome == PushOutcome::retry) {
-      spdlog::warn("push: batch {} answered {}, will retry: {}", batch->file, response.status, response.body);
+      spdlog::warn("push: batch {} answered {}, will retry: {}", batch->file, response.status,
+                   response.body);
     } else if (outcome == PushOutcome::reject) {
-      spdlog::error("push: batch {} ({} samples) rejected with {}, dropping it: {}", batch->file, batch->samples,
-                    response.status, response.body);
+      spdlog::error("push: batch {} ({} samples) rejected with {}, dropping it: {}", batch->file,
+                    batch->samples, response.status, response.body);
     }
   }
   if (outcome != PushOutcome::retry) {
@@ -234,8 +245,8 @@ void Pusher::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     const auto now = clock::now();
-    if (!pending_.empty() &&
-        (pending_.size() >= options_.batch_max || now - first_pending_ >= options_.batch_interval)) {
+    if (!pending_.empty() && (pending_.size() >= options_.batch_max ||
+                              now - first_pending_ >= options_.batch_interval)) {
       seal_locked(lock);
       continue;
     }
@@ -252,7 +263,8 @@ void Pusher::run() {
     }
     const bool had_pending = !pending_.empty();
     wake_.wait_until(lock, deadline, [&] {
-      return stopping_ || pending_.size() >= options_.batch_max || (!had_pending && !pending_.empty());
+      return stopping_ || pending_.size() >= options_.batch_max ||
+             (!had_pending && !pending_.empty());
     });
   }
 }

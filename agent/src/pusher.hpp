@@ -41,7 +41,8 @@ PushOutcome classify_status(int status);
 
 // The wait before retry number `attempt` (1, 2, …): 0.5 s doubling to 30 s, or the
 // server's Retry-After (up to 5 min) when it gave one.
-std::chrono::milliseconds backoff_delay(unsigned attempt, std::optional<std::chrono::seconds> retry_after);
+std::chrono::milliseconds backoff_delay(unsigned attempt,
+                                        std::optional<std::chrono::seconds> retry_after);
 
 // The stats as Prometheus text (vmpulse_push_*), appended to the agent's exposition.
 void append_prometheus(std::string& out, const PushStats& stats);

@@ -1,15 +1,14 @@
 #include "sampler.hpp"
 
 #include <malloc.h>
-
 #include <spdlog/spdlog.h>
 
 #include <exception>
 
 namespace vmpulse::agent {
 
-Sampler::Sampler(Collector collector, std::chrono::milliseconds interval, SnapshotStore& store, AgentInfo info,
-                 OnSample on_sample, ExtraMetrics extra_metrics)
+Sampler::Sampler(Collector collector, std::chrono::milliseconds interval, SnapshotStore& store,
+                 AgentInfo info, OnSample on_sample, ExtraMetrics extra_metrics)
     : collector_(std::move(collector)),
       interval_(interval),
       store_(store),
@@ -19,7 +18,9 @@ Sampler::Sampler(Collector collector, std::chrono::milliseconds interval, Snapsh
 
 Sampler::~Sampler() { stop(); }
 
-void Sampler::start() { thread_ = std::thread([this] { run(); }); }
+void Sampler::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Sampler::stop() {
   {
@@ -39,7 +40,8 @@ void Sampler::sample_once() {
   if (on_sample_) {
     on_sample_(record);
   }
-  store_.publish(render_snapshot(std::move(sample), info_, extra_metrics_ ? extra_metrics_() : std::string()));
+  store_.publish(
+      render_snapshot(std::move(sample), info_, extra_metrics_ ? extra_metrics_() : std::string()));
 }
 
 void Sampler::run() {

@@ -18,8 +18,8 @@ class Sampler {
  public:
   using OnSample = std::function<void(const Record&)>;
   using ExtraMetrics = std::function<std::string()>;
-  Sampler(Collector collector, std::chrono::milliseconds interval, SnapshotStore& store, AgentInfo info,
-          OnSample on_sample = {}, ExtraMetrics extra_metrics = {});
+  Sampler(Collector collector, std::chrono::milliseconds interval, SnapshotStore& store,
+          AgentInfo info, OnSample on_sample = {}, ExtraMetrics extra_metrics = {});
   ~Sampler();
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;

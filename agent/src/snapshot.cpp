@@ -3,7 +3,6 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
-
 #include <nlohmann/json.hpp>
 
 namespace vmpulse::agent {
@@ -58,7 +57,8 @@ void gauge(std::string& out, const char* name, const char* help, Number value) {
 }
 
 template <class Number>
-void labelled(std::string& out, const char* name, const char* label, std::string_view label_value, Number value) {
+void labelled(std::string& out, const char* name, const char* label, std::string_view label_value,
+              Number value) {
   out += name;
   out += '{';
   out += label;
@@ -69,7 +69,9 @@ void labelled(std::string& out, const char* name, const char* label, std::string
   out += '\n';
 }
 
-std::int64_t bytes(std::int64_t mib) { return static_cast<std::int64_t>(static_cast<double>(mib) * kMiB); }
+std::int64_t bytes(std::int64_t mib) {
+  return static_cast<std::int64_t>(static_cast<double>(mib) * kMiB);
+}
 
 nlohmann::json text_or_null(const std::string& text) {
   return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
@@ -81,7 +83,8 @@ std::string render_prometheus(const Sample& sample, const AgentInfo& info) {
   const Record& r = sample.record;
   std::string out;
   out.reserve(3072);
-  header(out, "vmpulse_agent_info", "The agent's VM name, kernel module id and version (always 1).");
+  header(out, "vmpulse_agent_info",
+         "The agent's VM name, kernel module id and version (always 1).");
   out += "vmpulse_agent_info{vm=\"";
   append_label_value(out, r.vm);
   out += "\",module_id=\"";
@@ -91,30 +94,38 @@ std::string render_prometheus(const Sample& sample, const AgentInfo& info) {
   out += "\"} 1\n";
   gauge(out, "vmpulse_sample_timestamp_seconds", "When the served sample was taken, Unix time.",
         std::chrono::duration<double>(sample.taken.time_since_epoch()).count());
-  gauge(out, "vmpulse_cpu_used_percent", "CPU time not idle over the last interval, percent (porcentaje_cpu_uso).",
+  gauge(out, "vmpulse_cpu_used_percent",
+        "CPU time not idle over the last interval, percent (porcentaje_cpu_uso).",
         r.porcentaje_cpu_uso);
-  gauge(out, "vmpulse_cpu_free_percent", "CPU time idle over the last interval, percent (porcentaje_cpu_libre).",
+  gauge(out, "vmpulse_cpu_free_percent",
+        "CPU time idle over the last interval, percent (porcentaje_cpu_libre).",
         r.porcentaje_cpu_libre);
-  gauge(out, "vmpulse_memory_total_bytes", "Memory the kernel manages (total_ram).", bytes(r.total_ram));
+  gauge(out, "vmpulse_memory_total_bytes", "Memory the kernel manages (total_ram).",
+        bytes(r.total_ram));
   gauge(out, "vmpulse_memory_available_bytes", "Memory available without swapping (ram_libre).",
         bytes(r.ram_libre));
-  gauge(out, "vmpulse_memory_used_bytes", "Total minus available memory (uso_ram).", bytes(r.uso_ram));
-  gauge(out, "vmpulse_memory_used_percent", "Used memory as a share of the total, percent (porcentaje_ram).",
-        r.porcentaje_ram);
-  header(out, "vmpulse_processes", "Processes in a state: running, sleeping (S, D, I), zombie, stopped (T, t).");
+  gauge(out, "vmpulse_memory_used_bytes", "Total minus available memory (uso_ram).",
+        bytes(r.uso_ram));
+  gauge(out, "vmpulse_memory_used_percent",
+        "Used memory as a share of the total, percent (porcentaje_ram).", r.porcentaje_ram);
+  header(out, "vmpulse_processes",
+         "Processes in a state: running, sleeping (S, D, I), zombie, stopped (T, t).");
   labelled(out, "vmpulse_processes", "state", "running", r.procesos_corriendo);
   labelled(out, "vmpulse_processes", "state", "sleeping", r.procesos_durmiendo);
   labelled(out, "vmpulse_processes", "state", "zombie", r.procesos_zombie);
   labelled(out, "vmpulse_processes", "state", "stopped", r.procesos_parados);
   gauge(out, "vmpulse_processes_all", "Processes in any state (total_procesos).", r.total_procesos);
 
-  header(out, "vmpulse_source_success", "Whether the source's last collection succeeded (1) or kept an old value (0).");
+  header(out, "vmpulse_source_success",
+         "Whether the source's last collection succeeded (1) or kept an old value (0).");
   for (const SourceReport& s : sample.sources) {
     labelled(out, "vmpulse_source_success", "source", s.name, std::int64_t{s.ok ? 1 : 0});
   }
-  header(out, "vmpulse_source_module", "Whether the source's value came from the kernel module (1) or procfs (0).");
+  header(out, "vmpulse_source_module",
+         "Whether the source's value came from the kernel module (1) or procfs (0).");
   for (const SourceReport& s : sample.sources) {
-    labelled(out, "vmpulse_source_module", "source", s.name, std::int64_t{s.from == Origin::module ? 1 : 0});
+    labelled(out, "vmpulse_source_module", "source", s.name,
+             std::int64_t{s.from == Origin::module ? 1 : 0});
   }
   header(out, "vmpulse_source_duration_seconds", "How long the source's last collection took.");
   for (const SourceReport& s : sample.sources) {
@@ -130,14 +141,18 @@ std::string render_sources(const Sample& sample) {
   static constexpr const char* kFields[3][5] = {
       {"porcentaje_cpu_uso", "porcentaje_cpu_libre", nullptr, nullptr, nullptr},
       {"total_ram", "ram_libre", "uso_ram", "porcentaje_ram", nullptr},
-      {"procesos_corriendo", "procesos_durmiendo", "procesos_zombie", "procesos_parados", "total_procesos"}};
+      {"procesos_corriendo", "procesos_durmiendo", "procesos_zombie", "procesos_parados",
+       "total_procesos"}};
   for (std::size_t i = 0; i < sample.sources.size(); ++i) {
     const SourceReport& s = sample.sources[i];
     sources[s.name] = json{
         {"from", s.from == Origin::none ? json(nullptr) : json(origin_name(s.from))},
         {"ok", s.ok},
         {"duration_seconds", s.duration_seconds},
-        {"module", {{"path", s.module_path}, {"loaded", s.module_loaded}, {"error", text_or_null(s.module_error)}}},
+        {"module",
+         {{"path", s.module_path},
+          {"loaded", s.module_loaded},
+          {"error", text_or_null(s.module_error)}}},
         {"procfs", {{"path", s.procfs_path}, {"error", text_or_null(s.procfs_error)}}},
         {"last_error", text_or_null(s.last_error)},
         {"last_error_hora", text_or_null(s.last_error_hora)},
@@ -148,8 +163,11 @@ std::string render_sources(const Sample& sample) {
       }
     }
   }
-  json out = {{"vm", sample.record.vm}, {"hora", sample.record.hora}, {"sequence", sample.sequence},
-              {"fields", fields}, {"sources", sources}};
+  json out = {{"vm", sample.record.vm},
+              {"hora", sample.record.hora},
+              {"sequence", sample.sequence},
+              {"fields", fields},
+              {"sources", sources}};
   return out.dump(2) + "\n";
 }
 

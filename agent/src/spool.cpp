@@ -1,9 +1,8 @@
 #include "spool.hpp"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -46,7 +45,8 @@ void write_all(int fd, const std::string& text, const std::string& path) {
 
 }  // namespace
 
-std::string encode_batch(const std::string& idempotency_key, const std::string& body, std::size_t samples) {
+std::string encode_batch(const std::string& idempotency_key, const std::string& body,
+                         std::size_t samples) {
   std::string text;
   text.reserve(body.size() + idempotency_key.size() + 32);
   text += kMagic;
@@ -91,7 +91,8 @@ Spool::Spool(std::string directory, std::size_t max_files, std::size_t max_bytes
   std::error_code ec;
   fs::create_directories(directory_, ec);
   if (ec) {
-    throw std::runtime_error("cannot create the spool directory " + directory_ + ": " + ec.message());
+    throw std::runtime_error("cannot create the spool directory " + directory_ + ": " +
+                             ec.message());
   }
   std::vector<Entry> found;
   for (const auto& entry : fs::directory_iterator(directory_, ec)) {
@@ -108,28 +109,31 @@ Spool::Spool(std::string directory, std::size_t max_files, std::size_t max_bytes
   if (ec) {
     throw std::runtime_error("cannot read the spool directory " + directory_ + ": " + ec.message());
   }
-  std::sort(found.begin(), found.end(), [](const Entry& a, const Entry& b) { return a.file < b.file; });
+  std::sort(found.begin(), found.end(),
+            [](const Entry& a, const Entry& b) { return a.file < b.file; });
   for (Entry& entry : found) {
     bytes_ += entry.bytes;
     files_.push_back(std::move(entry));
   }
   if (!files_.empty()) {
-    spdlog::info("spool {}: {} batches ({} bytes) from an earlier run still to deliver", directory_, files_.size(),
-                 bytes_);
+    spdlog::info("spool {}: {} batches ({} bytes) from an earlier run still to deliver", directory_,
+                 files_.size(), bytes_);
   }
   enforce_bounds();
 }
 
-std::string Spool::add(const std::string& idempotency_key, const std::string& body, std::size_t samples) {
+std::string Spool::add(const std::string& idempotency_key, const std::string& body,
+                       std::size_t samples) {
   // Milliseconds since the epoch, then a counter: names sort in creation order, and
   // do so across restarts as long as the clock does not go back.
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
   char name[64];
-  const int length = std::snprintf(name, sizeof name, "%015lld-%06llu%.*s", static_cast<long long>(ms),
-                                   static_cast<unsigned long long>(counter_++ % 1'000'000),
-                                   static_cast<int>(kSuffix.size()), kSuffix.data());
+  const int length =
+      std::snprintf(name, sizeof name, "%015lld-%06llu%.*s", static_cast<long long>(ms),
+                    static_cast<unsigned long long>(counter_++ % 1'000'000),
+                    static_cast<int>(kSuffix.size()), kSuffix.data());
   const std::string file(name, static_cast<std::size_t>(length));
   const std::string path = directory_ + "/" + file;
   const std::string temporary = path + ".tmp";
@@ -167,8 +171,9 @@ void Spool::enforce_bounds() {
   // The newest batch always stays, even alone over the byte bound.
   while (files_.size() > 1 && (files_.size() > max_files_ || bytes_ > max_bytes_)) {
     const Entry oldest = files_.front();
-    spdlog::warn("spool {} full ({} batches, {} bytes; bounds {} and {}): dropping the oldest batch {}", directory_,
-                 files_.size(), bytes_, max_files_, max_bytes_, oldest.file);
+    spdlog::warn(
+        "spool {} full ({} batches, {} bytes; bounds {} and {}): dropping the oldest batch {}",
+        directory_, files_.size(), bytes_, max_files_, max_bytes_, oldest.file);
     remove(oldest.file);
     ++dropped_;
   }
@@ -192,7 +197,8 @@ std::optional<SpooledBatch> Spool::oldest() {
 }
 
 void Spool::remove(const std::string& file) {
-  const auto it = std::find_if(files_.begin(), files_.end(), [&](const Entry& e) { return e.file == file; });
+  const auto it =
+      std::find_if(files_.begin(), files_.end(), [&](const Entry& e) { return e.file == file; });
   if (it == files_.end()) {
     return;
   }

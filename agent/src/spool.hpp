@@ -58,7 +58,8 @@ class Spool {
 
 // Spool file format: the first line is "vmpulse-batch 1 <key> <samples>", the rest the
 // request body. Pure, for the tests.
-std::string encode_batch(const std::string& idempotency_key, const std::string& body, std::size_t samples);
+std::string encode_batch(const std::string& idempotency_key, const std::string& body,
+                         std::size_t samples);
 std::optional<SpooledBatch> decode_batch(const std::string& file, const std::string& text);
 
 }  // namespace vmpulse::agent

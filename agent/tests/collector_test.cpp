@@ -12,7 +12,8 @@ namespace vmpulse::agent {
 namespace {
 
 Collector collector_for(const std::string& tree) {
-  return Collector({testing::fixture(tree), "so1", "fixture-vm", Clock{parse_utc("2026-01-02 03:04:05")}});
+  return Collector(
+      {testing::fixture(tree), "so1", "fixture-vm", Clock{parse_utc("2026-01-02 03:04:05")}});
 }
 
 // Every record the agent makes must pass the ingest contract.
@@ -90,7 +91,10 @@ TEST(Collector, TruncatedFilesFailTheirSourcesButTheRecordStaysValid) {
   EXPECT_EQ(r.total_ram, 0);
   EXPECT_TRUE(sample.sources[2].ok);  // processes: the readable ones, the others reported
   EXPECT_EQ(r.total_procesos, 2);
-  EXPECT_NE(sample.sources[2].procfs_error.find("skipped 3 process stat file(s) without a state after the command name, first " + testing::fixture("truncated") + "/3/stat"), std::string::npos);
+  EXPECT_NE(sample.sources[2].procfs_error.find(
+                "skipped 3 process stat file(s) without a state after the command name, first " +
+                testing::fixture("truncated") + "/3/stat"),
+            std::string::npos);
   expect_valid(r);
 }
 

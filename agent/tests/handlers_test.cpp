@@ -28,7 +28,8 @@ std::optional<std::string> header(const http::Response& response, std::string_vi
 class Handlers : public ::testing::Test {
  protected:
   void publish() {
-    Collector collector({testing::fixture("normal"), "so1", "fixture-vm", Clock{parse_utc("2026-01-02 03:04:05")}});
+    Collector collector(
+        {testing::fixture("normal"), "so1", "fixture-vm", Clock{parse_utc("2026-01-02 03:04:05")}});
     store.publish(render_snapshot(collector.collect(), AgentInfo{"so1", "test"}));
   }
   SnapshotStore store;
@@ -70,7 +71,8 @@ TEST_F(Handlers, SourcesSaysWhereValuesCameFrom) {
   publish();
   const auto response = handle_request(get("/metrics/sources"), store);
   EXPECT_EQ(response.status, 200);
-  EXPECT_NE(response.body.find("\"porcentaje_cpu_uso\": \"procfs\""), std::string::npos) << response.body;
+  EXPECT_NE(response.body.find("\"porcentaje_cpu_uso\": \"procfs\""), std::string::npos)
+      << response.body;
 }
 
 TEST_F(Handlers, UnknownPathIs404) {
@@ -92,7 +94,8 @@ TEST_F(Handlers, WrongMethodIs405WithAllow) {
 
 TEST(WantsPrometheusText, FollowsTheAcceptHeader) {
   EXPECT_TRUE(wants_prometheus_text("text/plain"));
-  EXPECT_TRUE(wants_prometheus_text("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"));
+  EXPECT_TRUE(wants_prometheus_text(
+      "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"));
   EXPECT_FALSE(wants_prometheus_text("application/json"));
   EXPECT_FALSE(wants_prometheus_text("application/json, text/plain, */*"));  // axios' default
   EXPECT_FALSE(wants_prometheus_text("*/*"));

@@ -8,7 +8,8 @@ namespace vmpulse::agent {
 namespace {
 
 TEST(ParseMeminfo, ReadsTotalAndAvailable) {
-  auto info = parse_meminfo("MemTotal:        8167848 kB\nMemFree:   512000 kB\nMemAvailable:    6291456 kB\n");
+  auto info = parse_meminfo(
+      "MemTotal:        8167848 kB\nMemFree:   512000 kB\nMemAvailable:    6291456 kB\n");
   ASSERT_TRUE(std::holds_alternative<MemInfo>(info));
   EXPECT_EQ(std::get<MemInfo>(info), (MemInfo{8167848, 6291456}));
 }
@@ -29,12 +30,15 @@ TEST(ParseMeminfo, RejectsANonNumber) {
   auto info = parse_meminfo("MemTotal:  lots kB\nMemAvailable: 12 kB\n");
   ASSERT_TRUE(std::holds_alternative<Failure>(info));
   EXPECT_NE(std::get<Failure>(info).message.find("MemTotal is not"), std::string::npos);
-  EXPECT_TRUE(std::holds_alternative<Failure>(parse_meminfo("MemTotal: 12 MB\nMemAvailable: 1 kB\n")));
-  EXPECT_TRUE(std::holds_alternative<Failure>(parse_meminfo("MemTotal: -12 kB\nMemAvailable: 1 kB\n")));
+  EXPECT_TRUE(
+      std::holds_alternative<Failure>(parse_meminfo("MemTotal: 12 MB\nMemAvailable: 1 kB\n")));
+  EXPECT_TRUE(
+      std::holds_alternative<Failure>(parse_meminfo("MemTotal: -12 kB\nMemAvailable: 1 kB\n")));
 }
 
 TEST(ParseMeminfo, NeitherAvailableNorTheEstimateIsAnError) {
-  EXPECT_TRUE(std::holds_alternative<Failure>(parse_meminfo("MemTotal: 1000 kB\nMemFree: 100 kB\n")));
+  EXPECT_TRUE(
+      std::holds_alternative<Failure>(parse_meminfo("MemTotal: 1000 kB\nMemFree: 100 kB\n")));
 }
 
 TEST(ParseMeminfo, AvailableAboveTotalIsClamped) {
@@ -49,7 +53,9 @@ TEST(MemoryFrom, UsedIsTotalMinusAvailableInMiB) {
   EXPECT_EQ(memory.used_mib + memory.available_mib, memory.total_mib);
 }
 
-TEST(MemoryFrom, ZeroTotalIsZeroPercent) { EXPECT_EQ(memory_from(MemInfo{0, 0}), (Memory{0, 0, 0, 0.0})); }
+TEST(MemoryFrom, ZeroTotalIsZeroPercent) {
+  EXPECT_EQ(memory_from(MemInfo{0, 0}), (Memory{0, 0, 0, 0.0}));
+}
 
 TEST(PercentOf, RoundsToTwoDecimals) {
   EXPECT_EQ(percent_of(1, 3), 33.33);

@@ -8,7 +8,8 @@ namespace vmpulse::agent {
 namespace {
 
 std::string message_of(const auto& result) {
-  return std::holds_alternative<Failure>(result) ? std::get<Failure>(result).message : std::string("(no failure)");
+  return std::holds_alternative<Failure>(result) ? std::get<Failure>(result).message
+                                                 : std::string("(no failure)");
 }
 
 TEST(ParseModuleCpu, ReadsWhatTheKernelModulePrints) {
@@ -27,19 +28,24 @@ TEST(ParseModuleCpu, RestatesFreeAsTheComplement) {
 }
 
 TEST(ParseModuleCpu, RejectsSharesThatDoNotAddUp) {
-  EXPECT_NE(message_of(parse_module_cpu(R"({"porcentaje_cpu_uso": 37.5, "porcentaje_cpu_libre": 12.5})")).find("not 100"),
-            std::string::npos);
+  EXPECT_NE(
+      message_of(parse_module_cpu(R"({"porcentaje_cpu_uso": 37.5, "porcentaje_cpu_libre": 12.5})"))
+          .find("not 100"),
+      std::string::npos);
 }
 
 TEST(ParseModuleCpu, RejectsMissingOutOfRangeAndWrongTypes) {
-  EXPECT_NE(message_of(parse_module_cpu(R"({"porcentaje_cpu_uso": 37.5})")).find("no field porcentaje_cpu_libre"),
+  EXPECT_NE(message_of(parse_module_cpu(R"({"porcentaje_cpu_uso": 37.5})"))
+                .find("no field porcentaje_cpu_libre"),
             std::string::npos);
-  EXPECT_NE(message_of(parse_module_cpu(R"({"porcentaje_cpu_uso": 137.5, "porcentaje_cpu_libre": -37.5})"))
+  EXPECT_NE(message_of(
+                parse_module_cpu(R"({"porcentaje_cpu_uso": 137.5, "porcentaje_cpu_libre": -37.5})"))
                 .find("outside 0-100"),
             std::string::npos);
-  EXPECT_NE(message_of(parse_module_cpu(R"({"porcentaje_cpu_uso": "50", "porcentaje_cpu_libre": 50})"))
-                .find("not a number"),
-            std::string::npos);
+  EXPECT_NE(
+      message_of(parse_module_cpu(R"({"porcentaje_cpu_uso": "50", "porcentaje_cpu_libre": 50})"))
+          .find("not a number"),
+      std::string::npos);
 }
 
 TEST(ParseModuleCpu, RejectsTextThatIsNotAnObject) {
@@ -50,32 +56,40 @@ TEST(ParseModuleCpu, RejectsTextThatIsNotAnObject) {
 }
 
 TEST(ParseModuleRam, ReadsWhatTheKernelModulePrints) {
-  auto memory = parse_module_ram(R"({"total_ram":7976,"ram_libre":6144,"uso_ram":1832,"porcentaje_ram":22.97})");
+  auto memory = parse_module_ram(
+      R"({"total_ram":7976,"ram_libre":6144,"uso_ram":1832,"porcentaje_ram":22.97})");
   ASSERT_TRUE(std::holds_alternative<Memory>(memory)) << message_of(memory);
   EXPECT_EQ(std::get<Memory>(memory), (Memory{7976, 6144, 1832, 22.97}));
 }
 
 TEST(ParseModuleRam, RejectsBrokenCrossFieldRules) {
-  EXPECT_NE(message_of(parse_module_ram(R"({"total_ram":100,"ram_libre":200,"uso_ram":0,"porcentaje_ram":0})"))
+  EXPECT_NE(message_of(parse_module_ram(
+                           R"({"total_ram":100,"ram_libre":200,"uso_ram":0,"porcentaje_ram":0})"))
                 .find("ram_libre is greater"),
             std::string::npos);
-  EXPECT_NE(message_of(parse_module_ram(R"({"total_ram":100,"ram_libre":0,"uso_ram":200,"porcentaje_ram":0})"))
+  EXPECT_NE(message_of(parse_module_ram(
+                           R"({"total_ram":100,"ram_libre":0,"uso_ram":200,"porcentaje_ram":0})"))
                 .find("uso_ram is greater"),
             std::string::npos);
   // The specification's own example had ram_libre in bytes: a unit mix-up, rejected.
-  EXPECT_NE(message_of(parse_module_ram(R"({"total_ram":2072,"ram_libre":1000,"uso_ram":962,"porcentaje_ram":46})"))
-                .find("is not total_ram"),
-            std::string::npos);
+  EXPECT_NE(
+      message_of(parse_module_ram(
+                     R"({"total_ram":2072,"ram_libre":1000,"uso_ram":962,"porcentaje_ram":46})"))
+          .find("is not total_ram"),
+      std::string::npos);
 }
 
 TEST(ParseModuleRam, RejectsNegativeFractionalAndMissingFields) {
-  EXPECT_NE(message_of(parse_module_ram(R"({"total_ram":-1,"ram_libre":0,"uso_ram":0,"porcentaje_ram":0})"))
+  EXPECT_NE(message_of(parse_module_ram(
+                           R"({"total_ram":-1,"ram_libre":0,"uso_ram":0,"porcentaje_ram":0})"))
                 .find("negative"),
             std::string::npos);
-  EXPECT_NE(message_of(parse_module_ram(R"({"total_ram":1.5,"ram_libre":0,"uso_ram":0,"porcentaje_ram":0})"))
+  EXPECT_NE(message_of(parse_module_ram(
+                           R"({"total_ram":1.5,"ram_libre":0,"uso_ram":0,"porcentaje_ram":0})"))
                 .find("not an integer"),
             std::string::npos);
-  EXPECT_NE(message_of(parse_module_ram(R"({"total_ram":2048,"ram_libre":1536,"uso_ram":512})")).find("porcentaje_ram"),
+  EXPECT_NE(message_of(parse_module_ram(R"({"total_ram":2048,"ram_libre":1536,"uso_ram":512})"))
+                .find("porcentaje_ram"),
             std::string::npos);
 }
 
@@ -87,21 +101,27 @@ TEST(ParseModuleProcesos, ReadsWhatTheKernelModulePrints) {
 }
 
 TEST(ParseModuleProcesos, RejectsAStateAboveTheTotal) {
-  EXPECT_NE(message_of(parse_module_procesos(
-                R"({"procesos_corriendo":3,"total_procesos":2,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":0})"))
-                .find("procesos_corriendo is greater than total_procesos"),
-            std::string::npos);
+  EXPECT_NE(
+      message_of(
+          parse_module_procesos(
+              R"({"procesos_corriendo":3,"total_procesos":2,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":0})"))
+          .find("procesos_corriendo is greater than total_procesos"),
+      std::string::npos);
 }
 
 TEST(ParseModuleProcesos, RejectsNegativeAndHugeCounts) {
-  EXPECT_NE(message_of(parse_module_procesos(
-                R"({"procesos_corriendo":0,"total_procesos":2,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":-1})"))
-                .find("procesos_parados is negative"),
-            std::string::npos);
-  EXPECT_NE(message_of(parse_module_procesos(
-                R"({"procesos_corriendo":0,"total_procesos":4294967296,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":0})"))
-                .find("too large"),
-            std::string::npos);
+  EXPECT_NE(
+      message_of(
+          parse_module_procesos(
+              R"({"procesos_corriendo":0,"total_procesos":2,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":-1})"))
+          .find("procesos_parados is negative"),
+      std::string::npos);
+  EXPECT_NE(
+      message_of(
+          parse_module_procesos(
+              R"({"procesos_corriendo":0,"total_procesos":4294967296,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":0})"))
+          .find("too large"),
+      std::string::npos);
 }
 
 TEST(ModuleReader, ReadsTheModuleFixture) {
@@ -120,8 +140,10 @@ TEST(ModuleReader, ReadsTheModuleFixture) {
 TEST(ModuleReader, NamesTheFileOfAMalformedModule) {
   ModuleReader reader(testing::fixture("module-malformed"), "so1");
   EXPECT_NE(message_of(reader.read_cpu()).find("module-malformed/cpu_so1: "), std::string::npos);
-  EXPECT_NE(message_of(reader.read_ram()).find("module-malformed/ram_so1: not valid JSON"), std::string::npos);
-  EXPECT_NE(message_of(reader.read_procesos()).find("procesos_so1: procesos_parados is negative"), std::string::npos);
+  EXPECT_NE(message_of(reader.read_ram()).find("module-malformed/ram_so1: not valid JSON"),
+            std::string::npos);
+  EXPECT_NE(message_of(reader.read_procesos()).find("procesos_so1: procesos_parados is negative"),
+            std::string::npos);
 }
 
 TEST(ModuleReader, AModuleThatIsNotLoadedIsMissing) {

@@ -1,8 +1,7 @@
 #include "options.hpp"
 
-#include <stdlib.h>
-
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,9 +16,10 @@ class Options : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const char* name :
-         {"VMPULSE_AGENT_LISTEN", "VMPULSE_AGENT_PORT", "VMPULSE_INTERVAL", "VMPULSE_PROCFS", "VMPULSE_MODULE_ID",
-          "VMPULSE_VM", "VMPULSE_PUSH_URL", "VMPULSE_TOKEN", "VMPULSE_TOKEN_FILE", "VMPULSE_SPOOL",
-          "VMPULSE_STATE_DIR", "VMPULSE_AGENT_THREADS", "VMPULSE_AGENT_REQUEST_TIMEOUT", "VMPULSE_PUSH_BATCH"}) {
+         {"VMPULSE_AGENT_LISTEN", "VMPULSE_AGENT_PORT", "VMPULSE_INTERVAL", "VMPULSE_PROCFS",
+          "VMPULSE_MODULE_ID", "VMPULSE_VM", "VMPULSE_PUSH_URL", "VMPULSE_TOKEN",
+          "VMPULSE_TOKEN_FILE", "VMPULSE_SPOOL", "VMPULSE_STATE_DIR", "VMPULSE_AGENT_THREADS",
+          "VMPULSE_AGENT_REQUEST_TIMEOUT", "VMPULSE_PUSH_BATCH"}) {
       ::unsetenv(name);
     }
   }
@@ -56,8 +56,9 @@ TEST_F(Options, DefaultsComeFromDefaultsEnv) {
 }
 
 TEST_F(Options, FlagsSetEveryValue) {
-  const AgentOptions options = ok({"--listen", "127.0.0.1:9100", "--interval", "250ms", "--procfs", "/host/proc/",
-                                   "--module-id", "carnet42", "--vm", "web-1.example", "--threads", "2"});
+  const AgentOptions options =
+      ok({"--listen", "127.0.0.1:9100", "--interval", "250ms", "--procfs", "/host/proc/",
+          "--module-id", "carnet42", "--vm", "web-1.example", "--threads", "2"});
   EXPECT_EQ(options.listen.host, "127.0.0.1");
   EXPECT_EQ(options.listen.port, 9100);
   EXPECT_EQ(options.interval, std::chrono::milliseconds(250));
@@ -121,8 +122,8 @@ TEST_F(Options, BadValuesExitWithTwoAndNameTheFlag) {
 TEST_F(Options, HelpExitsWithZeroAndListsEveryFlag) {
   const OptionsExit exit = exits({"--help"});
   EXPECT_EQ(exit.code, 0);
-  for (const char* flag : {"--listen", "--interval", "--procfs", "--module-id", "--vm", "--push", "--token",
-                           "--token-file", "--spool", "VMPULSE_PROCFS"}) {
+  for (const char* flag : {"--listen", "--interval", "--procfs", "--module-id", "--vm", "--push",
+                           "--token", "--token-file", "--spool", "VMPULSE_PROCFS"}) {
     EXPECT_NE(exit.message.find(flag), std::string::npos) << flag;
   }
   EXPECT_EQ(exit.message.find("--clock"), std::string::npos) << "--clock is for tests only";
@@ -131,7 +132,8 @@ TEST_F(Options, HelpExitsWithZeroAndListsEveryFlag) {
 TEST_F(Options, PushTokenFromAFile) {
   const std::string path = ::testing::TempDir() + "/agent-token";
   std::ofstream(path) << "s3cret\n";
-  const AgentOptions options = ok({"--push", "http://127.0.0.1:5000/api/metrics", "--token-file", path});
+  const AgentOptions options =
+      ok({"--push", "http://127.0.0.1:5000/api/metrics", "--token-file", path});
   EXPECT_EQ(options.push.token, "s3cret");
   EXPECT_EQ(options.push.url, "http://127.0.0.1:5000/api/metrics");
   EXPECT_EQ(options.push.batch_max, 50u);

@@ -1,8 +1,7 @@
 #include "process_source.hpp"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "test_support.hpp"
 
@@ -57,7 +56,8 @@ TEST(ScanProcesses, SkipsAndReportsMalformedFiles) {
   ASSERT_TRUE(std::holds_alternative<ProcessScan>(scan));
   const ProcessScan& result = std::get<ProcessScan>(scan);
   EXPECT_EQ(result.counts, (ProcessCounts{1, 1, 0, 0, 2}));
-  EXPECT_EQ(result.malformed, 3u);  // "3 (cut", an empty file, "5 (bad) "; 6/ has no stat: it exited
+  EXPECT_EQ(result.malformed,
+            3u);  // "3 (cut", an empty file, "5 (bad) "; 6/ has no stat: it exited
   EXPECT_EQ(result.first_malformed, "3/stat");  // the lowest pid, whatever the readdir order
 }
 

@@ -60,18 +60,20 @@ TEST(ParseHttpUrl, SplitsHostPortAndTarget) {
 }
 
 TEST(ParseHttpUrl, RejectsWhatItCannotSend) {
-  for (const char* bad : {"https://x/", "ftp://x", "http://", "http://:80/", "http://x:0/", "http://x:99999/",
-                          "http://u:p@x/", "http://[::1/"}) {
+  for (const char* bad : {"https://x/", "ftp://x", "http://", "http://:80/", "http://x:0/",
+                          "http://x:99999/", "http://u:p@x/", "http://[::1/"}) {
     EXPECT_TRUE(std::holds_alternative<std::string>(parse_http_url(bad))) << bad;
   }
 }
 
 TEST(PushClient, AConnectionErrorIsATransportError) {
   // Port 1 on loopback: nothing listens there, the connect is refused at once.
-  PushClient client(std::get<HttpUrl>(parse_http_url("http://127.0.0.1:1/api/metrics")), std::chrono::seconds(2));
+  PushClient client(std::get<HttpUrl>(parse_http_url("http://127.0.0.1:1/api/metrics")),
+                    std::chrono::seconds(2));
   auto answer = client.post(PostRequest{"[]", "t", "k"});
   ASSERT_TRUE(std::holds_alternative<std::string>(answer));
-  EXPECT_NE(std::get<std::string>(answer).find("connect"), std::string::npos) << std::get<std::string>(answer);
+  EXPECT_NE(std::get<std::string>(answer).find("connect"), std::string::npos)
+      << std::get<std::string>(answer);
 }
 
 }  // namespace

@@ -11,7 +11,9 @@ namespace vmpulse::agent {
 namespace {
 
 Sample fixture_sample(const std::string& tree) {
-  return Collector({testing::fixture(tree), "so1", "fixture-vm", Clock{parse_utc("2026-01-02 03:04:05")}}).collect();
+  return Collector(
+             {testing::fixture(tree), "so1", "fixture-vm", Clock{parse_utc("2026-01-02 03:04:05")}})
+      .collect();
 }
 
 bool has_line(const std::string& text, const std::string& line) {
@@ -20,15 +22,17 @@ bool has_line(const std::string& text, const std::string& line) {
 
 TEST(RenderPrometheus, EveryGaugeHasHelpTypeAndValue) {
   const std::string text = render_prometheus(fixture_sample("normal"), AgentInfo{"so1", "1.2.3"});
-  for (const char* name : {"vmpulse_agent_info", "vmpulse_sample_timestamp_seconds", "vmpulse_cpu_used_percent",
-                           "vmpulse_cpu_free_percent", "vmpulse_memory_total_bytes", "vmpulse_memory_available_bytes",
-                           "vmpulse_memory_used_bytes", "vmpulse_memory_used_percent", "vmpulse_processes",
-                           "vmpulse_processes_all", "vmpulse_source_success", "vmpulse_source_module",
-                           "vmpulse_source_duration_seconds"}) {
+  for (const char* name :
+       {"vmpulse_agent_info", "vmpulse_sample_timestamp_seconds", "vmpulse_cpu_used_percent",
+        "vmpulse_cpu_free_percent", "vmpulse_memory_total_bytes", "vmpulse_memory_available_bytes",
+        "vmpulse_memory_used_bytes", "vmpulse_memory_used_percent", "vmpulse_processes",
+        "vmpulse_processes_all", "vmpulse_source_success", "vmpulse_source_module",
+        "vmpulse_source_duration_seconds"}) {
     EXPECT_NE(text.find(std::string("# HELP ") + name + " "), std::string::npos) << name;
     EXPECT_TRUE(has_line(text, std::string("# TYPE ") + name + " gauge")) << name;
   }
-  EXPECT_TRUE(has_line(text, R"(vmpulse_agent_info{vm="fixture-vm",module_id="so1",version="1.2.3"} 1)"));
+  EXPECT_TRUE(
+      has_line(text, R"(vmpulse_agent_info{vm="fixture-vm",module_id="so1",version="1.2.3"} 1)"));
   EXPECT_TRUE(has_line(text, "vmpulse_sample_timestamp_seconds 1767323045"));
   EXPECT_TRUE(has_line(text, "vmpulse_cpu_used_percent 15.54"));
   EXPECT_TRUE(has_line(text, "vmpulse_memory_total_bytes 8363442176"));  // 7976 MiB

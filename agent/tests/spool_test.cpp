@@ -28,12 +28,14 @@ std::string body(int i) {
 class SpoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = ::testing::TempDir() + "/agent-spool-" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    dir = ::testing::TempDir() + "/agent-spool-" +
+          ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(dir);
   }
   void TearDown() override { fs::remove_all(dir); }
   std::size_t files_on_disk() const {
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
+    return static_cast<std::size_t>(
+        std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
   }
   std::string dir;
 };
@@ -49,8 +51,8 @@ TEST(BatchFile, RoundTrips) {
 
 TEST(BatchFile, RejectsWhatItDidNotWrite) {
   EXPECT_FALSE(decode_batch("f", "").has_value());
-  EXPECT_FALSE(decode_batch("f", "vmpulse-batch 1 key 1").has_value());        // no body
-  EXPECT_FALSE(decode_batch("f", "vmpulse-batch 1 key x\n[]").has_value());    // bad count
+  EXPECT_FALSE(decode_batch("f", "vmpulse-batch 1 key 1").has_value());           // no body
+  EXPECT_FALSE(decode_batch("f", "vmpulse-batch 1 key x\n[]").has_value());       // bad count
   EXPECT_FALSE(decode_batch("f", "vmpulse-batch 1 key 1\n[{\"a\"").has_value());  // cut short
   EXPECT_FALSE(decode_batch("f", "something else\n[]").has_value());
 }

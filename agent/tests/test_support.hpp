@@ -5,6 +5,8 @@
 
 namespace vmpulse::agent::testing {
 
-inline std::string fixture(const std::string& tree) { return std::string(VMPULSE_AGENT_FIXTURES) + "/procfs/" + tree; }
+inline std::string fixture(const std::string& tree) {
+  return std::string(VMPULSE_AGENT_FIXTURES) + "/procfs/" + tree;
+}
 
 }  // namespace vmpulse::agent::testing

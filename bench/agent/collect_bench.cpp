@@ -4,21 +4,19 @@
 //   vmpulse_agent_bench [--extra-processes=N] [Google Benchmark flags]
 // --extra-processes forks N children that sleep in pause() for the run (they die with
 // this process), to measure the scan at a busier machine's process count.
+#include <benchmark/benchmark.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <benchmark/benchmark.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "collector.hpp"
 #include "process_source.hpp"
