@@ -156,6 +156,15 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(body_of(client.response()), "GET /b ");
 }
 
+TEST_F(ServerTest, ExpectContinueGetsTheInterimAnswer) {
+  start({}, echo_handler());
+  Client client(port());
+  client.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 100 Continue");
+  client.send("data");
+  EXPECT_EQ(body_of(client.response()), "POST /up data");
+}
+
 TEST_F(ServerTest, ConnectionCloseIsHonoured) {
   start({}, echo_handler());
   Client client(port());
