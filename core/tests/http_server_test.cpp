@@ -5,10 +5,12 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <chrono>
 #include <future>
 #include <mutex>
@@ -338,6 +340,27 @@ TEST(ServerBind, PortInUseThrowsWithContext) {
     EXPECT_NE(std::string(error.what()).find("127.0.0.1:" + std::to_string(options.port)),
               std::string::npos);
   }
+}
+
+}  // namespace
+}  // namespace vmpulse::http
+
+namespace vmpulse::http {
+namespace {
+
+TEST(RunUntilSignal, SigtermStopsTheContextAfterOnStop) {
+  boost::asio::io_context io;
+  std::promise<void> running;
+  // Runs only once io.run() has started, that is after the signal handler is installed.
+  boost::asio::post(io, [&running] { running.set_value(); });
+  std::atomic<bool> stopped_cleanly{false};
+  std::thread runner(
+      [&] { run_until_signal(io, 2, [&stopped_cleanly] { stopped_cleanly = true; }); });
+  ASSERT_EQ(running.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  ::kill(::getpid(), SIGTERM);
+  runner.join();
+  EXPECT_TRUE(stopped_cleanly);
+  EXPECT_TRUE(io.stopped());
 }
 
 }  // namespace
