@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 // A module prints a few hundred bytes; anything far larger is not a module's file.
-constexpr std::size_t kMaxModuleFile = 64 * 1024;
+constexpr std::size_t kMaxModuleFile = std::size_t{64} * 1024;
 
 Result<json> parse_object(std::string_view text) {
   json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);

@@ -12,7 +12,8 @@ namespace vmpulse::agent {
 namespace {
 
 std::string env_or(const char* name, std::string_view fallback) {
-  const char* value = std::getenv(name);
+  // Start-up only, before any other thread exists.
+  const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe)
   return value != nullptr && *value != '\0' ? std::string(value) : std::string(fallback);
 }
 
@@ -259,7 +260,7 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
     if (push.spool_max_files < 1) {
       return bad("--spool-max-files: at least 1");
     }
-    if (push.spool_max_bytes < 64 * 1024) {
+    if (push.spool_max_bytes < std::size_t{64} * 1024) {
       return bad("--spool-max-bytes: at least 65536");
     }
   }

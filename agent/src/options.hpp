@@ -21,7 +21,7 @@ struct PushOptions {
   std::chrono::milliseconds batch_interval{5000};
   std::size_t batch_max = 50;
   std::size_t spool_max_files = 10'000;
-  std::size_t spool_max_bytes = 64 * 1024 * 1024;
+  std::size_t spool_max_bytes = std::size_t{64} * 1024 * 1024;
 };
 
 struct AgentOptions {

@@ -10,7 +10,7 @@ namespace vmpulse::agent {
 namespace {
 
 Failure errno_failure(const char* what, const char* path, int error) {
-  return Failure{std::string(what) + " " + path + ": " + std::strerror(error), error == ENOENT};
+  return Failure{std::string(what) + " " + path + ": " + errno_text(error), error == ENOENT};
 }
 
 }  // namespace

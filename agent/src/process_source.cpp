@@ -48,7 +48,7 @@ Result<ProcessScan> scan_processes(const char* procfs) {
   DIR* dir = ::opendir(procfs);
   if (dir == nullptr) {
     const int error = errno;
-    return Failure{std::string("cannot list ") + procfs + ": " + std::strerror(error),
+    return Failure{std::string("cannot list ") + procfs + ": " + errno_text(error),
                    error == ENOENT};
   }
   const int dir_fd = ::dirfd(dir);
@@ -58,7 +58,8 @@ Result<ProcessScan> scan_processes(const char* procfs) {
   // bytes; reading no further keeps the number formatting of the kernel cheap.
   char buffer[512];
   char path[32];
-  while (const dirent* entry = ::readdir(dir)) {
+  // readdir is safe here: this DIR stream belongs to this call alone.
+  while (const dirent* entry = ::readdir(dir)) {  // NOLINT(concurrency-mt-unsafe)
     const char* name = entry->d_name;
     std::size_t length = 0;
     while (name[length] >= '0' && name[length] <= '9') {

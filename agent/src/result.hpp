@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <system_error>
 #include <utility>
 #include <variant>
 
@@ -17,6 +18,9 @@ template <class T>
 using Result = std::variant<T, Failure>;
 
 inline Failure fail(std::string message) { return Failure{std::move(message), false}; }
+
+// errno's text; unlike strerror, safe on any thread.
+inline std::string errno_text(int error) { return std::generic_category().message(error); }
 
 template <class T>
 const Failure* failure_of(const Result<T>& result) {

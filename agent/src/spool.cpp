@@ -23,10 +23,10 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kMagic = "vmpulse-batch 1 ";
 constexpr std::string_view kSuffix = ".batch";
-constexpr std::size_t kMaxBatchFile = 4 * 1024 * 1024;
+constexpr std::size_t kMaxBatchFile = std::size_t{4} * 1024 * 1024;
 
 std::runtime_error errno_error(const std::string& what) {
-  return std::runtime_error(what + ": " + std::strerror(errno));
+  return std::runtime_error(what + ": " + errno_text(errno));
 }
 
 void write_all(int fd, const std::string& text, const std::string& path) {
@@ -134,7 +134,7 @@ std::string Spool::add(const std::string& idempotency_key, const std::string& bo
       std::snprintf(name, sizeof name, "%015lld-%06llu%.*s", static_cast<long long>(ms),
                     static_cast<unsigned long long>(counter_++ % 1'000'000),
                     static_cast<int>(kSuffix.size()), kSuffix.data());
-  const std::string file(name, static_cast<std::size_t>(length));
+  std::string file(name, static_cast<std::size_t>(length));
   const std::string path = directory_ + "/" + file;
   const std::string temporary = path + ".tmp";
   const std::string text = encode_batch(idempotency_key, body, samples);
@@ -203,7 +203,7 @@ void Spool::remove(const std::string& file) {
     return;
   }
   if (::unlink((directory_ + "/" + file).c_str()) != 0 && errno != ENOENT) {
-    spdlog::error("spool: cannot remove {}/{}: {}", directory_, file, std::strerror(errno));
+    spdlog::error("spool: cannot remove {}/{}: {}", directory_, file, errno_text(errno));
   }
   bytes_ -= std::min(bytes_, it->bytes);
   files_.erase(it);
