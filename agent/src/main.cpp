@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   const agent::AgentOptions& options = std::get<agent::AgentOptions>(parsed);
   // Each thread would otherwise get its own 64 MiB malloc arena; the agent allocates
   // little and its idle RSS matters more than allocator contention.
-  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe): before any other thread
   init_logging("vmpulse-agent", options.log_level);
 
   std::unique_ptr<agent::Pusher> pusher;
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   http::ServerOptions server_options;
   server_options.host = options.listen.host;
   server_options.port = options.listen.port;
-  server_options.max_body_bytes = 16 * 1024;  // the agent takes no bodies
+  server_options.max_body_bytes = std::size_t{16} * 1024;  // the agent takes no bodies
   server_options.read_timeout = options.request_timeout;
   server_options.write_timeout = options.request_timeout;
   server_options.server_name = "vmpulse-agent";

@@ -19,7 +19,7 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr std::size_t kMaxResponseBody = 64 * 1024;
+constexpr std::size_t kMaxResponseBody = std::size_t{64} * 1024;
 
 }  // namespace
 
@@ -117,7 +117,8 @@ std::variant<PushResponse, std::string> PushClient::post(const PostRequest& requ
     failure = std::string(step) + " " + impl.url.host + ":" + impl.url.port + ": " + ec.message();
   };
   resolver.async_resolve(
-      impl.url.host, impl.url.port, [&](beast::error_code ec, tcp::resolver::results_type results) {
+      impl.url.host, impl.url.port,
+      [&](beast::error_code ec, const tcp::resolver::results_type& results) {
         if (ec) {
           return set_failure("resolve", ec);
         }
