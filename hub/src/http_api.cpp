@@ -22,7 +22,9 @@ void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
   if (!known) return respond(http::Response::error(404, "not_found", "no such path: " + path));
   if (request.method != "GET" && request.method != "HEAD") {
     http::Response response = http::Response::error(405, "method_not_allowed", "use GET");
-    response.headers.emplace_back("Allow", "GET, HEAD");
+    // OPTIONS on /api/* is answered before this handler (with_cors, cors.hpp).
+    response.headers.emplace_back("Allow",
+                                  path.starts_with("/api/") ? "GET, HEAD, OPTIONS" : "GET, HEAD");
     return respond(std::move(response));
   }
 

@@ -68,8 +68,9 @@ std::string hub_usage() {
          std::string(defaults::kHubPoll) +
          ")\n"
          "  --late-window DURATION how long a gap in row ids is waited for (default 10s)\n"
-         "  --allow-origin ORIGIN  browser origins allowed on /ws, repeated or comma separated;\n"
-         "                         * allows all (default: same host and localhost)\n"
+         "  --allow-origin ORIGIN  browser origins allowed on /ws and /api (CORS), repeated or\n"
+         "                         comma separated; * allows all\n"
+         "                         (default: same host and localhost)\n"
          "  --max-clients N        WebSocket clients at most (default 20000)\n"
          "  --queue-messages N     per-client backlog before a resync (default 64)\n"
          "  --keepalive DURATION   ping a silent client after this, drop it after twice (default "

@@ -5,7 +5,8 @@
 //   --listen HOST:PORT    VMPULSE_LISTEN, PORT     default 0.0.0.0:VMPULSE_HUB_PORT (8081)
 //   --poll DURATION       VMPULSE_HUB_POLL         default 250ms
 //   --late-window DUR     VMPULSE_HUB_LATE_WINDOW  how long an id gap is waited for (10s)
-//   --allow-origin O      VMPULSE_HUB_ALLOW_ORIGIN repeated or comma separated; * for all
+//   --allow-origin O      VMPULSE_HUB_ALLOW_ORIGIN for /ws and CORS on /api; repeated or
+//                                                  comma separated; * for all
 //   --max-clients N       VMPULSE_HUB_MAX_CLIENTS  default 20000
 //   --queue-messages N    VMPULSE_HUB_QUEUE_MESSAGES  per-client backlog before resync (64)
 //   --keepalive DURATION  VMPULSE_HUB_KEEPALIVE    ping after this much silence, drop after twice

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "cors.hpp"
 #include "http_api.hpp"
 #include "hub_options.hpp"
 #include "poller.hpp"
@@ -68,8 +69,11 @@ int main(int argc, char** argv) {
     };
     http::Server server(
         io, server_options,
-        hub::HttpApi{poller, queries, [] { return static_cast<std::int64_t>(std::time(nullptr)); },
-                     stats});
+        // CORS on /api/* uses the same origin allow-list as /ws.
+        hub::with_cors(
+            options.origins,
+            hub::HttpApi{poller, queries,
+                         [] { return static_cast<std::int64_t>(std::time(nullptr)); }, stats}));
     server.set_upgrade_handler([ws_context](auto socket, auto request, auto) {
       hub::serve_websocket(std::move(socket), std::move(request), ws_context);
     });

@@ -1,8 +1,8 @@
-// Which browser origins may open /ws (a page on another site must not read the live
-// data with the visitor's network position). Requests without Origin (non-browser
-// clients) are allowed; same-host origins always are. Without --allow-origin,
-// localhost origins are allowed too; "*" allows every origin. Immutable after parse;
-// thread-safe.
+// Which browser origins may open /ws and read /api/* by CORS (cors.hpp): a page on
+// another site must not read the live data with the visitor's network position.
+// Requests without Origin (non-browser clients) are allowed; same-host origins always
+// are. Without --allow-origin, localhost origins are allowed too; "*" allows every
+// origin. Immutable after parse; thread-safe.
 #pragma once
 
 #include <optional>

@@ -301,6 +301,51 @@ describe('limits', () => {
     await assert.rejects(Client.open(MAIN, { headers: { Origin: 'https://evil.example' } }), /HTTP 403/);
   });
 
+  test('CORS on /api: allowed origins are echoed with Vary, others and curl get no CORS headers', async () => {
+    const cors = (h) => [...h.keys()].filter((k) => k.startsWith('access-control-'));
+    for (const path of ['/api/vms', '/api/split', '/api/history?vm=seed-1']) {
+      const ok = await getJson(STRICT, path, { headers: { Origin: 'https://dash.example' } });
+      assert.equal(ok.status, 200, path);
+      assert.equal(ok.headers.get('access-control-allow-origin'), 'https://dash.example', path);
+      assert.match(ok.headers.get('vary') ?? '', /Origin/, path);
+    }
+    const evil = await getJson(STRICT, '/api/vms', { headers: { Origin: 'https://evil.example' } });
+    assert.equal(evil.status, 200); // not 403: the browser withholds it for lack of the headers
+    assert.deepEqual(cors(evil.headers), []);
+    const plain = await getJson(STRICT, '/api/vms'); // curl, no Origin
+    assert.equal(plain.status, 200);
+    assert.deepEqual(cors(plain.headers), []);
+    // Errors carry the headers too, so the dashboard can read them.
+    const bad = await getJson(STRICT, '/api/history', { headers: { Origin: 'https://dash.example' } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.headers.get('access-control-allow-origin'), 'https://dash.example');
+    // The default policy (MAIN) allows a localhost dev server, as on /ws.
+    const dev = await getJson(MAIN, '/api/split', { headers: { Origin: 'http://localhost:5173' } });
+    assert.equal(dev.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+  });
+
+  test('CORS preflight: OPTIONS /api/* is 204 with the allowed methods; not for other origins', async () => {
+    const preflight = (origin) =>
+      fetch(`${STRICT}/api/history?vm=seed-1`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' },
+      });
+    const ok = await preflight('https://dash.example');
+    assert.equal(ok.status, 204);
+    assert.equal(await ok.text(), '');
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'https://dash.example');
+    assert.equal(ok.headers.get('access-control-allow-methods'), 'GET, OPTIONS');
+    assert.equal(ok.headers.get('access-control-allow-headers'), 'Content-Type');
+    assert.equal(ok.headers.get('access-control-max-age'), '600');
+    assert.match(ok.headers.get('vary') ?? '', /Origin/);
+    const evil = await preflight('https://evil.example');
+    await evil.text();
+    assert.equal(evil.status, 204);
+    assert.deepEqual([...evil.headers.keys()].filter((k) => k.startsWith('access-control-')), []);
+    // Outside /api nothing changes: OPTIONS /livez is still 405.
+    assert.equal((await getJson(STRICT, '/livez', { method: 'OPTIONS' })).status, 405);
+  });
+
   test('--max-clients: the next connection is refused with 503', async () => {
     await sleep(300); // the closes above
     const clients = [];
