@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "hex.hpp"
+
 namespace vmpulse {
 
 namespace {
@@ -23,18 +25,7 @@ std::optional<unsigned short> parse_port(std::string_view text) {
   return static_cast<unsigned short>(value);
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
+using vmpulse::detail::hex_value;
 
 std::optional<std::string> percent_decode(std::string_view text) {
   std::string out;

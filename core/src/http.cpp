@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "hex.hpp"
 #include "json_text.hpp"
 
 namespace vmpulse::http {
@@ -14,18 +15,7 @@ bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
+using vmpulse::detail::hex_value;
 
 // application/x-www-form-urlencoded decoding: '+' is a space, bad escapes stay as sent.
 std::string form_decode(std::string_view text) {
