@@ -14,10 +14,7 @@ source "$ROOT/scripts/lib/mariadb.sh"
 
 OUT="${VMPULSE_TEST_OUTPUT:-$ROOT/test-output}/e2e"
 rm -rf "$OUT" && mkdir -p "$OUT"
-export VMPULSE_STATE_DIR="$OUT/state"
-for var in VMPULSE_INGRESS_PORT VMPULSE_AGENT_PORT VMPULSE_API_PORT VMPULSE_NODE_API_PORT VMPULSE_HUB_PORT VMPULSE_DB_PORT; do
-  export "$var=$(free_port)"
-done
+stack_env "$OUT"
 # Rows are counted exactly below, so the agent does not push on its own here
 # (tests/suites/61-push.sh covers the push path).
 export VMPULSE_AGENT_PUSH=0

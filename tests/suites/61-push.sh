@@ -10,10 +10,7 @@ source "$ROOT/tests/lib/suite.sh"
 
 OUT="${VMPULSE_TEST_OUTPUT:-$ROOT/test-output}/push"
 rm -rf "$OUT" && mkdir -p "$OUT"
-export VMPULSE_STATE_DIR="$OUT/state"
-for var in VMPULSE_INGRESS_PORT VMPULSE_AGENT_PORT VMPULSE_API_PORT VMPULSE_NODE_API_PORT VMPULSE_HUB_PORT VMPULSE_DB_PORT; do
-  export "$var=$(free_port)"
-done
+stack_env "$OUT"
 export VMPULSE_AGENT_PUSH=1
 # shellcheck source=scripts/lib/services.sh
 source "$ROOT/scripts/lib/services.sh"
