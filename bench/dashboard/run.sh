@@ -42,6 +42,7 @@ fi
 echo
 
 node "$here/page-bench.mjs" --dist "$work/dist" "$@" >"$work/page.json"
+# shellcheck disable=SC2016 # JavaScript, not shell, inside the quotes
 node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const rows = [

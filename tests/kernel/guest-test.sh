@@ -2,15 +2,16 @@
 # shellcheck shell=dash # busybox ash, the closest dialect shellcheck knows
 # The kernel suite's checks, run inside the guest. Each check prints one
 # "VMPULSE-PASS name" or "VMPULSE-FAIL name: detail" line; the host counts them.
+# shellcheck source=tests/kernel/guest-lib.sh # (at /vmpulse/ in the guest)
 . /vmpulse/guest-lib.sh
 T=/tmp/t
-mkdir -p $T
+mkdir -p "$T"
 
 # --- load ---------------------------------------------------------------------
 result load "insmod of ${KINDS} failed" modules_load
 for k in $KINDS; do
 	result "file-$k" "/proc/${k}_$ID missing" test -r "/proc/${k}_$ID"
-	result "json-$k" "$(vmcheck json /proc/${k}_$ID 2>&1 >/dev/null; cat /proc/${k}_$ID)" \
+	result "json-$k" "$(vmcheck json "/proc/${k}_$ID" 2>&1 >/dev/null; cat "/proc/${k}_$ID")" \
 		snapshot "$k" "$T/$k"
 done
 
@@ -86,7 +87,9 @@ for _ in $(seq "$cpus"); do
 done
 sleep 2.5
 snapshot cpu $T/cpu-busy
+# shellcheck disable=SC2086 # a list of PIDs
 kill $spinners
+# shellcheck disable=SC2086
 wait $spinners 2>/dev/null
 busy_uso=$(hundredths "$(field $T/cpu-busy porcentaje_cpu_uso)")
 busy_libre=$(hundredths "$(field $T/cpu-busy porcentaje_cpu_libre)")
@@ -106,7 +109,7 @@ if [ -x /bin/vmpulse-agent ]; then
 		usleep 100000
 	done
 	# What the modules say now, for the host to compare with the agent's /metrics.
-	for k in ram procesos; do echo "VMPULSE-FILE $k $(tr -d '\n' </proc/${k}_$ID)"; done
+	for k in ram procesos; do echo "VMPULSE-FILE $k $(tr -d '\n' <"/proc/${k}_$ID")"; done
 	echo "VMPULSE-AGENT-MODULES"
 	# The host answers on the control port once it has checked; bounded either way.
 	# shellcheck disable=SC3045 # busybox ash has read -t
@@ -148,6 +151,7 @@ for _ in $(seq 50); do
 	modules_unload || failed_cycles=$((failed_cycles + 1))
 done
 touch $T/stop
+# shellcheck disable=SC2086 # a list of PIDs
 wait $readers
 result load-unload-50-times-under-readers "$failed_cycles insmod/rmmod failures" test $failed_cycles -eq 0
 result readers-saw-only-valid-json "$(head -n3 $T/invalid)" test ! -s $T/invalid

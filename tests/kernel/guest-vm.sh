@@ -4,6 +4,7 @@
 # host's loopback), then commands from the host's control port until poweroff:
 #   stress SECONDS   the specification's stress shape for SECONDS (at most 600)
 #   poweroff         stop the VM
+# shellcheck source=tests/kernel/guest-lib.sh # (at /vmpulse/ in the guest)
 . /vmpulse/guest-lib.sh
 if modules_load; then
 	echo "VMPULSE-MODULES loaded ${KINDS} ($ID)"

@@ -92,10 +92,10 @@ bad_flag() { # bad_flag WHAT ARGS...: exit code 2 and a message on stderr naming
   shift
   timeout 10 "$AGENT" "$@" >"$OUT/badflag.out" 2>"$OUT/badflag.err"
   rc=$?
-  [[ $rc -eq 2 ]] && grep -q -- "$what" "$OUT/badflag.err" || {
+  if [[ $rc -ne 2 ]] || ! grep -q -- "$what" "$OUT/badflag.err"; then
     echo "exit $rc; stderr: $(cat "$OUT/badflag.err")"
     return 1
-  }
+  fi
 }
 check "bad --interval: exit 2" bad_flag "--interval" --interval soon
 check "bad --listen: exit 2" bad_flag "--listen" --listen "127.0.0.1:http"
