@@ -7,6 +7,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "prometheus_text.hpp"
+
 namespace vmpulse::agent {
 namespace {
 
@@ -52,15 +54,7 @@ std::chrono::milliseconds backoff_delay(unsigned attempt,
 
 void append_prometheus(std::string& out, const PushStats& stats) {
   auto metric = [&out](const char* name, const char* type, const char* help, std::uint64_t value) {
-    out += "# HELP ";
-    out += name;
-    out += ' ';
-    out += help;
-    out += "\n# TYPE ";
-    out += name;
-    out += ' ';
-    out += type;
-    out += '\n';
+    append_metric_header(out, name, type, help);
     out += name;
     out += ' ';
     out += std::to_string(value);

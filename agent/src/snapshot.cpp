@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "prometheus_text.hpp"
+
 namespace vmpulse::agent {
 namespace {
 
@@ -38,13 +40,7 @@ void append_label_value(std::string& out, std::string_view value) {
 }
 
 void header(std::string& out, const char* name, const char* help) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += " gauge\n";
+  append_metric_header(out, name, "gauge", help);
 }
 
 template <class Number>
