@@ -67,6 +67,15 @@ export default function App({ hub }) {
   const cpuHistory = showHistory ? history.data?.cpu : null;
   const ramHistory = showHistory ? history.data?.ram : null;
 
+  // What both charts share: the time window and the state of its history request.
+  const chartFrame = {
+    spanMs,
+    xMin,
+    xMax,
+    loading: showHistory && history.loading,
+    error: showHistory ? history.error : null,
+  };
+
   return (
     <div className="app">
       <Header
@@ -101,11 +110,7 @@ export default function App({ hub }) {
                 color="#38bdf8"
                 live={showHistory ? null : live.cpu}
                 history={cpuHistory}
-                spanMs={spanMs}
-                xMin={xMin}
-                xMax={xMax}
-                loading={showHistory && history.loading}
-                error={showHistory ? history.error : null}
+                {...chartFrame}
                 headline={<span className="headline">{formatPercent(record?.porcentaje_cpu_uso)}%</span>}
               />
               <MetricChart
@@ -114,11 +119,7 @@ export default function App({ hub }) {
                 color="#c084fc"
                 live={showHistory ? null : live.ram}
                 history={ramHistory}
-                spanMs={spanMs}
-                xMin={xMin}
-                xMax={xMax}
-                loading={showHistory && history.loading}
-                error={showHistory ? history.error : null}
+                {...chartFrame}
                 headline={<span className="headline">{formatPercent(record?.porcentaje_ram)}%</span>}
               />
             </div>
