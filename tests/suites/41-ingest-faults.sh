@@ -5,7 +5,9 @@
 #   - the database stopped under load: 503 + Retry-After at once, readyz false, back
 #     within 5 s of its return, and the rows are exactly the records answered 201;
 #   - vmpulse-api killed with SIGKILL under load: every record answered 201 is stored,
-#     once (clients retry with their Idempotency-Key against the restarted server).
+#     once (clients retry with their Idempotency-Key against the restarted server);
+#   - the queue full (database stalled by a table lock): 503 + Retry-After at once for
+#     what does not fit, 201 and stored for what was queued.
 # timeout: 300
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -19,10 +21,12 @@ api_bin="${VMPULSE_API_BIN:-$VMPULSE_BIN/vmpulse-api}"
 work="$(mktemp -d /tmp/vmpulse-faults.XXXXXX)"
 api_pid=""
 load_pid=""
+qf_pid=""
 
 cleanup() {
   [[ -n "$load_pid" ]] && kill "$load_pid" 2>/dev/null
   [[ -n "$api_pid" ]] && kill -KILL "$api_pid" 2>/dev/null
+  [[ -n "$qf_pid" ]] && kill -KILL "$qf_pid" 2>/dev/null
   db_stop "$work/db"
   if [[ $_suite_failed -gt 0 ]]; then
     echo "----- vmpulse-api log (last 40 lines) -----"
@@ -155,6 +159,37 @@ check "SIGKILL under load cut requests off" cut_off
 rows_of killed >"$work/killed.rows"
 check "SIGKILL under load: stored rows are exactly the records answered 201" \
   python3 "$faults/judge.py" reconcile "$work/killed.json" "$work/killed.rows"
+
+# --- the queue full ----------------------------------------------------------------------
+# A second route with the smallest queue and one writer; a table lock stalls its INSERT.
+qf_port="$(free_port)"
+VMPULSE_DB_URL="$url" VMPULSE_TOKEN="$token" "$api_bin" --listen "127.0.0.1:$qf_port" \
+  --writers 1 --queue-records 1000 >>"$work/api-qf.log" 2>&1 &
+qf_pid=$!
+check "a route with --queue-records 1000 becomes ready" wait_http "http://127.0.0.1:$qf_port/readyz" 20
+queue_full() {
+  local lock_pid out line
+  db_client "$url" -e "LOCK TABLES metricas WRITE; SELECT SLEEP(3); UNLOCK TABLES;" >/dev/null &
+  lock_pid=$!
+  sleep 0.3
+  out="$(timeout 30 python3 "$faults/queue_full.py" "http://127.0.0.1:$qf_port/api/metrics" "$token" qfull)"
+  wait "$lock_pid"
+  while IFS= read -r line; do echo "  $line"; done <<<"$out"
+  # A and B stored after the lock; C refused at once, with Retry-After, as JSON.
+  grep -q '^a 201 ' <<<"$out" && grep -q '^b 201 ' <<<"$out" || return 1
+  awk '$1 == "c" && $2 == 503 && $3 < 1.5 && $4 ~ /^[0-9]+$/ && $5 == "database_unavailable:ingest_queue_full" { ok = 1 } END { exit !ok }' <<<"$out"
+}
+check "queue full: a batch beyond --queue-records is answered 503 + Retry-After at once, the queued ones 201" queue_full
+queue_full_rows() {
+  local counts
+  counts="$(db_client "$url" -e "SELECT vm, COUNT(*) FROM metricas WHERE vm LIKE 'qfull-%' GROUP BY vm ORDER BY vm" | tr '\t\n' ': ')"
+  echo "  $counts"
+  [[ "$counts" == "qfull-a:1000 qfull-b:1000 " ]]
+}
+check "queue full: exactly the two batches answered 201 are stored, none of the refused one" queue_full_rows
+kill "$qf_pid" 2>/dev/null
+wait "$qf_pid" 2>/dev/null
+qf_pid=""
 
 counter_matches() {
   local counted rows
