@@ -2,6 +2,7 @@
 // doing less work (a DOM parse without any validation; a DOM dump), so the numbers
 // show what the strict SAX parser and the hand-written encoder cost or save.
 #include <benchmark/benchmark.h>
+
 #include <nlohmann/json.hpp>
 
 #include "vmpulse/contract.hpp"
@@ -40,7 +41,8 @@ void vmpulse_parse_ingest_body(benchmark::State& state) {
   const auto body = batch_body(static_cast<std::size_t>(state.range(0)));
   for (auto _ : state) {
     auto result = vmpulse::parse_ingest_body(body);
-    if (!std::holds_alternative<std::vector<vmpulse::Record>>(result)) state.SkipWithError("refused");
+    if (!std::holds_alternative<std::vector<vmpulse::Record>>(result))
+      state.SkipWithError("refused");
     benchmark::DoNotOptimize(result);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
