@@ -8,7 +8,9 @@
 //
 //   load_client --port P --path /ws --mode ws|socketio --clients N --seconds S --rate R
 //               --db-host H --db-port P --db-user U --db-pass P --db-name D
-//               --server-pid PID --db-pid PID --label NAME
+//               --server-pid PID --db-pid PID --label NAME [--procs K]
+// --procs K splits the clients over K processes (one process holds at most ulimit -n
+// sockets); the first inserts, samples and prints, the others report to it over pipes.
 // Prints one line: "RESULT label=… key=value …".
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,6 +58,7 @@ struct Args {
   int db_port = 3306;
   int server_pid = 0, db_pid = 0;
   std::string label = "server";
+  int procs = 1;
 };
 
 // CPU seconds (user + system) of a process, from /proc/PID/stat.
@@ -232,21 +236,100 @@ Args parse_args(int argc, char** argv) {
       a.db_pid = std::stoi(v);
     else if (k == "--label")
       a.label = v;
+    else if (k == "--procs")
+      a.procs = std::stoi(v);
     else {
       std::fprintf(stderr, "load_client: unknown argument %s\n", k.c_str());
       std::exit(2);
     }
   }
+  if (a.procs < 1 || a.clients < a.procs || a.rate < 1 || a.seconds < 1) {
+    std::fprintf(stderr, "load_client: --procs, --clients, --rate, --seconds must be >= 1\n");
+    std::exit(2);
+  }
   return a;
 }
+
+// A helper process's part of the run (--procs > 1): it holds its share of the clients
+// and reports to the first process over a pipe.
+struct Part {
+  int opened = 0, failed = 0, still_open = 0;
+  long rows = 0, messages = 0;
+  double ramp_s = 0;
+  std::size_t latencies = 0;  // followed by that many int64 on the pipe
+};
+
+// Reads or writes exactly `size` bytes on a pipe.
+bool read_all(int fd, void* data, std::size_t size) {
+  auto* p = static_cast<char*>(data);
+  while (size > 0) {
+    const ssize_t got = ::read(fd, p, size);
+    if (got <= 0) return false;
+    p += got;
+    size -= static_cast<std::size_t>(got);
+  }
+  return true;
+}
+bool write_all(int fd, const void* data, std::size_t size) {
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t put = ::write(fd, p, size);
+    if (put <= 0) return false;
+    p += put;
+    size -= static_cast<std::size_t>(put);
+  }
+  return true;
+}
+
+constexpr std::uint32_t kControl = 0xFFFFFFFFu;  // epoll tag of the control pipe
 
 }  // namespace
 
 int main(int argc, char** argv) {
   const Args a = parse_args(argc, argv);
-  MYSQL* stats_db = db_connect(a);
+  // One process holds at most ulimit -n sockets; --procs splits the clients. The first
+  // process inserts, samples the server and prints; the others hold clients and report.
+  struct Helper {
+    pid_t pid;
+    int control;  // first -> helper: 'S' start measuring, 'E' end, 'C' close
+    int report;   // helper -> first: Part, then its latencies
+  };
+  std::vector<Helper> helpers;
+  int index = 0, control_in = -1, report_out = -1;
+  for (int k = 1; k < a.procs; ++k) {
+    int down[2], up[2];
+    if (::pipe(down) != 0 || ::pipe(up) != 0) {
+      std::perror("load_client: pipe");
+      return 1;
+    }
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+      std::perror("load_client: fork");
+      return 1;
+    }
+    if (pid == 0) {
+      for (const Helper& h : helpers) {
+        ::close(h.control);
+        ::close(h.report);
+      }
+      helpers.clear();
+      ::close(down[1]);
+      ::close(up[0]);
+      index = k;
+      control_in = down[0];
+      report_out = up[1];
+      break;
+    }
+    ::close(down[0]);
+    ::close(up[1]);
+    helpers.push_back({pid, down[1], up[0]});
+  }
+  const bool first = index == 0;
+  const int my_clients = a.clients / a.procs + (index < a.clients % a.procs ? 1 : 0);
+
+  MYSQL* stats_db = first ? db_connect(a) : nullptr;
   const int ep = epoll_create1(0);
-  std::vector<Conn> conns(static_cast<std::size_t>(a.clients));
+  std::vector<Conn> conns(static_cast<std::size_t>(my_clients));
   Totals totals;
   const std::string request =
       "GET " + a.path +
@@ -258,12 +341,21 @@ int main(int argc, char** argv) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 
   int opened = 0, started = 0, failed = 0;
+  char control = 0;  // the last byte read from the control pipe (helpers)
+  if (control_in >= 0) {
+    epoll_event ev{EPOLLIN, {.u32 = kControl}};
+    epoll_ctl(ep, EPOLL_CTL_ADD, control_in, &ev);
+  }
   std::vector<epoll_event> events(1024);
   char buf[65536];
 
   auto pump = [&](int timeout_ms) {
     const int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), timeout_ms);
     for (int i = 0; i < n; ++i) {
+      if (events[i].data.u32 == kControl) {
+        if (::read(control_in, &control, 1) != 1) std::exit(1);  // the first process died
+        continue;
+      }
       Conn& c = conns[events[i].data.u32];
       if (c.state == State::closed) continue;
       if (events[i].events & (EPOLLERR | EPOLLHUP)) {
@@ -308,10 +400,19 @@ int main(int argc, char** argv) {
     }
   };
 
-  // Ramp: at most 200 handshakes in flight, so the listen backlog never overflows.
+  // Ramp: at most 200 handshakes in flight, so the listen backlog never overflows. It
+  // ends when every client is open or refused, after 120 s, or after 10 s without
+  // progress (a server out of descriptors leaves connections unanswered in its backlog).
   const double ramp_start = mono_s();
-  while ((opened + failed < a.clients) && mono_s() - ramp_start < 120) {
-    while (started < a.clients && started - opened - failed < 200) {
+  double progress_at = ramp_start;
+  int progress = 0;
+  while ((opened + failed < my_clients) && mono_s() - ramp_start < 120 &&
+         mono_s() - progress_at < 10) {
+    if (opened + failed != progress) {
+      progress = opened + failed;
+      progress_at = mono_s();
+    }
+    while (started < my_clients && started - opened - failed < 200) {
       Conn& c = conns[static_cast<std::size_t>(started)];
       c.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
       if (c.fd < 0) {
@@ -325,7 +426,55 @@ int main(int argc, char** argv) {
     }
     pump(50);
   }
-  const double ramp_s = mono_s() - ramp_start;
+  double ramp_s = mono_s() - ramp_start;
+
+  auto count_open = [&] {
+    int n = 0;
+    for (auto& c : conns) n += c.state == State::open;
+    return n;
+  };
+  auto close_all = [&] {
+    for (auto& c : conns) {
+      if (c.state != State::closed) ::close(c.fd);
+      c.state = State::closed;
+    }
+  };
+
+  if (!first) {
+    Part part;
+    part.opened = opened;
+    part.failed = failed;
+    part.ramp_s = ramp_s;
+    if (!write_all(report_out, &part, sizeof part)) return 1;
+    while (control != 'S') pump(50);
+    totals.measuring = true;
+    while (control != 'E') pump(50);
+    totals.measuring = false;
+    part.still_open = count_open();
+    part.rows = totals.rows;
+    part.messages = totals.messages;
+    part.latencies = totals.latencies_us.size();
+    if (!write_all(report_out, &part, sizeof part) ||
+        !write_all(report_out, totals.latencies_us.data(),
+                   totals.latencies_us.size() * sizeof(std::int64_t)))
+      return 1;
+    while (control != 'C') pump(50);
+    close_all();
+    return 0;
+  }
+  auto tell = [&](char what) {
+    for (const Helper& h : helpers) (void)!::write(h.control, &what, 1);
+  };
+  for (const Helper& h : helpers) {
+    Part part;
+    if (!read_all(h.report, &part, sizeof part)) {
+      std::fprintf(stderr, "load_client: a helper process failed\n");
+      return 1;
+    }
+    opened += part.opened;
+    failed += part.failed;
+    ramp_s = std::max(ramp_s, part.ramp_s);
+  }
   // Let snapshots and the ramp's backlog settle.
   for (double until = mono_s() + 3; mono_s() < until;) pump(50);
 
@@ -351,6 +500,7 @@ int main(int argc, char** argv) {
     }
     mysql_close(db);
   });
+  tell('S');
   totals.measuring = true;
   const long select0 = com_select(stats_db);
   const double cpu0 = cpu_seconds(a.server_pid), dbcpu0 = cpu_seconds(a.db_pid), t0 = mono_s();
@@ -366,15 +516,30 @@ int main(int argc, char** argv) {
   inserter.join();
   // Rows committed at the end of the window still count when they arrive within 1 s.
   for (double until = mono_s() + 1; mono_s() < until;) pump(50);
+  tell('E');
   totals.measuring = false;
-  int still_open = 0;
-  for (auto& c : conns) still_open += c.state == State::open;
+  int still_open = count_open();
+  for (const Helper& h : helpers) {
+    Part part;
+    if (!read_all(h.report, &part, sizeof part)) {
+      std::fprintf(stderr, "load_client: a helper process failed\n");
+      return 1;
+    }
+    std::vector<std::int64_t> latencies(part.latencies);
+    if (!read_all(h.report, latencies.data(), latencies.size() * sizeof(std::int64_t))) {
+      std::fprintf(stderr, "load_client: a helper process failed\n");
+      return 1;
+    }
+    still_open += part.still_open;
+    totals.rows += part.rows;
+    totals.messages += part.messages;
+    totals.latencies_us.insert(totals.latencies_us.end(), latencies.begin(), latencies.end());
+  }
 
   // Every client leaves; then the server should have nothing left to do.
-  for (auto& c : conns) {
-    if (c.state != State::closed) ::close(c.fd);
-    c.state = State::closed;
-  }
+  tell('C');
+  close_all();
+  for (const Helper& h : helpers) ::waitpid(h.pid, nullptr, 0);
   std::this_thread::sleep_for(std::chrono::seconds(2));
   const long idle_select0 = com_select(stats_db);
   const double idle_cpu0 = cpu_seconds(a.server_pid), idle0 = mono_s();

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# vmpulse-hub against the specification's Socket.IO server and a plain ws broadcast
-# server, in one run, on loopback, each with the same private MariaDB and the same load
-# client (load_client.cpp): N WebSocket clients, 10 rows per second inserted with their
-# commit time, a steady window of S seconds, then every client leaves. Then 10 million
-# rows are bulk-loaded and GET /api/history over 24 h of one VM is timed.
+# vmpulse-hub's benchmarks. 10 million rows are bulk-loaded and GET /api/history over
+# 24 h of one VM is timed; then the live push (bench/hub/live.sh): the hub side by side
+# with the floor of a fan-out, the specification's Socket.IO server and a plain ws
+# broadcast server, on loopback, with the same private MariaDB and load client.
 #
-#   bench/hub/run.sh            (about 8 minutes on 2 cores)
-#   HUB_BENCH_SECONDS=20 HUB_BENCH_ROWS=10000000 HUB_BENCH_CLIENTS="5000 20000" bench/hub/run.sh
+#   bench/hub/run.sh            (about 12 minutes on 2 cores)
+#   HUB_BENCH_ROWS=10000000 HUB_BENCH_SECONDS=20 HUB_BENCH_CLIENTS=5000 \
+#     HUB_BENCH_BIG_CLIENTS=20000 bench/hub/run.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=scripts/lib/common.sh
@@ -16,28 +16,13 @@ source "$ROOT/scripts/lib/mariadb.sh"
 # shellcheck source=scripts/lib/build.sh
 source "$ROOT/scripts/lib/build.sh"
 
-SECONDS_STEADY="${HUB_BENCH_SECONDS:-20}"
 ROWS="${HUB_BENCH_ROWS:-10000000}"
-read -r -a HUB_CLIENTS <<<"${HUB_BENCH_CLIENTS:-5000 20000}"
-PEER_CLIENTS="${HUB_BENCH_PEER_CLIENTS:-5000}"
-RATE=10
-
-# 20,000 clients need 20,000 descriptors in the client and in the server.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-# Where the hard limit cannot be raised (a container without CAP_SYS_RESOURCE), run as
-# many clients as fit and say so in the table.
-MAX_FDS="$(ulimit -n)"
-fit() { local n="$1"; ((n > MAX_FDS - 100)) && n=$((MAX_FDS - 100)); echo "$n"; }
 
 HUB="${VMPULSE_HUB_BIN:-$ROOT/build/bin/vmpulse-hub}"
 if [[ ! -x "$HUB" ]]; then
   info "building vmpulse-hub (release)"
   build_preset release --target vmpulse-hub >/dev/null
 fi
-for peer in socketio-hub ws-hub; do
-  [[ -d "$ROOT/bench/peers/$peer/node_modules" ]] ||
-    (cd "$ROOT/bench/peers/$peer" && npm ci --no-audit --no-fund --loglevel=error)
-done
 
 WORK="$(mktemp -d /tmp/vmpulse-hub-bench.XXXXXX)"
 SERVER_PID=""
@@ -48,16 +33,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-info "compiling the load client"
-read -r -a MARIADB_FLAGS <<<"$(pkg-config --cflags --libs libmariadb)"
-g++ -std=c++20 -O2 -o "$WORK/load_client" "$ROOT/bench/hub/load_client.cpp" "${MARIADB_FLAGS[@]}"
-
 DB_PORT="$(free_port)"
 db_start "$WORK/db" "$DB_PORT"
 DB_URL="$(db_url "$WORK/db" "$DB_PORT")"
 db_migrate "$DB_URL" >/dev/null
-DB_PASS="$(cat "$WORK/db/password")"
-DB_PID="$(cat "$WORK/db/mysqld.pid")"
 
 # ---- history over 10 million rows -------------------------------------------------
 VMS=50
@@ -129,54 +108,11 @@ HISTORY_COVER_MS="$(printf '%s\n' "${times[@]}" | summarize)"
 db_sql "$WORK/db" "ALTER TABLE \`$VMPULSE_DB_NAME\`.metricas DROP INDEX metricas_history"
 stop_server
 
-# ---- live push: hub, ws peer, Socket.IO peer --------------------------------------
-run_load() { # LABEL PORT PATH MODE CLIENTS
-  "$WORK/load_client" --label "$1" --port "$2" --path "$3" --mode "$4" --clients "$5" \
-    --seconds "$SECONDS_STEADY" --rate "$RATE" --db-host 127.0.0.1 --db-port "$DB_PORT" \
-    --db-user "$VMPULSE_DB_USER" --db-pass "$DB_PASS" --db-name "$VMPULSE_DB_NAME" \
-    --server-pid "$SERVER_PID" --db-pid "$DB_PID" | tee -a "$WORK/results.txt"
-}
-peer_env=(PORT="$PORT" DB_HOST=127.0.0.1 DB_PORT="$DB_PORT" DB_USER="$VMPULSE_DB_USER" DB_PASSWORD="$DB_PASS"
-  DB_NAME="$VMPULSE_DB_NAME")
-
-for clients in "${HUB_CLIENTS[@]}"; do
-  if [[ "$(fit "$clients")" != "$clients" ]]; then
-    warn "ulimit -n is $MAX_FDS: running $(fit "$clients") clients instead of $clients"
-    clients="$(fit "$clients")"
-  fi
-  info "vmpulse-hub, $clients clients"
-  start_server "hub-$clients" env VMPULSE_DB_URL="$DB_URL" "$HUB" --listen "127.0.0.1:$PORT" --log-level warn
-  wait_http "http://127.0.0.1:$PORT/readyz" 300 || die "the hub did not become ready"
-  run_load "vmpulse-hub" "$PORT" /ws ws "$clients"
-  stop_server
-done
-
-info "ws broadcast peer, $PEER_CLIENTS clients"
-start_server ws-peer env "${peer_env[@]}" node "$ROOT/bench/peers/ws-hub/server.js"
-wait_http "http://127.0.0.1:$PORT/livez" 30 || die "the ws peer did not start"
-run_load "ws-peer" "$PORT" / ws "$PEER_CLIENTS"
-stop_server
-
-info "Socket.IO peer (the specification's), $PEER_CLIENTS clients"
-start_server socketio-peer env "${peer_env[@]}" node "$ROOT/bench/peers/socketio-hub/server.js"
-wait_http "http://127.0.0.1:$PORT/livez" 30 || die "the Socket.IO peer did not start"
-run_load "socketio-peer" "$PORT" "/socket.io/?EIO=4&transport=websocket" socketio "$PEER_CLIENTS"
-stop_server
+# ---- live push: the floor, the hub at 250 ms and 1 s, ws peer, Socket.IO peer -------
+# Its own private MariaDB, its own table and target lines (bench/hub/live.sh).
+"$ROOT/bench/hub/live.sh"
 
 # ---- the table ----------------------------------------------------------------------
-echo
-echo "live push: $RATE rows/s inserted for ${SECONDS_STEADY} s; latency = commit to receipt at each client"
-printf '%-14s %7s %6s %11s %9s %11s %8s %8s %8s %8s %10s %9s %10s\n' server clients open rows_rcvd/exp \
-  cpu_cores us/msg db_cores rss_MiB p50_ms p99_ms selects/s idle_cpu idle_sel/s
-while read -r line; do
-  declare -A r=()
-  for kv in ${line#RESULT }; do r["${kv%%=*}"]="${kv#*=}"; done
-  printf '%-14s %7s %6s %11s %9s %11s %8s %8s %8s %8s %10s %9s %10s\n' "${r[label]}" "${r[clients]}" \
-    "${r[still_open]}" "$((r[rows_received] * 100 / (r[rows_expected] > 0 ? r[rows_expected] : 1)))%" \
-    "${r[cpu_cores]}" "${r[us_per_msg]}" "${r[db_cores]}" "${r[rss_mib]}" "${r[p50_ms]}" "${r[p99_ms]}" \
-    "${r[selects_per_s]}" "${r[idle_cpu_cores]}" "${r[idle_selects_per_s]}"
-  unset r
-done < <(grep '^RESULT' "$WORK/results.txt")
 echo
 echo "history: GET /api/history for one VM over 24 h ($SUM_N rows -> $POINTS points), $ROWS rows in metricas"
 echo "  load ${LOAD_S} s; hub start-up (per-VM counts over the table) ${STARTUP_S} s"
