@@ -83,6 +83,15 @@ std::variant<HistoryParams, ParamError> parse_history_params(const http::Request
     }
     params.points = static_cast<int>(*parsed);
   }
+  if (const auto source = request.query_param("source"); source && !source->empty()) {
+    if (*source == "raw") {
+      params.source = HistorySource::raw;
+    } else if (*source == "rollup") {
+      params.source = HistorySource::rollup;
+    } else if (*source != "auto") {
+      return ParamError{"invalid_parameter", "source must be auto, raw or rollup"};
+    }
+  }
   return params;
 }
 
@@ -92,6 +101,10 @@ std::int64_t bucket_seconds(std::int64_t from, std::int64_t to, int points) {
   if (bucket < 1) bucket = 1;
   // Buckets are aligned to the epoch, so [from, to] may touch one more than span/bucket.
   while (to / bucket - from / bucket + 1 > points) ++bucket;
+  if (bucket <= 60) return bucket;
+  // Whole minutes: the count is not monotonic in the width, so walk up in minutes.
+  bucket = (bucket + 59) / 60 * 60;
+  while (to / bucket - from / bucket + 1 > points) bucket += 60;
   return bucket;
 }
 

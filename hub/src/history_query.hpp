@@ -1,6 +1,6 @@
 // GET /api/history: parameter parsing, the bucket width that keeps a series at or under
-// `points`, and the SQL that downsamples in the database over the (vm, hora) index.
-// Pure functions; thread-safe.
+// `points`, and the SQL that downsamples raw rows in the database over the (vm, hora)
+// index (the rollup's SQL is rollup_sql.hpp). Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -20,11 +20,17 @@ inline constexpr int kMaxPoints = 10000;
 inline constexpr std::int64_t kDefaultSpanSeconds = 3600;
 inline constexpr std::int64_t kMaxSpanSeconds = 400LL * 24 * 3600;
 
+// Where the answer comes from: `automatic` uses the per-minute rollup when the buckets are
+// whole minutes and the rollup is nearly up to date; `raw` and `rollup` force one path
+// (?source=, for tests and benchmarks; every path gives the same answer).
+enum class HistorySource { automatic, raw, rollup };
+
 struct HistoryParams {
   std::string vm;
   std::int64_t from = 0;  // Unix seconds, inclusive
   std::int64_t to = 0;    // Unix seconds, inclusive
   int points = kDefaultPoints;
+  HistorySource source = HistorySource::automatic;
 };
 
 struct EncodeError {
@@ -39,12 +45,15 @@ struct ParamError {
 // "YYYY-MM-DD HH:MM:SS" (UTC) or Unix seconds.
 std::optional<std::int64_t> parse_time(std::string_view text);
 
-// vm required; to defaults to `now`, from to one hour before `to`; points 1..10000.
+// vm required; to defaults to `now`, from to one hour before `to`; points 1..10000;
+// source auto (default), raw or rollup.
 std::variant<HistoryParams, ParamError> parse_history_params(const http::Request& request,
                                                              std::int64_t now);
 
 // The smallest bucket width (seconds, ≥ 1) with which epoch-aligned buckets cover
-// [from, to] in at most `points` buckets.
+// [from, to] in at most `points` buckets; when that is more than a minute, the smallest
+// whole number of minutes that does, so that every bucket is made of whole minutes of
+// the rollup (24 h at 1,000 points: 120 s, not 87 s).
 std::int64_t bucket_seconds(std::int64_t from, std::int64_t to, int points);
 
 // SELECT bucket, n, cpu min/avg/max, ram min/avg/max, procesos avg … GROUP BY bucket.

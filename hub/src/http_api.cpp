@@ -1,6 +1,7 @@
 #include "http_api.hpp"
 
 #include "history_query.hpp"
+#include "rollup.hpp"
 
 namespace vmpulse::hub {
 namespace {
@@ -42,17 +43,9 @@ void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
     return respond(http::Response::error(400, error->code, error->detail));
   }
   HistoryParams params = std::move(std::get<HistoryParams>(parsed));
-  queries.submit(
-      [params = std::move(params)](db::Connection& connection) {
-        const std::int64_t bucket = bucket_seconds(params.from, params.to, params.points);
-        auto encoded =
-            encode_history(params, bucket, connection.query(history_sql(params, bucket)));
-        if (auto* error = std::get_if<EncodeError>(&encoded)) {
-          return http::Response::error(500, "internal_error", error->detail);
-        }
-        return http::Response::json(200, std::move(std::get<std::string>(encoded)));
-      },
-      std::move(respond));
+  queries.submit([params = std::move(params)](
+                     db::Connection& connection) { return history_response(connection, params); },
+                 std::move(respond));
 }
 
 }  // namespace vmpulse::hub

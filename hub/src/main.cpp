@@ -12,6 +12,7 @@
 #include "hub_options.hpp"
 #include "poller.hpp"
 #include "query_runner.hpp"
+#include "rollup.hpp"
 #include "vmpulse/http_server.hpp"
 #include "vmpulse/log.hpp"
 #include "ws_session.hpp"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     hub::Poller poller(
         {.db = options.db, .poll = options.poll, .late_window = options.late_window});
     hub::QueryRunner queries(options.db);
+    hub::Rollup rollup({.db = options.db}, [&poller] { return poller.settled_id(); });
     boost::asio::io_context io(static_cast<int>(options.threads));
 
     http::ServerOptions server_options;
@@ -57,15 +59,19 @@ int main(int argc, char** argv) {
         hub::fan_out(ws_context, update, std::move(subscribers));
       });
     }
-    auto stats = [&poller, ws_context] {
+    auto stats = [&poller, &rollup, ws_context] {
       const hub::PollerStats p = poller.stats();
+      const hub::RollupStats r = rollup.stats();
       return "{\"clients\":" + std::to_string(ws_context->clients.load()) +
              ",\"subscribers\":" + std::to_string(p.subscribers) +
              ",\"polls\":" + std::to_string(p.polls) +
              ",\"rows_delivered\":" + std::to_string(p.rows_delivered) +
              ",\"late_rows\":" + std::to_string(p.late_rows) +
              ",\"snapshot_queries\":" + std::to_string(p.snapshot_queries) +
-             ",\"resyncs\":" + std::to_string(ws_context->resyncs.load()) + "}";
+             ",\"resyncs\":" + std::to_string(ws_context->resyncs.load()) +
+             ",\"rollup_id\":" + std::to_string(r.rolled_id) +
+             ",\"rollup_behind\":" + std::to_string(r.behind) +
+             ",\"rollup_rows\":" + std::to_string(r.rows) + "}";
     };
     http::Server server(
         io, server_options,
@@ -80,10 +86,12 @@ int main(int argc, char** argv) {
 
     poller.start();
     queries.start();
+    rollup.start();
     server.start();
     spdlog::info("listening on {}:{} (poll {} ms, database {})", server_options.host, server.port(),
                  options.poll.count(), options.db.redacted());
     http::run_until_signal(io, options.threads, [&] { server.stop(); });
+    rollup.stop();
     queries.stop();
     poller.stop();
   } catch (const std::exception& error) {

@@ -167,6 +167,7 @@ void Poller::load(db::Connection& connection) {
     connection.commit();
     state_ = std::move(state);
     loaded_ = true;
+    settled_ = tracker_.watermark();
     publish_state();
     spdlog::info("poller: loaded {} VMs, {} rows stored per route, newest id {}",
                  state_.vms().size(), state_.split().total(), max_id);
@@ -209,6 +210,7 @@ bool Poller::poll(db::Connection& connection) {
     fresh.push_back(std::move(record));
   }
   tracker_.settle(now);
+  settled_ = tracker_.watermark();
   const bool split_changed = !(split == state_.split());
   state_.set_split(std::move(split));
   {

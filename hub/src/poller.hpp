@@ -65,6 +65,9 @@ class Poller {
 
   // Start-up load done and the database answered the last poll.
   bool ready() const { return ready_.load(); }
+  // Every row id at or below this has committed or never will (the tracker's
+  // watermark); 0 until the start-up load is done. For the rollup.
+  std::uint64_t settled_id() const { return settled_.load(); }
   std::string vms_json() const;
   PollerStats stats() const;
 
@@ -86,6 +89,7 @@ class Poller {
   Fanout fanout_;
   std::thread thread_;
   std::atomic<bool> ready_{false};
+  std::atomic<std::uint64_t> settled_{0};
 
   mutable std::mutex mutex_;  // guards everything below up to the thread-owned part
   std::condition_variable wake_;

@@ -48,13 +48,24 @@ TEST(HistoryParams, BadValuesNameTheParameter) {
         Case{"vm=a&points=0", "invalid_parameter", "points"},
         Case{"vm=a&points=10001", "invalid_parameter", "points"},
         Case{"vm=a&points=1e3", "invalid_parameter", "points"},
-        Case{"vm=a&from=0&to=100000000", "invalid_parameter", "from..to"}}) {
+        Case{"vm=a&from=0&to=100000000", "invalid_parameter", "from..to"},
+        Case{"vm=a&source=cache", "invalid_parameter", "source"}}) {
     const auto parsed = parse_history_params(with_query(c.query), kNow);
     ASSERT_TRUE(std::holds_alternative<ParamError>(parsed)) << c.query;
     EXPECT_EQ(std::get<ParamError>(parsed).code, c.code) << c.query;
     EXPECT_TRUE(std::get<ParamError>(parsed).detail.starts_with(c.detail_start))
         << std::get<ParamError>(parsed).detail;
   }
+}
+
+TEST(HistoryParams, Source) {
+  auto source = [](const char* query) {
+    return std::get<HistoryParams>(parse_history_params(with_query(query), kNow)).source;
+  };
+  EXPECT_EQ(source("vm=a"), HistorySource::automatic);
+  EXPECT_EQ(source("vm=a&source=auto"), HistorySource::automatic);
+  EXPECT_EQ(source("vm=a&source=raw"), HistorySource::raw);
+  EXPECT_EQ(source("vm=a&source=rollup"), HistorySource::rollup);
 }
 
 TEST(ParseTime, Forms) {
@@ -69,7 +80,11 @@ TEST(ParseTime, Forms) {
 
 TEST(BucketSeconds, AtMostPointsBuckets) {
   EXPECT_EQ(bucket_seconds(0, 999, 1000), 1);
-  EXPECT_EQ(bucket_seconds(0, 86399, 1000), 87);
+  EXPECT_EQ(bucket_seconds(0, 59999, 1000), 60);
+  // 87 s would do; over a minute, whole minutes (the rollup's grain).
+  EXPECT_EQ(bucket_seconds(0, 86399, 1000), 120);
+  // The dashboard's 24 h view: 720 points over an unaligned day.
+  EXPECT_EQ(bucket_seconds(1'795'687'201, 1'795'687'201 + 86400, 720), 180);
   for (std::int64_t from : {0LL, 1LL, 1'795'687'201LL}) {
     for (std::int64_t span : {0LL, 59LL, 3600LL, 86400LL, 86401LL, 7LL * 86400}) {
       for (int points : {1, 2, 7, 1000, 10000}) {
@@ -77,7 +92,12 @@ TEST(BucketSeconds, AtMostPointsBuckets) {
         const std::int64_t bucket = bucket_seconds(from, to, points);
         EXPECT_GE(bucket, 1);
         EXPECT_LE(to / bucket - from / bucket + 1, points) << from << " " << span << " " << points;
-        if (bucket > 1) {  // and the next smaller width would not do
+        if (bucket > 60) {  // whole minutes, and one minute less would not do
+          EXPECT_EQ(bucket % 60, 0);
+          EXPECT_GT(to / (bucket - 60) - from / (bucket - 60) + 1, points);
+          // nor would any width under a minute
+          EXPECT_GT(to / 60 - from / 60 + 1, points);
+        } else if (bucket > 1) {  // the next smaller width would not do
           EXPECT_GT(to / (bucket - 1) - from / (bucket - 1) + 1, points);
         }
       }
