@@ -19,14 +19,61 @@ constexpr std::array<RouteEntry, 5> kRoutes{{{"/metrics", Route::metrics},
                                              {"/livez", Route::livez},
                                              {"/readyz", Route::readyz}}};
 
-http::Response not_ready() {
-  auto response = http::Response::error(503, "not_ready", "no sample has been taken yet");
-  response.headers.emplace_back("Retry-After", "1");
-  return response;
+const RouteEntry* find_route(std::string_view path) {
+  for (const RouteEntry& candidate : kRoutes) {
+    if (candidate.path == path) {
+      return &candidate;
+    }
+  }
+  return nullptr;
 }
 
-http::Response prometheus(const Snapshot& snapshot) {
-  return http::Response::text(200, snapshot.prometheus, kPrometheusContentType);
+using Prepared = std::shared_ptr<const http::PreparedResponse>;
+
+const Prepared& not_ready() {
+  static const Prepared answer = [] {
+    auto response = http::Response::error(503, "not_ready", "no sample has been taken yet");
+    response.headers.emplace_back("Retry-After", "1");
+    return http::PreparedResponse::make(std::move(response), kServerName);
+  }();
+  return answer;
+}
+
+const Prepared& alive() {
+  static const Prepared answer = http::PreparedResponse::make(
+      http::Response::json(200, "{\"status\":\"alive\"}"), kServerName);
+  return answer;
+}
+
+const Prepared& ready() {
+  static const Prepared answer = http::PreparedResponse::make(
+      http::Response::json(200, "{\"status\":\"ready\"}"), kServerName);
+  return answer;
+}
+
+Prepared answer_get(Route route, std::optional<std::string_view> accept,
+                    const SnapshotStore& store) {
+  if (route == Route::livez) {
+    return alive();
+  }
+  auto snapshot = store.latest();
+  if (!snapshot) {
+    return not_ready();
+  }
+  switch (route) {
+    case Route::readyz:
+      return ready();
+    case Route::prometheus:
+      return snapshot->prometheus_answer;
+    case Route::sources:
+      return snapshot->sources_answer;
+    case Route::metrics:
+      return accept && wants_prometheus_text(*accept) ? snapshot->prometheus_answer
+                                                      : snapshot->json_answer;
+    case Route::livez:
+      break;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -39,13 +86,15 @@ bool wants_prometheus_text(std::string_view accept) {
   return text && accept.find("application/json") == std::string_view::npos;
 }
 
+std::shared_ptr<const http::PreparedResponse> prepared_get(std::string_view path,
+                                                           std::optional<std::string_view> accept,
+                                                           const SnapshotStore& store) {
+  const RouteEntry* entry = find_route(path);
+  return entry == nullptr ? nullptr : answer_get(entry->route, accept, store);
+}
+
 http::Response handle_request(const http::Request& request, const SnapshotStore& store) {
-  const RouteEntry* entry = nullptr;
-  for (const RouteEntry& candidate : kRoutes) {
-    if (candidate.path == request.path) {
-      entry = &candidate;
-    }
-  }
+  const RouteEntry* entry = find_route(request.path);
   if (entry == nullptr) {
     return http::Response::error(404, "not_found", "no such path: " + request.path);
   }
@@ -55,27 +104,8 @@ http::Response handle_request(const http::Request& request, const SnapshotStore&
     response.headers.emplace_back("Allow", "GET");
     return response;
   }
-  if (entry->route == Route::livez) {
-    return http::Response::json(200, "{\"status\":\"alive\"}");
-  }
-  const auto snapshot = store.latest();
-  if (!snapshot) {
-    return not_ready();
-  }
-  switch (entry->route) {
-    case Route::readyz:
-      return http::Response::json(200, "{\"status\":\"ready\"}");
-    case Route::prometheus:
-      return prometheus(*snapshot);
-    case Route::sources:
-      return http::Response::json(200, snapshot->sources);
-    case Route::metrics:
-      if (auto accept = request.header("Accept"); accept && wants_prometheus_text(*accept)) {
-        return prometheus(*snapshot);
-      }
-      return http::Response::json(200, snapshot->json);
-    case Route::livez:
-      break;
+  if (auto answer = answer_get(entry->route, request.header("Accept"), store)) {
+    return answer->response;
   }
   return http::Response::error(500, "internal", "unhandled route");
 }

@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   server_options.max_body_bytes = std::size_t{16} * 1024;  // the agent takes no bodies
   server_options.read_timeout = options.request_timeout;
   server_options.write_timeout = options.request_timeout;
-  server_options.server_name = "vmpulse-agent";
+  server_options.server_name = agent::kServerName;
   std::unique_ptr<http::Server> server;
   try {
     server = std::make_unique<http::Server>(io, server_options,
@@ -81,6 +81,13 @@ int main(int argc, char** argv) {
                      error.what());
     return 1;
   }
+  // Every GET of an endpoint is answered from bytes prepared once per sample; the
+  // handler above sees only what is not (404, 405, HEAD).
+  server->set_prepared_handler([&store](const http::RequestView& request) {
+    return request.method() == "GET"
+               ? agent::prepared_get(request.path(), request.header("Accept"), store)
+               : nullptr;
+  });
   spdlog::info("vm {} sampling {} every {} ms (modules: {}/*_{}), serving http://{}:{}/metrics{}",
                options.vm, options.procfs, options.interval.count(), options.procfs,
                options.module_id, options.listen.host, server->port(),

@@ -174,6 +174,12 @@ std::shared_ptr<const Snapshot> render_snapshot(Sample sample, const AgentInfo& 
   snapshot->prometheus = render_prometheus(sample, info);
   snapshot->prometheus += extra_prometheus;
   snapshot->sources = render_sources(sample);
+  snapshot->json_answer =
+      http::PreparedResponse::make(http::Response::json(200, snapshot->json), kServerName);
+  snapshot->prometheus_answer = http::PreparedResponse::make(
+      http::Response::text(200, snapshot->prometheus, kPrometheusContentType), kServerName);
+  snapshot->sources_answer =
+      http::PreparedResponse::make(http::Response::json(200, snapshot->sources), kServerName);
   snapshot->sample = std::move(sample);
   return snapshot;
 }

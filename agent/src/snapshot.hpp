@@ -8,8 +8,13 @@
 #include <string>
 
 #include "collector.hpp"
+#include "vmpulse/http.hpp"
 
 namespace vmpulse::agent {
+
+// The Server header of every answer (prepared answers carry it in their bytes).
+inline constexpr const char* kServerName = "vmpulse-agent";
+inline constexpr const char* kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
 
 struct AgentInfo {
   std::string module_id;
@@ -21,6 +26,10 @@ struct Snapshot {
   std::string json;        // the record (contract)
   std::string prometheus;  // text exposition format 0.0.4
   std::string sources;     // JSON: where each value came from, errors
+  // The 200 answers with the three above, serialized for the HTTP server's fast path.
+  std::shared_ptr<const http::PreparedResponse> json_answer;
+  std::shared_ptr<const http::PreparedResponse> prometheus_answer;
+  std::shared_ptr<const http::PreparedResponse> sources_answer;
 };
 
 std::string render_prometheus(const Sample& sample, const AgentInfo& info);

@@ -92,6 +92,32 @@ TEST_F(Handlers, WrongMethodIs405WithAllow) {
   }
 }
 
+TEST_F(Handlers, PreparedAnswersAreTheHandlersAnswersOnTheWire) {
+  const auto before = prepared_get("/metrics", std::nullopt, store);
+  ASSERT_NE(before, nullptr);
+  EXPECT_EQ(before->response.status, 503);
+  EXPECT_TRUE(before->wire.starts_with("HTTP/1.1 503 Service Unavailable\r\n")) << before->wire;
+  EXPECT_NE(before->wire.find("\r\nRetry-After: 1\r\n"), std::string::npos);
+  publish();
+  const auto& snapshot = *store.latest();
+  const auto json = prepared_get("/metrics", "*/*", store);
+  ASSERT_NE(json, nullptr);
+  EXPECT_EQ(json->server_name, kServerName);
+  EXPECT_EQ(json->response.body, snapshot.json);
+  EXPECT_TRUE(json->wire.starts_with("HTTP/1.1 200 OK\r\nServer: vmpulse-agent\r\n"));
+  EXPECT_TRUE(json->wire.ends_with("\r\n\r\n" + snapshot.json));
+  EXPECT_NE(json->wire.find("\r\nContent-Length: " + std::to_string(snapshot.json.size())),
+            std::string::npos);
+  EXPECT_EQ(prepared_get("/metrics", "text/plain", store), snapshot.prometheus_answer);
+  EXPECT_EQ(prepared_get("/metrics/prometheus", std::nullopt, store), snapshot.prometheus_answer);
+  EXPECT_TRUE(snapshot.prometheus_answer->wire.ends_with(snapshot.prometheus));
+  EXPECT_EQ(prepared_get("/metrics/sources", std::nullopt, store), snapshot.sources_answer);
+  EXPECT_EQ(prepared_get("/readyz", std::nullopt, store)->response.status, 200);
+  EXPECT_EQ(prepared_get("/livez", std::nullopt, store)->response.body, R"({"status":"alive"})");
+  EXPECT_EQ(prepared_get("/nope", std::nullopt, store), nullptr);
+  EXPECT_EQ(prepared_get("/metrics?x=1", std::nullopt, store), nullptr);  // a path, not a target
+}
+
 TEST(WantsPrometheusText, FollowsTheAcceptHeader) {
   EXPECT_TRUE(wants_prometheus_text("text/plain"));
   EXPECT_TRUE(wants_prometheus_text(

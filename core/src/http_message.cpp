@@ -5,6 +5,8 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <boost/beast/http/write.hpp>
+#include <sstream>
 
 namespace vmpulse::http::detail {
 
@@ -53,6 +55,12 @@ BeastResponse to_message(Response&& response, unsigned version, bool keep_alive,
   return message;
 }
 
+std::string serialize(const BeastResponse& message) {
+  std::ostringstream out;
+  out << message;
+  return std::move(out).str();
+}
+
 bool is_websocket_upgrade(const BeastRequest& message) {
   if (message.method() != http::verb::get) {
     return false;
@@ -81,3 +89,17 @@ bool is_websocket_upgrade(const BeastRequest& message) {
 }
 
 }  // namespace vmpulse::http::detail
+
+namespace vmpulse::http {
+
+std::shared_ptr<const PreparedResponse> PreparedResponse::make(Response response,
+                                                               std::string_view server_name) {
+  auto prepared = std::make_shared<PreparedResponse>();
+  prepared->server_name = std::string(server_name);
+  prepared->wire =
+      detail::serialize(detail::to_message(Response(response), 11, true, false, server_name));
+  prepared->response = std::move(response);
+  return prepared;
+}
+
+}  // namespace vmpulse::http

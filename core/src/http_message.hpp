@@ -20,6 +20,9 @@ Request to_request(BeastRequest&& message, std::string remote);
 BeastResponse to_message(Response&& response, unsigned version, bool keep_alive, bool head_only,
                          std::string_view server_name);
 
+// The message's bytes on the wire, as Beast's serializer writes them.
+std::string serialize(const BeastResponse& message);
+
 // "Upgrade: websocket" on a GET (RFC 6455 section 4.1; the token is case-insensitive).
 bool is_websocket_upgrade(const BeastRequest& message);
 

@@ -20,6 +20,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <csignal>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -50,6 +51,7 @@ struct ServerState {
   ServerOptions options;
   Handler handler;
   UpgradeHandler upgrade;
+  PreparedHandler prepared;
   tcp::acceptor acceptor;
   asio::steady_timer accept_retry;  // on the acceptor's strand
   std::atomic<std::size_t> connections{0};
@@ -70,6 +72,10 @@ constexpr std::chrono::milliseconds kLingerTime{500};
 
 // Pause after a failed accept (EMFILE and the like) before accepting again.
 constexpr std::chrono::milliseconds kAcceptRetry{50};
+
+// The session whose handler is running on this thread, so that an answer given inside
+// the handler call is written at once instead of being posted back to the session.
+thread_local const void* t_handling_session = nullptr;
 
 std::string peer_of(const tcp::socket& socket) {
   error_code ec;
@@ -93,7 +99,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Called by a Respond from any thread; the answer is written on the session's strand.
+  // An answer given during the handler call (the usual, synchronous case) is kept and
+  // written when the handler returns, without a trip through the io_context's queue.
   void answer_from_anywhere(Response response) {
+    if (t_handling_session == this) {
+      inline_answer_ = std::move(response);
+      return;
+    }
     asio::post(stream_.get_executor(),
                [self = shared_from_this(), r = std::move(response)]() mutable {
                  self->write(std::move(r), false);
@@ -189,24 +201,59 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void handle_request() {
-    auto message = parser_->release();
-    keep_alive_ = message.keep_alive();
-    version_ = message.version();
-    head_only_ = message.method() == bhttp::verb::head;
-    if (server_->upgrade && detail::is_websocket_upgrade(message)) {
+    const auto& parsed = parser_->get();
+    keep_alive_ = parsed.keep_alive();
+    version_ = parsed.version();
+    head_only_ = parsed.method() == bhttp::verb::head;
+    if (server_->upgrade && detail::is_websocket_upgrade(parsed)) {
       stream_.expires_never();
-      server_->upgrade(stream_.release_socket(), std::move(message), std::move(buffer_));
+      server_->upgrade(stream_.release_socket(), parser_->release(), std::move(buffer_));
       return;
+    }
+    if (server_->prepared) {
+      if (auto prepared = server_->prepared(RequestView(parsed))) {
+        write_prepared(std::move(prepared));
+        return;
+      }
     }
     auto responder = std::make_shared<Responder>(shared_from_this());
     Respond respond = [responder](Response response) { responder->answer(std::move(response)); };
+    t_handling_session = this;
     try {
-      server_->handler(detail::to_request(std::move(message), remote_), std::move(respond));
+      server_->handler(detail::to_request(parser_->release(), remote_), std::move(respond));
     } catch (const std::exception& error) {
       spdlog::error("{}: request handler failed: {}", remote_, error.what());
       responder->answer(
           Response::error(500, "internal_error", "the server failed to handle the request"));
     }
+    responder.reset();  // a handler that kept no Respond and did not answer: 500 now
+    t_handling_session = nullptr;
+    if (inline_answer_) {
+      Response response = std::move(*inline_answer_);
+      inline_answer_.reset();
+      write(std::move(response), false);
+    }
+  }
+
+  // The prepared bytes when they are exactly the answer (HTTP/1.1 keep-alive, not HEAD);
+  // otherwise the response they were made from, the ordinary way.
+  void write_prepared(std::shared_ptr<const PreparedResponse> prepared) {
+    if (version_ != 11 || !keep_alive_ || head_only_ ||
+        prepared->server_name != server_->options.server_name) {
+      write(Response(prepared->response), false);
+      return;
+    }
+    prepared_ = std::move(prepared);
+    stream_.expires_after(server_->options.write_timeout);
+    asio::async_write(stream_, asio::buffer(prepared_->wire),
+                      [self = shared_from_this()](error_code ec, std::size_t) {
+                        self->prepared_.reset();
+                        if (ec) {
+                          self->close();
+                        } else {
+                          self->wait_for_request();
+                        }
+                      });
   }
 
   // Makes sure a request is answered exactly once: a second answer is dropped, and a
@@ -291,6 +338,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   detail::BeastResponse response_;
+  std::shared_ptr<const PreparedResponse> prepared_;  // while its bytes are being written
+  std::optional<Response> inline_answer_;
   std::array<char, 4096> drain_buffer_{};
   unsigned version_ = 11;
   bool keep_alive_ = false;
@@ -355,6 +404,31 @@ Server::Server(asio::io_context& io, ServerOptions options, Handler handler)
 Server::~Server() { stop(); }
 
 void Server::set_upgrade_handler(UpgradeHandler handler) { impl_->upgrade = std::move(handler); }
+
+void Server::set_prepared_handler(PreparedHandler handler) { impl_->prepared = std::move(handler); }
+
+std::string_view RequestView::method() const {
+  const auto method = message_.method_string();
+  return {method.data(), method.size()};
+}
+
+std::string_view RequestView::target() const {
+  const auto target = message_.target();
+  return {target.data(), target.size()};
+}
+
+std::string_view RequestView::path() const {
+  const auto whole = target();
+  return whole.substr(0, whole.find('?'));
+}
+
+std::optional<std::string_view> RequestView::header(std::string_view name) const {
+  const auto field = message_.find(beast::string_view(name.data(), name.size()));
+  if (field == message_.end()) {
+    return std::nullopt;
+  }
+  return std::string_view(field->value().data(), field->value().size());
+}
 
 unsigned short Server::port() const { return impl_->bound_port; }
 

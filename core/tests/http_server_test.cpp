@@ -295,6 +295,129 @@ TEST_F(ServerTest, HandlerThatNeverAnswersGets500) {
   EXPECT_EQ(status_line(client.response()), "HTTP/1.1 500 Internal Server Error");
 }
 
+TEST_F(ServerTest, SecondInlineAnswerIsDropped) {
+  start({}, [](Request&& request, Respond respond) {
+    respond(Response::text(200, "first " + request.path));
+    respond(Response::text(200, "second " + request.path));
+  });
+  Client client(port());
+  client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(body_of(client.response()), "first /a");
+  client.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(body_of(client.response()), "first /b");
+}
+
+// The prepared fast path: /fast is prepared, everything else goes to a handler that
+// answers the same response the ordinary way, so the bytes can be compared.
+class PreparedTest : public ServerTest {
+ protected:
+  static Response answer() {
+    Response response = Response::text(200, "prepared body", "text/plain; version=0.0.4");
+    response.headers.emplace_back("Retry-After", "1");
+    return response;
+  }
+  void start_prepared(const std::string& prepared_server_name = "vmpulse") {
+    server_ = std::make_unique<Server>(io_, ServerOptions{"127.0.0.1", 0},
+                                       sync([](const Request& request) {
+                                         if (request.path == "/ordinary") return answer();
+                                         return Response::error(404, "not_found", request.path);
+                                       }));
+    auto prepared = PreparedResponse::make(answer(), prepared_server_name);
+    server_->set_prepared_handler([this, prepared](const RequestView& request) {
+      std::lock_guard lock(mutex_);
+      seen_accept_ = std::string(request.header("aCCept").value_or("(none)"));
+      seen_method_ = std::string(request.method());
+      return request.path() == "/fast" ? prepared : nullptr;
+    });
+    server_->start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  std::mutex mutex_;
+  std::string seen_accept_;
+  std::string seen_method_;
+};
+
+TEST_F(PreparedTest, PreparedBytesEqualTheOrdinaryAnswer) {
+  start_prepared();
+  Client client(port());
+  client.send("GET /ordinary HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto ordinary = client.response();
+  client.send("GET /fast?x=1 HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\r\n");
+  const auto fast = client.response();
+  EXPECT_EQ(status_line(fast), "HTTP/1.1 200 OK");
+  EXPECT_EQ(body_of(fast), "prepared body");
+  EXPECT_EQ(fast, ordinary);
+  std::lock_guard lock(mutex_);
+  EXPECT_EQ(seen_accept_, "text/plain");
+  EXPECT_EQ(seen_method_, "GET");
+}
+
+TEST_F(PreparedTest, NullGoesToTheHandler) {
+  start_prepared();
+  Client client(port());
+  client.send("GET /other HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 404 Not Found");
+  std::lock_guard lock(mutex_);
+  EXPECT_EQ(seen_accept_, "(none)");
+}
+
+TEST_F(PreparedTest, HeadGetsTheLengthWithoutTheBody) {
+  start_prepared();
+  Client client(port());
+  client.send("HEAD /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto response = client.response();
+  EXPECT_EQ(status_line(response), "HTTP/1.1 200 OK");
+  EXPECT_NE(response.find("Content-Length: 13\r\n"), std::string::npos);
+  EXPECT_NE(response.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(body_of(response), "");
+}
+
+TEST_F(PreparedTest, Http10AndConnectionCloseAreHonoured) {
+  start_prepared();
+  {
+    Client client(port());
+    client.send("GET /fast HTTP/1.0\r\n\r\n");
+    const auto response = client.response();
+    EXPECT_EQ(status_line(response), "HTTP/1.0 200 OK");
+    EXPECT_EQ(body_of(response), "prepared body");
+    EXPECT_TRUE(client.closed_by_server());
+  }
+  Client client(port());
+  client.send("GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto response = client.response();
+  EXPECT_NE(response.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(body_of(response), "prepared body");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(ServerTest, PreparedWireIsSentOnlyToKeepAliveHttp11Gets) {
+  auto prepared = std::make_shared<PreparedResponse>();
+  prepared->server_name = "vmpulse";
+  prepared->wire = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nwire";
+  prepared->response = Response::text(200, "response");
+  server_ = std::make_unique<Server>(io_, ServerOptions{"127.0.0.1", 0}, echo_handler());
+  server_->set_prepared_handler([prepared](const RequestView&) { return prepared; });
+  server_->start();
+  thread_ = std::thread([this] { io_.run(); });
+  Client client(port());
+  client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(body_of(client.response()), "wire");
+  client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(body_of(client.response()), "wire");
+  Client old(port());
+  old.send("GET / HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(body_of(old.response()), "response");
+}
+
+TEST_F(PreparedTest, AnotherServerNameIsNotSentAsPrepared) {
+  start_prepared("someone-else");
+  Client client(port());
+  client.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto response = client.response();
+  EXPECT_NE(response.find("Server: vmpulse\r\n"), std::string::npos);
+  EXPECT_EQ(body_of(response), "prepared body");
+}
+
 TEST_F(ServerTest, MaxConnectionsClosesTheExtraOnes) {
   ServerOptions options;
   options.max_connections = 1;

@@ -90,6 +90,18 @@ TEST(BeastConversion, InvalidStatusBecomes500) {
   EXPECT_EQ(message.result_int(), 500U);
 }
 
+TEST(PreparedResponse, WireIsTheKeepAliveAnswerWithItsHeaders) {
+  Response response = Response::json(503, R"({"error":"x"})");
+  response.headers.emplace_back("Retry-After", "1");
+  const auto prepared = PreparedResponse::make(response, "vmpulse-test");
+  EXPECT_EQ(prepared->wire,
+            "HTTP/1.1 503 Service Unavailable\r\nServer: vmpulse-test\r\n"
+            "Content-Type: application/json\r\nRetry-After: 1\r\nContent-Length: 13\r\n\r\n"
+            R"({"error":"x"})");
+  EXPECT_EQ(prepared->response.body, response.body);
+  EXPECT_EQ(prepared->server_name, "vmpulse-test");
+}
+
 TEST(BeastConversion, WebsocketUpgradeDetection) {
   detail::BeastRequest message{boost::beast::http::verb::get, "/ws", 11};
   EXPECT_FALSE(detail::is_websocket_upgrade(message));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,21 @@ struct Response {
                        std::string content_type = "text/plain; charset=utf-8");
   // {"error":code,"detail":detail}
   static Response error(int status, std::string_view code, std::string_view detail);
+};
+
+// A response serialized once and sent many times (the agent serves the same snapshot to
+// every scraper): `wire` holds the exact bytes the server would write for `response`
+// to an HTTP/1.1 keep-alive GET, status line to body, so that serving it is one write of
+// a shared buffer. Other requests (HEAD, HTTP/1.0, "Connection: close") are answered
+// from `response` the ordinary way. Immutable once made; share it across threads.
+struct PreparedResponse {
+  Response response;
+  std::string server_name;  // the Server header in `wire`
+  std::string wire;
+
+  // Serializes `response` as Server would with ServerOptions::server_name == server_name.
+  static std::shared_ptr<const PreparedResponse> make(Response response,
+                                                      std::string_view server_name);
 };
 
 // A handler answers exactly once, possibly later and from another thread (the ingest

@@ -14,7 +14,9 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "vmpulse/http.hpp"
 
@@ -37,6 +39,29 @@ using UpgradeHandler =
                        boost::beast::http::request<boost::beast::http::string_body> request,
                        boost::beast::flat_buffer buffer)>;
 
+// What a PreparedHandler sees of a request: views into the server's parsed message,
+// valid during the call only. No copies, no allocation.
+class RequestView {
+ public:
+  using Message = boost::beast::http::request<boost::beast::http::string_body>;
+  explicit RequestView(const Message& message) : message_(message) {}
+
+  std::string_view method() const;
+  std::string_view target() const;
+  std::string_view path() const;  // target before '?'
+  // Case-insensitive header lookup (first match), like Request::header.
+  std::optional<std::string_view> header(std::string_view name) const;
+
+ private:
+  const Message& message_;
+};
+
+// A fast path tried before a request becomes a Request: it returns a response prepared
+// beforehand (see PreparedResponse), or null to hand the request to the Handler. Runs on
+// an io thread, so it must not block; it must not throw.
+using PreparedHandler =
+    std::function<std::shared_ptr<const PreparedResponse>(const RequestView& request)>;
+
 class Server {
  public:
   // Binds and listens at once (throws std::system_error with context on failure).
@@ -45,10 +70,11 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void set_upgrade_handler(UpgradeHandler handler);
-  unsigned short port() const;  // the bound port
-  void start();                 // begins accepting on the io_context
-  void stop();                  // stops accepting; open connections finish
+  void set_upgrade_handler(UpgradeHandler handler);    // before start()
+  void set_prepared_handler(PreparedHandler handler);  // before start()
+  unsigned short port() const;                         // the bound port
+  void start();                                        // begins accepting on the io_context
+  void stop();                                         // stops accepting; open connections finish
 
  private:
   struct Impl;
