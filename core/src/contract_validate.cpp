@@ -100,44 +100,47 @@ std::string value_text(const RawValue& value) {
 }
 
 std::optional<std::string> check_property(const PropertyRule& rule, const RawValue& value) {
-  const std::string name = quoted(rule.name);
+  // Built only for an error: this runs for every field of every record.
+  const auto name = [&rule] { return quoted(rule.name); };
   switch (rule.type) {
     case FieldType::kString: {
       if (value.kind != Kind::kString) {
-        return name + " must be a string, not " + kind_name(value);
+        return name() + " must be a string, not " + kind_name(value);
       }
       const std::size_t length = utf8_length(value.text);
       if (rule.min_length && length < *rule.min_length) {
-        return name + " must be at least " + std::to_string(*rule.min_length) + " characters long";
+        return name() + " must be at least " + std::to_string(*rule.min_length) +
+               " characters long";
       }
       if (rule.max_length && length > *rule.max_length) {
-        return name + " must be at most " + std::to_string(*rule.max_length) +
+        return name() + " must be at most " + std::to_string(*rule.max_length) +
                " characters long, not " + std::to_string(length);
       }
       if (rule.pattern && !rule.pattern->matches(value.text)) {
-        return name + " must match " + rule.pattern->source();
+        return name() + " must match " + rule.pattern->source();
       }
       return std::nullopt;
     }
     case FieldType::kInteger:
       if (!is_number(value)) {
-        return name + " must be an integer, not " + kind_name(value);
+        return name() + " must be an integer, not " + kind_name(value);
       }
       if (value.kind == Kind::kFloat && std::trunc(value.number) != value.number) {
-        return name + " must be an integer, not " + number_text(value.number);
+        return name() + " must be an integer, not " + number_text(value.number);
       }
       break;
     case FieldType::kNumber:
       if (!is_number(value)) {
-        return name + " must be a number, not " + kind_name(value);
+        return name() + " must be a number, not " + kind_name(value);
       }
       break;
   }
   if (rule.minimum && integer_below(value, *rule.minimum)) {
-    return name + " must be at least " + number_text(*rule.minimum) + ", not " + value_text(value);
+    return name() + " must be at least " + number_text(*rule.minimum) + ", not " +
+           value_text(value);
   }
   if (rule.maximum && integer_above(value, *rule.maximum)) {
-    return name + " must be at most " + number_text(*rule.maximum) + ", not " + value_text(value);
+    return name() + " must be at most " + number_text(*rule.maximum) + ", not " + value_text(value);
   }
   // Whatever the schema says, a Record holds integers as int64.
   if (rule.type == FieldType::kInteger &&
@@ -145,7 +148,7 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
            ? value.unsigned_integer >
                  static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
            : value.kind == Kind::kFloat && !(std::fabs(value.number) < 9.2e18))) {
-    return name + " is out of the 64-bit integer range";
+    return name() + " is out of the 64-bit integer range";
   }
   return std::nullopt;
 }
@@ -170,30 +173,30 @@ std::optional<std::string> check_calendar(std::string_view name, std::string_vie
                       digits(5, 2, month) && text[7] == '-' && digits(8, 2, day) &&
                       text[10] == ' ' && digits(11, 2, hour) && text[13] == ':' &&
                       digits(14, 2, minute) && text[16] == ':' && digits(17, 2, second);
-  const std::string field = quoted(name);
+  const auto field = [name] { return quoted(name); };
   if (!shaped) {
-    return field + " must be a UTC date and time as YYYY-MM-DD HH:MM:SS";
+    return field() + " must be a UTC date and time as YYYY-MM-DD HH:MM:SS";
   }
   if (year < 1970 || year > 9999) {
-    return field + " must have a year from 1970 to 9999, not " + std::to_string(year);
+    return field() + " must have a year from 1970 to 9999, not " + std::to_string(year);
   }
   if (month < 1 || month > 12) {
-    return field + " has no month " + std::to_string(month);
+    return field() + " has no month " + std::to_string(month);
   }
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const int days_in_month = kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
   if (day < 1 || day > days_in_month) {
-    return field + " names day " + std::to_string(day) + " of a month with " +
+    return field() + " names day " + std::to_string(day) + " of a month with " +
            std::to_string(days_in_month) + " days";
   }
   if (hour > 23) {
-    return field + " must have an hour from 00 to 23";
+    return field() + " must have an hour from 00 to 23";
   }
   if (minute > 59) {
-    return field + " must have minutes from 00 to 59";
+    return field() + " must have minutes from 00 to 59";
   }
   if (second > 59) {
-    return field + " must have seconds from 00 to 59";
+    return field() + " must have seconds from 00 to 59";
   }
   return std::nullopt;
 }
@@ -262,14 +265,16 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
       case CrossFieldRule::Kind::kSumEquals: {
         const auto& rule = schema.sum_equals[at];
         double sum = 0;
-        std::string names;
         bool complete = true;
         for (const std::size_t field : rule.fields) {
           complete = complete && raw.values[field].kind != Kind::kAbsent;
           sum += as_double(raw.values[field]);
-          names += (names.empty() ? "" : " + ") + quoted(schema.properties[field].name);
         }
         if (complete && !(std::fabs(sum - rule.equals) <= rule.tolerance)) {
+          std::string names;
+          for (const std::size_t field : rule.fields) {
+            names += (names.empty() ? "" : " + ") + quoted(schema.properties[field].name);
+          }
           return fail(schema.properties[rule.field].name,
                       names + " must equal " + number_text(rule.equals) + " (within " +
                           number_text(rule.tolerance) + "), not " + number_text(sum));
