@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # vmpulse-hub end to end: a private MariaDB, three hubs with different limits, real
 # WebSocket clients (Node, ws) and HTTP; plus the command line's bad values (exit 2,
-# no password in the message or the log).
-# timeout: 420
+# no password in the message or the log); then the history rollup, hubs restarted.
+# timeout: 600
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=tests/lib/suite.sh
@@ -82,5 +82,18 @@ no_secret_in_logs() { ! grep -qF "$PASSWORD" "$WORK"/main.log "$WORK"/strict.log
 check "no password in the hubs' logs" no_secret_in_logs
 hub_alive() { curl -fsS -o /dev/null "$MAIN/livez"; }
 check "hub still alive after every test" hub_alive
+
+# The per-minute rollup against the raw rows (tests/hub/rollup.test.mjs): first with the
+# three hubs above rolling up at once, then it stops them and restarts hubs of its own.
+(
+  cd "$ROOT/tests/hub" &&
+    HUB_BIN="$HUB" HUB_PIDS="${PIDS[*]}" HUB_MAIN_URL="$MAIN" HUB_TEST_DB_URL="$DB_URL" \
+      timeout 180 node --test --test-reporter=spec --test-concurrency=1 rollup.test.mjs
+) 2>&1 | tee "$WORK/rollup.log"
+rollup_pass="$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$WORK/rollup.log" | tail -n1)"
+rollup_fail="$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$WORK/rollup.log" | tail -n1)"
+_suite_passed=$((_suite_passed + ${rollup_pass:-0}))
+_suite_failed=$((_suite_failed + ${rollup_fail:-1}))
+[[ -z "$rollup_pass" ]] && echo "FAIL rollup tests did not report totals"
 
 suite_end
