@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Removes metricas rows older than N days (by hora) and old idempotency keys, in batches,
-# so that a large purge never holds long locks or a long transaction. Independent of
+# Removes metricas rows older than N days (by hora), the same minutes of the per-minute
+# rollup (metricas_minuto) and old idempotency keys, in batches, so that a large purge
+# never holds long locks or a long transaction. Independent of
 # ./vmpulse: needs only bash and the mariadb (or mysql) client; run it from cron or a
 # Kubernetes CronJob.
 #
@@ -12,7 +13,8 @@
 #   --batch     rows per DELETE                   (default: 5000)
 #   --pause     seconds between batches           (default: 0.05)
 #
-# Prints one line: rows and keys deleted. Exit 2 on bad arguments, 1 on database errors.
+# Prints one line: rows, rollup minutes and keys deleted. Exit 2 on bad arguments, 1 on
+# database errors.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -22,7 +24,7 @@ key_days=7
 batch=5000
 pause=0.05
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 bad() {
   echo "retention.sh: $*" >&2
   exit 2
@@ -64,13 +66,17 @@ run_batch() {
     MYSQL_PWD="$db_pass" "$client" --no-defaults -h "$db_host" -P "$db_port" -u "$db_user" -N -B "$db_name"
 }
 
-rows_total=0 keys_total=0
+rows_total=0 minutes_total=0 keys_total=0
 while :; do
   out="$(run_batch)" || { echo "retention.sh: batch failed after $rows_total rows" >&2; exit 1; }
-  read -r rows keys <<<"$out"
+  read -r rows minutes keys <<<"$out"
+  for n in "$rows" "$minutes" "$keys"; do
+    [[ "$n" =~ ^[0-9]+$ ]] || { echo "retention.sh: unexpected answer: $out" >&2; exit 1; }
+  done
   rows_total=$((rows_total + rows))
+  minutes_total=$((minutes_total + minutes))
   keys_total=$((keys_total + keys))
-  ((rows < batch && keys < batch)) && break
+  ((rows < batch && minutes < batch && keys < batch)) && break
   sleep "$pause"
 done
-echo "deleted $rows_total metricas rows older than $days days and $keys_total idempotency keys older than $key_days days"
+echo "deleted $rows_total metricas rows and $minutes_total rollup minutes older than $days days and $keys_total idempotency keys older than $key_days days"
