@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   server_options.read_timeout = options.request_timeout;
   server_options.write_timeout = options.request_timeout;
   server_options.server_name = agent::kServerName;
+  server_options.single_thread = options.threads == 1;
   std::unique_ptr<http::Server> server;
   try {
     server = std::make_unique<http::Server>(io, server_options,

@@ -136,15 +136,32 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
     parser_->body_limit(server_->options.max_body_bytes);
+    // What is already buffered (the bytes that ended wait_for_request, pipelined
+    // requests) is parsed at once, as async_read_header would parse it first; only an
+    // incomplete header waits for the socket.
+    if (buffer_.size() > 0) {
+      error_code ec;
+      buffer_.consume(parser_->put(buffer_.data(), ec));
+      if (ec != bhttp::error::need_more) {
+        if (!ec && !parser_->is_done()) {
+          stream_.expires_after(server_->options.read_timeout);
+        }
+        on_header(ec);
+        return;
+      }
+    }
     stream_.expires_after(server_->options.read_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](error_code ec, std::size_t) {
-                               if (ec || self->parser_->is_done()) {
-                                 self->on_read(ec);
-                               } else {
-                                 self->read_body();
-                               }
-                             });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(error_code ec) {
+    if (ec || parser_->is_done()) {
+      on_read(ec);
+    } else {
+      read_body();
+    }
   }
 
   // Clients such as curl send "Expect: 100-continue" with larger bodies and wait up to
@@ -236,16 +253,42 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // The prepared bytes when they are exactly the answer (HTTP/1.1 keep-alive, not HEAD);
-  // otherwise the response they were made from, the ordinary way.
+  // otherwise the response they were made from, the ordinary way. The bytes are first
+  // written at once (a non-blocking send, which takes all of them unless the client's
+  // window is full); what the socket does not take is written asynchronously.
   void write_prepared(std::shared_ptr<const PreparedResponse> prepared) {
     if (version_ != 11 || !keep_alive_ || head_only_ ||
         prepared->server_name != server_->options.server_name) {
       write(Response(prepared->response), false);
       return;
     }
+    const std::string& wire = prepared->wire;
+    error_code failed;
+    if (!non_blocking_) {
+      stream_.socket().non_blocking(true, failed);
+      non_blocking_ = !failed;
+    }
+    std::size_t written = 0;
+    if (non_blocking_) {
+      written = stream_.socket().write_some(asio::buffer(wire), failed);
+      if (failed && failed != asio::error::would_block && failed != asio::error::try_again) {
+        close();
+        return;
+      }
+      if (written == wire.size()) {
+        if (buffer_.size() > 0) {
+          // Pipelined requests: the next one from the queue, not by recursion.
+          asio::post(stream_.get_executor(),
+                     [self = shared_from_this()] { self->wait_for_request(); });
+        } else {
+          wait_for_request();
+        }
+        return;
+      }
+    }
     prepared_ = std::move(prepared);
     stream_.expires_after(server_->options.write_timeout);
-    asio::async_write(stream_, asio::buffer(prepared_->wire),
+    asio::async_write(stream_, asio::buffer(prepared_->wire) + written,
                       [self = shared_from_this()](error_code ec, std::size_t) {
                         self->prepared_.reset();
                         if (ec) {
@@ -340,34 +383,47 @@ class Session : public std::enable_shared_from_this<Session> {
   detail::BeastResponse response_;
   std::shared_ptr<const PreparedResponse> prepared_;  // while its bytes are being written
   std::optional<Response> inline_answer_;
+  bool non_blocking_ = false;  // the socket's user-level non-blocking mode is on
   std::array<char, 4096> drain_buffer_{};
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool head_only_ = false;
 };
 
+void accept_next(const std::shared_ptr<ServerState>& impl);
+
+// Each connection's handlers run on a strand of their own, unless the io_context runs
+// on one thread, where a strand only adds a queue and a lock.
+template <class Executor>
+void accept_on(const std::shared_ptr<ServerState>& impl, const Executor& executor) {
+  impl->acceptor.async_accept(executor, [impl](error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !impl->acceptor.is_open()) {
+        return;  // stopped
+      }
+      // Out of file descriptors and the like: say so, and try again a little later
+      // rather than spinning on an error that will not clear at once.
+      spdlog::warn("accept failed: {}; retrying in {} ms", ec.message(), kAcceptRetry.count());
+      impl->accept_retry.expires_after(kAcceptRetry);
+      impl->accept_retry.async_wait([impl](error_code) { accept_next(impl); });
+      return;
+    } else if (impl->connections.load() >= impl->options.max_connections) {
+      error_code ignored;
+      socket.close(ignored);
+    } else {
+      impl->connections.fetch_add(1);
+      std::make_shared<Session>(std::move(socket), impl)->start();
+    }
+    accept_next(impl);
+  });
+}
+
 void accept_next(const std::shared_ptr<ServerState>& impl) {
-  impl->acceptor.async_accept(
-      asio::make_strand(impl->io), [impl](error_code ec, tcp::socket socket) {
-        if (ec) {
-          if (ec == asio::error::operation_aborted || !impl->acceptor.is_open()) {
-            return;  // stopped
-          }
-          // Out of file descriptors and the like: say so, and try again a little later
-          // rather than spinning on an error that will not clear at once.
-          spdlog::warn("accept failed: {}; retrying in {} ms", ec.message(), kAcceptRetry.count());
-          impl->accept_retry.expires_after(kAcceptRetry);
-          impl->accept_retry.async_wait([impl](error_code) { accept_next(impl); });
-          return;
-        } else if (impl->connections.load() >= impl->options.max_connections) {
-          error_code ignored;
-          socket.close(ignored);
-        } else {
-          impl->connections.fetch_add(1);
-          std::make_shared<Session>(std::move(socket), impl)->start();
-        }
-        accept_next(impl);
-      });
+  if (impl->options.single_thread) {
+    accept_on(impl, impl->io.get_executor());
+  } else {
+    accept_on(impl, asio::make_strand(impl->io));
+  }
 }
 
 }  // namespace

@@ -409,6 +409,60 @@ TEST_F(ServerTest, PreparedWireIsSentOnlyToKeepAliveHttp11Gets) {
   EXPECT_EQ(body_of(old.response()), "response");
 }
 
+TEST_F(PreparedTest, PipelinedPreparedRequestsAreAllAnswered) {
+  start_prepared();
+  Client client(port());
+  std::string requests;
+  for (int i = 0; i < 200; ++i) {
+    requests += i % 3 == 2 ? "GET /ordinary HTTP/1.1\r\nHost: x\r\n\r\n"
+                           : "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n";
+  }
+  client.send(requests);
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(body_of(client.response()), "prepared body") << i;
+  }
+}
+
+TEST_F(ServerTest, PreparedAnswerLargerThanTheSocketBufferIsWrittenWhole) {
+  const auto prepared = PreparedResponse::make(
+      Response::text(200, std::string(std::size_t{16} << 20, 'x')), "vmpulse");
+  server_ = std::make_unique<Server>(io_, ServerOptions{"127.0.0.1", 0}, echo_handler());
+  server_->set_prepared_handler([prepared](const RequestView&) { return prepared; });
+  server_->start();
+  thread_ = std::thread([this] { io_.run(); });
+  Client client(port());
+  client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(client.response(), prepared->wire);
+  EXPECT_EQ(client.response(), prepared->wire);
+}
+
+TEST_F(ServerTest, SingleThreadServerAnswersInlineAndFromOtherThreads) {
+  ServerOptions options;
+  options.single_thread = true;
+  std::vector<std::thread> workers;
+  std::mutex mutex;
+  start(options, [&](Request&& request, Respond respond) {
+    if (request.path == "/now") {
+      respond(Response::text(200, "now"));
+      return;
+    }
+    std::lock_guard lock(mutex);
+    workers.emplace_back([respond = std::move(respond)] {
+      std::this_thread::sleep_for(20ms);
+      respond(Response::text(200, "later"));
+    });
+  });
+  Client client(port());
+  for (int i = 0; i < 3; ++i) {
+    client.send("GET /now HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(body_of(client.response()), "now");
+    client.send("GET /later HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(body_of(client.response()), "later");
+  }
+  std::lock_guard lock(mutex);
+  for (auto& worker : workers) worker.join();
+}
+
 TEST_F(PreparedTest, AnotherServerNameIsNotSentAsPrepared) {
   start_prepared("someone-else");
   Client client(port());

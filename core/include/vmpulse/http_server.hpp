@@ -32,6 +32,9 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{10'000};
   std::size_t max_connections = 20'000;  // further accepts are closed at once
   std::string server_name = "vmpulse";
+  // The io_context runs on one thread only: connections then need no strands. Only for
+  // a context that no other thread runs (answers may still come from any thread).
+  bool single_thread = false;
 };
 
 using UpgradeHandler =
