@@ -6,6 +6,8 @@
 # one record per request at 150 and 300 connections, then batches of 1,000; after each
 # run the rows are counted back out of the database and compared with wrk's 2xx count.
 #   bench/ingest/run.sh        prints one markdown table and the targets
+# Each row also gives the CPU time per stored record of the route, of MariaDB and of wrk
+# (from /proc and /usr/bin/time), which is steadier than records/s on a shared machine.
 # BENCH_SECONDS (default 10) bounds each run; BENCH_SKIP="flask nodejs" leaves peers out.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -51,12 +53,13 @@ wait_answer() {
   return 1
 }
 
-declare -A url
+declare -A url route_pid
 start_route() { # NAME READY_URL TARGET_URL CMD...
   local name="$1" ready="$2" target="$3"
   shift 3
   "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
+  route_pid[$name]=$!
   local up=wait_answer
   [[ "$ready" == */readyz ]] && up=wait_http
   if "$up" "$ready" 30; then
@@ -81,6 +84,29 @@ if [[ "$skip" != *" flask "* ]] && command -v gunicorn >/dev/null; then
     gunicorn -w 4 -b "127.0.0.1:$port" --chdir bench/peers/flask-route app:app
 fi
 
+# cpu_ticks PID...: user + system clock ticks of the processes and their children
+# (gunicorn's workers), all threads included.
+cpu_ticks() {
+  local pid all=() total=0 fields
+  for pid in "$@"; do
+    all+=("$pid")
+    mapfile -t -O "${#all[@]}" all < <(pgrep -P "$pid" || true)
+  done
+  for pid in "${all[@]}"; do
+    [[ -r "/proc/$pid/stat" ]] || continue
+    # Fields after the ")" that ends the command name: utime is the 12th, stime the 13th.
+    read -ra fields <<<"$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null)" || continue
+    ((${#fields[@]} > 12)) && total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+ticks_per_second="$(getconf CLK_TCK)"
+db_pid() { cat "$work/db/mysqld.pid"; }
+# us_per_record TICKS RECORDS: CPU microseconds per stored record.
+us_per_record() {
+  awk -v t="$1" -v n="$2" -v hz="$ticks_per_second" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else printf "n/a" }'
+}
+
 rows_in_db() { db_client "$VMPULSE_DB_URL" -e "SELECT COUNT(*) FROM metricas"; }
 
 # The count settles once every commit in flight when wrk stopped has landed.
@@ -96,15 +122,22 @@ settled_rows() {
   echo "$after"
 }
 
-declare -A rate p99
+declare -A rate p99 cpu
 rows=()
 # measure NAME CONNECTIONS BATCH: one wrk run; one table row.
 measure() {
   local name="$1" conns="$2" batch="$3" out line requests bad errors duration p50 p99ms ok stored rps check
+  local route0 db0 route_ticks db_ticks wrk_ticks
   [[ -n "${url[$name]:-}" ]] || return 0
   db_client "$VMPULSE_DB_URL" -e "TRUNCATE TABLE metricas"
-  out="$(BATCH="$batch" TOKEN="$VMPULSE_TOKEN" wrk -t2 -c"$conns" -d"${seconds}s" --timeout 5s \
-    -s bench/ingest/post.lua "${url[$name]}")"
+  route0="$(cpu_ticks "${route_pid[$name]}")"
+  db0="$(cpu_ticks "$(db_pid)")"
+  # wrk's own CPU time comes from /usr/bin/time (user and system seconds).
+  out="$(BATCH="$batch" TOKEN="$VMPULSE_TOKEN" /usr/bin/time -f 'WRKCPU %U %S' \
+    wrk -t2 -c"$conns" -d"${seconds}s" --timeout 5s -s bench/ingest/post.lua "${url[$name]}" 2>&1)"
+  route_ticks=$(($(cpu_ticks "${route_pid[$name]}") - route0))
+  db_ticks=$(($(cpu_ticks "$(db_pid)") - db0))
+  wrk_ticks="$(awk -v hz="$ticks_per_second" '/^WRKCPU/ { printf "%.0f", ($2 + $3) * hz }' <<<"$out")"
   line="$(grep '^RESULT' <<<"$out")"
   requests="$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")"
   bad="$(sed -E 's/.*bad_status=([0-9]+).*/\1/' <<<"$line")"
@@ -120,8 +153,10 @@ measure() {
   rps="$(awk -v n="$ok" -v b="$batch" -v d="$duration" 'BEGIN { printf "%.0f", n * b / (d / 1e6) }')"
   rate[$name/$conns/$batch]="$rps"
   p99[$name/$conns/$batch]="$p99ms"
-  rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' "$name" "$conns" "$batch" "$rps" \
-    "$p50" "$p99ms" "$ok" "$((bad + errors))" "$stored" "$check")")
+  cpu[$name/$conns/$batch]="$(us_per_record "$((route_ticks + db_ticks + ${wrk_ticks:-0}))" "$((ok * batch))")"
+  rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' "$name" "$conns" "$batch" "$rps" \
+    "$p50" "$p99ms" "$ok" "$((bad + errors))" "$stored" "$check" "$(us_per_record "$route_ticks" "$((ok * batch))")" \
+    "$(us_per_record "$db_ticks" "$((ok * batch))")" "$(us_per_record "${wrk_ticks:-0}" "$((ok * batch))")")")
 }
 
 for conns in 150 300; do
@@ -136,13 +171,13 @@ floor_rows="$(sed -E 's/.*rows=([0-9]+).*/\1/' <<<"$floor_line")"
 floor_secs="$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$floor_line")"
 floor_stored="$(settled_rows)"
 floor_rate="$(awk -v n="$floor_rows" -v s="$floor_secs" 'BEGIN { printf "%.0f", n / s }')"
-rows+=("$(printf '| floor (C client, 4 connections) | 4 | 1000 | %s | | | %s | 0 | %s | %s |' "$floor_rate" \
+rows+=("$(printf '| floor (C client, 4 connections) | 4 | 1000 | %s | | | %s | 0 | %s | %s | | | |' "$floor_rate" \
   "$floor_rows" "$floor_stored" "$([[ "$floor_stored" == "$floor_rows" ]] && echo yes || echo NO)")")
 
 echo "Ingest: wrk -t2 -d${seconds}s on loopback, private MariaDB (innodb_flush_log_at_trx_commit=1), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M') UTC, load average $(cut -d' ' -f1 /proc/loadavg) at the end"
 echo
-echo "| route | connections | records/request | records/s | p50 ms | p99 ms | 2xx | errors | rows in db | 2xx all stored |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| route | connections | records/request | records/s | p50 ms | p99 ms | 2xx | errors | rows in db | 2xx all stored | route CPU µs/record | db CPU µs/record | wrk CPU µs/record |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 
@@ -153,6 +188,11 @@ target() { # TEXT VALUE LIMIT (VALUE >= LIMIT is met)
 for conns in 150 300; do
   target "route 1 / Flask records/s at $conns connections (≥ 7)" "$(ratio "${rate[cpp/$conns/1]:-}" "${rate[flask/$conns/1]:-}")" 7
   target "route 1 / node-api records/s at $conns connections (≥ 5)" "$(ratio "${rate[cpp/$conns/1]:-}" "${rate[nodejs/$conns/1]:-}")" 5
+done
+# CPU per stored record (route + database + wrk) says the same with less noise when other
+# work shares the machine: with every CPU busy, records/s is about CPUs / CPU per record.
+for conns in 150 300; do
+  echo "- CPU per record, route + db + wrk, at $conns connections: cpp ${cpu[cpp/$conns/1]:-n/a} µs, nodejs ${cpu[nodejs/$conns/1]:-n/a} µs (node-api / route 1: $(ratio "${cpu[nodejs/$conns/1]:-}" "${cpu[cpp/$conns/1]:-}"))"
 done
 awk -v p="${p99[cpp/150/1]:-999}" 'BEGIN { printf "- route 1 p99 at 150 connections (≤ 25 ms): %s ms (%s)\n", p, (p + 0 <= 25 ? "met" : "NOT met") }'
 target "route 1 batches of 1,000 / floor (≥ 0.5)" "$(awk -v a="${rate[cpp/8/1000]:-0}" -v b="$floor_rate" 'BEGIN { printf "%.2f", a / b }')" 0.5
