@@ -1,11 +1,15 @@
 // parse_ingest_body on any bytes: it must answer (records or a contract error), never
-// crash, hang or leak, and whatever it answers must be consistent with the contract.
+// crash, hang or leak, and whatever it answers must be consistent with the contract and
+// the same as the nlohmann-based parser it replaced (core/tests/contract_parse_reference.cpp
+// says where they may differ: a NUL byte, more than 16 numbers beyond a double's range).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "contract_parse_reference.hpp"
+#include "contract_schema.hpp"
 #include "vmpulse/contract.hpp"
 
 namespace {
@@ -14,11 +18,36 @@ void require(bool condition) {
   if (!condition) std::abort();  // libFuzzer reports the input that got here
 }
 
+void same_as_reference(
+    std::string_view body,
+    const std::variant<std::vector<vmpulse::Record>, vmpulse::ContractError>& ours) {
+  const auto* our_error = std::get_if<vmpulse::ContractError>(&ours);
+  if (body.find('\0') != std::string_view::npos) {
+    require(our_error != nullptr && our_error->error == "invalid_json");
+    return;
+  }
+  const auto theirs =
+      vmpulse::detail::reference::parse_body(vmpulse::detail::contract_schema(), body);
+  const auto* their_error = std::get_if<vmpulse::ContractError>(&theirs);
+  if (their_error != nullptr &&
+      their_error->detail == "the body has too many numbers out of range") {
+    return;
+  }
+  require(ours.index() == theirs.index());
+  if (our_error == nullptr) {
+    require(std::get<0>(ours) == std::get<0>(theirs));
+    return;
+  }
+  require(our_error->status == their_error->status && our_error->error == their_error->error &&
+          our_error->field == their_error->field && our_error->index == their_error->index);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
   const auto result = vmpulse::parse_ingest_body(body);
+  same_as_reference(body, result);
   if (const auto* error = std::get_if<vmpulse::ContractError>(&result)) {
     require(error->status == vmpulse::status_of(error->error));
     require(error->error == "invalid_json" || error->error == "invalid_record" ||
