@@ -3,10 +3,12 @@
 #  1. one collection and the process scan against a tight C loop reading the same
 #     files (Google Benchmark, build/bin/vmpulse_agent_bench), at this machine's
 #     process count and with 1,000 extra sleeping processes;
-#  2. HTTP on loopback with wrk (keep-alive) against Debian's prometheus-node-exporter
-#     (cpu, meminfo, processes collectors only) and netdata's data API for one chart:
-#     CPU time per request, requests/s at 50 connections, p99 at 50 and 300
-#     connections, idle RSS.
+#  2. HTTP on loopback with wrk (keep-alive) against the floor (floor_server.c: one
+#     epoll loop that answers every read with fixed bytes of the JSON record's size and
+#     parses nothing, compiled here with cc), Debian's prometheus-node-exporter (cpu,
+#     meminfo, processes collectors only) and netdata's data API for one chart: CPU
+#     time per request, requests/s at 50 connections, p99 at 50 and 300 connections,
+#     idle RSS; the agent with one io thread (its default) and with two.
 #   bench/agent/run.sh      prints the tables and the targets
 # BENCH_SECONDS (default 5) bounds each wrk run. The peers are installed on first use.
 set -euo pipefail
@@ -19,6 +21,7 @@ agent_bin="$VMPULSE_BIN/vmpulse-agent"
 bench_bin="$VMPULSE_BIN/vmpulse_agent_bench"
 [[ -x "$agent_bin" && -x "$bench_bin" ]] || die "build first: ./vmpulse build ($agent_bin, $bench_bin)"
 need_apt wrk prometheus-node-exporter netdata
+command -v cc >/dev/null || die "cc is needed to build the floor server (apt-get install gcc)"
 work="$(mktemp -d /tmp/vmpulse-bench-agent.XXXXXX)"
 pids=()
 cleanup() {
@@ -68,6 +71,7 @@ p99_of() { # "n/a" when wrk saw no answer at all (every request timed out)
 }
 
 rows=()
+declare -A rps_of p99_300_of cpu_of
 measure() { # measure NAME PID URL
   local name="$1" pid="$2" url="$3" c0 c1 requests rps p99_50 p99_300 rss cpu_us file
   file="$work/$(printf '%s' "$name" | tr -c 'A-Za-z0-9' '_')"
@@ -86,7 +90,15 @@ measure() { # measure NAME PID URL
   local errors
   errors="$(awk '/Non-2xx|Socket errors/ { printf "%s ", $0 }' "$file-50.txt" "$file-300.txt")"
   rows+=("| $name | $cpu_us | $rps | $p99_50 | $p99_300 | $rss | ${errors:-none} |")
+  rps_of[$name]="$rps"
+  p99_300_of[$name]="$p99_300"
+  cpu_of[$name]="$cpu_us"
   printf '%s\n' "$name: $rps req/s at 50, p99 $p99_50 ms at 50 and $p99_300 ms at 300, $cpu_us µs CPU/request, idle RSS $rss MiB" >&2
+}
+
+stop_server() { # stop_server PID: frees the CPU for the next server
+  kill -TERM "$1" 2>/dev/null || true
+  timeout 10 tail --pid="$1" -f /dev/null 2>/dev/null || kill -KILL "$1" 2>/dev/null || true
 }
 
 port="$(free_port)"
@@ -94,9 +106,33 @@ port="$(free_port)"
 agent_pid=$!
 pids+=("$agent_pid")
 wait_http "http://127.0.0.1:$port/readyz" 15 || die "the agent did not start: $(tail -n 5 "$work/agent.log")"
-measure "vmpulse-agent /metrics (JSON)" "$agent_pid" "http://127.0.0.1:$port/metrics"
+json_bytes="$(curl -fsS "http://127.0.0.1:$port/metrics" | wc -c)"
+prometheus_bytes="$(curl -fsS "http://127.0.0.1:$port/metrics/prometheus" | wc -c)"
+agent_json="vmpulse-agent /metrics (JSON)"
+measure "$agent_json" "$agent_pid" "http://127.0.0.1:$port/metrics"
 measure "vmpulse-agent /metrics/prometheus" "$agent_pid" "http://127.0.0.1:$port/metrics/prometheus"
 agent_rss_after="$(rss_mib "$agent_pid")"
+stop_server "$agent_pid"
+
+port="$(free_port)"
+"$agent_bin" --listen "127.0.0.1:$port" --threads 2 >"$work/agent2.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$port/readyz" 15 || die "the agent did not start: $(tail -n 5 "$work/agent2.log")"
+measure "vmpulse-agent /metrics (JSON), --threads 2" "${pids[-1]}" "http://127.0.0.1:$port/metrics"
+stop_server "${pids[-1]}"
+
+cc -O2 -Wall -Wextra -o "$work/floor_server" bench/agent/floor_server.c -lpthread
+floor="floor: bare epoll, fixed bytes"
+floor_prometheus="$floor, Prometheus-sized body"
+for setup in "1 $json_bytes $floor" "2 $json_bytes $floor, 2 threads" "1 $prometheus_bytes $floor_prometheus"; do
+  read -r threads bytes name <<<"$setup"
+  port="$(free_port)"
+  "$work/floor_server" "$port" "$threads" "$bytes" >"$work/floor.log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$port/" 15 || die "the floor server did not start: $(tail -n 5 "$work/floor.log")"
+  measure "$name" "${pids[-1]}" "http://127.0.0.1:$port/"
+  stop_server "${pids[-1]}"
+done
 
 port="$(free_port)"
 prometheus-node-exporter --web.listen-address="127.0.0.1:$port" --collector.disable-defaults \
@@ -158,3 +194,24 @@ echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "agent RSS after both load runs: $agent_rss_after MiB"
+echo
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+echo "## Against the floor (one thread each, the same body size: $json_bytes bytes for JSON, $prometheus_bytes for Prometheus text)"
+echo
+against_floor() { # against_floor NAME FLOOR_NAME
+  echo "- $1: req/s at 50 $(ratio "${rps_of[$1]}" "${rps_of[$2]}")× the floor's," \
+    "p99 at 300 $(ratio "${p99_300_of[$1]}" "${p99_300_of[$2]}")× the floor's," \
+    "CPU/request $(ratio "${cpu_of[$1]}" "${cpu_of[$2]}")× the floor's"
+}
+against_floor "$agent_json" "$floor"
+against_floor "vmpulse-agent /metrics/prometheus" "$floor_prometheus"
+echo
+# With every connection busy, mean latency = connections / throughput (Little's law).
+agent_p99="${p99_300_of[$agent_json]}"
+floor_p99="${p99_300_of[$floor]}"
+verdict="not met"
+if [[ $agent_p99 != n/a ]] && awk -v p="$agent_p99" 'BEGIN { exit !(p <= 2) }'; then verdict="met"; fi
+echo "Target p99 ≤ 2 ms at 300 connections: $verdict — the agent's JSON p99 at 300 is $agent_p99 ms;" \
+  "the floor's is $floor_p99 ms with one thread and ${p99_300_of["$floor, 2 threads"]} ms with two" \
+  "(${rps_of[$floor]} and ${rps_of["$floor, 2 threads"]} req/s at 50 connections). 300 always-busy" \
+  "connections at a mean latency of 2 ms need 150,000 req/s (Little's law), with wrk on the same $(nproc) CPUs."
