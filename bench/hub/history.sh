@@ -87,8 +87,8 @@ READY_MS=$((($(date +%s%N) - start_ns) / 1000000))
 FROM=$((NOW - 86400))
 URL="$BASE/api/history?vm=vm-7&from=$FROM&to=$NOW"
 # While the rollup catches up, history answers from raw rows (and /readyz stays 200).
-DURING="$(curl -fsS -o /dev/null -w '%{time_total} %header{x-history-source}' "$URL" 2>/dev/null ||
-  curl -fsS -o /dev/null -w '%{time_total} ?' "$URL")"
+read -r during_s during_path < <(curl -fsS -o /dev/null -w '%{time_total} %header{x-history-source}\n' "$URL")
+DURING="$(awk -v s="$during_s" 'BEGIN {printf "%.0f", s * 1000}') ms from ${during_path:-?} rows"
 until [[ "$(rolled)" -ge "$MAX_ID" ]]; do
   kill -0 "$HUB_PID" 2>/dev/null || die "the hub exited: $(tail -n 5 "$WORK/hub.log")"
   (($(date +%s%N) - start_ns < 1800 * 1000000000)) || die "the rollup did not catch up in 30 minutes"
@@ -127,7 +127,7 @@ echo "history: GET /api/history for one VM over 24 h ($SUM_N rows -> $POINTS poi
 echo "  load ${LOAD_S} s; hub ready after $((READY_MS / 1000)).$(((READY_MS % 1000) / 100)) s"
 echo "  rollup catch-up from an empty rollup: $((CATCHUP_MS / 1000)).$(((CATCHUP_MS % 1000) / 100)) s after the hub started,"
 echo "    $MINUTES minute rows; CPU meanwhile: hub ${HUB_CPU_S} s, MariaDB ${DB_CPU_S} s"
-echo "  one request during the catch-up: $DURING (s, path)"
+echo "  one request during the catch-up: $DURING"
 echo "  time per request over $REQUESTS requests each, alternating, ms (min / median / max):"
 echo "    raw rows (source=raw):                 $RAW_MS"
 echo "    rollup (the default path):             $ROLLUP_MS"
