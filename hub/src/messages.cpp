@@ -1,6 +1,7 @@
 #include "messages.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "json_text.hpp"
@@ -126,6 +127,47 @@ std::string encode_split_answer(const Split& split) {
   }
   out += "}}";
   return out;
+}
+
+std::string frame_text(std::string_view payload) {
+  std::string frame;
+  const std::uint64_t size = payload.size();
+  frame.reserve(payload.size() + 10);
+  frame += static_cast<char>(0x81);  // FIN, text
+  if (size < 126) {
+    frame += static_cast<char>(size);
+  } else if (size <= 0xFFFF) {
+    frame += static_cast<char>(126);
+    frame += static_cast<char>((size >> 8) & 0xFF);
+    frame += static_cast<char>(size & 0xFF);
+  } else {
+    frame += static_cast<char>(127);
+    for (int shift = 56; shift >= 0; shift -= 8) frame += static_cast<char>((size >> shift) & 0xFF);
+  }
+  frame += payload;
+  return frame;
+}
+
+std::string_view frame_payload(std::string_view frame) {
+  if (frame.size() < 2 || static_cast<unsigned char>(frame[0]) != 0x81) return {};
+  const auto byte = [&](std::size_t i) {
+    return static_cast<std::uint64_t>(static_cast<unsigned char>(frame[i]));
+  };
+  std::uint64_t size = byte(1);
+  std::size_t header = 2;
+  if (size & 0x80) return {};  // masked: not a server frame
+  if (size == 126) {
+    if (frame.size() < 4) return {};
+    size = (byte(2) << 8) | byte(3);
+    header = 4;
+  } else if (size == 127) {
+    if (frame.size() < 10) return {};
+    size = 0;
+    for (std::size_t i = 2; i < 10; ++i) size = (size << 8) | byte(i);
+    header = 10;
+  }
+  if (frame.size() - header != size) return {};
+  return frame.substr(header);
 }
 
 std::string encode_resync(std::string_view reason) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "live_state.hpp"
@@ -12,10 +13,17 @@
 
 namespace vmpulse::hub {
 
-// One encoded message; the same bytes go to every client that receives it.
+// A WebSocket text frame around `payload` (RFC 6455 5.2): FIN, opcode 1, unmasked as a
+// server sends it, never fragmented, the shortest length encoding.
+std::string frame_text(std::string_view payload);
+// The payload of a frame built by frame_text; empty when `frame` is not one.
+std::string_view frame_payload(std::string_view frame);
+
+// One encoded message as it goes on the wire: its whole WebSocket frame, built once,
+// the same immutable bytes written as they are to every client that receives it.
 using Message = std::shared_ptr<const std::string>;
-inline Message make_message(std::string text) {
-  return std::make_shared<const std::string>(std::move(text));
+inline Message make_message(std::string_view payload) {
+  return std::make_shared<const std::string>(frame_text(payload));
 }
 
 // {"cpp":N,"nodejs":M,…,"total":T}; cpp and nodejs are always present.

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "client_message.hpp"
+#include "frame_stream.hpp"
 #include "vmpulse/http.hpp"
 
 namespace vmpulse::hub {
@@ -40,10 +41,9 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
     timeout.keep_alive_pings = true;
     ws_.set_option(timeout);
     ws_.read_message_max(context_->options.max_message_bytes);
-    // Server frames are not masked: without fragmentation Beast writes the shared
-    // buffer straight to the socket, no per-client copy.
-    ws_.auto_fragment(false);
-    ws_.text(true);
+    // Messages are written as pre-built frames (do_write), one send each: no delay.
+    error_code ignored;
+    ws_.next_layer().next_layer().set_option(tcp::no_delay(true), ignored);
     request_ = std::move(request);  // must outlive the handshake
     ws_.async_accept(request_, [self = shared_from_this()](error_code ec) { self->on_accept(ec); });
   }
@@ -140,19 +140,34 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
     do_read();
   }
 
+  // Writes the queue out. A message is a whole frame, the same bytes for every client:
+  // when nobody else is writing on the socket it is sent at once, one send(), and the
+  // next one follows; only what the socket does not take waits for it, asynchronously.
+  // Nothing is written once a close has been sent or received (is_open).
   void do_write() {
-    if (finished_) return;
-    Message message;
-    {
-      std::lock_guard lock(mutex_);
-      message = queue_.next();
+    FrameStream& stream = ws_.next_layer();
+    while (!finished_ && ws_.is_open()) {
+      Message message;
+      {
+        std::lock_guard lock(mutex_);
+        message = queue_.next();
+      }
+      if (!message) return;
+      std::size_t sent = 0;
+      if (stream.idle()) {
+        error_code ec;
+        const long n = stream.try_send(message->data(), message->size(), ec);
+        if (n < 0) return finish(ec, "write");
+        sent = static_cast<std::size_t>(n);
+        if (sent == message->size()) continue;
+      }
+      stream.async_write_frame(message->data() + sent, message->size() - sent, message,
+                               [self = shared_from_this()](error_code ec) {
+                                 if (ec) return self->finish(ec, "write");
+                                 self->do_write();
+                               });
+      return;
     }
-    if (!message) return;
-    ws_.async_write(asio::buffer(*message),
-                    [self = shared_from_this(), message](error_code ec, std::size_t) {
-                      if (ec) return self->finish(ec, "write");
-                      self->do_write();
-                    });
   }
 
   void close_with(std::uint16_t code, std::string reason) {
@@ -171,7 +186,8 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
     context_->poller.unsubscribe(this);
   }
 
-  websocket::stream<tcp::socket> ws_;
+  // No permessage-deflate (compiled out): messages go out as the frames they were built as.
+  websocket::stream<FrameStream, false> ws_;
   bhttp::request<bhttp::string_body> request_;
   std::shared_ptr<WsContext> context_;
   beast::flat_buffer buffer_;

@@ -5,8 +5,13 @@
 using namespace vmpulse::hub;
 
 namespace {
-Message msg(std::string text) { return make_message(std::move(text)); }
+Message msg(std::string text) { return make_message(text); }
 const Message resync = msg("resync");
+// The payload of the next message (messages are whole WebSocket frames).
+std::string next_text(ClientQueue& queue) {
+  const Message message = queue.next();
+  return message ? std::string(frame_payload(*message)) : "(none)";
+}
 }  // namespace
 
 TEST(ClientQueue, UpdatesWaitForTheFirstSnapshot) {
@@ -15,8 +20,8 @@ TEST(ClientQueue, UpdatesWaitForTheFirstSnapshot) {
   EXPECT_EQ(queue.queued_messages(), 0u);
   EXPECT_TRUE(queue.push_snapshot(msg("snap")).start_write);
   EXPECT_FALSE(queue.push_update(msg("u1")).start_write);  // a write is already running
-  EXPECT_EQ(*queue.next(), "snap");
-  EXPECT_EQ(*queue.next(), "u1");
+  EXPECT_EQ(next_text(queue), "snap");
+  EXPECT_EQ(next_text(queue), "u1");
   EXPECT_EQ(queue.next(), nullptr);
   EXPECT_TRUE(queue.push_update(msg("u2")).start_write);  // idle again
 }
@@ -24,7 +29,7 @@ TEST(ClientQueue, UpdatesWaitForTheFirstSnapshot) {
 TEST(ClientQueue, OverflowDropsTheBacklogAndAsksForASnapshot) {
   ClientQueue queue({3, 1024}, resync);
   queue.push_snapshot(msg("snap"));
-  EXPECT_EQ(*queue.next(), "snap");  // being written, the client is stuck
+  EXPECT_EQ(next_text(queue), "snap");  // being written, the client is stuck
   queue.push_update(msg("u1"));
   queue.push_update(msg("u2"));
   queue.push_update(msg("u3"));
@@ -35,14 +40,15 @@ TEST(ClientQueue, OverflowDropsTheBacklogAndAsksForASnapshot) {
   EXPECT_TRUE(queue.awaiting_snapshot());
   EXPECT_FALSE(queue.push_update(msg("u5")).need_snapshot);  // dropped meanwhile
   queue.push_snapshot(msg("snap2"));
-  EXPECT_EQ(*queue.next(), "resync");
-  EXPECT_EQ(*queue.next(), "snap2");
+  EXPECT_EQ(next_text(queue), "resync");
+  EXPECT_EQ(next_text(queue), "snap2");
   EXPECT_EQ(queue.next(), nullptr);
   EXPECT_EQ(queue.overflows(), 1u);
 }
 
 TEST(ClientQueue, ByteLimitCountsToo) {
-  ClientQueue queue({100, 10}, resync);
+  // Bytes on the wire: "12345" is a 7-byte frame (2 bytes of header).
+  ClientQueue queue({100, 14}, resync);
   queue.push_snapshot(msg("s"));
   queue.next();
   queue.push_update(msg("12345"));
@@ -54,7 +60,7 @@ TEST(ClientQueue, RepliesAreNeverDropped) {
   ClientQueue queue({1, 1024}, resync);
   EXPECT_TRUE(queue.push_reply(msg("pong")).start_write);
   EXPECT_TRUE(queue.awaiting_snapshot());
-  EXPECT_EQ(*queue.next(), "pong");
+  EXPECT_EQ(next_text(queue), "pong");
 }
 
 TEST(ClientQueue, SelectWaitsForTheNewSnapshot) {

@@ -116,3 +116,51 @@ TEST(Messages, ResyncAndPong) {
   EXPECT_EQ(nlohmann::json::parse(encode_resync("slow client"))["reason"], "slow client");
   EXPECT_EQ(nlohmann::json::parse(encode_pong())["type"], "pong");
 }
+
+// The 2, 4 and 10-byte headers of RFC 6455 5.2, at each length boundary.
+TEST(Frames, HeaderLengthsAtEachBoundary) {
+  struct Case {
+    std::size_t size;
+    std::size_t header;
+  };
+  for (const Case c : {Case{0, 2}, Case{1, 2}, Case{125, 2}, Case{126, 4}, Case{65535, 4},
+                       Case{65536, 10}, Case{70000, 10}}) {
+    const std::string payload(c.size, 'x');
+    const std::string frame = frame_text(payload);
+    ASSERT_EQ(frame.size(), c.header + c.size) << c.size;
+    EXPECT_EQ(static_cast<unsigned char>(frame[0]), 0x81) << "FIN + text";
+    const auto second = static_cast<unsigned char>(frame[1]);
+    EXPECT_EQ(second & 0x80, 0) << "a server never masks";
+    if (c.header == 2) {
+      EXPECT_EQ(second, c.size);
+    }
+    if (c.header == 4) {
+      EXPECT_EQ(second, 126);
+      EXPECT_EQ(static_cast<unsigned char>(frame[2]) * 256u + static_cast<unsigned char>(frame[3]),
+                c.size);
+    }
+    if (c.header == 10) {
+      EXPECT_EQ(second, 127);
+      std::uint64_t length = 0;
+      for (std::size_t i = 2; i < 10; ++i)
+        length = (length << 8) | static_cast<unsigned char>(frame[i]);
+      EXPECT_EQ(length, c.size);
+    }
+    EXPECT_EQ(frame_payload(frame), payload) << c.size;
+  }
+}
+
+TEST(Frames, PayloadOfWhatIsNotAServerTextFrameIsEmpty) {
+  EXPECT_EQ(frame_payload(""), "");
+  EXPECT_EQ(frame_payload("\x82\x01x"), "");                          // binary
+  EXPECT_EQ(frame_payload(std::string("\x81\x81\0\0\0\0x", 7)), "");  // masked
+  EXPECT_EQ(frame_payload("\x81\x05xx"), "");                         // truncated
+  EXPECT_EQ(frame_payload("\x81\x02xyz"), "");                        // trailing bytes
+  EXPECT_EQ(frame_payload("\x81\x03xyz"), "xyz");
+}
+
+TEST(Frames, MessagesAreWholeFrames) {
+  const Message message = make_message(encode_pong());
+  EXPECT_EQ(message->size(), encode_pong().size() + 2);
+  EXPECT_EQ(frame_payload(*message), encode_pong());
+}
