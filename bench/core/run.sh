@@ -3,9 +3,10 @@
 # every contract check (1 record and a 1,000-record batch) against a DOM parse that
 # checks nothing, and the record encoder against building and dumping a DOM.
 # Usage: bench/core/run.sh            (builds build/bench-core, release, then runs)
+# BENCH_BUILD=DIR builds and runs in another build tree (core only, release).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-build="build/bench-core"
+build="${BENCH_BUILD:-build/bench-core}"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DVMPULSE_COMPONENTS=core -DVMPULSE_BENCH=ON >/dev/null
 cmake --build "$build" -j 2 --target vmpulse_core_bench >/dev/null

@@ -8,7 +8,8 @@
 #   bench/ingest/run.sh        prints one markdown table and the targets
 # Each row also gives the CPU time per stored record of the route, of MariaDB and of wrk
 # (from /proc and /usr/bin/time), which is steadier than records/s on a shared machine.
-# BENCH_SECONDS (default 10) bounds each run; BENCH_SKIP="flask nodejs" leaves peers out.
+# BENCH_SECONDS (default 10) bounds each run; BENCH_SKIP="flask nodejs" leaves peers out;
+# VMPULSE_BIN_BASELINE=DIR adds a second build of route 1 to compare with.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
@@ -73,6 +74,14 @@ port="$(free_port)"
 start_route cpp "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/cpp/metrics" \
   "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port"
 [[ -n "${url[cpp]:-}" ]] || die "vmpulse-api did not start"
+# VMPULSE_BIN_BASELINE=DIR adds another build of route 1 (say, before a change) as the
+# row "cpp-baseline", measured in the same run.
+if [[ -n "${VMPULSE_BIN_BASELINE:-}" ]]; then
+  [[ -x "$VMPULSE_BIN_BASELINE/vmpulse-api" ]] || die "$VMPULSE_BIN_BASELINE/vmpulse-api is not built"
+  port="$(free_port)"
+  start_route cpp-baseline "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/cpp/metrics" \
+    "$VMPULSE_BIN_BASELINE/vmpulse-api" --listen "127.0.0.1:$port"
+fi
 if [[ "$skip" != *" nodejs "* && -f node-api/src/server.js && -d node-api/node_modules ]]; then
   port="$(free_port)"
   start_route nodejs "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/nodejs/metrics" \
@@ -160,9 +169,9 @@ measure() {
 }
 
 for conns in 150 300; do
-  for name in cpp nodejs flask; do measure "$name" "$conns" 1; done
+  for name in cpp cpp-baseline nodejs flask; do measure "$name" "$conns" 1; done
 done
-for name in cpp nodejs; do measure "$name" 8 1000; done
+for name in cpp cpp-baseline nodejs; do measure "$name" 8 1000; done
 
 db_client "$VMPULSE_DB_URL" -e "TRUNCATE TABLE metricas"
 floor_line="$(MYSQL_PWD="$(cat "$work/db/password")" "$work/floor" 127.0.0.1 "$db_port" "$VMPULSE_DB_USER" \
@@ -194,5 +203,10 @@ done
 for conns in 150 300; do
   echo "- CPU per record, route + db + wrk, at $conns connections: cpp ${cpu[cpp/$conns/1]:-n/a} µs, nodejs ${cpu[nodejs/$conns/1]:-n/a} µs (node-api / route 1: $(ratio "${cpu[nodejs/$conns/1]:-}" "${cpu[cpp/$conns/1]:-}"))"
 done
+if [[ -n "${url[cpp-baseline]:-}" ]]; then
+  for conns in 150 300; do
+    echo "- route 1 / its baseline build at $conns connections: records/s $(ratio "${rate[cpp/$conns/1]:-}" "${rate[cpp-baseline/$conns/1]:-}"), CPU per record $(ratio "${cpu[cpp/$conns/1]:-}" "${cpu[cpp-baseline/$conns/1]:-}")"
+  done
+fi
 awk -v p="${p99[cpp/150/1]:-999}" 'BEGIN { printf "- route 1 p99 at 150 connections (≤ 25 ms): %s ms (%s)\n", p, (p + 0 <= 25 ? "met" : "NOT met") }'
 target "route 1 batches of 1,000 / floor (≥ 0.5)" "$(awk -v a="${rate[cpp/8/1000]:-0}" -v b="$floor_rate" 'BEGIN { printf "%.2f", a / b }')" 0.5
