@@ -40,6 +40,12 @@ class ClientQueue {
   // The message to write now, or nullptr when the queue is empty (writing stops).
   Message next();
 
+  // An update may skip the queue: nothing queued, nothing being written, no snapshot
+  // awaited. The caller writes it at once; if the socket does not take it whole, the
+  // caller calls begin_write() and finishes it, then writes next() as usual.
+  bool can_write_now() const { return !writing_ && queue_.empty() && !awaiting_snapshot_; }
+  void begin_write() { writing_ = true; }
+
   bool awaiting_snapshot() const { return awaiting_snapshot_; }
   std::size_t queued_messages() const { return queue_.size(); }
   std::size_t queued_bytes() const { return bytes_; }

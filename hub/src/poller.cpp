@@ -34,6 +34,7 @@ void Poller::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
     subscribers_.clear();
+    fanout_list_.reset();
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -43,6 +44,7 @@ void Poller::subscribe(const std::shared_ptr<Subscriber>& subscriber, std::strin
   {
     std::lock_guard lock(mutex_);
     subscribers_.emplace(subscriber.get(), subscriber);
+    fanout_list_.reset();
     requests_.push_back({subscriber, std::move(vm), minutes});
   }
   wake_.notify_one();
@@ -55,6 +57,7 @@ void Poller::unsubscribe(const Subscriber* subscriber) {
   if (it != subscribers_.end()) {
     last_reference = std::move(it->second);
     subscribers_.erase(it);
+    fanout_list_.reset();  // no reference left behind to a client that is gone
   }
 }
 
@@ -227,11 +230,16 @@ bool Poller::poll(db::Connection& connection) {
   for (const auto& record : fresh) state_.apply(record);
   const Message update = make_message(encode_records(fresh, state_.split()));
   if (fanout_) {
-    std::vector<std::shared_ptr<Subscriber>> targets;
+    SubscriberList targets;
     {
       std::lock_guard lock(mutex_);
-      targets.reserve(subscribers_.size());
-      for (const auto& [key, subscriber] : subscribers_) targets.push_back(subscriber);
+      if (!fanout_list_) {
+        auto list = std::make_shared<std::vector<std::shared_ptr<Subscriber>>>();
+        list->reserve(subscribers_.size());
+        for (const auto& [key, subscriber] : subscribers_) list->push_back(subscriber);
+        fanout_list_ = std::move(list);
+      }
+      targets = fanout_list_;
     }
     fanout_(update, std::move(targets));
   } else {

@@ -51,7 +51,10 @@ class Poller {
   // How an update reaches the subscribers: by default the poller calls deliver_update
   // on each from its own thread; a fan-out may instead hand the whole list to the io
   // thread in one step (what a single-threaded hub does). Set before start().
-  using Fanout = std::function<void(const Message&, std::vector<std::shared_ptr<Subscriber>>&&)>;
+  // The list is shared and immutable: kept between polls while nobody subscribes or
+  // leaves, so a poll copies no per-client reference.
+  using SubscriberList = std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>>;
+  using Fanout = std::function<void(const Message&, SubscriberList)>;
   void set_fanout(Fanout fanout) { fanout_ = std::move(fanout); }
 
   void start();
@@ -95,6 +98,7 @@ class Poller {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::unordered_map<const Subscriber*, std::shared_ptr<Subscriber>> subscribers_;
+  SubscriberList fanout_list_;  // subscribers_ as a list; null once either changes
   std::vector<SnapshotRequest> requests_;
   std::string vms_json_ = "{\"vms\":[]}";
   PollerStats stats_;

@@ -49,6 +49,7 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
   }
 
   void deliver_update(const Message& message) override {
+    if (context_->single_thread && write_now(message)) return;
     PushResult result;
     {
       std::lock_guard lock(mutex_);
@@ -140,6 +141,42 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
     do_read();
   }
 
+  // The common case of fan_out, on the io thread: nothing pending for this client, so
+  // the update goes straight to the socket, one send(), without touching the queue.
+  // False when it has to be queued (something pending, or the socket buffer is full).
+  bool write_now(const Message& message) {
+    FrameStream& stream = ws_.next_layer();
+    if (finished_ || !stream.idle() || !ws_.is_open()) return false;
+    {
+      std::lock_guard lock(mutex_);
+      if (!queue_.can_write_now()) return false;
+    }
+    error_code ec;
+    const long n = stream.try_send(message->data(), message->size(), ec);
+    if (n < 0) {
+      finish(ec, "write");
+      return true;
+    }
+    const auto sent = static_cast<std::size_t>(n);
+    if (sent == message->size()) return true;
+    if (sent == 0) return false;
+    {
+      std::lock_guard lock(mutex_);
+      queue_.begin_write();
+    }
+    write_rest(message, sent);
+    return true;
+  }
+
+  // The rest of a frame the socket took in part; then the queue.
+  void write_rest(const Message& message, std::size_t sent) {
+    ws_.next_layer().async_write_frame(message->data() + sent, message->size() - sent, message,
+                                       [self = shared_from_this()](error_code ec) {
+                                         if (ec) return self->finish(ec, "write");
+                                         self->do_write();
+                                       });
+  }
+
   // Writes the queue out. A message is a whole frame, the same bytes for every client:
   // when nobody else is writing on the socket it is sent at once, one send(), and the
   // next one follows; only what the socket does not take waits for it, asynchronously.
@@ -161,12 +198,7 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
         sent = static_cast<std::size_t>(n);
         if (sent == message->size()) continue;
       }
-      stream.async_write_frame(message->data() + sent, message->size() - sent, message,
-                               [self = shared_from_this()](error_code ec) {
-                                 if (ec) return self->finish(ec, "write");
-                                 self->do_write();
-                               });
-      return;
+      return write_rest(message, sent);
     }
   }
 
@@ -226,9 +258,9 @@ std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>&
 }  // namespace
 
 void fan_out(const std::shared_ptr<WsContext>& context, const Message& update,
-             std::vector<std::shared_ptr<Subscriber>>&& subscribers) {
+             Poller::SubscriberList subscribers) {
   asio::post(context->io, [update, subscribers = std::move(subscribers)] {
-    for (const auto& subscriber : subscribers) subscriber->deliver_update(update);
+    for (const auto& subscriber : *subscribers) subscriber->deliver_update(update);
   });
 }
 

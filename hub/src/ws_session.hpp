@@ -49,7 +49,7 @@ struct WsContext {
 // Hands an update to every subscriber from the io thread, in one posted task. Only for
 // a single-threaded io_context (WsContext::single_thread).
 void fan_out(const std::shared_ptr<WsContext>& context, const Message& update,
-             std::vector<std::shared_ptr<Subscriber>>&& subscribers);
+             Poller::SubscriberList subscribers);
 
 // The Server's upgrade handler: takes over a socket whose request asked for a WebSocket.
 void serve_websocket(boost::asio::ip::tcp::socket socket,

@@ -70,3 +70,23 @@ TEST(ClientQueue, SelectWaitsForTheNewSnapshot) {
   queue.push_update(msg("u"));
   EXPECT_EQ(queue.queued_messages(), 1u);
 }
+
+TEST(ClientQueue, AnUpdateSkipsTheQueueOnlyWhenNothingElseIsPending) {
+  ClientQueue queue({4, 1024}, resync);
+  EXPECT_FALSE(queue.can_write_now()) << "a new client waits for its snapshot";
+  EXPECT_TRUE(queue.push_snapshot(msg("snap")).start_write);
+  EXPECT_FALSE(queue.can_write_now()) << "the snapshot is queued";
+  EXPECT_EQ(next_text(queue), "snap");
+  EXPECT_FALSE(queue.can_write_now()) << "the snapshot is being written";
+  EXPECT_EQ(next_text(queue), "(none)");
+  EXPECT_TRUE(queue.can_write_now());
+  // Written in part: the rest is being written, later updates queue behind it.
+  queue.begin_write();
+  EXPECT_FALSE(queue.can_write_now());
+  EXPECT_FALSE(queue.push_update(msg("u1")).start_write);
+  EXPECT_EQ(next_text(queue), "u1");
+  EXPECT_EQ(next_text(queue), "(none)");
+  EXPECT_TRUE(queue.can_write_now());
+  queue.await_snapshot();  // select
+  EXPECT_FALSE(queue.can_write_now());
+}
