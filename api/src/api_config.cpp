@@ -1,22 +1,17 @@
 #include "api_config.hpp"
 
-#include <charconv>
+#include <algorithm>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <thread>
 
 #include "vmpulse/defaults.hpp"
+#include "vmpulse/flags.hpp"
 
 namespace vmpulse::api {
 namespace {
 
-struct Option {
-  std::string_view flag;
-  std::string_view env;
-};
-
-constexpr Option kOptions[] = {
+constexpr flags::Spec kOptions[] = {
     {"--db", "VMPULSE_DB_URL"},
     {"--token", "VMPULSE_TOKEN"},
     {"--token-file", "VMPULSE_TOKEN_FILE"},
@@ -27,37 +22,11 @@ constexpr Option kOptions[] = {
     {"--log-level", "VMPULSE_LOG_LEVEL"},
 };
 
-// Where a value came from, for error messages.
-struct Value {
-  std::string text;
-  std::string source;
-  bool from_flag = false;
-};
-
-std::optional<unsigned long long> parse_count(std::string_view text) {
-  unsigned long long value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::variant<unsigned long long, std::string> bounded(const Value& v, unsigned long long low,
-                                                      unsigned long long high) {
-  const auto n = parse_count(v.text);
-  if (!n || *n < low || *n > high) {
-    return v.source + ": \"" + v.text + "\" is not a whole number from " + std::to_string(low) +
-           " to " + std::to_string(high);
-  }
-  return *n;
-}
-
 // The token, or nullopt with `error` set.
-std::optional<std::string> read_token_file(const Value& v, std::string& error) {
-  std::ifstream in(v.text, std::ios::binary);
+std::optional<std::string> read_token_file(const flags::Value& v, std::string& error) {
+  std::ifstream in(v.text(), std::ios::binary);
   if (!in) {
-    error = v.source + ": cannot read " + v.text;
+    error = v.source + ": cannot read " + v.text();
     return std::nullopt;
   }
   std::ostringstream text;
@@ -67,7 +36,7 @@ std::optional<std::string> read_token_file(const Value& v, std::string& error) {
     token.pop_back();
   }
   if (token.empty()) {
-    error = v.source + ": " + v.text + " is empty";
+    error = v.source + ": " + v.text() + " is empty";
     return std::nullopt;
   }
   return token;
@@ -77,113 +46,71 @@ std::optional<std::string> read_token_file(const Value& v, std::string& error) {
 
 std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::string>& args,
                                                       const EnvLookup& env) {
-  std::map<std::string_view, Value> values;  // by flag
-  for (const Option& option : kOptions) {
-    if (auto text = env(option.env); text && !text->empty()) {
-      values[option.flag] = {*text, std::string(option.env)};
-    }
+  auto collected = flags::collect(kOptions, args, env);
+  if (auto* problem = std::get_if<std::string>(&collected)) {
+    return *problem;
   }
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    std::string inline_value;
-    bool has_inline = false;
-    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
-      inline_value = std::string(arg.substr(eq + 1));
-      arg = arg.substr(0, eq);
-      has_inline = true;
-    }
-    const Option* option = nullptr;
-    for (const Option& candidate : kOptions) {
-      if (candidate.flag == arg) {
-        option = &candidate;
-      }
-    }
-    if (option == nullptr) {
-      return "unknown argument \"" + std::string(arg) + "\" (see --help)";
-    }
-    if (!has_inline) {
-      if (i + 1 >= args.size()) {
-        return std::string(arg) + " needs a value";
-      }
-      inline_value = args[++i];
-    }
-    values[option->flag] = {inline_value, std::string(arg), true};
-  }
-
+  const auto& parsed = std::get<flags::Parsed>(collected);
   ApiConfig config;
+  if (parsed.help) {
+    config.help = true;
+    return config;
+  }
 
-  if (!values.contains("--db")) {
-    return "no database: give --db mysql://user:pass@host:port/db or VMPULSE_DB_URL";
+  auto db = flags::db_url(parsed);
+  if (auto* problem = std::get_if<std::string>(&db)) {
+    return *problem;
   }
-  const Value& db = values["--db"];
-  auto url = parse_db_url(db.text);
-  // The parser's message may quote the URL; say only where it came from.
-  if (auto* problem = std::get_if<std::string>(&url)) {
-    return db.source + ": " + *problem;
-  }
-  config.db = std::get<DbUrl>(url);
+  config.db = std::get<DbUrl>(db);
 
   // A token file given as a flag beats a token from the environment.
-  const bool file_wins = values.contains("--token-file") && values["--token-file"].from_flag &&
-                         !(values.contains("--token") && values["--token"].from_flag);
-  if (values.contains("--token") && !file_wins) {
-    config.token = values["--token"].text;
-  } else if (values.contains("--token-file")) {
+  const flags::Value* token = parsed.find("--token");
+  const flags::Value* token_file = parsed.find("--token-file");
+  const bool file_wins =
+      token_file != nullptr && token_file->from_flag && !(token != nullptr && token->from_flag);
+  if (token != nullptr && !file_wins) {
+    config.token = token->text();
+  } else if (token_file != nullptr) {
     std::string error;
-    auto token = read_token_file(values["--token-file"], error);
-    if (!token) {
+    auto read = read_token_file(*token_file, error);
+    if (!read) {
       return error;
     }
-    config.token = std::move(*token);
+    config.token = std::move(*read);
   } else {
     return "no token: give --token, --token-file, VMPULSE_TOKEN or VMPULSE_TOKEN_FILE";
   }
 
-  std::string listen = "0.0.0.0:" + std::to_string(defaults::kApiPort);
-  std::string listen_source = "default";
-  if (values.contains("--listen")) {
-    listen = values["--listen"].text;
-    listen_source = values["--listen"].source;
-  } else if (auto port = env("PORT"); port && !port->empty()) {
-    // PORT is what Cloud Run and Heroku-style platforms set: a port, all interfaces.
-    const auto n = parse_count(*port);
-    if (!n || *n == 0 || *n > 65535) {
-      return "PORT: \"" + *port + "\" is not a port (1-65535)";
-    }
-    listen = "0.0.0.0:" + *port;
-    listen_source = "PORT";
-  }
-  auto endpoint = parse_endpoint(listen);
+  auto endpoint = flags::listen(parsed, env, defaults::kApiPort);
   if (auto* problem = std::get_if<std::string>(&endpoint)) {
-    return listen_source + ": " + *problem;
+    return *problem;
   }
   config.listen = std::get<Endpoint>(endpoint);
 
-  if (values.contains("--writers")) {
-    auto n = bounded(values["--writers"], 1, 32);
-    if (auto* problem = std::get_if<std::string>(&n)) {
-      return *problem;
-    }
-    config.writers = static_cast<unsigned>(std::get<unsigned long long>(n));
-  }
-  if (values.contains("--queue-records")) {
-    // At least one full batch must fit, or a 1,000-record request could never pass.
-    auto n = bounded(values["--queue-records"], 1000, 10'000'000);
-    if (auto* problem = std::get_if<std::string>(&n)) {
-      return *problem;
-    }
-    config.queue_records = static_cast<std::size_t>(std::get<unsigned long long>(n));
-  }
   config.threads = std::max(1u, std::thread::hardware_concurrency());
-  if (values.contains("--threads")) {
-    auto n = bounded(values["--threads"], 1, 256);
-    if (auto* problem = std::get_if<std::string>(&n)) {
-      return *problem;
+  struct Count {
+    std::string_view flag;
+    unsigned long long low, high;
+    std::function<void(unsigned long long)> set;
+  };
+  const Count counts[] = {
+      {"--writers", 1, 32, [&](auto n) { config.writers = static_cast<unsigned>(n); }},
+      // At least one full batch must fit, or a 1,000-record request could never pass.
+      {"--queue-records", 1000, 10'000'000,
+       [&](auto n) { config.queue_records = static_cast<std::size_t>(n); }},
+      {"--threads", 1, 256, [&](auto n) { config.threads = static_cast<unsigned>(n); }},
+  };
+  for (const Count& c : counts) {
+    if (const flags::Value* given = parsed.find(c.flag)) {
+      auto n = flags::count(*given, c.low, c.high);
+      if (auto* problem = std::get_if<std::string>(&n)) {
+        return *problem;
+      }
+      c.set(std::get<unsigned long long>(n));
     }
-    config.threads = static_cast<unsigned>(std::get<unsigned long long>(n));
   }
-  if (values.contains("--log-level")) {
-    config.log_level = values["--log-level"].text;
+  if (const flags::Value* level = parsed.find("--log-level")) {
+    config.log_level = level->text();
   }
   return config;
 }

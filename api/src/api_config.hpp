@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "vmpulse/config.hpp"
+#include "vmpulse/flags.hpp"
 
 namespace vmpulse::api {
 
@@ -31,10 +32,10 @@ struct ApiConfig {
   std::size_t queue_records = 50'000;
   unsigned threads = 0;
   std::string log_level;  // empty: init_logging's default
+  bool help = false;      // --help: print api_usage() and exit 0
 };
 
-// Looks up an environment variable; nullopt when unset.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+using flags::EnvLookup;
 
 // `args` excludes the program name. Error text names the flag or variable at fault.
 std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::string>& args,

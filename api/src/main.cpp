@@ -21,15 +21,6 @@
 
 namespace {
 
-std::optional<std::string> from_environment(std::string_view name) {
-  // Read once at start-up, before any other thread exists.
-  const char* value = std::getenv(std::string(name).c_str());  // NOLINT(concurrency-mt-unsafe)
-  if (value == nullptr) {
-    return std::nullopt;
-  }
-  return std::string(value);
-}
-
 int run(const vmpulse::api::ApiConfig& config) {
   using namespace vmpulse;
   std::vector<std::unique_ptr<api::GroupWriter>> writers;
@@ -74,18 +65,16 @@ int run(const vmpulse::api::ApiConfig& config) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  for (const auto& arg : args) {
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(vmpulse::api::api_usage().c_str(), stdout);
-      return 0;
-    }
-  }
-  auto parsed = vmpulse::api::parse_api_config(args, from_environment);
+  auto parsed = vmpulse::api::parse_api_config(args, vmpulse::flags::from_environment);
   if (auto* problem = std::get_if<std::string>(&parsed)) {
     std::fprintf(stderr, "vmpulse-api: %s\n", problem->c_str());
     return 2;
   }
   const auto& config = std::get<vmpulse::api::ApiConfig>(parsed);
+  if (config.help) {
+    std::fputs(vmpulse::api::api_usage().c_str(), stdout);
+    return 0;
+  }
   vmpulse::init_logging("vmpulse-api", config.log_level);
   try {
     return run(config);

@@ -1,19 +1,14 @@
 #include "hub_options.hpp"
 
-#include <charconv>
-#include <map>
+#include <functional>
 
 #include "vmpulse/defaults.hpp"
+#include "vmpulse/flags.hpp"
 
 namespace vmpulse::hub {
 namespace {
 
-struct Option {
-  std::string_view flag;
-  std::string_view env;
-};
-
-constexpr Option kOptions[] = {
+constexpr flags::Spec kOptions[] = {
     {"--db", "VMPULSE_DB_URL"},
     {"--listen", "VMPULSE_LISTEN"},
     {"--poll", "VMPULSE_HUB_POLL"},
@@ -25,37 +20,6 @@ constexpr Option kOptions[] = {
     {"--threads", "VMPULSE_HUB_THREADS"},
     {"--log-level", "VMPULSE_LOG_LEVEL"},
 };
-
-struct Value {
-  std::vector<std::string> texts;  // --allow-origin may repeat
-  std::string source;
-};
-
-std::variant<unsigned long long, std::string> bounded(const Value& v, unsigned long long low,
-                                                      unsigned long long high) {
-  const std::string& text = v.texts.back();
-  unsigned long long n = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || n < low ||
-      n > high) {
-    return v.source + ": \"" + text + "\" is not a whole number from " + std::to_string(low) +
-           " to " + std::to_string(high);
-  }
-  return n;
-}
-
-std::variant<std::chrono::milliseconds, std::string> duration(const Value& v,
-                                                              std::chrono::milliseconds low,
-                                                              std::chrono::milliseconds high) {
-  auto parsed = parse_duration(v.texts.back());
-  if (auto* problem = std::get_if<std::string>(&parsed)) return v.source + ": " + *problem;
-  const auto value = std::get<std::chrono::milliseconds>(parsed);
-  if (value < low || value > high) {
-    return v.source + ": \"" + v.texts.back() + "\" must be from " + std::to_string(low.count()) +
-           "ms to " + std::to_string(high.count()) + "ms";
-  }
-  return value;
-}
 
 }  // namespace
 
@@ -81,86 +45,45 @@ std::string hub_usage() {
 
 std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::string>& args,
                                                         const EnvLookup& env) {
-  std::map<std::string_view, Value> values;
-  for (const Option& option : kOptions) {
-    if (auto text = env(option.env); text && !text->empty())
-      values[option.flag] = {{*text}, std::string(option.env)};
-  }
-  std::map<std::string_view, bool> from_flag;
+  auto collected = flags::collect(kOptions, args, env);
+  if (auto* problem = std::get_if<std::string>(&collected)) return *problem;
+  const auto& parsed = std::get<flags::Parsed>(collected);
   HubOptions options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      options.help = true;
-      return options;
-    }
-    std::string text;
-    bool has_inline = false;
-    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
-      text = std::string(arg.substr(eq + 1));
-      arg = arg.substr(0, eq);
-      has_inline = true;
-    }
-    const Option* option = nullptr;
-    for (const Option& candidate : kOptions) {
-      if (candidate.flag == arg) option = &candidate;
-    }
-    if (option == nullptr) return "unknown argument \"" + std::string(arg) + "\" (see --help)";
-    if (!has_inline) {
-      if (i + 1 >= args.size()) return std::string(arg) + " needs a value";
-      text = args[++i];
-    }
-    Value& value = values[option->flag];
-    if (!from_flag[option->flag]) value.texts.clear();  // flags replace the environment
-    from_flag[option->flag] = true;
-    value.texts.push_back(std::move(text));
-    value.source = std::string(arg);
+  if (parsed.help) {
+    options.help = true;
+    return options;
   }
 
-  if (!values.contains("--db"))
-    return "no database: give --db mysql://user:pass@host:port/db or VMPULSE_DB_URL";
-  {
-    const Value& db = values["--db"];
-    auto url = parse_db_url(db.texts.back());
-    if (auto* problem = std::get_if<std::string>(&url)) return db.source + ": " + *problem;
-    options.db = std::get<DbUrl>(url);
-  }
+  auto db = flags::db_url(parsed);
+  if (auto* problem = std::get_if<std::string>(&db)) return *problem;
+  options.db = std::get<DbUrl>(db);
 
-  std::string listen = "0.0.0.0:" + std::to_string(defaults::kHubPort);
-  std::string listen_source = "default";
-  if (values.contains("--listen")) {
-    listen = values["--listen"].texts.back();
-    listen_source = values["--listen"].source;
-  } else if (auto port = env("PORT"); port && !port->empty()) {
-    // What Cloud Run and similar platforms set: a port on all interfaces.
-    listen = "0.0.0.0:" + *port;
-    listen_source = "PORT";
-  }
-  auto endpoint = parse_endpoint(listen);
-  if (auto* problem = std::get_if<std::string>(&endpoint)) return listen_source + ": " + *problem;
+  auto endpoint = flags::listen(parsed, env, defaults::kHubPort);
+  if (auto* problem = std::get_if<std::string>(&endpoint)) return *problem;
   options.listen = std::get<Endpoint>(endpoint);
 
   options.poll = defaults::kHubPollDuration;
-  if (values.contains("--poll")) {
-    auto poll = duration(values["--poll"], std::chrono::milliseconds(10),
-                         std::chrono::milliseconds(60'000));
-    if (auto* problem = std::get_if<std::string>(&poll)) return *problem;
-    options.poll = std::get<std::chrono::milliseconds>(poll);
+  struct Duration {
+    std::string_view flag;
+    std::chrono::milliseconds low, high;
+    std::chrono::milliseconds& target;
+  };
+  const Duration durations[] = {
+      {"--poll", std::chrono::milliseconds(10), std::chrono::milliseconds(60'000), options.poll},
+      {"--late-window", std::chrono::milliseconds(100), std::chrono::milliseconds(600'000),
+       options.late_window},
+      {"--keepalive", std::chrono::milliseconds(500), std::chrono::milliseconds(300'000),
+       options.keepalive},
+  };
+  for (const Duration& d : durations) {
+    const flags::Value* given = parsed.find(d.flag);
+    if (given == nullptr) continue;
+    auto value = flags::duration(*given, d.low, d.high);
+    if (auto* problem = std::get_if<std::string>(&value)) return *problem;
+    d.target = std::get<std::chrono::milliseconds>(value);
   }
-  if (values.contains("--late-window")) {
-    auto late = duration(values["--late-window"], std::chrono::milliseconds(100),
-                         std::chrono::milliseconds(600'000));
-    if (auto* problem = std::get_if<std::string>(&late)) return *problem;
-    options.late_window = std::get<std::chrono::milliseconds>(late);
-  }
-  if (values.contains("--keepalive")) {
-    auto keepalive = duration(values["--keepalive"], std::chrono::milliseconds(500),
-                              std::chrono::milliseconds(300'000));
-    if (auto* problem = std::get_if<std::string>(&keepalive)) return *problem;
-    options.keepalive = std::get<std::chrono::milliseconds>(keepalive);
-  }
-  if (values.contains("--allow-origin")) {
-    auto policy = OriginPolicy::parse(values["--allow-origin"].texts);
+  if (const flags::Value* origins = parsed.find("--allow-origin")) {
+    auto policy = OriginPolicy::parse(origins->texts);
     if (auto* problem = std::get_if<std::string>(&policy)) return *problem;
     options.origins = std::get<OriginPolicy>(policy);
   }
@@ -175,12 +98,13 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
       {"--threads", 1, 64, [&](auto n) { options.threads = static_cast<unsigned>(n); }},
   };
   for (const Count& count : counts) {
-    if (!values.contains(count.flag)) continue;
-    auto n = bounded(values[count.flag], count.low, count.high);
+    const flags::Value* given = parsed.find(count.flag);
+    if (given == nullptr) continue;
+    auto n = flags::count(*given, count.low, count.high);
     if (auto* problem = std::get_if<std::string>(&n)) return *problem;
     count.set(std::get<unsigned long long>(n));
   }
-  if (values.contains("--log-level")) options.log_level = values["--log-level"].texts.back();
+  if (const flags::Value* level = parsed.find("--log-level")) options.log_level = level->text();
   return options;
 }
 

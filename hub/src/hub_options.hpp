@@ -25,6 +25,7 @@
 
 #include "origin_policy.hpp"
 #include "vmpulse/config.hpp"
+#include "vmpulse/flags.hpp"
 
 namespace vmpulse::hub {
 
@@ -42,7 +43,7 @@ struct HubOptions {
   bool help = false;
 };
 
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+using flags::EnvLookup;
 
 // `args` excludes the program name. Error text names the flag or variable at fault and
 // never repeats a database URL (it holds the password).

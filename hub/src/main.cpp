@@ -13,6 +13,7 @@
 #include "poller.hpp"
 #include "query_runner.hpp"
 #include "rollup.hpp"
+#include "vmpulse/flags.hpp"
 #include "vmpulse/http_server.hpp"
 #include "vmpulse/log.hpp"
 #include "ws_session.hpp"
@@ -20,11 +21,7 @@
 int main(int argc, char** argv) {
   using namespace vmpulse;
   const std::vector<std::string> args(argv + 1, argv + argc);
-  auto parsed =
-      hub::parse_hub_options(args, [](std::string_view name) -> std::optional<std::string> {
-        const char* value = std::getenv(std::string(name).c_str());
-        return value ? std::optional<std::string>(value) : std::nullopt;
-      });
+  auto parsed = hub::parse_hub_options(args, flags::from_environment);
   if (auto* problem = std::get_if<std::string>(&parsed)) {
     std::cerr << "vmpulse-hub: " << *problem << "\n";
     return 2;
