@@ -15,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
 source scripts/lib/deps.sh
+source bench/lib.sh
 
 seconds="${BENCH_SECONDS:-5}"
 agent_bin="$VMPULSE_BIN/vmpulse-agent"
@@ -22,16 +23,7 @@ bench_bin="$VMPULSE_BIN/vmpulse_agent_bench"
 [[ -x "$agent_bin" && -x "$bench_bin" ]] || die "build first: ./vmpulse build ($agent_bin, $bench_bin)"
 need_apt wrk prometheus-node-exporter netdata
 command -v cc >/dev/null || die "cc is needed to build the floor server (apt-get install gcc)"
-work="$(mktemp -d /tmp/vmpulse-bench-agent.XXXXXX)"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_setup agent
 
 echo "# vmpulse-agent benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo

@@ -14,30 +14,16 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
 source scripts/lib/mariadb.sh
+source bench/lib.sh
 
 seconds="${BENCH_SECONDS:-10}"
 skip=" ${BENCH_SKIP:-} "
-work="$(mktemp -d /tmp/vmpulse-bench-ingest.XXXXXX)"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
-  db_stop "$work/db"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_setup ingest
 
 [[ -x "$VMPULSE_BIN/vmpulse-api" ]] || die "$VMPULSE_BIN/vmpulse-api is not built (./vmpulse build)"
 command -v wrk >/dev/null || die "wrk is not installed (scripts/packages/api.apt)"
 
-db_port="$(free_port)"
-db_start "$work/db" "$db_port"
-VMPULSE_DB_URL="$(db_url "$work/db" "$db_port")"
-db_migrate "$VMPULSE_DB_URL" >/dev/null
-VMPULSE_TOKEN="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
-export VMPULSE_DB_URL VMPULSE_TOKEN
+bench_db
 
 # pkg-config prints several flags: split on purpose.
 # shellcheck disable=SC2046

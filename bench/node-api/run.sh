@@ -8,27 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
 source scripts/lib/mariadb.sh
+source bench/lib.sh
 
 seconds="${BENCH_SECONDS:-10}"
 connections="${BENCH_CONNECTIONS:-32}"
-work="$(mktemp -d /tmp/vmpulse-bench-node-api.XXXXXX)"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
-  db_stop "$work/db"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_setup node-api
 
-db_port="$(free_port)"
-db_start "$work/db" "$db_port"
-VMPULSE_DB_URL="$(db_url "$work/db" "$db_port")"
-db_migrate "$VMPULSE_DB_URL" >/dev/null
-VMPULSE_TOKEN="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
-export VMPULSE_DB_URL VMPULSE_TOKEN
+bench_db
 
 record='{"vm":"bench-vm","total_ram":16000,"ram_libre":6000,"uso_ram":10000,"porcentaje_ram":62.5,"porcentaje_cpu_uso":30.25,"porcentaje_cpu_libre":69.75,"procesos_corriendo":3,"procesos_durmiendo":200,"procesos_zombie":1,"procesos_parados":2,"total_procesos":206,"hora":"2025-06-15 08:30:45"}'
 printf '%s' "$record" >"$work/one.json"
