@@ -10,12 +10,14 @@
 #   ws-peer      bench/peers/ws-hub: one query per second, ws broadcast
 #   socketio     bench/peers/socketio-hub: the specification's server
 #
-# x_floor is µs per delivered message over the floor's at the same cadence. Then the
-# hub alone at HUB_BENCH_BIG_CLIENTS (20,000: issue #5's "holds 20,000 clients").
+# x_floor is µs per delivered message over the floor's at the same cadence and number of
+# clients. Then the floor and the hub at HUB_BENCH_BIG_CLIENTS (20,000: issue #5's
+# "holds 20,000 clients"; one process holds at most ulimit -n descriptors).
 #
-#   bench/hub/live.sh            (about 6 minutes on 2 cores; run.sh runs it)
+#   bench/hub/live.sh            (about 8 minutes on 2 cores; run.sh runs it)
 #   HUB_BENCH_SECONDS=20 HUB_BENCH_CLIENTS=5000 HUB_BENCH_BIG_CLIENTS=20000 bench/hub/live.sh
 #   HUB_BENCH_ONLY="floor hub" runs only those rows (floor hub ws socketio big)
+#   HUB_BENCH_RESULTS=FILE prints the table of an earlier run's RESULT lines
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=scripts/lib/common.sh
@@ -35,6 +37,81 @@ PER_PROCESS=15000
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 MAX_FDS="$(ulimit -n)"
+
+# print_results FILE: the table and the target lines from the RESULT lines in FILE.
+print_results() {
+# ---- the table ----------------------------------------------------------------------
+echo
+echo "live push: $RATE rows/s inserted for ${SECONDS_STEADY} s; latency = commit to receipt at each client"
+echo "x_floor: us/msg over the floor's at the same poll interval and number of clients"
+awk '
+function val(key,   i, kv) {
+  for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] }
+  return ""
+}
+/^RESULT/ {
+  n++
+  for (k = split("label poll_ms clients opened still_open rows_received rows_expected messages window_s cpu_cores us_per_msg db_cores rss_mib p50_ms p99_ms selects_per_s idle_cpu_cores idle_selects_per_s", keys, " "); k > 0; k--)
+    r[n, keys[k]] = val(keys[k])
+  if (r[n, "label"] == "floor") floor[r[n, "poll_ms"] "@" r[n, "clients"]] = r[n, "us_per_msg"]
+}
+END {
+  printf "%-14s %5s %7s %6s %8s %8s %9s %7s %7s %8s %8s %8s %8s %9s %9s %10s\n", "server", "poll", "clients", "open", "rows_rcv", "msgs/s", "cpu_cores", "us/msg", "x_floor", "db_cores", "rss_MiB", "p50_ms", "p99_ms", "selects/s", "idle_cpu", "idle_sel/s"
+  for (i = 1; i <= n; i++) {
+    expected = r[i, "rows_expected"] > 0 ? r[i, "rows_expected"] : 1
+    f = floor[r[i, "poll_ms"] "@" r[i, "clients"]]
+    ratio = (f > 0 && r[i, "us_per_msg"] > 0) ? sprintf("%.2f", r[i, "us_per_msg"] / f) : "-"
+    poll = r[i, "poll_ms"] >= 1000 ? (r[i, "poll_ms"] / 1000) "s" : r[i, "poll_ms"] "ms"
+    printf "%-14s %5s %7s %6s %7.0f%% %8.0f %9.4f %7.2f %7s %8.4f %8.1f %8.1f %8.1f %9.2f %9.4f %10.2f\n", r[i, "label"], poll, r[i, "clients"], r[i, "still_open"], 100 * r[i, "rows_received"] / expected, r[i, "messages"] / r[i, "window_s"], r[i, "cpu_cores"], r[i, "us_per_msg"], ratio, r[i, "db_cores"], r[i, "rss_mib"], r[i, "p50_ms"], r[i, "p99_ms"], r[i, "selects_per_s"], r[i, "idle_cpu_cores"], r[i, "idle_selects_per_s"]
+  }
+}' "$1"
+
+# ---- the targets (issue #5), from the rows above ----------------------------------------
+echo
+echo "targets at $CLIENTS clients (issue #5):"
+awk -v clients="$CLIENTS" -v big="$BIG_CLIENTS" -v note="$BIG_NOTE" '
+function val(key,   i, kv) {
+  for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] }
+  return ""
+}
+function verdict(ok) { return ok ? "met" : "NOT met" }
+/^RESULT/ {
+  label = val("label"); poll = val("poll_ms"); n = val("clients")
+  key = label "@" poll "@" n
+  cores[key] = val("cpu_cores"); us[key] = val("us_per_msg"); rss[key] = val("rss_mib")
+  p99[key] = val("p99_ms"); sel[key] = val("selects_per_s"); idle[key] = val("idle_cpu_cores")
+  isel[key] = val("idle_selects_per_s")
+  open_[key] = val("still_open"); opened[key] = val("opened")
+  rcv[key] = val("rows_received"); exp_[key] = val("rows_expected")
+}
+END {
+  for (poll = 250; poll <= 1000; poll += 750) {
+    h = "vmpulse-hub@" poll "@" clients; f = "floor@" poll "@" clients
+    if (!(h in cores)) continue
+    printf "  poll %4d ms: cores %.4f (<= 0.05: %s; the floor %.4f); %.2f us/msg (<= 10: %s; the floor %.2f)\n", poll, cores[h], verdict(cores[h] <= 0.05), cores[f], us[h], verdict(us[h] <= 10), us[f]
+    printf "               RSS %.1f MiB (<= 64: %s); p99 %.1f ms (<= %d: %s)\n", rss[h], verdict(rss[h] <= 64), p99[h], poll + 100, verdict(p99[h] <= poll + 100)
+    # Every SELECT the server ran, the poll and the history rollup included; the target
+    # is that they do not grow with the clients (the 20,000-client run at 250 ms).
+    b = "vmpulse-hub@250@" big
+    printf "               %.2f selects/s for %.2f polls/s (%.2f when idle)", sel[h], 1000 / poll, isel[h]
+    if (poll == 250 && (b in sel)) printf "; %.2f with %d clients (queries independent of clients: %s)", sel[b], open_[b], verdict(sel[b] - sel[h] < 0.5 && sel[b] - sel[h] > -0.5)
+    printf "\n"
+    printf "               after the clients left: %.4f cores (no work left: %s); rows delivered %.0f%%\n", idle[h], verdict(idle[h] <= 0.01), 100 * rcv[h] / (exp_[h] > 0 ? exp_[h] : 1)
+  }
+  b = "vmpulse-hub@250@" big
+  if (b in cores) {
+    printf "  %d clients asked: %d connected, %d still open at the end (holds %d: %s); rows delivered %.0f%%, p99 %.1f ms\n", big, opened[b], open_[b], big, verdict(open_[b] >= big), 100 * rcv[b] / (exp_[b] > 0 ? exp_[b] : 1), p99[b]
+    if (note != "") printf "    %s\n", note
+  }
+}' "$1"
+}
+
+BIG_NOTE="${HUB_BENCH_BIG_NOTE:-}"
+# HUB_BENCH_RESULTS=FILE: print the table of an earlier run's RESULT lines, run nothing.
+if [[ -n "${HUB_BENCH_RESULTS:-}" ]]; then
+  print_results "$HUB_BENCH_RESULTS"
+  exit 0
+fi
 
 HUB="${VMPULSE_HUB_BIN:-$ROOT/build/bin/vmpulse-hub}"
 if [[ ! -x "$HUB" ]]; then
@@ -129,7 +206,13 @@ if wants socketio; then
   stop_server
 fi
 
-BIG_NOTE=""
+if wants big && wants floor; then
+  info "fan-out floor, poll 250 ms, $BIG_CLIENTS clients (ulimit -n $MAX_FDS)"
+  start_server floor-big "$WORK/fanout_floor" "${floor_env[@]}" --poll-ms 250
+  wait_http "http://127.0.0.1:$PORT/livez" 30 || die "the floor did not start"
+  run_load floor 250 /ws ws "$BIG_CLIENTS"
+  stop_server
+fi
 if wants big; then
   info "vmpulse-hub, poll 250 ms, $BIG_CLIENTS clients (ulimit -n $MAX_FDS)"
   start_server hub-big env VMPULSE_DB_URL="$DB_URL" "$HUB" --listen "127.0.0.1:$PORT" \
@@ -140,64 +223,9 @@ if wants big; then
   stop_server
   EMFILE="$(grep -c 'Too many open files' "$WORK/hub-big.log" || true)"
   BIG_NOTE="the hub's ulimit -n is $MAX_FDS and it uses $HUB_FDS_IDLE descriptors with no client"
-  BIG_NOTE+=" (listener, epoll, timers, 2 database connections, std streams): at most"
+  BIG_NOTE+=" (listener, epoll, timers, database connections, std streams): at most"
   BIG_NOTE+=" $((MAX_FDS - HUB_FDS_IDLE)) clients; accept() failed with EMFILE $EMFILE times"
 fi
 
-# ---- the table ----------------------------------------------------------------------
-echo
-echo "live push: $RATE rows/s inserted for ${SECONDS_STEADY} s; latency = commit to receipt at each client"
-echo "x_floor: us/msg over the floor's at the same poll interval"
-awk '
-function val(key,   i, kv) {
-  for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] }
-  return ""
-}
-/^RESULT/ {
-  n++
-  for (k = split("label poll_ms clients opened still_open rows_received rows_expected messages window_s cpu_cores us_per_msg db_cores rss_mib p50_ms p99_ms selects_per_s idle_cpu_cores idle_selects_per_s", keys, " "); k > 0; k--)
-    r[n, keys[k]] = val(keys[k])
-  if (r[n, "label"] == "floor") floor[r[n, "poll_ms"]] = r[n, "us_per_msg"]
-}
-END {
-  printf "%-14s %5s %7s %6s %8s %8s %9s %7s %7s %8s %8s %8s %8s %9s %9s %10s\n", "server", "poll", "clients", "open", "rows_rcv", "msgs/s", "cpu_cores", "us/msg", "x_floor", "db_cores", "rss_MiB", "p50_ms", "p99_ms", "selects/s", "idle_cpu", "idle_sel/s"
-  for (i = 1; i <= n; i++) {
-    expected = r[i, "rows_expected"] > 0 ? r[i, "rows_expected"] : 1
-    f = floor[r[i, "poll_ms"]]
-    ratio = (f > 0 && r[i, "us_per_msg"] > 0) ? sprintf("%.2f", r[i, "us_per_msg"] / f) : "-"
-    poll = r[i, "poll_ms"] >= 1000 ? (r[i, "poll_ms"] / 1000) "s" : r[i, "poll_ms"] "ms"
-    printf "%-14s %5s %7s %6s %7.0f%% %8.0f %9.4f %7.2f %7s %8.4f %8.1f %8.1f %8.1f %9.2f %9.4f %10.2f\n", r[i, "label"], poll, r[i, "clients"], r[i, "still_open"], 100 * r[i, "rows_received"] / expected, r[i, "messages"] / r[i, "window_s"], r[i, "cpu_cores"], r[i, "us_per_msg"], ratio, r[i, "db_cores"], r[i, "rss_mib"], r[i, "p50_ms"], r[i, "p99_ms"], r[i, "selects_per_s"], r[i, "idle_cpu_cores"], r[i, "idle_selects_per_s"]
-  }
-}' "$WORK/results.txt" | tee "$WORK/table.txt"
 
-# ---- the targets (issue #5), from the rows above ----------------------------------------
-echo
-echo "targets at $CLIENTS clients (issue #5):"
-awk -v clients="$CLIENTS" -v big="$BIG_CLIENTS" -v note="$BIG_NOTE" '
-function val(key,   i, kv) {
-  for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] }
-  return ""
-}
-function verdict(ok) { return ok ? "met" : "NOT met" }
-/^RESULT/ {
-  label = val("label"); poll = val("poll_ms"); n = val("clients")
-  key = label "@" poll "@" n
-  cores[key] = val("cpu_cores"); us[key] = val("us_per_msg"); rss[key] = val("rss_mib")
-  p99[key] = val("p99_ms"); sel[key] = val("selects_per_s"); idle[key] = val("idle_cpu_cores")
-  open_[key] = val("still_open"); opened[key] = val("opened")
-  rcv[key] = val("rows_received"); exp_[key] = val("rows_expected")
-}
-END {
-  for (poll = 250; poll <= 1000; poll += 750) {
-    h = "vmpulse-hub@" poll "@" clients; f = "floor@" poll "@" clients
-    if (!(h in cores)) continue
-    printf "  poll %4d ms: cores %.4f (<= 0.05: %s; the floor %.4f); %.2f us/msg (<= 10: %s; the floor %.2f)\n", poll, cores[h], verdict(cores[h] <= 0.05), cores[f], us[h], verdict(us[h] <= 10), us[f]
-    printf "               RSS %.1f MiB (<= 64: %s); p99 %.1f ms (<= %d: %s); %.2f selects/s for %.2f polls/s (one per poll: %s)\n", rss[h], verdict(rss[h] <= 64), p99[h], poll + 100, verdict(p99[h] <= poll + 100), sel[h], 1000 / poll, verdict(sel[h] <= 1000 / poll * 1.1 + 0.2)
-    printf "               after the clients left: %.4f cores (no work left: %s); rows delivered %.0f%%\n", idle[h], verdict(idle[h] <= 0.01), 100 * rcv[h] / (exp_[h] > 0 ? exp_[h] : 1)
-  }
-  b = "vmpulse-hub@250@" big
-  if (b in cores) {
-    printf "  %d clients asked: %d connected, %d still open at the end (holds %d: %s); rows delivered %.0f%%, p99 %.1f ms\n", big, opened[b], open_[b], big, verdict(open_[b] >= big), 100 * rcv[b] / (exp_[b] > 0 ? exp_[b] : 1), p99[b]
-    if (note != "") printf "    %s\n", note
-  }
-}' "$WORK/results.txt"
+print_results "$WORK/results.txt"
