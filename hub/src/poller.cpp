@@ -12,6 +12,9 @@ namespace {
 // transactions in flight while the hub starts are still delivered.
 constexpr std::uint64_t kStartupWindow = 1000;
 
+// How often a poll that waits for the io thread's fan-out looks again.
+constexpr std::chrono::milliseconds kFanoutRecheck{5};
+
 std::uint64_t to_u64(const std::optional<std::string>& text) {
   return text ? std::stoull(*text) : 0;
 }
@@ -105,8 +108,14 @@ void Poller::run() {
       try {
         if (!loaded_) load(*connection);
         if (std::chrono::steady_clock::now() >= next_poll) {
-          backlog = poll(*connection);
-          next_poll = std::chrono::steady_clock::now() + options_.poll;
+          if (fanout_busy_) {
+            // The io thread is still writing the last update: poll once it is done,
+            // with everything new in one message, instead of queueing updates for it.
+            next_poll = std::chrono::steady_clock::now() + kFanoutRecheck;
+          } else {
+            backlog = poll(*connection);
+            next_poll = std::chrono::steady_clock::now() + options_.poll;
+          }
         }
         serve_snapshots(*connection);
         ready_ = true;
@@ -241,6 +250,7 @@ bool Poller::poll(db::Connection& connection) {
       }
       targets = fanout_list_;
     }
+    fanout_busy_ = true;
     fanout_(update, std::move(targets));
   } else {
     std::lock_guard lock(mutex_);

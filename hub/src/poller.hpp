@@ -56,6 +56,9 @@ class Poller {
   using SubscriberList = std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>>;
   using Fanout = std::function<void(const Message&, SubscriberList)>;
   void set_fanout(Fanout fanout) { fanout_ = std::move(fanout); }
+  // The fan-out calls this when it has handed the update to every subscriber. Until
+  // then the poller does not poll: under load updates grow instead of piling up.
+  void fanout_done() { fanout_busy_ = false; }
 
   void start();
   void stop();
@@ -90,6 +93,7 @@ class Poller {
 
   PollerOptions options_;
   Fanout fanout_;
+  std::atomic<bool> fanout_busy_{false};
   std::thread thread_;
   std::atomic<bool> ready_{false};
   std::atomic<std::uint64_t> settled_{0};

@@ -259,8 +259,9 @@ std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>&
 
 void fan_out(const std::shared_ptr<WsContext>& context, const Message& update,
              Poller::SubscriberList subscribers) {
-  asio::post(context->io, [update, subscribers = std::move(subscribers)] {
+  asio::post(context->io, [context, update, subscribers = std::move(subscribers)] {
     for (const auto& subscriber : *subscribers) subscriber->deliver_update(update);
+    context->poller.fanout_done();
   });
 }
 

@@ -46,8 +46,9 @@ struct WsContext {
   Message pong = make_message(encode_pong());
 };
 
-// Hands an update to every subscriber from the io thread, in one posted task. Only for
-// a single-threaded io_context (WsContext::single_thread).
+// Hands an update to every subscriber from the io thread, in one posted task, then
+// tells the poller (Poller::fanout_done). Only for a single-threaded io_context
+// (WsContext::single_thread).
 void fan_out(const std::shared_ptr<WsContext>& context, const Message& update,
              Poller::SubscriberList subscribers);
 
