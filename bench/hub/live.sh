@@ -91,10 +91,11 @@ END {
     printf "  poll %4d ms: cores %.4f (<= 0.05: %s; the floor %.4f); %.2f us/msg (<= 10: %s; the floor %.2f)\n", poll, cores[h], verdict(cores[h] <= 0.05), cores[f], us[h], verdict(us[h] <= 10), us[f]
     printf "               RSS %.1f MiB (<= 64: %s); p99 %.1f ms (<= %d: %s)\n", rss[h], verdict(rss[h] <= 64), p99[h], poll + 100, verdict(p99[h] <= poll + 100)
     # Every SELECT the server ran, the poll and the history rollup included; the target
-    # is that they do not grow with the clients (the 20,000-client run at 250 ms).
+    # is that they do not grow with the clients (the 20,000-client run at 250 ms; fewer
+    # is fine: a busy hub polls less often).
     b = "vmpulse-hub@250@" big
     printf "               %.2f selects/s for %.2f polls/s (%.2f when idle)", sel[h], 1000 / poll, isel[h]
-    if (poll == 250 && (b in sel)) printf "; %.2f with %d clients (queries independent of clients: %s)", sel[b], open_[b], verdict(sel[b] - sel[h] < 0.5 && sel[b] - sel[h] > -0.5)
+    if (poll == 250 && (b in sel)) printf "; %.2f with %d clients (no more with more clients: %s)", sel[b], open_[b], verdict(sel[b] - sel[h] < 0.5)
     printf "\n"
     printf "               after the clients left: %.4f cores (no work left: %s); rows delivered %.0f%%\n", idle[h], verdict(idle[h] <= 0.01), 100 * rcv[h] / (exp_[h] > 0 ? exp_[h] : 1)
   }
