@@ -20,6 +20,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <csignal>
+#include <cstdint>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -54,6 +55,9 @@ struct ServerState {
   PreparedHandler prepared;
   tcp::acceptor acceptor;
   asio::steady_timer accept_retry;  // on the acceptor's strand
+  // Accept failures since the last warning, and when it was (both on the acceptor's strand).
+  std::uint64_t accept_failures = 0;
+  std::chrono::steady_clock::time_point accept_warned{};
   std::atomic<std::size_t> connections{0};
   unsigned short bound_port = 0;
 };
@@ -72,6 +76,9 @@ constexpr std::chrono::milliseconds kLingerTime{500};
 
 // Pause after a failed accept (EMFILE and the like) before accepting again.
 constexpr std::chrono::milliseconds kAcceptRetry{50};
+// An error that lasts (out of descriptors at a connection peak) is retried 20 times a
+// second; it is logged at most this often, with the number of failures in between.
+constexpr std::chrono::seconds kAcceptWarnEvery{10};
 
 // The session whose handler is running on this thread, so that an answer given inside
 // the handler call is written at once instead of being posted back to the session.
@@ -403,7 +410,14 @@ void accept_on(const std::shared_ptr<ServerState>& impl, const Executor& executo
       }
       // Out of file descriptors and the like: say so, and try again a little later
       // rather than spinning on an error that will not clear at once.
-      spdlog::warn("accept failed: {}; retrying in {} ms", ec.message(), kAcceptRetry.count());
+      ++impl->accept_failures;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - impl->accept_warned >= kAcceptWarnEvery) {
+        spdlog::warn("accept failed: {} ({} failures since the last warning); retrying every {} ms",
+                     ec.message(), impl->accept_failures, kAcceptRetry.count());
+        impl->accept_failures = 0;
+        impl->accept_warned = now;
+      }
       impl->accept_retry.expires_after(kAcceptRetry);
       impl->accept_retry.async_wait([impl](error_code) { accept_next(impl); });
       return;
