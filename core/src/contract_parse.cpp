@@ -472,7 +472,8 @@ after_value:
     }
     goto value;
   }
-  if (*p_ == (open_.back() == '{' ? '}' : ']')) {
+  const unsigned char closer = open_.back() == '{' ? '}' : ']';
+  if (*p_ == closer) {
     ++p_;
     const bool object = open_.back() == '{';
     open_.pop_back();

@@ -5,25 +5,36 @@
 namespace vmpulse::hub {
 
 bool valid_vm_name(std::string_view vm) {
-  if (vm.empty() || vm.size() > 64) return false;
+  if (vm.empty() || vm.size() > 64) {
+    return false;
+  }
   for (char c : vm) {
     const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
+    if (!ok) {
+      return false;
+    }
   }
   return true;
 }
 
 ClientMessage parse_client_message(std::string_view text) {
   const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) return ProtocolViolation{kCloseUnsupported, "not JSON"};
-  if (!json.is_object()) return ProtocolViolation{kClosePolicy, "message must be a JSON object"};
+  if (json.is_discarded()) {
+    return ProtocolViolation{kCloseUnsupported, "not JSON"};
+  }
+  if (!json.is_object()) {
+    return ProtocolViolation{kClosePolicy, "message must be a JSON object"};
+  }
   const auto type = json.find("type");
-  if (type == json.end() || !type->is_string())
+  if (type == json.end() || !type->is_string()) {
     return ProtocolViolation{kClosePolicy, "missing \"type\""};
+  }
   const auto& name = type->get_ref<const std::string&>();
 
-  if (name == "ping") return PingMessage{};
+  if (name == "ping") {
+    return PingMessage{};
+  }
   if (name != "select") {
     // Echo at most a few bytes of what was sent so the reason stays under 123 bytes.
     return ProtocolViolation{kClosePolicy, "unknown type \"" + name.substr(0, 40) + "\""};

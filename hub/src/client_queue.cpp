@@ -14,7 +14,9 @@ PushResult ClientQueue::enqueue(const Message& message) {
 }
 
 PushResult ClientQueue::push_update(const Message& message) {
-  if (awaiting_snapshot_) return {};
+  if (awaiting_snapshot_) {
+    return {};
+  }
   if (queue_.size() + 1 > limits_.max_messages || bytes_ + message->size() > limits_.max_bytes) {
     // The message being written (already taken by next()) finishes; the rest goes.
     queue_.clear();

@@ -15,7 +15,7 @@ namespace vmpulse::hub {
 
 struct QueueLimits {
   std::size_t max_messages = 64;
-  std::size_t max_bytes = 4 * 1024 * 1024;
+  std::size_t max_bytes = std::size_t{4} * 1024 * 1024;
 };
 
 // What the caller has to do after a push.

@@ -9,15 +9,21 @@ namespace vmpulse::hub {
 DbSession::DbSession(DbUrl url, std::string name) : url_(std::move(url)), name_(std::move(name)) {}
 
 db::Connection* DbSession::get() {
-  if (connection_ && connection_->connected()) return connection_.get();
+  if (connection_ && connection_->connected()) {
+    return connection_.get();
+  }
   const auto now = std::chrono::steady_clock::now();
-  if (now < next_attempt_) return nullptr;
+  if (now < next_attempt_) {
+    return nullptr;
+  }
   try {
     connection_ = std::make_unique<db::Connection>(url_);
     connection_->connect();
     // hora is stored in UTC; UNIX_TIMESTAMP and NOW must not shift it.
     connection_->execute("SET time_zone = '+00:00'");
-    if (!up_) spdlog::info("{}: connected to {}", name_, url_.redacted());
+    if (!up_) {
+      spdlog::info("{}: connected to {}", name_, url_.redacted());
+    }
     up_ = true;
     outage_logged_ = false;
     backoff_ = std::chrono::milliseconds(100);

@@ -54,9 +54,15 @@ class FrameStream {
   long try_send(const char* data, std::size_t size, error_code& ec) {
     while (true) {
       const ssize_t sent = ::send(socket_.native_handle(), data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
-      if (sent >= 0) return static_cast<long>(sent);
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+      if (sent >= 0) {
+        return static_cast<long>(sent);
+      }
+      if (errno == EINTR) {
+        continue;
+      }
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        return 0;
+      }
       ec = error_code(errno, boost::system::system_category());
       return -1;
     }
@@ -78,7 +84,9 @@ class FrameStream {
             handler(ec);
           });
     };
-    if (idle()) return start();
+    if (idle()) {
+      return start();
+    }
     hold(std::move(start));
   }
 
@@ -97,10 +105,14 @@ class FrameStream {
             state->writer = Writer::none;
             // A composed write of Beast's writes the rest of its frame from here.
             std::move(handler)(ec, n);
-            if (state->alive && state->writer == Writer::none) resume(state);
+            if (state->alive && state->writer == Writer::none) {
+              resume(state);
+            }
           });
     };
-    if (idle()) return start();
+    if (idle()) {
+      return start();
+    }
     hold(std::move(start));
   }
 
@@ -120,7 +132,9 @@ class FrameStream {
   }
 
   static void resume(const std::shared_ptr<State>& state) {
-    if (!state->alive || state->waiting.empty()) return;
+    if (!state->alive || state->waiting.empty()) {
+      return;
+    }
     auto next = std::move(state->waiting.front());
     state->waiting.pop_front();
     next();

@@ -12,7 +12,9 @@ namespace {
 std::optional<std::int64_t> parse_int(std::string_view text) {
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) {
+    return std::nullopt;
+  }
   return value;
 }
 
@@ -26,7 +28,9 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
     auto field = [&](std::size_t at, std::size_t len) { return parse_int(text.substr(at, len)); };
     const auto year = field(0, 4), month = field(5, 2), day = field(8, 2);
     const auto hour = field(11, 2), minute = field(14, 2), second = field(17, 2);
-    if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
+    if (!year || !month || !day || !hour || !minute || !second) {
+      return std::nullopt;
+    }
     static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (*year < 1970 || *month < 1 || *month > 12 || *day < 1 || *hour > 23 || *minute > 59 ||
         *second > 59) {
@@ -34,7 +38,9 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
     }
     const int month_days =
         kDays[*month - 1] + ((*month == 2 && is_leap(static_cast<int>(*year))) ? 1 : 0);
-    if (*day > month_days) return std::nullopt;
+    if (*day > month_days) {
+      return std::nullopt;
+    }
     std::tm tm{};
     tm.tm_year = static_cast<int>(*year) - 1900;
     tm.tm_mon = static_cast<int>(*month) - 1;
@@ -46,7 +52,9 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
   }
   const auto seconds = parse_int(text);
   // Up to year 9999, as DATETIME holds.
-  if (!seconds || *seconds < 0 || *seconds > 253402300799) return std::nullopt;
+  if (!seconds || *seconds < 0 || *seconds > 253402300799) {
+    return std::nullopt;
+  }
   return seconds;
 }
 
@@ -54,25 +62,34 @@ std::variant<HistoryParams, ParamError> parse_history_params(const http::Request
                                                              std::int64_t now) {
   HistoryParams params;
   const auto vm = request.query_param("vm");
-  if (!vm || vm->empty()) return ParamError{"missing_parameter", "vm is required"};
-  if (!valid_vm_name(*vm))
+  if (!vm || vm->empty()) {
+    return ParamError{"missing_parameter", "vm is required"};
+  }
+  if (!valid_vm_name(*vm)) {
     return ParamError{"invalid_parameter", "vm must be 1-64 of [A-Za-z0-9._-]"};
+  }
   params.vm = *vm;
 
   const char* time_rule = "must be YYYY-MM-DD HH:MM:SS (UTC) or Unix seconds";
   params.to = now;
   if (const auto to = request.query_param("to"); to && !to->empty()) {
     const auto parsed = parse_time(*to);
-    if (!parsed) return ParamError{"invalid_parameter", std::string("to ") + time_rule};
+    if (!parsed) {
+      return ParamError{"invalid_parameter", std::string("to ") + time_rule};
+    }
     params.to = *parsed;
   }
   params.from = params.to - kDefaultSpanSeconds;
   if (const auto from = request.query_param("from"); from && !from->empty()) {
     const auto parsed = parse_time(*from);
-    if (!parsed) return ParamError{"invalid_parameter", std::string("from ") + time_rule};
+    if (!parsed) {
+      return ParamError{"invalid_parameter", std::string("from ") + time_rule};
+    }
     params.from = *parsed;
   }
-  if (params.from > params.to) return ParamError{"invalid_parameter", "from is after to"};
+  if (params.from > params.to) {
+    return ParamError{"invalid_parameter", "from is after to"};
+  }
   if (params.to - params.from > kMaxSpanSeconds) {
     return ParamError{"invalid_parameter", "from..to spans more than 400 days"};
   }
@@ -98,13 +115,21 @@ std::variant<HistoryParams, ParamError> parse_history_params(const http::Request
 std::int64_t bucket_seconds(std::int64_t from, std::int64_t to, int points) {
   const std::int64_t span = to - from + 1;
   std::int64_t bucket = (span + points - 1) / points;
-  if (bucket < 1) bucket = 1;
+  if (bucket < 1) {
+    bucket = 1;
+  }
   // Buckets are aligned to the epoch, so [from, to] may touch one more than span/bucket.
-  while (to / bucket - from / bucket + 1 > points) ++bucket;
-  if (bucket <= 60) return bucket;
+  while (to / bucket - from / bucket + 1 > points) {
+    ++bucket;
+  }
+  if (bucket <= 60) {
+    return bucket;
+  }
   // Whole minutes: the count is not monotonic in the width, so walk up in minutes.
   bucket = (bucket + 59) / 60 * 60;
-  while (to / bucket - from / bucket + 1 > points) bucket += 60;
+  while (to / bucket - from / bucket + 1 > points) {
+    bucket += 60;
+  }
   return bucket;
 }
 
@@ -136,15 +161,21 @@ std::variant<std::string, EncodeError> encode_history(const HistoryParams& param
          ",\"points\":[";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const db::Row& row = rows[i];
-    if (row.size() != 9) return EncodeError{"history row has the wrong number of columns"};
+    if (row.size() != 9) {
+      return EncodeError{"history row has the wrong number of columns"};
+    }
     for (const auto& cell : row) {
       if (!cell || !is_plain_number(*cell)) {
         return EncodeError{"history row " + std::to_string(i) + " has a non-numeric value"};
       }
     }
     const auto index = parse_int(*row[0]);
-    if (!index) return EncodeError{"history bucket is not an integer"};
-    if (i > 0) out += ',';
+    if (!index) {
+      return EncodeError{"history bucket is not an integer"};
+    }
+    if (i > 0) {
+      out += ',';
+    }
     out += "{\"t\":\"" + format_utc_seconds(*index * bucket) + "\",\"n\":" + *row[1];
     out += ",\"cpu\":{\"min\":" + *row[2] + ",\"avg\":" + *row[3] + ",\"max\":" + *row[4] + '}';
     out += ",\"ram\":{\"min\":" + *row[5] + ",\"avg\":" + *row[6] + ",\"max\":" + *row[7] + '}';

@@ -46,7 +46,9 @@ std::string hub_usage() {
 std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::string>& args,
                                                         const EnvLookup& env) {
   auto collected = flags::collect(kOptions, args, env);
-  if (auto* problem = std::get_if<std::string>(&collected)) return *problem;
+  if (auto* problem = std::get_if<std::string>(&collected)) {
+    return *problem;
+  }
   const auto& parsed = std::get<flags::Parsed>(collected);
   HubOptions options;
   if (parsed.help) {
@@ -55,11 +57,15 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
   }
 
   auto db = flags::db_url(parsed);
-  if (auto* problem = std::get_if<std::string>(&db)) return *problem;
+  if (auto* problem = std::get_if<std::string>(&db)) {
+    return *problem;
+  }
   options.db = std::get<DbUrl>(db);
 
   auto endpoint = flags::listen(parsed, env, defaults::kHubPort);
-  if (auto* problem = std::get_if<std::string>(&endpoint)) return *problem;
+  if (auto* problem = std::get_if<std::string>(&endpoint)) {
+    return *problem;
+  }
   options.listen = std::get<Endpoint>(endpoint);
 
   options.poll = defaults::kHubPollDuration;
@@ -77,14 +83,20 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
   };
   for (const Duration& d : durations) {
     const flags::Value* given = parsed.find(d.flag);
-    if (given == nullptr) continue;
+    if (given == nullptr) {
+      continue;
+    }
     auto value = flags::duration(*given, d.low, d.high);
-    if (auto* problem = std::get_if<std::string>(&value)) return *problem;
+    if (auto* problem = std::get_if<std::string>(&value)) {
+      return *problem;
+    }
     d.target = std::get<std::chrono::milliseconds>(value);
   }
   if (const flags::Value* origins = parsed.find("--allow-origin")) {
     auto policy = OriginPolicy::parse(origins->texts);
-    if (auto* problem = std::get_if<std::string>(&policy)) return *problem;
+    if (auto* problem = std::get_if<std::string>(&policy)) {
+      return *problem;
+    }
     options.origins = std::get<OriginPolicy>(policy);
   }
   struct Count {
@@ -99,12 +111,18 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
   };
   for (const Count& count : counts) {
     const flags::Value* given = parsed.find(count.flag);
-    if (given == nullptr) continue;
+    if (given == nullptr) {
+      continue;
+    }
     auto n = flags::count(*given, count.low, count.high);
-    if (auto* problem = std::get_if<std::string>(&n)) return *problem;
+    if (auto* problem = std::get_if<std::string>(&n)) {
+      return *problem;
+    }
     count.set(std::get<unsigned long long>(n));
   }
-  if (const flags::Value* level = parsed.find("--log-level")) options.log_level = level->text();
+  if (const flags::Value* level = parsed.find("--log-level")) {
+    options.log_level = level->text();
+  }
   return options;
 }
 

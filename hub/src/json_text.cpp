@@ -28,16 +28,28 @@ void append_json_string(std::string& out, std::string_view text) {
 
 bool is_plain_number(std::string_view text) {
   std::size_t i = 0;
-  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '-') {
+    ++i;
+  }
   const std::size_t digits_start = i;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-  if (i == digits_start) return false;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    ++i;
+  }
+  if (i == digits_start) {
+    return false;
+  }
   // JSON forbids leading zeros ("007"); MySQL never prints them, but be strict.
-  if (text[digits_start] == '0' && i - digits_start > 1) return false;
+  if (text[digits_start] == '0' && i - digits_start > 1) {
+    return false;
+  }
   if (i < text.size() && text[i] == '.') {
     const std::size_t frac_start = ++i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-    if (i == frac_start) return false;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      ++i;
+    }
+    if (i == frac_start) {
+      return false;
+    }
   }
   return i == text.size();
 }

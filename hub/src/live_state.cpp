@@ -4,7 +4,9 @@ namespace vmpulse::hub {
 
 std::uint64_t Split::total() const {
   std::uint64_t sum = 0;
-  for (const auto& [api, count] : per_api) sum += count;
+  for (const auto& [api, count] : per_api) {
+    sum += count;
+  }
   return sum;
 }
 
@@ -16,7 +18,9 @@ void LiveState::add_vm(const std::string& vm, const std::string& last, std::uint
 
 void LiveState::set_latest(StoredRecord record) {
   VmEntry& entry = vms_[record.vm];
-  if (entry.last < record.hora) entry.last = record.hora;
+  if (entry.last < record.hora) {
+    entry.last = record.hora;
+  }
   entry.latest = std::move(record);
 }
 
@@ -24,7 +28,9 @@ void LiveState::apply(const StoredRecord& record) {
   VmEntry& entry = vms_[record.vm];
   ++entry.rows;
   // "YYYY-MM-DD HH:MM:SS" compares correctly as text.
-  if (entry.last < record.hora) entry.last = record.hora;
+  if (entry.last < record.hora) {
+    entry.last = record.hora;
+  }
   if (!entry.latest || entry.latest->hora < record.hora ||
       (entry.latest->hora == record.hora && entry.latest->id < record.id)) {
     entry.latest = record;
@@ -39,9 +45,13 @@ const VmEntry* LiveState::find(const std::string& vm) const {
 std::optional<std::string> LiveState::newest_vm() const {
   const std::pair<const std::string, VmEntry>* best = nullptr;
   for (const auto& item : vms_) {
-    if (!best || best->second.last < item.second.last) best = &item;
+    if (!best || best->second.last < item.second.last) {
+      best = &item;
+    }
   }
-  if (!best) return std::nullopt;
+  if (!best) {
+    return std::nullopt;
+  }
   return best->first;
 }
 

@@ -52,9 +52,10 @@ int main(int argc, char** argv) {
     ws_options.idle_timeout = options.keepalive * 2;
     auto ws_context = std::make_shared<hub::WsContext>(io, options.threads, poller, ws_options);
     if (ws_context->single_thread) {
-      poller.set_fanout([ws_context](const hub::Message& update, auto&& subscribers) {
-        hub::fan_out(ws_context, update, std::move(subscribers));
-      });
+      poller.set_fanout(
+          [ws_context](const hub::Message& update, hub::Poller::SubscriberList subscribers) {
+            hub::fan_out(ws_context, update, std::move(subscribers));
+          });
     }
     auto stats = [&poller, &rollup, ws_context] {
       const hub::PollerStats p = poller.stats();

@@ -20,7 +20,9 @@ void append_vms_array(std::string& out, const LiveState& state) {
   out += '[';
   bool first = true;
   for (const auto& [vm, entry] : state.vms()) {
-    if (!first) out += ',';
+    if (!first) {
+      out += ',';
+    }
     first = false;
     out += "{\"vm\":";
     append_json_string(out, vm);
@@ -52,11 +54,15 @@ void append_split(std::string& out, const Split& split) {
 std::string encode_records(const std::vector<StoredRecord>& records, const Split& split) {
   std::string out;
   std::size_t size = 64;
-  for (const auto& record : records) size += record.json.size() + 1;
+  for (const auto& record : records) {
+    size += record.json.size() + 1;
+  }
   out.reserve(size + 64);
   out += "{\"type\":\"records\",\"records\":[";
   for (std::size_t i = 0; i < records.size(); ++i) {
-    if (i > 0) out += ',';
+    if (i > 0) {
+      out += ',';
+    }
     out += records[i].json;
   }
   out += "],\"split\":";
@@ -82,8 +88,12 @@ std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
   out += ",\"latest\":{";
   bool first = true;
   for (const auto& [name, entry] : state.vms()) {
-    if (!entry.latest) continue;
-    if (!first) out += ',';
+    if (!entry.latest) {
+      continue;
+    }
+    if (!first) {
+      out += ',';
+    }
     first = false;
     append_json_string(out, name);
     out += ':';
@@ -91,7 +101,9 @@ std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
   }
   out += "},\"series\":[";
   for (std::size_t i = 0; i < series.size(); ++i) {
-    if (i > 0) out += ',';
+    if (i > 0) {
+      out += ',';
+    }
     out += series[i].json;
   }
   out += "],\"split\":";
@@ -116,7 +128,9 @@ std::string encode_split_answer(const Split& split) {
   const std::uint64_t total = all.total();
   bool first = true;
   for (const auto& [api, count] : all.per_api) {
-    if (!first) out += ',';
+    if (!first) {
+      out += ',';
+    }
     first = false;
     append_json_string(out, api);
     // Two decimals are what a dashboard shows; 0 when nothing is stored yet.
@@ -142,31 +156,45 @@ std::string frame_text(std::string_view payload) {
     frame += static_cast<char>(size & 0xFF);
   } else {
     frame += static_cast<char>(127);
-    for (int shift = 56; shift >= 0; shift -= 8) frame += static_cast<char>((size >> shift) & 0xFF);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      frame += static_cast<char>((size >> shift) & 0xFF);
+    }
   }
   frame += payload;
   return frame;
 }
 
 std::string_view frame_payload(std::string_view frame) {
-  if (frame.size() < 2 || static_cast<unsigned char>(frame[0]) != 0x81) return {};
+  if (frame.size() < 2 || static_cast<unsigned char>(frame[0]) != 0x81) {
+    return {};
+  }
   const auto byte = [&](std::size_t i) {
     return static_cast<std::uint64_t>(static_cast<unsigned char>(frame[i]));
   };
   std::uint64_t size = byte(1);
   std::size_t header = 2;
-  if (size & 0x80) return {};  // masked: not a server frame
+  if (size & 0x80) {
+    return {};  // masked: not a server frame
+  }
   if (size == 126) {
-    if (frame.size() < 4) return {};
+    if (frame.size() < 4) {
+      return {};
+    }
     size = (byte(2) << 8) | byte(3);
     header = 4;
   } else if (size == 127) {
-    if (frame.size() < 10) return {};
+    if (frame.size() < 10) {
+      return {};
+    }
     size = 0;
-    for (std::size_t i = 2; i < 10; ++i) size = (size << 8) | byte(i);
+    for (std::size_t i = 2; i < 10; ++i) {
+      size = (size << 8) | byte(i);
+    }
     header = 10;
   }
-  if (frame.size() - header != size) return {};
+  if (frame.size() - header != size) {
+    return {};
+  }
   return frame.substr(header);
 }
 

@@ -14,10 +14,12 @@ std::string lower(std::string_view text) {
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
     text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
     text.remove_suffix(1);
+  }
   return text;
 }
 
@@ -61,7 +63,9 @@ std::variant<OriginPolicy, std::string> OriginPolicy::parse(const std::vector<st
         policy.origins_.push_back(lower(item));
         policy.localhost_ = false;
       }
-      if (comma == std::string_view::npos) break;
+      if (comma == std::string_view::npos) {
+        break;
+      }
       rest.remove_prefix(comma + 1);
     }
   }
@@ -69,15 +73,22 @@ std::variant<OriginPolicy, std::string> OriginPolicy::parse(const std::vector<st
 }
 
 bool OriginPolicy::allows(std::optional<std::string_view> origin, std::string_view host) const {
-  if (!origin || any_) return true;
+  if (!origin || any_) {
+    return true;
+  }
   const std::string wanted = lower(trim(*origin));
   const std::string_view authority = authority_of(wanted);
-  if (authority.empty()) return false;  // "null", file://, …
+  if (authority.empty()) {
+    return false;  // "null", file://, …
+  }
   const std::string_view origin_host = host_part(authority);
-  if (!host.empty() && origin_host == lower(host_part(trim(host)))) return true;
-  if (localhost_ &&
-      (origin_host == "localhost" || origin_host == "127.0.0.1" || origin_host == "::1"))
+  if (!host.empty() && origin_host == lower(host_part(trim(host)))) {
     return true;
+  }
+  if (localhost_ &&
+      (origin_host == "localhost" || origin_host == "127.0.0.1" || origin_host == "::1")) {
+    return true;
+  }
   return std::find(origins_.begin(), origins_.end(), wanted) != origins_.end();
 }
 

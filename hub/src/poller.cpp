@@ -40,7 +40,9 @@ void Poller::stop() {
     fanout_list_.reset();
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
 }
 
 void Poller::subscribe(const std::shared_ptr<Subscriber>& subscriber, std::string vm, int minutes) {
@@ -89,7 +91,9 @@ void Poller::report(const std::string& problem) {
   // The same failure repeats every poll (a missing table, a bad grant): say it once a
   // minute, not four times a second.
   const auto now = std::chrono::steady_clock::now();
-  if (problem == last_problem_ && now - last_report_ < std::chrono::minutes(1)) return;
+  if (problem == last_problem_ && now - last_report_ < std::chrono::minutes(1)) {
+    return;
+  }
   spdlog::error("poller: {}", problem);
   last_problem_ = problem;
   last_report_ = now;
@@ -100,13 +104,17 @@ void Poller::run() {
   while (true) {
     {
       std::unique_lock lock(mutex_);
-      if (stopping_) return;
+      if (stopping_) {
+        return;
+      }
     }
     db::Connection* connection = session_.get();
     bool backlog = false;
     if (connection) {
       try {
-        if (!loaded_) load(*connection);
+        if (!loaded_) {
+          load(*connection);
+        }
         if (std::chrono::steady_clock::now() >= next_poll) {
           if (fanout_busy_) {
             // The io thread is still writing the last update: poll once it is done,
@@ -121,10 +129,11 @@ void Poller::run() {
         ready_ = true;
       } catch (const db::DbError& error) {
         session_.failed(error);
-        if (error.connection_lost())
+        if (error.connection_lost()) {
           ready_ = false;
-        else
+        } else {
           report(error.what());
+        }
         next_poll = std::chrono::steady_clock::now() + options_.poll;
       } catch (const std::exception& error) {
         report(error.what());
@@ -133,7 +142,9 @@ void Poller::run() {
     } else {
       ready_ = false;
     }
-    if (backlog) continue;
+    if (backlog) {
+      continue;
+    }
     std::unique_lock lock(mutex_);
     // While the database is down, retry at the session's own back-off pace.
     const auto until =
@@ -151,7 +162,9 @@ void Poller::load(db::Connection& connection) {
     const std::uint64_t max_id = max_rows.empty() ? 0 : to_u64(max_rows[0][0]);
     for (const auto& row :
          connection.query("SELECT vm, MAX(hora), COUNT(*) FROM metricas GROUP BY vm")) {
-      if (!row[0] || !row[1]) continue;
+      if (!row[0] || !row[1]) {
+        continue;
+      }
       state.add_vm(*row[0], *row[1], to_u64(row[2]));
     }
     for (const auto& [vm, entry] : std::map<std::string, VmEntry>(state.vms())) {
@@ -160,12 +173,16 @@ void Poller::load(db::Connection& connection) {
       sql += " ORDER BY hora DESC, id DESC LIMIT 1";
       for (const auto& row : connection.query(sql)) {
         auto record = from_row(row);
-        if (auto* ok = std::get_if<StoredRecord>(&record)) state.set_latest(std::move(*ok));
+        if (auto* ok = std::get_if<StoredRecord>(&record)) {
+          state.set_latest(std::move(*ok));
+        }
       }
     }
     Split split;
     for (const auto& row : connection.query("SELECT api, total FROM metricas_por_api")) {
-      if (row[0]) split.per_api[*row[0]] = to_u64(row[1]);
+      if (row[0]) {
+        split.per_api[*row[0]] = to_u64(row[1]);
+      }
     }
     state.set_split(std::move(split));
     const std::uint64_t start = max_id > kStartupWindow ? max_id - kStartupWindow : 0;
@@ -205,9 +222,13 @@ bool Poller::poll(db::Connection& connection) {
   Split split;
   std::uint64_t late = 0;
   for (const auto& row : rows) {
-    if (row.empty() || !row[0]) continue;
+    if (row.empty() || !row[0]) {
+      continue;
+    }
     if (*row[0] == "s") {
-      if (row.size() > 3 && row[2]) split.per_api[*row[2]] = to_u64(row[3]);
+      if (row.size() > 3 && row[2]) {
+        split.per_api[*row[2]] = to_u64(row[3]);
+      }
       continue;
     }
     ++record_rows;
@@ -217,8 +238,12 @@ bool Poller::poll(db::Connection& connection) {
       continue;
     }
     auto& record = std::get<StoredRecord>(parsed);
-    if (!tracker_.accept(record.id, now)) continue;
-    if (record.id < max_before) ++late;
+    if (!tracker_.accept(record.id, now)) {
+      continue;
+    }
+    if (record.id < max_before) {
+      ++late;
+    }
     fresh.push_back(std::move(record));
   }
   tracker_.settle(now);
@@ -232,11 +257,15 @@ bool Poller::poll(db::Connection& connection) {
     stats_.late_rows += late;
   }
   if (fresh.empty()) {
-    if (split_changed) publish_state();
+    if (split_changed) {
+      publish_state();
+    }
     return false;
   }
   std::sort(fresh.begin(), fresh.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  for (const auto& record : fresh) state_.apply(record);
+  for (const auto& record : fresh) {
+    state_.apply(record);
+  }
   const Message update = make_message(encode_records(fresh, state_.split()));
   if (fanout_) {
     SubscriberList targets;
@@ -245,7 +274,9 @@ bool Poller::poll(db::Connection& connection) {
       if (!fanout_list_) {
         auto list = std::make_shared<std::vector<std::shared_ptr<Subscriber>>>();
         list->reserve(subscribers_.size());
-        for (const auto& [key, subscriber] : subscribers_) list->push_back(subscriber);
+        for (const auto& [key, subscriber] : subscribers_) {
+          list->push_back(subscriber);
+        }
         fanout_list_ = std::move(list);
       }
       targets = fanout_list_;
@@ -254,7 +285,9 @@ bool Poller::poll(db::Connection& connection) {
     fanout_(update, std::move(targets));
   } else {
     std::lock_guard lock(mutex_);
-    for (const auto& [key, subscriber] : subscribers_) subscriber->deliver_update(update);
+    for (const auto& [key, subscriber] : subscribers_) {
+      subscriber->deliver_update(update);
+    }
   }
   publish_state();
   return record_rows >= options_.batch;
@@ -266,7 +299,9 @@ void Poller::serve_snapshots(db::Connection& connection) {
     std::lock_guard lock(mutex_);
     requests.swap(requests_);
   }
-  if (requests.empty()) return;
+  if (requests.empty()) {
+    return;
+  }
   // Clients that asked for the same VM and window share one query and one buffer.
   std::map<std::pair<std::string, int>, std::vector<std::weak_ptr<Subscriber>>> groups;
   const auto newest = state_.newest_vm();
@@ -303,7 +338,9 @@ void Poller::serve_snapshots(db::Connection& connection) {
         vm.empty() ? std::nullopt : std::optional<std::string>(vm);
     const Message snapshot = make_message(encode_snapshot(chosen, minutes, state_, series));
     for (const auto& weak : subscribers) {
-      if (auto subscriber = weak.lock()) subscriber->deliver_snapshot(snapshot);
+      if (auto subscriber = weak.lock()) {
+        subscriber->deliver_snapshot(snapshot);
+      }
     }
   }
 }

@@ -25,8 +25,12 @@ void QueryRunner::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-  for (auto& pending : queue_) pending.respond(database_unavailable("the hub is stopping"));
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+  for (auto& pending : queue_) {
+    pending.respond(database_unavailable("the hub is stopping"));
+  }
   queue_.clear();
 }
 
@@ -48,7 +52,9 @@ void QueryRunner::run() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
+      if (stopping_) {
+        return;
+      }
       pending = std::move(queue_.front());
       queue_.pop_front();
     }
@@ -60,7 +66,9 @@ http::Response QueryRunner::execute(const Job& job) {
   // A connection that died while idle fails its first query: reconnect and retry once.
   for (int attempt = 0; attempt < 2; ++attempt) {
     db::Connection* connection = session_.get();
-    if (!connection) return database_unavailable("the database is unreachable");
+    if (!connection) {
+      return database_unavailable("the database is unreachable");
+    }
     try {
       return job(*connection);
     } catch (const db::DbError& error) {

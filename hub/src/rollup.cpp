@@ -33,7 +33,9 @@ void Rollup::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
 }
 
 RollupStats Rollup::stats() const {
@@ -43,7 +45,9 @@ RollupStats Rollup::stats() const {
 
 void Rollup::report(const std::string& problem) {
   const auto now = std::chrono::steady_clock::now();
-  if (problem == last_problem_ && now - last_report_ < std::chrono::minutes(1)) return;
+  if (problem == last_problem_ && now - last_report_ < std::chrono::minutes(1)) {
+    return;
+  }
   spdlog::error("rollup: {}", problem);
   last_problem_ = problem;
   last_report_ = now;
@@ -53,7 +57,9 @@ void Rollup::run() {
   while (true) {
     {
       std::lock_guard lock(mutex_);
-      if (stopping_) return;
+      if (stopping_) {
+        return;
+      }
     }
     bool more = false;
     if (db::Connection* connection = session_.get()) {
@@ -70,7 +76,9 @@ void Rollup::run() {
         report(error.what());
       }
     }
-    if (more) continue;  // catching up: the next chunk at once
+    if (more) {
+      continue;  // catching up: the next chunk at once
+    }
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
   }
@@ -78,7 +86,9 @@ void Rollup::run() {
 
 bool Rollup::step(db::Connection& connection) {
   const std::uint64_t settled = settled_();
-  if (settled == 0) return false;
+  if (settled == 0) {
+    return false;
+  }
   connection.begin();
   try {
     // The lock makes hubs on one database take turns; under it ultimo_id is current.
@@ -109,13 +119,19 @@ bool Rollup::step(db::Connection& connection) {
       const std::span<const db::Row> part(
           minutes.data() + at, std::min(options_.rows_per_statement, minutes.size() - at));
       const auto sql = rollup_upsert_sql(part, quote);
-      if (!sql) throw std::runtime_error("a malformed rollup row after id " + std::to_string(last));
+      if (!sql) {
+        throw std::runtime_error("a malformed rollup row after id " + std::to_string(last));
+      }
       connection.execute(*sql);
-      for (const auto& row : part) rows += to_u64(row[2]);
+      for (const auto& row : part) {
+        rows += to_u64(row[2]);
+      }
     }
     connection.execute(rollup_advance_sql(upto));
     connection.commit();
-    if (upto < settled || catch_up_rows_ > 0) catch_up_rows_ += rows;
+    if (upto < settled || catch_up_rows_ > 0) {
+      catch_up_rows_ += rows;
+    }
     if (upto >= settled && catch_up_rows_ > 0) {
       const std::chrono::duration<double> took = std::chrono::steady_clock::now() - catch_up_start_;
       spdlog::info("rollup: caught up at id {}: {} rows in {:.1f} s", upto, catch_up_rows_,
@@ -157,10 +173,14 @@ http::Response history_response(db::Connection& connection, const HistoryParams&
       connection.commit();
     } catch (const db::DbError& error) {
       connection.rollback();
-      if (error.code() != kNoSuchTable) throw;
+      if (error.code() != kNoSuchTable) {
+        throw;
+      }
     }
   }
-  if (std::string_view(source) == "raw") rows = connection.query(history_sql(params, bucket));
+  if (std::string_view(source) == "raw") {
+    rows = connection.query(history_sql(params, bucket));
+  }
   auto encoded = encode_history(params, bucket, rows);
   if (auto* error = std::get_if<EncodeError>(&encoded)) {
     return http::Response::error(500, "internal_error", error->detail);

@@ -15,10 +15,14 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 bool is_minute(std::string_view text) {
   // "YYYY-MM-DD HH:MM:00", as DATE_FORMAT writes it.
   constexpr std::string_view kPattern = "0000-00-00 00:00:00";
-  if (text.size() != kPattern.size() || !text.ends_with(":00")) return false;
+  if (text.size() != kPattern.size() || !text.ends_with(":00")) {
+    return false;
+  }
   for (std::size_t i = 0; i < text.size(); ++i) {
     const bool digit = text[i] >= '0' && text[i] <= '9';
-    if (kPattern[i] == '0' ? !digit : text[i] != kPattern[i]) return false;
+    if (kPattern[i] == '0' ? !digit : text[i] != kPattern[i]) {
+      return false;
+    }
   }
   return true;
 }
@@ -34,26 +38,38 @@ std::string rollup_source_sql(std::uint64_t after, std::uint64_t upto) {
 }
 
 std::optional<std::string> rollup_upsert_sql(std::span<const db::Row> rows, const Quote& quote) {
-  if (rows.empty()) return std::nullopt;
+  if (rows.empty()) {
+    return std::nullopt;
+  }
   std::string sql =
       "INSERT INTO metricas_minuto (vm, minuto, n, cpu_suma, cpu_min, cpu_max, ram_suma, "
       "ram_min, ram_max, procesos_suma) VALUES ";
   sql.reserve(sql.size() + rows.size() * 96 + 400);
   bool first = true;
   for (const db::Row& row : rows) {
-    if (row.size() != kRollupColumns) return std::nullopt;
-    for (const auto& cell : row) {
-      if (!cell) return std::nullopt;
+    if (row.size() != kRollupColumns) {
+      return std::nullopt;
     }
-    if (!is_minute(*row[1])) return std::nullopt;
+    for (const auto& cell : row) {
+      if (!cell) {
+        return std::nullopt;
+      }
+    }
+    if (!is_minute(*row[1])) {
+      return std::nullopt;
+    }
     for (std::size_t i = 2; i < kRollupColumns; ++i) {
-      if (!is_plain_number(*row[i])) return std::nullopt;
+      if (!is_plain_number(*row[i])) {
+        return std::nullopt;
+      }
     }
     sql += first ? "(" : ",(";
     first = false;
     quote(sql, *row[0]);
     sql += ",'" + *row[1] + "'";
-    for (std::size_t i = 2; i < kRollupColumns; ++i) sql += "," + *row[i];
+    for (std::size_t i = 2; i < kRollupColumns; ++i) {
+      sql += "," + *row[i];
+    }
     sql += ')';
   }
   // VALUES() works on MariaDB 10.11 and MySQL 8.0 (which deprecates it for a row alias

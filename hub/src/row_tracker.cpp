@@ -14,8 +14,12 @@ std::size_t RowTracker::gap_count() const {
 
 std::string RowTracker::where_clause() const {
   const std::size_t gaps = gap_count();
-  if (gaps == 0) return "id > " + std::to_string(max_seen_);
-  if (gaps > max_listed_gaps_) return "id > " + std::to_string(watermark_);
+  if (gaps == 0) {
+    return "id > " + std::to_string(max_seen_);
+  }
+  if (gaps > max_listed_gaps_) {
+    return "id > " + std::to_string(watermark_);
+  }
   std::string sql = "id > " + std::to_string(max_seen_) + " OR id IN (";
   bool first = true;
   auto next_seen = seen_.begin();
@@ -24,7 +28,9 @@ std::string RowTracker::where_clause() const {
       ++next_seen;
       continue;
     }
-    if (!first) sql += ',';
+    if (!first) {
+      sql += ',';
+    }
     sql += std::to_string(id);
     first = false;
   }
@@ -33,10 +39,16 @@ std::string RowTracker::where_clause() const {
 }
 
 bool RowTracker::accept(std::uint64_t id, Clock::time_point now) {
-  if (id <= watermark_) return false;
+  if (id <= watermark_) {
+    return false;
+  }
   auto [it, inserted] = seen_.emplace(id, now);
-  if (!inserted) return false;
-  if (id > max_seen_) max_seen_ = id;
+  if (!inserted) {
+    return false;
+  }
+  if (id > max_seen_) {
+    max_seen_ = id;
+  }
   return true;
 }
 
@@ -46,7 +58,9 @@ void RowTracker::settle(Clock::time_point now) {
     if (lowest->first != watermark_ + 1) {
       // A gap below the lowest seen id: wait for it as long as the row above it is
       // younger than the late window (an in-flight transaction commits well within it).
-      if (now - lowest->second < late_window_) break;
+      if (now - lowest->second < late_window_) {
+        break;
+      }
       abandoned_gaps_ += lowest->first - watermark_ - 1;
     }
     watermark_ = lowest->first;

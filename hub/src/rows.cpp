@@ -19,18 +19,23 @@ constexpr std::array<std::string_view, 11> kNumericFields{
 }  // namespace
 
 std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t first) {
-  if (row.size() < first + kRecordColumnCount) return std::string("record row has too few columns");
+  if (row.size() < first + kRecordColumnCount) {
+    return std::string("record row has too few columns");
+  }
   auto text = [&](std::size_t column) -> const std::optional<std::string>& {
     return row[first + column];
   };
   for (std::size_t column = 0; column < kRecordColumnCount; ++column) {
-    if (!text(column)) return "column " + std::to_string(column) + " is NULL";
+    if (!text(column)) {
+      return "column " + std::to_string(column) + " is NULL";
+    }
   }
   StoredRecord record;
   const std::string& id_text = *text(0);
   auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), record.id);
-  if (ec != std::errc{} || end != id_text.data() + id_text.size())
+  if (ec != std::errc{} || end != id_text.data() + id_text.size()) {
     return "id is not a number: " + id_text;
+  }
   record.vm = *text(1);
   record.hora = *text(13);
   record.api = *text(14);
@@ -43,8 +48,9 @@ std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t
   append_json_string(json, record.vm);
   for (std::size_t i = 0; i < kNumericFields.size(); ++i) {
     const std::string& value = *text(2 + i);
-    if (!is_plain_number(value))
+    if (!is_plain_number(value)) {
       return std::string(kNumericFields[i]) + " is not a number: " + value;
+    }
     json += ",\"";
     json += kNumericFields[i];
     json += "\":";

@@ -49,7 +49,9 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
   }
 
   void deliver_update(const Message& message) override {
-    if (context_->single_thread && write_now(message)) return;
+    if (context_->single_thread && write_now(message)) {
+      return;
+    }
     PushResult result;
     {
       std::lock_guard lock(mutex_);
@@ -57,15 +59,23 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
     }
     if (context_->single_thread) {
       // Called by fan_out on the io thread, which is this session's executor.
-      if (result.need_snapshot) request_snapshot();
-      if (result.start_write) do_write();
+      if (result.need_snapshot) {
+        request_snapshot();
+      }
+      if (result.start_write) {
+        do_write();
+      }
       return;
     }
     if (result.start_write || result.need_snapshot) {
       // Runs on the session's strand; asking the poller from here would re-enter it.
       asio::post(ws_.get_executor(), [self = shared_from_this(), result] {
-        if (result.need_snapshot) self->request_snapshot();
-        if (result.start_write) self->do_write();
+        if (result.need_snapshot) {
+          self->request_snapshot();
+        }
+        if (result.start_write) {
+          self->do_write();
+        }
       });
     }
   }
@@ -87,20 +97,28 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
       std::lock_guard lock(mutex_);
       result = queue_.push_snapshot(message);
     }
-    if (!result.start_write) return;
-    if (context_->single_thread) return do_write();
+    if (!result.start_write) {
+      return;
+    }
+    if (context_->single_thread) {
+      return do_write();
+    }
     asio::post(ws_.get_executor(), [self = shared_from_this()] { self->do_write(); });
   }
 
   void on_accept(error_code ec) {
     request_ = {};
-    if (ec) return finish(ec, "handshake");
+    if (ec) {
+      return finish(ec, "handshake");
+    }
     context_->poller.subscribe(shared_from_this(), vm_, minutes_);
     do_read();
   }
 
   void request_snapshot() {
-    if (finished_) return;
+    if (finished_) {
+      return;
+    }
     ++context_->resyncs;
     spdlog::debug("ws: slow client, resyncing");
     context_->poller.request_snapshot(weak_from_this(), vm_, minutes_);
@@ -113,8 +131,12 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
 
   void on_read(error_code ec) {
     // Too big: Beast has already sent close 1009.
-    if (ec) return finish(ec, "read");
-    if (ws_.got_binary()) return close_with(kCloseUnsupported, "binary frames are not supported");
+    if (ec) {
+      return finish(ec, "read");
+    }
+    if (ws_.got_binary()) {
+      return close_with(kCloseUnsupported, "binary frames are not supported");
+    }
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     buffer_.shrink_to_fit();  // reads are rare; keep idle clients small
@@ -136,7 +158,9 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
         std::lock_guard lock(mutex_);
         result = queue_.push_reply(context_->pong);
       }
-      if (result.start_write) do_write();
+      if (result.start_write) {
+        do_write();
+      }
     }
     do_read();
   }
@@ -146,10 +170,14 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
   // False when it has to be queued (something pending, or the socket buffer is full).
   bool write_now(const Message& message) {
     FrameStream& stream = ws_.next_layer();
-    if (finished_ || !stream.idle() || !ws_.is_open()) return false;
+    if (finished_ || !stream.idle() || !ws_.is_open()) {
+      return false;
+    }
     {
       std::lock_guard lock(mutex_);
-      if (!queue_.can_write_now()) return false;
+      if (!queue_.can_write_now()) {
+        return false;
+      }
     }
     error_code ec;
     const long n = stream.try_send(message->data(), message->size(), ec);
@@ -158,8 +186,12 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
       return true;
     }
     const auto sent = static_cast<std::size_t>(n);
-    if (sent == message->size()) return true;
-    if (sent == 0) return false;
+    if (sent == message->size()) {
+      return true;
+    }
+    if (sent == 0) {
+      return false;
+    }
     {
       std::lock_guard lock(mutex_);
       queue_.begin_write();
@@ -172,7 +204,9 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
   void write_rest(const Message& message, std::size_t sent) {
     ws_.next_layer().async_write_frame(message->data() + sent, message->size() - sent, message,
                                        [self = shared_from_this()](error_code ec) {
-                                         if (ec) return self->finish(ec, "write");
+                                         if (ec) {
+                                           return self->finish(ec, "write");
+                                         }
                                          self->do_write();
                                        });
   }
@@ -189,14 +223,20 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
         std::lock_guard lock(mutex_);
         message = queue_.next();
       }
-      if (!message) return;
+      if (!message) {
+        return;
+      }
       std::size_t sent = 0;
       if (stream.idle()) {
         error_code ec;
         const long n = stream.try_send(message->data(), message->size(), ec);
-        if (n < 0) return finish(ec, "write");
+        if (n < 0) {
+          return finish(ec, "write");
+        }
         sent = static_cast<std::size_t>(n);
-        if (sent == message->size()) continue;
+        if (sent == message->size()) {
+          continue;
+        }
       }
       return write_rest(message, sent);
     }
@@ -210,7 +250,9 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
   }
 
   void finish(error_code ec, const char* where) {
-    if (finished_) return;
+    if (finished_) {
+      return;
+    }
     finished_ = true;
     if (ec && ec != websocket::error::closed && ec != asio::error::operation_aborted && !closing_) {
       spdlog::debug("ws: {} ended: {}", where, ec.message());
@@ -251,7 +293,9 @@ void refuse(tcp::socket socket, unsigned version, bhttp::status status, std::str
 std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>& request,
                                        bhttp::field field) {
   const auto it = request.find(field);
-  if (it == request.end()) return std::nullopt;
+  if (it == request.end()) {
+    return std::nullopt;
+  }
   return std::string_view(it->value().data(), it->value().size());
 }
 
@@ -260,7 +304,9 @@ std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>&
 void fan_out(const std::shared_ptr<WsContext>& context, const Message& update,
              Poller::SubscriberList subscribers) {
   asio::post(context->io, [context, update, subscribers = std::move(subscribers)] {
-    for (const auto& subscriber : *subscribers) subscriber->deliver_update(update);
+    for (const auto& subscriber : *subscribers) {
+      subscriber->deliver_update(update);
+    }
     context->poller.fanout_done();
   });
 }
@@ -272,8 +318,9 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
   const std::string_view target(request.target().data(), request.target().size());
   plain.target = std::string(target);
   plain.path = std::string(target.substr(0, target.find('?')));
-  if (const auto q = target.find('?'); q != std::string_view::npos)
+  if (const auto q = target.find('?'); q != std::string_view::npos) {
     plain.query = std::string(target.substr(q + 1));
+  }
 
   if (plain.path != "/ws") {
     return refuse(std::move(socket), request.version(), bhttp::status::not_found, "not_found",
@@ -312,7 +359,9 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
   const auto protocol = socket.local_endpoint(ec).protocol();
   tcp::socket own = context->single_thread ? tcp::socket(context->io)
                                            : tcp::socket(asio::make_strand(context->io));
-  if (!ec) own.assign(protocol, socket.release(ec), ec);
+  if (!ec) {
+    own.assign(protocol, socket.release(ec), ec);
+  }
   if (ec) {
     --context->clients;
     spdlog::warn("ws: cannot take over a connection: {}", ec.message());
