@@ -32,24 +32,15 @@ if [[ ! -x "$HUB" ]]; then
   build_preset release --target vmpulse-hub >/dev/null
 fi
 
-WORK="$(mktemp -d /tmp/vmpulse-hub-history.XXXXXX)"
-HUB_PID=""
-cleanup() {
-  [[ -n "$HUB_PID" ]] && kill -TERM "$HUB_PID" 2>/dev/null && wait "$HUB_PID" 2>/dev/null
-  db_stop "$WORK/db"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-DB_PORT="$(free_port)"
-db_start "$WORK/db" "$DB_PORT"
-DB_URL="$(db_url "$WORK/db" "$DB_PORT")"
-db_migrate "$DB_URL" >/dev/null
-DB_PID="$(cat "$WORK/db/mysqld.pid")"
-sql() { db_sql "$WORK/db" "USE \`$VMPULSE_DB_NAME\`; $1"; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_setup hub-history
+bench_db
+DB_PID="$(cat "$work/db/mysqld.pid")"
+sql() { db_sql "$work/db" "USE \`$VMPULSE_DB_NAME\`; $1"; }
 
 info "loading $ROWS rows ($VMS VMs x $PER_VM, one row per second each) with LOAD DATA"
-mkfifo "$WORK/rows.tsv"
+mkfifo "$work/rows.tsv"
 NOW="$(date -u +%s)"
 awk -v vms="$VMS" -v per="$PER_VM" -v now="$NOW" 'BEGIN {
   OFS = "\t"
@@ -58,10 +49,10 @@ awk -v vms="$VMS" -v per="$PER_VM" -v now="$NOW" 'BEGIN {
       cpu = (i * 7 + v) % 100
       print "vm-" v, 8000, 4000, 4000, 50 + (i % 13) / 4, cpu + (i % 3) / 4, 100 - cpu, 1, 100 + i % 7, 99, 0, 0, now - per + i, (i % 2 ? "cpp" : "nodejs")
     }
-}' >"$WORK/rows.tsv" &
+}' >"$work/rows.tsv" &
 AWK_PID=$!
 load_start=$SECONDS
-sql "SET time_zone = '+00:00'; LOAD DATA INFILE '$WORK/rows.tsv' INTO TABLE metricas
+sql "SET time_zone = '+00:00'; LOAD DATA INFILE '$work/rows.tsv' INTO TABLE metricas
   (vm, total_ram, ram_libre, uso_ram, porcentaje_ram, porcentaje_cpu_uso, porcentaje_cpu_libre,
    procesos_corriendo, total_procesos, procesos_durmiendo, procesos_zombie, procesos_parados, @t, api)
   SET hora = FROM_UNIXTIME(@t);
@@ -80,9 +71,10 @@ PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 db_ticks0="$(cpu_ticks "$DB_PID")"
 start_ns="$(date +%s%N)"
-VMPULSE_DB_URL="$DB_URL" "$HUB" --listen "127.0.0.1:$PORT" --log-level info >"$WORK/hub.log" 2>&1 &
+"$HUB" --listen "127.0.0.1:$PORT" --log-level info >"$work/hub.log" 2>&1 &
 HUB_PID=$!
-wait_http "$BASE/readyz" 300 || die "the hub did not become ready: $(tail -n 5 "$WORK/hub.log")"
+pids+=("$HUB_PID")
+wait_http "$BASE/readyz" 300 || die "the hub did not become ready: $(tail -n 5 "$work/hub.log")"
 READY_MS=$((($(date +%s%N) - start_ns) / 1000000))
 FROM=$((NOW - 86400))
 URL="$BASE/api/history?vm=vm-7&from=$FROM&to=$NOW"
@@ -90,7 +82,7 @@ URL="$BASE/api/history?vm=vm-7&from=$FROM&to=$NOW"
 read -r during_s during_path < <(curl -fsS -o /dev/null -w '%{time_total} %header{x-history-source}\n' "$URL")
 DURING="$(awk -v s="$during_s" 'BEGIN {printf "%.0f", s * 1000}') ms from ${during_path:-?} rows"
 until [[ "$(rolled)" -ge "$MAX_ID" ]]; do
-  kill -0 "$HUB_PID" 2>/dev/null || die "the hub exited: $(tail -n 5 "$WORK/hub.log")"
+  kill -0 "$HUB_PID" 2>/dev/null || die "the hub exited: $(tail -n 5 "$work/hub.log")"
   (($(date +%s%N) - start_ns < 1800 * 1000000000)) || die "the rollup did not catch up in 30 minutes"
   sleep 0.2
 done
@@ -101,13 +93,13 @@ MINUTES="$(sql "SELECT COUNT(*) FROM metricas_minuto")"
 ok "rollup caught up: $MINUTES minutes from $MAX_ID rows"
 
 # Both paths answer the same body.
-curl -fsS -o "$WORK/raw.json" "$URL&source=raw"
-curl -fsS -D "$WORK/rollup.headers" -o "$WORK/rollup.json" "$URL"
-grep -qi '^x-history-source: rollup' "$WORK/rollup.headers" || die "history did not use the rollup"
-cmp -s "$WORK/raw.json" "$WORK/rollup.json" || die "the raw and rollup answers differ"
-POINTS="$(grep -o '"t":' "$WORK/rollup.json" | wc -l)"
-SUM_N="$(grep -o '"n":[0-9]*' "$WORK/rollup.json" | cut -d: -f2 | awk '{s += $1} END {print s + 0}')"
-BUCKET="$(grep -o '"bucket_seconds":[0-9]*' "$WORK/rollup.json" | cut -d: -f2)"
+curl -fsS -o "$work/raw.json" "$URL&source=raw"
+curl -fsS -D "$work/rollup.headers" -o "$work/rollup.json" "$URL"
+grep -qi '^x-history-source: rollup' "$work/rollup.headers" || die "history did not use the rollup"
+cmp -s "$work/raw.json" "$work/rollup.json" || die "the raw and rollup answers differ"
+POINTS="$(grep -o '"t":' "$work/rollup.json" | wc -l)"
+SUM_N="$(grep -o '"n":[0-9]*' "$work/rollup.json" | cut -d: -f2 | awk '{s += $1} END {print s + 0}')"
+BUCKET="$(grep -o '"bucket_seconds":[0-9]*' "$work/rollup.json" | cut -d: -f2)"
 
 raw_times=() rollup_times=()
 for _ in $(seq 1 "$REQUESTS"); do
