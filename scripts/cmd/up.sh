@@ -31,6 +31,7 @@ for _svc in $(svc_names); do
 done
 echo
 info "dashboard:  http://127.0.0.1:$VMPULSE_INGRESS_PORT/"
+info "https:      https://127.0.0.1:$VMPULSE_INGRESS_TLS_PORT/ (trust $VMPULSE_STATE_DIR/tls/ca.pem)"
 info "ingest:     POST http://127.0.0.1:$VMPULSE_INGRESS_PORT/api/metrics (token in $VMPULSE_STATE_DIR/token)"
 info "agent:      http://127.0.0.1:$VMPULSE_AGENT_PORT/metrics"
 info "state and logs in $VMPULSE_STATE_DIR; ./vmpulse status, ./vmpulse logs SERVICE, ./vmpulse down"

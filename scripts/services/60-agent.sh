@@ -3,11 +3,19 @@
 # ingress so the dashboard is live at once.
 
 # VMPULSE_AGENT_PUSH=0 keeps the agent from pushing (tests that count rows exactly).
+# VMPULSE_AGENT_PUSH_TLS=1 pushes through the ingress's HTTPS port, trusting the local
+# CA. INTEGRATION: default 0 until the agent's HTTPS client (--ca-file) is merged; then
+# flip the default below to 1.
 svc_agent_start() {
   local push=()
   if [[ "${VMPULSE_AGENT_PUSH:-1}" != 0 ]]; then
-    push=(--push "http://127.0.0.1:$VMPULSE_INGRESS_PORT/api/metrics"
-      --token-file "$VMPULSE_STATE_DIR/token" --spool "$VMPULSE_STATE_DIR/spool")
+    if [[ "${VMPULSE_AGENT_PUSH_TLS:-0}" == 1 ]]; then
+      push=(--push "https://127.0.0.1:$VMPULSE_INGRESS_TLS_PORT/api/metrics"
+        --ca-file "$VMPULSE_STATE_DIR/tls/ca.pem")
+    else
+      push=(--push "http://127.0.0.1:$VMPULSE_INGRESS_PORT/api/metrics")
+    fi
+    push+=(--token-file "$VMPULSE_STATE_DIR/token" --spool "$VMPULSE_STATE_DIR/spool")
   fi
   svc_launch agent "$VMPULSE_BIN/vmpulse-agent" --listen "127.0.0.1:$VMPULSE_AGENT_PORT" "${push[@]}"
 }
