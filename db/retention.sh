@@ -8,8 +8,8 @@
 #   db/retention.sh [--db URL] [--days N] [--batch N] [--key-days N] [--pause SECONDS]
 #
 #   --db        mysql://user:pass@host:port/db   (default: $VMPULSE_DB_URL)
-#   --days      keep this many days of metricas   (default: $VMPULSE_RETENTION_DAYS or 30)
-#   --key-days  keep idempotency keys this long   (default: 7)
+#   --days      keep this many days of metricas   (default: $VMPULSE_RETENTION_DAYS or 30; 1-36500)
+#   --key-days  keep idempotency keys this long   (default: 7; 1-36500)
 #   --batch     rows per DELETE                   (default: 5000)
 #   --pause     seconds between batches           (default: 0.05)
 #
@@ -42,8 +42,16 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-[[ "$days" =~ ^[0-9]+$ ]] || bad "--days must be a whole number of days, not '$days'"
-[[ "$key_days" =~ ^[0-9]+$ ]] || bad "--key-days must be a whole number of days, not '$key_days'"
+# At least one day of each is always kept: --days 0 would delete every row (and a typo
+# for a number, every row too), which no schedule means to do.
+[[ "$days" =~ ^[0-9]{1,5}$ ]] || bad "--days must be a whole number of days (1-36500), not '$days'"
+((10#$days >= 1)) || bad "refusing --days $days: it would delete every row; keep at least 1 day"
+((10#$days <= 36500)) || bad "--days must be 1-36500, not $days"
+[[ "$key_days" =~ ^[0-9]{1,5}$ ]] || bad "--key-days must be a whole number of days (1-36500), not '$key_days'"
+((10#$key_days >= 1)) ||
+  bad "refusing --key-days $key_days: it would forget every idempotency key (a retried request would be stored twice); keep at least 1 day"
+((10#$key_days <= 36500)) || bad "--key-days must be 1-36500, not $key_days"
+days=$((10#$days)) key_days=$((10#$key_days))
 [[ "$batch" =~ ^[0-9]+$ && "$batch" -ge 1 && "$batch" -le 100000 ]] || bad "--batch must be 1-100000, not '$batch'"
 [[ "$pause" =~ ^[0-9]+(\.[0-9]+)?$ ]] || bad "--pause must be seconds, not '$pause'"
 [[ -n "$url" ]] || bad "no database: give --db mysql://user:pass@host:port/db or set VMPULSE_DB_URL"

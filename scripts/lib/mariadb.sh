@@ -4,8 +4,13 @@
 # (a temporary folder, a free port).
 #
 #   db_start DIR PORT     initialise DIR if new, start mariadbd, create the database,
-#                         the user and its password (kept in DIR/password); prints nothing
-#   db_url DIR PORT       mysql://USER:PASS@127.0.0.1:PORT/DB for that instance
+#                         the owner (VMPULSE_DB_USER, all privileges on the database:
+#                         tests, `db shell`, retention) and the three service users below,
+#                         each password random and kept in DIR (0600); prints nothing
+#   db_url DIR PORT       mysql://USER:PASS@127.0.0.1:PORT/DB for that instance (the owner)
+#   db_role_url DIR PORT ROLE   the same for a service user: ingest (the routes), hub,
+#                         or migrate (DDL: `./vmpulse db migrate` only)
+#   db_grant_roles DIR    grant the ingest and hub users db/grants.sql (after migrating)
 #   db_stop DIR           stop the instance started from DIR
 #   db_sql DIR PORT SQL   run SQL as the instance's root user (socket)
 #   db_migrate URL        apply db/migrations/*.sql not yet applied (idempotent)
@@ -45,13 +50,51 @@ db_start() {
       sleep 0.2
     done
   fi
-  local pass db="$VMPULSE_DB_NAME" user="$VMPULSE_DB_USER"
-  pass="$(cat "$dir/password")"
-  db_sql "$dir" "CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4;
-    CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$pass';
-    CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$pass';
-    GRANT ALL ON \`$db\`.* TO '$user'@'127.0.0.1';
-    GRANT ALL ON \`$db\`.* TO '$user'@'localhost';"
+  local db="$VMPULSE_DB_NAME" user="$VMPULSE_DB_USER" role host
+  for role in ingest hub migrate; do
+    if [[ ! -f "$dir/password-$role" ]]; then
+      (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$dir/password-$role")
+    fi
+  done
+  # Passwords go to the client on stdin, never on its command line.
+  {
+    echo "CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4;"
+    for host in 127.0.0.1 localhost; do
+      _db_account_sql "'$user'@'$host'" "$(cat "$dir/password")"
+      echo "GRANT ALL ON \`$db\`.* TO '$user'@'$host';"
+      for role in ingest hub migrate; do
+        _db_account_sql "'$(db_role_user "$role")'@'$host'" "$(cat "$dir/password-$role")"
+      done
+      # Migrations create and change tables and may move data; nothing else (no GRANT,
+      # no LOCK TABLES, TRIGGER, EVENT or routines).
+      echo "GRANT CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, SELECT, INSERT, UPDATE, DELETE ON \`$db\`.* TO '$(db_role_user migrate)'@'$host';"
+    done
+  } | _db_root_stdin "$dir"
+}
+
+# _db_account_sql ACCOUNT PASSWORD: SQL that creates ACCOUNT or sets its password.
+_db_account_sql() {
+  local pass="${2//\\/\\\\}"
+  pass="${pass//\'/\'\'}"
+  echo "CREATE USER IF NOT EXISTS $1 IDENTIFIED BY '$pass';"
+  echo "ALTER USER $1 IDENTIFIED BY '$pass';"
+}
+
+_db_root_stdin() { mariadb --no-defaults --socket="$1/mysqld.sock" -uroot -N -B; }
+
+# db_role_user ROLE: the database user of a service (ingest, hub, migrate).
+db_role_user() { echo "${VMPULSE_DB_USER}_$1"; }
+
+db_role_url() {
+  echo "mysql://$(db_role_user "$3"):$(cat "$1/password-$3")@127.0.0.1:$2/$VMPULSE_DB_NAME"
+}
+
+db_grant_roles() {
+  local dir="$1" host
+  for host in 127.0.0.1 localhost; do
+    sed -e "s|@DB@|$VMPULSE_DB_NAME|g" -e "s|@INGEST@|'$(db_role_user ingest)'@'$host'|g" \
+      -e "s|@HUB@|'$(db_role_user hub)'@'$host'|g" "$VMPULSE_ROOT/db/grants.sql"
+  done | _db_root_stdin "$dir"
 }
 
 db_ping() { mariadb-admin --no-defaults --socket="$1/mysqld.sock" -uroot ping >/dev/null 2>&1; }

@@ -1,0 +1,25 @@
+-- What vmpulse's services may do in the database, table by table: the one source for
+-- the local instance (scripts/lib/mariadb.sh, db_grant_roles) and for Cloud SQL (the
+-- migration Job, deploy/k8s/base/migrate/migrate.sh). Applied after every migration,
+-- since a table-level grant needs its table. Grants are per table, never per column, so
+-- a column a migration adds needs no change here; a new table the services use does.
+-- GRANT only adds: to take a privilege away, add a REVOKE below.
+--
+-- @DB@ is the database, @INGEST@ and @HUB@ the accounts ('user'@'host').
+
+-- The ingest routes (api/src/ingest_sql.cpp, node-api/src/store.js): multi-row INSERTs
+-- into metricas; the per-route count (INSERT ... ON DUPLICATE KEY UPDATE total = total
+-- + n, which reads and updates the row); the idempotency keys (INSERT IGNORE, then a
+-- SELECT of the stored count when the key was already there). Nothing else: a stolen
+-- ingest credential cannot read, change or delete the rows.
+GRANT INSERT ON `@DB@`.metricas TO @INGEST@;
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.metricas_por_api TO @INGEST@;
+GRANT SELECT, INSERT ON `@DB@`.ingest_keys TO @INGEST@;
+
+-- The hub (hub/src/poller.cpp, http_api.cpp, rollup_sql.cpp): reads the rows and the
+-- counts; keeps the per-minute rollup (002): upserts minutes and moves the state row,
+-- which it locks with SELECT ... FOR UPDATE (that needs UPDATE as well as SELECT).
+GRANT SELECT ON `@DB@`.metricas TO @HUB@;
+GRANT SELECT ON `@DB@`.metricas_por_api TO @HUB@;
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.metricas_minuto TO @HUB@;
+GRANT SELECT, UPDATE ON `@DB@`.metricas_minuto_estado TO @HUB@;
