@@ -2,7 +2,7 @@
 # Removes everything setup.sh and deploy.sh created, back to an empty project: the
 # Cloud Run service, the cluster (and with it every Kubernetes object), the Cloud SQL
 # instance (and its data and backups: there is no undo), the certificate, its map, the
-# static IP and the proxy's service account. Each step looks before it deletes, so it
+# Cloud Armor policy, the static IP and the proxy's service account. Each step looks before it deletes, so it
 # can be run again after a partial failure. The enabled APIs stay (they cost nothing).
 #
 #   deploy/gcp/cleanup.sh [--dry-run]      (or ./vmpulse cloud cleanup [--dry-run])
@@ -44,6 +44,10 @@ remove "certificate map $CERTMAP_NAME" -- \
 remove "certificate $CERT_NAME" -- \
   "${GCLOUD[@]}" certificate-manager certificates describe "$CERT_NAME" -- \
   "${GCLOUD[@]}" certificate-manager certificates delete "$CERT_NAME"
+# Once the cluster (and with it the Gateway's backends) is gone, nothing uses it.
+remove "security policy $EDGE_POLICY" -- \
+  "${GCLOUD[@]}" compute security-policies describe "$EDGE_POLICY" -- \
+  "${GCLOUD[@]}" compute security-policies delete "$EDGE_POLICY"
 remove "address $ADDRESS_NAME" -- \
   "${GCLOUD[@]}" compute addresses describe "$ADDRESS_NAME" --global -- \
   "${GCLOUD[@]}" compute addresses delete "$ADDRESS_NAME" --global

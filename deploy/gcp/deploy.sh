@@ -9,9 +9,11 @@
 #
 # --dry-run prints every gcloud and kubectl command in order and runs none.
 # --render prints the Kubernetes objects that would be applied and touches nothing.
-# Needs VMPULSE_DB_PASSWORD (the password setup gave the database user) and
-# VMPULSE_TOKEN (the ingest bearer token); neither is ever printed or written to the
-# repository. Settings: see deploy/gcp/lib.sh.
+# Needs VMPULSE_DB_PASSWORD (the password setup gave the migrate user),
+# VMPULSE_DB_INGEST_PASSWORD and VMPULSE_DB_HUB_PASSWORD (the routes' and the hub's
+# database users, which the migration Job creates with these passwords) and
+# VMPULSE_TOKEN (the ingest bearer token); none is ever printed, written to the
+# repository or put on a command line. Settings: see deploy/gcp/lib.sh.
 set -euo pipefail
 # shellcheck source=deploy/gcp/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -28,6 +30,13 @@ gcp_need_tools gcloud kubectl
 
 if [[ -z "$DRY_RUN" ]]; then
   [[ -n "${VMPULSE_DB_PASSWORD:-}" ]] || gcp_die "set VMPULSE_DB_PASSWORD (the database user's password from setup)"
+  for _role in INGEST HUB; do
+    _var="VMPULSE_DB_${_role}_PASSWORD"
+    [[ -n "${!_var:-}" ]] ||
+      gcp_die "set $_var (the ${_role,,} database user's password, e.g. openssl rand -hex 24; keep it for later deploys)"
+    _value="${!_var}"
+    ((${#_value} >= 12)) || gcp_die "$_var is too short (12 characters at least)"
+  done
   [[ -n "${VMPULSE_TOKEN:-}" ]] || gcp_die "set VMPULSE_TOKEN (the ingest bearer token, e.g. openssl rand -hex 24)"
   ((${#VMPULSE_TOKEN} >= 16)) || gcp_die "VMPULSE_TOKEN is too short (16 characters at least)"
 fi
@@ -108,6 +117,9 @@ if [[ "$OVERLAY" == ingress-nginx ]]; then
       - op: replace
         path: /spec/rules/0/host
         value: $_domain
+      - op: replace
+        path: /spec/tls/0/hosts/0
+        value: $_domain
 YAML
 fi
 
@@ -125,19 +137,29 @@ if [[ -z "$DRY_RUN" ]]; then
 fi
 
 # Secrets from the environment, through files only this user can read (never on a
-# command line, never in the repository).
+# command line, never in the repository). One database user per job: migrate (the one
+# setup created; only the migration Job), ingest (api, node-api), hub.
+# db_secret_files DIR USER PW writes the user, its password and its URL into DIR.
+db_secret_files() {
+  mkdir -p "$1"
+  printf '%s' "$2" >"$1/user"
+  printf '%s' "$3" >"$1/password"
+  printf 'mysql://%s:%s@cloudsql-proxy:3306/%s' "$2" "$(urlencode "$3")" "$DB_NAME" >"$1/url"
+}
 (
   umask 077
-  printf '%s' "$DB_USER" >"$WORKDIR/user"
-  printf '%s' "${VMPULSE_DB_PASSWORD:-dry-run}" >"$WORKDIR/password"
-  printf 'mysql://%s:%s@cloudsql-proxy:3306/%s' "$DB_USER" "$(urlencode "${VMPULSE_DB_PASSWORD:-dry-run}")" "$DB_NAME" >"$WORKDIR/url"
-  printf '%s' "${VMPULSE_TOKEN:-dry-run}" >"$WORKDIR/token"
+  db_secret_files "$WORKDIR/migrate" "$DB_USER" "${VMPULSE_DB_PASSWORD:-dry-run}"
+  db_secret_files "$WORKDIR/ingest" "${DB_USER}_ingest" "${VMPULSE_DB_INGEST_PASSWORD:-dry-run}"
+  db_secret_files "$WORKDIR/hub" "${DB_USER}_hub" "${VMPULSE_DB_HUB_PASSWORD:-dry-run}"
+  mkdir -p "$WORKDIR/ingest-token"
+  printf '%s' "${VMPULSE_TOKEN:-dry-run}" >"$WORKDIR/ingest-token/token"
 )
+# apply_secret NAME FOLDER KEY...: a Secret with FOLDER/KEY as each KEY.
 apply_secret() {
-  local name="$1"
-  shift
+  local name="$1" dir="$WORKDIR/$2"
+  shift 2
   local from=() key
-  for key in "$@"; do from+=("--from-file=$key=$WORKDIR/$key"); done
+  for key in "$@"; do from+=("--from-file=$key=$dir/$key"); done
   _show kubectl create secret generic "$name" --namespace="$NAMESPACE" "${from[@]}" \
     --dry-run=client -o yaml "|" kubectl apply -f -
   if [[ -z "$DRY_RUN" ]]; then
@@ -145,9 +167,11 @@ apply_secret() {
       --dry-run=client -o yaml | kubectl apply -f - >/dev/null
   fi
 }
-apply_secret vmpulse-db user password url
-apply_secret vmpulse-ingest token
-rm -f "$WORKDIR/user" "$WORKDIR/password" "$WORKDIR/url" "$WORKDIR/token"
+apply_secret vmpulse-db migrate user password
+apply_secret vmpulse-db-ingest ingest user password url
+apply_secret vmpulse-db-hub hub user password url
+apply_secret vmpulse-ingest ingest-token token
+rm -rf "$WORKDIR/migrate" "$WORKDIR/ingest" "$WORKDIR/hub" "$WORKDIR/ingest-token"
 
 # A Job's template cannot change, and the migrations ConfigMap's name does with every
 # new migration: the finished Job goes before the new one is applied.

@@ -17,7 +17,10 @@
 #   VMPULSE_OVERLAY        gateway             or ingress-nginx
 #   VMPULSE_IMAGE_PREFIX   docker.io/vmpulse   images are PREFIX/vmpulse-<component>:TAG
 #   VMPULSE_IMAGE_TAG      latest
-#   VMPULSE_DB_PASSWORD, VMPULSE_TOKEN   secrets: read from the environment, never printed
+#   VMPULSE_EDGE_RATE      from config/defaults.env: requests/s per client address
+#   VMPULSE_DB_PASSWORD, VMPULSE_DB_INGEST_PASSWORD, VMPULSE_DB_HUB_PASSWORD, VMPULSE_TOKEN
+#                          secrets: read from the environment, never printed or put on a
+#                          command line
 
 GCP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$GCP_DIR/../.." && pwd)"
@@ -82,6 +85,9 @@ gcp_settings() {
   CERTMAP_NAME="vmpulse-certmap"
   CERTMAP_ENTRY="vmpulse-entry"
   RUN_SERVICE="vmpulse-dashboard"
+  EDGE_POLICY="vmpulse-edge"
+  # Requests per second per client address: the same number as the local ingress's.
+  EDGE_RATE="${VMPULSE_EDGE_RATE:-$(sed -n 's/^VMPULSE_EDGE_RATE=//p' "$REPO_ROOT/config/defaults.env")}"
 
   [[ -n "$PROJECT" ]] || gcp_die "set VMPULSE_GCP_PROJECT to your project id"
   [[ "$PROJECT" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]] || gcp_die "VMPULSE_GCP_PROJECT=$PROJECT is not a project id"
@@ -91,6 +97,7 @@ gcp_settings() {
     gcp_die "overlay must be gateway or ingress-nginx (got: $OVERLAY)"
   [[ "$IMAGE_TAG" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || gcp_die "VMPULSE_IMAGE_TAG=$IMAGE_TAG is not an image tag"
   [[ "$NODES" =~ ^[1-9][0-9]*$ ]] || gcp_die "VMPULSE_NODES must be a positive number"
+  [[ "$EDGE_RATE" =~ ^[1-9][0-9]{0,5}$ ]] || gcp_die "VMPULSE_EDGE_RATE must be a positive number of requests/s"
   if [[ -n "$DOMAIN" && ! "$DOMAIN" =~ ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$ ]]; then
     gcp_die "VMPULSE_DOMAIN=$DOMAIN is not a host name"
   fi

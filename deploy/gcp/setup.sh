@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Creates what vmpulse runs on in a Google Cloud project: the APIs, a GKE cluster with
 # Gateway API and Workload Identity, a Cloud SQL MySQL 8.0 instance with the database
-# and its user, the service account the Cloud SQL proxy acts as, a global static IP and
-# a Google-managed certificate for it. Safe to run again: each step looks before it
-# creates.
+# and its migrate user, the service account the Cloud SQL proxy acts as, a global
+# static IP, a Google-managed certificate for it and the Cloud Armor policy that limits
+# requests per client. Safe to run again: each step looks before it creates.
 #
 #   deploy/gcp/setup.sh [--dry-run]      (or ./vmpulse cloud setup [--dry-run])
 #
@@ -17,6 +17,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 gcp_parse_args "$@"
 gcp_settings
 gcp_need_tools gcloud
+
+# Files handed to gcloud (the database password) live here, readable by this user only.
+WORKDIR="$(mktemp -d)"
+SHOW_WORKDIR="$WORKDIR"
+trap 'rm -rf "$WORKDIR"' EXIT
+chmod 700 "$WORKDIR"
 
 run "${GCLOUD[@]}" services enable container.googleapis.com sqladmin.googleapis.com \
   run.googleapis.com compute.googleapis.com certificatemanager.googleapis.com \
@@ -44,7 +50,11 @@ ensure "database $DB_NAME" -- \
   "${GCLOUD[@]}" sql databases create "$DB_NAME" --instance="$SQL_INSTANCE" \
   --charset=utf8mb4 --collation=utf8mb4_0900_ai_ci
 
-# The password is passed to gcloud but never printed; a dry run shows it as ***.
+# The migrate user: the only one gcloud creates (Cloud SQL gives it the
+# cloudsqlsuperuser role); the migration Job, running as it, creates the ingest and hub
+# users with only the privileges of db/grants.sql. The password reaches gcloud in a
+# flags file only this user can read (gcloud topic flags-file), never on its command
+# line, and is never printed.
 _user_exists="$(value "" "${GCLOUD[@]}" sql users list --instance="$SQL_INSTANCE" \
   --filter="name=$DB_USER" --format='value(name)')"
 if [[ -n "$_user_exists" ]]; then
@@ -53,11 +63,13 @@ else
   if [[ -z "$DRY_RUN" && -z "${VMPULSE_DB_PASSWORD:-}" ]]; then
     gcp_die "set VMPULSE_DB_PASSWORD (e.g. export VMPULSE_DB_PASSWORD=\"\$(openssl rand -hex 24)\") and keep it for deploy"
   fi
-  _show "${GCLOUD[@]}" sql users create "$DB_USER" --instance="$SQL_INSTANCE" --host=% '--password=***'
-  if [[ -z "$DRY_RUN" ]]; then
-    "${GCLOUD[@]}" sql users create "$DB_USER" --instance="$SQL_INSTANCE" --host=% \
-      --password="$VMPULSE_DB_PASSWORD"
-  fi
+  [[ "${VMPULSE_DB_PASSWORD:-}" =~ [[:cntrl:]] ]] && gcp_die "VMPULSE_DB_PASSWORD has a control character"
+  _pw="${VMPULSE_DB_PASSWORD:-dry-run}"
+  _pw="${_pw//\\/\\\\}"
+  (umask 077 && printf '{"--password": "%s"}\n' "${_pw//\"/\\\"}" >"$WORKDIR/db-user.yaml")
+  run "${GCLOUD[@]}" sql users create "$DB_USER" --instance="$SQL_INSTANCE" --host=% \
+    "--flags-file=$WORKDIR/db-user.yaml"
+  rm -f "$WORKDIR/db-user.yaml"
 fi
 
 # The Cloud SQL proxy's identity: a Google service account that may connect to Cloud
@@ -86,6 +98,20 @@ ensure "certificate map entry $CERTMAP_ENTRY" -- \
   "${GCLOUD[@]}" certificate-manager maps entries describe "$CERTMAP_ENTRY" --map="$CERTMAP_NAME" -- \
   "${GCLOUD[@]}" certificate-manager maps entries create "$CERTMAP_ENTRY" --map="$CERTMAP_NAME" \
   --certificates="$CERT_NAME" --hostname="$_domain"
+
+# Limits at the edge for the Gateway: a Cloud Armor policy (the Gateway's
+# GCPBackendPolicies name it) throttling each client address to VMPULSE_EDGE_RATE
+# requests/s averaged over a minute, 429 past it (docs/deploy.md).
+ensure "security policy $EDGE_POLICY" -- \
+  "${GCLOUD[@]}" compute security-policies describe "$EDGE_POLICY" -- \
+  "${GCLOUD[@]}" compute security-policies create "$EDGE_POLICY" \
+  --description="vmpulse: requests per client address"
+ensure "security policy rule 1000" -- \
+  "${GCLOUD[@]}" compute security-policies rules describe 1000 --security-policy="$EDGE_POLICY" -- \
+  "${GCLOUD[@]}" compute security-policies rules create 1000 --security-policy="$EDGE_POLICY" \
+  --src-ip-ranges=0.0.0.0/0 --action=throttle --rate-limit-threshold-count=$((EDGE_RATE * 60)) \
+  --rate-limit-threshold-interval-sec=60 --conform-action=allow --exceed-action=deny-429 \
+  --enforce-on-key=IP
 
 run "${GCLOUD[@]}" container clusters get-credentials "$CLUSTER" --zone="$ZONE"
 gcp_note "setup done: the public host name is $_domain; next: ./vmpulse cloud deploy"

@@ -68,10 +68,15 @@ for (const [name, objs] of [...Object.entries(rendered), ...Object.entries(deplo
 
   test(`${name}: no Secret is rendered; every secret reference is one deploy.sh creates`, () => {
     assert.deepEqual(byKind(objs, "Secret").map((s) => s.metadata.name), []);
-    const created = { "vmpulse-db": ["user", "password", "url"], "vmpulse-ingest": ["token"] };
+    const created = {
+      "vmpulse-db": ["user", "password"],
+      "vmpulse-db-ingest": ["user", "password", "url"],
+      "vmpulse-db-hub": ["user", "password", "url"],
+      "vmpulse-ingest": ["token"],
+    };
     const deploySh = read("deploy/gcp/deploy.sh");
     for (const [secret, keys] of Object.entries(created)) {
-      assert.match(deploySh, new RegExp(`apply_secret ${secret} ${keys.join(" ")}\\n`));
+      assert.match(deploySh, new RegExp(`apply_secret ${secret} [a-z-]+ ${keys.join(" ")}\\n`));
     }
     const refs = JSON.stringify(objs).match(/"secretKeyRef":\{[^}]*\}/g) ?? [];
     assert.ok(refs.length >= 7, `only ${refs.length} secret references`);
@@ -262,5 +267,87 @@ test("only the ingest routes receive the ingest token; only database clients the
       .map((o) => o.metadata.name)
       .sort();
   assert.deepEqual(holders("vmpulse-ingest"), ["api", "node-api"]);
-  assert.deepEqual(holders("vmpulse-db"), ["api", "hub", "node-api", "vmpulse-migrate"]);
+  assert.deepEqual(holders("vmpulse-db"), ["vmpulse-migrate"]);
+  assert.deepEqual(holders("vmpulse-db-ingest"), ["api", "node-api", "vmpulse-migrate"]);
+  assert.deepEqual(holders("vmpulse-db-hub"), ["hub", "vmpulse-migrate"]);
+});
+
+// Least privilege: each service connects as its own database user; only the migration
+// Job holds the migrate user, and it creates the others with db/grants.sql.
+test("each service's database URL is its own user's; the Job grants db/grants.sql", () => {
+  const objs = rendered["overlays/gateway"];
+  const urlSecret = (name) =>
+    podSpec(named(objs, "Deployment", name)).containers[0].env.find((e) => e.name === "VMPULSE_DB_URL").valueFrom.secretKeyRef.name;
+  assert.equal(urlSecret("api"), "vmpulse-db-ingest");
+  assert.equal(urlSecret("node-api"), "vmpulse-db-ingest");
+  assert.equal(urlSecret("hub"), "vmpulse-db-hub");
+  const job = named(objs, "Job", "vmpulse-migrate");
+  const env = Object.fromEntries(podSpec(job).containers[0].env.map((e) => [e.name, e]));
+  for (const v of ["INGEST_DB_USER", "INGEST_DB_PASSWORD", "HUB_DB_USER", "HUB_DB_PASSWORD", "GRANTS_FILE"]) assert.ok(env[v], v);
+  const grants = byKind(objs, "ConfigMap").find((m) => m.metadata.name.startsWith("vmpulse-grants"));
+  assert.equal(grants?.data["grants.sql"], read("db/grants.sql"));
+  const mount = podSpec(job).containers[0].volumeMounts.find((m) => env.GRANTS_FILE.value.startsWith(`${m.mountPath}/`));
+  const volume = podSpec(job).volumes.find((v) => v.name === mount?.name);
+  assert.equal(volume?.configMap?.name, grants.metadata.name);
+  assert.doesNotMatch(read("db/grants.sql"), /\bALL\b|GRANT OPTION|DELETE|DROP/);
+});
+
+// The edge numbers have one source, config/defaults.env.
+const defaults = Object.fromEntries(
+  read("config/defaults.env")
+    .split("\n")
+    .filter((l) => /^[A-Z_]+=/.test(l))
+    .map((l) => l.split("=", 2)),
+);
+
+test("ingress-nginx: HTTPS with a certificate Secret, HTTP redirected, per-client limits from config/defaults.env", () => {
+  for (const objs of [rendered["overlays/ingress-nginx"], deployRendered["ingress-nginx"]]) {
+    const ingresses = byKind(objs, "Ingress");
+    const primary = ingresses.find((i) => i.metadata.annotations?.["nginx.ingress.kubernetes.io/canary"] !== "true");
+    const a = primary.metadata.annotations;
+    assert.equal(a["nginx.ingress.kubernetes.io/force-ssl-redirect"], "true");
+    assert.equal(a["nginx.ingress.kubernetes.io/ssl-redirect"], "true");
+    assert.equal(a["nginx.ingress.kubernetes.io/limit-rps"], defaults.VMPULSE_EDGE_RATE);
+    assert.equal(Number(a["nginx.ingress.kubernetes.io/limit-rps"]) * Number(a["nginx.ingress.kubernetes.io/limit-burst-multiplier"]), Number(defaults.VMPULSE_EDGE_BURST));
+    assert.equal(a["nginx.ingress.kubernetes.io/limit-connections"], defaults.VMPULSE_EDGE_CONNS);
+    for (const ing of ingresses) {
+      const hosts = ing.spec.rules.map((r) => r.host);
+      assert.equal(ing.spec.tls?.length, 1, `${ing.metadata.name} has no tls section`);
+      assert.equal(ing.spec.tls[0].secretName, "vmpulse-tls");
+      assert.deepEqual(ing.spec.tls[0].hosts, [...new Set(hosts)], `${ing.metadata.name}: the certificate's hosts are not the rules' hosts`);
+    }
+  }
+});
+
+test("gateway: HTTPS only (port 80 only redirects) and every backend behind the Cloud Armor limit setup makes", () => {
+  const objs = rendered["overlays/gateway"];
+  const gw = named(objs, "Gateway", "vmpulse");
+  const https = gw.spec.listeners.find((l) => l.protocol === "HTTPS");
+  assert.ok(https && gw.metadata.annotations["networking.gke.io/certmap"]);
+  const http = gw.spec.listeners.find((l) => l.protocol === "HTTP");
+  for (const r of byKind(objs, "HTTPRoute")) {
+    for (const parent of r.spec.parentRefs) {
+      if (parent.sectionName !== http.name) continue;
+      for (const rule of r.spec.rules) {
+        assert.deepEqual(rule.backendRefs ?? [], [], `${r.metadata.name} serves plain HTTP`);
+        assert.equal(rule.filters?.[0]?.requestRedirect?.scheme, "https");
+      }
+    }
+  }
+  const setup = read("deploy/gcp/setup.sh") + read("deploy/gcp/lib.sh");
+  const policy = /EDGE_POLICY="([^"]+)"/.exec(setup)[1];
+  for (const app of APPS) {
+    const p = byKind(objs, "GCPBackendPolicy").find((x) => x.spec.targetRef.name === app);
+    assert.equal(p?.spec.default.securityPolicy, policy, `${app} is not behind ${policy}`);
+  }
+  assert.match(read("tests/deploy/expected/setup.txt"), /security-policies rules create 1000 .*--action=throttle .*--exceed-action=deny-429 .*--enforce-on-key=IP/);
+});
+
+test("the GCP scripts never put a password on a command line", () => {
+  for (const f of ["deploy/gcp/setup.sh", "deploy/gcp/deploy.sh", "deploy/gcp/lib.sh", "deploy/gcp/cleanup.sh"]) {
+    const text = read(f);
+    assert.doesNotMatch(text, /--password[= ]/, `${f} passes --password`);
+    assert.doesNotMatch(text, /mysql(?:admin)? [^\n]*-p\S/, `${f} passes -p to a MySQL client`);
+    assert.doesNotMatch(text, /--from-literal/, `${f} puts a Secret's value on kubectl's command line`);
+  }
 });

@@ -109,17 +109,24 @@ check "setup on an existing project creates nothing (describe before create)" se
 
 setup_creates_everything_on_a_new_project() {
   : >"$TMP/fake.log"
-  "${fake_env[@]}" FAKE_EXISTS=0 VMPULSE_DB_PASSWORD=not-a-real-one deploy/gcp/setup.sh >"$TMP/out" 2>&1 ||
+  # Quotes and a backslash: the flags file must carry them through JSON's escapes.
+  local pw="not-a-\"real\"-one\\"
+  "${fake_env[@]}" FAKE_EXISTS=0 "VMPULSE_DB_PASSWORD=$pw" deploy/gcp/setup.sh >"$TMP/out" 2>&1 ||
     { cat "$TMP/out"; return 1; }
   local want
   for want in "container clusters create" "sql instances create" "sql databases create" "sql users create" \
-    "iam service-accounts create" "compute addresses create" "certificates create" "maps create" "entries create"; do
-    grep -q "$want" "$TMP/fake.log" || { echo "no $want"; return 1; }
+    "iam service-accounts create" "compute addresses create" "certificates create" "maps create" "entries create" \
+    "security-policies create vmpulse-edge" "security-policies rules create 1000 .*--action=throttle .*--enforce-on-key=IP"; do
+    grep -q -- "$want" "$TMP/fake.log" || { echo "no $want"; return 1; }
   done
-  # The password reached gcloud but was printed nowhere.
-  ! grep -q not-a-real-one "$TMP/out"
+  # The password reached gcloud in a flags file, exactly, and not on its command line;
+  # it was printed nowhere, and the file is gone.
+  [[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["--password"])' "$TMP/secrets/gcloud-flags.yaml")" == "$pw" ]] ||
+    { echo "the flags file does not hold the password"; return 1; }
+  grep -q 'sql users create vmpulse .*--flags-file=' "$TMP/fake.log" || return 1
+  ! grep -q not-a- "$TMP/out" "$TMP/fake.log" || { echo "the password was printed or passed on a command line"; return 1; }
 }
-check "setup on a new project creates each resource, and prints no password" setup_creates_everything_on_a_new_project
+check "setup on a new project creates each resource, the Cloud Armor limit included, and passes the password by file only" setup_creates_everything_on_a_new_project
 
 cleanup_deletes_nothing_that_is_gone() {
   : >"$TMP/fake.log"
@@ -131,17 +138,24 @@ check "cleanup of an empty project deletes nothing" cleanup_deletes_nothing_that
 deploy_stores_the_secrets() {
   : >"$TMP/fake.log"
   "${fake_env[@]}" FAKE_EXISTS=1 VMPULSE_DB_PASSWORD='p@ss/w:d%' VMPULSE_TOKEN=0123456789abcdef0123 \
+    VMPULSE_DB_INGEST_PASSWORD='in/gest:p@ss' VMPULSE_DB_HUB_PASSWORD='hub-p@ss-4567' \
     deploy/gcp/deploy.sh --tag v2.0.0 >"$TMP/out" 2>&1 || { cat "$TMP/out"; return 1; }
-  [[ "$(cat "$TMP/secrets/vmpulse-db.url")" == "mysql://vmpulse:p%40ss%2Fw%3Ad%25@cloudsql-proxy:3306/sistema_monitoreo_fase2" ]] ||
-    { echo "url: $(sed 's/:[^:@]*@/:***@/' "$TMP/secrets/vmpulse-db.url")"; return 1; }
-  [[ "$(cat "$TMP/secrets/vmpulse-db.password")" == 'p@ss/w:d%' ]] || return 1
+  [[ "$(cat "$TMP/secrets/vmpulse-db-ingest.url")" == "mysql://vmpulse_ingest:in%2Fgest%3Ap%40ss@cloudsql-proxy:3306/sistema_monitoreo_fase2" ]] ||
+    { echo "url: $(sed 's/:[^:@]*@/:***@/' "$TMP/secrets/vmpulse-db-ingest.url")"; return 1; }
+  [[ "$(cat "$TMP/secrets/vmpulse-db-hub.url")" == "mysql://vmpulse_hub:hub-p%40ss-4567@cloudsql-proxy:3306/sistema_monitoreo_fase2" ]] || return 1
+  [[ "$(cat "$TMP/secrets/vmpulse-db.user")" == vmpulse && "$(cat "$TMP/secrets/vmpulse-db.password")" == 'p@ss/w:d%' ]] || return 1
+  [[ ! -e "$TMP/secrets/vmpulse-db.url" ]] || { echo "the migrate user's URL is stored for services"; return 1; }
+  [[ "$(cat "$TMP/secrets/vmpulse-db-ingest.user")" == vmpulse_ingest && "$(cat "$TMP/secrets/vmpulse-db-hub.password")" == 'hub-p@ss-4567' ]] || return 1
   [[ "$(cat "$TMP/secrets/vmpulse-ingest.token")" == 0123456789abcdef0123 ]] || return 1
   ! grep -q -e 'p@ss' -e 0123456789abcdef0123 "$TMP/out" "$TMP/fake.log" || { echo "a secret was printed"; return 1; }
   grep -q 'kubectl apply --filename=' "$TMP/fake.log" &&
     grep -q 'kubectl wait job/vmpulse-migrate' "$TMP/fake.log" &&
     grep -q 'run deploy vmpulse-dashboard .*--image=docker.io/vmpulse/vmpulse-dashboard:v2.0.0 .*HUB_URL=https://203.0.113.7.sslip.io' "$TMP/fake.log"
 }
-check "deploy stores the Secrets (password URL-encoded), prints none, migrates, deploys the dashboard" deploy_stores_the_secrets
+check "deploy stores one Secret per database user (passwords URL-encoded), prints none, migrates, deploys the dashboard" deploy_stores_the_secrets
+check "deploy without the service users' passwords stops with a clear error" fails_with "set VMPULSE_DB_HUB_PASSWORD" \
+  "${fake_env[@]}" VMPULSE_DB_PASSWORD=x VMPULSE_TOKEN=0123456789abcdef0123 VMPULSE_DB_INGEST_PASSWORD=0123456789abc \
+  deploy/gcp/deploy.sh
 check "deploy's temporary files (secrets included) are gone" bash -c "! ls '$TMP'/tmp.* >/dev/null 2>&1"
 
 # ---------------------------------------------------------------- migrations

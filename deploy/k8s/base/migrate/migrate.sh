@@ -6,6 +6,12 @@
 #
 # Environment: MYSQL_HOST, MYSQL_TCP_PORT (3306), MYSQL_USER, MYSQL_PWD, MYSQL_DATABASE,
 # MIGRATIONS_DIR (/migrations), WAIT_SECONDS (120: how long to wait for the database).
+#
+# With INGEST_DB_USER, INGEST_DB_PASSWORD, HUB_DB_USER, HUB_DB_PASSWORD and GRANTS_FILE
+# (db/grants.sql) it then creates the two service users ('user'@'%'), sets their
+# passwords (so a new password in their Secrets takes effect on the next deploy) and
+# grants them GRANTS_FILE. Passwords travel in the environment and on the client's
+# stdin, never on a command line.
 set -euo pipefail
 
 : "${MYSQL_HOST:?MYSQL_HOST is required}"
@@ -55,3 +61,25 @@ for f in "${files[@]}"; do
   echo "migrate: applied $version"
 done
 echo "migrate: schema up to date"
+
+[[ -n "${INGEST_DB_USER:-}${HUB_DB_USER:-}" ]] || exit 0
+: "${INGEST_DB_PASSWORD:?INGEST_DB_PASSWORD is required with INGEST_DB_USER}"
+: "${HUB_DB_PASSWORD:?HUB_DB_PASSWORD is required with HUB_DB_USER}"
+: "${GRANTS_FILE:?GRANTS_FILE (db/grants.sql) is required with the service users}"
+for name in "${INGEST_DB_USER:-}" "${HUB_DB_USER:-}"; do
+  [[ "$name" =~ ^[A-Za-z0-9_]{1,32}$ ]] || { echo "migrate: bad database user name '$name'" >&2; exit 1; }
+done
+[[ "$MYSQL_DATABASE" =~ ^[A-Za-z0-9_]{1,64}$ ]] || { echo "migrate: bad database name" >&2; exit 1; }
+# quoted TEXT: TEXT as a SQL string literal.
+quoted() {
+  local t="${1//\\/\\\\}"
+  printf "'%s'" "${t//\'/\'\'}"
+}
+{
+  for pair in "$INGEST_DB_USER:$INGEST_DB_PASSWORD" "$HUB_DB_USER:$HUB_DB_PASSWORD"; do
+    echo "CREATE USER IF NOT EXISTS '${pair%%:*}'@'%' IDENTIFIED BY $(quoted "${pair#*:}");"
+    echo "ALTER USER '${pair%%:*}'@'%' IDENTIFIED BY $(quoted "${pair#*:}");"
+  done
+  sed -e "s|@DB@|$MYSQL_DATABASE|g" -e "s|@INGEST@|'$INGEST_DB_USER'@'%'|g" -e "s|@HUB@|'$HUB_DB_USER'@'%'|g" "$GRANTS_FILE"
+} | sql || { echo "migrate: creating the service users or granting $GRANTS_FILE failed" >&2; exit 1; }
+echo "migrate: users $INGEST_DB_USER and $HUB_DB_USER granted $(basename "$GRANTS_FILE")"
