@@ -54,7 +54,15 @@ test("every component runs, built from its Dockerfile", () => {
 test("secrets come from the environment and are required", () => {
   const text = read("compose.yaml");
   const url = compose.services.api.environment.VMPULSE_DB_URL;
-  assert.match(url, /\$\{VMPULSE_DB_PASSWORD:\?[^}]+\}/);
+  assert.match(url, /^mysql:\/\/vmpulse_ingest:\$\{VMPULSE_DB_INGEST_PASSWORD:\?[^}]+\}@/);
+  assert.match(compose.services["node-api"].environment.VMPULSE_DB_URL, /^mysql:\/\/vmpulse_ingest:/);
+  assert.match(compose.services.hub.environment.VMPULSE_DB_URL, /^mysql:\/\/vmpulse_hub:\$\{VMPULSE_DB_HUB_PASSWORD:\?[^}]+\}@/);
+  const m = compose.services.migrate.environment;
+  assert.equal(m.MYSQL_USER, compose.services.db.environment.MYSQL_USER, "the migrate one-shot runs as the migrate user");
+  assert.match(m.MYSQL_PWD, /^\$\{VMPULSE_DB_PASSWORD:\?/);
+  assert.match(m.INGEST_DB_PASSWORD, /^\$\{VMPULSE_DB_INGEST_PASSWORD:\?/);
+  assert.match(m.HUB_DB_PASSWORD, /^\$\{VMPULSE_DB_HUB_PASSWORD:\?/);
+  assert.ok(compose.services.migrate.volumes.includes(`./db/grants.sql:${m.GRANTS_FILE}:ro`));
   assert.match(compose.services.api.environment.VMPULSE_TOKEN, /^\$\{VMPULSE_TOKEN:\?/);
   assert.match(compose.services.db.environment.MYSQL_PASSWORD, /^\$\{VMPULSE_DB_PASSWORD:\?/);
   assert.doesNotMatch(text, /MYSQL_ROOT_PASSWORD:/);

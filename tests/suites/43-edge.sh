@@ -108,12 +108,15 @@ no_all() {
 }
 check "no service user holds ALL or GRANT OPTION" no_all
 
-# The cloud's path: deploy/k8s/base/migrate/migrate.sh, run as an administrator the way
-# Cloud SQL's gcloud-made user is one, creates the service users and grants them.
+# The cloud's and compose's path: deploy/k8s/base/migrate/migrate.sh, run as a migrate
+# user with no more than compose's database gives it (deploy/docker/db/; Cloud SQL's
+# gcloud-made user has more), creates the service users and grants them.
 cloud_users() {
   local admin_pw="adm-$RANDOM$RANDOM" ingest_pw="in'gest\\pw-$RANDOM" hub_pw="hub-$RANDOM$RANDOM" i
-  printf "CREATE USER 'edge_admin'@'%%' IDENTIFIED BY '%s';\nGRANT ALL ON *.* TO 'edge_admin'@'%%' WITH GRANT OPTION;\n" \
-    "$admin_pw" | _db_root_stdin "$work/db" || return 1
+  {
+    echo "CREATE USER 'edge_admin'@'%' IDENTIFIED BY '$admin_pw';"
+    sed -e "s/'vmpulse'@/'edge_admin'@/g" -e "s/sistema_monitoreo_fase2/$VMPULSE_DB_NAME/g" deploy/docker/db/10-migrate-user.sql
+  } | _db_root_stdin "$work/db" || return 1
   for i in 1 2; do
     env MYSQL_HOST=127.0.0.1 "MYSQL_TCP_PORT=$db_port" MYSQL_USER=edge_admin "MYSQL_PWD=$admin_pw" \
       "MYSQL_DATABASE=$VMPULSE_DB_NAME" "MIGRATIONS_DIR=$VMPULSE_ROOT/db/migrations" WAIT_SECONDS=10 \
@@ -129,7 +132,7 @@ cloud_users() {
   allowed "$ci" "$insert" && denied "$ci" "DELETE FROM metricas" && denied "$ci" "SELECT COUNT(*) FROM metricas" &&
     allowed "$ch" "SELECT COUNT(*) FROM metricas" && denied "$ch" "$insert"
 }
-check "cloud: migrate.sh (twice) creates the ingest and hub users with db/grants.sql" cloud_users
+check "cloud and compose: migrate.sh (twice) creates the ingest and hub users with db/grants.sql" cloud_users
 
 # ---------------------------------------------------------------- services
 token="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
