@@ -132,8 +132,14 @@ void Pusher::recover() {
     for (const JournalSample& sample : seal.samples) {
       samples.push_back(&sample);
     }
-    spool_.add_as(seal.file, seal.batch_key, batch_body(samples), samples.size());
-    ++rebuilt;
+    try {
+      spool_.add_as(seal.file, seal.batch_key, batch_body(samples), samples.size());
+      ++rebuilt;
+    } catch (const std::exception& error) {
+      ++unspooled_batches_;
+      spdlog::error("journal: cannot rebuild batch {} ({} samples), dropping it: {}", seal.file,
+                    samples.size(), error.what());
+    }
   }
   const auto now = std::chrono::steady_clock::now();
   for (const JournalSample& sample : replay.unsent) {
@@ -148,7 +154,12 @@ void Pusher::recover() {
         journal_.path(), pending_.size(), rebuilt, replay.skipped_lines);
   }
   // Only the unsent samples stay: the rest is delivered or in the spool (synced above).
-  journal_.rewrite(replay.unsent);
+  try {
+    journal_.rewrite(replay.unsent);
+  } catch (const std::exception& error) {
+    // Appends go on to the old journal; its next replay reaches the same state.
+    spdlog::error("journal: cannot rewrite it: {}", error.what());
+  }
 }
 
 void Pusher::start() {

@@ -3,7 +3,7 @@
 // add() journals each sample (journal.hpp: appended and synced) before anything else,
 // so a SIGKILL or a power cut loses at most the sample being taken. Live: while the
 // spool is empty and no failure is in progress, the pusher thread POSTs each sample on
-// its own, on the kept-alive connection, under the key it was journaled with. Backlog:
+// its own (one request per sample) under the key it was journaled with. Backlog:
 // after a failure, or with batches in the spool, samples are sealed into batches
 // (every batch_interval or batch_max samples) written to the spool, and the oldest
 // batch is POSTed first and removed only when the API answered 2xx. A sample that was
