@@ -29,6 +29,22 @@ HttpUrl url_or_throw(const std::string& url) {
 
 }  // namespace
 
+PushAction next_action(const PushState& state) {
+  if (state.pending > 0 && state.pending >= state.batch_max) {
+    return PushAction::seal;
+  }
+  if (state.pending > 0 && state.spool_batches == 0 && state.retry_due) {
+    return PushAction::send_live;
+  }
+  if (state.pending > 0 && (state.spool_batches > 0 || state.failing) && state.oldest_pending_due) {
+    return PushAction::seal;
+  }
+  if (state.spool_batches > 0 && state.retry_due) {
+    return PushAction::deliver_spooled;
+  }
+  return PushAction::wait;
+}
+
 PushOutcome classify_status(int status) {
   if (status >= 200 && status < 300) {
     return PushOutcome::delivered;
@@ -65,6 +81,11 @@ void append_prometheus(std::string& out, const PushStats& stats) {
          stats.delivered_batches);
   metric("vmpulse_push_delivered_samples_total", "counter", "Samples in delivered batches.",
          stats.delivered_samples);
+  metric("vmpulse_push_live_samples_total", "counter",
+         "Samples delivered on their own as soon as they were taken.", stats.live_samples);
+  metric("vmpulse_push_recovered_samples_total", "counter",
+         "Samples found in the journal at start that an earlier run had not delivered.",
+         stats.recovered_samples);
   metric("vmpulse_push_rejected_batches_total", "counter",
          "Batches answered 400/413/415/422 and dropped.", stats.rejected_batches);
   metric("vmpulse_push_dropped_batches_total", "counter",
@@ -73,8 +94,8 @@ void append_prometheus(std::string& out, const PushStats& stats) {
          stats.failed_attempts);
   metric("vmpulse_push_spool_batches", "gauge", "Batches waiting in the spool.",
          stats.spool_batches);
-  metric("vmpulse_push_pending_samples", "gauge", "Samples not yet sealed into a batch.",
-         stats.pending_samples);
+  metric("vmpulse_push_pending_samples", "gauge",
+         "Samples neither delivered nor sealed into a batch yet.", stats.pending_samples);
 }
 
 std::string new_idempotency_key(const std::string& vm) {
@@ -89,11 +110,57 @@ std::string new_idempotency_key(const std::string& vm) {
 Pusher::Pusher(PushOptions options)
     : options_(std::move(options)),
       client_(url_or_throw(options_.url), kRequestTimeout),
-      spool_(options_.spool_dir, options_.spool_max_files, options_.spool_max_bytes) {
+      spool_(options_.spool_dir, options_.spool_max_files, options_.spool_max_bytes),
+      journal_(options_.spool_dir) {
+  recover();
   stats_.spool_batches = spool_.batches();
 }
 
 Pusher::~Pusher() { stop(); }
+
+void Pusher::recover() {
+  const JournalReplay& replay = journal_.replayed();
+  std::size_t rebuilt = 0;
+  for (const JournalSeal& seal : replay.seals) {
+    // Killed between the "b" line and the batch file, or the batch was delivered and
+    // removed before the journal was emptied: the same key and the same bytes again,
+    // which the ingest stores at most once.
+    if (spool_.contains(seal.file) || seal.samples.empty()) {
+      continue;
+    }
+    std::vector<const JournalSample*> samples;
+    for (const JournalSample& sample : seal.samples) {
+      samples.push_back(&sample);
+    }
+    try {
+      spool_.add_as(seal.file, seal.batch_key, batch_body(samples), samples.size());
+      ++rebuilt;
+    } catch (const std::exception& error) {
+      ++unspooled_batches_;
+      spdlog::error("journal: cannot rebuild batch {} ({} samples), dropping it: {}", seal.file,
+                    samples.size(), error.what());
+    }
+  }
+  const auto now = std::chrono::steady_clock::now();
+  for (const JournalSample& sample : replay.unsent) {
+    pending_.push_back(PendingSample{sample, true, now});
+  }
+  stats_.recovered_samples = pending_.size();
+  stats_.pending_samples = pending_.size();
+  if (rebuilt > 0 || !pending_.empty() || replay.skipped_lines > 0) {
+    spdlog::info(
+        "journal {}: {} samples of an earlier run to send again, {} batches rebuilt, {} lines "
+        "skipped",
+        journal_.path(), pending_.size(), rebuilt, replay.skipped_lines);
+  }
+  // Only the unsent samples stay: the rest is delivered or in the spool (synced above).
+  try {
+    journal_.rewrite(replay.unsent);
+  } catch (const std::exception& error) {
+    // Appends go on to the old journal; its next replay reaches the same state.
+    spdlog::error("journal: cannot rewrite it: {}", error.what());
+  }
+}
 
 void Pusher::start() {
   thread_ = std::thread([this] { run(); });
@@ -119,20 +186,34 @@ void Pusher::stop() {
       stats_.samples, stats_.delivered_batches, stats_.spool_batches, spool_.directory());
 }
 
-void Pusher::add(const Record& record) {
-  std::string json = to_json(record);
-  std::lock_guard lock(mutex_);
-  if (pending_.empty()) {
-    first_pending_ = std::chrono::steady_clock::now();
-    pending_vm_ = record.vm;
+void Pusher::journal_locked(const std::string& line, bool sync) {
+  try {
+    journal_.append(line, sync);
+    if (journal_failing_) {
+      spdlog::info("journal {}: writing again", journal_.path());
+      journal_failing_ = false;
+    }
+  } catch (const std::exception& error) {
+    // The sample is still sent from memory; only a crash before then would lose it.
+    if (!journal_failing_) {
+      spdlog::error("journal: {}; samples are kept in memory only until it works again",
+                    error.what());
+      journal_failing_ = true;
+    }
   }
-  pending_.push_back(std::move(json));
+}
+
+void Pusher::add(const Record& record) {
+  PendingSample pending{JournalSample{new_idempotency_key(record.vm), to_json(record)}, false,
+                        std::chrono::steady_clock::now()};
+  std::lock_guard lock(mutex_);
+  // On disk before the pusher can see it: from here on only a lost disk can lose it.
+  journal_locked(journal_sample_line(pending.sample.key, pending.sample.json), true);
+  vm_ = record.vm;
+  pending_.push_back(std::move(pending));
   ++stats_.samples;
   stats_.pending_samples = pending_.size();
-  // The first sample of a batch starts its --push-interval clock; a full batch goes now.
-  if (pending_.size() == 1 || pending_.size() >= options_.batch_max) {
-    wake_.notify_all();
-  }
+  wake_.notify_all();
 }
 
 PushStats Pusher::stats() const {
@@ -140,37 +221,58 @@ PushStats Pusher::stats() const {
   return stats_;
 }
 
+PushState Pusher::state_locked(std::chrono::steady_clock::time_point now) const {
+  PushState state;
+  state.pending = pending_.size();
+  state.spool_batches = spool_.batches();
+  state.failing = attempt_ > 0;
+  state.retry_due = now >= retry_at_;
+  state.oldest_pending_due =
+      !pending_.empty() && now - pending_.front().taken >= options_.batch_interval;
+  state.batch_max = options_.batch_max;
+  return state;
+}
+
 void Pusher::seal_locked(std::unique_lock<std::mutex>& lock) {
-  if (pending_.empty()) {
-    return;
-  }
-  std::vector<std::string> records;
-  records.swap(pending_);
-  const std::string vm = pending_vm_;
-  stats_.pending_samples = 0;
-  lock.unlock();  // file I/O without holding up the sampler's add()
-  // Samples pile up past batch_max while a slow POST holds this thread: cut them into
-  // batches of at most batch_max, in order.
-  std::size_t unspooled = 0;
-  for (std::size_t first = 0; first < records.size(); first += options_.batch_max) {
-    const std::size_t end = std::min(records.size(), first + options_.batch_max);
-    std::string body = "[";
-    for (std::size_t i = first; i < end; ++i) {
-      if (i > first) {
-        body += ',';
+  std::uint64_t unspooled = 0;
+  while (!pending_.empty()) {
+    // A sample sent alone before keeps its key and goes alone; the others go together,
+    // at most batch_max, under a new key.
+    std::size_t count = 1;
+    if (!pending_.front().alone) {
+      while (count < pending_.size() && count < options_.batch_max && !pending_[count].alone) {
+        ++count;
       }
-      body += records[i];
     }
-    body += ']';
+    std::vector<JournalSample> group;
+    group.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      group.push_back(std::move(pending_.front().sample));
+      pending_.pop_front();
+    }
+    std::vector<const JournalSample*> samples;
+    samples.reserve(group.size());
+    for (const JournalSample& sample : group) {
+      samples.push_back(&sample);
+    }
+    // One sample is sent under its own key whichever way it goes: the same bytes as a
+    // live send of it.
+    const std::string key = count == 1 ? group.front().key : new_idempotency_key(vm_);
+    const std::string file = spool_.reserve_name();
+    journal_locked(journal_seal_line(key, file, samples), true);
+    stats_.pending_samples = pending_.size();
+    lock.unlock();  // file I/O without holding up the sampler's add()
     try {
-      spool_.add(new_idempotency_key(vm), body, end - first);
+      spool_.add_as(file, key, batch_body(samples), samples.size());
     } catch (const std::exception& error) {
       ++unspooled;
-      spdlog::error("push: cannot spool a batch of {} samples, dropping it: {}", end - first,
+      spdlog::error("push: cannot spool a batch of {} samples, dropping it: {}", samples.size(),
                     error.what());
     }
+    lock.lock();
   }
-  lock.lock();
+  // Every sample the journal holds is delivered or in a synced batch file.
+  journal_.clear();
   unspooled_batches_ += unspooled;
   update_spool_stats();
 }
@@ -178,6 +280,86 @@ void Pusher::seal_locked(std::unique_lock<std::mutex>& lock) {
 void Pusher::update_spool_stats() {
   stats_.spool_batches = spool_.batches();
   stats_.dropped_batches = spool_.dropped_batches() + unspooled_batches_;
+}
+
+void Pusher::count_outcome(PushOutcome outcome, std::size_t samples,
+                           std::optional<std::chrono::seconds> retry_after) {
+  switch (outcome) {
+    case PushOutcome::delivered:
+      ++stats_.delivered_batches;
+      stats_.delivered_samples += samples;
+      if (attempt_ > 0) {
+        spdlog::info("push: delivering again after {} failed attempts", attempt_);
+      }
+      attempt_ = 0;
+      retry_at_ = {};
+      break;
+    case PushOutcome::reject:
+      ++stats_.rejected_batches;
+      attempt_ = 0;
+      retry_at_ = {};
+      break;
+    case PushOutcome::retry:
+      ++stats_.failed_attempts;
+      ++attempt_;
+      retry_at_ = std::chrono::steady_clock::now() + backoff_delay(attempt_, retry_after);
+      break;
+  }
+}
+
+namespace {
+
+// Posts and classifies, logging what is not a delivery; `what` names the request.
+PushOutcome post_and_classify(PushClient& client, const PostRequest& request,
+                              const std::string& what, std::size_t samples,
+                              std::optional<std::chrono::seconds>& retry_after) {
+  auto answer = client.post(request);
+  if (auto* error = std::get_if<std::string>(&answer)) {
+    if (*error != "cancelled") {
+      spdlog::warn("push: {} ({} samples) not delivered, will retry: {}", what, samples, *error);
+    }
+    return PushOutcome::retry;
+  }
+  const PushResponse& response = std::get<PushResponse>(answer);
+  retry_after = response.retry_after;
+  const PushOutcome outcome = classify_status(response.status);
+  if (outcome == PushOutcome::retry) {
+    spdlog::warn("push: {} answered {}, will retry: {}", what, response.status, response.body);
+  } else if (outcome == PushOutcome::reject) {
+    spdlog::error("push: {} ({} samples) rejected with {}, dropping it: {}", what, samples,
+                  response.status, response.body);
+  }
+  return outcome;
+}
+
+}  // namespace
+
+void Pusher::send_live(std::unique_lock<std::mutex>& lock) {
+  // Only this thread removes from pending_, and add() appends at the back: the front
+  // stays put while the lock is released.
+  const JournalSample& sample = pending_.front().sample;
+  PostRequest request{"[" + sample.json + "]", options_.token, sample.key};
+  lock.unlock();
+  std::optional<std::chrono::seconds> retry_after;
+  const PushOutcome outcome =
+      post_and_classify(client_, request, "sample " + request.idempotency_key, 1, retry_after);
+  lock.lock();
+  count_outcome(outcome, 1, retry_after);
+  if (outcome == PushOutcome::retry) {
+    pending_.front().alone = true;
+    return;
+  }
+  if (outcome == PushOutcome::delivered) {
+    ++stats_.live_samples;
+  }
+  // Not synced: if a crash loses this line, the sample is sent again under the same key
+  // with the same bytes, and the ingest recognises it.
+  journal_locked(journal_delivered_line(request.idempotency_key), false);
+  pending_.pop_front();
+  stats_.pending_samples = pending_.size();
+  if (pending_.empty()) {
+    journal_.clear();
+  }
 }
 
 void Pusher::deliver_one(std::unique_lock<std::mutex>& lock) {
@@ -188,49 +370,15 @@ void Pusher::deliver_one(std::unique_lock<std::mutex>& lock) {
     update_spool_stats();
     return;
   }
-  auto answer = client_.post(PostRequest{batch->body, options_.token, batch->idempotency_key});
   std::optional<std::chrono::seconds> retry_after;
-  PushOutcome outcome = PushOutcome::retry;
-  if (auto* error = std::get_if<std::string>(&answer)) {
-    if (*error != "cancelled") {
-      spdlog::warn("push: batch {} ({} samples) not delivered, will retry: {}", batch->file,
-                   batch->samples, *error);
-    }
-  } else {
-    const PushResponse& response = std::get<PushResponse>(answer);
-    retry_after = response.retry_after;
-    outcome = classify_status(response.status);
-    if (outcome == PushOutcome::retry) {
-      spdlog::warn("push: batch {} answered {}, will retry: {}", batch->file, response.status,
-                   response.body);
-    } else if (outcome == PushOutcome::reject) {
-      spdlog::error("push: batch {} ({} samples) rejected with {}, dropping it: {}", batch->file,
-                    batch->samples, response.status, response.body);
-    }
-  }
+  const PushOutcome outcome =
+      post_and_classify(client_, PostRequest{batch->body, options_.token, batch->idempotency_key},
+                        "batch " + batch->file, batch->samples, retry_after);
   if (outcome != PushOutcome::retry) {
     spool_.remove(batch->file);
   }
   lock.lock();
-  switch (outcome) {
-    case PushOutcome::delivered:
-      ++stats_.delivered_batches;
-      stats_.delivered_samples += batch->samples;
-      if (attempt_ > 0) {
-        spdlog::info("push: delivering again after {} failed attempts", attempt_);
-      }
-      attempt_ = 0;
-      break;
-    case PushOutcome::reject:
-      ++stats_.rejected_batches;
-      attempt_ = 0;
-      break;
-    case PushOutcome::retry:
-      ++stats_.failed_attempts;
-      ++attempt_;
-      retry_at_ = std::chrono::steady_clock::now() + backoff_delay(attempt_, retry_after);
-      break;
-  }
+  count_outcome(outcome, batch->samples, retry_after);
   update_spool_stats();
 }
 
@@ -239,27 +387,30 @@ void Pusher::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     const auto now = clock::now();
-    if (!pending_.empty() && (pending_.size() >= options_.batch_max ||
-                              now - first_pending_ >= options_.batch_interval)) {
-      seal_locked(lock);
-      continue;
-    }
-    if (spool_.batches() > 0 && now >= retry_at_) {
-      deliver_one(lock);
-      continue;
+    const PushState state = state_locked(now);
+    switch (next_action(state)) {
+      case PushAction::send_live:
+        send_live(lock);
+        continue;
+      case PushAction::seal:
+        seal_locked(lock);
+        continue;
+      case PushAction::deliver_spooled:
+        deliver_one(lock);
+        continue;
+      case PushAction::wait:
+        break;
     }
     auto deadline = now + std::chrono::hours(1);
-    if (!pending_.empty()) {
-      deadline = std::min(deadline, first_pending_ + options_.batch_interval);
+    if (!pending_.empty() && (state.spool_batches > 0 || state.failing)) {
+      deadline = std::min(deadline, pending_.front().taken + options_.batch_interval);
     }
-    if (spool_.batches() > 0) {
+    if (!pending_.empty() || state.spool_batches > 0) {
       deadline = std::min(deadline, retry_at_);
     }
-    const bool had_pending = !pending_.empty();
-    wake_.wait_until(lock, deadline, [&] {
-      return stopping_ || pending_.size() >= options_.batch_max ||
-             (!had_pending && !pending_.empty());
-    });
+    // Every new sample is a reason to look again (it may go live at once).
+    const std::size_t seen = pending_.size();
+    wake_.wait_until(lock, deadline, [&] { return stopping_ || pending_.size() != seen; });
   }
 }
 

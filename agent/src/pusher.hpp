@@ -1,22 +1,30 @@
-// Push mode: delivers every sample to the ingest API exactly once (by idempotency key).
-// The sampler adds records; the pusher thread seals them into batches (every
-// batch_interval or batch_max samples), writes each batch to the spool before sending
-// it, POSTs the oldest batch first, and removes it only when the API answered 2xx.
-// Connection errors, 5xx, 429 and other transient answers are retried with exponential
-// backoff (Retry-After honoured); a batch answered 400/413/415/422 can never succeed
-// and is dropped with a log line. add() and stats() are thread-safe.
+// Push mode: delivers every sample to the ingest API exactly once (by idempotency key),
+// and as soon as it is taken while the ingest keeps up.
+// add() journals each sample (journal.hpp: appended and synced) before anything else,
+// so a SIGKILL or a power cut loses at most the sample being taken. Live: while the
+// spool is empty and no failure is in progress, the pusher thread POSTs each sample on
+// its own (one request per sample) under the key it was journaled with. Backlog:
+// after a failure, or with batches in the spool, samples are sealed into batches
+// (every batch_interval or batch_max samples) written to the spool, and the oldest
+// batch is POSTed first and removed only when the API answered 2xx. A sample that was
+// ever sent alone keeps its own key and is sealed alone, so no replay can store it
+// twice. Connection errors, 5xx, 429 and other transient answers are retried with
+// exponential backoff (Retry-After honoured); a request answered 400/413/415/422 can
+// never succeed and is dropped with a log line. add() and stats() are thread-safe.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "journal.hpp"
 #include "options.hpp"
 #include "push_client.hpp"
 #include "spool.hpp"
@@ -26,14 +34,29 @@ namespace vmpulse::agent {
 
 struct PushStats {
   std::uint64_t samples = 0;            // added by the sampler
-  std::uint64_t delivered_batches = 0;  // answered 2xx
+  std::uint64_t delivered_batches = 0;  // requests answered 2xx (a live sample is a batch of one)
   std::uint64_t delivered_samples = 0;
-  std::uint64_t rejected_batches = 0;  // answered 4xx that can never succeed, dropped
-  std::uint64_t dropped_batches = 0;   // the spool was full, or a spool file was unreadable
-  std::uint64_t failed_attempts = 0;   // retried later
+  std::uint64_t live_samples = 0;       // delivered on their own as soon as taken
+  std::uint64_t recovered_samples = 0;  // found in the journal at start, not yet delivered
+  std::uint64_t rejected_batches = 0;   // answered 4xx that can never succeed, dropped
+  std::uint64_t dropped_batches = 0;    // the spool was full, or a spool file was unreadable
+  std::uint64_t failed_attempts = 0;    // retried later
   std::size_t spool_batches = 0;
   std::size_t pending_samples = 0;  // not yet in a batch
 };
+
+// What the pusher thread does next (pure, for the tests). Live while nothing is
+// queued ahead and no failure is in progress; otherwise the batch logic catches up.
+enum class PushAction { wait, send_live, seal, deliver_spooled };
+struct PushState {
+  std::size_t pending = 0;          // samples not yet sent nor in a batch
+  std::size_t spool_batches = 0;    // batches waiting in the spool
+  bool failing = false;             // the last request failed and will be retried
+  bool retry_due = true;            // the backoff after that failure is over
+  bool oldest_pending_due = false;  // the oldest pending sample waited batch_interval
+  std::size_t batch_max = 50;
+};
+PushAction next_action(const PushState& state);
 
 // What to do with an answer: delivered, retry later, or drop the batch.
 enum class PushOutcome { delivered, retry, reject };
@@ -59,27 +82,47 @@ class Pusher {
 
   void add(const Record& record);
   void start();
-  // Seals the samples not yet batched into the spool (delivered on the next start)
-  // and joins the thread; idempotent.
+  // Joins the thread, then seals the samples not yet sent into the spool (delivered on
+  // the next start); idempotent.
   void stop();
   PushStats stats() const;
 
  private:
+  struct PendingSample {
+    JournalSample sample;
+    // Sent on its own before (or found in the journal): the ingest may hold it under its
+    // own key already, so it must be sealed alone, under that key.
+    bool alone = false;
+    std::chrono::steady_clock::time_point taken;
+  };
+
+  void recover();
   void run();
+  PushState state_locked(std::chrono::steady_clock::time_point now) const;
   void seal_locked(std::unique_lock<std::mutex>& lock);
+  void send_live(std::unique_lock<std::mutex>& lock);
   void deliver_one(std::unique_lock<std::mutex>& lock);
+  // Counts an answer (or a transport error) to a request; with the lock held.
+  void count_outcome(PushOutcome outcome, std::size_t samples,
+                     std::optional<std::chrono::seconds> retry_after);
+  void journal_locked(const std::string& line, bool sync);
   void update_spool_stats();  // with the lock held
 
   PushOptions options_;
   PushClient client_;
-  mutable std::mutex mutex_;
+  // Only the pusher thread uses the spool (and the constructor and stop(), when that
+  // thread is not running), so its slow file I/O never holds mutex_ and add() waits for
+  // no disk but the journal's.
+  Spool spool_;
+  mutable std::mutex mutex_;  // guards everything below
   std::condition_variable wake_;
   bool stopping_ = false;
-  Spool spool_;  // guarded by mutex_ (I/O on it happens with the lock released where it is slow)
-  std::vector<std::string> pending_;  // records as JSON, not yet in a batch
-  std::string pending_vm_;
-  std::chrono::steady_clock::time_point first_pending_;
-  unsigned attempt_ = 0;
+  // Appended to in the order pending_ changes, which is what makes its replay exact.
+  Journal journal_;
+  bool journal_failing_ = false;       // logged once until it works again
+  std::deque<PendingSample> pending_;  // oldest first
+  std::string vm_;
+  unsigned attempt_ = 0;  // failed attempts in a row; > 0 means backlog mode
   std::chrono::steady_clock::time_point retry_at_;
   PushStats stats_;
   std::uint64_t unspooled_batches_ = 0;  // could not be written to the spool

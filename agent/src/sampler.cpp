@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 
 namespace vmpulse::agent {
@@ -44,9 +45,15 @@ void Sampler::sample_once() {
       render_snapshot(std::move(sample), info_, extra_metrics_ ? extra_metrics_() : std::string()));
 }
 
+std::chrono::system_clock::time_point next_tick(std::chrono::system_clock::time_point now,
+                                                std::chrono::milliseconds interval) {
+  using std::chrono::milliseconds;
+  const auto since_epoch = std::chrono::duration_cast<milliseconds>(now.time_since_epoch());
+  return std::chrono::system_clock::time_point(since_epoch - since_epoch % interval + interval);
+}
+
 void Sampler::run() {
-  using clock = std::chrono::steady_clock;
-  auto next = clock::now();
+  using std::chrono::system_clock;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
@@ -60,12 +67,19 @@ void Sampler::run() {
     // back once per interval keeps the idle footprint small (microseconds on a small heap).
     ::malloc_trim(0);
     lock.lock();
-    next += interval_;
-    const auto now = clock::now();
-    if (next < now) {
-      next = now + interval_;  // fell behind (suspended VM): skip, do not burst
+    // The next multiple of the interval on the wall clock (a suspended VM skips the
+    // ticks it missed rather than bursting). The record's `hora` has whole seconds, so
+    // a sample taken just after the second is stamped with the time it was taken, and
+    // "now - hora" on the dashboard is the real delay. The wait is repeated in short
+    // steps of the steady clock so that a wall clock that jumps is followed.
+    const auto tick = next_tick(system_clock::now(), interval_);
+    while (!stopping_) {
+      const auto left = tick - system_clock::now();
+      if (left <= system_clock::duration::zero()) {
+        break;
+      }
+      wake_.wait_for(lock, std::min<system_clock::duration>(left, std::chrono::seconds(1)));
     }
-    wake_.wait_until(lock, next, [this] { return stopping_; });
   }
 }
 

@@ -1,6 +1,6 @@
-// The sampler thread: one collection per interval, rendered and published to the
-// SnapshotStore, then handed to the pusher (when push mode is on). start/stop are
-// called from the main thread only.
+// The sampler thread: one collection per interval, on the wall clock's multiples of
+// it, handed to the pusher (when push mode is on), then rendered and published to the
+// SnapshotStore. start/stop are called from the main thread only.
 #pragma once
 
 #include <chrono>
@@ -13,6 +13,11 @@
 #include "snapshot.hpp"
 
 namespace vmpulse::agent {
+
+// The first multiple of `interval` since the epoch after `now`: samples are taken on
+// these ticks, so that (at whole seconds) the record's `hora` is when it was taken.
+std::chrono::system_clock::time_point next_tick(std::chrono::system_clock::time_point now,
+                                                std::chrono::milliseconds interval);
 
 class Sampler {
  public:

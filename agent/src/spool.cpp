@@ -14,7 +14,7 @@
 #include <system_error>
 #include <vector>
 
-#include "proc_file.hpp"
+#include "durable_file.hpp"
 
 namespace vmpulse::agent {
 namespace {
@@ -27,20 +27,6 @@ constexpr std::size_t kMaxBatchFile = std::size_t{4} * 1024 * 1024;
 
 std::runtime_error errno_error(const std::string& what) {
   return std::runtime_error(what + ": " + errno_text(errno));
-}
-
-void write_all(int fd, const std::string& text, const std::string& path) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      throw errno_error("cannot write " + path);
-    }
-    done += static_cast<std::size_t>(n);
-  }
 }
 
 }  // namespace
@@ -124,6 +110,12 @@ Spool::Spool(std::string directory, std::size_t max_files, std::size_t max_bytes
 
 std::string Spool::add(const std::string& idempotency_key, const std::string& body,
                        std::size_t samples) {
+  std::string file = reserve_name();
+  add_as(file, idempotency_key, body, samples);
+  return file;
+}
+
+std::string Spool::reserve_name() {
   // Milliseconds since the epoch, then a counter: names sort in creation order, and
   // do so across restarts as long as the clock does not go back.
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -134,15 +126,23 @@ std::string Spool::add(const std::string& idempotency_key, const std::string& bo
       std::snprintf(name, sizeof name, "%015lld-%06llu%.*s", static_cast<long long>(ms),
                     static_cast<unsigned long long>(counter_++ % 1'000'000),
                     static_cast<int>(kSuffix.size()), kSuffix.data());
-  std::string file(name, static_cast<std::size_t>(length));
+  return {name, static_cast<std::size_t>(length)};
+}
+
+bool Spool::contains(const std::string& file) const {
+  return std::any_of(files_.begin(), files_.end(), [&](const Entry& e) { return e.file == file; });
+}
+
+void Spool::add_as(const std::string& file, const std::string& idempotency_key,
+                   const std::string& body, std::size_t samples) {
+  if (file.find('/') != std::string::npos || !file.ends_with(kSuffix)) {
+    throw std::runtime_error("not a spool file name: " + file);
+  }
   const std::string path = directory_ + "/" + file;
   const std::string temporary = path + ".tmp";
   const std::string text = encode_batch(idempotency_key, body, samples);
 
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    throw errno_error("cannot create " + temporary);
-  }
+  const int fd = open_no_follow(temporary, O_WRONLY | O_CREAT | O_TRUNC);
   try {
     write_all(fd, text, temporary);
     // On disk before the rename makes it visible: a power cut leaves the old state or
@@ -161,10 +161,21 @@ std::string Spool::add(const std::string& idempotency_key, const std::string& bo
     ::unlink(temporary.c_str());
     throw error;
   }
-  files_.push_back(Entry{file, text.size()});
-  bytes_ += text.size();
+  // The rename is durable only once the directory is: the journal forgets the samples
+  // of this batch after this returns.
+  sync_directory(directory_);
+  const Entry entry{file, text.size()};
+  // Batches rebuilt from the journal keep their earlier, smaller names.
+  const auto at = std::lower_bound(files_.begin(), files_.end(), entry,
+                                   [](const Entry& a, const Entry& b) { return a.file < b.file; });
+  if (at != files_.end() && at->file == file) {
+    bytes_ = bytes_ - std::min(bytes_, at->bytes) + text.size();
+    at->bytes = text.size();
+  } else {
+    files_.insert(at, entry);
+    bytes_ += text.size();
+  }
   enforce_bounds();
-  return file;
 }
 
 void Spool::enforce_bounds() {
@@ -182,7 +193,7 @@ void Spool::enforce_bounds() {
 std::optional<SpooledBatch> Spool::oldest() {
   while (!files_.empty()) {
     const std::string file = files_.front().file;
-    auto text = read_text_file(directory_ + "/" + file, kMaxBatchFile);
+    auto text = read_file_no_follow(directory_ + "/" + file, kMaxBatchFile);
     if (auto* failure = failure_of(text)) {
       spdlog::error("spool: dropping {}: {}", file, failure->message);
     } else if (auto batch = decode_batch(file, std::get<std::string>(text))) {

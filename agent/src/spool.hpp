@@ -1,8 +1,10 @@
 // The push spool: batches of samples waiting for the ingest API, one file each in a
 // directory, so they survive an ingest outage and an agent restart. A file is written
-// to a temporary name and renamed, so a crash never leaves half a batch; names sort
-// in the order the batches were made. Bounded by count and bytes: the oldest batches
-// are dropped (and logged) first. Not thread-safe: the pusher thread owns it.
+// to a temporary name, synced, renamed, and the directory synced, so a crash or a power
+// cut never leaves half a batch nor loses a finished one; files are opened with
+// O_NOFOLLOW. Names sort in the order the batches were made. Bounded by count and
+// bytes: the oldest batches are dropped (and logged) first. Not thread-safe: the pusher
+// thread owns it.
 #pragma once
 
 #include <cstddef>
@@ -29,6 +31,13 @@ class Spool {
   // Writes a new batch and returns its file name; drops the oldest batches when the
   // bounds are exceeded. Throws std::runtime_error when the file cannot be written.
   std::string add(const std::string& idempotency_key, const std::string& body, std::size_t samples);
+  // The name the next add() would use, so that the journal can record where a batch
+  // goes before it is written; add_as() then writes it under that name (or under a name
+  // recorded by an earlier run, keeping the order of names).
+  std::string reserve_name();
+  void add_as(const std::string& file, const std::string& idempotency_key, const std::string& body,
+              std::size_t samples);
+  bool contains(const std::string& file) const;
 
   // The oldest batch, read back from disk; a file that cannot be read or parsed is
   // removed (logged) and the next one tried.

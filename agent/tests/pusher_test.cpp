@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "vmpulse/contract.hpp"
@@ -102,6 +103,7 @@ TEST(Pusher, StopSealsWhatWasNotBatchedInBatchesOfAtMostBatchMax) {
     }
     EXPECT_EQ(pusher.stats().pending_samples, 25u);
     pusher.stop();
+    EXPECT_EQ(std::filesystem::file_size(dir + "/samples.journal"), 0u);  // all in the spool
     EXPECT_EQ(pusher.stats().spool_batches, 3u);
     EXPECT_EQ(pusher.stats().samples, 25u);
   }
@@ -118,6 +120,106 @@ TEST(Pusher, StopSealsWhatWasNotBatchedInBatchesOfAtMostBatchMax) {
   }
   EXPECT_EQ(sizes, (std::vector<std::size_t>{10, 10, 5}));
   EXPECT_EQ(keys.size(), 3u);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace vmpulse::agent
+
+namespace vmpulse::agent {
+namespace {
+
+PushState live_state() {
+  PushState state;
+  state.pending = 1;
+  state.batch_max = 50;
+  return state;
+}
+
+TEST(NextAction, ASampleGoesLiveWhileNothingIsQueuedAndNothingFails) {
+  EXPECT_EQ(next_action(live_state()), PushAction::send_live);
+  PushState idle = live_state();
+  idle.pending = 0;
+  EXPECT_EQ(next_action(idle), PushAction::wait);
+}
+
+TEST(NextAction, AFailureWaitsForItsBackoffThenRetriesLiveUntilBatchInterval) {
+  PushState state = live_state();
+  state.failing = true;
+  state.retry_due = false;
+  EXPECT_EQ(next_action(state), PushAction::wait);
+  state.retry_due = true;
+  EXPECT_EQ(next_action(state), PushAction::send_live);
+  state.retry_due = false;
+  state.oldest_pending_due = true;  // the outage lasts: catch up in batches
+  EXPECT_EQ(next_action(state), PushAction::seal);
+}
+
+TEST(NextAction, ABacklogInTheSpoolIsDeliveredFirstAndNewSamplesBatched) {
+  PushState state = live_state();
+  state.spool_batches = 3;
+  EXPECT_EQ(next_action(state), PushAction::deliver_spooled);
+  state.oldest_pending_due = true;
+  EXPECT_EQ(next_action(state), PushAction::seal);
+  state.oldest_pending_due = false;
+  state.retry_due = false;
+  EXPECT_EQ(next_action(state), PushAction::wait);
+}
+
+TEST(NextAction, AFullBatchIsSealedEvenWhenLive) {
+  PushState state = live_state();
+  state.pending = 50;
+  EXPECT_EQ(next_action(state), PushAction::seal);
+}
+
+// What a SIGKILLed run leaves, written by hand: sample 1 delivered live, samples 2-3
+// sealed into a batch whose file was never written, sample 4 sent alone once (answer
+// lost), sample 5 journaled, sample 6 torn.
+TEST(Pusher, RecoversTheJournalExactlyOnce) {
+  const std::string dir = ::testing::TempDir() + "/agent-pusher-recover";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  Record record;
+  record.vm = "vm-1";
+  record.hora = "2026-01-02 03:04:05";
+  record.porcentaje_cpu_libre = 100;
+  std::vector<JournalSample> samples;
+  for (int i = 1; i <= 6; ++i) {
+    record.total_procesos = i;
+    samples.push_back(JournalSample{new_idempotency_key("vm-1"), to_json(record)});
+  }
+  std::string text;
+  for (int i = 0; i < 5; ++i) {
+    text += journal_sample_line(samples[i].key, samples[i].json);
+  }
+  text += journal_delivered_line(samples[0].key);
+  const std::vector<const JournalSample*> sealed{&samples[1], &samples[2]};
+  text += journal_seal_line("vm-1:1:sealed", "000000000000001-000000.batch", sealed);
+  const std::string torn = journal_sample_line(samples[5].key, samples[5].json);
+  text += torn.substr(0, torn.size() - 10);
+  std::ofstream(dir + "/samples.journal") << text;
+
+  PushOptions options;
+  options.url = "http://127.0.0.1:1/api/metrics";
+  options.token = "t";
+  options.spool_dir = dir;
+  for (int run = 0; run < 2; ++run) {  // the second start finds nothing more to do
+    Pusher pusher(options);
+    EXPECT_EQ(pusher.stats().recovered_samples, run == 0 ? 2u : 0u);
+    EXPECT_EQ(pusher.stats().spool_batches, run == 0 ? 1u : 3u);
+    pusher.stop();  // the unsent samples are sealed alone, under their own keys
+  }
+  Spool spool(dir, 100, 1 << 20);
+  std::vector<std::pair<std::string, std::string>> batches;
+  while (auto batch = spool.oldest()) {
+    batches.emplace_back(batch->idempotency_key, batch->body);
+    spool.remove(batch->file);
+  }
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(batches[0],
+            std::make_pair(std::string("vm-1:1:sealed"), batch_body(sealed)));  // rebuilt as sealed
+  EXPECT_EQ(batches[1], std::make_pair(samples[3].key, "[" + samples[3].json + "]"));
+  EXPECT_EQ(batches[2], std::make_pair(samples[4].key, "[" + samples[4].json + "]"));
   std::filesystem::remove_all(dir);
 }
 

@@ -9,7 +9,9 @@ batch) and writes what it stored to a JSON summary after every request.
 --lose-every: every Nth accepted request is stored but its answer is lost (the
   connection is closed without a response), so the agent must retry it with the same
   Idempotency-Key and the batch must not be stored twice;
---reject: answer every request 400 (a batch that can never succeed)."""
+--reject: answer every request 400 (a batch that can never succeed).
+Each stored batch keeps its records' horas and `at`, the wall-clock time (seconds since
+the epoch) it was first received, for the latency and gap checks."""
 import argparse
 import os
 import json
@@ -95,7 +97,8 @@ def main():
                     save()
                     return self.answer(201, {"status": "saved", "stored": len(records), "api": "fake", "replayed": True})
                 state["batches"][key] = {"records": len(records), "attempts": 1,
-                                         "horas": [r.get("hora") for r in records]}
+                                         "horas": [r.get("hora") for r in records],
+                                         "at": time.time()}
                 state["max_batch"] = max(state["max_batch"], len(records))
                 state["accepted"] += 1
                 lose = args.lose_every and state["accepted"] % args.lose_every == 0
