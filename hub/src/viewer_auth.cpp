@@ -87,7 +87,11 @@ Credential check_credential(const secret::TokenSet& tokens,
   return Credential::missing;
 }
 
-std::shared_ptr<ViewerAuth> ViewerAuth::open_reads() { return std::make_shared<ViewerAuth>(); }
+std::shared_ptr<ViewerAuth> ViewerAuth::open_reads() {
+  auto auth = std::make_shared<ViewerAuth>();
+  auth->open_ = true;
+  return auth;
+}
 
 std::shared_ptr<ViewerAuth> ViewerAuth::from_file(std::string path) {
   auto auth = std::make_shared<ViewerAuth>();
@@ -99,8 +103,8 @@ std::shared_ptr<ViewerAuth> ViewerAuth::from_file(std::string path) {
 }
 
 std::optional<std::string> ViewerAuth::reload() {
-  if (open()) {
-    return std::nullopt;
+  if (path_.empty()) {
+    return std::nullopt;  // no file: nothing to reload
   }
   auto loaded = secret::load_token_file(path_);
   if (auto* problem = std::get_if<std::string>(&loaded)) {

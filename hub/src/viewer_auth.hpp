@@ -63,7 +63,8 @@ class ViewerAuth {
   // Throws std::runtime_error with the loader's message when the file is unusable.
   static std::shared_ptr<ViewerAuth> from_file(std::string path);
 
-  bool open() const { return path_.empty(); }
+  // A default-constructed ViewerAuth has no tokens: it lets nobody in.
+  bool open() const { return open_; }
   // Re-reads the file; on failure the old tokens stay and the error is returned.
   std::optional<std::string> reload();
 
@@ -74,6 +75,7 @@ class ViewerAuth {
   std::optional<std::string> sign_in(std::string_view token, std::int64_t now) const;
 
  private:
+  bool open_ = false;
   std::string path_;
   mutable std::mutex mutex_;
   std::shared_ptr<const secret::TokenSet> tokens_;  // guarded by mutex_

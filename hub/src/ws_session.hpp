@@ -33,7 +33,7 @@ struct WsOptions {
   OriginPolicy origins;
   std::size_t max_per_address = 64;
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
-  std::shared_ptr<const ViewerAuth> viewers = ViewerAuth::open_reads();
+  std::shared_ptr<const ViewerAuth> viewers = std::make_shared<ViewerAuth>();  // nobody
 };
 
 // Shared by every session: options, the poller, the number of open clients.

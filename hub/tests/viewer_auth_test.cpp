@@ -262,3 +262,10 @@ TEST(AddressLimit, CapsEachAddressAndFreesOnRelease) {
   EXPECT_EQ(limit->count("a"), 1u);
   EXPECT_TRUE(AddressLimit::acquire(limit, "a"));
 }
+
+TEST(ViewerAuth, WithoutTokensNobodyReads) {
+  const ViewerAuth nobody;
+  EXPECT_FALSE(nobody.open());
+  EXPECT_EQ(nobody.check("Bearer " + kViewer, std::nullopt, kNow), Credential::missing);
+  EXPECT_FALSE(nobody.sign_in(kViewer, kNow));
+}

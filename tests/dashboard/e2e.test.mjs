@@ -51,9 +51,9 @@ before(async () => {
   // The same build on a second origin that plays ./vmpulse up's nginx: hubUrl "" and
   // /ws + /api proxied to the hub.
   const proxyPort = await freePort();
-  proxyServer = startStatic({ dist: DIST, port: proxyPort, proxy: `http://127.0.0.1:${hubPort}`, logDir: OUT, name: 'static-proxy' });
+  proxyServer = startStatic({ dist: DIST, port: proxyPort, proxy: `http://127.0.0.1:${hubPort}`, auth: true, logDir: OUT, name: 'static-proxy' });
   proxiedUrl = `http://127.0.0.1:${proxyPort}/`;
-  await waitHttp(proxiedUrl);
+  await waitHttp(`${proxiedUrl}signin`);
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.on('pageerror', (err) => console.log(`page error: ${err.message}`));

@@ -64,9 +64,9 @@ export function startHub({ bin, port, dbUrl, logDir, viewerTokenFile }) {
   });
 }
 
-/** hubUrl: configured in config.js (cross-origin); proxy: same origin, like nginx. */
-export function startStatic({ dist, port, hubUrl, proxy, logDir, name = 'static' }) {
-  const target = proxy ? ['--proxy', proxy] : ['--hub', hubUrl];
+/** hubUrl: configured in config.js (cross-origin); proxy: same origin, like nginx (auth: its viewer check too). */
+export function startStatic({ dist, port, hubUrl, proxy, auth = false, logDir, name = 'static' }) {
+  const target = proxy ? ['--proxy', proxy, ...(auth ? ['--auth'] : [])] : ['--hub', hubUrl];
   return launch(name, process.execPath, [path.join(here, 'static-server.mjs'), '--dir', dist, '--port', String(port), ...target], logDir);
 }
 

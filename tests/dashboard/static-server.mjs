@@ -2,10 +2,10 @@
 // static files, an SPA fallback, and /config.js written at start from the hub URL
 // (deploy/docker/dashboard/write-config.sh does the same in the image).
 // With --proxy URL it also plays the local ingress (nginx in ./vmpulse up): /ws and
-// /api/* go to the hub at URL on the same origin, --hub is left empty, and the
-// dashboard's files need a viewer credential (the hub's GET /api/auth, as nginx's
-// auth_request asks it): without one, 401 and the sign-in page; /signin is open.
-//   node static-server.mjs --dir DIST --port N (--hub URL | --proxy URL)
+// /api/* go to the hub at URL on the same origin and --hub is left empty; with --auth
+// too, the dashboard's files need a viewer credential (the hub's GET /api/auth, as
+// nginx's auth_request asks it): without one, 401 and the sign-in page; /signin is open.
+//   node static-server.mjs --dir DIST --port N (--hub URL | --proxy URL [--auth])
 import http from 'node:http';
 import net from 'node:net';
 import fs from 'node:fs/promises';
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({
-  options: { dir: { type: 'string' }, port: { type: 'string', default: '0' }, hub: { type: 'string', default: '' }, proxy: { type: 'string' } },
+  options: { dir: { type: 'string' }, port: { type: 'string', default: '0' }, hub: { type: 'string', default: '' }, proxy: { type: 'string' }, auth: { type: 'boolean', default: false } },
 });
 if (!args.dir) {
   console.error('usage: static-server.mjs --dir DIST [--port N] [--hub URL]');
@@ -56,8 +56,8 @@ const OPEN = new Set(['/signin', '/signin.html', '/signin.js', '/signin.css', '/
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   if (proxied(url.pathname)) return proxyHttp(req, res);
-  if (upstream && url.pathname === '/signin') url.pathname = '/signin.html';
-  if (upstream && !OPEN.has(url.pathname) && !(await signedIn(req))) {
+  if (url.pathname === '/signin') url.pathname = '/signin.html';
+  if (upstream && args.auth && !OPEN.has(url.pathname) && !(await signedIn(req))) {
     res.writeHead(401, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' });
     res.end(await fs.readFile(path.join(root, 'signin.html')));
     return;
