@@ -26,7 +26,7 @@
 namespace vmpulse::hub {
 
 inline constexpr std::string_view kSessionCookie = "vmpulse_session";
-inline constexpr std::int64_t kSessionSeconds = 12 * 3600;
+inline constexpr std::int64_t kSessionSeconds = std::int64_t{12} * 3600;
 
 // "v1.<expiry>.<hmac>" signed with `key`; `expiry` in Unix seconds.
 std::string session_value(std::string_view key, std::int64_t expiry);
