@@ -71,7 +71,8 @@ PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 db_ticks0="$(cpu_ticks "$DB_PID")"
 start_ns="$(date +%s%N)"
-"$HUB" --listen "127.0.0.1:$PORT" --log-level info >"$work/hub.log" 2>&1 &
+# Reads open: the benchmark measures queries, on loopback, without signing in.
+"$HUB" --listen "127.0.0.1:$PORT" --reads open --log-level info >"$work/hub.log" 2>&1 &
 HUB_PID=$!
 pids+=("$HUB_PID")
 wait_http "$BASE/readyz" 300 || die "the hub did not become ready: $(tail -n 5 "$work/hub.log")"

@@ -164,6 +164,13 @@ function Banners({ hub, conn, now, state }) {
       </div>,
     );
   }
+  if (hub.note) {
+    out.push(
+      <div key="hub-note" className="banner banner-warn" role="status" data-testid="hub-note">
+        {hub.note}.
+      </div>,
+    );
+  }
   if (state.badMessages > 0) {
     out.push(
       <div key="bad" className="banner banner-warn" role="status">

@@ -27,6 +27,7 @@ struct ProtocolViolation {
 inline constexpr std::uint16_t kClosePolicy = 1008;
 inline constexpr std::uint16_t kCloseUnsupported = 1003;
 inline constexpr std::uint16_t kCloseTooBig = 1009;
+inline constexpr std::uint16_t kCloseTryAgainLater = 1013;
 
 using ClientMessage = std::variant<SelectMessage, PingMessage, ProtocolViolation>;
 

@@ -35,7 +35,13 @@ PushResult ClientQueue::push_snapshot(const Message& message) {
   return enqueue(message);
 }
 
-PushResult ClientQueue::push_reply(const Message& message) { return enqueue(message); }
+PushResult ClientQueue::push_reply(const Message& message) {
+  // A client that sends pings but does not read its socket must not grow the queue.
+  if (queue_.size() + 1 > limits_.max_messages || bytes_ + message->size() > limits_.max_bytes) {
+    return {};
+  }
+  return enqueue(message);
+}
 
 Message ClientQueue::next() {
   if (queue_.empty()) {

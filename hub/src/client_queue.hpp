@@ -32,7 +32,7 @@ class ClientQueue {
   PushResult push_update(const Message& message);
   // The snapshot that (re)starts the stream of updates.
   PushResult push_snapshot(const Message& message);
-  // A reply to the client (pong); never dropped, and small.
+  // A reply to the client (pong); small, and dropped only when the queue is full.
   PushResult push_reply(const Message& message);
   // The client asked for another VM: updates wait for the new snapshot.
   void await_snapshot() { awaiting_snapshot_ = true; }

@@ -16,7 +16,10 @@ HeaderList cors_headers(const OriginPolicy& policy, const http::Request& request
   if (!origin || !policy.allows(origin, request.header("Host").value_or(""))) {
     return {};
   }
-  return {{"Access-Control-Allow-Origin", std::string(*origin)}, {"Vary", "Origin"}};
+  // Credentials: a dashboard on another origin sends its session cookie or bearer token.
+  return {{"Access-Control-Allow-Origin", std::string(*origin)},
+          {"Access-Control-Allow-Credentials", "true"},
+          {"Vary", "Origin"}};
 }
 
 http::Response cors_preflight(const OriginPolicy& policy, const http::Request& request) {
@@ -26,8 +29,8 @@ http::Response cors_preflight(const OriginPolicy& policy, const http::Request& r
   response.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
   HeaderList cors = cors_headers(policy, request);
   if (!cors.empty()) {
-    cors.emplace_back("Access-Control-Allow-Methods", "GET, OPTIONS");
-    cors.emplace_back("Access-Control-Allow-Headers", "Content-Type");
+    cors.emplace_back("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+    cors.emplace_back("Access-Control-Allow-Headers", "Authorization, Content-Type");
     cors.emplace_back("Access-Control-Max-Age", "600");
     response.headers.insert(response.headers.end(), cors.begin(), cors.end());
   }

@@ -6,7 +6,29 @@
 
 namespace vmpulse::hub {
 
-DbSession::DbSession(DbUrl url, std::string name) : url_(std::move(url)), name_(std::move(name)) {}
+namespace {
+
+// Unknown system variable: the server is MySQL, which calls it MAX_EXECUTION_TIME.
+constexpr unsigned kUnknownSystemVariable = 1193;
+
+void limit_statements(db::Connection& connection, std::chrono::milliseconds timeout) {
+  try {
+    // MariaDB (what runs locally): seconds, as a decimal.
+    connection.execute("SET SESSION max_statement_time = " +
+                       std::to_string(static_cast<double>(timeout.count()) / 1000.0));
+  } catch (const db::DbError& error) {
+    if (error.code() != kUnknownSystemVariable) {
+      throw;
+    }
+    // MySQL (Cloud SQL): milliseconds, for SELECT statements.
+    connection.execute("SET SESSION MAX_EXECUTION_TIME = " + std::to_string(timeout.count()));
+  }
+}
+
+}  // namespace
+
+DbSession::DbSession(DbUrl url, std::string name, std::chrono::milliseconds statement_timeout)
+    : url_(std::move(url)), name_(std::move(name)), statement_timeout_(statement_timeout) {}
 
 db::Connection* DbSession::get() {
   if (connection_ && connection_->connected()) {
@@ -21,6 +43,9 @@ db::Connection* DbSession::get() {
     connection_->connect();
     // hora is stored in UTC; UNIX_TIMESTAMP and NOW must not shift it.
     connection_->execute("SET time_zone = '+00:00'");
+    if (statement_timeout_.count() > 0) {
+      limit_statements(*connection_, statement_timeout_);
+    }
     if (!up_) {
       spdlog::info("{}: connected to {}", name_, url_.redacted());
     }

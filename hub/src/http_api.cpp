@@ -57,9 +57,11 @@ void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
     return respond(http::Response::error(400, error->code, error->detail));
   }
   HistoryParams params = std::move(std::get<HistoryParams>(parsed));
-  queries.submit([params = std::move(params)](
-                     db::Connection& connection) { return history_response(connection, params); },
-                 std::move(respond));
+  queries.submit(
+      [params = std::move(params), limit = max_raw_seconds](db::Connection& connection) {
+        return history_response(connection, params, limit);
+      },
+      std::move(respond));
 }
 
 }  // namespace vmpulse::hub

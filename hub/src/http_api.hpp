@@ -1,6 +1,6 @@
 // The hub's HTTP endpoints as plain functions: /api/history, /api/split, /api/vms,
-// /livez, /readyz. Database work goes to the QueryRunner; everything else is answered
-// from the poller's state. Thread-safe.
+// /livez, /readyz (the viewer check in front of them is viewer_api.hpp). Database work goes to the
+// QueryRunner; everything else is answered from the poller's state. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 
 #include "poller.hpp"
 #include "query_runner.hpp"
+#include "rollup.hpp"
 #include "vmpulse/http.hpp"
 
 namespace vmpulse::hub {
@@ -17,6 +18,7 @@ struct HttpApi {
   QueryRunner& queries;
   std::function<std::int64_t()> now;   // Unix seconds, for history's defaults
   std::function<std::string()> stats;  // GET /api/stats: the hub's counters as JSON
+  std::int64_t max_raw_seconds = kDefaultMaxRawSeconds;  // raw history's longest span
 
   void operator()(http::Request&& request, http::Respond respond) const;
 };

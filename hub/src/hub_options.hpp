@@ -12,6 +12,16 @@
 //   --keepalive DURATION  VMPULSE_HUB_KEEPALIVE    ping after this much silence, drop after twice
 //   (20s)
 //   --threads N           VMPULSE_HUB_THREADS      io threads (default 1)
+//   --viewer-token-file F VMPULSE_VIEWER_TOKEN_FILE who may read (viewer_auth.hpp); required
+//                                                  unless --reads open
+//   --reads token|open    VMPULSE_HUB_READS        open: no viewer check (only behind a proxy
+//                                                  that checks viewers, such as IAP)
+//   --max-per-address N   VMPULSE_HUB_MAX_PER_ADDRESS  /ws clients per client address (64)
+//   --trusted-proxy A     VMPULSE_HUB_TRUSTED_PROXY peers whose X-Forwarded-For names the
+//                                                  client (repeated or comma separated)
+//   --max-pending-snapshots N VMPULSE_HUB_MAX_PENDING_SNAPSHOTS snapshot requests waiting (4096)
+//   --statement-timeout D VMPULSE_HUB_STATEMENT_TIMEOUT history/split queries at most (10s)
+//   --max-raw-span D      VMPULSE_HUB_MAX_RAW_SPAN history spans answered from raw rows (48h)
 //   --log-level L         VMPULSE_LOG_LEVEL
 #pragma once
 
@@ -39,6 +49,13 @@ struct HubOptions {
   std::size_t queue_messages = 64;
   std::chrono::milliseconds keepalive{20'000};
   unsigned threads = 1;
+  std::string viewer_token_file;
+  bool open_reads = false;
+  std::size_t max_per_address = 64;
+  std::vector<std::string> trusted_proxies;
+  std::size_t max_pending_snapshots = 4096;
+  std::chrono::milliseconds statement_timeout{10'000};
+  std::chrono::milliseconds max_raw_span{2LL * 24 * 3600 * 1000};
   std::string log_level;
   bool help = false;
 };
@@ -51,5 +68,9 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
                                                         const EnvLookup& env);
 
 std::string hub_usage();
+
+// Why the hub may not start with `options` as to viewers (no token file and reads not
+// explicitly open), or nullopt.
+std::optional<std::string> viewer_auth_problem(const HubOptions& options);
 
 }  // namespace vmpulse::hub

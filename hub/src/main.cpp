@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
@@ -13,6 +15,8 @@
 #include "poller.hpp"
 #include "query_runner.hpp"
 #include "rollup.hpp"
+#include "viewer_api.hpp"
+#include "viewer_auth.hpp"
 #include "vmpulse/flags.hpp"
 #include "vmpulse/http_server.hpp"
 #include "vmpulse/log.hpp"
@@ -31,12 +35,24 @@ int main(int argc, char** argv) {
     std::cout << hub::hub_usage();
     return 0;
   }
+  if (auto problem = hub::viewer_auth_problem(options)) {
+    std::cerr << "vmpulse-hub: " << *problem << "\n";
+    return 2;
+  }
   init_logging("vmpulse-hub", options.log_level);
 
   try {
-    hub::Poller poller(
-        {.db = options.db, .poll = options.poll, .late_window = options.late_window});
-    hub::QueryRunner queries(options.db);
+    const std::shared_ptr<hub::ViewerAuth> viewers =
+        options.open_reads ? hub::ViewerAuth::open_reads()
+                           : hub::ViewerAuth::from_file(options.viewer_token_file);
+    if (options.open_reads) {
+      spdlog::warn("--reads open: no viewer check; only behind a proxy that checks viewers");
+    }
+    hub::Poller poller({.db = options.db,
+                        .poll = options.poll,
+                        .late_window = options.late_window,
+                        .max_pending_snapshots = options.max_pending_snapshots});
+    hub::QueryRunner queries(options.db, 256, options.statement_timeout);
     hub::Rollup rollup({.db = options.db}, [&poller] { return poller.settled_id(); });
     boost::asio::io_context io(static_cast<int>(options.threads));
 
@@ -50,6 +66,9 @@ int main(int argc, char** argv) {
     ws_options.queue.max_messages = options.queue_messages;
     ws_options.origins = options.origins;
     ws_options.idle_timeout = options.keepalive * 2;
+    ws_options.max_per_address = options.max_per_address;
+    ws_options.trusted_proxies = options.trusted_proxies;
+    ws_options.viewers = viewers;
     auto ws_context = std::make_shared<hub::WsContext>(io, options.threads, poller, ws_options);
     if (ws_context->single_thread) {
       poller.set_fanout(
@@ -71,16 +90,35 @@ int main(int argc, char** argv) {
              ",\"rollup_behind\":" + std::to_string(r.behind) +
              ",\"rollup_rows\":" + std::to_string(r.rows) + "}";
     };
+    auto now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
+    const std::int64_t max_raw_seconds = options.max_raw_span.count() / 1000;
     http::Server server(
         io, server_options,
-        // CORS on /api/* uses the same origin allow-list as /ws.
+        // CORS on /api/* uses the same origin allow-list as /ws; every read needs a viewer.
         hub::with_cors(
             options.origins,
-            hub::HttpApi{poller, queries,
-                         [] { return static_cast<std::int64_t>(std::time(nullptr)); }, stats}));
+            hub::with_viewer_auth(viewers, now,
+                                  hub::HttpApi{poller, queries, now, stats, max_raw_seconds})));
     server.set_upgrade_handler([ws_context](auto socket, auto request, auto) {
       hub::serve_websocket(std::move(socket), std::move(request), ws_context);
     });
+
+    // SIGHUP re-reads the viewer token file: a rotation without a restart.
+    boost::asio::signal_set hangup(io, SIGHUP);
+    std::function<void()> await_hangup = [&] {
+      hangup.async_wait([&](const boost::system::error_code& ec, int) {
+        if (ec) {
+          return;
+        }
+        if (auto problem = viewers->reload()) {
+          spdlog::error("SIGHUP: the viewer tokens stay as they were: {}", *problem);
+        } else if (!viewers->open()) {
+          spdlog::info("SIGHUP: viewer tokens reloaded");
+        }
+        await_hangup();
+      });
+    };
+    await_hangup();
 
     poller.start();
     queries.start();
@@ -88,7 +126,10 @@ int main(int argc, char** argv) {
     server.start();
     spdlog::info("listening on {}:{} (poll {} ms, database {})", server_options.host, server.port(),
                  options.poll.count(), options.db.redacted());
-    http::run_until_signal(io, options.threads, [&] { server.stop(); });
+    http::run_until_signal(io, options.threads, [&] {
+      server.stop();
+      hangup.cancel();
+    });
     rollup.stop();
     queries.stop();
     poller.stop();

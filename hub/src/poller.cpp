@@ -50,7 +50,7 @@ void Poller::subscribe(const std::shared_ptr<Subscriber>& subscriber, std::strin
     std::lock_guard lock(mutex_);
     subscribers_.emplace(subscriber.get(), subscriber);
     fanout_list_.reset();
-    requests_.push_back({subscriber, std::move(vm), minutes});
+    requests_[subscriber.get()] = {subscriber, std::move(vm), minutes};
   }
   wake_.notify_one();
 }
@@ -64,15 +64,29 @@ void Poller::unsubscribe(const Subscriber* subscriber) {
     subscribers_.erase(it);
     fanout_list_.reset();  // no reference left behind to a client that is gone
   }
+  requests_.erase(subscriber);
 }
 
-void Poller::request_snapshot(const std::weak_ptr<Subscriber>& subscriber, std::string vm,
+bool Poller::request_snapshot(const std::weak_ptr<Subscriber>& subscriber, std::string vm,
                               int minutes) {
+  const std::shared_ptr<Subscriber> alive = subscriber.lock();
+  if (!alive) {
+    return true;  // gone: nothing to answer
+  }
   {
     std::lock_guard lock(mutex_);
-    requests_.push_back({subscriber, std::move(vm), minutes});
+    const auto it = requests_.find(alive.get());
+    if (it != requests_.end()) {
+      it->second = {subscriber, std::move(vm), minutes};
+      return true;
+    }
+    if (requests_.size() >= options_.max_pending_snapshots) {
+      return false;
+    }
+    requests_.emplace(alive.get(), SnapshotRequest{subscriber, std::move(vm), minutes});
   }
   wake_.notify_one();
+  return true;
 }
 
 std::string Poller::vms_json() const {
@@ -294,7 +308,7 @@ bool Poller::poll(db::Connection& connection) {
 }
 
 void Poller::serve_snapshots(db::Connection& connection) {
-  std::vector<SnapshotRequest> requests;
+  std::unordered_map<const Subscriber*, SnapshotRequest> requests;
   {
     std::lock_guard lock(mutex_);
     requests.swap(requests_);
@@ -305,7 +319,8 @@ void Poller::serve_snapshots(db::Connection& connection) {
   // Clients that asked for the same VM and window share one query and one buffer.
   std::map<std::pair<std::string, int>, std::vector<std::weak_ptr<Subscriber>>> groups;
   const auto newest = state_.newest_vm();
-  for (auto& request : requests) {
+  for (auto& entry : requests) {
+    SnapshotRequest& request = entry.second;
     std::string vm = request.vm.empty() ? newest.value_or("") : request.vm;
     groups[{std::move(vm), request.minutes}].push_back(std::move(request.subscriber));
   }

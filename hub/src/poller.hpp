@@ -31,6 +31,9 @@ struct PollerOptions {
   std::chrono::milliseconds late_window{10'000};  // how long an id gap is waited for
   std::size_t batch = 5000;                       // rows per poll at most
   std::size_t series_limit = 4000;                // rows of a snapshot's series at most
+  // Snapshot requests waiting at most; each client has at most one (a new request
+  // replaces its old one), so this bounds the work a burst of clients can queue.
+  std::size_t max_pending_snapshots = 4096;
 };
 
 struct PollerStats {
@@ -66,8 +69,10 @@ class Poller {
   // Adds a subscriber; it gets a snapshot of `vm` (empty: the newest VM), then updates.
   void subscribe(const std::shared_ptr<Subscriber>& subscriber, std::string vm, int minutes);
   void unsubscribe(const Subscriber* subscriber);
-  // A fresh snapshot (after "select" or a queue overflow).
-  void request_snapshot(const std::weak_ptr<Subscriber>& subscriber, std::string vm, int minutes);
+  // A fresh snapshot (after "select" or a queue overflow). A client has at most one
+  // request waiting: a new one replaces it. False when the client had none waiting and
+  // max_pending_snapshots are (the caller drops the client: the hub is overloaded).
+  bool request_snapshot(const std::weak_ptr<Subscriber>& subscriber, std::string vm, int minutes);
 
   // Start-up load done and the database answered the last poll.
   bool ready() const { return ready_.load(); }
@@ -103,7 +108,7 @@ class Poller {
   bool stopping_ = false;
   std::unordered_map<const Subscriber*, std::shared_ptr<Subscriber>> subscribers_;
   SubscriberList fanout_list_;  // subscribers_ as a list; null once either changes
-  std::vector<SnapshotRequest> requests_;
+  std::unordered_map<const Subscriber*, SnapshotRequest> requests_;  // one per client
   std::string vms_json_ = "{\"vms\":[]}";
   PollerStats stats_;
 

@@ -10,8 +10,9 @@ http::Response database_unavailable(std::string_view detail) {
   return response;
 }
 
-QueryRunner::QueryRunner(DbUrl url, std::size_t max_queue)
-    : session_(std::move(url), "queries"), max_queue_(max_queue) {}
+QueryRunner::QueryRunner(DbUrl url, std::size_t max_queue,
+                         std::chrono::milliseconds statement_timeout)
+    : session_(std::move(url), "queries", statement_timeout), max_queue_(max_queue) {}
 
 QueryRunner::~QueryRunner() { stop(); }
 
@@ -73,6 +74,13 @@ http::Response QueryRunner::execute(const Job& job) {
       return job(*connection);
     } catch (const db::DbError& error) {
       session_.failed(error);
+      if (error.code() == kStatementTimeoutMariaDb || error.code() == kStatementTimeoutMySql) {
+        http::Response response = http::Response::error(
+            503, "query_timeout",
+            "the query took longer than the hub's --statement-timeout; ask for a shorter span");
+        response.headers.emplace_back("Retry-After", "5");
+        return response;
+      }
       if (!error.connection_lost()) {
         spdlog::error("query failed: {}", error.what());
         return http::Response::error(500, "internal_error", "the query failed; see the hub's log");

@@ -1,9 +1,12 @@
 // Runs the HTTP endpoints' database queries (history, split) on a thread of its own, so
 // that neither the io threads nor the poller wait on them. Bounded: when the queue is
-// full or the database is unreachable the request is answered 503 at once.
+// full or the database is unreachable the request is answered 503 at once; a query
+// that runs past the statement timeout is stopped by the server and answered 503
+// "query_timeout".
 // submit() is thread-safe.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -20,7 +23,8 @@ class QueryRunner {
   // A job runs a query and builds the answer; it may throw db::DbError.
   using Job = std::function<http::Response(db::Connection&)>;
 
-  QueryRunner(DbUrl url, std::size_t max_queue = 256);
+  QueryRunner(DbUrl url, std::size_t max_queue = 256,
+              std::chrono::milliseconds statement_timeout = std::chrono::milliseconds(10'000));
   ~QueryRunner();
   QueryRunner(const QueryRunner&) = delete;
   QueryRunner& operator=(const QueryRunner&) = delete;

@@ -150,8 +150,18 @@ bool Rollup::step(db::Connection& connection) {
   }
 }
 
-http::Response history_response(db::Connection& connection, const HistoryParams& params) {
+http::Response history_response(db::Connection& connection, const HistoryParams& params,
+                                std::int64_t max_raw_seconds) {
   const std::int64_t bucket = bucket_seconds(params.from, params.to, params.points);
+  const bool raw_too_long = params.to - params.from > max_raw_seconds;
+  const std::string raw_limit = std::to_string(max_raw_seconds / 3600) + " h";
+  if (raw_too_long && (params.source == HistorySource::raw || bucket % 60 != 0)) {
+    return http::Response::error(
+        400, "span_too_long_for_raw",
+        "raw rows answer spans up to " + raw_limit +
+            "; ask for a shorter span, or fewer points so that buckets are whole minutes "
+            "(those come from the per-minute rollup)");
+  }
   std::vector<db::Row> rows;
   const char* source = "raw";
   if (params.source != HistorySource::raw && bucket % 60 == 0 &&
@@ -179,6 +189,14 @@ http::Response history_response(db::Connection& connection, const HistoryParams&
     }
   }
   if (std::string_view(source) == "raw") {
+    if (raw_too_long) {
+      http::Response response = http::Response::error(
+          503, "rollup_not_ready",
+          "the per-minute rollup is catching up, and raw rows answer spans up to " + raw_limit +
+              " only; retry shortly or ask for a shorter span");
+      response.headers.emplace_back("Retry-After", "5");
+      return response;
+    }
     rows = connection.query(history_sql(params, bucket));
   }
   auto encoded = encode_history(params, bucket, rows);

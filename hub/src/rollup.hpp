@@ -74,10 +74,17 @@ class Rollup {
 // raw rows: scanning the unrolled ids would cost more than the raw query.
 inline constexpr std::uint64_t kMaxUnrolledIds = 50'000;
 
+// Raw history's longest span by default: two days of a VM at 1 s is 172,800 rows.
+inline constexpr std::int64_t kDefaultMaxRawSeconds = 2LL * 24 * 3600;
+
 // GET /api/history's answer for valid `params`: from the rollup when the buckets are
 // whole minutes and it is within kMaxUnrolledIds of the newest id (or source=rollup),
 // otherwise raw; the same body either way, the path in the X-History-Source header.
+// Raw rows are read for spans up to `max_raw_seconds` only (their scan grows with the
+// span): past it, 400 when raw was asked for or the buckets are not whole minutes (the
+// error says what to ask instead), 503 while the rollup is not there or catching up.
 // Throws db::DbError (the QueryRunner answers 503 or 500).
-http::Response history_response(db::Connection& connection, const HistoryParams& params);
+http::Response history_response(db::Connection& connection, const HistoryParams& params,
+                                std::int64_t max_raw_seconds = kDefaultMaxRawSeconds);
 
 }  // namespace vmpulse::hub

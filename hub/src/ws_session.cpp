@@ -7,10 +7,12 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <ctime>
 #include <mutex>
 
 #include "client_message.hpp"
 #include "frame_stream.hpp"
+#include "viewer_api.hpp"
 #include "vmpulse/http.hpp"
 
 namespace vmpulse::hub {
@@ -25,9 +27,11 @@ using error_code = boost::system::error_code;
 
 class WsSession final : public Subscriber, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(tcp::socket&& socket, std::shared_ptr<WsContext> context, std::string vm, int minutes)
+  WsSession(tcp::socket&& socket, std::shared_ptr<WsContext> context,
+            std::unique_ptr<AddressLimit::Lease> lease, std::string vm, int minutes)
       : ws_(std::move(socket)),
         context_(std::move(context)),
+        lease_(std::move(lease)),
         queue_(context_->options.queue, context_->resync),
         vm_(std::move(vm)),
         minutes_(minutes) {}
@@ -121,7 +125,16 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
     }
     ++context_->resyncs;
     spdlog::debug("ws: slow client, resyncing");
-    context_->poller.request_snapshot(weak_from_this(), vm_, minutes_);
+    if (!context_->poller.request_snapshot(weak_from_this(), vm_, minutes_)) {
+      overloaded();
+    }
+  }
+
+  // The poller's snapshot queue is full: this client cannot be served its snapshot.
+  void overloaded() {
+    if (!closing_) {
+      close_with(kCloseTryAgainLater, "the hub is busy; reconnect later");
+    }
   }
 
   void do_read() {
@@ -151,7 +164,9 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
         std::lock_guard lock(mutex_);
         queue_.await_snapshot();
       }
-      context_->poller.request_snapshot(weak_from_this(), vm_, minutes_);
+      if (!context_->poller.request_snapshot(weak_from_this(), vm_, minutes_)) {
+        return overloaded();
+      }
     } else {
       PushResult result;
       {
@@ -264,6 +279,7 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
   websocket::stream<FrameStream, false> ws_;
   bhttp::request<bhttp::string_body> request_;
   std::shared_ptr<WsContext> context_;
+  std::unique_ptr<AddressLimit::Lease> lease_;  // this client's slot of its address
   beast::flat_buffer buffer_;
   std::mutex mutex_;  // guards queue_ (the poller pushes from its thread)
   ClientQueue queue_;
@@ -275,11 +291,13 @@ class WsSession final : public Subscriber, public std::enable_shared_from_this<W
 };
 
 // Answers a request that may not become a WebSocket, then closes the connection.
-void refuse(tcp::socket socket, unsigned version, bhttp::status status, std::string_view code,
-            std::string_view detail) {
-  const http::Response error = http::Response::error(static_cast<int>(status), code, detail);
+void refuse(tcp::socket socket, unsigned version, const http::Response& error) {
+  const auto status = static_cast<bhttp::status>(error.status);
   auto response = std::make_shared<bhttp::response<bhttp::string_body>>(status, version);
   response->set(bhttp::field::content_type, "application/json");
+  for (const auto& [name, value] : error.headers) {
+    response->set(name, value);
+  }
   response->set(bhttp::field::connection, "close");
   response->body() = error.body;
   response->prepare_payload();
@@ -290,9 +308,22 @@ void refuse(tcp::socket socket, unsigned version, bhttp::status status, std::str
   });
 }
 
+void refuse(tcp::socket socket, unsigned version, bhttp::status status, std::string_view code,
+            std::string_view detail) {
+  refuse(std::move(socket), version, http::Response::error(static_cast<int>(status), code, detail));
+}
+
 std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>& request,
                                        bhttp::field field) {
   const auto it = request.find(field);
+  if (it == request.end()) {
+    return std::nullopt;
+  }
+  return std::string_view(it->value().data(), it->value().size());
+}
+
+std::optional<std::string_view> forwarded_for(const bhttp::request<bhttp::string_body>& request) {
+  const auto it = request.find("X-Forwarded-For");
   if (it == request.end()) {
     return std::nullopt;
   }
@@ -326,6 +357,13 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
     return refuse(std::move(socket), request.version(), bhttp::status::not_found, "not_found",
                   "WebSocket connections are served on /ws");
   }
+  // Before anything else is looked at: a stranger learns nothing but "sign in".
+  const Credential credential = context->options.viewers->check(
+      header(request, bhttp::field::authorization), header(request, bhttp::field::cookie),
+      static_cast<std::int64_t>(std::time(nullptr)));
+  if (credential != Credential::valid) {
+    return refuse(std::move(socket), request.version(), unauthorized(credential));
+  }
   if (!context->options.origins.allows(header(request, bhttp::field::origin),
                                        header(request, bhttp::field::host).value_or(""))) {
     return refuse(std::move(socket), request.version(), bhttp::status::forbidden,
@@ -348,6 +386,17 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
     }
     minutes = std::get<SelectMessage>(parsed).minutes;
   }
+  error_code peer_error;
+  const auto peer = socket.remote_endpoint(peer_error);
+  const std::string address =
+      client_address(peer_error ? "?" : peer.address().to_string(), forwarded_for(request),
+                     context->options.trusted_proxies);
+  auto lease = AddressLimit::acquire(context->per_address, address);
+  if (!lease) {
+    return refuse(std::move(socket), request.version(), bhttp::status::too_many_requests,
+                  "too_many_connections",
+                  "this address has reached the hub's --max-per-address WebSocket clients");
+  }
   if (++context->clients > context->options.max_clients) {
     --context->clients;
     return refuse(std::move(socket), request.version(), bhttp::status::service_unavailable,
@@ -367,7 +416,8 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
     spdlog::warn("ws: cannot take over a connection: {}", ec.message());
     return;
   }
-  auto session = std::make_shared<WsSession>(std::move(own), context, std::move(vm), minutes);
+  auto session = std::make_shared<WsSession>(std::move(own), context, std::move(lease),
+                                             std::move(vm), minutes);
   session->start(std::move(request));
 }
 

@@ -1,5 +1,6 @@
-// /ws: one dashboard's WebSocket connection (Boost.Beast). Checks the origin and the
-// client limit before the handshake, then receives snapshots and updates from the
+// /ws: one dashboard's WebSocket connection (Boost.Beast). Checks the viewer's
+// credential (401), the origin (403), the per-address cap (429) and the client limit
+// (503) before the handshake, then receives snapshots and updates from the
 // poller through a bounded per-client queue (client_queue.hpp) and answers the
 // client's select and ping messages. Keepalive: a ping after 20 s without traffic, the
 // connection dropped after 40 s of silence. Thread-safe entry point.
@@ -16,9 +17,11 @@
 #include <memory>
 #include <vector>
 
+#include "address_limit.hpp"
 #include "client_queue.hpp"
 #include "origin_policy.hpp"
 #include "poller.hpp"
+#include "viewer_auth.hpp"
 
 namespace vmpulse::hub {
 
@@ -28,18 +31,26 @@ struct WsOptions {
   std::chrono::milliseconds idle_timeout{40'000};  // keepalive ping at half of it
   QueueLimits queue;
   OriginPolicy origins;
+  std::size_t max_per_address = 64;
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
+  std::shared_ptr<const ViewerAuth> viewers = std::make_shared<ViewerAuth>();  // nobody
 };
 
 // Shared by every session: options, the poller, the number of open clients.
 struct WsContext {
   WsContext(boost::asio::io_context& io_, unsigned threads, Poller& poller_, WsOptions options_)
-      : io(io_), single_thread(threads == 1), poller(poller_), options(std::move(options_)) {}
+      : io(io_),
+        single_thread(threads == 1),
+        poller(poller_),
+        options(std::move(options_)),
+        per_address(std::make_shared<AddressLimit>(options.max_per_address)) {}
   boost::asio::io_context& io;
   // One io thread: sessions need no strand, and an update reaches every session in
   // one task on that thread (fan_out) instead of one posted task per session.
   const bool single_thread;
   Poller& poller;
   WsOptions options;
+  std::shared_ptr<AddressLimit> per_address;
   std::atomic<std::size_t> clients{0};
   std::atomic<std::uint64_t> resyncs{0};
   Message resync = make_message(encode_resync("slow client"));

@@ -56,11 +56,19 @@ TEST(ClientQueue, ByteLimitCountsToo) {
   EXPECT_TRUE(queue.push_update(msg("1")).need_snapshot);
 }
 
-TEST(ClientQueue, RepliesAreNeverDropped) {
+TEST(ClientQueue, RepliesGoOutWhileASnapshotIsAwaited) {
   ClientQueue queue({1, 1024}, resync);
   EXPECT_TRUE(queue.push_reply(msg("pong")).start_write);
   EXPECT_TRUE(queue.awaiting_snapshot());
   EXPECT_EQ(next_text(queue), "pong");
+}
+
+TEST(ClientQueue, RepliesToAClientThatDoesNotReadStopAtTheLimit) {
+  ClientQueue queue({3, 1024}, resync);
+  for (int i = 0; i < 10'000; ++i) {
+    queue.push_reply(msg("pong"));
+  }
+  EXPECT_EQ(queue.queued_messages(), 3u);
 }
 
 TEST(ClientQueue, SelectWaitsForTheNewSnapshot) {

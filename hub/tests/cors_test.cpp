@@ -109,8 +109,9 @@ TEST(Cors, PreflightForAllowedOrigin) {
   EXPECT_EQ(header(response.headers, "Access-Control-Allow-Origin"),
             "https://dashboard-xyz.run.app");
   EXPECT_EQ(header(response.headers, "Vary"), "Origin");
-  EXPECT_EQ(header(response.headers, "Access-Control-Allow-Methods"), "GET, OPTIONS");
-  EXPECT_EQ(header(response.headers, "Access-Control-Allow-Headers"), "Content-Type");
+  EXPECT_EQ(header(response.headers, "Access-Control-Allow-Methods"), "GET, POST, DELETE, OPTIONS");
+  EXPECT_EQ(header(response.headers, "Access-Control-Allow-Headers"),
+            "Authorization, Content-Type");
   EXPECT_EQ(header(response.headers, "Access-Control-Max-Age"), "600");
 }
 

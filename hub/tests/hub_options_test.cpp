@@ -60,3 +60,37 @@ TEST(HubOptions, BadValuesAreErrorsWithoutThePassword) {
         << std::get<std::string>(parsed);
   }
 }
+
+TEST(HubOptions, ViewerAuthAndLimits) {
+  const auto parsed =
+      parse_hub_options({"--db", kDb, "--viewer-token-file", "/run/viewer", "--max-per-address",
+                         "8", "--trusted-proxy", "127.0.0.1, ::1", "--statement-timeout", "2s",
+                         "--max-raw-span", "6h", "--max-pending-snapshots", "100"},
+                        Env{});
+  ASSERT_TRUE(std::holds_alternative<HubOptions>(parsed)) << std::get<std::string>(parsed);
+  const auto& options = std::get<HubOptions>(parsed);
+  EXPECT_EQ(options.viewer_token_file, "/run/viewer");
+  EXPECT_FALSE(options.open_reads);
+  EXPECT_EQ(options.max_per_address, 8u);
+  EXPECT_EQ(options.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(options.statement_timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(options.max_raw_span, std::chrono::hours(6));
+  EXPECT_EQ(options.max_pending_snapshots, 100u);
+  EXPECT_EQ(viewer_auth_problem(options), std::nullopt);
+}
+
+TEST(HubOptions, ReadsNeedATokenFileUnlessOpen) {
+  auto options = std::get<HubOptions>(parse_hub_options({"--db", kDb}, Env{}));
+  ASSERT_TRUE(viewer_auth_problem(options));
+  EXPECT_NE(viewer_auth_problem(options)->find("--viewer-token-file"), std::string::npos);
+  options =
+      std::get<HubOptions>(parse_hub_options({"--db", kDb}, Env{{{"VMPULSE_HUB_READS", "open"}}}));
+  EXPECT_TRUE(options.open_reads);
+  EXPECT_EQ(viewer_auth_problem(options), std::nullopt);
+  options.viewer_token_file = "/x";
+  EXPECT_TRUE(viewer_auth_problem(options));
+  EXPECT_TRUE(std::holds_alternative<std::string>(
+      parse_hub_options({"--db", kDb, "--reads", "maybe"}, Env{})));
+  EXPECT_TRUE(std::holds_alternative<std::string>(
+      parse_hub_options({"--db", kDb, "--trusted-proxy", "proxy.example"}, Env{})));
+}

@@ -29,9 +29,12 @@ for _svc in $(svc_names); do
   "svc_${_svc//-/_}_start" || die "$_svc failed to start; log: $LOG_DIR/$_svc.log"
   svc_wait "$_svc" 60 || die "$_svc failed; log: $LOG_DIR/$_svc.log"
 done
+# Where a browser reaches the ingress (the dashboard, the sign-in page, the hub).
+_base_url="http://127.0.0.1:$VMPULSE_INGRESS_PORT"
 echo
-info "dashboard:  http://127.0.0.1:$VMPULSE_INGRESS_PORT/"
-info "https:      https://127.0.0.1:$VMPULSE_INGRESS_TLS_PORT/ (trust $VMPULSE_STATE_DIR/tls/ca.pem)"
+info "dashboard:  $_base_url/ (sign in once with the link below; it holds the viewer token)"
+info "sign in:    $_base_url/signin#$(tr -d '[:space:]' <"$(viewer_token_file)")"
+info "https:      https://127.0.0.1:$VMPULSE_INGRESS_TLS_PORT/ (trust $VMPULSE_STATE_DIR/tls/ca.pem; sign in there with the same link's #token)"
 info "ingest:     POST http://127.0.0.1:$VMPULSE_INGRESS_PORT/api/metrics (token in $VMPULSE_STATE_DIR/token)"
 info "agent:      http://127.0.0.1:$VMPULSE_AGENT_PORT/metrics"
 info "state and logs in $VMPULSE_STATE_DIR; ./vmpulse status, ./vmpulse logs SERVICE, ./vmpulse down"

@@ -3,6 +3,7 @@
 // builds on the previous one's database state, so they run in order.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser } from './browser.mjs';
@@ -21,7 +22,8 @@ const FIRST_PAINT_BUDGET_MS = 1000;
 
 const db = new Database(DB_URL);
 const metrics = {};
-let hub, staticServer, proxyServer, browser, page, hubPort, dashUrl, proxiedUrl;
+let hub, staticServer, proxyServer, browser, page, hubPort, dashUrl, proxiedUrl, viewerTokenFile;
+const VIEWER_TOKEN = crypto.randomBytes(32).toString('hex');
 
 async function shot(name) {
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
@@ -37,8 +39,10 @@ const text = (id) => page.getByTestId(id).first().innerText();
 
 before(async () => {
   fs.mkdirSync(OUT, { recursive: true });
+  viewerTokenFile = path.join(OUT, 'viewer-token');
+  fs.writeFileSync(viewerTokenFile, `${VIEWER_TOKEN}\n`, { mode: 0o600 });
   hubPort = await freePort();
-  hub = startHub({ bin: HUB_BIN, port: hubPort, dbUrl: DB_URL, logDir: OUT });
+  hub = startHub({ bin: HUB_BIN, port: hubPort, dbUrl: DB_URL, logDir: OUT, viewerTokenFile });
   await waitHttp(`http://127.0.0.1:${hubPort}/readyz`);
   const dashPort = await freePort();
   staticServer = startStatic({ dist: DIST, port: dashPort, hubUrl: `http://127.0.0.1:${hubPort}`, logDir: OUT });
@@ -47,9 +51,9 @@ before(async () => {
   // The same build on a second origin that plays ./vmpulse up's nginx: hubUrl "" and
   // /ws + /api proxied to the hub.
   const proxyPort = await freePort();
-  proxyServer = startStatic({ dist: DIST, port: proxyPort, proxy: `http://127.0.0.1:${hubPort}`, logDir: OUT, name: 'static-proxy' });
+  proxyServer = startStatic({ dist: DIST, port: proxyPort, proxy: `http://127.0.0.1:${hubPort}`, auth: true, logDir: OUT, name: 'static-proxy' });
   proxiedUrl = `http://127.0.0.1:${proxyPort}/`;
-  await waitHttp(proxiedUrl);
+  await waitHttp(`${proxiedUrl}signin`);
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.on('pageerror', (err) => console.log(`page error: ${err.message}`));
@@ -65,6 +69,25 @@ after(async () => {
 });
 
 describe('dashboard against the real hub', () => {
+  it('without a session the page is 401 with how to sign in; the sign-in URL signs in and the dashboard goes live', async () => {
+    const refused = await page.goto(proxiedUrl);
+    assert.equal(refused.status(), 401);
+    assert.match(await page.getByTestId('signin-status').innerText(), /not signed in/);
+    await page.goto(`${proxiedUrl}signin#wrong-${VIEWER_TOKEN.slice(6)}`);
+    await until(() => /not valid/.test(document.querySelector('[data-testid=signin-status]')?.innerText ?? ''), undefined);
+    assert.ok(!page.url().includes('#'), 'the token stays out of the address bar');
+    await page.goto(`${proxiedUrl}signin#${VIEWER_TOKEN}`);
+    await page.waitForURL((u) => u.pathname === '/', { timeout: 10_000 });
+    await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined);
+    const [cookie] = (await browser.context.cookies()).filter((c) => c.name === 'vmpulse_session');
+    assert.ok(cookie, 'a session cookie');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.secure, true);
+    assert.equal(cookie.sameSite, 'Strict');
+    assert.equal(await page.evaluate(() => document.cookie.includes('vmpulse_session')), false);
+    await shot('00-signed-in');
+  });
+
   it('an empty database shows how to start an agent', async () => {
     await page.goto(dashUrl);
     await page.getByTestId('empty-state').waitFor({ timeout: 10_000 });
@@ -178,7 +201,7 @@ describe('dashboard against the real hub', () => {
     }, undefined, { timeout: 10_000, polling: 'raf' });
     assert.match(await badge.jsonValue(), /Reconnecting in \d+ s/);
     await shot('06-reconnecting');
-    hub = startHub({ bin: HUB_BIN, port: hubPort, dbUrl: DB_URL, logDir: OUT });
+    hub = startHub({ bin: HUB_BIN, port: hubPort, dbUrl: DB_URL, logDir: OUT, viewerTokenFile });
     await waitHttp(`http://127.0.0.1:${hubPort}/readyz`);
     const t0 = Date.now();
     await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined, 40_000);
@@ -208,9 +231,12 @@ describe('dashboard against the real hub', () => {
     assert.doesNotMatch(page.url(), /vm=no/);
   });
 
-  it('a bad ?hub= is reported, not thrown', async () => {
-    await page.goto(`${dashUrl}?hub=ftp://nowhere`);
-    await page.getByTestId('banner').waitFor({ timeout: 5000 });
-    assert.match(await text('banner'), /Configuration error/);
+  it('a ?hub= towards an origin not on the allow-list is ignored with a visible note', async () => {
+    for (const bad of ['ftp://nowhere', 'http://127.0.0.1:9/']) {
+      await page.goto(`${dashUrl}?hub=${encodeURIComponent(bad)}`);
+      await page.getByTestId('hub-note').waitFor({ timeout: 5000 });
+      assert.match(await text('hub-note'), /ignored.*allow-list/);
+      await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined);
+    }
   });
 });

@@ -56,14 +56,17 @@ function launch(name, cmd, args, logDir, env = {}) {
   };
 }
 
-export function startHub({ bin, port, dbUrl, logDir }) {
+/** viewerTokenFile: the hub's --viewer-token-file (every read needs that token or its cookie). */
+export function startHub({ bin, port, dbUrl, logDir, viewerTokenFile }) {
   if (!fs.existsSync(bin)) throw new Error(`hub binary ${bin} is missing: build it (./vmpulse build) first`);
-  return launch('hub', bin, ['--listen', `127.0.0.1:${port}`, '--db', dbUrl], logDir);
+  return launch('hub', bin, ['--listen', `127.0.0.1:${port}`, '--db', dbUrl], logDir, {
+    VMPULSE_VIEWER_TOKEN_FILE: viewerTokenFile,
+  });
 }
 
-/** hubUrl: configured in config.js (cross-origin); proxy: same origin, like nginx. */
-export function startStatic({ dist, port, hubUrl, proxy, logDir, name = 'static' }) {
-  const target = proxy ? ['--proxy', proxy] : ['--hub', hubUrl];
+/** hubUrl: configured in config.js (cross-origin); proxy: same origin, like nginx (auth: its viewer check too). */
+export function startStatic({ dist, port, hubUrl, proxy, auth = false, logDir, name = 'static' }) {
+  const target = proxy ? ['--proxy', proxy, ...(auth ? ['--auth'] : [])] : ['--hub', hubUrl];
   return launch(name, process.execPath, [path.join(here, 'static-server.mjs'), '--dir', dist, '--port', String(port), ...target], logDir);
 }
 

@@ -2,8 +2,10 @@
 // static files, an SPA fallback, and /config.js written at start from the hub URL
 // (deploy/docker/dashboard/write-config.sh does the same in the image).
 // With --proxy URL it also plays the local ingress (nginx in ./vmpulse up): /ws and
-// /api/* go to the hub at URL on the same origin, and --hub is left empty.
-//   node static-server.mjs --dir DIST --port N (--hub URL | --proxy URL)
+// /api/* go to the hub at URL on the same origin and --hub is left empty; with --auth
+// too, the dashboard's files need a viewer credential (the hub's GET /api/auth, as
+// nginx's auth_request asks it): without one, 401 and the sign-in page; /signin is open.
+//   node static-server.mjs --dir DIST --port N (--hub URL | --proxy URL [--auth])
 import http from 'node:http';
 import net from 'node:net';
 import fs from 'node:fs/promises';
@@ -11,14 +13,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({
-  options: { dir: { type: 'string' }, port: { type: 'string', default: '0' }, hub: { type: 'string', default: '' }, proxy: { type: 'string' } },
+  options: { dir: { type: 'string' }, port: { type: 'string', default: '0' }, hub: { type: 'string', default: '' }, proxy: { type: 'string' }, auth: { type: 'boolean', default: false } },
 });
 if (!args.dir) {
   console.error('usage: static-server.mjs --dir DIST [--port N] [--hub URL]');
   process.exit(2);
 }
 const root = path.resolve(args.dir);
-const configJs = `window.VMPULSE_CONFIG = { hubUrl: ${JSON.stringify(args.hub)} };\n`;
+const configJs = `window.VMPULSE_CONFIG = { hubUrl: ${JSON.stringify(args.hub)}, allowedHubs: [] };\n`;
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
 
 const upstream = args.proxy ? new URL(args.proxy) : null;
@@ -39,9 +41,27 @@ function proxyHttp(req, res) {
   req.pipe(up);
 }
 
+// Whether the request carries a viewer credential, asked of the hub like nginx does.
+async function signedIn(req) {
+  const headers = {};
+  for (const name of ['cookie', 'authorization']) if (req.headers[name]) headers[name] = req.headers[name];
+  try {
+    return (await fetch(`${upstream.origin}/api/auth`, { headers })).status === 204;
+  } catch {
+    return false;
+  }
+}
+const OPEN = new Set(['/signin', '/signin.html', '/signin.js', '/signin.css', '/favicon.svg']);
+
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   if (proxied(url.pathname)) return proxyHttp(req, res);
+  if (url.pathname === '/signin') url.pathname = '/signin.html';
+  if (upstream && args.auth && !OPEN.has(url.pathname) && !(await signedIn(req))) {
+    res.writeHead(401, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' });
+    res.end(await fs.readFile(path.join(root, 'signin.html')));
+    return;
+  }
   if (url.pathname === '/config.js') {
     res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
     res.end(configJs);

@@ -334,8 +334,8 @@ describe('limits', () => {
     assert.equal(ok.status, 204);
     assert.equal(await ok.text(), '');
     assert.equal(ok.headers.get('access-control-allow-origin'), 'https://dash.example');
-    assert.equal(ok.headers.get('access-control-allow-methods'), 'GET, OPTIONS');
-    assert.equal(ok.headers.get('access-control-allow-headers'), 'Content-Type');
+    assert.equal(ok.headers.get('access-control-allow-methods'), 'GET, POST, DELETE, OPTIONS');
+    assert.equal(ok.headers.get('access-control-allow-headers'), 'Authorization, Content-Type');
     assert.equal(ok.headers.get('access-control-max-age'), '600');
     assert.match(ok.headers.get('vary') ?? '', /Origin/);
     const evil = await preflight('https://evil.example');

@@ -27,6 +27,14 @@ export function pool() {
   });
 }
 
+// The viewer token the suite's hubs read (--viewer-token-file), and the headers that
+// present it. getJson and Client.open send it unless told `auth: false`.
+export const VIEWER = process.env.HUB_VIEWER_TOKEN ?? '';
+export const viewerHeaders = (headers = {}) =>
+  VIEWER && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')
+    ? { Authorization: `Bearer ${VIEWER}`, ...headers }
+    : headers;
+
 export function utcNow() {
   return new Date().toISOString().slice(0, 19).replace('T', ' ');
 }
@@ -67,8 +75,9 @@ export async function insertRows(db, rows, { commit = true, counts = true } = {}
 
 // A WebSocket client that keeps every message it receives.
 export class Client {
-  static async open(base, { path = '/ws', headers = {} } = {}) {
-    const client = new Client(new WebSocket(base.replace(/^http/, 'ws') + path, { headers }));
+  static async open(base, { path = '/ws', headers = {}, auth = true } = {}) {
+    const sent = auth ? viewerHeaders(headers) : headers;
+    const client = new Client(new WebSocket(base.replace(/^http/, 'ws') + path, { headers: sent }));
     await new Promise((resolve, reject) => {
       client.ws.once('open', resolve);
       client.ws.once('error', reject);
@@ -141,8 +150,9 @@ export class Client {
   }
 }
 
-export async function getJson(base, path, init) {
-  const response = await fetch(base + path, init);
+export async function getJson(base, path, { auth = true, ...init } = {}) {
+  const headers = auth ? viewerHeaders(init.headers ?? {}) : (init.headers ?? {});
+  const response = await fetch(base + path, { ...init, headers });
   const text = await response.text();
   let body;
   try {

@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { env, getJson, insertRows, pool, row, sleep } from './lib.mjs';
+import { env, getJson, insertRows, pool, row, sleep, viewerHeaders } from './lib.mjs';
 
 const db = pool();
 const spawned = new Set();
@@ -27,7 +27,7 @@ async function freePort() {
 async function startHub() {
   const port = await freePort();
   const child = spawn(env('HUB_BIN'), ['--listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
-    env: { ...process.env, VMPULSE_DB_URL: env('HUB_TEST_DB_URL') },
+    env: { ...process.env, VMPULSE_DB_URL: env('HUB_TEST_DB_URL'), VMPULSE_VIEWER_TOKEN_FILE: env('HUB_VIEWER_TOKEN_FILE') },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const hub = { child, base: `http://127.0.0.1:${port}`, exited: new Promise((r) => child.once('exit', r)) };
@@ -146,9 +146,9 @@ function assertMatches(points, want) {
 // GET /api/history on `base` by the default path and by raw rows: both bodies, and the
 // path the default took.
 async function bothPaths(base, query) {
-  const auto = await fetch(`${base}/api/history?${query}`);
+  const auto = await fetch(`${base}/api/history?${query}`, { headers: viewerHeaders() });
   const autoText = await auto.text();
-  const raw = await fetch(`${base}/api/history?${query}&source=raw`);
+  const raw = await fetch(`${base}/api/history?${query}&source=raw`, { headers: viewerHeaders() });
   const rawText = await raw.text();
   assert.equal(auto.status, 200, autoText);
   assert.equal(raw.status, 200, rawText);
@@ -215,7 +215,7 @@ describe('rollup', () => {
     // Rows not rolled up yet (asked for at once): the rollup path adds them from raw rows.
     for (let round = 0; round < 3; round++) {
       await insertRollA([120 + round, 250 + round, 499]);
-      const forced = await fetch(`${hub}/api/history?${query}&source=rollup`).then((r) => r.text());
+      const forced = await fetch(`${hub}/api/history?${query}&source=rollup`, { headers: viewerHeaders() }).then((r) => r.text());
       const { raw: now } = await bothPaths(hub, query);
       assert.equal(forced, now, `round ${round}`);
       assertMatches(JSON.parse(forced).points, expected(T0 + 25, T0 + 580, 120));

@@ -30,20 +30,31 @@ db_start "$WORK/db" "$DB_PORT" || { echo "0 passed, 1 failed"; exit 1; }
 DB_URL="$(db_url "$WORK/db" "$DB_PORT")"
 db_migrate "$DB_URL" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 PASSWORD="$(cat "$WORK/db/password")"
+# The viewer token every hub here reads, and an ingest token (the routes' secret), which
+# must never open a read.
+VIEWER_TOKEN="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+INGEST_TOKEN="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+(umask 077 && echo "$VIEWER_TOKEN" >"$WORK/viewer-token")
 
-# start_hub NAME ARGS...: a hub on a free port; sets HUB_URL.
+# start_hub NAME ARGS...: a hub on a free port; sets HUB_URL and HUB_PID.
 start_hub() {
   local name="$1" port
   shift
   port="$(free_port)"
-  VMPULSE_DB_URL="$DB_URL" "$HUB" --listen "127.0.0.1:$port" "$@" >"$WORK/$name.log" 2>&1 &
-  PIDS+=($!)
+  VMPULSE_DB_URL="$DB_URL" VMPULSE_VIEWER_TOKEN_FILE="$WORK/viewer-token" \
+    "$HUB" --listen "127.0.0.1:$port" "$@" >"$WORK/$name.log" 2>&1 &
+  HUB_PID=$!
+  PIDS+=("$HUB_PID")
   HUB_URL="http://127.0.0.1:$port"
   wait_http "$HUB_URL/readyz" 30
 }
 
 check "hub (defaults) becomes ready" start_hub main
 MAIN="$HUB_URL"
+MAIN_PID="$HUB_PID"
+check "hub (3 /ws clients per address behind a trusted proxy, raw history 1 h) becomes ready" \
+  start_hub guard --max-per-address 3 --trusted-proxy 127.0.0.1 --max-raw-span 1h
+GUARD="$HUB_URL"
 check "hub (strict limits) becomes ready" start_hub strict --allow-origin https://dash.example \
   --max-clients 3 --queue-messages 2
 STRICT="$HUB_URL"
@@ -64,13 +75,18 @@ check "--listen nowhere: exit 2" bad_args --db "$DB_URL" --listen nowhere
 check "--max-clients 0: exit 2" bad_args --db "$DB_URL" --max-clients 0
 check "--allow-origin example.com: exit 2" bad_args --db "$DB_URL" --allow-origin example.com
 check "unknown flag: exit 2" bad_args --db "$DB_URL" --frobnicate
+check "no viewer token file (reads not opened): exit 2" bad_args --db "$DB_URL"
+check "a viewer token file that is missing: exit 1" bash -c \
+  "VMPULSE_DB_URL='$DB_URL' timeout 10 '$HUB' --viewer-token-file '$WORK/none' >/dev/null 2>&1; test \$? -eq 1"
 
 # The WebSocket and HTTP behaviour (tests/hub/hub.test.mjs); node prints TAP-like totals.
 (
   cd "$ROOT/tests/hub" &&
     HUB_MAIN="$MAIN" HUB_STRICT="$STRICT" HUB_DROP="$DROP" HUB_TEST_DB_URL="$DB_URL" \
       HUB_TEST_DB_DIR="$WORK/db" HUB_TEST_DB_PORT="$DB_PORT" VMPULSE_ROOT="$ROOT" \
-      timeout 300 node --test --test-reporter=spec --test-concurrency=1 hub.test.mjs
+      HUB_VIEWER_TOKEN="$VIEWER_TOKEN" HUB_INGEST_TOKEN="$INGEST_TOKEN" HUB_GUARD="$GUARD" \
+      HUB_MAIN_PID="$MAIN_PID" HUB_MAIN_LOG="$WORK/main.log" \
+      timeout 360 node --test --test-reporter=spec --test-concurrency=1 auth.test.mjs hub.test.mjs
 ) 2>&1 | tee "$WORK/node.log"
 node_pass="$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$WORK/node.log" | tail -n1)"
 node_fail="$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$WORK/node.log" | tail -n1)"
@@ -80,6 +96,33 @@ _suite_failed=$((_suite_failed + ${node_fail:-1}))
 
 no_secret_in_logs() { ! grep -qF "$PASSWORD" "$WORK"/main.log "$WORK"/strict.log "$WORK"/drop.log; }
 check "no password in the hubs' logs" no_secret_in_logs
+no_token_in_logs() { ! grep -qF -e "$VIEWER_TOKEN" -e "$INGEST_TOKEN" "$WORK"/*.log; }
+check "no viewer or ingest token in the hubs' logs" no_token_in_logs
+sighup_reload() {
+  local fresh
+  fresh="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+  (umask 077 && printf '%s\n%s\n' "$VIEWER_TOKEN" "$fresh" >"$WORK/viewer-token")
+  kill -HUP "$MAIN_PID"
+  local i code
+  for i in $(seq 1 50); do
+    code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $fresh" "$MAIN/api/vms")"
+    [[ "$code" == 200 ]] && break
+    sleep 0.1
+  done
+  [[ "$code" == 200 ]] || { echo "new token: $code"; return 1; }
+  printf '%s\n' "$fresh" >"$WORK/viewer-token"
+  kill -HUP "$MAIN_PID"
+  for i in $(seq 1 50); do
+    code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $VIEWER_TOKEN" "$MAIN/api/vms")"
+    [[ "$code" == 401 ]] && break
+    sleep 0.1
+  done
+  [[ "$code" == 401 ]] || { echo "retired token: $code"; return 1; }
+  printf '%s\n' "$VIEWER_TOKEN" >"$WORK/viewer-token"
+  kill -HUP "$MAIN_PID"
+  sleep 0.3
+}
+check "SIGHUP reloads the viewer token file (a new token reads, a removed one is 401)" sighup_reload
 hub_alive() { curl -fsS -o /dev/null "$MAIN/livez"; }
 check "hub still alive after every test" hub_alive
 
@@ -88,6 +131,7 @@ check "hub still alive after every test" hub_alive
 (
   cd "$ROOT/tests/hub" &&
     HUB_BIN="$HUB" HUB_PIDS="${PIDS[*]}" HUB_MAIN_URL="$MAIN" HUB_TEST_DB_URL="$DB_URL" \
+      HUB_VIEWER_TOKEN="$VIEWER_TOKEN" HUB_VIEWER_TOKEN_FILE="$WORK/viewer-token" \
       timeout 180 node --test --test-reporter=spec --test-concurrency=1 rollup.test.mjs
 ) 2>&1 | tee "$WORK/rollup.log"
 rollup_pass="$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$WORK/rollup.log" | tail -n1)"

@@ -57,8 +57,37 @@ check "the split is consistent with 50/50" python3 "$ROOT/tests/e2e/binomial.py"
 split_total="$(db_client "$URL" -e "SELECT COALESCE(SUM(total),0) FROM metricas_por_api")"
 check "per-route counters equal the rows" test "$split_total" -eq "$(rows)"
 
-check "the dashboard in Chromium shows the new data" \
-  node "$ROOT/tests/e2e/dashboard-check.mjs" "http://127.0.0.1:$VMPULSE_INGRESS_PORT/" "$OUT" "$(db_client "$URL" -e "SELECT vm FROM metricas ORDER BY id DESC LIMIT 1")"
+# Signed-in reads through the ingress: every dashboard and hub path is 401 without a
+# viewer credential (the ingest token is not one), 200 with the viewer token.
+INGRESS="http://127.0.0.1:$VMPULSE_INGRESS_PORT"
+VIEWER="$(tr -d '[:space:]' <"$VMPULSE_STATE_DIR/viewer-token")"
+INGEST="$(tr -d '[:space:]' <"$VMPULSE_STATE_DIR/token")"
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+reads_need_a_viewer() {
+  local path code bad=0
+  for path in / /index.html /config.js /api/vms /api/split "/api/history?vm=x"; do
+    code="$(status_of "$INGRESS$path")"
+    [[ "$code" == 401 ]] || { echo "$path without a credential: $code"; bad=1; }
+    code="$(status_of -H "Authorization: Bearer $INGEST" "$INGRESS$path")"
+    [[ "$code" == 401 ]] || { echo "$path with the ingest token: $code"; bad=1; }
+    code="$(status_of -H "Authorization: Bearer $VIEWER" "$INGRESS$path")"
+    [[ "$code" == 200 ]] || { echo "$path with the viewer token: $code"; bad=1; }
+  done
+  code="$(status_of -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$INGRESS/ws")"
+  [[ "$code" == 401 ]] || { echo "/ws upgrade without a credential: $code"; bad=1; }
+  [[ "$(status_of "$INGRESS/signin")" == 200 ]] || { echo "/signin is not open"; bad=1; }
+  curl -s -D - -o /dev/null "$INGRESS/" | grep -qi '^content-security-policy:.*script-src .self.' ||
+    { echo "no Content-Security-Policy on the 401 page"; bad=1; }
+  curl -s -D - -o /dev/null -H "Authorization: Bearer $VIEWER" "$INGRESS/" |
+    grep -qi '^content-security-policy:.*connect-src .self.' || { echo "no Content-Security-Policy on the page"; bad=1; }
+  return "$bad"
+}
+check "every dashboard and hub path needs the viewer credential (401 without, ingest token 401, viewer 200)" reads_need_a_viewer
+check "./vmpulse up printed the sign-in URL" grep -q "/signin#$VIEWER" "$OUT/up.log"
+
+check "Chromium signs in through the sign-in URL and the dashboard shows the new data" \
+  node "$ROOT/tests/e2e/dashboard-check.mjs" "$INGRESS/signin#$VIEWER" "$OUT" "$(db_client "$URL" -e "SELECT vm FROM metricas ORDER BY id DESC LIMIT 1")"
 
 pids=()
 for f in "$VMPULSE_STATE_DIR"/run/*.pid; do pids+=("$(cat "$f")"); done

@@ -22,7 +22,11 @@ export function useHistory(apiBase, vm, minutes) {
       controller?.abort();
       controller = new AbortController();
       try {
-        const res = await fetch(historyUrl(apiBase, vm, minutes, Date.now()), { signal: controller.signal });
+        const res = await fetch(historyUrl(apiBase, vm, minutes, Date.now()), {
+          signal: controller.signal,
+          // The session cookie goes to a hub on another origin too (CORS with credentials).
+          credentials: 'include',
+        });
         if (!res.ok) throw new Error(await historyError(res));
         const data = shapeHistory(await res.json(), MAX_BUCKETS);
         if (!cancelled) setResult({ data, error: null, loading: false });

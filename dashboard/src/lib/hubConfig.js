@@ -1,15 +1,44 @@
 // Where the hub is. The same build serves every deployment: public/config.js sets
 // window.VMPULSE_CONFIG.hubUrl at run time ("" = this page's own origin, behind
-// nginx or an ingress), and ?hub=URL overrides it for testing.
+// nginx or an ingress), and ?hub=URL overrides it for testing, but only towards an
+// origin on config.js's allowedHubs: a link must not send a signed-in viewer's
+// dashboard (and its credentials) to a hub of someone else's choosing.
+
+// The http(s) origin of a hub URL (ws: and wss: count as http: and https:), or null.
+export function hubOrigin(text) {
+  try {
+    const url = new URL(String(text).trim());
+    const proto = { 'http:': 'http:', 'ws:': 'http:', 'https:': 'https:', 'wss:': 'https:' }[url.protocol];
+    return proto ? `${proto}//${url.host}` : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * @param {string|undefined} configured  window.VMPULSE_CONFIG?.hubUrl
  * @param {{protocol:string, host:string, search:string}} location  the page's location
- * @returns {{wsUrl:string, apiBase:string, label:string} | {error:string}}
+ * @param {string[]|undefined} allowed  window.VMPULSE_CONFIG?.allowedHubs
+ * @returns {{wsUrl:string, apiBase:string, label:string, note?:string} | {error:string}}
  */
-export function resolveHub(configured, location) {
+export function resolveHub(configured, location, allowed = []) {
   const override = new URLSearchParams(location.search || '').get('hub');
-  const raw = (override ?? configured ?? '').trim();
+  let note;
+  let chosen = configured;
+  if (override !== null) {
+    const origin = hubOrigin(override);
+    const own = `${location.protocol}//${location.host}`;
+    const ok = origin && (origin === own || origin === hubOrigin(configured ?? '') ||
+      (allowed ?? []).some((a) => hubOrigin(a) === origin));
+    if (ok) chosen = override;
+    else note = `?hub=${override} is ignored: that hub is not on this dashboard's allow-list (allowedHubs in config.js)`;
+  }
+  const resolved = resolveUrl(chosen, location);
+  return note && !resolved.error ? { ...resolved, note } : resolved;
+}
+
+function resolveUrl(configured, location) {
+  const raw = (configured ?? '').trim();
   if (raw === '') {
     const wsProto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     return { wsUrl: `${wsProto}//${location.host}/ws`, apiBase: '', label: location.host };
