@@ -12,7 +12,7 @@
 # Needs VMPULSE_DB_PASSWORD (the password setup gave the migrate user),
 # VMPULSE_DB_INGEST_PASSWORD and VMPULSE_DB_HUB_PASSWORD (the routes' and the hub's
 # database users, which the migration Job creates with these passwords) and
-# VMPULSE_TOKEN (the ingest bearer token); none is ever printed, written to the
+# VMPULSE_TOKEN (the ingest bearer token), VMPULSE_VIEWER_TOKEN (the dashboard's); none is ever printed, written to the
 # repository or put on a command line. Settings: see deploy/gcp/lib.sh.
 set -euo pipefail
 # shellcheck source=deploy/gcp/lib.sh
@@ -39,6 +39,8 @@ if [[ -z "$DRY_RUN" ]]; then
   done
   [[ -n "${VMPULSE_TOKEN:-}" ]] || gcp_die "set VMPULSE_TOKEN (the ingest bearer token, e.g. openssl rand -hex 24)"
   ((${#VMPULSE_TOKEN} >= 16)) || gcp_die "VMPULSE_TOKEN is too short (16 characters at least)"
+  [[ -n "${VMPULSE_VIEWER_TOKEN:-}" ]] || gcp_die "set VMPULSE_VIEWER_TOKEN (the dashboard's viewer token, e.g. openssl rand -hex 32)"
+  ((${#VMPULSE_VIEWER_TOKEN} >= 16)) || gcp_die "VMPULSE_VIEWER_TOKEN is too short (16 characters at least)"
 fi
 
 WORKDIR="$(mktemp -d)"
@@ -153,6 +155,8 @@ db_secret_files() {
   db_secret_files "$WORKDIR/hub" "${DB_USER}_hub" "${VMPULSE_DB_HUB_PASSWORD:-dry-run}"
   mkdir -p "$WORKDIR/ingest-token"
   printf '%s' "${VMPULSE_TOKEN:-dry-run}" >"$WORKDIR/ingest-token/token"
+  mkdir -p "$WORKDIR/viewer-token"
+  printf '%s' "${VMPULSE_VIEWER_TOKEN:-dry-run}" >"$WORKDIR/viewer-token/token"
 )
 # apply_secret NAME FOLDER KEY...: a Secret with FOLDER/KEY as each KEY.
 apply_secret() {
@@ -171,7 +175,8 @@ apply_secret vmpulse-db migrate user password
 apply_secret vmpulse-db-ingest ingest user password url
 apply_secret vmpulse-db-hub hub user password url
 apply_secret vmpulse-ingest ingest-token token
-rm -rf "$WORKDIR/migrate" "$WORKDIR/ingest" "$WORKDIR/hub" "$WORKDIR/ingest-token"
+apply_secret vmpulse-viewer viewer-token token
+rm -rf "$WORKDIR/migrate" "$WORKDIR/ingest" "$WORKDIR/hub" "$WORKDIR/ingest-token" "$WORKDIR/viewer-token"
 
 # A Job's template cannot change, and the migrations ConfigMap's name does with every
 # new migration: the finished Job goes before the new one is applied.

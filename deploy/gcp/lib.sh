@@ -18,7 +18,8 @@
 #   VMPULSE_IMAGE_PREFIX   docker.io/vmpulse   images are PREFIX/vmpulse-<component>:TAG
 #   VMPULSE_IMAGE_TAG      latest
 #   VMPULSE_EDGE_RATE      from config/defaults.env: requests/s per client address
-#   VMPULSE_DB_PASSWORD, VMPULSE_DB_INGEST_PASSWORD, VMPULSE_DB_HUB_PASSWORD, VMPULSE_TOKEN
+#   VMPULSE_DB_PASSWORD, VMPULSE_DB_INGEST_PASSWORD, VMPULSE_DB_HUB_PASSWORD, VMPULSE_TOKEN,
+#   VMPULSE_VIEWER_TOKEN
 #                          secrets: read from the environment, never printed or put on a
 #                          command line
 

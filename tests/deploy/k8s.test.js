@@ -73,6 +73,7 @@ for (const [name, objs] of [...Object.entries(rendered), ...Object.entries(deplo
       "vmpulse-db-ingest": ["user", "password", "url"],
       "vmpulse-db-hub": ["user", "password", "url"],
       "vmpulse-ingest": ["token"],
+      "vmpulse-viewer": ["token"],
     };
     const deploySh = read("deploy/gcp/deploy.sh");
     for (const [secret, keys] of Object.entries(created)) {

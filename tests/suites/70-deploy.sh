@@ -138,7 +138,7 @@ check "cleanup of an empty project deletes nothing" cleanup_deletes_nothing_that
 deploy_stores_the_secrets() {
   : >"$TMP/fake.log"
   "${fake_env[@]}" FAKE_EXISTS=1 VMPULSE_DB_PASSWORD='p@ss/w:d%' VMPULSE_TOKEN=0123456789abcdef0123 \
-    VMPULSE_DB_INGEST_PASSWORD='in/gest:p@ss' VMPULSE_DB_HUB_PASSWORD='hub-p@ss-4567' \
+    VMPULSE_VIEWER_TOKEN=fedcba9876543210fedc VMPULSE_DB_INGEST_PASSWORD='in/gest:p@ss' VMPULSE_DB_HUB_PASSWORD='hub-p@ss-4567' \
     deploy/gcp/deploy.sh --tag v2.0.0 >"$TMP/out" 2>&1 || { cat "$TMP/out"; return 1; }
   [[ "$(cat "$TMP/secrets/vmpulse-db-ingest.url")" == "mysql://vmpulse_ingest:in%2Fgest%3Ap%40ss@cloudsql-proxy:3306/sistema_monitoreo_fase2" ]] ||
     { echo "url: $(sed 's/:[^:@]*@/:***@/' "$TMP/secrets/vmpulse-db-ingest.url")"; return 1; }
@@ -147,12 +147,13 @@ deploy_stores_the_secrets() {
   [[ ! -e "$TMP/secrets/vmpulse-db.url" ]] || { echo "the migrate user's URL is stored for services"; return 1; }
   [[ "$(cat "$TMP/secrets/vmpulse-db-ingest.user")" == vmpulse_ingest && "$(cat "$TMP/secrets/vmpulse-db-hub.password")" == 'hub-p@ss-4567' ]] || return 1
   [[ "$(cat "$TMP/secrets/vmpulse-ingest.token")" == 0123456789abcdef0123 ]] || return 1
-  ! grep -q -e 'p@ss' -e 0123456789abcdef0123 "$TMP/out" "$TMP/fake.log" || { echo "a secret was printed"; return 1; }
+  [[ "$(cat "$TMP/secrets/vmpulse-viewer.token")" == fedcba9876543210fedc ]] || return 1
+  ! grep -q -e 'p@ss' -e 0123456789abcdef0123 -e fedcba9876543210fedc "$TMP/out" "$TMP/fake.log" || { echo "a secret was printed"; return 1; }
   grep -q 'kubectl apply --filename=' "$TMP/fake.log" &&
     grep -q 'kubectl wait job/vmpulse-migrate' "$TMP/fake.log" &&
     grep -q 'run deploy vmpulse-dashboard .*--image=docker.io/vmpulse/vmpulse-dashboard:v2.0.0 .*HUB_URL=https://203.0.113.7.sslip.io' "$TMP/fake.log"
 }
-check "deploy stores one Secret per database user (passwords URL-encoded), prints none, migrates, deploys the dashboard" deploy_stores_the_secrets
+check "deploy stores one Secret per database user (passwords URL-encoded) and the viewer token, prints none, migrates, deploys the dashboard" deploy_stores_the_secrets
 check "deploy without the service users' passwords stops with a clear error" fails_with "set VMPULSE_DB_HUB_PASSWORD" \
   "${fake_env[@]}" VMPULSE_DB_PASSWORD=x VMPULSE_TOKEN=0123456789abcdef0123 VMPULSE_DB_INGEST_PASSWORD=0123456789abc \
   deploy/gcp/deploy.sh
@@ -235,11 +236,13 @@ CONF
   ((other == 0 && api >= 150 && api <= 250 && node >= 150 && node <= 250)) || return 1
   local path want
   for path in "api /api/cpp/metrics" "node-api /api/nodejs/metrics" "hub /api/history?vm=a" "hub /api/split" \
-    "hub /api/vms" "dashboard /" "dashboard /assets/x.js"; do
+    "hub /api/vms" "hub /api/session" "dashboard /" "dashboard /assets/x.js" "dashboard /signin.js"; do
     want="${path% *}"
     out="$(curl -sS --max-time 5 "http://127.0.0.1:$p_ing${path#* }")"
     [[ "$out" == "$want ${path#* }"* ]] || { echo "${path#* } went to: $out"; return 1; }
   done
+  out="$(curl -sS --max-time 5 "http://127.0.0.1:$p_ing/signin")"
+  [[ "$out" == "dashboard /signin.html" ]] || { echo "/signin went to: $out"; return 1; }
   out="$(curl -sS --max-time 5 -H 'Upgrade: websocket' -H 'Connection: Upgrade' "http://127.0.0.1:$p_ing/ws")"
   [[ "$out" == "hub /ws websocket" ]] || { echo "/ws went to: $out"; return 1; }
 }
