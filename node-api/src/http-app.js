@@ -99,14 +99,19 @@ function declaredSize(req, maxBodyBytes) {
 
 /**
  * Sends `answer` without reading the body. With a body pending, the connection is closed
- * after the answer: half-closed at once, what the client still sends is dropped for
- * LINGER_MS, then it is destroyed (Node would otherwise read the body to its end, or reset
- * the connection before the client read the answer).
+ * after the answer: reading stops, the answer is flushed and the connection half-closed,
+ * and LINGER_MS later it is destroyed. Node would otherwise read the body to its end and
+ * drop it (a stranger's bytes through the route's memory), or reset the connection at
+ * once, before the client could read the answer.
  */
 function answerUnread(req, res, answer) {
   if (hasBody(req)) {
     const socket = req.socket;
+    // Node calls destroySoon once the answer is written, just after resuming the request
+    // to drop its body (req._dump); nothing is read after this.
     socket.destroySoon = function lingerThenDestroy() {
+      this.pause();
+      this.resume = () => this;
       if (this.writable) this.end();
       setTimeout(() => this.destroy(), LINGER_MS).unref();
     };
