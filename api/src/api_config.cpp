@@ -1,8 +1,6 @@
 #include "api_config.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "vmpulse/defaults.hpp"
@@ -19,28 +17,9 @@ constexpr flags::Spec kOptions[] = {
     {"--writers", "VMPULSE_API_WRITERS"},
     {"--queue-records", "VMPULSE_API_QUEUE_RECORDS"},
     {"--threads", "VMPULSE_API_THREADS"},
+    {"--body-bytes-in-flight", "VMPULSE_BODY_BYTES_IN_FLIGHT"},
     {"--log-level", "VMPULSE_LOG_LEVEL"},
 };
-
-// The token, or nullopt with `error` set.
-std::optional<std::string> read_token_file(const flags::Value& v, std::string& error) {
-  std::ifstream in(v.text(), std::ios::binary);
-  if (!in) {
-    error = v.source + ": cannot read " + v.text();
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string token = text.str();
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
-    token.pop_back();
-  }
-  if (token.empty()) {
-    error = v.source + ": " + v.text() + " is empty";
-    return std::nullopt;
-  }
-  return token;
-}
 
 }  // namespace
 
@@ -69,14 +48,17 @@ std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::str
   const bool file_wins =
       token_file != nullptr && token_file->from_flag && !(token != nullptr && token->from_flag);
   if (token != nullptr && !file_wins) {
-    config.token = token->text();
-  } else if (token_file != nullptr) {
-    std::string error;
-    auto read = read_token_file(*token_file, error);
-    if (!read) {
-      return error;
+    if (token->text().empty()) {
+      return token->source + ": the token is empty";
     }
-    config.token = std::move(*read);
+    config.tokens = secret::TokenSet({token->text()});
+  } else if (token_file != nullptr) {
+    auto loaded = secret::load_token_file(token_file->text());
+    if (auto* problem = std::get_if<std::string>(&loaded)) {
+      return token_file->source + ": " + *problem;
+    }
+    config.tokens = std::move(std::get<secret::TokenSet>(loaded));
+    config.token_file = token_file->text();
   } else {
     return "no token: give --token, --token-file, VMPULSE_TOKEN or VMPULSE_TOKEN_FILE";
   }
@@ -88,6 +70,7 @@ std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::str
   config.listen = std::get<Endpoint>(endpoint);
 
   config.threads = std::max(1u, std::thread::hardware_concurrency());
+  config.body_bytes_in_flight = static_cast<std::size_t>(defaults::kBodyBytesInFlight);
   struct Count {
     std::string_view flag;
     unsigned long long low, high;
@@ -99,6 +82,9 @@ std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::str
       {"--queue-records", 1000, 10'000'000,
        [&](auto n) { config.queue_records = static_cast<std::size_t>(n); }},
       {"--threads", 1, 256, [&](auto n) { config.threads = static_cast<unsigned>(n); }},
+      // At least one body of the contract's largest size must fit.
+      {"--body-bytes-in-flight", std::size_t{1024} * 1024, std::size_t{1} << 40,
+       [&](auto n) { config.body_bytes_in_flight = static_cast<std::size_t>(n); }},
   };
   for (const Count& c : counts) {
     if (const flags::Value* given = parsed.find(c.flag)) {
@@ -117,14 +103,16 @@ std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::str
 
 std::string api_usage() {
   return "usage: vmpulse-api [--db URL] [--token T | --token-file PATH] [--listen HOST:PORT]\n"
-         "                   [--writers N] [--queue-records N] [--threads N] [--log-level L]\n"
+         "                   [--writers N] [--queue-records N] [--threads N]\n"
+         "                   [--body-bytes-in-flight N] [--log-level L]\n"
          "\n"
          "vmpulse ingest route 1: POST /api/metrics, /api/cpp/metrics, /metrics; GET /livez, "
          "/readyz.\n"
          "Every flag has an environment variable (a flag wins):\n"
          "  --db             VMPULSE_DB_URL             mysql://user:pass@host:port/db (required)\n"
-         "  --token          VMPULSE_TOKEN              bearer token clients must send\n"
-         "  --token-file     VMPULSE_TOKEN_FILE         file holding the token\n"
+         "  --token          VMPULSE_TOKEN              one bearer token clients must send\n"
+         "  --token-file     VMPULSE_TOKEN_FILE         accepted tokens, one a line; SIGHUP "
+         "reloads\n"
          "  --listen         VMPULSE_LISTEN or PORT     default 0.0.0.0:" +
          std::to_string(defaults::kApiPort) +
          "\n"
@@ -133,6 +121,11 @@ std::string api_usage() {
          "  --queue-records  VMPULSE_API_QUEUE_RECORDS  records queued before answering 503 "
          "(default 50000)\n"
          "  --threads        VMPULSE_API_THREADS        HTTP threads (default: CPU count)\n"
+         "  --body-bytes-in-flight  VMPULSE_BODY_BYTES_IN_FLIGHT  request-body bytes read at "
+         "once,\n"
+         "                   all connections; past it 503 server_busy (default " +
+         std::to_string(defaults::kBodyBytesInFlight) +
+         ")\n"
          "  --log-level      VMPULSE_LOG_LEVEL          trace, debug, info, warn, error, critical, "
          "off\n";
 }

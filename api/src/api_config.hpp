@@ -2,8 +2,11 @@
 // variable). Pure apart from reading --token-file; thread-safe.
 //
 //   --db URL            VMPULSE_DB_URL        mysql://user:pass@host:port/db (required)
-//   --token T           VMPULSE_TOKEN         bearer token (one of token/token-file required)
-//   --token-file PATH   VMPULSE_TOKEN_FILE    file holding the token (trailing newline ignored)
+//   --token T           VMPULSE_TOKEN         one bearer token (one of token/token-file required)
+//   --token-file PATH   VMPULSE_TOKEN_FILE    accepted tokens, one a line (secret.hpp's format),
+//                                             read again on SIGHUP
+//   --body-bytes-in-flight N  VMPULSE_BODY_BYTES_IN_FLIGHT  cap on request-body bytes being
+//                                             read at once, all connections (503 past it)
 //   --listen HOST:PORT  VMPULSE_LISTEN, PORT  default 0.0.0.0:VMPULSE_API_PORT (5000)
 //   --writers N         VMPULSE_API_WRITERS   database connections writing groups (1-32, default 2)
 //   --queue-records N   VMPULSE_API_QUEUE_RECORDS  records waiting before 503 (1000-10000000)
@@ -21,18 +24,21 @@
 
 #include "vmpulse/config.hpp"
 #include "vmpulse/flags.hpp"
+#include "vmpulse/secret.hpp"
 
 namespace vmpulse::api {
 
 struct ApiConfig {
   DbUrl db;
-  std::string token;
+  secret::TokenSet tokens;  // from --token (one) or the token file
+  std::string token_file;   // empty when the token came from --token / VMPULSE_TOKEN
   Endpoint listen;
   unsigned writers = 2;
   std::size_t queue_records = 50'000;
   unsigned threads = 0;
-  std::string log_level;  // empty: init_logging's default
-  bool help = false;      // --help: print api_usage() and exit 0
+  std::size_t body_bytes_in_flight = 0;  // 0: config/defaults.env's (see docs/ingest.md)
+  std::string log_level;                 // empty: init_logging's default
+  bool help = false;                     // --help: print api_usage() and exit 0
 };
 
 using flags::EnvLookup;

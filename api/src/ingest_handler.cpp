@@ -1,9 +1,11 @@
 #include "ingest_handler.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <utility>
 
 #include "vmpulse/contract.hpp"
+#include "vmpulse/secret.hpp"
 
 namespace vmpulse::api {
 namespace {
@@ -58,26 +60,6 @@ std::string saved_body(std::size_t stored, std::string_view api, bool replayed) 
 
 }  // namespace
 
-bool bearer_matches(std::optional<std::string_view> authorization, std::string_view token) {
-  if (!authorization || token.empty()) {
-    return false;
-  }
-  std::string_view value = trim(*authorization);
-  constexpr std::string_view scheme = "bearer ";
-  if (value.size() < scheme.size() || !iequals(value.substr(0, scheme.size()), scheme)) {
-    return false;
-  }
-  const std::string_view given = trim(value.substr(scheme.size()));
-  // Every byte of the expected token is compared whatever the given one is, so the
-  // time says nothing about how much of a guess was right.
-  unsigned char diff = given.size() == token.size() ? 0 : 1;
-  for (std::size_t i = 0; i < token.size(); ++i) {
-    const unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
-    diff |= static_cast<unsigned char>(g ^ static_cast<unsigned char>(token[i]));
-  }
-  return diff == 0;
-}
-
 bool is_json_media_type(std::optional<std::string_view> content_type) {
   if (!content_type) {
     return false;
@@ -110,12 +92,9 @@ void IngestHandler::handle(http::Request&& request, const http::Respond& respond
     }
     return;
   }
-  if (!is_ingest_path(path)) {
-    respond(error(404, "not_found", "no route for " + path));
-    return;
-  }
-  if (request.method != "POST") {
-    respond(method_not_allowed("POST"));
+  if (auto early =
+          answer_before_body(request.method, path, request.header("Authorization"), std::nullopt)) {
+    respond(std::move(*early));
     return;
   }
   bool answered_later = false;
@@ -125,11 +104,37 @@ void IngestHandler::handle(http::Request&& request, const http::Respond& respond
   }
 }
 
+std::optional<http::Response> IngestHandler::answer_before_body(
+    std::string_view method, std::string_view path, std::optional<std::string_view> authorization,
+    std::optional<std::string_view> content_length) const {
+  if (path == "/livez" || path == "/readyz") {
+    return std::nullopt;
+  }
+  if (!is_ingest_path(path)) {
+    return error(404, "not_found", "no route for " + std::string(path));
+  }
+  if (method != "POST") {
+    return method_not_allowed("POST");
+  }
+  if (!authorization || !options_.tokens->accepts_authorization(*authorization)) {
+    http::Response response = error(401, "unauthorized", "missing or wrong bearer token");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return response;
+  }
+  const std::size_t max_body = ingest_limits().max_body_bytes;
+  if (content_length) {
+    std::uint64_t declared = 0;
+    const auto* end = content_length->data() + content_length->size();
+    const auto [at, ec] = std::from_chars(content_length->data(), end, declared);
+    if (ec == std::errc() && at == end && declared > max_body) {
+      return error(413, "payload_too_large", "body over " + std::to_string(max_body) + " bytes");
+    }
+  }
+  return std::nullopt;
+}
+
 http::Response IngestHandler::ingest(http::Request&& request, const http::Respond& respond,
                                      bool& answered_later) const {
-  if (!bearer_matches(request.header("Authorization"), options_.token)) {
-    return error(401, "unauthorized", "missing or wrong bearer token");
-  }
   const std::size_t max_body = ingest_limits().max_body_bytes;
   if (request.body.size() > max_body) {
     return error(413, "payload_too_large", "body over " + std::to_string(max_body) + " bytes");
@@ -150,7 +155,10 @@ http::Response IngestHandler::ingest(http::Request&& request, const http::Respon
   if (auto* contract_error = std::get_if<ContractError>(&parsed)) {
     return http::Response::json(contract_error->status, to_json(*contract_error));
   }
-  IngestItem item{std::move(std::get<std::vector<Record>>(parsed)), std::move(key)};
+  // A key stands for one body: the same key with another body is refused, not replayed.
+  std::string body_sha256 = key ? secret::sha256_hex(request.body) : std::string();
+  IngestItem item{std::move(std::get<std::vector<Record>>(parsed)), std::move(key),
+                  std::move(body_sha256)};
   for (Record& record : item.records) {
     record.api = options_.api;
   }
@@ -162,6 +170,10 @@ http::Response IngestHandler::ingest(http::Request&& request, const http::Respon
         break;
       case ItemResult::Status::replayed:
         respond(http::Response::json(201, saved_body(result.stored, options_.api, true)));
+        break;
+      case ItemResult::Status::key_reused:
+        respond(error(422, "idempotency_key_reused",
+                      "this Idempotency-Key was stored with another body; nothing was stored"));
         break;
       case ItemResult::Status::unavailable:
         respond(unavailable(

@@ -1,23 +1,28 @@
 // The ingest route as a plain function: an HTTP request in, its answer out (later, from
 // a writer thread, once the rows are committed). Checks run in contract/README.md's
 // order — path and method, bearer token, body size, media type, Idempotency-Key, then
-// core's parse_ingest_body — and an accepted request goes to the IngestSink.
-// Thread-safe (holds only immutable options and references).
+// core's parse_ingest_body — and an accepted request goes to the IngestSink. The checks
+// that need no body are also offered to the server before it reads one
+// (answer_before_body), so a stranger never gets a body buffered.
+// Thread-safe (holds only immutable options, references and the thread-safe TokenStore).
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "ingest_item.hpp"
+#include "token_store.hpp"
 #include "vmpulse/http.hpp"
 
 namespace vmpulse::api {
 
 struct IngestHandlerOptions {
-  std::string token;        // the bearer token; never empty
-  std::string api = "cpp";  // stamped into every row and every answer
+  std::shared_ptr<const TokenStore> tokens;  // the accepted bearer tokens; never null
+  std::string api = "cpp";                   // stamped into every row and every answer
   int retry_after_seconds = 1;
 };
 
@@ -28,6 +33,13 @@ class IngestHandler {
 
   void handle(http::Request&& request, const http::Respond& respond) const;
 
+  // The answer a request gets from its request line and headers alone — 404, 405, 401,
+  // or 413 for a declared Content-Length over the contract's limit — or nullopt when
+  // its body is needed (or it is a health check). Same order as handle().
+  std::optional<http::Response> answer_before_body(
+      std::string_view method, std::string_view path, std::optional<std::string_view> authorization,
+      std::optional<std::string_view> content_length) const;
+
  private:
   http::Response ingest(http::Request&& request, const http::Respond& respond,
                         bool& answered_later) const;
@@ -37,10 +49,6 @@ class IngestHandler {
   IngestSink& sink_;
   std::function<bool()> ready_;
 };
-
-// "Bearer <token>" (scheme case-insensitive) compared in time that depends only on the
-// expected token's length.
-bool bearer_matches(std::optional<std::string_view> authorization, std::string_view token);
 
 // application/json, any case, parameters such as charset allowed.
 bool is_json_media_type(std::optional<std::string_view> content_type);

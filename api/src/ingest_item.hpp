@@ -16,12 +16,14 @@ namespace vmpulse::api {
 struct IngestItem {
   std::vector<Record> records;
   std::optional<std::string> idempotency_key;
+  std::string body_sha256;  // hex SHA-256 of the request body, when there is a key
 };
 
 struct ItemResult {
   enum class Status {
     stored,       // committed now
     replayed,     // the key was stored before; nothing stored now
+    key_reused,   // the key was stored before with another body; nothing stored now
     unavailable,  // not stored, or the commit's outcome is unknown: the client retries
   };
   Status status = Status::unavailable;

@@ -85,19 +85,21 @@ std::string add_count_sql(std::string_view api, std::size_t count, const Quote& 
 }
 
 std::string claim_key_sql(std::string_view key, std::string_view api, std::size_t stored,
-                          const Quote& quote) {
-  std::string sql = "INSERT IGNORE INTO ingest_keys (idem_key,api,stored) VALUES (";
+                          std::string_view body_sha256, const Quote& quote) {
+  std::string sql = "INSERT IGNORE INTO ingest_keys (idem_key,api,stored,body_sha256) VALUES (";
   quote(sql, key);
   sql += ',';
   quote(sql, api);
   sql += ',';
   append_integer(sql, static_cast<std::int64_t>(stored));
+  sql += ',';
+  quote(sql, body_sha256);
   sql += ')';
   return sql;
 }
 
 std::string stored_for_key_sql(std::string_view key, const Quote& quote) {
-  std::string sql = "SELECT stored FROM ingest_keys WHERE idem_key = ";
+  std::string sql = "SELECT stored,body_sha256 FROM ingest_keys WHERE idem_key = ";
   quote(sql, key);
   return sql;
 }

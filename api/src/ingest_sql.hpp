@@ -24,11 +24,13 @@ std::string insert_records_sql(std::span<const Record* const> records, std::stri
 // Adds `count` to the route's row of metricas_por_api (creating it when missing).
 std::string add_count_sql(std::string_view api, std::size_t count, const Quote& quote);
 
-// Claims an Idempotency-Key: affects one row when the key is new, none when it exists.
+// Claims an Idempotency-Key for the body whose SHA-256 is `body_sha256` (hex): affects
+// one row when the key is new, none when it exists (db/migrations/003).
 std::string claim_key_sql(std::string_view key, std::string_view api, std::size_t stored,
-                          const Quote& quote);
+                          std::string_view body_sha256, const Quote& quote);
 
-// How many records the request that first used `key` stored.
+// How many records the request that first used `key` stored, and its body's SHA-256
+// (NULL for keys stored before migration 003).
 std::string stored_for_key_sql(std::string_view key, const Quote& quote);
 
 }  // namespace vmpulse::api

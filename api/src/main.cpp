@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -15,11 +17,30 @@
 #include "ingest_handler.hpp"
 #include "ingest_queue.hpp"
 #include "mysql_group_writer.hpp"
+#include "token_store.hpp"
 #include "vmpulse/contract.hpp"
 #include "vmpulse/http_server.hpp"
 #include "vmpulse/log.hpp"
 
 namespace {
+
+// SIGHUP reads the token file again (a rotation); a bad file is logged and the tokens
+// accepted so far stay. Re-arms itself.
+void reload_tokens_on_sighup(boost::asio::signal_set& signals, vmpulse::api::TokenStore& tokens) {
+  signals.async_wait([&signals, &tokens](const boost::system::error_code& ec, int) {
+    if (ec) {
+      return;
+    }
+    auto reloaded = tokens.reload();
+    if (const auto* problem = std::get_if<std::string>(&reloaded)) {
+      spdlog::error("SIGHUP: tokens not reloaded, the previous ones stay: {}", *problem);
+    } else {
+      spdlog::info("SIGHUP: {} ingest tokens accepted from {}", std::get<std::size_t>(reloaded),
+                   tokens.path());
+    }
+    reload_tokens_on_sighup(signals, tokens);
+  });
+}
 
 int run(const vmpulse::api::ApiConfig& config) {
   using namespace vmpulse;
@@ -31,7 +52,8 @@ int run(const vmpulse::api::ApiConfig& config) {
   queue_options.max_queued_records = config.queue_records;
   api::IngestQueue queue(std::move(writers), queue_options);
 
-  api::IngestHandler handler({config.token, "cpp", 1}, queue, [&queue] { return queue.ready(); });
+  auto tokens = std::make_shared<api::TokenStore>(config.tokens, config.token_file);
+  api::IngestHandler handler({tokens, "cpp", 1}, queue, [&queue] { return queue.ready(); });
 
   boost::asio::io_context io;
   http::ServerOptions server_options;
@@ -41,16 +63,30 @@ int run(const vmpulse::api::ApiConfig& config) {
   // token is checked before the size (contract order: 401 before 413).
   server_options.max_body_bytes = ingest_limits().max_body_bytes + std::size_t{64} * 1024;
   server_options.server_name = "vmpulse-api";
+  server_options.max_body_bytes_in_flight = config.body_bytes_in_flight;
   http::Server server(io, server_options,
                       [&handler](http::Request&& request, const http::Respond& respond) {
                         handler.handle(std::move(request), respond);
                       });
+  // Path, method, token and declared size are judged before a byte of body is read.
+  server.set_header_check([&handler](const http::RequestView& request) {
+    return handler.answer_before_body(request.method(), request.path(),
+                                      request.header("Authorization"),
+                                      request.header("Content-Length"));
+  });
+  boost::asio::signal_set hangup(io, SIGHUP);
+  reload_tokens_on_sighup(hangup, *tokens);
   server.start();
-  spdlog::info("listening on {}:{}, database {}, {} writers, queue {} records, {} threads",
-               config.listen.host, server.port(), config.db.redacted(), config.writers,
-               config.queue_records, config.threads);
+  spdlog::info(
+      "listening on {}:{}, database {}, {} writers, queue {} records, {} threads, {} tokens{}, "
+      "{} body bytes in flight at most",
+      config.listen.host, server.port(), config.db.redacted(), config.writers, config.queue_records,
+      config.threads, config.tokens.size(),
+      config.token_file.empty() ? "" : " from " + config.token_file + " (SIGHUP reloads)",
+      config.body_bytes_in_flight);
 
   http::run_until_signal(io, config.threads, [&] {
+    hangup.cancel();
     server.stop();
     // Answer what is queued (stored if the database lets us) before the io stops.
     queue.stop();

@@ -120,7 +120,8 @@ std::vector<ItemResult> MysqlGroupWriter::write_once(std::span<const IngestItem*
   });
   for (const std::size_t i : keyed) {
     const std::string& key = *items[i]->idempotency_key;
-    connection_.execute(claim_key_sql(key, api_, items[i]->records.size(), quote));
+    connection_.execute(
+        claim_key_sql(key, api_, items[i]->records.size(), items[i]->body_sha256, quote));
     if (connection_.affected_rows() == 1) {
       continue;
     }
@@ -130,7 +131,11 @@ std::vector<ItemResult> MysqlGroupWriter::write_once(std::span<const IngestItem*
       const std::string& text = *rows[0][0];
       std::from_chars(text.data(), text.data() + text.size(), stored);
     }
-    results[i] = {ItemResult::Status::replayed, stored};
+    // A key stored before its body was recorded (NULL) can only be replayed.
+    const bool other_body =
+        !rows.empty() && rows[0].size() > 1 && rows[0][1] && *rows[0][1] != items[i]->body_sha256;
+    results[i] = {other_body ? ItemResult::Status::key_reused : ItemResult::Status::replayed,
+                  other_body ? 0 : stored};
   }
 
   std::vector<const Record*> records;

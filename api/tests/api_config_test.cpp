@@ -39,7 +39,8 @@ TEST(ApiConfig, FlagsGiveEverything) {
   EXPECT_EQ(c.db.user, "vmpulse");
   EXPECT_EQ(c.db.password, "pa@ss");
   EXPECT_EQ(c.db.port, 3307);
-  EXPECT_EQ(c.token, "t0k");
+  EXPECT_TRUE(c.tokens.accepts("t0k"));
+  EXPECT_EQ(c.token_file, "");
   EXPECT_EQ(c.listen.host, "127.0.0.1");
   EXPECT_EQ(c.listen.port, 5999);
   EXPECT_EQ(c.writers, 4u);
@@ -62,7 +63,7 @@ TEST(ApiConfig, FlagBeatsEnvironment) {
   Env env{
       {{"VMPULSE_DB_URL", kUrl}, {"VMPULSE_TOKEN", "from-env"}, {"VMPULSE_LISTEN", "127.0.0.1:1"}}};
   const auto c = std::get<ApiConfig>(parse({"--token", "from-flag", "--listen", ":7000"}, env));
-  EXPECT_EQ(c.token, "from-flag");
+  EXPECT_TRUE(c.tokens.accepts("from-flag"));
   EXPECT_EQ(c.listen.port, 7000);
 }
 
@@ -78,14 +79,34 @@ TEST(ApiConfig, PortEnvironmentSetsOnlyThePort) {
   EXPECT_NE(std::get<std::string>(parse({}, env)).find("PORT"), std::string::npos);
 }
 
-TEST(ApiConfig, TokenFromFileWithoutTheNewline) {
+TEST(ApiConfig, TokensFromFileOneALine) {
   const std::string path = ::testing::TempDir() + "/vmpulse-token";
-  std::ofstream(path) << "file-token\n";
+  std::ofstream(path) << "# rotated\nold-file-token-0123\nnew-file-token-0123\n";
   const auto c = std::get<ApiConfig>(parse({"--db", kUrl, "--token-file", path}));
-  EXPECT_EQ(c.token, "file-token");
+  EXPECT_EQ(c.tokens.size(), 2u);
+  EXPECT_TRUE(c.tokens.accepts("old-file-token-0123"));
+  EXPECT_EQ(c.tokens.newest(), "new-file-token-0123");
+  EXPECT_EQ(c.token_file, path);
+  std::ofstream(path) << "too short\n";
+  const auto bad = parse({"--db", kUrl, "--token-file", path});
+  EXPECT_NE(std::get<std::string>(bad).find("line 1"), std::string::npos);
+  EXPECT_EQ(std::get<std::string>(bad).find("too short"), std::string::npos);  // never echoed
   std::remove(path.c_str());
   const auto missing = parse({"--db", kUrl, "--token-file", path});
-  EXPECT_NE(std::get<std::string>(missing).find("cannot read"), std::string::npos);
+  EXPECT_NE(std::get<std::string>(missing).find("cannot be read"), std::string::npos);
+}
+
+TEST(ApiConfig, BodyBytesInFlightHasADefaultAndBounds) {
+  EXPECT_EQ(std::get<ApiConfig>(parse({"--db", kUrl, "--token", "t"})).body_bytes_in_flight,
+            std::size_t{64} * 1024 * 1024);
+  EXPECT_EQ(std::get<ApiConfig>(
+                parse({"--db", kUrl, "--token", "t", "--body-bytes-in-flight", "2097152"}))
+                .body_bytes_in_flight,
+            std::size_t{2} * 1024 * 1024);
+  EXPECT_NE(
+      std::get<std::string>(parse({"--db", kUrl, "--token", "t", "--body-bytes-in-flight", "1000"}))
+          .find("--body-bytes-in-flight"),
+      std::string::npos);
 }
 
 TEST(ApiConfig, BadValuesSayWhatIsWrong) {

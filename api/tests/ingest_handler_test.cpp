@@ -2,14 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "vmpulse/secret.hpp"
+
 namespace vmpulse::api {
 namespace {
 
-constexpr const char* kToken = "s3cret-token";
+constexpr const char* kToken = "s3cret-token-0001";
+constexpr const char* kOldToken = "old-token-still-valid";
 
 std::string record_json(const std::string& vm = "web-1") {
   return R"({"vm":")" + vm +
@@ -40,7 +45,10 @@ class IngestHandlerTest : public ::testing::Test {
  protected:
   FakeSink sink;
   bool ready = true;
-  IngestHandler handler{{kToken, "cpp", 1}, sink, [this] { return ready; }};
+  IngestHandler handler{
+      {std::make_shared<TokenStore>(secret::TokenSet({kOldToken, kToken})), "cpp", 1},
+      sink,
+      [this] { return ready; }};
   std::vector<http::Response> responses;
 
   static http::Request post(std::string path, std::string body) {
@@ -162,7 +170,7 @@ TEST_F(IngestHandlerTest, MissingOrWrongTokenIs401) {
   drop_header(missing, "Authorization");
   EXPECT_EQ(send(std::move(missing))->status, 401);
   auto wrong = post("/metrics", record_json());
-  set_header(wrong, "Authorization", "Bearer s3cret-tokeN");
+  set_header(wrong, "Authorization", "Bearer s3cret-token-000l");
   EXPECT_EQ(send(std::move(wrong))->status, 401);
   auto basic = post("/metrics", record_json());
   set_header(basic, "Authorization", std::string("Basic ") + kToken);
@@ -253,15 +261,76 @@ TEST_F(IngestHandlerTest, HealthEndpoints) {
   EXPECT_EQ(send(readyz)->status, 405);
 }
 
-TEST(BearerMatches, ComparesSchemeCaseInsensitivelyAndTokenExactly) {
-  EXPECT_TRUE(bearer_matches("Bearer abc", "abc"));
-  EXPECT_TRUE(bearer_matches("bearer abc", "abc"));
-  EXPECT_FALSE(bearer_matches("Bearer abcd", "abc"));
-  EXPECT_FALSE(bearer_matches("Bearer ab", "abc"));
-  EXPECT_FALSE(bearer_matches("Bearer ", "abc"));
-  EXPECT_FALSE(bearer_matches("Bearerabc", "abc"));
-  EXPECT_FALSE(bearer_matches(std::nullopt, "abc"));
-  EXPECT_FALSE(bearer_matches("Bearer ", ""));
+TEST_F(IngestHandlerTest, EveryTokenOfTheSetIsAccepted) {
+  auto old_one = post("/metrics", record_json());
+  set_header(old_one, "Authorization", std::string("bearer  ") + kOldToken);
+  EXPECT_FALSE(send(std::move(old_one)));  // queued: accepted
+  EXPECT_EQ(sink.items.size(), 1u);
+}
+
+TEST_F(IngestHandlerTest, AnswerBeforeBodyFollowsTheContractOrder) {
+  const std::string bearer = std::string("Bearer ") + kToken;
+  EXPECT_EQ(handler.answer_before_body("POST", "/nope", std::nullopt, std::nullopt)->status, 404);
+  EXPECT_EQ(handler.answer_before_body("PUT", "/metrics", std::nullopt, std::nullopt)->status, 405);
+  const auto unauthorized =
+      handler.answer_before_body("POST", "/metrics", std::nullopt, "99999999");
+  ASSERT_TRUE(unauthorized);
+  EXPECT_EQ(unauthorized->status, 401);
+  EXPECT_EQ(header(*unauthorized, "WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(
+      handler.answer_before_body("POST", "/metrics", "Bearer wrong-token-123456", "10")->status,
+      401);
+  EXPECT_EQ(handler.answer_before_body("POST", "/metrics", bearer, "1048577")->status, 413);
+  EXPECT_FALSE(handler.answer_before_body("POST", "/metrics", bearer, "1048576"));
+  EXPECT_FALSE(handler.answer_before_body("POST", "/api/cpp/metrics", bearer, std::nullopt));
+  EXPECT_FALSE(handler.answer_before_body("GET", "/livez", std::nullopt, std::nullopt));
+  EXPECT_FALSE(handler.answer_before_body("GET", "/readyz", std::nullopt, std::nullopt));
+}
+
+TEST_F(IngestHandlerTest, KeyedItemCarriesTheBodysSha256) {
+  auto keyed = post("/metrics", record_json());
+  set_header(keyed, "Idempotency-Key", "k-1");
+  send(std::move(keyed));
+  send(post("/metrics", record_json()));
+  ASSERT_EQ(sink.items.size(), 2u);
+  EXPECT_EQ(sink.items[0].body_sha256, secret::sha256_hex(record_json()));
+  EXPECT_EQ(sink.items[1].body_sha256, "");  // no key: nothing to bind
+}
+
+TEST_F(IngestHandlerTest, KeyReusedWithAnotherBodyIs422) {
+  auto keyed = post("/metrics", record_json());
+  set_header(keyed, "Idempotency-Key", "k-1");
+  EXPECT_FALSE(send(std::move(keyed)));
+  sink.dones[0]({ItemResult::Status::key_reused, 0});
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_EQ(responses.back().status, 422);
+  EXPECT_NE(responses.back().body.find(R"("error":"idempotency_key_reused")"), std::string::npos);
+}
+
+TEST(TokenStore, ReloadReplacesTheSetAndABadFileKeepsIt) {
+  const std::string path = ::testing::TempDir() + "/vmpulse-token-store";
+  std::ofstream(path) << "first-token-0123456789\n";
+  TokenStore store(std::get<secret::TokenSet>(secret::load_token_file(path)), path);
+  EXPECT_TRUE(store.accepts_authorization("Bearer first-token-0123456789"));
+  std::ofstream(path) << "first-token-0123456789\nsecond-token-0123456789\n";
+  EXPECT_EQ(std::get<std::size_t>(store.reload()), 2u);
+  EXPECT_TRUE(store.accepts("first-token-0123456789"));
+  EXPECT_TRUE(store.accepts("second-token-0123456789"));
+  std::ofstream(path) << "short\n";
+  EXPECT_NE(std::get<std::string>(store.reload()).find("line 1"), std::string::npos);
+  EXPECT_TRUE(store.accepts("second-token-0123456789"));  // the old set stays
+  std::ofstream(path) << "second-token-0123456789\n";
+  EXPECT_EQ(std::get<std::size_t>(store.reload()), 1u);
+  EXPECT_FALSE(store.accepts("first-token-0123456789"));
+  EXPECT_FALSE(store.accepts(""));
+  std::remove(path.c_str());
+}
+
+TEST(TokenStore, ATokenFromTheCommandLineHasNothingToReload) {
+  TokenStore store(secret::TokenSet({"given-token"}));
+  EXPECT_TRUE(store.accepts("given-token"));
+  EXPECT_TRUE(std::holds_alternative<std::string>(store.reload()));
+  EXPECT_TRUE(store.accepts("given-token"));
 }
 
 TEST(JsonMediaType, AcceptsParametersOnly) {

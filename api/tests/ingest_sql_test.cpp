@@ -72,10 +72,11 @@ TEST(IngestSql, CountAddsToTheRoutesRow) {
 }
 
 TEST(IngestSql, KeyClaimIgnoresAnExistingKey) {
-  EXPECT_EQ(claim_key_sql("k-1", "cpp", 7, plain_quote),
-            "INSERT IGNORE INTO ingest_keys (idem_key,api,stored) VALUES ('k-1','cpp',7)");
+  EXPECT_EQ(claim_key_sql("k-1", "cpp", 7, "ab12", plain_quote),
+            "INSERT IGNORE INTO ingest_keys (idem_key,api,stored,body_sha256) VALUES "
+            "('k-1','cpp',7,'ab12')");
   EXPECT_EQ(stored_for_key_sql("k-1", plain_quote),
-            "SELECT stored FROM ingest_keys WHERE idem_key = 'k-1'");
+            "SELECT stored,body_sha256 FROM ingest_keys WHERE idem_key = 'k-1'");
 }
 
 }  // namespace

@@ -53,12 +53,14 @@ struct ServerState {
   Handler handler;
   UpgradeHandler upgrade;
   PreparedHandler prepared;
+  HeaderCheck header_check;
   tcp::acceptor acceptor;
   asio::steady_timer accept_retry;  // on the acceptor's strand
   // Accept failures since the last warning, and when it was (both on the acceptor's strand).
   std::uint64_t accept_failures = 0;
   std::chrono::steady_clock::time_point accept_warned{};
   std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> body_bytes_in_flight{0};  // reserved by sessions (see reserve_body)
   unsigned short bound_port = 0;
 };
 
@@ -97,7 +99,10 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<ServerState> server)
       : remote_(peer_of(socket)), stream_(std::move(socket)), server_(std::move(server)) {}
-  ~Session() { server_->connections.fetch_sub(1); }
+  ~Session() {
+    release_body();
+    server_->connections.fetch_sub(1);
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -164,10 +169,75 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_header(error_code ec) {
+    // A Content-Length over the body limit fails the header read, with the header parsed:
+    // the header check still comes first (a stranger gets 401, not 413).
+    if (ec == bhttp::error::body_limit && answer_at_header()) {
+      return;
+    }
+    if (!ec && (answer_at_header() || !reserve_body())) {
+      return;
+    }
     if (ec || parser_->is_done()) {
       on_read(ec);
     } else {
       read_body();
+    }
+  }
+
+  // The header check's answer, if it has one, given now: true when it answered.
+  bool answer_at_header() {
+    if (!server_->header_check) {
+      return false;
+    }
+    auto answer = server_->header_check(RequestView(parser_->get()));
+    if (!answer) {
+      return false;
+    }
+    const auto& parsed = parser_->get();
+    version_ = parsed.version();
+    head_only_ = parsed.method() == bhttp::verb::head;
+    // With no body (or all of it parsed already) the connection stays usable; otherwise
+    // the unread body makes it unusable: answer, then close.
+    keep_alive_ = parsed.keep_alive() && parser_->is_done();
+    write(std::move(*answer), !keep_alive_);
+    return true;
+  }
+
+  // Counts this request's body against the server's cap on body bytes in flight; when
+  // it does not fit, answers 503 and returns false. The bytes stay counted until the
+  // handler has had the request (release_body).
+  bool reserve_body() {
+    const std::size_t cap = server_->options.max_body_bytes_in_flight;
+    if (cap == 0 || parser_->is_done()) {
+      return true;
+    }
+    const auto declared = parser_->content_length();
+    const std::size_t bytes =
+        declared ? static_cast<std::size_t>(*declared) : server_->options.max_body_bytes;
+    std::size_t current = server_->body_bytes_in_flight.load();
+    do {
+      if (current + bytes > cap) {
+        Response busy =
+            Response::error(503, "server_busy",
+                            "too many request bodies in flight; retry after " +
+                                std::to_string(server_->options.busy_retry_after_seconds) + " s");
+        busy.headers.emplace_back("Retry-After",
+                                  std::to_string(server_->options.busy_retry_after_seconds));
+        version_ = parser_->get().version();
+        head_only_ = false;
+        keep_alive_ = false;
+        write(std::move(busy), true);
+        return false;
+      }
+    } while (!server_->body_bytes_in_flight.compare_exchange_weak(current, current + bytes));
+    reserved_body_ = bytes;
+    return true;
+  }
+
+  void release_body() {
+    if (reserved_body_ > 0) {
+      server_->body_bytes_in_flight.fetch_sub(reserved_body_);
+      reserved_body_ = 0;
     }
   }
 
@@ -201,8 +271,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(error_code ec) {
     if (!ec) {
       handle_request();
+      release_body();  // the handler has had the body (a copy it kept is its own)
       return;
     }
+    release_body();
     const auto& parse_errors = bhttp::make_error_code(bhttp::error::bad_method).category();
     if (ec == bhttp::error::header_limit) {
       write_error(431, "request_header_fields_too_large",
@@ -390,7 +462,8 @@ class Session : public std::enable_shared_from_this<Session> {
   detail::BeastResponse response_;
   std::shared_ptr<const PreparedResponse> prepared_;  // while its bytes are being written
   std::optional<Response> inline_answer_;
-  bool non_blocking_ = false;  // the socket's user-level non-blocking mode is on
+  std::size_t reserved_body_ = 0;  // of server_->body_bytes_in_flight, for this request
+  bool non_blocking_ = false;      // the socket's user-level non-blocking mode is on
   std::array<char, 4096> drain_buffer_{};
   unsigned version_ = 11;
   bool keep_alive_ = false;
@@ -476,6 +549,8 @@ Server::~Server() { stop(); }
 void Server::set_upgrade_handler(UpgradeHandler handler) { impl_->upgrade = std::move(handler); }
 
 void Server::set_prepared_handler(PreparedHandler handler) { impl_->prepared = std::move(handler); }
+
+void Server::set_header_check(HeaderCheck check) { impl_->header_check = std::move(check); }
 
 std::string_view RequestView::method() const {
   const auto method = message_.method_string();

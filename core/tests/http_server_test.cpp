@@ -93,10 +93,11 @@ std::string body_of(const std::string& response) {
 
 class ServerTest : public ::testing::Test {
  protected:
-  void start(ServerOptions options, Handler handler) {
+  void start(ServerOptions options, Handler handler, HeaderCheck check = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
     server_ = std::make_unique<Server>(io_, std::move(options), std::move(handler));
+    if (check) server_->set_header_check(std::move(check));
     server_->start();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -112,6 +113,12 @@ class ServerTest : public ::testing::Test {
   void expect_still_serving() {
     Client client(port());
     client.send("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_line(client.response()), "HTTP/1.1 200 OK");
+  }
+
+  void expect_still_serving_with_token() {
+    Client client(port());
+    client.send("GET /livez HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\n\r\n");
     EXPECT_EQ(status_line(client.response()), "HTTP/1.1 200 OK");
   }
 
@@ -220,6 +227,88 @@ TEST_F(ServerTest, OversizedChunkedBodyIs413) {
   client.send("c8\r\n" + std::string(200, 'c') + "\r\n0\r\n\r\n");
   EXPECT_EQ(status_line(client.response()), "HTTP/1.1 413 Payload Too Large");
   expect_still_serving();
+}
+
+// Answers 401 unless the request carries "Authorization: ok"; counts the bodies handled.
+HeaderCheck needs_authorization() {
+  return [](const RequestView& request) -> std::optional<Response> {
+    if (request.header("Authorization") == "ok") return std::nullopt;
+    return Response::error(401, "unauthorized", "no token");
+  };
+}
+
+TEST_F(ServerTest, HeaderCheckAnswersBeforeTheBodyAndWithoutContinue) {
+  start({}, echo_handler(), needs_authorization());
+  Client client(port());
+  client.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  const auto response = client.response();
+  EXPECT_EQ(status_line(response), "HTTP/1.1 401 Unauthorized");
+  EXPECT_NE(body_of(response).find("\"error\":\"unauthorized\""), std::string::npos);
+  EXPECT_NE(response.find("Connection: close"), std::string::npos);
+  EXPECT_TRUE(client.closed_by_server());  // the body was never asked for, nor read
+  expect_still_serving_with_token();
+}
+
+TEST_F(ServerTest, HeaderCheckPassingLetsTheRequestGoOn) {
+  start({}, echo_handler(), needs_authorization());
+  Client client(port());
+  client.send(
+      "POST /up HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\nContent-Length: 4\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 100 Continue");
+  client.send("data");
+  EXPECT_EQ(body_of(client.response()), "POST /up data");
+}
+
+TEST_F(ServerTest, HeaderCheckWithoutBodyKeepsTheConnection) {
+  start({}, echo_handler(), needs_authorization());
+  Client client(port());
+  client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 401 Unauthorized");
+  client.send("GET /b HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\n\r\n");
+  EXPECT_EQ(body_of(client.response()), "GET /b ");
+}
+
+TEST_F(ServerTest, HeaderCheckComesBeforeTheBodyLimit) {
+  ServerOptions options;
+  options.max_body_bytes = 100;
+  start(options, echo_handler(), needs_authorization());
+  Client client(port());
+  client.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
+  EXPECT_EQ(status_line(client.response()), "HTTP/1.1 401 Unauthorized");
+  Client authorized(port());
+  authorized.send(
+      "POST /x HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\nContent-Length: 5000\r\n\r\n");
+  EXPECT_EQ(status_line(authorized.response()), "HTTP/1.1 413 Payload Too Large");
+}
+
+TEST_F(ServerTest, BodyBytesInFlightOverTheCapAre503) {
+  ServerOptions options;
+  options.max_body_bytes_in_flight = 150;
+  options.busy_retry_after_seconds = 2;
+  start(options, echo_handler());
+  Client first(port());
+  first.send("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + std::string(10, 'a'));
+  // The first body is still being read: 100 of the 150 bytes are taken.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    Client second(port());
+    second.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
+    const auto response = second.response();
+    if (status_line(response) == "HTTP/1.1 503 Service Unavailable") {
+      EXPECT_NE(response.find("Retry-After: 2"), std::string::npos);
+      EXPECT_NE(body_of(response).find("\"error\":\"server_busy\""), std::string::npos);
+      break;
+    }
+    // The first request's headers were not read yet: that request got the bytes.
+    ASSERT_LT(attempt, 49) << "never refused: " << response;
+    std::this_thread::sleep_for(10ms);
+  }
+  first.send(std::string(90, 'a'));
+  EXPECT_EQ(status_line(first.response()), "HTTP/1.1 200 OK");
+  // Released once handled: a body of 100 fits again.
+  Client third(port());
+  third.send("POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'c'));
+  EXPECT_EQ(status_line(third.response()), "HTTP/1.1 200 OK");
 }
 
 TEST_F(ServerTest, MalformedRequestIs400) {

@@ -10,7 +10,7 @@ class QueueFull extends Error {}
 
 /**
  * @param {object} options
- * @param {(items: {records: object[], key?: string}[]) => Promise<object[]>} options.run
+ * @param {(items: {records: object[], key?: string, bodySha256?: string}[]) => Promise<object[]>} options.run
  *        commits one group; resolves with one result per item, in order, or rejects (every item fails)
  * @param {number} [options.maxInFlight]   groups running at once (the next one prepares while one commits)
  * @param {number} [options.maxGroupRows]  records in one group (a larger single request runs alone)
@@ -40,7 +40,7 @@ function createCommitQueue({ run, maxInFlight = 2, maxGroupRows = 5000, maxQueue
 
   async function runGroup(group) {
     try {
-      const results = await run(group.map(({ records, key }) => ({ records, key })));
+      const results = await run(group.map(({ records, key, bodySha256 }) => ({ records, key, bodySha256 })));
       group.forEach((item, i) => item.resolve(results[i]));
     } catch (err) {
       for (const item of group) item.reject(err);
@@ -48,12 +48,12 @@ function createCommitQueue({ run, maxInFlight = 2, maxGroupRows = 5000, maxQueue
   }
 
   /** Resolves with the item's result once its group has committed. */
-  function submit(records, key) {
+  function submit(records, key, bodySha256) {
     if (waitingRows + records.length > maxQueuedRows) {
       throw new QueueFull(`${waitingRows} records already wait for the database`);
     }
     return new Promise((resolve, reject) => {
-      waiting.push({ records, key, resolve, reject });
+      waiting.push({ records, key, bodySha256, resolve, reject });
       waitingRows += records.length;
       pump();
     });

@@ -1,10 +1,13 @@
 'use strict';
 // Request handling as plain functions: {method, path, headers, body} in,
 // {status, headers, body} out. No sockets here, so unit tests call it directly.
-// Checks run in contract/README.md's order; the first failure answers.
+// Checks run in contract/README.md's order; the first failure answers. The checks that
+// need no body (path, method, token, declared size) are also offered to the HTTP side
+// before it reads a byte of body (handle.beforeBody).
 const crypto = require('node:crypto');
 const { parseIngestBody } = require('./ingest-body');
 const { DatabaseUnavailable } = require('./store');
+const { createTokenSet } = require('./token-file');
 
 const INGEST_PATHS = new Set(['/api/metrics', '/api/nodejs/metrics', '/metrics']);
 const RETRY_AFTER_SECONDS = '1';
@@ -12,13 +15,14 @@ const RETRY_AFTER_SECONDS = '1';
 /**
  * @param {object} deps
  * @param {import('./contract').Contract} deps.contract
- * @param {string} deps.token       the bearer token writers must present
- * @param {object} deps.store       {insert(records, key), ping()} (see store.js)
+ * @param {{accepts(token: string): boolean}} [deps.tokens]  the accepted bearer tokens (token-file.js)
+ * @param {string} [deps.token]     or one bearer token writers must present
+ * @param {object} deps.store       {insert(records, key, bodySha256), ping()} (see store.js)
  * @param {string} [deps.api]       the name stamped on stored rows
  * @param {(msg: string) => void} [deps.log]
  */
-function createHandler({ contract, token, store, api = 'nodejs', log = () => {} }) {
-  const expectedDigest = digest(token);
+function createHandler({ contract, tokens, token, store, api = 'nodejs', log = () => {} }) {
+  const accepted = tokens ?? createTokenSet([token]);
   const logOutage = throttle(log, 1000);
 
   function json(status, value, headers = {}) {
@@ -34,15 +38,27 @@ function createHandler({ contract, token, store, api = 'nodejs', log = () => {} 
   }
 
   function authorized(header) {
-    const match = /^Bearer +(\S+) *$/i.exec(header || '');
-    // Compare digests: equal lengths whatever was sent, and no early exit on the first difference.
-    return match !== null && crypto.timingSafeEqual(digest(match[1]), expectedDigest);
+    const match = /^[ \t]*Bearer[ \t]+(\S+)[ \t]*$/i.exec(header || '');
+    return match !== null && accepted.accepts(match[1]);
   }
 
-  async function ingest({ headers, body }) {
+  /** Steps 1-3 of the contract, from the request line and headers alone; null: the body is needed. */
+  function beforeBody({ method, path: target, headers = {} }) {
+    const path = target.split('?')[0];
+    if (path === '/livez' || path === '/readyz') return null;
+    if (!INGEST_PATHS.has(path)) return error('not_found', `no route for ${path} here`);
+    if (method !== 'POST') return error('method_not_allowed', `${path} accepts POST`, {}, { allow: 'POST' });
     if (!authorized(headers.authorization)) {
       return error('unauthorized', 'an "Authorization: Bearer <token>" header with the right token is required', {}, { 'www-authenticate': 'Bearer' });
     }
+    const declared = headers['content-length'];
+    if (declared !== undefined && /^[0-9]+$/.test(declared) && Number(declared) > contract.limits.maxBodyBytes) {
+      return error('payload_too_large', `the body is over ${contract.limits.maxBodyBytes} bytes`);
+    }
+    return null;
+  }
+
+  async function ingest({ headers, body }) {
     if (body.length > contract.limits.maxBodyBytes) {
       return error('payload_too_large', `the body is over ${contract.limits.maxBodyBytes} bytes`);
     }
@@ -59,8 +75,13 @@ function createHandler({ contract, token, store, api = 'nodejs', log = () => {} 
       const { error: code, detail, ...where } = parsed.error;
       return error(code, detail, where);
     }
+    // A key stands for one body: the same key with another body is refused, not replayed.
+    const bodySha256 = key === undefined ? undefined : crypto.createHash('sha256').update(body).digest('hex');
     try {
-      const result = await store.insert(parsed.records, key);
+      const result = await store.insert(parsed.records, key, bodySha256);
+      if (result.keyReused) {
+        return error('idempotency_key_reused', 'this Idempotency-Key was stored with another body; nothing was stored');
+      }
       const answer = { status: 'saved', stored: result.stored, api: result.api };
       if (result.replayed) answer.replayed = true;
       return json(201, answer);
@@ -77,20 +98,20 @@ function createHandler({ contract, token, store, api = 'nodejs', log = () => {} 
   }
 
   /** Every request: routes by path, then method. */
-  return async function handle(request) {
+  async function handle(request) {
     const path = request.path.split('?')[0];
-    if (INGEST_PATHS.has(path)) {
-      if (request.method !== 'POST') return error('method_not_allowed', `${path} accepts POST`, {}, { allow: 'POST' });
-      return ingest({ headers: request.headers || {}, body: request.body || Buffer.alloc(0) });
-    }
     if (path === '/livez' || path === '/readyz') {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return error('method_not_allowed', `${path} accepts GET`, {}, { allow: 'GET, HEAD' });
       }
       return path === '/livez' ? json(200, { status: 'ok' }) : ready();
     }
-    return error('not_found', `no route for ${path} here`);
-  };
+    const early = beforeBody({ method: request.method, path, headers: request.headers || {} });
+    if (early) return early;
+    return ingest({ headers: request.headers || {}, body: request.body || Buffer.alloc(0) });
+  }
+  handle.beforeBody = beforeBody;
+  return handle;
 }
 
 /** At most one line per `ms`; an outage under load must not flood the log. */
@@ -107,10 +128,6 @@ function throttle(log, ms) {
     last = now;
     suppressed = 0;
   };
-}
-
-function digest(text) {
-  return crypto.createHash('sha256').update(String(text), 'utf8').digest();
 }
 
 module.exports = { createHandler };

@@ -6,6 +6,7 @@ const { loadContract } = require('./contract');
 const { createStore } = require('./store');
 const { createHandler } = require('./handler');
 const { createApp } = require('./http-app');
+const { createTokenSet } = require('./token-file');
 
 const API_NAME = 'nodejs';
 
@@ -28,12 +29,22 @@ function main() {
   }
   const contract = loadContract();
   const store = createStore({ db: config.db, api: API_NAME, log });
-  const handle = createHandler({ contract, token: config.token, store, api: API_NAME, log });
-  const app = createApp(handle, contract.limits.maxBodyBytes, log);
+  const tokens = createTokenSet(config.tokens, config.tokenFile);
+  const handle = createHandler({ contract, tokens, store, api: API_NAME, log });
+  const app = createApp(handle, contract.limits.maxBodyBytes, log, { bodyBytesInFlight: config.bodyBytesInFlight });
+  // A token rotation (./vmpulse token rotate) rewrites the file, then sends SIGHUP.
+  process.on('SIGHUP', () => {
+    try {
+      log(`SIGHUP: ${tokens.reload()} ingest tokens accepted from ${config.tokenFile}`);
+    } catch (err) {
+      log(`SIGHUP: tokens not reloaded, the previous ones stay: ${err.message}`);
+    }
+  });
 
   const server = app.listen(config.listen.port, config.listen.host, () => {
     const { host, port, database } = config.db;
-    log(`listening on ${config.listen.host}:${server.address().port}, database ${host}:${port}/${database}`);
+    const from = config.tokenFile ? ` from ${config.tokenFile} (SIGHUP reloads)` : '';
+    log(`listening on ${config.listen.host}:${server.address().port}, database ${host}:${port}/${database}, ${tokens.size()} tokens${from}, ${config.bodyBytesInFlight} body bytes in flight at most`);
   });
   // A slow client cannot hold a connection for long.
   server.requestTimeout = 30_000;

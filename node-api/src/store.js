@@ -76,28 +76,30 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => 
 
   /**
    * One transaction for a group of requests: each request's Idempotency-Key claimed (or
-   * found already stored: a replay), then the records of all the others in prepared
+   * found already stored: a replay, or with another body's hash: refused), then the records of all the others in prepared
    * multi-row INSERTs of at most MAX_ROWS_PER_INSERT rows, then the per-route count,
    * then COMMIT. Resolves with one {stored, replayed} per request.
    */
   async function commitGroupOnce(conn, items, progress) {
     const query = (sql, values) => conn.execute({ sql, timeout: timeoutMs * 5 }, values);
     await conn.query('START TRANSACTION');
-    const results = items.map(({ records }) => ({ stored: records.length, replayed: false }));
+    const results = items.map(({ records }) => ({ stored: records.length, replayed: false, keyReused: false }));
     // Keys are claimed in key order, so two groups never wait on each other's keys in a cycle.
     const keyed = items.map((item, i) => i).filter((i) => items[i].key !== undefined);
     keyed.sort((a, b) => (items[a].key < items[b].key ? -1 : items[a].key > items[b].key ? 1 : a - b));
     for (const i of keyed) {
-      const { records, key } = items[i];
+      const { records, key, bodySha256 } = items[i];
       // Ignored when the key exists, committed or claimed earlier in this very group.
-      const [claim] = await query('INSERT IGNORE INTO ingest_keys (idem_key, api, stored) VALUES (?, ?, ?)', [key, api, records.length]);
+      const [claim] = await query('INSERT IGNORE INTO ingest_keys (idem_key, api, stored, body_sha256) VALUES (?, ?, ?, ?)', [key, api, records.length, bodySha256 ?? null]);
       if (claim.affectedRows === 0) {
-        const [found] = await query('SELECT stored FROM ingest_keys WHERE idem_key = ?', [key]);
+        const [found] = await query('SELECT stored, body_sha256 FROM ingest_keys WHERE idem_key = ?', [key]);
         if (found.length === 0) throw new Error(`Idempotency-Key ${key} was claimed but is gone`);
-        results[i] = { stored: found[0].stored, replayed: true };
+        // A key stored before its body was recorded (NULL, db/migrations/003) can only be replayed.
+        const otherBody = found[0].body_sha256 !== null && found[0].body_sha256 !== bodySha256;
+        results[i] = otherBody ? { stored: 0, replayed: false, keyReused: true } : { stored: found[0].stored, replayed: true, keyReused: false };
       }
     }
-    const rows = items.filter((item, i) => !results[i].replayed).flatMap((item) => item.records);
+    const rows = items.filter((item, i) => !results[i].replayed && !results[i].keyReused).flatMap((item) => item.records);
     for (let at = 0; at < rows.length; at += MAX_ROWS_PER_INSERT) {
       const chunk = rows.slice(at, at + MAX_ROWS_PER_INSERT);
       const values = [];
@@ -139,11 +141,11 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => 
 
   const queue = createCommitQueue({ run: commitGroup, maxInFlight: Math.min(2, connections) });
 
-  /** Stores the records (all or nothing) once their group commits; {stored, api, replayed}. */
-  async function insert(records, key) {
+  /** Stores the records (all or nothing) once their group commits; {stored, api, replayed, keyReused}. */
+  async function insert(records, key, bodySha256) {
     let result;
     try {
-      result = await queue.submit(records, key);
+      result = await queue.submit(records, key, bodySha256);
     } catch (err) {
       if (err instanceof QueueFull) throw new DatabaseUnavailable(`queue full: ${err.message}`);
       throw err;

@@ -19,7 +19,7 @@ test('requests that arrive while a group runs share the next group', async () =>
   const later = [queue.submit(rows(2)), queue.submit(rows(3), 'c')];
   await tick();
   assert.equal(groups.length, 1);
-  assert.deepEqual(groups[0].items, [{ records: rows(1), key: 'a' }]);
+  assert.deepEqual(groups[0].items, [{ records: rows(1), key: 'a', bodySha256: undefined }]);
   groups[0].resolve([{ stored: 1, replayed: false }]);
   assert.deepEqual(await first, { stored: 1, replayed: false });
   await tick();

@@ -4,6 +4,7 @@ const assert = require('node:assert/strict');
 const { createHandler } = require('../src/handler');
 const { loadContract } = require('../src/contract');
 const { DatabaseUnavailable } = require('../src/store');
+const { createTokenSet } = require('../src/token-file');
 
 const contract = loadContract();
 const RECORD = {
@@ -18,11 +19,14 @@ function fakeStore({ down = false } = {}) {
   const keys = new Map();
   return {
     rows,
-    async insert(records, key) {
+    async insert(records, key, bodySha256) {
       if (down) throw new DatabaseUnavailable('connect ECONNREFUSED');
-      if (key !== undefined && keys.has(key)) return { ...keys.get(key), replayed: true };
+      if (key !== undefined && keys.has(key)) {
+        const { sha, ...kept } = keys.get(key);
+        return sha === bodySha256 ? { ...kept, replayed: true } : { stored: 0, api: 'nodejs', keyReused: true };
+      }
       rows.push(...records);
-      if (key !== undefined) keys.set(key, { stored: records.length, api: 'nodejs' });
+      if (key !== undefined) keys.set(key, { stored: records.length, api: 'nodejs', sha: bodySha256 });
       return { stored: records.length, api: 'nodejs', replayed: false };
     },
     async ping() {
@@ -33,7 +37,7 @@ function fakeStore({ down = false } = {}) {
 
 function setup(options) {
   const store = fakeStore(options);
-  const handle = createHandler({ contract, token: 's3cret', store });
+  const handle = createHandler({ contract, tokens: createTokenSet(['older-token-0123', 's3cret']), store });
   const post = (body, headers = {}, path = '/api/metrics') =>
     handle({
       method: 'POST',
@@ -73,6 +77,33 @@ test('authorization: missing, wrong scheme, wrong token', async () => {
     assert.equal(answer.json.error, 'unauthorized');
   }
   assert.equal(store.rows.length, 0);
+});
+
+test('every token of the set is accepted', async () => {
+  const { post } = setup();
+  assert.equal((await post(RECORD, { authorization: 'bearer   older-token-0123 ' })).status, 201);
+});
+
+test('beforeBody answers from the headers alone, in the contract order', () => {
+  const { handle } = setup();
+  const before = (method, path, headers = {}) => handle.beforeBody({ method, path, headers });
+  const ok = { authorization: 'Bearer s3cret' };
+  assert.equal(before('POST', '/nope').status, 404);
+  assert.equal(before('PUT', '/metrics').status, 405);
+  assert.equal(before('POST', '/metrics', { 'content-length': '99999999' }).status, 401);
+  assert.equal(before('POST', '/metrics', { ...ok, 'content-length': String(contract.limits.maxBodyBytes + 1) }).status, 413);
+  assert.equal(before('POST', '/metrics', { ...ok, 'content-length': String(contract.limits.maxBodyBytes) }), null);
+  assert.equal(before('POST', '/api/nodejs/metrics?x=1', ok), null);
+  assert.equal(before('GET', '/livez'), null);
+});
+
+test('the same Idempotency-Key with another body is 422 and stores nothing', async () => {
+  const { store, post } = setup();
+  assert.equal((await post([RECORD], { 'idempotency-key': 'k-2' })).status, 201);
+  const reused = await post([RECORD, RECORD], { 'idempotency-key': 'k-2' });
+  assert.equal(reused.status, 422);
+  assert.equal(reused.json.error, 'idempotency_key_reused');
+  assert.equal(store.rows.length, 1);
 });
 
 test('the checks answer in the contract order', async () => {

@@ -8,8 +8,8 @@ const { createApp } = require('../src/http-app');
 
 const LIMIT = 1024;
 
-async function withServer(handle, fn) {
-  const server = createApp(handle, LIMIT, () => {}).listen(0, '127.0.0.1');
+async function withServer(handle, fn, limits) {
+  const server = createApp(handle, LIMIT, () => {}, limits).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   try {
     await fn(server.address().port);
@@ -95,4 +95,57 @@ test('a client that leaves mid-body is not answered and the server goes on', asy
     const answer = await post(port, ['{}']);
     assert.equal(JSON.parse(answer.text).length, 2);
   });
+});
+
+/** Raw bytes over a socket; resolves with everything the server sent until it closed. */
+function raw(port, bytes, { keepOpenMs = 0 } = {}) {
+  const net = require('node:net');
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
+    socket.on('data', (c) => (text += c));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(text));
+    if (keepOpenMs) setTimeout(() => socket.end(), keepOpenMs);
+  });
+}
+
+test('beforeBody answers at the headers: no 100 Continue, the body never read, the connection closed', async () => {
+  let calls = 0;
+  const handle = async (request) => {
+    calls++;
+    return echoLength(request);
+  };
+  handle.beforeBody = ({ headers }) =>
+    headers.authorization === 'ok' ? null : { status: 401, headers: { 'content-type': 'application/json' }, body: '{"error":"unauthorized"}' };
+  await withServer(handle, async (port) => {
+    const text = await raw(port, 'POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n');
+    assert.match(text, /^HTTP\/1.1 401 /);
+    assert.doesNotMatch(text, /100 Continue/);
+    assert.match(text, /connection: close/i);
+    assert.equal(calls, 0);
+    const allowed = await raw(port, 'POST /api/metrics HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n{}');
+    assert.match(allowed, /^HTTP\/1.1 100 Continue\r\n\r\nHTTP\/1.1 200 /);
+  });
+});
+
+test('past bodyBytesInFlight a request is answered 503 server_busy with Retry-After', async () => {
+  await withServer(echoLength, async (port) => {
+    const net = require('node:net');
+    // Holds 800 of the 1500 bytes: its body is still being read.
+    const holder = net.connect(port, '127.0.0.1');
+    holder.on('error', () => {});
+    holder.write('POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\nab');
+    await new Promise((r) => setTimeout(r, 100));
+    const busy = await raw(port, 'POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\n');
+    assert.match(busy, /^HTTP\/1.1 503 /);
+    assert.match(busy, /retry-after: 1/i);
+    assert.match(busy, /"error":"server_busy"/);
+    const small = await post(port, ['x'.repeat(600)], 600);
+    assert.equal(small.status, 200, 'what fits beside it is served');
+    holder.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const after = await post(port, ['y'.repeat(800)], 800);
+    assert.equal(after.status, 200, 'the bytes are released when the request ends');
+  }, { bodyBytesInFlight: 1500 });
 });

@@ -30,7 +30,7 @@ done
 command -v locust >/dev/null || die "locust is not installed (apt-get install python3-locust, or ./vmpulse up installs it)"
 if [[ -z "$_token" ]]; then
   [[ -s "$VMPULSE_STATE_DIR/token" ]] || die "no --token and no local token ($VMPULSE_STATE_DIR/token); run ./vmpulse up or pass --token"
-  _token="$(cat "$VMPULSE_STATE_DIR/token")"
+  _token="$(local_token)"
 fi
 _out="${_out:-$VMPULSE_STATE_DIR/load/$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$_out"

@@ -119,12 +119,20 @@ svc_status() {
   fi
 }
 
-# local_token: the ingest token of this installation, generated once.
+# local_token: the ingest token of this installation (the newest line of its token
+# file, generated once; `./vmpulse token rotate` appends newer ones).
 local_token() {
+  local file
+  file="$(local_token_file)"
+  grep -v '^[[:space:]]*\(#\|$\)' "$file" | tail -n 1 | tr -d ' \t\r'
+}
+
+# local_token_file: the token file the local routes and agent read (0600), created once.
+local_token_file() {
   local file="$VMPULSE_STATE_DIR/token"
   if [[ ! -s "$file" ]]; then
     mkdir -p "$VMPULSE_STATE_DIR"
     (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$file")
   fi
-  cat "$file"
+  echo "$file"
 }

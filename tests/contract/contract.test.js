@@ -142,6 +142,28 @@ describe('idempotency', () => {
       assert.equal(await db.countKey(k), 1);
     });
 
+    it(`${target.name}: the same key with another body is 422 idempotency_key_reused and stores nothing`, async () => {
+      const k = key(target, 'reused');
+      const first = await request(target, { body: [BASE], headers: { 'idempotency-key': k } });
+      assert.equal(first.status, 201, first.text);
+      const before = await db.snapshot();
+      for (const body of [[BASE, BASE], { ...BASE, vm: 'vm-other' }, JSON.stringify([BASE]) + ' ']) {
+        const reused = await request(target, { body, headers: { 'idempotency-key': k } });
+        assertError(reused, { status: status('idempotency_key_reused'), error: 'idempotency_key_reused' });
+      }
+      assert.deepEqual(await db.snapshot(), before, 'nothing stored');
+      const again = await request(target, { body: [BASE], headers: { 'idempotency-key': k } });
+      assert.equal(again.json.replayed, true, 'the first body still replays');
+    });
+
+    it(`${target.name}: keys compare byte for byte (case matters)`, async () => {
+      const k = key(target, 'Case');
+      const upper = await request(target, { body: BASE, headers: { 'idempotency-key': `${k}-A` } });
+      const lower = await request(target, { body: BASE, headers: { 'idempotency-key': `${k}-a` } });
+      assert.deepEqual([upper.status, lower.status], [201, 201]);
+      assert.equal(lower.json.replayed, undefined, 'a key differing in case only is another key');
+    });
+
     it(`${target.name}: a key on a failed request is not consumed`, async () => {
       const k = key(target, 'failed');
       const bad = await request(target, { body: { ...BASE, vm: '' }, headers: { 'idempotency-key': k } });
@@ -162,6 +184,16 @@ describe('idempotency', () => {
       const second = await request(b, { body: BASE, headers: { 'idempotency-key': k } });
       assert.equal(second.status, 201, second.text);
       assert.deepEqual(second.json, { status: 'saved', stored: 1, api: b.name, replayed: true }, 'the answering route names itself');
+      assert.deepEqual(await db.snapshot(), before);
+    });
+
+    it('a key stored by one route with another body is 422 on the other', async () => {
+      const [a, b] = TARGETS;
+      const k = `contract-cross-reused-${crypto.randomUUID()}`;
+      assert.equal((await request(a, { body: BASE, headers: { 'idempotency-key': k } })).status, 201);
+      const before = await db.snapshot();
+      const reused = await request(b, { body: [BASE, BASE], headers: { 'idempotency-key': k } });
+      assertError(reused, { status: status('idempotency_key_reused'), error: 'idempotency_key_reused' });
       assert.deepEqual(await db.snapshot(), before);
     });
   }

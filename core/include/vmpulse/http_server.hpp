@@ -31,6 +31,12 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive between requests
   std::chrono::milliseconds write_timeout{10'000};
   std::size_t max_connections = 20'000;  // further accepts are closed at once
+  // Body bytes of the requests being read or handled, across all connections. A request
+  // whose body would take the total over this (its Content-Length, or max_body_bytes
+  // when chunked) is answered 503 "server_busy" with Retry-After as soon as its headers
+  // are read (after the header check), and closed unread. 0: no cap.
+  std::size_t max_body_bytes_in_flight = 0;
+  int busy_retry_after_seconds = 1;
   std::string server_name = "vmpulse";
   // The io_context runs on one thread only: connections then need no strands. Only for
   // a context that no other thread runs (answers may still come from any thread).
@@ -65,6 +71,13 @@ class RequestView {
 using PreparedHandler =
     std::function<std::shared_ptr<const PreparedResponse>(const RequestView& request)>;
 
+// A check run as soon as a request's headers are parsed, before any of its body is read
+// and before "100 Continue" is sent: an answer it returns is sent at once and, when the
+// request has a body, the connection is then closed without reading it (an
+// unauthenticated stranger cannot make the server buffer a body). Null: the request goes
+// on as usual. Runs on an io thread, so it must not block; it must not throw.
+using HeaderCheck = std::function<std::optional<Response>(const RequestView& request)>;
+
 class Server {
  public:
   // Binds and listens at once (throws std::system_error with context on failure).
@@ -75,6 +88,7 @@ class Server {
 
   void set_upgrade_handler(UpgradeHandler handler);    // before start()
   void set_prepared_handler(PreparedHandler handler);  // before start()
+  void set_header_check(HeaderCheck check);            // before start()
   unsigned short port() const;                         // the bound port
   void start();                                        // begins accepting on the io_context
   void stop();                                         // stops accepting; open connections finish
