@@ -37,6 +37,9 @@ PushOutcome classify_status(int status) {
   if (status == 400 || status == 413 || status == 415 || status == 422) {
     return PushOutcome::reject;
   }
+  if (status >= 300 && status < 400) {
+    return PushOutcome::config_error;
+  }
   // 401/403/404 are configuration that an operator can fix while the spool waits;
   // 408, 429 and 5xx are the server's state.
   return PushOutcome::retry;
@@ -88,7 +91,7 @@ std::string new_idempotency_key(const std::string& vm) {
 
 Pusher::Pusher(PushOptions options)
     : options_(std::move(options)),
-      client_(url_or_throw(options_.url), kRequestTimeout),
+      client_(url_or_throw(options_.url), kRequestTimeout, options_.tls),
       spool_(options_.spool_dir, options_.spool_max_files, options_.spool_max_bytes) {
   stats_.spool_batches = spool_.batches();
 }
@@ -133,6 +136,11 @@ void Pusher::add(const Record& record) {
   if (pending_.size() == 1 || pending_.size() >= options_.batch_max) {
     wake_.notify_all();
   }
+}
+
+void Pusher::set_token(std::string token) {
+  std::lock_guard lock(mutex_);
+  options_.token = std::move(token);
 }
 
 PushStats Pusher::stats() const {
@@ -181,6 +189,7 @@ void Pusher::update_spool_stats() {
 }
 
 void Pusher::deliver_one(std::unique_lock<std::mutex>& lock) {
+  const std::string token = options_.token;
   lock.unlock();
   std::optional<SpooledBatch> batch = spool_.oldest();
   if (!batch) {
@@ -188,7 +197,7 @@ void Pusher::deliver_one(std::unique_lock<std::mutex>& lock) {
     update_spool_stats();
     return;
   }
-  auto answer = client_.post(PostRequest{batch->body, options_.token, batch->idempotency_key});
+  auto answer = client_.post(PostRequest{batch->body, token, batch->idempotency_key});
   std::optional<std::chrono::seconds> retry_after;
   PushOutcome outcome = PushOutcome::retry;
   if (auto* error = std::get_if<std::string>(&answer)) {
@@ -203,12 +212,18 @@ void Pusher::deliver_one(std::unique_lock<std::mutex>& lock) {
     if (outcome == PushOutcome::retry) {
       spdlog::warn("push: batch {} answered {}, will retry: {}", batch->file, response.status,
                    response.body);
+    } else if (outcome == PushOutcome::config_error && !config_error_logged_) {
+      config_error_logged_ = true;
+      spdlog::error(
+          "push: {} answered {} redirecting to \"{}\": not followed, the token goes only to "
+          "--push; correct --push (batches wait in the spool, retried with backoff, logged once)",
+          options_.url, response.status, response.location);
     } else if (outcome == PushOutcome::reject) {
       spdlog::error("push: batch {} ({} samples) rejected with {}, dropping it: {}", batch->file,
                     batch->samples, response.status, response.body);
     }
   }
-  if (outcome != PushOutcome::retry) {
+  if (outcome == PushOutcome::delivered || outcome == PushOutcome::reject) {
     spool_.remove(batch->file);
   }
   lock.lock();
@@ -220,12 +235,14 @@ void Pusher::deliver_one(std::unique_lock<std::mutex>& lock) {
         spdlog::info("push: delivering again after {} failed attempts", attempt_);
       }
       attempt_ = 0;
+      config_error_logged_ = false;
       break;
     case PushOutcome::reject:
       ++stats_.rejected_batches;
       attempt_ = 0;
       break;
     case PushOutcome::retry:
+    case PushOutcome::config_error:
       ++stats_.failed_attempts;
       ++attempt_;
       retry_at_ = std::chrono::steady_clock::now() + backoff_delay(attempt_, retry_after);

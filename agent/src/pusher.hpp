@@ -4,7 +4,9 @@
 // it, POSTs the oldest batch first, and removes it only when the API answered 2xx.
 // Connection errors, 5xx, 429 and other transient answers are retried with exponential
 // backoff (Retry-After honoured); a batch answered 400/413/415/422 can never succeed
-// and is dropped with a log line. add() and stats() are thread-safe.
+// and is dropped with a log line. A 3xx is a wrong --push URL: never followed (the
+// token goes nowhere else), logged once with its Location, retried with backoff.
+// add(), set_token() and stats() are thread-safe.
 #pragma once
 
 #include <atomic>
@@ -36,7 +38,8 @@ struct PushStats {
 };
 
 // What to do with an answer: delivered, retry later, or drop the batch.
-enum class PushOutcome { delivered, retry, reject };
+// config_error: a redirect, which --push must be corrected for; retried like `retry`.
+enum class PushOutcome { delivered, retry, reject, config_error };
 PushOutcome classify_status(int status);
 
 // The wait before retry number `attempt` (1, 2, …): 0.5 s doubling to 30 s, or the
@@ -58,6 +61,8 @@ class Pusher {
   Pusher& operator=(const Pusher&) = delete;
 
   void add(const Record& record);
+  // The token for the next requests (the token file was read again on SIGHUP).
+  void set_token(std::string token);
   void start();
   // Seals the samples not yet batched into the spool (delivered on the next start)
   // and joins the thread; idempotent.
@@ -80,6 +85,7 @@ class Pusher {
   std::string pending_vm_;
   std::chrono::steady_clock::time_point first_pending_;
   unsigned attempt_ = 0;
+  bool config_error_logged_ = false;  // pusher thread only: a redirect is logged once
   std::chrono::steady_clock::time_point retry_at_;
   PushStats stats_;
   std::uint64_t unspooled_batches_ = 0;  // could not be written to the spool
