@@ -40,9 +40,12 @@ struct SessionFree {
 using SessionPtr = std::unique_ptr<SSL_SESSION, SessionFree>;
 
 // One asynchronous step's outcome, shared with its completion handler: a resolver
-// cannot be interrupted, so its handler may run after the step was given up.
+// cannot be interrupted, so its handler may run after the step was given up. A step
+// that was not done in time counts as failed even if its handler ran while it was
+// being aborted: the connection is gone by then.
 struct Step {
   bool done = false;
+  bool in_time = false;  // done within the step's time, not cancelled: the stream is intact
   beast::error_code ec;
   tcp::resolver::results_type endpoints;
 };
@@ -114,7 +117,8 @@ struct PushClient::Impl {
         io.restart();
       }
     }
-    if (!step->done) {
+    step->in_time = step->done;
+    if (!step->in_time) {
       // Out of time or cancelled: abort, and let the handler run before the stream it
       // refers to can go away (a closed socket completes its operations at once).
       resolver.cancel();
@@ -164,7 +168,7 @@ struct PushClient::Impl {
                                step->done = true;
                              });
     });
-    if (!resolved->done) {
+    if (!resolved->in_time) {
       return incomplete("resolve");
     }
     if (resolved->ec) {
@@ -178,7 +182,7 @@ struct PushClient::Impl {
     const auto opened = run([&](const std::shared_ptr<Step>& step) {
       tcp_layer().async_connect(resolved->endpoints, finish(step));
     });
-    if (!opened->done) {
+    if (!opened->in_time) {
       return incomplete("connect to");
     }
     if (opened->ec) {
@@ -211,7 +215,7 @@ struct PushClient::Impl {
     const auto shaken = run([&](const std::shared_ptr<Step>& step) {
       secure->async_handshake(ssl::stream_base::client, finish(step));
     });
-    if (!shaken->done) {
+    if (!shaken->in_time) {
       return incomplete("TLS handshake with");
     }
     if (shaken->ec) {
@@ -234,7 +238,7 @@ struct PushClient::Impl {
     const auto written = run([&](const std::shared_ptr<Step>& step) {
       bhttp::async_write(stream, message, finish(step));
     });
-    if (!written->done) {
+    if (!written->in_time) {
       return Failure{incomplete("send to"), false};
     }
     if (written->ec) {
@@ -247,7 +251,7 @@ struct PushClient::Impl {
     const auto read = run([&](const std::shared_ptr<Step>& step) {
       bhttp::async_read(stream, buffer, parser, finish(step));
     });
-    if (!read->done) {
+    if (!read->in_time) {
       return Failure{incomplete("read answer from"), false};
     }
     if (read->ec) {

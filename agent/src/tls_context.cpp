@@ -62,7 +62,9 @@ std::variant<std::shared_ptr<ssl::context>, std::string> make_tls_context(const 
     }
     context->use_private_key_file(files.key_file, ssl::context::pem, ec);
     if (ec) {
-      return problem("--key-file", files.key_file, ec) + " (expected an unencrypted PEM key)";
+      // OpenSSL also refuses here a key that is not the certificate's ("key values mismatch").
+      return problem("--key-file", files.key_file, ec) +
+             " (expected the unencrypted PEM key of --cert-file)";
     }
     if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
       return "--key-file " + files.key_file + ": does not match --cert-file " + files.cert_file;
