@@ -86,8 +86,6 @@ struct PushClient::Impl {
   SessionPtr session;          // the last TLS session, offered again on the next handshake
   Clock::time_point deadline;  // of the post() in progress
   std::atomic<bool> cancelled{false};
-  std::atomic<unsigned long> full_handshakes{0};
-  std::atomic<unsigned long> resumed_handshakes{0};
 
   bool connected() const { return plain.has_value() || secure.has_value(); }
   beast::tcp_stream& tcp_layer() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
@@ -229,7 +227,6 @@ struct PushClient::Impl {
       drop_connection(false);
       return text;
     }
-    ++(SSL_session_reused(native) == 1 ? resumed_handshakes : full_handshakes);
     return std::nullopt;
   }
 
@@ -307,10 +304,6 @@ PushClient::~PushClient() = default;
 void PushClient::cancel() {
   impl_->cancelled = true;
   impl_->io.stop();
-}
-
-PushClient::TlsHandshakes PushClient::tls_handshakes() const {
-  return TlsHandshakes{impl_->full_handshakes.load(), impl_->resumed_handshakes.load()};
 }
 
 std::variant<PushResponse, std::string> PushClient::post(const PostRequest& request) {

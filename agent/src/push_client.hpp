@@ -48,13 +48,6 @@ class PushClient {
   // thread-safe. Later posts are not affected.
   void cancel();
 
-  // TLS handshakes so far, and how many of them resumed an earlier session.
-  struct TlsHandshakes {
-    unsigned long full = 0;
-    unsigned long resumed = 0;
-  };
-  TlsHandshakes tls_handshakes() const;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -7,7 +7,7 @@
 # says why); mutual TLS with and without the client certificate; http:// to a
 # non-loopback host refused at start; a 301 logged once with its Location and never
 # followed; SIGHUP with a rotated token file → the next pushes carry the new token.
-# timeout: 300
+# timeout: 420
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=tests/lib/suite.sh
