@@ -4,7 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -18,10 +21,27 @@
 #include "snapshot.hpp"
 #include "vmpulse/http_server.hpp"
 #include "vmpulse/log.hpp"
+#include "vmpulse/secret.hpp"
 
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
+
+// SIGHUP: the token file is read again (a rotation appended a newer token). A file that
+// cannot be read or parsed is logged and the token in use is kept.
+void reload_token(vmpulse::agent::Pusher* pusher, const std::string& path) {
+  if (pusher == nullptr || path.empty()) {
+    spdlog::info("SIGHUP: nothing to reload (no --push with --token-file)");
+    return;
+  }
+  auto tokens = vmpulse::secret::load_token_file(path);
+  if (const auto* error = std::get_if<std::string>(&tokens)) {
+    spdlog::error("SIGHUP: keeping the token in use: {}", *error);
+    return;
+  }
+  pusher->set_token(std::get<vmpulse::secret::TokenSet>(tokens).newest());
+  spdlog::info("SIGHUP: token file {} read again, sending its newest token", path);
+}
 
 }  // namespace
 
@@ -93,6 +113,17 @@ int main(int argc, char** argv) {
                options.vm, options.procfs, options.interval.count(), options.procfs,
                options.module_id, options.listen.host, server->port(),
                pusher ? ", pushing to " + options.push.url : std::string());
+
+  boost::asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> wait_for_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (!ec) {
+        reload_token(pusher.get(), options.push.token_file);
+        wait_for_hangup();
+      }
+    });
+  };
+  wait_for_hangup();
 
   sampler.start();
   if (pusher) {

@@ -3,10 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
+#include "push_url.hpp"
 #include "vmpulse/defaults.hpp"
+#include "vmpulse/secret.hpp"
 
 namespace vmpulse::agent {
 namespace {
@@ -33,24 +33,6 @@ bool valid_module_id(std::string_view id) {
 
 OptionsExit bad(const std::string& message) {
   return OptionsExit{2, "vmpulse-agent: " + message + "\n"};
-}
-
-// The token file holds the token and perhaps a final newline.
-std::variant<std::string, OptionsExit> read_token_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return bad("--token-file " + path + ": cannot be read");
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string token = text.str();
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
-    token.pop_back();
-  }
-  if (token.empty()) {
-    return bad("--token-file " + path + ": the file is empty");
-  }
-  return token;
 }
 
 bool valid_token(std::string_view token) {
@@ -126,7 +108,6 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
   std::string module_id = env_or(std::string(defaults::kModuleIdEnv).c_str(), defaults::kModuleId);
   std::string vm;
   std::string clock;
-  std::string token_file;
   std::string push_interval = "5s";
   std::string request_timeout = "10s";
   const std::string state_dir =
@@ -154,12 +135,28 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->envname("VMPULSE_LOG_LEVEL");
   app.add_option("--push", options.push.url,
-                 "ingest URL to POST batches of samples to (http://…/api/metrics)")
+                 "ingest URL to POST batches of samples to (https://…/api/metrics)")
       ->envname("VMPULSE_PUSH_URL");
   app.add_option("--token", options.push.token, "bearer token for --push")
       ->envname("VMPULSE_TOKEN");
-  app.add_option("--token-file", token_file, "file holding the bearer token for --push")
+  app.add_option("--token-file", options.push.token_file,
+                 "file of bearer tokens for --push, one a line, the newest (sent) last; "
+                 "read again on SIGHUP")
       ->envname("VMPULSE_TOKEN_FILE");
+  app.add_option("--ca-file", options.push.tls.ca_file,
+                 "PEM CA certificates to verify the https:// server with (default: the "
+                 "system's store)")
+      ->envname("VMPULSE_CA_FILE");
+  app.add_option("--cert-file", options.push.tls.cert_file,
+                 "PEM client certificate for mutual TLS, with --key-file")
+      ->envname("VMPULSE_CERT_FILE");
+  app.add_option("--key-file", options.push.tls.key_file,
+                 "PEM private key of --cert-file (unencrypted, keep it 0600)")
+      ->envname("VMPULSE_KEY_FILE");
+  app.add_flag("--insecure-http", options.push.insecure_http,
+               "allow --push http:// to a host other than this machine (the token then "
+               "crosses the network in clear text)")
+      ->envname("VMPULSE_INSECURE_HTTP");
   app.add_option("--spool", options.push.spool_dir, "directory of batches not yet delivered")
       ->envname("VMPULSE_SPOOL");
   app.add_option("--push-interval", push_interval, "longest wait before a batch is sent")
@@ -229,15 +226,30 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
 
   PushOptions& push = options.push;
   if (!push.url.empty()) {
-    if (!push.url.starts_with("http://")) {
-      return bad("--push \"" + push.url + "\": only http:// URLs are supported");
+    const auto url = parse_http_url(push.url);
+    if (const auto* error = std::get_if<std::string>(&url)) {
+      return bad("--push \"" + push.url + "\": " + *error);
     }
-    if (!token_file.empty()) {
-      auto token = read_token_file(token_file);
-      if (auto* exit = std::get_if<OptionsExit>(&token)) {
-        return *exit;
+    const HttpUrl& target = std::get<HttpUrl>(url);
+    if (!target.tls && !is_loopback_host(target.host) && !push.insecure_http) {
+      return bad("--push \"" + push.url +
+                 "\": plain http:// would send the token in clear text to a host other than "
+                 "this machine; use https:// (or, on a network you trust, --insecure-http)");
+    }
+    if (target.tls || !push.tls.ca_file.empty() || !push.tls.cert_file.empty() ||
+        !push.tls.key_file.empty()) {
+      // Checked now so that a bad file stops the start, not the first push.
+      const auto context = make_tls_context(push.tls);
+      if (const auto* error = std::get_if<std::string>(&context)) {
+        return bad(*error);
       }
-      push.token = std::get<std::string>(token);
+    }
+    if (!push.token_file.empty()) {
+      auto tokens = secret::load_token_file(push.token_file);
+      if (const auto* error = std::get_if<std::string>(&tokens)) {
+        return bad("--token-file: " + *error);
+      }
+      push.token = std::get<secret::TokenSet>(tokens).newest();
     }
     if (push.token.empty()) {
       return bad(

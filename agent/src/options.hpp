@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "tls_context.hpp"
 #include "vmpulse/config.hpp"
 
 namespace vmpulse::agent {
@@ -17,6 +18,9 @@ namespace vmpulse::agent {
 struct PushOptions {
   std::string url;  // empty: push mode off
   std::string token;
+  std::string token_file;      // where the token came from, read again on SIGHUP
+  TlsFiles tls;                // for an https:// url
+  bool insecure_http = false;  // allows http:// to a host other than this machine
   std::string spool_dir;
   std::chrono::milliseconds batch_interval{5000};
   std::size_t batch_max = 50;

@@ -1,30 +1,27 @@
-// A small blocking HTTP/1.1 client for the pusher thread: one POST, bounded by a
-// timeout, answering the status (and Retry-After) or a transport error. Boost.Beast
-// lives only in push_client.cpp. Not thread-safe: one per thread.
+// A small blocking HTTP/1.1 client for the pusher thread: one POST at a time over a
+// keep-alive connection (plain, or TLS with the server verified and the TLS session
+// resumed when it reconnects), every step bounded by a timeout, answering the status
+// (and Retry-After, Location) or a transport error. Redirects are never followed: the
+// token goes only to the --push URL. Boost.Beast and OpenSSL live only in
+// push_client.cpp and tls_context.cpp. Not thread-safe (one per thread), except cancel().
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <variant>
 
+#include "push_url.hpp"
+#include "tls_context.hpp"
+
 namespace vmpulse::agent {
-
-struct HttpUrl {
-  std::string host;
-  std::string port = "80";
-  std::string target = "/";
-};
-
-// "http://host[:port][/path]"; the error names what is wrong.
-std::variant<HttpUrl, std::string> parse_http_url(std::string_view url);
 
 struct PushResponse {
   int status = 0;
   std::optional<std::chrono::seconds> retry_after;
-  std::string body;  // the start of it, for the log
+  std::string location;  // of a 3xx, as a one-line excerpt
+  std::string body;      // a one-line excerpt of it, for the log (log_excerpt)
 };
 
 struct PostRequest {
@@ -35,12 +32,17 @@ struct PostRequest {
 
 class PushClient {
  public:
-  PushClient(HttpUrl url, std::chrono::milliseconds timeout);
+  // `tls` is used for https:// URLs; throws std::runtime_error when its files cannot
+  // be loaded (options.cpp has checked them already at start).
+  PushClient(HttpUrl url, std::chrono::milliseconds timeout, const TlsFiles& tls = {});
   ~PushClient();
   PushClient(const PushClient&) = delete;
   PushClient& operator=(const PushClient&) = delete;
 
-  // The server's answer, or the transport error's text (resolve, connect, timeout…).
+  // The server's answer, or the transport error's text (resolve, connect, TLS
+  // handshake with the verification failure, timeout…). A kept-alive connection the
+  // server has closed meanwhile is reopened and the request sent once more (the
+  // Idempotency-Key makes that safe). The whole call takes at most twice `timeout`.
   std::variant<PushResponse, std::string> post(const PostRequest& request);
   // Makes a post() in progress on another thread return at once (for shutdown);
   // thread-safe. Later posts are not affected.

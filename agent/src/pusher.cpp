@@ -53,6 +53,9 @@ PushOutcome classify_status(int status) {
   if (status == 400 || status == 413 || status == 415 || status == 422) {
     return PushOutcome::reject;
   }
+  if (status >= 300 && status < 400) {
+    return PushOutcome::config_error;
+  }
   // 401/403/404 are configuration that an operator can fix while the spool waits;
   // 408, 429 and 5xx are the server's state.
   return PushOutcome::retry;
@@ -109,7 +112,7 @@ std::string new_idempotency_key(const std::string& vm) {
 
 Pusher::Pusher(PushOptions options)
     : options_(std::move(options)),
-      client_(url_or_throw(options_.url), kRequestTimeout),
+      client_(url_or_throw(options_.url), kRequestTimeout, options_.tls),
       spool_(options_.spool_dir, options_.spool_max_files, options_.spool_max_bytes),
       journal_(options_.spool_dir) {
   recover();
@@ -216,6 +219,11 @@ void Pusher::add(const Record& record) {
   wake_.notify_all();
 }
 
+void Pusher::set_token(std::string token) {
+  std::lock_guard lock(mutex_);
+  options_.token = std::move(token);
+}
+
 PushStats Pusher::stats() const {
   std::lock_guard lock(mutex_);
   return stats_;
@@ -293,6 +301,7 @@ void Pusher::count_outcome(PushOutcome outcome, std::size_t samples,
       }
       attempt_ = 0;
       retry_at_ = {};
+      config_error_logged_ = false;
       break;
     case PushOutcome::reject:
       ++stats_.rejected_batches;
@@ -300,6 +309,7 @@ void Pusher::count_outcome(PushOutcome outcome, std::size_t samples,
       retry_at_ = {};
       break;
     case PushOutcome::retry:
+    case PushOutcome::config_error:
       ++stats_.failed_attempts;
       ++attempt_;
       retry_at_ = std::chrono::steady_clock::now() + backoff_delay(attempt_, retry_after);
@@ -307,13 +317,12 @@ void Pusher::count_outcome(PushOutcome outcome, std::size_t samples,
   }
 }
 
-namespace {
-
-// Posts and classifies, logging what is not a delivery; `what` names the request.
-PushOutcome post_and_classify(PushClient& client, const PostRequest& request,
-                              const std::string& what, std::size_t samples,
-                              std::optional<std::chrono::seconds>& retry_after) {
-  auto answer = client.post(request);
+// Posts and classifies, logging what is not a delivery; `what` names the request. Runs on
+// the pusher thread without the lock (config_error_logged_ is that thread's alone).
+PushOutcome Pusher::post_and_classify(const PostRequest& request, const std::string& what,
+                                      std::size_t samples,
+                                      std::optional<std::chrono::seconds>& retry_after) {
+  auto answer = client_.post(request);
   if (auto* error = std::get_if<std::string>(&answer)) {
     if (*error != "cancelled") {
       spdlog::warn("push: {} ({} samples) not delivered, will retry: {}", what, samples, *error);
@@ -325,14 +334,19 @@ PushOutcome post_and_classify(PushClient& client, const PostRequest& request,
   const PushOutcome outcome = classify_status(response.status);
   if (outcome == PushOutcome::retry) {
     spdlog::warn("push: {} answered {}, will retry: {}", what, response.status, response.body);
+  } else if (outcome == PushOutcome::config_error && !config_error_logged_) {
+    config_error_logged_ = true;
+    spdlog::error(
+        "push: {} answered {} redirecting to \"{}\": not followed, the token goes only to "
+        "--push; correct --push (samples wait in the journal and spool, retried with backoff, "
+        "logged once)",
+        options_.url, response.status, response.location);
   } else if (outcome == PushOutcome::reject) {
     spdlog::error("push: {} ({} samples) rejected with {}, dropping it: {}", what, samples,
                   response.status, response.body);
   }
   return outcome;
 }
-
-}  // namespace
 
 void Pusher::send_live(std::unique_lock<std::mutex>& lock) {
   // Only this thread removes from pending_, and add() appends at the back: the front
@@ -342,10 +356,10 @@ void Pusher::send_live(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   std::optional<std::chrono::seconds> retry_after;
   const PushOutcome outcome =
-      post_and_classify(client_, request, "sample " + request.idempotency_key, 1, retry_after);
+      post_and_classify(request, "sample " + request.idempotency_key, 1, retry_after);
   lock.lock();
   count_outcome(outcome, 1, retry_after);
-  if (outcome == PushOutcome::retry) {
+  if (outcome == PushOutcome::retry || outcome == PushOutcome::config_error) {
     pending_.front().alone = true;
     return;
   }
@@ -363,6 +377,7 @@ void Pusher::send_live(std::unique_lock<std::mutex>& lock) {
 }
 
 void Pusher::deliver_one(std::unique_lock<std::mutex>& lock) {
+  const std::string token = options_.token;
   lock.unlock();
   std::optional<SpooledBatch> batch = spool_.oldest();
   if (!batch) {
@@ -372,9 +387,9 @@ void Pusher::deliver_one(std::unique_lock<std::mutex>& lock) {
   }
   std::optional<std::chrono::seconds> retry_after;
   const PushOutcome outcome =
-      post_and_classify(client_, PostRequest{batch->body, options_.token, batch->idempotency_key},
+      post_and_classify(PostRequest{batch->body, token, batch->idempotency_key},
                         "batch " + batch->file, batch->samples, retry_after);
-  if (outcome != PushOutcome::retry) {
+  if (outcome == PushOutcome::delivered || outcome == PushOutcome::reject) {
     spool_.remove(batch->file);
   }
   lock.lock();

@@ -10,7 +10,9 @@
 // ever sent alone keeps its own key and is sealed alone, so no replay can store it
 // twice. Connection errors, 5xx, 429 and other transient answers are retried with
 // exponential backoff (Retry-After honoured); a request answered 400/413/415/422 can
-// never succeed and is dropped with a log line. add() and stats() are thread-safe.
+// never succeed and is dropped with a log line. A 3xx is a wrong --push URL: never
+// followed (the token goes nowhere else), logged once with its Location, retried with
+// backoff. add(), set_token() and stats() are thread-safe.
 #pragma once
 
 #include <atomic>
@@ -59,7 +61,8 @@ struct PushState {
 PushAction next_action(const PushState& state);
 
 // What to do with an answer: delivered, retry later, or drop the batch.
-enum class PushOutcome { delivered, retry, reject };
+// config_error: a redirect, which --push must be corrected for; retried like `retry`.
+enum class PushOutcome { delivered, retry, reject, config_error };
 PushOutcome classify_status(int status);
 
 // The wait before retry number `attempt` (1, 2, …): 0.5 s doubling to 30 s, or the
@@ -81,6 +84,8 @@ class Pusher {
   Pusher& operator=(const Pusher&) = delete;
 
   void add(const Record& record);
+  // The token for the next requests (the token file was read again on SIGHUP).
+  void set_token(std::string token);
   void start();
   // Joins the thread, then seals the samples not yet sent into the spool (delivered on
   // the next start); idempotent.
@@ -101,6 +106,9 @@ class Pusher {
   PushState state_locked(std::chrono::steady_clock::time_point now) const;
   void seal_locked(std::unique_lock<std::mutex>& lock);
   void send_live(std::unique_lock<std::mutex>& lock);
+  PushOutcome post_and_classify(const PostRequest& request, const std::string& what,
+                                std::size_t samples,
+                                std::optional<std::chrono::seconds>& retry_after);
   void deliver_one(std::unique_lock<std::mutex>& lock);
   // Counts an answer (or a transport error) to a request; with the lock held.
   void count_outcome(PushOutcome outcome, std::size_t samples,
@@ -122,7 +130,8 @@ class Pusher {
   bool journal_failing_ = false;       // logged once until it works again
   std::deque<PendingSample> pending_;  // oldest first
   std::string vm_;
-  unsigned attempt_ = 0;  // failed attempts in a row; > 0 means backlog mode
+  unsigned attempt_ = 0;              // failed attempts in a row; > 0 means backlog mode
+  bool config_error_logged_ = false;  // pusher thread only: a redirect is logged once
   std::chrono::steady_clock::time_point retry_at_;
   PushStats stats_;
   std::uint64_t unspooled_batches_ = 0;  // could not be written to the spool

@@ -19,7 +19,8 @@ class Options : public ::testing::Test {
          {"VMPULSE_AGENT_LISTEN", "VMPULSE_AGENT_PORT", "VMPULSE_INTERVAL", "VMPULSE_PROCFS",
           "VMPULSE_MODULE_ID", "VMPULSE_VM", "VMPULSE_PUSH_URL", "VMPULSE_TOKEN",
           "VMPULSE_TOKEN_FILE", "VMPULSE_SPOOL", "VMPULSE_STATE_DIR", "VMPULSE_AGENT_THREADS",
-          "VMPULSE_AGENT_REQUEST_TIMEOUT", "VMPULSE_PUSH_BATCH"}) {
+          "VMPULSE_AGENT_REQUEST_TIMEOUT", "VMPULSE_PUSH_BATCH", "VMPULSE_CA_FILE",
+          "VMPULSE_CERT_FILE", "VMPULSE_KEY_FILE", "VMPULSE_INSECURE_HTTP"}) {
       ::unsetenv(name);
     }
   }
@@ -105,7 +106,8 @@ TEST_F(Options, BadValuesExitWithTwoAndNameTheFlag) {
       {{"--procfs", ""}, "--procfs"},
       {{"--no-such-flag"}, "--no-such-flag"},
       {{"--interval"}, "--interval"},
-      {{"--push", "https://x/api/metrics", "--token", "t"}, "only http://"},
+      {{"--push", "ftp://x/api/metrics", "--token", "t"}, "only https:// and http://"},
+      {{"--push", "http://[::1/api/metrics", "--token", "t"}, "--push"},
       {{"--push", "http://127.0.0.1:1/api/metrics"}, "needs a token"},
       {{"--push", "http://127.0.0.1:1/", "--token", "t", "--push-batch", "1001"}, "--push-batch"},
       {{"--push", "http://127.0.0.1:1/", "--token-file", "/nonexistent/token"}, "--token-file"},
@@ -131,13 +133,77 @@ TEST_F(Options, HelpExitsWithZeroAndListsEveryFlag) {
 
 TEST_F(Options, PushTokenFromAFile) {
   const std::string path = ::testing::TempDir() + "/agent-token";
-  std::ofstream(path) << "s3cret\n";
+  std::ofstream(path) << "# rotated: the old token first, the new one last\n"
+                         "old-token-0123456789\nnew-token-0123456789\n";
   const AgentOptions options =
       ok({"--push", "http://127.0.0.1:5000/api/metrics", "--token-file", path});
-  EXPECT_EQ(options.push.token, "s3cret");
+  EXPECT_EQ(options.push.token, "new-token-0123456789");
+  EXPECT_EQ(options.push.token_file, path);
   EXPECT_EQ(options.push.url, "http://127.0.0.1:5000/api/metrics");
   EXPECT_EQ(options.push.batch_max, 50u);
   std::filesystem::remove(path);
+}
+
+TEST_F(Options, ABadTokenFileExitsWithTwo) {
+  const std::string path = ::testing::TempDir() + "/agent-token-bad";
+  for (const char* text : {"", "# only a comment\n", "short\n", "two words-0123456789\n"}) {
+    std::ofstream(path) << text;
+    const OptionsExit exit =
+        exits({"--push", "http://127.0.0.1:5000/api/metrics", "--token-file", path});
+    EXPECT_EQ(exit.code, 2) << text;
+    EXPECT_NE(exit.message.find("--token-file"), std::string::npos) << exit.message;
+  }
+  std::filesystem::remove(path);
+}
+
+TEST_F(Options, HttpsIsAcceptedWithTheSystemStore) {
+  const AgentOptions options = ok({"--push", "https://ingest.example/api/metrics", "--token", "t"});
+  EXPECT_EQ(options.push.url, "https://ingest.example/api/metrics");
+  EXPECT_TRUE(options.push.tls.ca_file.empty());
+  EXPECT_FALSE(options.push.insecure_http);
+}
+
+TEST_F(Options, PlainHttpOnlyToThisMachineUnlessInsecureHttp) {
+  for (const char* url : {"http://127.0.0.1:8000/api/metrics", "http://localhost:8000/",
+                          "http://[::1]:8000/", "http://127.9.9.9/"}) {
+    EXPECT_EQ(ok({"--push", url, "--token", "t"}).push.url, url);
+  }
+  for (const char* url : {"http://10.1.2.3/api/metrics", "http://ingest.example/api/metrics",
+                          "http://[2001:db8::1]:8000/", "http://0.0.0.0:8000/"}) {
+    const OptionsExit exit = exits({"--push", url, "--token", "t"});
+    EXPECT_EQ(exit.code, 2) << url;
+    EXPECT_NE(exit.message.find("--insecure-http"), std::string::npos) << exit.message;
+  }
+  const AgentOptions options =
+      ok({"--push", "http://10.1.2.3/api/metrics", "--token", "t", "--insecure-http"});
+  EXPECT_TRUE(options.push.insecure_http);
+  ::setenv("VMPULSE_INSECURE_HTTP", "1", 1);
+  EXPECT_TRUE(ok({"--push", "http://10.1.2.3/api/metrics", "--token", "t"}).push.insecure_http);
+}
+
+TEST_F(Options, BadTlsFilesExitWithTwoAndNameTheFlag) {
+  const std::string garbage = ::testing::TempDir() + "/agent-not-pem";
+  std::ofstream(garbage) << "not a certificate\n";
+  const std::string url = "https://127.0.0.1:8443/api/metrics";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--ca-file", "/nonexistent/ca.pem"}, "--ca-file /nonexistent/ca.pem: cannot be read"},
+      {{"--ca-file", garbage}, "--ca-file"},
+      {{"--cert-file", garbage}, "go together"},
+      {{"--key-file", garbage}, "go together"},
+      {{"--cert-file", "/nonexistent/c.pem", "--key-file", garbage}, "--cert-file"},
+      {{"--cert-file", garbage, "--key-file", garbage}, "--cert-file"},
+  };
+  for (const auto& [extra, needle] : cases) {
+    std::vector<std::string> args = {"--push", url, "--token", "t"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const OptionsExit exit = exits(args);
+    EXPECT_EQ(exit.code, 2) << needle;
+    EXPECT_NE(exit.message.find(needle), std::string::npos) << exit.message;
+  }
+  ::setenv("VMPULSE_CA_FILE", "/nonexistent/from-env.pem", 1);
+  EXPECT_NE(exits({"--push", url, "--token", "t"}).message.find("/nonexistent/from-env.pem"),
+            std::string::npos);
+  std::filesystem::remove(garbage);
 }
 
 TEST_F(Options, SpoolDefaultsUnderTheStateDirectory) {

@@ -17,8 +17,14 @@ TEST(ClassifyStatus, OnlyBatchFaultsAreDropped) {
   for (int status : {400, 413, 415, 422}) {
     EXPECT_EQ(classify_status(status), PushOutcome::reject) << status;
   }
-  for (int status : {401, 403, 404, 408, 429, 500, 502, 503, 504, 301}) {
+  for (int status : {401, 403, 404, 408, 429, 500, 502, 503, 504}) {
     EXPECT_EQ(classify_status(status), PushOutcome::retry) << status;
+  }
+}
+
+TEST(ClassifyStatus, ARedirectIsAConfigurationErrorNotFollowed) {
+  for (int status : {300, 301, 302, 303, 307, 308}) {
+    EXPECT_EQ(classify_status(status), PushOutcome::config_error) << status;
   }
 }
 
@@ -61,8 +67,8 @@ TEST(ParseHttpUrl, SplitsHostPortAndTarget) {
 }
 
 TEST(ParseHttpUrl, RejectsWhatItCannotSend) {
-  for (const char* bad : {"https://x/", "ftp://x", "http://", "http://:80/", "http://x:0/",
-                          "http://x:99999/", "http://u:p@x/", "http://[::1/"}) {
+  for (const char* bad : {"ftp://x", "http://", "http://:80/", "http://x:0/", "http://x:99999/",
+                          "http://u:p@x/", "http://[::1/"}) {
     EXPECT_TRUE(std::holds_alternative<std::string>(parse_http_url(bad))) << bad;
   }
 }

@@ -3,13 +3,13 @@
 # ingress so the dashboard is live at once.
 
 # VMPULSE_AGENT_PUSH=0 keeps the agent from pushing (tests that count rows exactly).
-# VMPULSE_AGENT_PUSH_TLS=1 pushes through the ingress's HTTPS port, trusting the local
-# CA. INTEGRATION: default 0 until the agent's HTTPS client (--ca-file) is merged; then
-# flip the default below to 1.
+# By default it pushes through the ingress's HTTPS port, trusting only the local CA, as
+# an agent on another VM would; VMPULSE_AGENT_PUSH_TLS=0 pushes over plain HTTP on
+# loopback instead. The token file is read again on SIGHUP (./vmpulse token rotate).
 svc_agent_start() {
   local push=()
   if [[ "${VMPULSE_AGENT_PUSH:-1}" != 0 ]]; then
-    if [[ "${VMPULSE_AGENT_PUSH_TLS:-0}" == 1 ]]; then
+    if [[ "${VMPULSE_AGENT_PUSH_TLS:-1}" == 1 ]]; then
       push=(--push "https://127.0.0.1:$VMPULSE_INGRESS_TLS_PORT/api/metrics"
         --ca-file "$VMPULSE_STATE_DIR/tls/ca.pem")
     else

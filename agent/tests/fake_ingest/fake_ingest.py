@@ -3,13 +3,16 @@
 routes (201, idempotent replays, 503 with Retry-After during an outage, 400 for a bad
 batch) and writes what it stored to a JSON summary after every request.
 
-  fake_ingest.py PORT SUMMARY [--fail-for SECONDS] [--lose-every N] [--reject]
+  fake_ingest.py PORT SUMMARY [--token T] [--also-token T]... [--fail-for SECONDS]
+                [--lose-every N] [--reject]
 
 --fail-for: answer 503 for that long after starting (an ingest outage);
 --lose-every: every Nth accepted request is stored but its answer is lost (the
   connection is closed without a response), so the agent must retry it with the same
   Idempotency-Key and the batch must not be stored twice;
---reject: answer every request 400 (a batch that can never succeed).
+--reject: answer every request 400 (a batch that can never succeed);
+--also-token: another accepted token (a rotation). The summary counts the requests
+  per bearer token ("tokens") and names the last one seen ("last_token").
 Each stored batch keeps its records' horas and `at`, the wall-clock time (seconds since
 the epoch) it was first received, for the latency and gap checks."""
 import argparse
@@ -28,6 +31,7 @@ def main():
     parser.add_argument("port", type=int)
     parser.add_argument("summary")
     parser.add_argument("--token", default="test-token")
+    parser.add_argument("--also-token", action="append", default=[])
     parser.add_argument("--fail-for", type=float, default=0)
     parser.add_argument("--lose-every", type=int, default=0)
     parser.add_argument("--reject", action="store_true")
@@ -35,7 +39,8 @@ def main():
     started = time.monotonic()
     lock = threading.Lock()
     state = {"requests": 0, "failed": 0, "lost": 0, "replayed": 0, "rejected": 0, "accepted": 0,
-             "bad_requests": [], "batches": {}, "max_batch": 0}
+             "bad_requests": [], "batches": {}, "max_batch": 0, "tokens": {}, "last_token": None}
+    accepted_tokens = {args.token, *args.also_token}
 
     def save():
         with open(args.summary + ".tmp", "w", encoding="utf-8") as f:
@@ -65,7 +70,11 @@ def main():
                 problems = []
                 if self.path != "/api/metrics":
                     problems.append("path " + self.path)
-                if self.headers.get("Authorization") != "Bearer " + args.token:
+                authorization = self.headers.get("Authorization") or ""
+                token = authorization[len("Bearer "):] if authorization.startswith("Bearer ") else ""
+                state["tokens"][token] = state["tokens"].get(token, 0) + 1
+                state["last_token"] = token
+                if token not in accepted_tokens:
                     problems.append("authorization")
                 if not (self.headers.get("Content-Type") or "").startswith("application/json"):
                     problems.append("content-type")
