@@ -14,10 +14,9 @@ const RETRY_AFTER_SECONDS = '1';
  * @param {import('./contract').Contract} deps.contract
  * @param {string} deps.token       the bearer token writers must present
  * @param {object} deps.store       {insert(records, key), ping()} (see store.js)
- * @param {string} [deps.api]       the name stamped on stored rows
  * @param {(msg: string) => void} [deps.log]
  */
-function createHandler({ contract, token, store, api = 'nodejs', log = () => {} }) {
+function createHandler({ contract, token, store, log = () => {} }) {
   const expectedDigest = digest(token);
   const logOutage = throttle(log, 1000);
 

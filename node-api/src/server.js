@@ -28,7 +28,7 @@ function main() {
   }
   const contract = loadContract();
   const store = createStore({ db: config.db, api: API_NAME, log });
-  const handle = createHandler({ contract, token: config.token, store, api: API_NAME, log });
+  const handle = createHandler({ contract, token: config.token, store, log });
   const app = createApp(handle, contract.limits.maxBodyBytes, log);
 
   const server = app.listen(config.listen.port, config.listen.host, () => {

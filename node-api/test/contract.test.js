@@ -28,7 +28,7 @@ test('unknown fields come first, in document order', () => {
 });
 
 test('missing required fields come in required order', () => {
-  const { total_ram, hora, ...rest } = VALID;
+  const { total_ram, hora: _hora, ...rest } = VALID;
   assert.equal(fieldOf({ ...rest, vm: 5 }), 'total_ram');
   assert.equal(fieldOf({ ...rest, total_ram }), 'hora');
 });

@@ -178,7 +178,6 @@ describe('rollup', () => {
     // A transaction that commits after a larger id: its rows land in rolled minutes.
     const conn = await db.getConnection();
     const heldRows = [0, 1].map((k) => {
-      const i = rollA.length;
       const r = { t: T0 + 200 + k, cpu: 99.99, ram: 0.01, procesos: 500 };
       rollA.push(r);
       // Another route's count row, so the next insert does not wait on this one's lock.
@@ -232,7 +231,9 @@ describe('rollup', () => {
     for (const pid of env('HUB_PIDS').split(' ').map(Number)) {
       try {
         process.kill(pid, 'SIGTERM');
-      } catch {}
+      } catch {
+        // already gone
+      }
     }
     for (const pid of env('HUB_PIDS').split(' ').map(Number)) {
       for (let i = 0; i < 100; i++) {

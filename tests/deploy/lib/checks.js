@@ -1,7 +1,7 @@
 // The properties the deployment promises, as functions over rendered objects. Each
 // returns a list of problems (empty when all is well), so a test can show every
 // problem at once and the negative tests can feed them broken objects.
-import { byKind, named, podSpec } from "./manifests.js";
+import { byKind, named } from "./manifests.js";
 
 export const APPS = ["api", "node-api", "hub"];
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
