@@ -1,5 +1,5 @@
 'use strict';
-// vmpulse node-api: ingest route 2 (DESIGN.md). Reads the configuration, connects the
+// vmpulse node-api: ingest route 2 (docs/architecture.md). Reads the configuration, connects the
 // pool, serves until SIGTERM/SIGINT, then stops accepting and drains.
 const { loadConfig, ConfigError, USAGE } = require('./config');
 const { loadContract } = require('./contract');
