@@ -63,3 +63,9 @@ export function formatCountdown(ms) {
   if (!isNum(ms)) return DASH;
   return `${Math.max(0, Math.ceil(ms / 1000))} s`;
 }
+
+/** The tab title, with the headline numbers for a dashboard kept in a background tab. */
+export function formatTabTitle(vm, record) {
+  if (!vm || !record) return 'vmpulse';
+  return `${vm} · CPU ${formatPercent(record.porcentaje_cpu_uso, 0)}% · RAM ${formatPercent(record.porcentaje_ram, 0)}% — vmpulse`;
+}
