@@ -26,7 +26,8 @@ export default function App({ hub }) {
 
   useEffect(() => {
     const search = writeView(window.location.search, view);
-    if (search !== window.location.search) window.history.replaceState(null, '', `${window.location.pathname}${search}`);
+    if (search !== window.location.search)
+      window.history.replaceState(null, '', `${window.location.pathname}${search}`);
   }, [view]);
 
   const points = state.series.points;
@@ -87,9 +88,7 @@ export default function App({ hub }) {
         {!state.received && !hub.error && (
           <section className="card empty" data-testid="connecting">
             <h2>Connecting to the hub…</h2>
-            <p className="muted">
-              {hub.wsUrl}
-            </p>
+            <p className="muted">{hub.wsUrl}</p>
           </section>
         )}
         {state.received && state.vms.length === 0 && !vm && <EmptyState />}
@@ -153,14 +152,16 @@ function Banners({ hub, conn, now, state }) {
   } else if (conn.status === 'reconnecting') {
     out.push(
       <div key="conn" className="banner banner-warn" role="alert" data-testid="banner">
-        Lost the hub at <code>{hub.wsUrl.split('?')[0]}</code> ({conn.lastError}). Retrying in {formatCountdown(conn.retryAt - now)}.{shown}
+        Lost the hub at <code>{hub.wsUrl.split('?')[0]}</code> ({conn.lastError}). Retrying in{' '}
+        {formatCountdown(conn.retryAt - now)}.{shown}
       </div>,
     );
   }
   if (state.badMessages > 0) {
     out.push(
       <div key="bad" className="banner banner-warn" role="status">
-        Ignored {state.badMessages} malformed message{state.badMessages === 1 ? '' : 's'} from the hub (last: {state.lastMessageError}).
+        Ignored {state.badMessages} malformed message{state.badMessages === 1 ? '' : 's'} from the hub (last:{' '}
+        {state.lastMessageError}).
       </div>,
     );
   }

@@ -40,7 +40,12 @@ function createHandler({ contract, token, store, log = () => {} }) {
 
   async function ingest({ headers, body }) {
     if (!authorized(headers.authorization)) {
-      return error('unauthorized', 'an "Authorization: Bearer <token>" header with the right token is required', {}, { 'www-authenticate': 'Bearer' });
+      return error(
+        'unauthorized',
+        'an "Authorization: Bearer <token>" header with the right token is required',
+        {},
+        { 'www-authenticate': 'Bearer' },
+      );
     }
     if (body.length > contract.limits.maxBodyBytes) {
       return error('payload_too_large', `the body is over ${contract.limits.maxBodyBytes} bytes`);
@@ -66,7 +71,12 @@ function createHandler({ contract, token, store, log = () => {} }) {
     } catch (err) {
       if (!(err instanceof DatabaseUnavailable)) throw err;
       logOutage(`ingest: database unavailable: ${err.message}`);
-      return error('database_unavailable', 'the database cannot be reached; retry later', {}, { 'retry-after': RETRY_AFTER_SECONDS });
+      return error(
+        'database_unavailable',
+        'the database cannot be reached; retry later',
+        {},
+        { 'retry-after': RETRY_AFTER_SECONDS },
+      );
     }
   }
 

@@ -33,7 +33,10 @@ export function useHistory(apiBase, vm, minutes) {
         if (cancelled || err.name === 'AbortError') return;
         // fetch() says only "Failed to fetch" for an unreachable hub and for a hub on
         // another origin that sends no CORS headers; name both.
-        const why = err instanceof TypeError ? `cannot reach ${apiBase || 'this origin'}/api/history (hub down, or no CORS for this page's origin)` : err.message;
+        const why =
+          err instanceof TypeError
+            ? `cannot reach ${apiBase || 'this origin'}/api/history (hub down, or no CORS for this page's origin)`
+            : err.message;
         setResult((prev) => ({ key, data: prev.key === key ? prev.data : null, error: `History unavailable: ${why}` }));
       }
     };

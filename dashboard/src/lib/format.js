@@ -40,7 +40,14 @@ export function formatTick(ms, spanMs, timeZone) {
   if (!isNum(ms)) return '';
   const d = new Date(ms);
   if (spanMs > 20 * 3600 * 1000) {
-    return d.toLocaleString('en-GB', { hour12: false, timeZone, day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' });
+    return d.toLocaleString('en-GB', {
+      hour12: false,
+      timeZone,
+      day: '2-digit',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
   }
   const opts = { hour12: false, timeZone, hour: '2-digit', minute: '2-digit' };
   if (spanMs < 10 * 60 * 1000) opts.second = '2-digit';
