@@ -2,4 +2,4 @@
 // that hosts the dashboard may replace it (the container's entrypoint writes it from
 // VMPULSE_HUB_URL). hubUrl "" means the hub is behind this page's own origin
 // (ws(s)://<host>/ws and /api/...), as with ./vmpulse up's nginx.
-window.VMPULSE_CONFIG = { hubUrl: "" };
+window.VMPULSE_CONFIG = { hubUrl: '' };

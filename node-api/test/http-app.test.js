@@ -23,11 +23,14 @@ async function withServer(handle, fn) {
 function post(port, chunks, contentLength) {
   return new Promise((resolve, reject) => {
     const headers = contentLength === undefined ? {} : { 'content-length': contentLength };
-    const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/api/metrics', headers, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
-    });
+    const req = http.request(
+      { port, host: '127.0.0.1', method: 'POST', path: '/api/metrics', headers, agent: false },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      },
+    );
     req.on('error', reject);
     for (const chunk of chunks) req.write(chunk);
     req.end();
@@ -64,13 +67,16 @@ test('a declared Content-Length over the limit is not read at all', async () => 
 });
 
 test('a handler that throws answers a JSON 500', async () => {
-  await withServer(async () => {
-    throw new Error('boom');
-  }, async (port) => {
-    const answer = await post(port, ['{}']);
-    assert.equal(answer.status, 500);
-    assert.equal(JSON.parse(answer.text).error, 'internal_error');
-  });
+  await withServer(
+    async () => {
+      throw new Error('boom');
+    },
+    async (port) => {
+      const answer = await post(port, ['{}']);
+      assert.equal(answer.status, 500);
+      assert.equal(JSON.parse(answer.text).error, 'internal_error');
+    },
+  );
 });
 
 test('a client that leaves mid-body is not answered and the server goes on', async () => {

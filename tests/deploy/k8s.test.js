@@ -39,7 +39,10 @@ const nginxPeer = (peer) =>
   peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "ingress-nginx" &&
   peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "ingress-nginx";
 
-for (const [name, objs] of [...Object.entries(rendered), ...Object.entries(deployRendered).map(([k, v]) => [`deploy.sh --render ${k}`, v])]) {
+for (const [name, objs] of [
+  ...Object.entries(rendered),
+  ...Object.entries(deployRendered).map(([k, v]) => [`deploy.sh --render ${k}`, v]),
+]) {
   test(`${name}: every object validates against its schema`, async () => {
     assert.ok(objs.length > 10, `only ${objs.length} objects rendered`);
     const errors = [];
@@ -67,7 +70,10 @@ for (const [name, objs] of [...Object.entries(rendered), ...Object.entries(deplo
   });
 
   test(`${name}: no Secret is rendered; every secret reference is one deploy.sh creates`, () => {
-    assert.deepEqual(byKind(objs, "Secret").map((s) => s.metadata.name), []);
+    assert.deepEqual(
+      byKind(objs, "Secret").map((s) => s.metadata.name),
+      [],
+    );
     const created = { "vmpulse-db": ["user", "password", "url"], "vmpulse-ingest": ["token"] };
     const deploySh = read("deploy/gcp/deploy.sh");
     for (const [secret, keys] of Object.entries(created)) {
@@ -104,9 +110,16 @@ test("base: the migration Job carries every db/migrations file, unchanged, and t
   const objs = rendered.base;
   const migrations = byKind(objs, "ConfigMap").find((m) => m.metadata.name.startsWith("vmpulse-migrations"));
   assert.ok(migrations, "no vmpulse-migrations ConfigMap");
-  const files = fs.readdirSync(path.join(ROOT, "db/migrations")).filter((f) => f.endsWith(".sql")).sort();
+  const files = fs
+    .readdirSync(path.join(ROOT, "db/migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   assert.ok(files.length > 0);
-  assert.deepEqual(Object.keys(migrations.data).sort(), files, "add new migrations to deploy/k8s/base/kustomization.yaml");
+  assert.deepEqual(
+    Object.keys(migrations.data).sort(),
+    files,
+    "add new migrations to deploy/k8s/base/kustomization.yaml",
+  );
   for (const f of files) assert.equal(migrations.data[f], read(`db/migrations/${f}`));
   const script = byKind(objs, "ConfigMap").find((m) => m.metadata.name.startsWith("vmpulse-migrate-script"));
   assert.equal(script.data["migrate.sh"], read("deploy/k8s/base/migrate/migrate.sh"));
@@ -164,7 +177,10 @@ test("gateway: direct paths, hub paths, ports and parents of the routes", () => 
     for (const b of (r.spec.rules ?? []).flatMap((rule) => rule.backendRefs ?? [])) {
       const svc = named(objs, "Service", b.name);
       assert.ok(svc, `backend ${b.name} has no Service`);
-      assert.ok(svc.spec.ports.some((p) => p.port === b.port), `Service ${b.name} has no port ${b.port}`);
+      assert.ok(
+        svc.spec.ports.some((p) => p.port === b.port),
+        `Service ${b.name} has no port ${b.port}`,
+      );
     }
   }
 });
@@ -209,13 +225,20 @@ test("deploy.sh --render: the project's namespace, image tags, Cloud SQL instanc
     const images = [...byKind(objs, "Deployment"), ...byKind(objs, "Job")].flatMap((o) =>
       podSpec(o).containers.map((c) => c.image),
     );
-    for (const app of APPS) assert.ok(images.includes(`docker.io/someone/vmpulse-${app}:v9.8.7`), `${overlay}: ${app} image`);
-    assert.ok(images.every((i) => !i.startsWith("vmpulse/")), `${overlay}: an image kept its placeholder name`);
+    for (const app of APPS)
+      assert.ok(images.includes(`docker.io/someone/vmpulse-${app}:v9.8.7`), `${overlay}: ${app} image`);
+    assert.ok(
+      images.every((i) => !i.startsWith("vmpulse/")),
+      `${overlay}: an image kept its placeholder name`,
+    );
     const config = byKind(objs, "ConfigMap").find((m) => m.metadata.name.startsWith("vmpulse-config"));
     assert.equal(config.data.CLOUDSQL_INSTANCE, "vmpulse-test-1:us-central1:vmpulse-mysql");
     assert.match(config.data.DASHBOARD_ORIGIN, /^https:\/\/vmpulse-dashboard-\d+\.us-central1\.run\.app$/);
     const sa = named(objs, "ServiceAccount", "cloudsql-proxy");
-    assert.equal(sa.metadata.annotations["iam.gke.io/gcp-service-account"], "vmpulse-sql@vmpulse-test-1.iam.gserviceaccount.com");
+    assert.equal(
+      sa.metadata.annotations["iam.gke.io/gcp-service-account"],
+      "vmpulse-sql@vmpulse-test-1.iam.gserviceaccount.com",
+    );
   }
   const hosts = byKind(deployRendered["ingress-nginx"], "Ingress").flatMap((i) => i.spec.rules.map((r) => r.host));
   assert.deepEqual([...new Set(hosts)], ["metrics.example.org"]);
@@ -255,7 +278,11 @@ test("the property checks catch a wrong split, a lax pod, a bad canary and a bad
 test("only the ingest routes receive the ingest token; only database clients the database secret", () => {
   const objs = rendered["overlays/gateway"];
   const secretsOf = (o) =>
-    new Set((JSON.stringify(podSpec(o)).match(/"secretKeyRef":\{[^}]*\}/g) ?? []).map((r) => JSON.parse(`{${r}}`).secretKeyRef.name));
+    new Set(
+      (JSON.stringify(podSpec(o)).match(/"secretKeyRef":\{[^}]*\}/g) ?? []).map(
+        (r) => JSON.parse(`{${r}}`).secretKeyRef.name,
+      ),
+    );
   const holders = (secret) =>
     [...byKind(objs, "Deployment"), ...byKind(objs, "Job")]
       .filter((o) => secretsOf(o).has(secret))

@@ -33,7 +33,10 @@ async function startHub() {
   const hub = { child, base: `http://127.0.0.1:${port}`, exited: new Promise((r) => child.once('exit', r)) };
   spawned.add(hub);
   for (let i = 0; i < 150; i++) {
-    const ready = await fetch(`${hub.base}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${hub.base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return hub;
     await sleep(100);
   }
@@ -105,7 +108,13 @@ async function insertRollA(seconds, { late = false } = {}) {
     const i = rollA.length;
     const r = { t: T0 + s, cpu: cpuAt(i), ram: ramAt(i), procesos: 100 + (i % 9) };
     rollA.push(r);
-    return row('roll-a', { hora: hora(r.t), cpu: r.cpu, ram: r.ram, procesos: r.procesos, api: late ? 'nodejs' : 'cpp' });
+    return row('roll-a', {
+      hora: hora(r.t),
+      cpu: r.cpu,
+      ram: r.ram,
+      procesos: r.procesos,
+      api: late ? 'nodejs' : 'cpp',
+    });
   });
   return insertRows(db, rows);
 }
@@ -162,7 +171,11 @@ describe('rollup', () => {
     // other tests stored (late commits, rollbacks, an outage).
     const batches = Array.from({ length: 24 }, (_, b) =>
       Array.from({ length: 25 }, (_, k) =>
-        row(`roll-many-${b % 4}`, { hora: hora(T0 + 7200 + ((b * 25 + k) * 13) % 900), cpu: (b * 7 + k) % 100, ram: k }),
+        row(`roll-many-${b % 4}`, {
+          hora: hora(T0 + 7200 + (((b * 25 + k) * 13) % 900)),
+          cpu: (b * 7 + k) % 100,
+          ram: k,
+        }),
       ),
     );
     await Promise.all(batches.map((rows) => insertRows(db, rows)));
@@ -250,7 +263,9 @@ describe('rollup', () => {
 
     // Stored while no hub runs: new minutes and late rows into rolled-up minutes.
     const [first] = await insertRollA([600, 610, 620, 5, 125, 245]);
-    const more = Array.from({ length: 200 }, (_, i) => row(`roll-down-${i % 3}`, { hora: hora(T0 + 3600 + i), cpu: i % 100 }));
+    const more = Array.from({ length: 200 }, (_, i) =>
+      row(`roll-down-${i % 3}`, { hora: hora(T0 + 3600 + i), cpu: i % 100 }),
+    );
     await insertRows(db, more);
     await sleep(1500);
     assert.equal(await rolled(), before, 'nothing rolls up without a hub');
