@@ -12,13 +12,35 @@ import { spawn } from 'node:child_process';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tests = path.join(here, '../../tests/dashboard');
-const { values: args } = parseArgs({ options: { dist: { type: 'string' }, loads: { type: 'string', default: '5' }, seconds: { type: 'string', default: '20' } } });
+const { values: args } = parseArgs({
+  options: {
+    dist: { type: 'string' },
+    loads: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '20' },
+  },
+});
 
 const hubPort = await freePort();
 const webPort = await freePort();
 const kids = [
-  spawn(process.execPath, [path.join(tests, 'fake-hub.mjs'), '--port', String(hubPort), '--vms', '3', '--history-minutes', '60'], { stdio: 'ignore' }),
-  spawn(process.execPath, [path.join(tests, 'static-server.mjs'), '--dir', args.dist, '--port', String(webPort), '--proxy', `http://127.0.0.1:${hubPort}`], { stdio: 'ignore' }),
+  spawn(
+    process.execPath,
+    [path.join(tests, 'fake-hub.mjs'), '--port', String(hubPort), '--vms', '3', '--history-minutes', '60'],
+    { stdio: 'ignore' },
+  ),
+  spawn(
+    process.execPath,
+    [
+      path.join(tests, 'static-server.mjs'),
+      '--dir',
+      args.dist,
+      '--port',
+      String(webPort),
+      '--proxy',
+      `http://127.0.0.1:${hubPort}`,
+    ],
+    { stdio: 'ignore' },
+  ),
 ];
 const cleanup = () => kids.forEach((k) => k.kill());
 process.on('exit', cleanup);
@@ -36,7 +58,11 @@ try {
   for (let i = 0; i < Number(args.loads); i++) {
     const page = await context.newPage();
     await page.goto(url);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) >= 3500, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) >= 3500,
+      undefined,
+      { timeout: 20_000 },
+    );
     await page.waitForFunction(() => performance.getEntriesByName('vmpulse:first-data').length > 0);
     firsts.push(await page.evaluate(() => performance.getEntriesByName('vmpulse:first-data')[0].startTime));
     fulls.push(await page.evaluate(() => performance.now()));
@@ -45,11 +71,18 @@ try {
   // Live stream: frame intervals and long tasks while the charts hold 3,600 points each.
   const page = await context.newPage();
   await page.goto(url);
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) >= 3500, undefined, { timeout: 20_000 });
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) >= 3500,
+    undefined,
+    { timeout: 20_000 },
+  );
   const live = await page.evaluate(async (seconds) => {
     const frames = [];
     const longTasks = [];
-    new PerformanceObserver((l) => l.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => longTasks.push(e.duration))).observe({
+      type: 'longtask',
+      buffered: false,
+    });
     const start = performance.now();
     let last = start;
     await new Promise((resolve) => {
@@ -61,7 +94,12 @@ try {
       };
       requestAnimationFrame(step);
     });
-    return { frames, longTasks, heapMB: performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null, points: Number(document.querySelector('[data-testid=chart-cpu]').dataset.points) };
+    return {
+      frames,
+      longTasks,
+      heapMB: performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null,
+      points: Number(document.querySelector('[data-testid=chart-cpu]').dataset.points),
+    };
   }, Number(args.seconds));
   await close();
   const out = {

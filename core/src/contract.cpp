@@ -9,8 +9,6 @@ namespace vmpulse {
 
 const IngestLimits& ingest_limits() { return detail::contract_schema().limits; }
 
-std::string_view record_schema_text() { return detail::kRecordSchemaText; }
-
 std::variant<std::vector<Record>, ContractError> parse_ingest_body(std::string_view body) {
   return detail::parse_body(detail::contract_schema(), body);
 }

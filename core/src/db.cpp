@@ -184,10 +184,6 @@ std::uint64_t Connection::affected_rows() const {
   return mysql_ != nullptr ? static_cast<std::uint64_t>(mysql_affected_rows(mysql_)) : 0;
 }
 
-std::uint64_t Connection::last_insert_id() const {
-  return mysql_ != nullptr ? static_cast<std::uint64_t>(mysql_insert_id(mysql_)) : 0;
-}
-
 void Connection::begin() { execute("START TRANSACTION"); }
 
 void Connection::commit() { execute("COMMIT"); }

@@ -4,4 +4,4 @@
 // (ws(s)://<host>/ws and /api/...), as with ./vmpulse up's nginx. allowedHubs: the
 // origins a ?hub= override may point at (anything else is ignored, with a note); the
 // page's Content-Security-Policy must allow the same origins in connect-src.
-window.VMPULSE_CONFIG = { hubUrl: "", allowedHubs: [] };
+window.VMPULSE_CONFIG = { hubUrl: '', allowedHubs: [] };

@@ -31,6 +31,8 @@ if (json) {
 } else {
   console.log(`${'file'.padEnd(40)} ${'raw KB'.padStart(9)} ${'gzip KB'.padStart(9)}`);
   for (const r of rows) console.log(`${r.file.padEnd(40)} ${kb(r.bytes).padStart(9)} ${kb(r.gzip).padStart(9)}`);
-  console.log(`${'initial JS total'.padEnd(40)} ${kb(total.bytes).padStart(9)} ${kb(total.gzip).padStart(9)}  (budget ${budgetKb} KB gzip: ${ok ? 'ok' : 'OVER'})`);
+  console.log(
+    `${'initial JS total'.padEnd(40)} ${kb(total.bytes).padStart(9)} ${kb(total.gzip).padStart(9)}  (budget ${budgetKb} KB gzip: ${ok ? 'ok' : 'OVER'})`,
+  );
 }
 process.exit(ok ? 0 : 1);

@@ -13,7 +13,8 @@ import { chartData } from './lib/series.js';
 import { breakGaps, liveGapMs } from './lib/gaps.js';
 import { rangeById } from './lib/history.js';
 import { readView, writeView } from './lib/urlState.js';
-import { formatPercent, formatCountdown } from './lib/format.js';
+import { formatPercent, formatCountdown, formatTabTitle } from './lib/format.js';
+import { timeWindow } from './lib/axis.js';
 
 export default function App({ hub }) {
   const [view, setView] = useState(() => readView(window.location.search));
@@ -25,7 +26,8 @@ export default function App({ hub }) {
 
   useEffect(() => {
     const search = writeView(window.location.search, view);
-    if (search !== window.location.search) window.history.replaceState(null, '', `${window.location.pathname}${search}`);
+    if (search !== window.location.search)
+      window.history.replaceState(null, '', `${window.location.pathname}${search}`);
   }, [view]);
 
   const points = state.series.points;
@@ -34,13 +36,7 @@ export default function App({ hub }) {
     const [c, r] = breakGaps([cpu, ram], liveGapMs(points));
     return { cpu: c, ram: r };
   }, [points]);
-  const liveSpan = points.length > 1 ? points[points.length - 1].x - points[0].x : 60_000;
-  const spanMs = range.minutes ? range.minutes * 60_000 : Math.max(liveSpan, 60_000);
-  // Live: the axis follows the data. History: the whole range, re-pinned each minute
-  // so a quiet VM shows as a gap rather than a stretched line.
-  const nowMinute = Math.floor(now / 60_000) * 60_000;
-  const xMax = range.minutes ? nowMinute + 60_000 : points.length ? points[points.length - 1].x : undefined;
-  const xMin = range.minutes ? xMax - spanMs : points.length ? Math.min(points[0].x, xMax - 60_000) : undefined;
+  const { spanMs, xMin, xMax } = timeWindow(points, range.minutes, now);
 
   // "First data painted": marked once, when the live series first reached the charts
   // (after their draw, at the next frame), so the end-to-end test and the benchmark
@@ -56,12 +52,10 @@ export default function App({ hub }) {
 
   const record = vm ? state.latest[vm] : null;
 
-  // The tab title carries the headline numbers, for a dashboard kept in a background tab.
-  const cpuNow = record?.porcentaje_cpu_uso;
-  const ramNow = record?.porcentaje_ram;
+  const title = formatTabTitle(vm, record);
   useEffect(() => {
-    document.title = vm && record ? `${vm} · CPU ${formatPercent(cpuNow, 0)}% · RAM ${formatPercent(ramNow, 0)}% — vmpulse` : 'vmpulse';
-  }, [vm, record, cpuNow, ramNow]);
+    document.title = title;
+  }, [title]);
   const selectVm = (name) => setView((v) => ({ ...v, vm: name || null }));
   const showHistory = range.minutes > 0;
   const cpuHistory = showHistory ? history.data?.cpu : null;
@@ -94,9 +88,7 @@ export default function App({ hub }) {
         {!state.received && !hub.error && (
           <section className="card empty" data-testid="connecting">
             <h2>Connecting to the hub…</h2>
-            <p className="muted">
-              {hub.wsUrl}
-            </p>
+            <p className="muted">{hub.wsUrl}</p>
           </section>
         )}
         {state.received && state.vms.length === 0 && !vm && <EmptyState />}
@@ -160,7 +152,8 @@ function Banners({ hub, conn, now, state }) {
   } else if (conn.status === 'reconnecting') {
     out.push(
       <div key="conn" className="banner banner-warn" role="alert" data-testid="banner">
-        Lost the hub at <code>{hub.wsUrl.split('?')[0]}</code> ({conn.lastError}). Retrying in {formatCountdown(conn.retryAt - now)}.{shown}
+        Lost the hub at <code>{hub.wsUrl.split('?')[0]}</code> ({conn.lastError}). Retrying in{' '}
+        {formatCountdown(conn.retryAt - now)}.{shown}
       </div>,
     );
   }
@@ -174,7 +167,8 @@ function Banners({ hub, conn, now, state }) {
   if (state.badMessages > 0) {
     out.push(
       <div key="bad" className="banner banner-warn" role="status">
-        Ignored {state.badMessages} malformed message{state.badMessages === 1 ? '' : 's'} from the hub (last: {state.lastMessageError}).
+        Ignored {state.badMessages} malformed message{state.badMessages === 1 ? '' : 's'} from the hub (last:{' '}
+        {state.lastMessageError}).
       </div>,
     );
   }

@@ -36,7 +36,11 @@ function readEnvFile(file) {
 function parseFlags(argv) {
   const flags = {};
   const names = {
-    '--db': 'db', '--token': 'token', '--token-file': 'tokenFile', '--listen': 'listen', '--body-bytes-in-flight': 'bodyBytesInFlight',
+    '--db': 'db',
+    '--token': 'token',
+    '--token-file': 'tokenFile',
+    '--listen': 'listen',
+    '--body-bytes-in-flight': 'bodyBytesInFlight',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -89,14 +93,18 @@ function loadConfig(argv = process.argv.slice(2), env = process.env, defaultsPat
   if (!dbUrl) throw new ConfigError('no database: set VMPULSE_DB_URL or pass --db mysql://user:pass@host:port/db');
   const tokens = readTokens(flags, env);
   const listen = flags.listen ?? env.PORT ?? env.VMPULSE_NODE_API_PORT ?? defaults.VMPULSE_NODE_API_PORT ?? '3000';
-  const inFlight = flags.bodyBytesInFlight ?? env.VMPULSE_BODY_BYTES_IN_FLIGHT ?? defaults.VMPULSE_BODY_BYTES_IN_FLIGHT ?? String(64 * 1024 * 1024);
+  const inFlight =
+    flags.bodyBytesInFlight ??
+    env.VMPULSE_BODY_BYTES_IN_FLIGHT ??
+    defaults.VMPULSE_BODY_BYTES_IN_FLIGHT ??
+    String(64 * 1024 * 1024);
   return { db: parseDbUrl(dbUrl), ...tokens, listen: parseListen(listen), bodyBytesInFlight: parseInFlight(inFlight) };
 }
 
 /** {tokens, tokenFile}: a token file given as a flag wins over VMPULSE_TOKEN, as in route 1. */
 function readTokens(flags, env) {
   const fileWins = flags.tokenFile !== undefined && flags.token === undefined;
-  const token = fileWins ? undefined : flags.token ?? env.VMPULSE_TOKEN;
+  const token = fileWins ? undefined : (flags.token ?? env.VMPULSE_TOKEN);
   if (token !== undefined) {
     if (!token) throw new ConfigError('the token is empty');
     if (/\s/.test(token)) throw new ConfigError('the token must not contain white space');
@@ -114,7 +122,8 @@ function readTokens(flags, env) {
 
 function parseInFlight(text) {
   const n = /^[0-9]{1,15}$/.test(String(text)) ? Number(text) : NaN;
-  if (!(n >= 1024 * 1024)) throw new ConfigError(`--body-bytes-in-flight must be a byte count of at least 1048576 (got "${text}")`);
+  if (!(n >= 1024 * 1024))
+    throw new ConfigError(`--body-bytes-in-flight must be a byte count of at least 1048576 (got "${text}")`);
   return n;
 }
 

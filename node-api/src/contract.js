@@ -74,7 +74,11 @@ class Contract {
 // Each kind of x-vmpulse-rules entry becomes a list of checks, in the order listed.
 const CROSS_RULE_KINDS = {
   not_greater: (pairs) =>
-    pairs.map(([a, b]) => (r) => (r[a] > r[b] ? { field: a, detail: `"${a}" must not be greater than "${b}"` } : null)),
+    pairs.map(
+      ([a, b]) =>
+        (r) =>
+          r[a] > r[b] ? { field: a, detail: `"${a}" must not be greater than "${b}"` } : null,
+    ),
   sum_equals: (rules) =>
     rules.map((rule) => (r) => {
       const sum = rule.fields.reduce((total, name) => total + r[name], 0);
@@ -83,7 +87,10 @@ const CROSS_RULE_KINDS = {
         : null;
     }),
   calendar_datetime: (fields) =>
-    fields.map((name) => (r) => (isCalendarDateTime(r[name]) ? null : { field: name, detail: `"${name}" is not a real UTC date and time` })),
+    fields.map(
+      (name) => (r) =>
+        isCalendarDateTime(r[name]) ? null : { field: name, detail: `"${name}" is not a real UTC date and time` },
+    ),
   ignored_on_input: () => [],
 };
 

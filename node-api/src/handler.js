@@ -18,10 +18,9 @@ const RETRY_AFTER_SECONDS = '1';
  * @param {{accepts(token: string): boolean}} [deps.tokens]  the accepted bearer tokens (token-file.js)
  * @param {string} [deps.token]     or one bearer token writers must present
  * @param {object} deps.store       {insert(records, key, bodySha256), ping()} (see store.js)
- * @param {string} [deps.api]       the name stamped on stored rows
  * @param {(msg: string) => void} [deps.log]
  */
-function createHandler({ contract, tokens, token, store, api = 'nodejs', log = () => {} }) {
+function createHandler({ contract, tokens, token, store, log = () => {} }) {
   const accepted = tokens ?? createTokenSet([token]);
   const logOutage = throttle(log, 1000);
 
@@ -49,7 +48,12 @@ function createHandler({ contract, tokens, token, store, api = 'nodejs', log = (
     if (!INGEST_PATHS.has(path)) return error('not_found', `no route for ${path} here`);
     if (method !== 'POST') return error('method_not_allowed', `${path} accepts POST`, {}, { allow: 'POST' });
     if (!authorized(headers.authorization)) {
-      return error('unauthorized', 'an "Authorization: Bearer <token>" header with the right token is required', {}, { 'www-authenticate': 'Bearer' });
+      return error(
+        'unauthorized',
+        'an "Authorization: Bearer <token>" header with the right token is required',
+        {},
+        { 'www-authenticate': 'Bearer' },
+      );
     }
     const declared = headers['content-length'];
     if (declared !== undefined && /^[0-9]+$/.test(declared) && Number(declared) > contract.limits.maxBodyBytes) {
@@ -88,7 +92,12 @@ function createHandler({ contract, tokens, token, store, api = 'nodejs', log = (
     } catch (err) {
       if (!(err instanceof DatabaseUnavailable)) throw err;
       logOutage(`ingest: database unavailable: ${err.message}`);
-      return error('database_unavailable', 'the database cannot be reached; retry later', {}, { 'retry-after': RETRY_AFTER_SECONDS });
+      return error(
+        'database_unavailable',
+        'the database cannot be reached; retry later',
+        {},
+        { 'retry-after': RETRY_AFTER_SECONDS },
+      );
     }
   }
 

@@ -33,14 +33,19 @@ function createApp(handle, maxBodyBytes, log, { bodyBytesInFlight = 0 } = {}) {
   let inFlight = 0;
 
   app.use(async (req, res) => {
-    const early = handle.beforeBody ? handle.beforeBody({ method: req.method, path: req.originalUrl, headers: req.headers }) : null;
+    const early = handle.beforeBody
+      ? handle.beforeBody({ method: req.method, path: req.originalUrl, headers: req.headers })
+      : null;
     if (early) return answerUnread(req, res, early);
     const reserved = hasBody(req) ? declaredSize(req, maxBodyBytes) : 0;
     if (bodyBytesInFlight > 0 && reserved > 0 && inFlight + reserved > bodyBytesInFlight) {
       return answerUnread(req, res, {
         status: 503,
         headers: { 'content-type': 'application/json', 'retry-after': RETRY_AFTER_SECONDS },
-        body: JSON.stringify({ error: 'server_busy', detail: `too many request bodies in flight; retry after ${RETRY_AFTER_SECONDS} s` }),
+        body: JSON.stringify({
+          error: 'server_busy',
+          detail: `too many request bodies in flight; retry after ${RETRY_AFTER_SECONDS} s`,
+        }),
       });
     }
     inFlight += reserved;
@@ -94,7 +99,9 @@ function hasBody(req) {
 /** The bytes a body will take: its Content-Length, or the largest body when chunked. */
 function declaredSize(req, maxBodyBytes) {
   const declared = Number(req.headers['content-length']);
-  return req.headers['transfer-encoding'] === undefined && Number.isFinite(declared) ? Math.min(declared, maxBodyBytes + 1) : maxBodyBytes + 1;
+  return req.headers['transfer-encoding'] === undefined && Number.isFinite(declared)
+    ? Math.min(declared, maxBodyBytes + 1)
+    : maxBodyBytes + 1;
 }
 
 /**

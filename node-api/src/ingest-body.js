@@ -20,7 +20,12 @@ function parseIngestBody(contract, body) {
   const batch = Array.isArray(value);
   const records = batch ? value : [value];
   if (batch && records.length > contract.limits.maxBatch) {
-    return { error: { error: 'batch_too_large', detail: `a batch holds at most ${contract.limits.maxBatch} records, this one ${records.length}` } };
+    return {
+      error: {
+        error: 'batch_too_large',
+        detail: `a batch holds at most ${contract.limits.maxBatch} records, this one ${records.length}`,
+      },
+    };
   }
   if (batch && records.length === 0) {
     return { error: { error: 'invalid_record', detail: 'an empty array holds no record' } };
@@ -28,12 +33,20 @@ function parseIngestBody(contract, body) {
   // Shape of every element first (step 7), then each record's rules (step 8).
   const notObject = records.findIndex((r) => r === null || typeof r !== 'object' || Array.isArray(r));
   if (notObject !== -1) {
-    return { error: { error: 'invalid_record', index: batch ? notObject : undefined, detail: 'a record must be a JSON object' } };
+    return {
+      error: {
+        error: 'invalid_record',
+        index: batch ? notObject : undefined,
+        detail: 'a record must be a JSON object',
+      },
+    };
   }
   for (let i = 0; i < records.length; i++) {
     const failure = contract.checkRecord(records[i]);
     if (failure) {
-      return { error: { error: 'invalid_record', field: failure.field, index: batch ? i : undefined, detail: failure.detail } };
+      return {
+        error: { error: 'invalid_record', field: failure.field, index: batch ? i : undefined, detail: failure.detail },
+      };
     }
   }
   return { records };

@@ -1,5 +1,5 @@
 'use strict';
-// vmpulse node-api: ingest route 2 (DESIGN.md). Reads the configuration, connects the
+// vmpulse node-api: ingest route 2 (docs/architecture.md). Reads the configuration, connects the
 // pool, serves until SIGTERM/SIGINT, then stops accepting and drains.
 const { loadConfig, ConfigError, USAGE } = require('./config');
 const { loadContract } = require('./contract');
@@ -30,7 +30,7 @@ function main() {
   const contract = loadContract();
   const store = createStore({ db: config.db, api: API_NAME, log });
   const tokens = createTokenSet(config.tokens, config.tokenFile);
-  const handle = createHandler({ contract, tokens, store, api: API_NAME, log });
+  const handle = createHandler({ contract, tokens, store, log });
   const app = createApp(handle, contract.limits.maxBodyBytes, log, { bodyBytesInFlight: config.bodyBytesInFlight });
   // A token rotation (./vmpulse token rotate) rewrites the file, then sends SIGHUP.
   process.on('SIGHUP', () => {
@@ -44,7 +44,9 @@ function main() {
   const server = app.listen(config.listen.port, config.listen.host, () => {
     const { host, port, database } = config.db;
     const from = config.tokenFile ? ` from ${config.tokenFile} (SIGHUP reloads)` : '';
-    log(`listening on ${config.listen.host}:${server.address().port}, database ${host}:${port}/${database}, ${tokens.size()} tokens${from}, ${config.bodyBytesInFlight} body bytes in flight at most`);
+    log(
+      `listening on ${config.listen.host}:${server.address().port}, database ${host}:${port}/${database}, ${tokens.size()} tokens${from}, ${config.bodyBytesInFlight} body bytes in flight at most`,
+    );
   });
   // A slow client cannot hold a connection for long.
   server.requestTimeout = 30_000;

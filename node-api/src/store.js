@@ -12,8 +12,19 @@ class DatabaseUnavailable extends Error {}
 
 // Column order of the INSERT; the record's field names are the table's.
 const COLUMNS = [
-  'vm', 'total_ram', 'ram_libre', 'uso_ram', 'porcentaje_ram', 'porcentaje_cpu_uso', 'porcentaje_cpu_libre',
-  'procesos_corriendo', 'total_procesos', 'procesos_durmiendo', 'procesos_zombie', 'procesos_parados', 'hora',
+  'vm',
+  'total_ram',
+  'ram_libre',
+  'uso_ram',
+  'porcentaje_ram',
+  'porcentaje_cpu_uso',
+  'porcentaje_cpu_libre',
+  'procesos_corriendo',
+  'total_procesos',
+  'procesos_durmiendo',
+  'procesos_zombie',
+  'procesos_parados',
+  'hora',
 ];
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(',')},?)`;
 const rowPlaceholders = (n) => new Array(n).fill(ROW_PLACEHOLDERS).join(',');
@@ -22,7 +33,10 @@ const rowPlaceholders = (n) => new Array(n).fill(ROW_PLACEHOLDERS).join(',');
 const MAX_ROWS_PER_INSERT = 1000;
 const DEADLOCK = 1213;
 // Statements each new connection runs first (the driver sends them before any other).
-const SESSION_SETTINGS = ['SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', 'SET SESSION innodb_lock_wait_timeout = 5'];
+const SESSION_SETTINGS = [
+  'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+  'SET SESSION innodb_lock_wait_timeout = 5',
+];
 
 /**
  * @param {object} options
@@ -61,13 +75,19 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => 
     const pending = pool.getConnection();
     let timer;
     const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new DatabaseUnavailable(`no database connection within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new DatabaseUnavailable(`no database connection within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([pending, timeout]);
     } catch (err) {
       // A connection that arrives after we gave up goes back to the pool.
-      pending.then((conn) => conn.release(), () => {});
+      pending.then(
+        (conn) => conn.release(),
+        () => {},
+      );
       throw err instanceof DatabaseUnavailable ? err : new DatabaseUnavailable(describe(err));
     } finally {
       clearTimeout(timer);
@@ -90,16 +110,23 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => 
     for (const i of keyed) {
       const { records, key, bodySha256 } = items[i];
       // Ignored when the key exists, committed or claimed earlier in this very group.
-      const [claim] = await query('INSERT IGNORE INTO ingest_keys (idem_key, api, stored, body_sha256) VALUES (?, ?, ?, ?)', [key, api, records.length, bodySha256 ?? null]);
+      const [claim] = await query(
+        'INSERT IGNORE INTO ingest_keys (idem_key, api, stored, body_sha256) VALUES (?, ?, ?, ?)',
+        [key, api, records.length, bodySha256 ?? null],
+      );
       if (claim.affectedRows === 0) {
         const [found] = await query('SELECT stored, body_sha256 FROM ingest_keys WHERE idem_key = ?', [key]);
         if (found.length === 0) throw new Error(`Idempotency-Key ${key} was claimed but is gone`);
         // A key stored before its body was recorded (NULL, db/migrations/003) can only be replayed.
         const otherBody = found[0].body_sha256 !== null && found[0].body_sha256 !== bodySha256;
-        results[i] = otherBody ? { stored: 0, replayed: false, keyReused: true } : { stored: found[0].stored, replayed: true, keyReused: false };
+        results[i] = otherBody
+          ? { stored: 0, replayed: false, keyReused: true }
+          : { stored: found[0].stored, replayed: true, keyReused: false };
       }
     }
-    const rows = items.filter((item, i) => !results[i].replayed && !results[i].keyReused).flatMap((item) => item.records);
+    const rows = items
+      .filter((item, i) => !results[i].replayed && !results[i].keyReused)
+      .flatMap((item) => item.records);
     for (let at = 0; at < rows.length; at += MAX_ROWS_PER_INSERT) {
       const chunk = rows.slice(at, at + MAX_ROWS_PER_INSERT);
       const values = [];
@@ -110,7 +137,11 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => 
       await query(`INSERT INTO metricas (${COLUMNS.join(',')},api) VALUES ${rowPlaceholders(chunk.length)}`, values);
     }
     if (rows.length > 0) {
-      await query('INSERT INTO metricas_por_api (api, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + ?', [api, rows.length, rows.length]);
+      await query('INSERT INTO metricas_por_api (api, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + ?', [
+        api,
+        rows.length,
+        rows.length,
+      ]);
     }
     progress.committing = true;
     await conn.query('COMMIT');

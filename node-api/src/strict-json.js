@@ -115,7 +115,10 @@ class Parser {
       if (this.text[this.pos] !== '"') this.fail('expected a string key');
       const key = this.string();
       if (seen.has(key)) {
-        throw new JsonSyntaxError(`key ${JSON.stringify(key)} appears twice in one object`, { field: key, strict: true });
+        throw new JsonSyntaxError(`key ${JSON.stringify(key)} appears twice in one object`, {
+          field: key,
+          strict: true,
+        });
       }
       seen.add(key);
       this.skipSpace();
@@ -124,7 +127,8 @@ class Parser {
       this.skipSpace();
       const member = this.value(depth);
       // A key named "__proto__" must stay a plain member, not set the prototype.
-      if (key === '__proto__') Object.defineProperty(result, key, { value: member, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(result, key, { value: member, enumerable: true, writable: true, configurable: true });
       else result[key] = member;
       this.skipSpace();
       const next = this.text[this.pos++];

@@ -26,7 +26,9 @@ function parseTokenFile(text) {
     const line = raw.replace(/^[ \t]+/, '').replace(/[ \t\r]+$/, '');
     if (line === '' || line.startsWith('#')) return;
     if (line.length < MIN_TOKEN_CHARS || line.length > MAX_TOKEN_CHARS || !/^[\x21-\x7e]+$/.test(line)) {
-      throw new TokenFileError(`line ${i + 1} is not a token (${MIN_TOKEN_CHARS} to ${MAX_TOKEN_CHARS} visible ASCII characters, no spaces)`);
+      throw new TokenFileError(
+        `line ${i + 1} is not a token (${MIN_TOKEN_CHARS} to ${MAX_TOKEN_CHARS} visible ASCII characters, no spaces)`,
+      );
     }
     tokens.push(line);
   });
@@ -81,4 +83,12 @@ function digest(text) {
   return crypto.createHash('sha256').update(String(text), 'latin1').digest();
 }
 
-module.exports = { parseTokenFile, loadTokenFile, createTokenSet, TokenFileError, MIN_TOKEN_CHARS, MAX_TOKEN_CHARS, MAX_FILE_BYTES };
+module.exports = {
+  parseTokenFile,
+  loadTokenFile,
+  createTokenSet,
+  TokenFileError,
+  MIN_TOKEN_CHARS,
+  MAX_TOKEN_CHARS,
+  MAX_FILE_BYTES,
+};

@@ -24,9 +24,18 @@ test('requests that arrive while a group runs share the next group', async () =>
   assert.deepEqual(await first, { stored: 1, replayed: false });
   await tick();
   assert.equal(groups.length, 2);
-  assert.deepEqual(groups[1].items.map((i) => i.records.length), [2, 3]);
-  groups[1].resolve([{ stored: 2, replayed: false }, { stored: 3, replayed: true }]);
-  assert.deepEqual(await Promise.all(later), [{ stored: 2, replayed: false }, { stored: 3, replayed: true }]);
+  assert.deepEqual(
+    groups[1].items.map((i) => i.records.length),
+    [2, 3],
+  );
+  groups[1].resolve([
+    { stored: 2, replayed: false },
+    { stored: 3, replayed: true },
+  ]);
+  assert.deepEqual(await Promise.all(later), [
+    { stored: 2, replayed: false },
+    { stored: 3, replayed: true },
+  ]);
 });
 
 test('a failed group fails each of its requests, and the queue goes on', async () => {
@@ -52,7 +61,10 @@ test('groups hold at most maxGroupRows, but a larger request still runs alone', 
   await tick();
   groups[0].resolve([{}]);
   await tick();
-  assert.deepEqual(groups.map((g) => g.items.map((i) => i.records.length)), [[9], [3, 2]]);
+  assert.deepEqual(
+    groups.map((g) => g.items.map((i) => i.records.length)),
+    [[9], [3, 2]],
+  );
 });
 
 test('maxInFlight groups run at once', async () => {

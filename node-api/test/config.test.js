@@ -26,7 +26,11 @@ test('environment, with the port from config/defaults.env', () => {
 
 test('PORT wins over the defaults, flags over the environment', () => {
   assert.equal(loadConfig([], { ...ENV, PORT: '4100' }, DEFAULTS).listen.port, 4100);
-  const config = loadConfig(['--listen', '127.0.0.1:4200', '--token=x', '--db', 'mysql://a:b@h/d'], { ...ENV, PORT: '4100' }, DEFAULTS);
+  const config = loadConfig(
+    ['--listen', '127.0.0.1:4200', '--token=x', '--db', 'mysql://a:b@h/d'],
+    { ...ENV, PORT: '4100' },
+    DEFAULTS,
+  );
   assert.deepEqual(config.listen, { host: '127.0.0.1', port: 4200 });
   assert.deepEqual(config.tokens, ['x']);
   assert.equal(config.db.port, 3306);
@@ -47,7 +51,10 @@ test('bad configuration is a ConfigError that never repeats a secret', () => {
     [[], { VMPULSE_DB_URL: 'mysql://u:p@h/d', VMPULSE_TOKEN_FILE: tokenFile('# only a comment\n') }],
   ];
   for (const [argv, env] of cases) {
-    assert.throws(() => loadConfig(argv, env, DEFAULTS), (err) => err instanceof ConfigError && !err.message.includes('hunter2'));
+    assert.throws(
+      () => loadConfig(argv, env, DEFAULTS),
+      (err) => err instanceof ConfigError && !err.message.includes('hunter2'),
+    );
   }
   assert.throws(() => parseDbUrl('not a url'), ConfigError);
 });

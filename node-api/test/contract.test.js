@@ -6,11 +6,22 @@ const { parseStrictJson } = require('../src/strict-json');
 
 const contract = loadContract();
 const VALID = {
-  vm: 'vm-1', total_ram: 8000, ram_libre: 3000, uso_ram: 5000, porcentaje_ram: 62.5,
-  porcentaje_cpu_uso: 30.25, porcentaje_cpu_libre: 69.75, procesos_corriendo: 2, procesos_durmiendo: 100,
-  procesos_zombie: 0, procesos_parados: 1, total_procesos: 103, hora: '2025-03-01 12:34:56',
+  vm: 'vm-1',
+  total_ram: 8000,
+  ram_libre: 3000,
+  uso_ram: 5000,
+  porcentaje_ram: 62.5,
+  porcentaje_cpu_uso: 30.25,
+  porcentaje_cpu_libre: 69.75,
+  procesos_corriendo: 2,
+  procesos_durmiendo: 100,
+  procesos_zombie: 0,
+  procesos_parados: 1,
+  total_procesos: 103,
+  hora: '2025-03-01 12:34:56',
 };
-const check = (record) => contract.checkRecord(parseStrictJson(typeof record === 'string' ? record : JSON.stringify(record), 2));
+const check = (record) =>
+  contract.checkRecord(parseStrictJson(typeof record === 'string' ? record : JSON.stringify(record), 2));
 const fieldOf = (record) => check(record)?.field;
 
 test('limits come from the schema', () => {
@@ -28,7 +39,7 @@ test('unknown fields come first, in document order', () => {
 });
 
 test('missing required fields come in required order', () => {
-  const { total_ram, hora, ...rest } = VALID;
+  const { total_ram, hora: _hora, ...rest } = VALID;
   assert.equal(fieldOf({ ...rest, vm: 5 }), 'total_ram');
   assert.equal(fieldOf({ ...rest, total_ram }), 'hora');
 });
@@ -43,7 +54,10 @@ test('integer means no fractional part: 8000.0 and 8e3 are integers, 8000.5 is n
   assert.equal(check(JSON.stringify(VALID).replace('"total_ram":8000', '"total_ram":8e3')), null);
   assert.equal(check(JSON.stringify(VALID).replace('"total_ram":8000', '"total_ram":8000.5')).field, 'total_ram');
   assert.equal(check(JSON.stringify(VALID).replace('"total_ram":8000', '"total_ram":1e400')).field, 'total_ram');
-  assert.equal(check(JSON.stringify(VALID).replace('"porcentaje_ram":62.5', '"porcentaje_ram":-1e400')).field, 'porcentaje_ram');
+  assert.equal(
+    check(JSON.stringify(VALID).replace('"porcentaje_ram":62.5', '"porcentaje_ram":-1e400')).field,
+    'porcentaje_ram',
+  );
 });
 
 test('ranges, lengths and the vm pattern', () => {
@@ -66,9 +80,20 @@ test('cross-field rules, in the order listed', () => {
 });
 
 test('calendar date and time', () => {
-  for (const ok of ['2024-02-29 23:59:59', '1970-01-01 00:00:00', '9999-12-31 23:59:59']) assert.ok(isCalendarDateTime(ok), ok);
-  for (const bad of ['2023-02-29 00:00:00', '2024-04-31 00:00:00', '2024-00-10 00:00:00', '2024-13-01 00:00:00',
-    '2024-01-00 00:00:00', '2024-01-01 24:00:00', '2024-01-01 00:60:00', '2024-01-01 00:00:60', '1969-12-31 23:59:59', '2100-02-29 00:00:00']) {
+  for (const ok of ['2024-02-29 23:59:59', '1970-01-01 00:00:00', '9999-12-31 23:59:59'])
+    assert.ok(isCalendarDateTime(ok), ok);
+  for (const bad of [
+    '2023-02-29 00:00:00',
+    '2024-04-31 00:00:00',
+    '2024-00-10 00:00:00',
+    '2024-13-01 00:00:00',
+    '2024-01-00 00:00:00',
+    '2024-01-01 24:00:00',
+    '2024-01-01 00:60:00',
+    '2024-01-01 00:00:60',
+    '1969-12-31 23:59:59',
+    '2100-02-29 00:00:00',
+  ]) {
     assert.ok(!isCalendarDateTime(bad), bad);
   }
 });

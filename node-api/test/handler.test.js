@@ -8,9 +8,19 @@ const { createTokenSet } = require('../src/token-file');
 
 const contract = loadContract();
 const RECORD = {
-  vm: 'vm-1', total_ram: 8000, ram_libre: 3000, uso_ram: 5000, porcentaje_ram: 62.5,
-  porcentaje_cpu_uso: 30, porcentaje_cpu_libre: 70, procesos_corriendo: 2, procesos_durmiendo: 100,
-  procesos_zombie: 0, procesos_parados: 1, total_procesos: 103, hora: '2025-03-01 12:34:56',
+  vm: 'vm-1',
+  total_ram: 8000,
+  ram_libre: 3000,
+  uso_ram: 5000,
+  porcentaje_ram: 62.5,
+  porcentaje_cpu_uso: 30,
+  porcentaje_cpu_libre: 70,
+  procesos_corriendo: 2,
+  procesos_durmiendo: 100,
+  procesos_zombie: 0,
+  procesos_parados: 1,
+  total_procesos: 103,
+  hora: '2025-03-01 12:34:56',
 };
 
 /** A store that keeps records in memory, or fails like an unreachable database. */
@@ -91,7 +101,10 @@ test('beforeBody answers from the headers alone, in the contract order', () => {
   assert.equal(before('POST', '/nope').status, 404);
   assert.equal(before('PUT', '/metrics').status, 405);
   assert.equal(before('POST', '/metrics', { 'content-length': '99999999' }).status, 401);
-  assert.equal(before('POST', '/metrics', { ...ok, 'content-length': String(contract.limits.maxBodyBytes + 1) }).status, 413);
+  assert.equal(
+    before('POST', '/metrics', { ...ok, 'content-length': String(contract.limits.maxBodyBytes + 1) }).status,
+    413,
+  );
   assert.equal(before('POST', '/metrics', { ...ok, 'content-length': String(contract.limits.maxBodyBytes) }), null);
   assert.equal(before('POST', '/api/nodejs/metrics?x=1', ok), null);
   assert.equal(before('GET', '/livez'), null);
@@ -112,7 +125,11 @@ test('the checks answer in the contract order', async () => {
   assert.equal((await post(big, { authorization: 'Bearer no' })).status, 401, 'auth before size');
   assert.equal((await post(big, { 'content-type': 'text/plain' })).status, 413, 'size before media type');
   assert.equal((await post('{', { 'content-type': 'text/plain' })).status, 415, 'media type before JSON');
-  assert.equal((await post('{', { 'idempotency-key': 'bad key' })).json.error, 'invalid_idempotency_key', 'key before JSON');
+  assert.equal(
+    (await post('{', { 'idempotency-key': 'bad key' })).json.error,
+    'invalid_idempotency_key',
+    'key before JSON',
+  );
   assert.equal((await post('{')).json.error, 'invalid_json');
 });
 
@@ -129,7 +146,10 @@ test('errors carry field and index as the contract says', async () => {
   const { store, post } = setup();
   const answer = await post([RECORD, { ...RECORD, uso_ram: 9000 }, RECORD]);
   assert.equal(answer.status, 400);
-  assert.deepEqual({ ...answer.json, detail: undefined }, { error: 'invalid_record', field: 'uso_ram', index: 1, detail: undefined });
+  assert.deepEqual(
+    { ...answer.json, detail: undefined },
+    { error: 'invalid_record', field: 'uso_ram', index: 1, detail: undefined },
+  );
   assert.deepEqual(Object.keys((await post({ ...RECORD, vm: '' })).json), ['error', 'field', 'detail']);
   assert.deepEqual((await post([])).json.error, 'invalid_record');
   assert.deepEqual((await post([RECORD, 5])).json.index, 1);

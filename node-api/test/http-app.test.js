@@ -23,11 +23,14 @@ async function withServer(handle, fn, limits) {
 function post(port, chunks, contentLength) {
   return new Promise((resolve, reject) => {
     const headers = contentLength === undefined ? {} : { 'content-length': contentLength };
-    const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/api/metrics', headers, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
-    });
+    const req = http.request(
+      { port, host: '127.0.0.1', method: 'POST', path: '/api/metrics', headers, agent: false },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      },
+    );
     req.on('error', reject);
     for (const chunk of chunks) req.write(chunk);
     req.end();
@@ -64,13 +67,16 @@ test('a declared Content-Length over the limit is not read at all', async () => 
 });
 
 test('a handler that throws answers a JSON 500', async () => {
-  await withServer(async () => {
-    throw new Error('boom');
-  }, async (port) => {
-    const answer = await post(port, ['{}']);
-    assert.equal(answer.status, 500);
-    assert.equal(JSON.parse(answer.text).error, 'internal_error');
-  });
+  await withServer(
+    async () => {
+      throw new Error('boom');
+    },
+    async (port) => {
+      const answer = await post(port, ['{}']);
+      assert.equal(answer.status, 500);
+      assert.equal(JSON.parse(answer.text).error, 'internal_error');
+    },
+  );
 });
 
 test('a client that leaves mid-body is not answered and the server goes on', async () => {
@@ -117,35 +123,47 @@ test('beforeBody answers at the headers: no 100 Continue, the body never read, t
     return echoLength(request);
   };
   handle.beforeBody = ({ headers }) =>
-    headers.authorization === 'ok' ? null : { status: 401, headers: { 'content-type': 'application/json' }, body: '{"error":"unauthorized"}' };
+    headers.authorization === 'ok'
+      ? null
+      : { status: 401, headers: { 'content-type': 'application/json' }, body: '{"error":"unauthorized"}' };
   await withServer(handle, async (port) => {
-    const text = await raw(port, 'POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n');
+    const text = await raw(
+      port,
+      'POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n',
+    );
     assert.match(text, /^HTTP\/1.1 401 /);
     assert.doesNotMatch(text, /100 Continue/);
     assert.match(text, /connection: close/i);
     assert.equal(calls, 0);
-    const allowed = await raw(port, 'POST /api/metrics HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n{}');
+    const allowed = await raw(
+      port,
+      'POST /api/metrics HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n{}',
+    );
     assert.match(allowed, /^HTTP\/1.1 100 Continue\r\n\r\nHTTP\/1.1 200 /);
   });
 });
 
 test('past bodyBytesInFlight a request is answered 503 server_busy with Retry-After', async () => {
-  await withServer(echoLength, async (port) => {
-    const net = require('node:net');
-    // Holds 800 of the 1500 bytes: its body is still being read.
-    const holder = net.connect(port, '127.0.0.1');
-    holder.on('error', () => {});
-    holder.write('POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\nab');
-    await new Promise((r) => setTimeout(r, 100));
-    const busy = await raw(port, 'POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\n');
-    assert.match(busy, /^HTTP\/1.1 503 /);
-    assert.match(busy, /retry-after: 1/i);
-    assert.match(busy, /"error":"server_busy"/);
-    const small = await post(port, ['x'.repeat(600)], 600);
-    assert.equal(small.status, 200, 'what fits beside it is served');
-    holder.destroy();
-    await new Promise((r) => setTimeout(r, 100));
-    const after = await post(port, ['y'.repeat(800)], 800);
-    assert.equal(after.status, 200, 'the bytes are released when the request ends');
-  }, { bodyBytesInFlight: 1500 });
+  await withServer(
+    echoLength,
+    async (port) => {
+      const net = require('node:net');
+      // Holds 800 of the 1500 bytes: its body is still being read.
+      const holder = net.connect(port, '127.0.0.1');
+      holder.on('error', () => {});
+      holder.write('POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\nab');
+      await new Promise((r) => setTimeout(r, 100));
+      const busy = await raw(port, 'POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\n');
+      assert.match(busy, /^HTTP\/1.1 503 /);
+      assert.match(busy, /retry-after: 1/i);
+      assert.match(busy, /"error":"server_busy"/);
+      const small = await post(port, ['x'.repeat(600)], 600);
+      assert.equal(small.status, 200, 'what fits beside it is served');
+      holder.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      const after = await post(port, ['y'.repeat(800)], 800);
+      assert.equal(after.status, 200, 'the bytes are released when the request ends');
+    },
+    { bodyBytesInFlight: 1500 },
+  );
 });

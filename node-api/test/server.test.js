@@ -11,7 +11,10 @@ const path = require('node:path');
 const SERVER = path.resolve(__dirname, '../src/server.js');
 
 function runServer(args, env) {
-  const child = spawn(process.execPath, [SERVER, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SERVER, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));
@@ -63,9 +66,19 @@ test('database unreachable: alive, not ready, 503 with Retry-After in well under
   }
   assert.equal((await fetch(`${base}/readyz`)).status, 503);
   const record = {
-    vm: 'vm-1', total_ram: 8000, ram_libre: 3000, uso_ram: 5000, porcentaje_ram: 62.5, porcentaje_cpu_uso: 30,
-    porcentaje_cpu_libre: 70, procesos_corriendo: 2, procesos_durmiendo: 100, procesos_zombie: 0, procesos_parados: 1,
-    total_procesos: 103, hora: '2025-03-01 12:34:56',
+    vm: 'vm-1',
+    total_ram: 8000,
+    ram_libre: 3000,
+    uso_ram: 5000,
+    porcentaje_ram: 62.5,
+    porcentaje_cpu_uso: 30,
+    porcentaje_cpu_libre: 70,
+    procesos_corriendo: 2,
+    procesos_durmiendo: 100,
+    procesos_zombie: 0,
+    procesos_parados: 1,
+    total_procesos: 103,
+    hora: '2025-03-01 12:34:56',
   };
   const started = Date.now();
   const answer = await fetch(`${base}/api/nodejs/metrics`, {

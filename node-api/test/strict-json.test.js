@@ -7,7 +7,13 @@ const parse = (text, depth = 2) => parseStrictJson(text, depth);
 const rejects = (text, depth = 2) => assert.throws(() => parse(text, depth), JsonSyntaxError, text);
 
 test('reads what JSON.parse reads, for valid documents', () => {
-  for (const text of ['{}', '[]', '{"a":1,"b":"x","c":null,"d":true,"e":false}', '[1,-2.5e3,"\\u00e9\\n"]', ' \t\r\n{"a" : [ ] } ']) {
+  for (const text of [
+    '{}',
+    '[]',
+    '{"a":1,"b":"x","c":null,"d":true,"e":false}',
+    '[1,-2.5e3,"\\u00e9\\n"]',
+    ' \t\r\n{"a" : [ ] } ',
+  ]) {
     assert.deepEqual(parse(text), JSON.parse(text));
   }
 });
@@ -17,8 +23,36 @@ test('numbers beyond a double read as ±Infinity (the range checks refuse them)'
 });
 
 test('rejects what is not strict JSON', () => {
-  for (const text of ['', '   ', '{', '{"a":1', '{"a":1,}', '[1,]', '[1 2]', "{'a':1}", '{a:1}', 'NaN', 'Infinity', '-Infinity',
-    '{"a":NaN}', '01', '1.', '.5', '-', '+1', '1e', '0x10', 'tru', 'nul', '"abc', '"\\x"', '"\\u12"', '{"a":1}x', '{"a":1}{}', '// c\n{}']) {
+  for (const text of [
+    '',
+    '   ',
+    '{',
+    '{"a":1',
+    '{"a":1,}',
+    '[1,]',
+    '[1 2]',
+    "{'a':1}",
+    '{a:1}',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '{"a":NaN}',
+    '01',
+    '1.',
+    '.5',
+    '-',
+    '+1',
+    '1e',
+    '0x10',
+    'tru',
+    'nul',
+    '"abc',
+    '"\\x"',
+    '"\\u12"',
+    '{"a":1}x',
+    '{"a":1}{}',
+    '// c\n{}',
+  ]) {
     rejects(text);
   }
 });
@@ -37,8 +71,16 @@ test('rejects lone surrogates and accepts pairs', () => {
 
 test('rejects invalid UTF-8 and accepts valid multi-byte text', () => {
   assert.throws(() => parseStrictJsonBytes(Buffer.from([0x22, 0xc3, 0x28, 0x22]), 2), JsonSyntaxError);
-  assert.deepEqual(parseStrictJsonBytes(Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]), 2), {}, 'a leading BOM is dropped');
-  assert.throws(() => parseStrictJsonBytes(Buffer.from([0x20, 0xef, 0xbb, 0xbf, 0x7b, 0x7d]), 2), JsonSyntaxError, 'a BOM elsewhere is not');
+  assert.deepEqual(
+    parseStrictJsonBytes(Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]), 2),
+    {},
+    'a leading BOM is dropped',
+  );
+  assert.throws(
+    () => parseStrictJsonBytes(Buffer.from([0x20, 0xef, 0xbb, 0xbf, 0x7b, 0x7d]), 2),
+    JsonSyntaxError,
+    'a BOM elsewhere is not',
+  );
   assert.equal(parseStrictJsonBytes(Buffer.from('"é😀"'), 2), 'é😀');
 });
 

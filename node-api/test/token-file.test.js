@@ -7,7 +7,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { parseTokenFile, createTokenSet, TokenFileError } = require('../src/token-file');
 
-const CASES = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../contract/token-file-cases.json'), 'utf8')).cases;
+const CASES = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../contract/token-file-cases.json'), 'utf8'),
+).cases;
 // "$T512" stands for a token of 512 characters (the file stays readable).
 const expand = (text) => text.replace(/\$T(\d+)/g, (_, n) => 't'.repeat(Number(n)));
 
@@ -17,8 +19,12 @@ for (const c of CASES) {
     if (c.tokens) {
       assert.deepEqual(parseTokenFile(text), c.tokens.map(expand));
     } else {
-      assert.throws(() => parseTokenFile(text), (err) =>
-        err instanceof TokenFileError && (c.error_line === 0 ? /no token/.test(err.message) : err.message.startsWith(`line ${c.error_line} `)));
+      assert.throws(
+        () => parseTokenFile(text),
+        (err) =>
+          err instanceof TokenFileError &&
+          (c.error_line === 0 ? /no token/.test(err.message) : err.message.startsWith(`line ${c.error_line} `)),
+      );
     }
   });
 }

@@ -76,7 +76,7 @@ wait_http() {
   return 1
 }
 
-# nproc_build: parallel jobs for builds, bounded so a 2-core machine stays usable.
+# nproc_build: parallel jobs for builds: one per core (nproc), or 2 where nproc is missing.
 nproc_build() {
   local n
   n="$(nproc 2>/dev/null || echo 2)"

@@ -35,7 +35,9 @@ function flood() {
       }
     };
     const socket = net.connect(Number(port), hostname, () => {
-      socket.write(`POST ${pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${BODY.length}\r\n\r\n`);
+      socket.write(
+        `POST ${pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${BODY.length}\r\n\r\n`,
+      );
       socket.write(BODY, () => {});
     });
     socket.setTimeout(20_000, () => finish('timeout'));
@@ -53,18 +55,34 @@ function flood() {
 function authorized(n) {
   const body = JSON.stringify(record(`${prefix}-${n % 50}`, n));
   return new Promise((resolve) => {
-    const req = http.request({ hostname, port, path: pathname, method: 'POST', agent: false, timeout: 20_000,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => {
-        let stored = 0;
-        try {
-          stored = JSON.parse(text).stored || 0;
-        } catch {}
-        resolve({ status: String(res.statusCode), stored });
-      });
-    });
+    const req = http.request(
+      {
+        hostname,
+        port,
+        path: pathname,
+        method: 'POST',
+        agent: false,
+        timeout: 20_000,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => {
+          let stored = 0;
+          try {
+            stored = JSON.parse(text).stored || 0;
+          } catch {
+            // Not JSON (a proxy's page, a cut body): counted by its status alone.
+          }
+          resolve({ status: String(res.statusCode), stored });
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => resolve({ status: err.code || err.message, stored: 0 }));
     req.end(body);
@@ -98,7 +116,17 @@ async function main() {
   rssPeak = Math.max(rssPeak, rssKiB());
   clearInterval(sampler);
   const growthMiB = (rssPeak - rssBefore) / 1024;
-  console.log(JSON.stringify({ flood: floodTally, authorized: authTally, stored, rssBeforeMiB: +(rssBefore / 1024).toFixed(1), rssPeakMiB: +(rssPeak / 1024).toFixed(1), growthMiB: +growthMiB.toFixed(1), ms: Date.now() - started }));
+  console.log(
+    JSON.stringify({
+      flood: floodTally,
+      authorized: authTally,
+      stored,
+      rssBeforeMiB: +(rssBefore / 1024).toFixed(1),
+      rssPeakMiB: +(rssPeak / 1024).toFixed(1),
+      growthMiB: +growthMiB.toFixed(1),
+      ms: Date.now() - started,
+    }),
+  );
 }
 
 main();

@@ -14,7 +14,11 @@ const { record } = require('./record');
 const [kind, tokenFile, out, prefix, ...urls] = process.argv.slice(2);
 const names = new Map();
 const newest = () => {
-  const lines = fs.readFileSync(tokenFile, 'latin1').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = fs
+    .readFileSync(tokenFile, 'latin1')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const token = lines[lines.length - 1];
   if (!names.has(token)) names.set(token, `t${names.size}`);
   return token;
@@ -30,11 +34,23 @@ function post(url, n) {
   const body = JSON.stringify(record(`${prefix}-${n % 20}`, n));
   const sent = token;
   return new Promise((resolve) => {
-    const req = http.request(url, { method: 'POST', agent: false, timeout: 10_000,
-      headers: { authorization: `Bearer ${sent}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve([names.get(sent), res.statusCode]));
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: 10_000,
+        headers: {
+          authorization: `Bearer ${sent}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve([names.get(sent), res.statusCode]));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => resolve([names.get(sent), err.code || 'error']));
     req.end(body);

@@ -38,7 +38,14 @@ function request(target, c) {
 /** What both routes must agree on: status and the contract's fields (detail may differ). */
 function essence(answer) {
   const j = answer.json || {};
-  return { status: answer.status, error: j.error, field: j.field, index: j.index, stored: j.stored, replayed: j.replayed };
+  return {
+    status: answer.status,
+    error: j.error,
+    field: j.field,
+    index: j.index,
+    stored: j.stored,
+    replayed: j.replayed,
+  };
 }
 
 function assertError(answer, expect) {
@@ -64,7 +71,8 @@ async function assertStored(lastId, records, api) {
       const got = row[column];
       const where = `row ${i} ${column}: stored ${got}, sent ${sent}`;
       if (typeof sent === 'string') assert.equal(got, sent, where);
-      else if (Number.isInteger(sent) && !column.startsWith('porcentaje')) assert.equal(BigInt(got), BigInt(sent), where);
+      else if (Number.isInteger(sent) && !column.startsWith('porcentaje'))
+        assert.equal(BigInt(got), BigInt(sent), where);
       // DECIMAL(5,2): two decimals kept, rounded either way.
       else assert.ok(Math.abs(Number(got) - sent) <= 0.005 + 1e-9, where);
     }
@@ -79,7 +87,11 @@ async function assertCase(target, c) {
     assert.equal(answer.status, 201, `status (answer: ${answer.text.slice(0, 300)})`);
     assert.deepEqual(answer.json, { status: 'saved', stored: c.expect.records.length, api: target.name });
     assert.equal(afterward.rows - before.rows, c.expect.records.length, 'rows added');
-    assert.equal((afterward.perApi[target.name] ?? 0) - (before.perApi[target.name] ?? 0), c.expect.records.length, 'metricas_por_api');
+    assert.equal(
+      (afterward.perApi[target.name] ?? 0) - (before.perApi[target.name] ?? 0),
+      c.expect.records.length,
+      'metricas_por_api',
+    );
     await assertStored(before.lastId, c.expect.records, target.name);
   } else {
     assertError(answer, c.expect);
@@ -132,7 +144,9 @@ describe('idempotency', () => {
       const k = key(target, 'concurrent');
       const before = await db.snapshot();
       const answers = await Promise.all(
-        Array.from({ length: 12 }, () => request(target, { body: [BASE, BASE, BASE], headers: { 'idempotency-key': k } })),
+        Array.from({ length: 12 }, () =>
+          request(target, { body: [BASE, BASE, BASE], headers: { 'idempotency-key': k } }),
+        ),
       );
       for (const a of answers) assert.equal(a.status, 201, a.text);
       assert.equal(answers.filter((a) => !a.json.replayed).length, 1, 'exactly one answer is the original');
@@ -183,7 +197,11 @@ describe('idempotency', () => {
       const before = await db.snapshot();
       const second = await request(b, { body: BASE, headers: { 'idempotency-key': k } });
       assert.equal(second.status, 201, second.text);
-      assert.deepEqual(second.json, { status: 'saved', stored: 1, api: b.name, replayed: true }, 'the answering route names itself');
+      assert.deepEqual(
+        second.json,
+        { status: 'saved', stored: 1, api: b.name, replayed: true },
+        'the answering route names itself',
+      );
       assert.deepEqual(await db.snapshot(), before);
     });
 
@@ -228,7 +246,10 @@ describe('database down', { skip: !process.env.CONTRACT_DB_STOP && 'CONTRACT_DB_
     it(`${target.name}: a valid record answers 503 database_unavailable with Retry-After, fast`, async () => {
       const answer = await request(target, { body: BASE });
       assertError(answer, { status: status('database_unavailable'), error: 'database_unavailable' });
-      assert.ok(Number(answer.headers['retry-after']) >= 0 && answer.headers['retry-after'] !== undefined, 'Retry-After');
+      assert.ok(
+        Number(answer.headers['retry-after']) >= 0 && answer.headers['retry-after'] !== undefined,
+        'Retry-After',
+      );
       assert.ok(answer.ms < 5000, `answered in ${Math.round(answer.ms)} ms`);
     });
     it(`${target.name}: an invalid record still answers 400 (validation comes first)`, async () => {
@@ -249,7 +270,6 @@ describe('database down', { skip: !process.env.CONTRACT_DB_STOP && 'CONTRACT_DB_
     });
   }
 });
-
 
 // After "database down": the database returns on the same address; the routes must
 // recover on their own (no restart) and store again.

@@ -64,7 +64,14 @@ async function client(target, id, stopAt, outcome, tag) {
   }
 }
 
-const newOutcome = () => ({ answered: new Map(), unexpected: [], gaveUp: [], unavailable: 0, networkErrors: 0, replays: 0 });
+const newOutcome = () => ({
+  answered: new Map(),
+  unexpected: [],
+  gaveUp: [],
+  unavailable: 0,
+  networkErrors: 0,
+  replays: 0,
+});
 
 /** Starts load on each live target; resolves when every client is done. */
 function startLoad(live, outcomes, tagOf) {
@@ -86,38 +93,52 @@ async function assertExactlyOnce(db, target, outcome, tag) {
   assert.deepEqual(outcome.gaveUp, [], 'requests that never got a 201 within the retry time');
   assert.ok(outcome.answered.size > 0, 'some requests were answered');
   for (const [vm, n] of outcome.answered) assert.equal(stored.get(vm), n, `rows of ${vm}`);
-  assert.equal(rows.length, [...outcome.answered.values()].reduce((a, b) => a + b, 0), 'no rows beyond those answered 201');
+  assert.equal(
+    rows.length,
+    [...outcome.answered.values()].reduce((a, b) => a + b, 0),
+    'no rows beyond those answered 201',
+  );
   assert.ok(outcome.unavailable + outcome.networkErrors > 0, 'the fault was seen (503 or refused connections)');
   // Stated, not asserted: how the fault looked from the clients.
   const o = outcome;
-  console.log(`${target.name}: ${o.answered.size} requests stored, ${o.unavailable} answers 503, ${o.networkErrors} network errors, ${o.replays} replays`);
+  console.log(
+    `${target.name}: ${o.answered.size} requests stored, ${o.unavailable} answers 503, ${o.networkErrors} network errors, ${o.replays} replays`,
+  );
 }
 
 const notRunning = (target) => assert.fail(`the ${target.name} route is not running: ${target.problem}`);
 
-describe('database outage under load', { skip: !(process.env.CONTRACT_DB_STOP && process.env.CONTRACT_DB_START) && 'CONTRACT_DB_STOP/START not set' }, () => {
-  const outcomes = {};
-  const tagOf = (target) => `f-${runId}-db-${target.name}`;
-  let db;
+describe(
+  'database outage under load',
+  { skip: !(process.env.CONTRACT_DB_STOP && process.env.CONTRACT_DB_START) && 'CONTRACT_DB_STOP/START not set' },
+  () => {
+    const outcomes = {};
+    const tagOf = (target) => `f-${runId}-db-${target.name}`;
+    let db;
 
-  before(async () => {
-    const load = startLoad(targets().filter((t) => !t.problem), outcomes, tagOf);
-    await sleep(LOAD_MS / 4);
-    await run('bash', ['-c', process.env.CONTRACT_DB_STOP], { timeout: 60_000 });
-    await sleep(LOAD_MS / 4);
-    await run('bash', ['-c', process.env.CONTRACT_DB_START], { timeout: 90_000 });
-    await load;
-    db = await connectDb();
-  });
-  after(() => db?.close());
-
-  for (const target of targets()) {
-    it(`${target.name}: every request answered 201 is stored exactly once`, async () => {
-      if (target.problem) notRunning(target);
-      await assertExactlyOnce(db, target, outcomes[target.name], tagOf(target));
+    before(async () => {
+      const load = startLoad(
+        targets().filter((t) => !t.problem),
+        outcomes,
+        tagOf,
+      );
+      await sleep(LOAD_MS / 4);
+      await run('bash', ['-c', process.env.CONTRACT_DB_STOP], { timeout: 60_000 });
+      await sleep(LOAD_MS / 4);
+      await run('bash', ['-c', process.env.CONTRACT_DB_START], { timeout: 90_000 });
+      await load;
+      db = await connectDb();
     });
-  }
-});
+    after(() => db?.close());
+
+    for (const target of targets()) {
+      it(`${target.name}: every request answered 201 is stored exactly once`, async () => {
+        if (target.problem) notRunning(target);
+        await assertExactlyOnce(db, target, outcomes[target.name], tagOf(target));
+      });
+    }
+  },
+);
 
 /** Waits until the route answers /livez (it was just started). */
 async function waitLive(target, ms = 30_000) {
@@ -133,42 +154,48 @@ async function waitLive(target, ms = 30_000) {
   }
 }
 
-describe('route killed (SIGKILL) under load and started again', { skip: !process.env.CONTRACT_WORK && 'CONTRACT_WORK not set' }, () => {
-  const outcomes = {};
-  const tagOf = (target) => `f-${runId}-kill-${target.name}`;
-  const live = targets().filter((t) => !t.problem && process.env[`CONTRACT_${t.name.toUpperCase()}_PID`]);
-  const restartProblems = {};
-  let db;
+describe(
+  'route killed (SIGKILL) under load and started again',
+  { skip: !process.env.CONTRACT_WORK && 'CONTRACT_WORK not set' },
+  () => {
+    const outcomes = {};
+    const tagOf = (target) => `f-${runId}-kill-${target.name}`;
+    const live = targets().filter((t) => !t.problem && process.env[`CONTRACT_${t.name.toUpperCase()}_PID`]);
+    const restartProblems = {};
+    let db;
 
-  before(async () => {
-    const load = startLoad(live, outcomes, tagOf);
-    await sleep(LOAD_MS / 3);
-    await Promise.all(live.map(async (target) => {
-      const key = target.name.toUpperCase();
-      process.kill(Number(process.env[`CONTRACT_${key}_PID`]), 'SIGKILL');
-      const [command, ...args] = JSON.parse(process.env[`CONTRACT_${key}_ARGV`]);
-      const logFile = fs.openSync(path.join(process.env.CONTRACT_WORK, `${target.name}-restarted.log`), 'a');
-      await sleep(300); // the port is free once the killed process is gone
-      const child = spawn(command, args, { stdio: ['ignore', logFile, logFile], env: process.env });
-      // The harness stops what is listed here, even if this process dies first.
-      fs.appendFileSync(path.join(process.env.CONTRACT_WORK, 'pids'), `${child.pid}\n`);
-      child.unref(); // it outlives this test process; the harness stops it
-      try {
-        await waitLive(target);
-      } catch (err) {
-        restartProblems[target.name] = err.message;
-      }
-    }));
-    await load;
-    db = await connectDb();
-  });
-  after(() => db?.close());
-
-  for (const target of targets()) {
-    it(`${target.name}: every request answered 201 is stored exactly once`, async () => {
-      if (target.problem) notRunning(target);
-      assert.equal(restartProblems[target.name], undefined, 'restarted');
-      await assertExactlyOnce(db, target, outcomes[target.name], tagOf(target));
+    before(async () => {
+      const load = startLoad(live, outcomes, tagOf);
+      await sleep(LOAD_MS / 3);
+      await Promise.all(
+        live.map(async (target) => {
+          const key = target.name.toUpperCase();
+          process.kill(Number(process.env[`CONTRACT_${key}_PID`]), 'SIGKILL');
+          const [command, ...args] = JSON.parse(process.env[`CONTRACT_${key}_ARGV`]);
+          const logFile = fs.openSync(path.join(process.env.CONTRACT_WORK, `${target.name}-restarted.log`), 'a');
+          await sleep(300); // the port is free once the killed process is gone
+          const child = spawn(command, args, { stdio: ['ignore', logFile, logFile], env: process.env });
+          // The harness stops what is listed here, even if this process dies first.
+          fs.appendFileSync(path.join(process.env.CONTRACT_WORK, 'pids'), `${child.pid}\n`);
+          child.unref(); // it outlives this test process; the harness stops it
+          try {
+            await waitLive(target);
+          } catch (err) {
+            restartProblems[target.name] = err.message;
+          }
+        }),
+      );
+      await load;
+      db = await connectDb();
     });
-  }
-});
+    after(() => db?.close());
+
+    for (const target of targets()) {
+      it(`${target.name}: every request answered 201 is stored exactly once`, async () => {
+        if (target.problem) notRunning(target);
+        assert.equal(restartProblems[target.name], undefined, 'restarted');
+        await assertExactlyOnce(db, target, outcomes[target.name], tagOf(target));
+      });
+    }
+  },
+);

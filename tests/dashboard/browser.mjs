@@ -8,13 +8,23 @@ import { chromium } from 'playwright-core';
 export const CHROMIUM = process.env.VMPULSE_CHROMIUM || '/usr/bin/chromium';
 
 export async function launchBrowser() {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (scripts/packages/dashboard.apt)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (scripts/packages/dashboard.apt)`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vmpulse-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1440, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const close = async () => {
     await context.close().catch(() => {});

@@ -51,7 +51,14 @@ before(async () => {
   // The same build on a second origin that plays ./vmpulse up's nginx: hubUrl "" and
   // /ws + /api proxied to the hub.
   const proxyPort = await freePort();
-  proxyServer = startStatic({ dist: DIST, port: proxyPort, proxy: `http://127.0.0.1:${hubPort}`, auth: true, logDir: OUT, name: 'static-proxy' });
+  proxyServer = startStatic({
+    dist: DIST,
+    port: proxyPort,
+    proxy: `http://127.0.0.1:${hubPort}`,
+    auth: true,
+    logDir: OUT,
+    name: 'static-proxy',
+  });
   proxiedUrl = `http://127.0.0.1:${proxyPort}/`;
   await waitHttp(`${proxiedUrl}signin`);
   browser = await launchBrowser();
@@ -74,7 +81,10 @@ describe('dashboard against the real hub', () => {
     assert.equal(refused.status(), 401);
     assert.match(await page.getByTestId('signin-status').innerText(), /not signed in/);
     await page.goto(`${proxiedUrl}signin#wrong-${VIEWER_TOKEN.slice(6)}`);
-    await until(() => /not valid/.test(document.querySelector('[data-testid=signin-status]')?.innerText ?? ''), undefined);
+    await until(
+      () => /not valid/.test(document.querySelector('[data-testid=signin-status]')?.innerText ?? ''),
+      undefined,
+    );
     assert.ok(!page.url().includes('#'), 'the token stays out of the address bar');
     await page.goto(`${proxiedUrl}signin#${VIEWER_TOKEN}`);
     await page.waitForURL((u) => u.pathname === '/', { timeout: 10_000 });
@@ -98,7 +108,10 @@ describe('dashboard against the real hub', () => {
 
   it('the first VM to report appears without a reload, within 2 s', async () => {
     const id = db.insert([record('e2e-a', 12.5)], 'cpp');
-    const ms = await until((want) => document.querySelector('[data-testid=series-info]')?.dataset.lastId === want, String(id));
+    const ms = await until(
+      (want) => document.querySelector('[data-testid=series-info]')?.dataset.lastId === want,
+      String(id),
+    );
     metrics.firstRowShownMs = ms;
     assert.ok(ms <= SHOW_WITHIN_MS, `shown after ${ms} ms`);
     assert.equal(await text('stat-cpu-value'), '12.5');
@@ -122,10 +135,14 @@ describe('dashboard against the real hub', () => {
     await until(() => performance.getEntriesByName('vmpulse:first-data').length > 0, undefined);
     const firstData = await page.evaluate(() => performance.getEntriesByName('vmpulse:first-data')[0].startTime);
     metrics.firstDataPaintedMs = Math.round(firstData);
-    metrics.timeline = await page.evaluate(() => Object.fromEntries([
-      ['domContentLoaded', performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd],
-      ...performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
-    ].map(([k, v]) => [k, Math.round(v)])));
+    metrics.timeline = await page.evaluate(() =>
+      Object.fromEntries(
+        [
+          ['domContentLoaded', performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd],
+          ...performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
+        ].map(([k, v]) => [k, Math.round(v)]),
+      ),
+    );
     await shot('02-live');
     assert.ok(firstData <= FIRST_PAINT_BUDGET_MS, `first data painted at ${firstData} ms`);
   });
@@ -134,7 +151,10 @@ describe('dashboard against the real hub', () => {
     const samples = [];
     for (const cpu of [42.5, 57.5, 33.5]) {
       const id = db.insert([record('e2e-a', cpu, { ram: 44.5 })], 'nodejs');
-      const ms = await until((want) => document.querySelector('[data-testid=series-info]')?.dataset.lastId === want, String(id));
+      const ms = await until(
+        (want) => document.querySelector('[data-testid=series-info]')?.dataset.lastId === want,
+        String(id),
+      );
       samples.push(ms);
       assert.equal(await text('stat-cpu-value'), cpu.toFixed(1));
       assert.equal(await text('stat-ram-value'), '44.5');
@@ -149,14 +169,16 @@ describe('dashboard against the real hub', () => {
     assert.match(await page.title(), /^e2e-a · CPU \d+% · RAM \d+% — vmpulse$/);
   });
 
-  it('the split shown equals the database\'s metricas_por_api', async () => {
-    const batch = (n, cpu) => Array.from({ length: n }, () => record('e2e-b', cpu, { totalRam: 16000, ram: 70, procs: 320 }));
+  it("the split shown equals the database's metricas_por_api", async () => {
+    const batch = (n, cpu) =>
+      Array.from({ length: n }, () => record('e2e-b', cpu, { totalRam: 16000, ram: 70, procs: 320 }));
     db.insert(batch(7, 10), 'cpp');
     db.insert(batch(4, 10), 'nodejs');
     const want = db.split();
     const fmt = (n) => n.toLocaleString('en-US');
     await until(
-      (w) => ['cpp', 'nodejs', 'total'].every((k) => document.querySelector(`[data-testid=split-${k}]`)?.innerText === w[k]),
+      (w) =>
+        ['cpp', 'nodejs', 'total'].every((k) => document.querySelector(`[data-testid=split-${k}]`)?.innerText === w[k]),
       { cpp: fmt(want.cpp), nodejs: fmt(want.nodejs), total: fmt(want.total) },
       SHOW_WITHIN_MS + 1000,
     );
@@ -166,11 +188,15 @@ describe('dashboard against the real hub', () => {
   });
 
   it('the VM picker switches the series', async () => {
-    const rows = Number(db.query("SELECT COUNT(*) FROM metricas WHERE vm='e2e-b' AND hora >= UTC_TIMESTAMP() - INTERVAL 60 MINUTE")[0][0]);
+    const rows = Number(
+      db.query("SELECT COUNT(*) FROM metricas WHERE vm='e2e-b' AND hora >= UTC_TIMESTAMP() - INTERVAL 60 MINUTE")[0][0],
+    );
     await page.getByTestId('vm-picker').selectOption('e2e-b');
     await until((n) => {
       const info = document.querySelector('[data-testid=series-info]');
-      return info?.dataset.vm === 'e2e-b' && Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) === n;
+      return (
+        info?.dataset.vm === 'e2e-b' && Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) === n
+      );
     }, rows);
     assert.equal(await text('stat-cpu-value'), '10.0');
     assert.match(await text('stat-ram-mib'), /of 15\.6 GiB/);
@@ -184,7 +210,12 @@ describe('dashboard against the real hub', () => {
     await page.goto(`${proxiedUrl}?vm=e2e-a`);
     await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined);
     await page.getByTestId('range-1h').click();
-    await until(() => Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) > 0 && !document.querySelector('.inline-error'), undefined);
+    await until(
+      () =>
+        Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) > 0 &&
+        !document.querySelector('.inline-error'),
+      undefined,
+    );
     assert.match(await text('chart-cpu'), /min–max band/);
     await shot('05-history-1h');
     await page.getByTestId('range-live').click();
@@ -195,19 +226,31 @@ describe('dashboard against the real hub', () => {
     await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined);
     await hub.stop('SIGKILL');
     // Read the badge in the same turn as its state: the first retry comes within a second.
-    const badge = await page.waitForFunction(() => {
-      const el = document.querySelector('[data-testid=conn-status]');
-      return el?.dataset.status === 'reconnecting' && el.innerText;
-    }, undefined, { timeout: 10_000, polling: 'raf' });
+    const badge = await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[data-testid=conn-status]');
+        return el?.dataset.status === 'reconnecting' && el.innerText;
+      },
+      undefined,
+      { timeout: 10_000, polling: 'raf' },
+    );
     assert.match(await badge.jsonValue(), /Reconnecting in \d+ s/);
     await shot('06-reconnecting');
     hub = startHub({ bin: HUB_BIN, port: hubPort, dbUrl: DB_URL, logDir: OUT, viewerTokenFile });
     await waitHttp(`http://127.0.0.1:${hubPort}/readyz`);
     const t0 = Date.now();
-    await until(() => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open', undefined, 40_000);
+    await until(
+      () => document.querySelector('[data-testid=conn-status]')?.dataset.status === 'open',
+      undefined,
+      40_000,
+    );
     metrics.reconnectAfterHubReadyMs = Date.now() - t0;
     const id = db.insert([record('e2e-a', 66.5)], 'cpp');
-    await until((want) => document.querySelector('[data-testid=series-info]')?.dataset.lastId === want, String(id), SHOW_WITHIN_MS + 1000);
+    await until(
+      (want) => document.querySelector('[data-testid=series-info]')?.dataset.lastId === want,
+      String(id),
+      SHOW_WITHIN_MS + 1000,
+    );
     assert.equal(await text('stat-cpu-value'), '66.5');
     assert.equal(await text('conn-status'), 'Live');
     await shot('07-live-again');

@@ -7,7 +7,11 @@ import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
 
 const { values: args } = parseArgs({
-  options: { port: { type: 'string', default: '8081' }, vms: { type: 'string', default: '3' }, 'history-minutes': { type: 'string', default: '60' } },
+  options: {
+    port: { type: 'string', default: '8081' },
+    vms: { type: 'string', default: '3' },
+    'history-minutes': { type: 'string', default: '60' },
+  },
 });
 const names = ['web-1', 'web-2', 'db-1', 'cache-1', 'worker-1'].slice(0, Number(args.vms));
 const hora = (ms) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
@@ -17,19 +21,31 @@ const split = { cpp: 0, nodejs: 0 };
 
 function sample(vm, ms, i) {
   const phase = names.indexOf(vm) * 1.7;
-  const cpu = Math.max(0, Math.min(100, 35 + 25 * Math.sin(ms / 90_000 + phase) + 8 * Math.sin(ms / 7_000) + Math.random() * 6));
+  const cpu = Math.max(
+    0,
+    Math.min(100, 35 + 25 * Math.sin(ms / 90_000 + phase) + 8 * Math.sin(ms / 7_000) + Math.random() * 6),
+  );
   const total = 7936 + names.indexOf(vm) * 8192;
   const used = Math.round(total * (0.45 + 0.15 * Math.sin(ms / 400_000 + phase)));
   const api = i % 2 === 0 ? 'cpp' : 'nodejs';
   split[api] += 1;
   const running = 1 + Math.floor(Math.random() * 4);
   return {
-    id: nextId++, vm, total_ram: total, ram_libre: total - used, uso_ram: used,
+    id: nextId++,
+    vm,
+    total_ram: total,
+    ram_libre: total - used,
+    uso_ram: used,
     porcentaje_ram: Math.round((used / total) * 10000) / 100,
-    porcentaje_cpu_uso: Math.round(cpu * 100) / 100, porcentaje_cpu_libre: Math.round((100 - cpu) * 100) / 100,
-    procesos_corriendo: running, procesos_durmiendo: 180 + names.indexOf(vm) * 20, procesos_zombie: vm === 'web-2' ? 1 : 0,
-    procesos_parados: 0, total_procesos: running + 180 + names.indexOf(vm) * 20 + (vm === 'web-2' ? 1 : 0),
-    hora: hora(ms), api,
+    porcentaje_cpu_uso: Math.round(cpu * 100) / 100,
+    porcentaje_cpu_libre: Math.round((100 - cpu) * 100) / 100,
+    procesos_corriendo: running,
+    procesos_durmiendo: 180 + names.indexOf(vm) * 20,
+    procesos_zombie: vm === 'web-2' ? 1 : 0,
+    procesos_parados: 0,
+    total_procesos: running + 180 + names.indexOf(vm) * 20 + (vm === 'web-2' ? 1 : 0),
+    hora: hora(ms),
+    api,
   };
 }
 const now0 = Date.now();
@@ -43,9 +59,13 @@ function snapshot(vm, minutes) {
   if (!rows.has(vm)) return { type: 'snapshot', vm: null, minutes, vms: [], latest: {}, series: [], split: splitMsg() };
   const since = hora(Date.now() - minutes * 60_000);
   return {
-    type: 'snapshot', vm, minutes, vms: vmsMsg(),
+    type: 'snapshot',
+    vm,
+    minutes,
+    vms: vmsMsg(),
     latest: Object.fromEntries(names.map((n) => [n, rows.get(n).at(-1)])),
-    series: rows.get(vm).filter((r) => r.hora >= since), split: splitMsg(),
+    series: rows.get(vm).filter((r) => r.hora >= since),
+    split: splitMsg(),
   };
 }
 
@@ -75,8 +95,18 @@ const server = http.createServer((req, res) => {
     }
     const out = [];
     for (const [t, inB] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
-      const agg = (k) => ({ min: Math.min(...inB.map((r) => r[k])), avg: inB.reduce((a, r) => a + r[k], 0) / inB.length, max: Math.max(...inB.map((r) => r[k])) });
-      out.push({ t: hora(t), n: inB.length, cpu: agg('porcentaje_cpu_uso'), ram: agg('porcentaje_ram'), procesos: { avg: inB[0].total_procesos } });
+      const agg = (k) => ({
+        min: Math.min(...inB.map((r) => r[k])),
+        avg: inB.reduce((a, r) => a + r[k], 0) / inB.length,
+        max: Math.max(...inB.map((r) => r[k])),
+      });
+      out.push({
+        t: hora(t),
+        n: inB.length,
+        cpu: agg('porcentaje_cpu_uso'),
+        ram: agg('porcentaje_ram'),
+        procesos: { avg: inB[0].total_procesos },
+      });
     }
     return json(200, { vm, from: hora(from), to: hora(to), bucket_seconds: bucket, points: out });
   }
@@ -107,4 +137,6 @@ setInterval(() => {
   const msg = JSON.stringify({ type: 'records', records: fresh, split: splitMsg() });
   for (const c of wss.clients) c.send(msg);
 }, 1000);
-server.listen(Number(args.port), '127.0.0.1', () => console.log(`fake hub on http://127.0.0.1:${server.address().port}`));
+server.listen(Number(args.port), '127.0.0.1', () =>
+  console.log(`fake hub on http://127.0.0.1:${server.address().port}`),
+);

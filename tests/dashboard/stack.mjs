@@ -67,7 +67,12 @@ export function startHub({ bin, port, dbUrl, logDir, viewerTokenFile }) {
 /** hubUrl: configured in config.js (cross-origin); proxy: same origin, like nginx (auth: its viewer check too). */
 export function startStatic({ dist, port, hubUrl, proxy, auth = false, logDir, name = 'static' }) {
   const target = proxy ? ['--proxy', proxy, ...(auth ? ['--auth'] : [])] : ['--hub', hubUrl];
-  return launch(name, process.execPath, [path.join(here, 'static-server.mjs'), '--dir', dist, '--port', String(port), ...target], logDir);
+  return launch(
+    name,
+    process.execPath,
+    [path.join(here, 'static-server.mjs'), '--dir', dist, '--port', String(port), ...target],
+    logDir,
+  );
 }
 
 export class Database {
@@ -80,13 +85,20 @@ export class Database {
 
   /** Runs SQL; returns rows as arrays of strings (tab-separated batch output). */
   query(sql) {
-    const r = spawnSync('mariadb', ['--no-defaults', '-h', this.host, '-P', this.port, '-u', this.user, '-N', '-B', this.db, '-e', sql], {
-      env: { ...process.env, MYSQL_PWD: this.password },
-      encoding: 'utf8',
-      timeout: 15_000,
-    });
+    const r = spawnSync(
+      'mariadb',
+      ['--no-defaults', '-h', this.host, '-P', this.port, '-u', this.user, '-N', '-B', this.db, '-e', sql],
+      {
+        env: { ...process.env, MYSQL_PWD: this.password },
+        encoding: 'utf8',
+        timeout: 15_000,
+      },
+    );
     if (r.status !== 0) throw new Error(`SQL failed (${r.status}): ${r.stderr || r.error}\n${sql.slice(0, 300)}`);
-    return r.stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
+    return r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\t'));
   }
 
   /**
@@ -94,9 +106,27 @@ export class Database {
    * one transaction. Returns the id of the last row inserted.
    */
   insert(records, api) {
-    const cols = ['vm', 'total_ram', 'ram_libre', 'uso_ram', 'porcentaje_ram', 'porcentaje_cpu_uso', 'porcentaje_cpu_libre', 'procesos_corriendo', 'total_procesos', 'procesos_durmiendo', 'procesos_zombie', 'procesos_parados', 'hora', 'api'];
+    const cols = [
+      'vm',
+      'total_ram',
+      'ram_libre',
+      'uso_ram',
+      'porcentaje_ram',
+      'porcentaje_cpu_uso',
+      'porcentaje_cpu_libre',
+      'procesos_corriendo',
+      'total_procesos',
+      'procesos_durmiendo',
+      'procesos_zombie',
+      'procesos_parados',
+      'hora',
+      'api',
+    ];
     const values = records
-      .map((r) => `(${cols.map((c) => (c === 'api' ? sqlString(api) : typeof r[c] === 'string' ? sqlString(r[c]) : Number(r[c]))).join(',')})`)
+      .map(
+        (r) =>
+          `(${cols.map((c) => (c === 'api' ? sqlString(api) : typeof r[c] === 'string' ? sqlString(r[c]) : Number(r[c]))).join(',')})`,
+      )
       .join(',');
     const rows = this.query(
       `START TRANSACTION;

@@ -13,7 +13,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({
-  options: { dir: { type: 'string' }, port: { type: 'string', default: '0' }, hub: { type: 'string', default: '' }, proxy: { type: 'string' }, auth: { type: 'boolean', default: false } },
+  options: {
+    dir: { type: 'string' },
+    port: { type: 'string', default: '0' },
+    hub: { type: 'string', default: '' },
+    proxy: { type: 'string' },
+    auth: { type: 'boolean', default: false },
+  },
 });
 if (!args.dir) {
   console.error('usage: static-server.mjs --dir DIST [--port N] [--hub URL]');
@@ -21,7 +27,13 @@ if (!args.dir) {
 }
 const root = path.resolve(args.dir);
 const configJs = `window.VMPULSE_CONFIG = { hubUrl: ${JSON.stringify(args.hub)}, allowedHubs: [] };\n`;
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
 
 const upstream = args.proxy ? new URL(args.proxy) : null;
 const proxied = (pathname) => upstream && (pathname === '/ws' || pathname.startsWith('/api/'));
@@ -107,6 +119,8 @@ server.on('upgrade', (req, socket, head) => {
 });
 
 server.listen(Number(args.port), '127.0.0.1', () => {
-  console.log(`static-server listening on http://127.0.0.1:${server.address().port} (hub ${upstream ? `same origin, proxied to ${upstream.origin}` : args.hub || 'same origin'})`);
+  console.log(
+    `static-server listening on http://127.0.0.1:${server.address().port} (hub ${upstream ? `same origin, proxied to ${upstream.origin}` : args.hub || 'same origin'})`,
+  );
 });
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -17,9 +17,13 @@ const STYLE_RULES = ["service-keys-order", "services-alphabetical-order", "top-l
 
 function dclint(file) {
   try {
-    execFileSync(process.execPath, [DCLINT, file, "--color", "false", ...STYLE_RULES.flatMap((r) => ["--disable-rule", r])], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    execFileSync(
+      process.execPath,
+      [DCLINT, file, "--color", "false", ...STYLE_RULES.flatMap((r) => ["--disable-rule", r])],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     return "";
   } catch (e) {
     return `${e.stdout}${e.stderr}` || e.message;
@@ -56,9 +60,16 @@ test("secrets come from the environment and are required", () => {
   const url = compose.services.api.environment.VMPULSE_DB_URL;
   assert.match(url, /^mysql:\/\/vmpulse_ingest:\$\{VMPULSE_DB_INGEST_PASSWORD:\?[^}]+\}@/);
   assert.match(compose.services["node-api"].environment.VMPULSE_DB_URL, /^mysql:\/\/vmpulse_ingest:/);
-  assert.match(compose.services.hub.environment.VMPULSE_DB_URL, /^mysql:\/\/vmpulse_hub:\$\{VMPULSE_DB_HUB_PASSWORD:\?[^}]+\}@/);
+  assert.match(
+    compose.services.hub.environment.VMPULSE_DB_URL,
+    /^mysql:\/\/vmpulse_hub:\$\{VMPULSE_DB_HUB_PASSWORD:\?[^}]+\}@/,
+  );
   const m = compose.services.migrate.environment;
-  assert.equal(m.MYSQL_USER, compose.services.db.environment.MYSQL_USER, "the migrate one-shot runs as the migrate user");
+  assert.equal(
+    m.MYSQL_USER,
+    compose.services.db.environment.MYSQL_USER,
+    "the migrate one-shot runs as the migrate user",
+  );
   assert.match(m.MYSQL_PWD, /^\$\{VMPULSE_DB_PASSWORD:\?/);
   assert.match(m.INGEST_DB_PASSWORD, /^\$\{VMPULSE_DB_INGEST_PASSWORD:\?/);
   assert.match(m.HUB_DB_PASSWORD, /^\$\{VMPULSE_DB_HUB_PASSWORD:\?/);
@@ -99,8 +110,15 @@ test("the ingress splits /api/metrics 50/50 with split_clients and serves WebSoc
   const conf = read("deploy/docker/ingress/nginx.conf");
   const split = conf.match(/split_clients\s+"\$\{request_id\}"\s+\$(\w+)\s*\{([^}]*)\}/);
   assert.ok(split, "no split_clients on $request_id");
-  const entries = split[2].trim().split(/;\s*/).filter(Boolean).map((e) => e.trim().split(/\s+/));
-  assert.deepEqual(entries, [["50%", "vmpulse_api"], ["*", "vmpulse_node_api"]]);
+  const entries = split[2]
+    .trim()
+    .split(/;\s*/)
+    .filter(Boolean)
+    .map((e) => e.trim().split(/\s+/));
+  assert.deepEqual(entries, [
+    ["50%", "vmpulse_api"],
+    ["*", "vmpulse_node_api"],
+  ]);
   assert.match(conf, new RegExp(`location = /api/metrics \\{ proxy_pass http://\\$${split[1]}; \\}`));
   assert.match(conf, /location = \/ws \{[^}]*proxy_read_timeout 3600s;/s);
   assert.ok(compose.services.ingress.volumes.includes("./deploy/docker/ingress/nginx.conf:/etc/nginx/nginx.conf:ro"));

@@ -49,7 +49,9 @@ test("the C++ images build and run on one pinned Debian release", () => {
 
 test("images shared by compose.yaml, the Dockerfiles and Kubernetes are the same versions", () => {
   const compose = parse(read("compose.yaml"), { merge: true });
-  const composeImages = Object.values(compose.services).map((s) => s.image).filter(Boolean);
+  const composeImages = Object.values(compose.services)
+    .map((s) => s.image)
+    .filter(Boolean);
   for (const img of composeImages) assert.ok(isPinned(img), `compose.yaml: ${img} is not pinned`);
   const job = read("deploy/k8s/base/migrate/job.yaml").match(/image: (\S+)/)[1];
   assert.ok(composeImages.includes(job), `the migration Job's ${job} differs from compose.yaml's`);
@@ -58,7 +60,9 @@ test("images shared by compose.yaml, the Dockerfiles and Kubernetes are the same
 });
 
 test(".dockerignore keeps VCS data, dependencies and build output out of the context", () => {
-  const lines = read(".dockerignore").split("\n").map((l) => l.trim());
+  const lines = read(".dockerignore")
+    .split("\n")
+    .map((l) => l.trim());
   for (const want of [".git", "**/node_modules", "build", ".env"]) assert.ok(lines.includes(want), `missing ${want}`);
 });
 
@@ -71,8 +75,20 @@ test("the focused checks catch what they claim to", () => {
     "CMD node server.js",
   ].join("\n");
   const problems = dockerfileProblems(bad, ROOT);
-  for (const want of [/not multi-stage/, /not pinned/, /no USER/, /exec/, /--no-install-recommends/, /apt lists/, /ADD from a URL/, /does not exist/]) {
-    assert.ok(problems.some((p) => want.test(p)), `no problem matching ${want}: ${problems.join("; ")}`);
+  for (const want of [
+    /not multi-stage/,
+    /not pinned/,
+    /no USER/,
+    /exec/,
+    /--no-install-recommends/,
+    /apt lists/,
+    /ADD from a URL/,
+    /does not exist/,
+  ]) {
+    assert.ok(
+      problems.some((p) => want.test(p)),
+      `no problem matching ${want}: ${problems.join("; ")}`,
+    );
   }
   assert.ok(dockerfileProblems("FROM a:1.2 AS b\nFROM b\nUSER root\n", ROOT).some((p) => /not numeric/.test(p)));
   assert.ok(dockerfileProblems("FROM a:1.2 AS b\nFROM b\nUSER 0:0\n", ROOT).some((p) => /root/.test(p)));

@@ -39,7 +39,10 @@ const nginxPeer = (peer) =>
   peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "ingress-nginx" &&
   peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "ingress-nginx";
 
-for (const [name, objs] of [...Object.entries(rendered), ...Object.entries(deployRendered).map(([k, v]) => [`deploy.sh --render ${k}`, v])]) {
+for (const [name, objs] of [
+  ...Object.entries(rendered),
+  ...Object.entries(deployRendered).map(([k, v]) => [`deploy.sh --render ${k}`, v]),
+]) {
   test(`${name}: every object validates against its schema`, async () => {
     assert.ok(objs.length > 10, `only ${objs.length} objects rendered`);
     const errors = [];
@@ -67,7 +70,10 @@ for (const [name, objs] of [...Object.entries(rendered), ...Object.entries(deplo
   });
 
   test(`${name}: no Secret is rendered; every secret reference is one deploy.sh creates`, () => {
-    assert.deepEqual(byKind(objs, "Secret").map((s) => s.metadata.name), []);
+    assert.deepEqual(
+      byKind(objs, "Secret").map((s) => s.metadata.name),
+      [],
+    );
     const created = {
       "vmpulse-db": ["user", "password"],
       "vmpulse-db-ingest": ["user", "password", "url"],
@@ -110,9 +116,16 @@ test("base: the migration Job carries every db/migrations file, unchanged, and t
   const objs = rendered.base;
   const migrations = byKind(objs, "ConfigMap").find((m) => m.metadata.name.startsWith("vmpulse-migrations"));
   assert.ok(migrations, "no vmpulse-migrations ConfigMap");
-  const files = fs.readdirSync(path.join(ROOT, "db/migrations")).filter((f) => f.endsWith(".sql")).sort();
+  const files = fs
+    .readdirSync(path.join(ROOT, "db/migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   assert.ok(files.length > 0);
-  assert.deepEqual(Object.keys(migrations.data).sort(), files, "add new migrations to deploy/k8s/base/kustomization.yaml");
+  assert.deepEqual(
+    Object.keys(migrations.data).sort(),
+    files,
+    "add new migrations to deploy/k8s/base/kustomization.yaml",
+  );
   for (const f of files) assert.equal(migrations.data[f], read(`db/migrations/${f}`));
   const script = byKind(objs, "ConfigMap").find((m) => m.metadata.name.startsWith("vmpulse-migrate-script"));
   assert.equal(script.data["migrate.sh"], read("deploy/k8s/base/migrate/migrate.sh"));
@@ -170,7 +183,10 @@ test("gateway: direct paths, hub paths, ports and parents of the routes", () => 
     for (const b of (r.spec.rules ?? []).flatMap((rule) => rule.backendRefs ?? [])) {
       const svc = named(objs, "Service", b.name);
       assert.ok(svc, `backend ${b.name} has no Service`);
-      assert.ok(svc.spec.ports.some((p) => p.port === b.port), `Service ${b.name} has no port ${b.port}`);
+      assert.ok(
+        svc.spec.ports.some((p) => p.port === b.port),
+        `Service ${b.name} has no port ${b.port}`,
+      );
     }
   }
 });
@@ -215,13 +231,20 @@ test("deploy.sh --render: the project's namespace, image tags, Cloud SQL instanc
     const images = [...byKind(objs, "Deployment"), ...byKind(objs, "Job")].flatMap((o) =>
       podSpec(o).containers.map((c) => c.image),
     );
-    for (const app of APPS) assert.ok(images.includes(`docker.io/someone/vmpulse-${app}:v9.8.7`), `${overlay}: ${app} image`);
-    assert.ok(images.every((i) => !i.startsWith("vmpulse/")), `${overlay}: an image kept its placeholder name`);
+    for (const app of APPS)
+      assert.ok(images.includes(`docker.io/someone/vmpulse-${app}:v9.8.7`), `${overlay}: ${app} image`);
+    assert.ok(
+      images.every((i) => !i.startsWith("vmpulse/")),
+      `${overlay}: an image kept its placeholder name`,
+    );
     const config = byKind(objs, "ConfigMap").find((m) => m.metadata.name.startsWith("vmpulse-config"));
     assert.equal(config.data.CLOUDSQL_INSTANCE, "vmpulse-test-1:us-central1:vmpulse-mysql");
     assert.match(config.data.DASHBOARD_ORIGIN, /^https:\/\/vmpulse-dashboard-\d+\.us-central1\.run\.app$/);
     const sa = named(objs, "ServiceAccount", "cloudsql-proxy");
-    assert.equal(sa.metadata.annotations["iam.gke.io/gcp-service-account"], "vmpulse-sql@vmpulse-test-1.iam.gserviceaccount.com");
+    assert.equal(
+      sa.metadata.annotations["iam.gke.io/gcp-service-account"],
+      "vmpulse-sql@vmpulse-test-1.iam.gserviceaccount.com",
+    );
   }
   const hosts = byKind(deployRendered["ingress-nginx"], "Ingress").flatMap((i) => i.spec.rules.map((r) => r.host));
   assert.deepEqual([...new Set(hosts)], ["metrics.example.org"]);
@@ -261,7 +284,11 @@ test("the property checks catch a wrong split, a lax pod, a bad canary and a bad
 test("only the ingest routes receive the ingest token; only database clients the database secret", () => {
   const objs = rendered["overlays/gateway"];
   const secretsOf = (o) =>
-    new Set((JSON.stringify(podSpec(o)).match(/"secretKeyRef":\{[^}]*\}/g) ?? []).map((r) => JSON.parse(`{${r}}`).secretKeyRef.name));
+    new Set(
+      (JSON.stringify(podSpec(o)).match(/"secretKeyRef":\{[^}]*\}/g) ?? []).map(
+        (r) => JSON.parse(`{${r}}`).secretKeyRef.name,
+      ),
+    );
   const holders = (secret) =>
     [...byKind(objs, "Deployment"), ...byKind(objs, "Job")]
       .filter((o) => secretsOf(o).has(secret))
@@ -278,16 +305,20 @@ test("only the ingest routes receive the ingest token; only database clients the
 test("each service's database URL is its own user's; the Job grants db/grants.sql", () => {
   const objs = rendered["overlays/gateway"];
   const urlSecret = (name) =>
-    podSpec(named(objs, "Deployment", name)).containers[0].env.find((e) => e.name === "VMPULSE_DB_URL").valueFrom.secretKeyRef.name;
+    podSpec(named(objs, "Deployment", name)).containers[0].env.find((e) => e.name === "VMPULSE_DB_URL").valueFrom
+      .secretKeyRef.name;
   assert.equal(urlSecret("api"), "vmpulse-db-ingest");
   assert.equal(urlSecret("node-api"), "vmpulse-db-ingest");
   assert.equal(urlSecret("hub"), "vmpulse-db-hub");
   const job = named(objs, "Job", "vmpulse-migrate");
   const env = Object.fromEntries(podSpec(job).containers[0].env.map((e) => [e.name, e]));
-  for (const v of ["INGEST_DB_USER", "INGEST_DB_PASSWORD", "HUB_DB_USER", "HUB_DB_PASSWORD", "GRANTS_FILE"]) assert.ok(env[v], v);
+  for (const v of ["INGEST_DB_USER", "INGEST_DB_PASSWORD", "HUB_DB_USER", "HUB_DB_PASSWORD", "GRANTS_FILE"])
+    assert.ok(env[v], v);
   const grants = byKind(objs, "ConfigMap").find((m) => m.metadata.name.startsWith("vmpulse-grants"));
   assert.equal(grants?.data["grants.sql"], read("db/grants.sql"));
-  const mount = podSpec(job).containers[0].volumeMounts.find((m) => env.GRANTS_FILE.value.startsWith(`${m.mountPath}/`));
+  const mount = podSpec(job).containers[0].volumeMounts.find((m) =>
+    env.GRANTS_FILE.value.startsWith(`${m.mountPath}/`),
+  );
   const volume = podSpec(job).volumes.find((v) => v.name === mount?.name);
   assert.equal(volume?.configMap?.name, grants.metadata.name);
   assert.doesNotMatch(read("db/grants.sql"), /\bALL\b|GRANT OPTION|DELETE|DROP/);
@@ -309,13 +340,21 @@ test("ingress-nginx: HTTPS with a certificate Secret, HTTP redirected, per-clien
     assert.equal(a["nginx.ingress.kubernetes.io/force-ssl-redirect"], "true");
     assert.equal(a["nginx.ingress.kubernetes.io/ssl-redirect"], "true");
     assert.equal(a["nginx.ingress.kubernetes.io/limit-rps"], defaults.VMPULSE_EDGE_RATE);
-    assert.equal(Number(a["nginx.ingress.kubernetes.io/limit-rps"]) * Number(a["nginx.ingress.kubernetes.io/limit-burst-multiplier"]), Number(defaults.VMPULSE_EDGE_BURST));
+    assert.equal(
+      Number(a["nginx.ingress.kubernetes.io/limit-rps"]) *
+        Number(a["nginx.ingress.kubernetes.io/limit-burst-multiplier"]),
+      Number(defaults.VMPULSE_EDGE_BURST),
+    );
     assert.equal(a["nginx.ingress.kubernetes.io/limit-connections"], defaults.VMPULSE_EDGE_CONNS);
     for (const ing of ingresses) {
       const hosts = ing.spec.rules.map((r) => r.host);
       assert.equal(ing.spec.tls?.length, 1, `${ing.metadata.name} has no tls section`);
       assert.equal(ing.spec.tls[0].secretName, "vmpulse-tls");
-      assert.deepEqual(ing.spec.tls[0].hosts, [...new Set(hosts)], `${ing.metadata.name}: the certificate's hosts are not the rules' hosts`);
+      assert.deepEqual(
+        ing.spec.tls[0].hosts,
+        [...new Set(hosts)],
+        `${ing.metadata.name}: the certificate's hosts are not the rules' hosts`,
+      );
     }
   }
 });
@@ -341,7 +380,10 @@ test("gateway: HTTPS only (port 80 only redirects) and every backend behind the 
     const p = byKind(objs, "GCPBackendPolicy").find((x) => x.spec.targetRef.name === app);
     assert.equal(p?.spec.default.securityPolicy, policy, `${app} is not behind ${policy}`);
   }
-  assert.match(read("tests/deploy/expected/setup.txt"), /security-policies rules create 1000 .*--action=throttle .*--exceed-action=deny-429 .*--enforce-on-key=IP/);
+  assert.match(
+    read("tests/deploy/expected/setup.txt"),
+    /security-policies rules create 1000 .*--action=throttle .*--exceed-action=deny-429 .*--enforce-on-key=IP/,
+  );
 });
 
 test("the GCP scripts never put a password on a command line", () => {

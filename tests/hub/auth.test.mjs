@@ -105,7 +105,12 @@ describe('signed-in reads', () => {
     const good = cookieFor(now + 600);
     assert.equal((await getJson(MAIN, '/api/vms', { auth: false, headers: { Cookie: good } })).status, 200);
     const tampered = good.slice(0, -1) + (good.endsWith('0') ? '1' : '0');
-    for (const cookie of [tampered, cookieFor(now - 1), cookieFor(now + 30 * 24 * 3600), cookieFor(now + 600, INGEST)]) {
+    for (const cookie of [
+      tampered,
+      cookieFor(now - 1),
+      cookieFor(now + 30 * 24 * 3600),
+      cookieFor(now + 600, INGEST),
+    ]) {
       assert.equal((await getJson(MAIN, '/api/vms', { auth: false, headers: { Cookie: cookie } })).status, 401, cookie);
     }
   });
@@ -136,7 +141,8 @@ describe('abuse limits', () => {
     let status = 0;
     for (let i = 0; i < 50 && status !== 101; i++) {
       await sleep(100);
-      status = (await upgradeStatus(GUARD, { Authorization: `Bearer ${VIEWER}`, 'X-Forwarded-For': '10.1.0.1' })).status;
+      status = (await upgradeStatus(GUARD, { Authorization: `Bearer ${VIEWER}`, 'X-Forwarded-For': '10.1.0.1' }))
+        .status;
     }
     assert.equal(status, 101);
   });
@@ -191,7 +197,9 @@ describe('abuse limits', () => {
     clearInterval(sampler);
     const grown = (peak - before) / 1024;
     const queries = (await getJson(MAIN, '/api/stats')).body.snapshot_queries - queriesBefore;
-    console.log(`# 10,000 selects: hub RSS ${(before / 1024).toFixed(1)} MiB -> peak ${(peak / 1024).toFixed(1)} MiB (+${grown.toFixed(1)}); ${queries} snapshot queries, ${flood.ofType('snapshot').length} snapshots sent; the calm client got its ${ids.length} rows within ${calmMs} ms`);
+    console.log(
+      `# 10,000 selects: hub RSS ${(before / 1024).toFixed(1)} MiB -> peak ${(peak / 1024).toFixed(1)} MiB (+${grown.toFixed(1)}); ${queries} snapshot queries, ${flood.ofType('snapshot').length} snapshots sent; the calm client got its ${ids.length} rows within ${calmMs} ms`,
+    );
     assert.ok(grown < 32, `hub RSS grew by ${grown.toFixed(1)} MiB`);
     assert.ok(queries < 2000, `${queries} snapshot queries: the selects were not coalesced per client`);
     assert.equal(flood.closed, null, 'the flooding client is served, not dropped');

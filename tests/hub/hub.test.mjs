@@ -60,10 +60,13 @@ describe('snapshot', () => {
     assert.equal(snapshot.latest['snap-a'].porcentaje_cpu_uso, 42);
     const split = await dbSplit();
     for (const [api, n] of Object.entries(split)) assert.equal(snapshot.split[api], n);
-    assert.equal(snapshot.split.total, Object.values(split).reduce((a, b) => a + b, 0));
+    assert.equal(
+      snapshot.split.total,
+      Object.values(split).reduce((a, b) => a + b, 0),
+    );
   });
 
-  test('select: the chosen VM\'s last minutes, oldest first; ?vm= on the URL does the same', async () => {
+  test("select: the chosen VM's last minutes, oldest first; ?vm= on the URL does the same", async () => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(...(await insertRows(db, [row('sel-a', { cpu: i })])));
     await sleep(600);
@@ -74,13 +77,19 @@ describe('snapshot', () => {
     const snapshot = client.ofType('snapshot')[1];
     assert.equal(snapshot.vm, 'sel-a');
     assert.equal(snapshot.minutes, 5);
-    assert.deepEqual(snapshot.series.map((r) => r.id), ids);
+    assert.deepEqual(
+      snapshot.series.map((r) => r.id),
+      ids,
+    );
     assert.ok(snapshot.series.every((r) => r.vm === 'sel-a'));
 
     const direct = await connect(MAIN, { path: '/ws?vm=sel-a&minutes=2' });
     const first = await snapshotOf(direct);
     assert.equal(first.vm, 'sel-a');
-    assert.deepEqual(first.series.map((r) => r.id), ids);
+    assert.deepEqual(
+      first.series.map((r) => r.id),
+      ids,
+    );
   });
 
   test('an unknown VM gives an empty series, not an error', async () => {
@@ -109,7 +118,12 @@ describe('delivery', () => {
     await Promise.all(clients.map(snapshotOf));
     const ids = [];
     for (let i = 0; i < 30; i++) ids.push(...(await insertRows(db, [row('order-a', { cpu: i })])));
-    ids.push(...(await insertRows(db, Array.from({ length: 200 }, (_, i) => row('order-a', { cpu: i % 100 })))));
+    ids.push(
+      ...(await insertRows(
+        db,
+        Array.from({ length: 200 }, (_, i) => row('order-a', { cpu: i % 100 })),
+      )),
+    );
     const mine = (r) => r.vm === 'order-a';
     await Promise.all(clients.map((c) => c.until((x) => x.recordIds(mine).length >= ids.length, 10000, 'all rows')));
     await sleep(600); // nothing more (no duplicates) arrives later
@@ -145,7 +159,10 @@ describe('delivery', () => {
         Array.from({ length: 40 }, async (_, i) => {
           const conn = await db.getConnection();
           try {
-            const got = await insertRows(conn, [row('race-a', { cpu: i % 100 }), row('race-a')], { commit: false, counts: false });
+            const got = await insertRows(conn, [row('race-a', { cpu: i % 100 }), row('race-a')], {
+              commit: false,
+              counts: false,
+            });
             await sleep(Math.floor(Math.random() * 1500));
             await conn.commit();
             return got;
@@ -160,11 +177,18 @@ describe('delivery', () => {
     await sleep(600);
     const expected = [...ids].sort((a, b) => a - b);
     for (const client of clients) {
-      assert.deepEqual([...client.recordIds(mine)].sort((a, b) => a - b), expected);
+      assert.deepEqual(
+        [...client.recordIds(mine)].sort((a, b) => a - b),
+        expected,
+      );
       assert.deepEqual(client.recordIds(mine), clients[0].recordIds(mine));
       for (const message of client.ofType('records')) {
         const inMessage = message.records.map((r) => r.id);
-        assert.deepEqual(inMessage, [...inMessage].sort((a, b) => a - b), 'id order within a message');
+        assert.deepEqual(
+          inMessage,
+          [...inMessage].sort((a, b) => a - b),
+          'id order within a message',
+        );
       }
     }
   });
@@ -208,7 +232,10 @@ describe('HTTP', () => {
     assert.equal(status, 200);
     const split = await dbSplit();
     for (const [api, n] of Object.entries(split)) assert.equal(body[api], n);
-    assert.equal(body.total, Object.values(split).reduce((a, b) => a + b, 0));
+    assert.equal(
+      body.total,
+      Object.values(split).reduce((a, b) => a + b, 0),
+    );
     const shares = Object.values(body.shares).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(shares - 1) < 0.001, `shares sum to ${shares}`);
   });
@@ -251,7 +278,10 @@ describe('HTTP', () => {
     }
     const fine = await getJson(MAIN, `/api/history?vm=hist-a&from=${start}&to=${start + 3599}`);
     assert.equal(fine.body.bucket_seconds, 4);
-    assert.equal(fine.body.points.reduce((a, p) => a + p.n, 0), 360);
+    assert.equal(
+      fine.body.points.reduce((a, p) => a + p.n, 0),
+      360,
+    );
     assert.ok(fine.body.points.length <= 1000);
     const one = await getJson(MAIN, `/api/history?vm=hist-a&from=${start}&to=${start + 3599}&points=1`);
     assert.equal(one.body.points.length, 1);
@@ -341,7 +371,10 @@ describe('limits', () => {
     const evil = await preflight('https://evil.example');
     await evil.text();
     assert.equal(evil.status, 204);
-    assert.deepEqual([...evil.headers.keys()].filter((k) => k.startsWith('access-control-')), []);
+    assert.deepEqual(
+      [...evil.headers.keys()].filter((k) => k.startsWith('access-control-')),
+      [],
+    );
     // Outside /api nothing changes: OPTIONS /livez is still 405.
     assert.equal((await getJson(STRICT, '/livez', { method: 'OPTIONS' })).status, 405);
   });
@@ -365,7 +398,12 @@ describe('limits', () => {
     const ids = [];
     const mine = (r) => r.vm === 'flood-a';
     for (let batch = 0; batch < 60; batch++) {
-      ids.push(...(await insertRows(db, Array.from({ length: 3000 }, (_, i) => row('flood-a', { cpu: i % 100 })))));
+      ids.push(
+        ...(await insertRows(
+          db,
+          Array.from({ length: 3000 }, (_, i) => row('flood-a', { cpu: i % 100 })),
+        )),
+      );
       const stats = (await getJson(STRICT, '/api/stats')).body;
       if (stats.resyncs > 0 && batch >= 3) break;
     }

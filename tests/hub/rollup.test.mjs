@@ -27,13 +27,20 @@ async function freePort() {
 async function startHub() {
   const port = await freePort();
   const child = spawn(env('HUB_BIN'), ['--listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
-    env: { ...process.env, VMPULSE_DB_URL: env('HUB_TEST_DB_URL'), VMPULSE_VIEWER_TOKEN_FILE: env('HUB_VIEWER_TOKEN_FILE') },
+    env: {
+      ...process.env,
+      VMPULSE_DB_URL: env('HUB_TEST_DB_URL'),
+      VMPULSE_VIEWER_TOKEN_FILE: env('HUB_VIEWER_TOKEN_FILE'),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const hub = { child, base: `http://127.0.0.1:${port}`, exited: new Promise((r) => child.once('exit', r)) };
   spawned.add(hub);
   for (let i = 0; i < 150; i++) {
-    const ready = await fetch(`${hub.base}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${hub.base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return hub;
     await sleep(100);
   }
@@ -105,7 +112,13 @@ async function insertRollA(seconds, { late = false } = {}) {
     const i = rollA.length;
     const r = { t: T0 + s, cpu: cpuAt(i), ram: ramAt(i), procesos: 100 + (i % 9) };
     rollA.push(r);
-    return row('roll-a', { hora: hora(r.t), cpu: r.cpu, ram: r.ram, procesos: r.procesos, api: late ? 'nodejs' : 'cpp' });
+    return row('roll-a', {
+      hora: hora(r.t),
+      cpu: r.cpu,
+      ram: r.ram,
+      procesos: r.procesos,
+      api: late ? 'nodejs' : 'cpp',
+    });
   });
   return insertRows(db, rows);
 }
@@ -162,7 +175,11 @@ describe('rollup', () => {
     // other tests stored (late commits, rollbacks, an outage).
     const batches = Array.from({ length: 24 }, (_, b) =>
       Array.from({ length: 25 }, (_, k) =>
-        row(`roll-many-${b % 4}`, { hora: hora(T0 + 7200 + ((b * 25 + k) * 13) % 900), cpu: (b * 7 + k) % 100, ram: k }),
+        row(`roll-many-${b % 4}`, {
+          hora: hora(T0 + 7200 + (((b * 25 + k) * 13) % 900)),
+          cpu: (b * 7 + k) % 100,
+          ram: k,
+        }),
       ),
     );
     await Promise.all(batches.map((rows) => insertRows(db, rows)));
@@ -178,7 +195,6 @@ describe('rollup', () => {
     // A transaction that commits after a larger id: its rows land in rolled minutes.
     const conn = await db.getConnection();
     const heldRows = [0, 1].map((k) => {
-      const i = rollA.length;
       const r = { t: T0 + 200 + k, cpu: 99.99, ram: 0.01, procesos: 500 };
       rollA.push(r);
       // Another route's count row, so the next insert does not wait on this one's lock.
@@ -215,7 +231,9 @@ describe('rollup', () => {
     // Rows not rolled up yet (asked for at once): the rollup path adds them from raw rows.
     for (let round = 0; round < 3; round++) {
       await insertRollA([120 + round, 250 + round, 499]);
-      const forced = await fetch(`${hub}/api/history?${query}&source=rollup`, { headers: viewerHeaders() }).then((r) => r.text());
+      const forced = await fetch(`${hub}/api/history?${query}&source=rollup`, { headers: viewerHeaders() }).then((r) =>
+        r.text(),
+      );
       const { raw: now } = await bothPaths(hub, query);
       assert.equal(forced, now, `round ${round}`);
       assertMatches(JSON.parse(forced).points, expected(T0 + 25, T0 + 580, 120));
@@ -232,7 +250,9 @@ describe('rollup', () => {
     for (const pid of env('HUB_PIDS').split(' ').map(Number)) {
       try {
         process.kill(pid, 'SIGTERM');
-      } catch {}
+      } catch {
+        // already gone
+      }
     }
     for (const pid of env('HUB_PIDS').split(' ').map(Number)) {
       for (let i = 0; i < 100; i++) {
@@ -249,7 +269,9 @@ describe('rollup', () => {
 
     // Stored while no hub runs: new minutes and late rows into rolled-up minutes.
     const [first] = await insertRollA([600, 610, 620, 5, 125, 245]);
-    const more = Array.from({ length: 200 }, (_, i) => row(`roll-down-${i % 3}`, { hora: hora(T0 + 3600 + i), cpu: i % 100 }));
+    const more = Array.from({ length: 200 }, (_, i) =>
+      row(`roll-down-${i % 3}`, { hora: hora(T0 + 3600 + i), cpu: i % 100 }),
+    );
     await insertRows(db, more);
     await sleep(1500);
     assert.equal(await rolled(), before, 'nothing rolls up without a hub');

@@ -37,9 +37,6 @@ struct IngestLimits {
 };
 const IngestLimits& ingest_limits();
 
-// The schema's text, as embedded.
-std::string_view record_schema_text();
-
 // Steps 6–8 of contract/README.md: strict JSON, shape, and every record's rules.
 // On success the records in body order (with `api` as sent, for the route to overwrite).
 std::variant<std::vector<Record>, ContractError> parse_ingest_body(std::string_view body);

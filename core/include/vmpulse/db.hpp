@@ -46,7 +46,6 @@ class Connection {
   void execute(std::string_view sql);            // statements without results
   std::vector<Row> query(std::string_view sql);  // statements with results
   std::uint64_t affected_rows() const;
-  std::uint64_t last_insert_id() const;
   void begin();
   void commit();
   void rollback() noexcept;

@@ -13,7 +13,17 @@ import {
   ArcElement,
 } from 'chart.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Decimation, DoughnutController, ArcElement);
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  Filler,
+  Tooltip,
+  Decimation,
+  DoughnutController,
+  ArcElement,
+);
 
 Chart.defaults.color = '#8b95a7';
 Chart.defaults.borderColor = 'rgba(148, 163, 184, 0.10)';

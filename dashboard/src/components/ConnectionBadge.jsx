@@ -20,7 +20,14 @@ export default function ConnectionBadge({ conn, now, stale }) {
     tone = 'warn';
   }
   return (
-    <div className={`badge badge-${tone}`} data-testid="conn-status" data-status={conn.status} title={conn.lastError ?? ''} role="status" aria-live="polite">
+    <div
+      className={`badge badge-${tone}`}
+      data-testid="conn-status"
+      data-status={conn.status}
+      title={conn.lastError ?? ''}
+      role="status"
+      aria-live="polite"
+    >
       <span className="badge-dot" aria-hidden="true" />
       {label}
     </div>

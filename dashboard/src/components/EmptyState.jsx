@@ -9,7 +9,10 @@ export default function EmptyState() {
           On this machine: <code>./vmpulse up</code> starts an agent, both ingest routes and this dashboard.
         </li>
         <li>
-          On a VM: <code>vmpulse-agent --push https://&lt;ingress&gt;/api/metrics --token-file &lt;file with the ingest token&gt;</code>
+          On a VM:{' '}
+          <code>
+            vmpulse-agent --push https://&lt;ingress&gt;/api/metrics --token-file &lt;file with the ingest token&gt;
+          </code>
         </li>
         <li>
           Or replay collected samples with Locust (<code>locust/</code>, phase 2 posts them to the ingress).

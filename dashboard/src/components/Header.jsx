@@ -7,15 +7,29 @@ export default function Header({ vms, vm, onVm, range, onRange, conn, now, stale
       <div className="brand">
         <svg viewBox="0 0 32 32" width="26" height="26" aria-hidden="true">
           <rect width="32" height="32" rx="7" fill="#162033" />
-          <path d="M4 18h6l3-8 5 14 3-6h7" fill="none" stroke="#38bdf8" strokeWidth="2.6" strokeLinecap="round" strokeLinejoin="round" />
+          <path
+            d="M4 18h6l3-8 5 14 3-6h7"
+            fill="none"
+            stroke="#38bdf8"
+            strokeWidth="2.6"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
         </svg>
         <span className="brand-name">vmpulse</span>
-        <span className="brand-hub" title="hub">{hubLabel}</span>
+        <span className="brand-hub" title="hub">
+          {hubLabel}
+        </span>
       </div>
       <div className="controls">
         <label className="vm-picker">
           <span className="sr-only">Virtual machine</span>
-          <select data-testid="vm-picker" value={vm ?? ''} onChange={(e) => onVm(e.target.value)} disabled={vms.length === 0}>
+          <select
+            data-testid="vm-picker"
+            value={vm ?? ''}
+            onChange={(e) => onVm(e.target.value)}
+            disabled={vms.length === 0}
+          >
             {vms.length === 0 && <option value="">no VMs yet</option>}
             {vm && !vms.some((v) => v.vm === vm) && <option value={vm}>{vm}</option>}
             {vms.map((v) => (

@@ -17,11 +17,21 @@ export default function MetricChart({ id, title, color, live, history, spanMs, x
     if (history) {
       return [
         { label: 'min', data: history.min, borderWidth: 0, pointRadius: 0, band: true, fill: false },
-        { label: 'max', data: history.max, borderWidth: 0, pointRadius: 0, band: true, fill: '-1', backgroundColor: hexToRgba(color, 0.18) },
+        {
+          label: 'max',
+          data: history.max,
+          borderWidth: 0,
+          pointRadius: 0,
+          band: true,
+          fill: '-1',
+          backgroundColor: hexToRgba(color, 0.18),
+        },
         { label: 'avg', data: history.avg, borderColor: color },
       ];
     }
-    return [{ label: title, data: live ?? [], borderColor: color, fill: 'origin', backgroundColor: hexToRgba(color, 0.08) }];
+    return [
+      { label: title, data: live ?? [], borderColor: color, fill: 'origin', backgroundColor: hexToRgba(color, 0.08) },
+    ];
   }, [history, live, color, title]);
 
   // Samples drawn, not counting the null points that mark gaps.

@@ -11,7 +11,10 @@ function Stat({ id, label, value, unit, sub, accent, meter }) {
       </div>
       {meter !== undefined && (
         <div className="meter" aria-hidden="true">
-          <div className="meter-fill" style={{ width: `${Math.max(0, Math.min(100, meter || 0))}%`, background: accent }} />
+          <div
+            className="meter-fill"
+            style={{ width: `${Math.max(0, Math.min(100, meter || 0))}%`, background: accent }}
+          />
         </div>
       )}
       <div className="stat-sub">{sub}</div>
@@ -26,7 +29,15 @@ export default function StatCards({ record, now }) {
   const age = Number.isFinite(ts) ? now - ts : NaN;
   return (
     <div className="stats">
-      <Stat id="cpu" label="CPU" value={formatPercent(r.porcentaje_cpu_uso)} unit="%" accent="#38bdf8" meter={r.porcentaje_cpu_uso} sub={`${formatPercent(r.porcentaje_cpu_libre)}% idle`} />
+      <Stat
+        id="cpu"
+        label="CPU"
+        value={formatPercent(r.porcentaje_cpu_uso)}
+        unit="%"
+        accent="#38bdf8"
+        meter={r.porcentaje_cpu_uso}
+        sub={`${formatPercent(r.porcentaje_cpu_libre)}% idle`}
+      />
       <Stat
         id="ram"
         label="Memory"
@@ -40,7 +51,12 @@ export default function StatCards({ record, now }) {
           </span>
         }
       />
-      <Stat id="procs" label="Processes" value={formatCount(r.total_procesos)} sub={`${formatCount(r.procesos_corriendo)} running`} />
+      <Stat
+        id="procs"
+        label="Processes"
+        value={formatCount(r.total_procesos)}
+        sub={`${formatCount(r.procesos_corriendo)} running`}
+      />
       <Stat
         id="last"
         label="Last sample"

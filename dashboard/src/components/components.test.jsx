@@ -27,7 +27,10 @@ const record = {
   hora: '2026-01-01 12:00:00',
   api: 'cpp',
 };
-const text = (el) => renderToStaticMarkup(el).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+const text = (el) =>
+  renderToStaticMarkup(el)
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ');
 
 describe('cards', () => {
   it('big numbers of the newest record', () => {
@@ -53,7 +56,9 @@ describe('cards', () => {
 
   it('connection badge: live, counting down, offline', () => {
     expect(text(<ConnectionBadge conn={{ status: 'open' }} now={0} />)).toContain('Live');
-    expect(text(<ConnectionBadge conn={{ status: 'reconnecting', retryAt: 2300 }} now={0} />)).toContain('Reconnecting in 3 s');
+    expect(text(<ConnectionBadge conn={{ status: 'reconnecting', retryAt: 2300 }} now={0} />)).toContain(
+      'Reconnecting in 3 s',
+    );
     expect(text(<ConnectionBadge conn={{ status: 'offline' }} now={0} />)).toContain('Offline');
     expect(text(<ConnectionBadge conn={{ status: 'open' }} now={0} stale />)).toContain('Catching up');
   });
@@ -72,7 +77,10 @@ describe('cards', () => {
   it('machines table marks a VM silent for 30 s or more as stale', () => {
     const html = renderToStaticMarkup(
       <FleetTable
-        vms={[{ vm: 'web-1', last: '2026-01-01 12:00:00', rows: 10 }, { vm: 'web-2', last: '2026-01-01 12:00:29', rows: 3 }]}
+        vms={[
+          { vm: 'web-1', last: '2026-01-01 12:00:00', rows: 10 },
+          { vm: 'web-2', last: '2026-01-01 12:00:29', rows: 3 },
+        ]}
         latest={{ 'web-1': record }}
         selected="web-2"
         onSelect={() => {}}

@@ -7,17 +7,20 @@ import { historyUrl, shapeHistory, historyError } from '../lib/history.js';
 const REFRESH_MS = { 15: 10_000, 60: 30_000, 1440: 120_000 };
 const MAX_BUCKETS = 480; // about one bucket per 2 px on a wide chart
 
+const IDLE = { data: null, error: null, loading: false };
+const LOADING = { data: null, error: null, loading: true };
+
 export function useHistory(apiBase, vm, minutes) {
-  const [result, setResult] = useState({ data: null, error: null, loading: false });
+  // Answers are kept with the request they answer: a new VM or range shows LOADING
+  // until its first answer, without a render that clears the old one first.
+  const key = vm && minutes ? `${apiBase} ${vm} ${minutes}` : null;
+  const [result, setResult] = useState({ key: null, data: null, error: null });
 
   useEffect(() => {
-    if (!vm || !minutes) {
-      setResult({ data: null, error: null, loading: false });
-      return undefined;
-    }
+    if (!vm || !minutes) return undefined;
+    const key = `${apiBase} ${vm} ${minutes}`;
     let cancelled = false;
     let controller = null;
-    setResult({ data: null, error: null, loading: true });
     const load = async () => {
       controller?.abort();
       controller = new AbortController();
@@ -29,13 +32,16 @@ export function useHistory(apiBase, vm, minutes) {
         });
         if (!res.ok) throw new Error(await historyError(res));
         const data = shapeHistory(await res.json(), MAX_BUCKETS);
-        if (!cancelled) setResult({ data, error: null, loading: false });
+        if (!cancelled) setResult({ key, data, error: null });
       } catch (err) {
         if (cancelled || err.name === 'AbortError') return;
         // fetch() says only "Failed to fetch" for an unreachable hub and for a hub on
         // another origin that sends no CORS headers; name both.
-        const why = err instanceof TypeError ? `cannot reach ${apiBase || 'this origin'}/api/history (hub down, or no CORS for this page's origin)` : err.message;
-        setResult((prev) => ({ data: prev.data, error: `History unavailable: ${why}`, loading: false }));
+        const why =
+          err instanceof TypeError
+            ? `cannot reach ${apiBase || 'this origin'}/api/history (hub down, or no CORS for this page's origin)`
+            : err.message;
+        setResult((prev) => ({ key, data: prev.key === key ? prev.data : null, error: `History unavailable: ${why}` }));
       }
     };
     load();
@@ -47,5 +53,7 @@ export function useHistory(apiBase, vm, minutes) {
     };
   }, [apiBase, vm, minutes]);
 
-  return result;
+  if (!key) return IDLE;
+  if (result.key !== key) return LOADING;
+  return { data: result.data, error: result.error, loading: false };
 }

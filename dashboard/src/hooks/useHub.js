@@ -15,7 +15,12 @@ function markOnce(name) {
 
 export function useHub(hub, wantedVm) {
   const [state, dispatch] = useReducer(reducer, initialState);
-  const [conn, setConn] = useState({ status: hub.error ? 'offline' : 'connecting', attempt: 0, retryAt: null, lastError: hub.error ?? null });
+  const [conn, setConn] = useState({
+    status: hub.error ? 'offline' : 'connecting',
+    attempt: 0,
+    retryAt: null,
+    lastError: hub.error ?? null,
+  });
   const connRef = useRef(null);
   const wantedRef = useRef(wantedVm);
   const lastSelect = useRef(null); // the select we sent and whose snapshot we await

@@ -18,7 +18,10 @@ export class HubConnection {
   constructor(url, { WebSocketImpl, timers, now, random, isOnline, onMessage, onState, onOpen, backoff } = {}) {
     this.url = url;
     this.WebSocketImpl = WebSocketImpl ?? globalThis.WebSocket;
-    this.timers = timers ?? { setTimeout: (...a) => globalThis.setTimeout(...a), clearTimeout: (id) => globalThis.clearTimeout(id) };
+    this.timers = timers ?? {
+      setTimeout: (...a) => globalThis.setTimeout(...a),
+      clearTimeout: (id) => globalThis.clearTimeout(id),
+    };
     this.now = now ?? (() => Date.now());
     this.random = random ?? Math.random;
     this.isOnline = isOnline ?? (() => (typeof navigator === 'undefined' ? true : navigator.onLine !== false));

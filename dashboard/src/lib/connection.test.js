@@ -171,7 +171,13 @@ describe('HubConnection', () => {
 
   it('asks a URL function again on every attempt', () => {
     let n = 0;
-    const c = new HubConnection(() => `ws://hub/ws?try=${++n}`, { WebSocketImpl: FakeSocket, timers, now: () => timers.now, random: () => 0, isOnline: () => true });
+    const c = new HubConnection(() => `ws://hub/ws?try=${++n}`, {
+      WebSocketImpl: FakeSocket,
+      timers,
+      now: () => timers.now,
+      random: () => 0,
+      isOnline: () => true,
+    });
     c.start();
     sockets.at(-1).drop();
     timers.advance(1000);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mergeBuckets, lttb } from './downsample.js';
+import { mergeBuckets } from './downsample.js';
 
 describe('mergeBuckets', () => {
   const pts = [
@@ -20,20 +20,5 @@ describe('mergeBuckets', () => {
     expect(out.length).toBeLessThanOrEqual(100);
     expect(out.at(-1).max).toBe(719);
     expect(out[0].min).toBe(0);
-  });
-});
-
-describe('lttb', () => {
-  it('keeps first, last and the spike', () => {
-    const data = Array.from({ length: 1000 }, (_, i) => ({ x: i, y: i === 500 ? 100 : 1 }));
-    const out = lttb(data, 50);
-    expect(out).toHaveLength(50);
-    expect(out[0]).toBe(data[0]);
-    expect(out.at(-1)).toBe(data[999]);
-    expect(out.some((p) => p.y === 100)).toBe(true);
-  });
-  it('returns short input unchanged', () => {
-    const d = [{ x: 0, y: 0 }];
-    expect(lttb(d, 10)).toBe(d);
   });
 });

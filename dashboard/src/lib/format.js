@@ -40,7 +40,14 @@ export function formatTick(ms, spanMs, timeZone) {
   if (!isNum(ms)) return '';
   const d = new Date(ms);
   if (spanMs > 20 * 3600 * 1000) {
-    return d.toLocaleString('en-GB', { hour12: false, timeZone, day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' });
+    return d.toLocaleString('en-GB', {
+      hour12: false,
+      timeZone,
+      day: '2-digit',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
   }
   const opts = { hour12: false, timeZone, hour: '2-digit', minute: '2-digit' };
   if (spanMs < 10 * 60 * 1000) opts.second = '2-digit';
@@ -62,4 +69,10 @@ export function formatAgo(thenMs, nowMs) {
 export function formatCountdown(ms) {
   if (!isNum(ms)) return DASH;
   return `${Math.max(0, Math.ceil(ms / 1000))} s`;
+}
+
+/** The tab title, with the headline numbers for a dashboard kept in a background tab. */
+export function formatTabTitle(vm, record) {
+  if (!vm || !record) return 'vmpulse';
+  return `${vm} · CPU ${formatPercent(record.porcentaje_cpu_uso, 0)}% · RAM ${formatPercent(record.porcentaje_ram, 0)}% — vmpulse`;
 }

@@ -1,5 +1,15 @@
 import { describe, it, expect } from 'vitest';
-import { formatPercent, formatMiB, formatCount, formatShare, formatClock, formatTick, formatAgo, formatCountdown } from './format.js';
+import {
+  formatPercent,
+  formatMiB,
+  formatCount,
+  formatShare,
+  formatClock,
+  formatTick,
+  formatAgo,
+  formatCountdown,
+  formatTabTitle,
+} from './format.js';
 
 describe('format', () => {
   it('percent with one decimal, dash for missing', () => {
@@ -33,5 +43,17 @@ describe('format', () => {
   it('countdown rounds up', () => {
     expect(formatCountdown(1200)).toBe('2 s');
     expect(formatCountdown(-5)).toBe('0 s');
+  });
+});
+
+describe('formatTabTitle', () => {
+  it('names the VM and its headline numbers', () => {
+    expect(formatTabTitle('web-1', { porcentaje_cpu_uso: 12.6, porcentaje_ram: 40.2 })).toBe(
+      'web-1 · CPU 13% · RAM 40% — vmpulse',
+    );
+  });
+  it('is the bare name without a VM or a record', () => {
+    expect(formatTabTitle(null, { porcentaje_cpu_uso: 1 })).toBe('vmpulse');
+    expect(formatTabTitle('web-1', null)).toBe('vmpulse');
   });
 });

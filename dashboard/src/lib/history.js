@@ -39,7 +39,8 @@ export function shapeHistory(body, maxBuckets = Infinity) {
   const procesos = [];
   for (const p of body.points) {
     const t = horaToMs(p?.t);
-    if (!Number.isFinite(t) || !p.cpu || !p.ram) throw new Error(`history point with a bad time or no cpu/ram: ${JSON.stringify(p)}`);
+    if (!Number.isFinite(t) || !p.cpu || !p.ram)
+      throw new Error(`history point with a bad time or no cpu/ram: ${JSON.stringify(p)}`);
     cpu.push({ t, n: p.n, min: p.cpu.min, avg: p.cpu.avg, max: p.cpu.max });
     ram.push({ t, n: p.n, min: p.ram.min, avg: p.ram.avg, max: p.ram.max });
     procesos.push({ x: t, y: p.procesos?.avg ?? null });
@@ -61,7 +62,11 @@ export function shapeHistory(body, maxBuckets = Infinity) {
 
 function bands(buckets, gapMs) {
   const [min, avg, max] = breakGaps(
-    [buckets.map((b) => ({ x: b.t, y: b.min })), buckets.map((b) => ({ x: b.t, y: b.avg })), buckets.map((b) => ({ x: b.t, y: b.max }))],
+    [
+      buckets.map((b) => ({ x: b.t, y: b.min })),
+      buckets.map((b) => ({ x: b.t, y: b.avg })),
+      buckets.map((b) => ({ x: b.t, y: b.max })),
+    ],
     gapMs,
   );
   return { min, avg, max };

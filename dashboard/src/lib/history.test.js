@@ -10,8 +10,20 @@ describe('history', () => {
     const body = {
       bucket_seconds: 60,
       points: [
-        { t: '2026-01-01 00:00:00', n: 60, cpu: { min: 1, avg: 2, max: 3 }, ram: { min: 40, avg: 41, max: 42 }, procesos: { avg: 100 } },
-        { t: '2026-01-01 00:01:00', n: 60, cpu: { min: 4, avg: 5, max: 6 }, ram: { min: 43, avg: 44, max: 45 }, procesos: { avg: 101 } },
+        {
+          t: '2026-01-01 00:00:00',
+          n: 60,
+          cpu: { min: 1, avg: 2, max: 3 },
+          ram: { min: 40, avg: 41, max: 42 },
+          procesos: { avg: 100 },
+        },
+        {
+          t: '2026-01-01 00:01:00',
+          n: 60,
+          cpu: { min: 4, avg: 5, max: 6 },
+          ram: { min: 43, avg: 44, max: 45 },
+          procesos: { avg: 101 },
+        },
       ],
     };
     const h = shapeHistory(body);
@@ -23,7 +35,10 @@ describe('history', () => {
   });
   it('draws a missing stretch of buckets as a hole', () => {
     const pt = (t, v) => ({ t, n: 1, cpu: { min: v, avg: v, max: v }, ram: { min: v, avg: v, max: v } });
-    const h = shapeHistory({ bucket_seconds: 60, points: [pt('2026-01-01 00:00:00', 1), pt('2026-01-01 00:01:00', 2), pt('2026-01-01 00:10:00', 3)] });
+    const h = shapeHistory({
+      bucket_seconds: 60,
+      points: [pt('2026-01-01 00:00:00', 1), pt('2026-01-01 00:01:00', 2), pt('2026-01-01 00:10:00', 3)],
+    });
     expect(h.cpu.avg.map((p) => p.y)).toEqual([1, 2, null, 3]);
     expect(h.cpu.min).toHaveLength(4);
   });
@@ -31,7 +46,7 @@ describe('history', () => {
     expect(() => shapeHistory({})).toThrow(/no points/);
     expect(() => shapeHistory({ points: [{ t: 'x' }] })).toThrow(/bad time/);
   });
-  it('reads the hub\'s error body', async () => {
+  it("reads the hub's error body", async () => {
     const res = new Response(JSON.stringify({ error: 'not_found', detail: 'no such vm' }), { status: 404 });
     expect(await historyError(res)).toBe('not_found: no such vm (HTTP 404)');
     expect(await historyError(new Response('oops', { status: 502 }))).toBe('HTTP 502');

@@ -28,10 +28,14 @@ export function resolveHub(configured, location, allowed = []) {
   if (override !== null) {
     const origin = hubOrigin(override);
     const own = `${location.protocol}//${location.host}`;
-    const ok = origin && (origin === own || origin === hubOrigin(configured ?? '') ||
-      (allowed ?? []).some((a) => hubOrigin(a) === origin));
+    const ok =
+      origin &&
+      (origin === own ||
+        origin === hubOrigin(configured ?? '') ||
+        (allowed ?? []).some((a) => hubOrigin(a) === origin));
     if (ok) chosen = override;
-    else note = `?hub=${override} is ignored: that hub is not on this dashboard's allow-list (allowedHubs in config.js)`;
+    else
+      note = `?hub=${override} is ignored: that hub is not on this dashboard's allow-list (allowedHubs in config.js)`;
   }
   const resolved = resolveUrl(chosen, location);
   return note && !resolved.error ? { ...resolved, note } : resolved;

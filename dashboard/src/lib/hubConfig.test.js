@@ -4,21 +4,31 @@ import { hubOrigin, resolveHub, wsUrlFor } from './hubConfig.js';
 const page = (over = {}) => ({ protocol: 'http:', host: '127.0.0.1:8000', search: '', ...over });
 
 describe('resolveHub', () => {
-  it('empty config means this page\'s origin', () => {
+  it("empty config means this page's origin", () => {
     expect(resolveHub('', page())).toEqual({ wsUrl: 'ws://127.0.0.1:8000/ws', apiBase: '', label: '127.0.0.1:8000' });
   });
   it('an https page speaks wss', () => {
-    expect(resolveHub(undefined, page({ protocol: 'https:', host: 'dash.run.app' })).wsUrl).toBe('wss://dash.run.app/ws');
+    expect(resolveHub(undefined, page({ protocol: 'https:', host: 'dash.run.app' })).wsUrl).toBe(
+      'wss://dash.run.app/ws',
+    );
   });
   it('a configured hub URL, with or without a trailing slash or a path prefix', () => {
-    expect(resolveHub('https://hub.example.com/', page())).toMatchObject({ wsUrl: 'wss://hub.example.com/ws', apiBase: 'https://hub.example.com' });
-    expect(resolveHub('http://10.0.0.5:8081/hub', page())).toMatchObject({ wsUrl: 'ws://10.0.0.5:8081/hub/ws', apiBase: 'http://10.0.0.5:8081/hub' });
+    expect(resolveHub('https://hub.example.com/', page())).toMatchObject({
+      wsUrl: 'wss://hub.example.com/ws',
+      apiBase: 'https://hub.example.com',
+    });
+    expect(resolveHub('http://10.0.0.5:8081/hub', page())).toMatchObject({
+      wsUrl: 'ws://10.0.0.5:8081/hub/ws',
+      apiBase: 'http://10.0.0.5:8081/hub',
+    });
     expect(resolveHub('wss://hub.example.com', page())).toMatchObject({ apiBase: 'https://hub.example.com' });
   });
   it('?hub= overrides the config only towards an allowed origin', () => {
     const allowed = ['http://127.0.0.1:9999', 'wss://b.example'];
     expect(resolveHub('https://a.example', page({ search: '?hub=http://127.0.0.1:9999' }), allowed)).toEqual({
-      wsUrl: 'ws://127.0.0.1:9999/ws', apiBase: 'http://127.0.0.1:9999', label: '127.0.0.1:9999',
+      wsUrl: 'ws://127.0.0.1:9999/ws',
+      apiBase: 'http://127.0.0.1:9999',
+      label: '127.0.0.1:9999',
     });
     expect(resolveHub('', page({ search: '?hub=https://b.example/x' }), allowed).wsUrl).toBe('wss://b.example/x/ws');
     // The page's own origin and the configured hub need no listing.

@@ -97,7 +97,10 @@ function applyRecords(state, msg) {
     // With an empty table the snapshot has no VM; the first VM to report becomes the
     // view, so a fresh install shows data without a click.
     if (vm === null) vm = records[0].vm;
-    series = appendRecords(series, records.filter((r) => r.vm === vm));
+    series = appendRecords(
+      series,
+      records.filter((r) => r.vm === vm),
+    );
   }
   return {
     ...state,

@@ -50,9 +50,13 @@ describe('reducer', () => {
     expect(s.split).toMatchObject({ cpp: 2, nodejs: 1, total: 3 });
   });
 
-  it('records append to the selected VM only, but update every VM\'s latest', () => {
+  it("records append to the selected VM only, but update every VM's latest", () => {
     let s = reducer(initialState, snapshot());
-    s = reducer(s, { type: 'records', records: [rec(4, 'web-1', 2, 77), rec(5, 'web-2', 3, 55)], split: { cpp: 3, nodejs: 2, total: 5 } });
+    s = reducer(s, {
+      type: 'records',
+      records: [rec(4, 'web-1', 2, 77), rec(5, 'web-2', 3, 55)],
+      split: { cpp: 3, nodejs: 2, total: 5 },
+    });
     expect(s.series.points.map((p) => p.cpu)).toEqual([10, 10, 77]);
     expect(s.latest['web-2'].porcentaje_cpu_uso).toBe(55);
     expect(s.vms.find((v) => v.vm === 'web-2').rows).toBe(2);
@@ -67,7 +71,10 @@ describe('reducer', () => {
   });
 
   it('with an empty table, the first VM to report becomes the view', () => {
-    let s = reducer(initialState, snapshot({ vm: null, vms: [], latest: {}, series: [], split: { cpp: 0, nodejs: 0, total: 0 } }));
+    let s = reducer(
+      initialState,
+      snapshot({ vm: null, vms: [], latest: {}, series: [], split: { cpp: 0, nodejs: 0, total: 0 } }),
+    );
     expect(s.vm).toBeNull();
     s = reducer(s, { type: 'records', records: [rec(1, 'fresh', 0)], split: { cpp: 1, nodejs: 0, total: 1 } });
     expect(s.vm).toBe('fresh');

@@ -1,8 +1,6 @@
 // The split between the two ingest routes. The hub sends counts; shares are derived
 // here so a dashboard never shows shares that disagree with its own counts.
 
-export const ROUTES = ['cpp', 'nodejs'];
-
 /** {cpp, nodejs, total} from the hub (any field may be missing) → normalized counts and shares. */
 export function normalizeSplit(split) {
   const count = (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);

@@ -19,9 +19,19 @@ const status = (code) => ingest.errors[code];
 
 /** A valid record that leaves room on every side of every rule. */
 const BASE = Object.freeze({
-  vm: 'vm-contract', total_ram: 16000, ram_libre: 6000, uso_ram: 10000, porcentaje_ram: 62.5,
-  porcentaje_cpu_uso: 30.25, porcentaje_cpu_libre: 69.75, procesos_corriendo: 3, procesos_durmiendo: 200,
-  procesos_zombie: 1, procesos_parados: 2, total_procesos: 206, hora: '2025-06-15 08:30:45',
+  vm: 'vm-contract',
+  total_ram: 16000,
+  ram_libre: 6000,
+  uso_ram: 10000,
+  porcentaje_ram: 62.5,
+  porcentaje_cpu_uso: 30.25,
+  porcentaje_cpu_libre: 69.75,
+  procesos_corriendo: 3,
+  procesos_durmiendo: 200,
+  procesos_zombie: 1,
+  procesos_parados: 2,
+  total_procesos: 206,
+  hora: '2025-06-15 08:30:45',
 });
 
 const invalid = (field, index) => ({ status: status('invalid_record'), error: 'invalid_record', field, index });
@@ -56,7 +66,17 @@ function patternViolation(prop) {
   const re = new RegExp(prop.pattern, 'u');
   const min = prop.minLength ?? 0;
   const max = prop.maxLength ?? 64;
-  const candidates = ['has space', 'semi;colon', "quote'", 'ñandú', 'new\nline', '2025-06-15T08:30:45', '2025-6-15 08:30:45', '2025-06-15 08:30:45Z', 'x'];
+  const candidates = [
+    'has space',
+    'semi;colon',
+    "quote'",
+    'ñandú',
+    'new\nline',
+    '2025-06-15T08:30:45',
+    '2025-6-15 08:30:45',
+    '2025-06-15 08:30:45Z',
+    'x',
+  ];
   return candidates.find((s) => !re.test(s) && [...s].length >= min && [...s].length <= max);
 }
 
@@ -67,40 +87,72 @@ function propertyCases() {
     const skipIfIgnored = (c) => cases.push(c);
     const wrongTypes = prop.type === 'string' ? [123, true, null, ['x'], { a: 1 }] : ['1', true, null, [1], {}];
     for (const value of wrongTypes) {
-      skipIfIgnored({ name: `${name}: wrong type ${JSON.stringify(value)}`, body: { ...BASE, [name]: value }, expect: invalid(name) });
+      skipIfIgnored({
+        name: `${name}: wrong type ${JSON.stringify(value)}`,
+        body: { ...BASE, [name]: value },
+        expect: invalid(name),
+      });
     }
     if (prop.type === 'integer') {
       const text = `${prop.minimum ?? 0}.5`;
-      cases.push({ name: `${name}: fractional ${text} is not an integer`, body: withRaw(BASE, name, text), expect: invalid(name) });
+      cases.push({
+        name: `${name}: fractional ${text} is not an integer`,
+        body: withRaw(BASE, name, text),
+        expect: invalid(name),
+      });
       const whole = String(BASE[name] ?? 1);
       for (const t of [`${whole}.0`, `${whole}e0`, `${whole}.000`]) {
-        cases.push({ name: `${name}: ${t} is an integer`, body: withRaw(BASE, name, t), expect: saved([{ ...BASE, [name]: Number(t) }]) });
+        cases.push({
+          name: `${name}: ${t} is an integer`,
+          body: withRaw(BASE, name, t),
+          expect: saved([{ ...BASE, [name]: Number(t) }]),
+        });
       }
     }
     if (prop.minimum !== undefined) {
       const below = prop.type === 'integer' ? String(prop.minimum - 1) : String(prop.minimum - 0.01);
-      cases.push({ name: `${name}: below minimum (${below})`, body: withRaw(BASE, name, below), expect: invalid(name) });
+      cases.push({
+        name: `${name}: below minimum (${below})`,
+        body: withRaw(BASE, name, below),
+        expect: invalid(name),
+      });
       const atMin = repair({ ...BASE, [name]: prop.minimum }, name);
       cases.push({ name: `${name}: at minimum`, body: atMin, expect: saved([atMin]) });
     }
     if (prop.maximum !== undefined) {
       // Exact text: maximum + 1 of 2^53−1 is not a double JavaScript could write.
       const above = prop.type === 'integer' ? String(BigInt(prop.maximum) + 1n) : String(prop.maximum + 0.01);
-      cases.push({ name: `${name}: above maximum (${above})`, body: withRaw(BASE, name, above), expect: invalid(name) });
+      cases.push({
+        name: `${name}: above maximum (${above})`,
+        body: withRaw(BASE, name, above),
+        expect: invalid(name),
+      });
       const atMax = repair({ ...BASE, [name]: prop.maximum }, name);
       cases.push({ name: `${name}: at maximum`, body: atMax, expect: saved([atMax]) });
     }
     if (prop.minLength !== undefined && prop.minLength > 0) {
-      cases.push({ name: `${name}: shorter than ${prop.minLength}`, body: { ...BASE, [name]: 'a'.repeat(prop.minLength - 1) }, expect: invalid(name) });
+      cases.push({
+        name: `${name}: shorter than ${prop.minLength}`,
+        body: { ...BASE, [name]: 'a'.repeat(prop.minLength - 1) },
+        expect: invalid(name),
+      });
     }
     if (prop.maxLength !== undefined) {
       const atMax = { ...BASE, [name]: 'a'.repeat(prop.maxLength) };
-      cases.push({ name: `${name}: longer than ${prop.maxLength}`, body: { ...BASE, [name]: 'a'.repeat(prop.maxLength + 1) }, expect: invalid(name) });
+      cases.push({
+        name: `${name}: longer than ${prop.maxLength}`,
+        body: { ...BASE, [name]: 'a'.repeat(prop.maxLength + 1) },
+        expect: invalid(name),
+      });
       cases.push({ name: `${name}: exactly ${prop.maxLength} long`, body: atMax, expect: saved([atMax]) });
     }
     if (prop.pattern !== undefined) {
       const bad = patternViolation(prop);
-      cases.push({ name: `${name}: breaks its pattern (${JSON.stringify(bad)})`, body: { ...BASE, [name]: bad }, expect: invalid(name) });
+      cases.push({
+        name: `${name}: breaks its pattern (${JSON.stringify(bad)})`,
+        body: { ...BASE, [name]: bad },
+        expect: invalid(name),
+      });
     }
   }
   return cases;
@@ -114,19 +166,50 @@ function shapeCases() {
     cases.push({ name: `missing required ${name}`, body: rest, expect: invalid(name) });
   }
   cases.push({ name: 'unknown field', body: { ...BASE, cpu: 5 }, expect: invalid('cpu') });
-  cases.push({ name: 'unknown field "__proto__"', body: `{"__proto__":{"vm":"x"},${JSON.stringify(BASE).slice(1)}`, expect: invalid('__proto__') });
+  cases.push({
+    name: 'unknown field "__proto__"',
+    body: `{"__proto__":{"vm":"x"},${JSON.stringify(BASE).slice(1)}`,
+    expect: invalid('__proto__'),
+  });
   const [first, second] = schema.required;
   const { [first]: _a, [second]: _b, ...twoMissing } = BASE;
-  cases.push({ name: 'order: the first unknown field in document order wins', body: { zeta: 1, ...twoMissing, alpha: 2 }, expect: invalid('zeta') });
-  cases.push({ name: 'order: unknown field before a missing one', body: { ...twoMissing, extra: 1 }, expect: invalid('extra') });
+  cases.push({
+    name: 'order: the first unknown field in document order wins',
+    body: { zeta: 1, ...twoMissing, alpha: 2 },
+    expect: invalid('zeta'),
+  });
+  cases.push({
+    name: 'order: unknown field before a missing one',
+    body: { ...twoMissing, extra: 1 },
+    expect: invalid('extra'),
+  });
   cases.push({ name: 'order: missing fields in required order', body: twoMissing, expect: invalid(first) });
   const props = Object.keys(schema.properties);
   const last = props.filter((p) => schema.required.includes(p)).at(-1);
-  cases.push({ name: 'order: a missing field before a bad property', body: (() => { const { [last]: _, ...r } = BASE; return { ...r, [props[0]]: 42 }; })(), expect: invalid(last) });
-  cases.push({ name: 'order: properties in schema order', body: { ...BASE, [props[0]]: 42, [props[1]]: 'x' }, expect: invalid(props[0]) });
-  cases.push({ name: 'order: the later property alone', body: { ...BASE, [props[1]]: 'x' }, expect: invalid(props[1]) });
+  cases.push({
+    name: 'order: a missing field before a bad property',
+    body: (() => {
+      const { [last]: _, ...r } = BASE;
+      return { ...r, [props[0]]: 42 };
+    })(),
+    expect: invalid(last),
+  });
+  cases.push({
+    name: 'order: properties in schema order',
+    body: { ...BASE, [props[0]]: 42, [props[1]]: 'x' },
+    expect: invalid(props[0]),
+  });
+  cases.push({
+    name: 'order: the later property alone',
+    body: { ...BASE, [props[1]]: 'x' },
+    expect: invalid(props[1]),
+  });
   const [a, b] = rules.not_greater[0];
-  cases.push({ name: 'order: a bad property before a cross-field rule', body: { ...BASE, [a]: BASE[b] + 1, hora: 'x' }, expect: invalid('hora') });
+  cases.push({
+    name: 'order: a bad property before a cross-field rule',
+    body: { ...BASE, [a]: BASE[b] + 1, hora: 'x' },
+    expect: invalid('hora'),
+  });
   return cases;
 }
 
@@ -145,12 +228,33 @@ function crossRuleCases() {
     const edge = { ...BASE, [x]: 50, [y]: rule.equals - 50 + rule.tolerance };
     cases.push({ name: `sum_equals: ${rule.fields.join('+')} too high`, body: over, expect: invalid(rule.field) });
     cases.push({ name: `sum_equals: ${rule.fields.join('+')} too low`, body: under, expect: invalid(rule.field) });
-    cases.push({ name: `sum_equals: ${rule.fields.join('+')} off by exactly the tolerance is fine`, body: edge, expect: saved([edge]) });
+    cases.push({
+      name: `sum_equals: ${rule.fields.join('+')} off by exactly the tolerance is fine`,
+      body: edge,
+      expect: saved([edge]),
+    });
   }
   for (const field of rules.calendar_datetime) {
-    const bad = ['2025-02-29 00:00:00', '2024-02-30 12:00:00', '2025-04-31 12:00:00', '2025-13-01 00:00:00', '2025-00-10 00:00:00',
-      '2025-01-00 00:00:00', '2025-01-01 24:00:00', '2025-01-01 23:60:00', '2025-01-01 23:59:60', '1969-12-31 23:59:59', '0000-01-01 00:00:00', '2100-02-29 00:00:00'];
-    for (const value of bad) cases.push({ name: `calendar_datetime: ${field} ${value}`, body: { ...BASE, [field]: value }, expect: invalid(field) });
+    const bad = [
+      '2025-02-29 00:00:00',
+      '2024-02-30 12:00:00',
+      '2025-04-31 12:00:00',
+      '2025-13-01 00:00:00',
+      '2025-00-10 00:00:00',
+      '2025-01-00 00:00:00',
+      '2025-01-01 24:00:00',
+      '2025-01-01 23:60:00',
+      '2025-01-01 23:59:60',
+      '1969-12-31 23:59:59',
+      '0000-01-01 00:00:00',
+      '2100-02-29 00:00:00',
+    ];
+    for (const value of bad)
+      cases.push({
+        name: `calendar_datetime: ${field} ${value}`,
+        body: { ...BASE, [field]: value },
+        expect: invalid(field),
+      });
     for (const value of ['2024-02-29 23:59:59', '2000-02-29 00:00:00', '1970-01-01 00:00:00', '9999-12-31 23:59:59']) {
       const ok = { ...BASE, [field]: value };
       cases.push({ name: `calendar_datetime: ${field} ${value} is fine`, body: ok, expect: saved([ok]) });
@@ -180,7 +284,11 @@ function badInputCases() {
     text('Infinity', withRaw(BASE, 'porcentaje_ram', 'Infinity'), badJson()),
     text('-Infinity', withRaw(BASE, 'porcentaje_ram', '-Infinity'), badJson()),
     text('number too large for a double (1e400)', withRaw(BASE, 'total_ram', '1e400'), invalid('total_ram')),
-    text('negative number too large for a double (-1e400)', withRaw(BASE, 'porcentaje_ram', '-1e400'), invalid('porcentaje_ram')),
+    text(
+      'negative number too large for a double (-1e400)',
+      withRaw(BASE, 'porcentaje_ram', '-1e400'),
+      invalid('porcentaje_ram'),
+    ),
     text('leading zero', withRaw(BASE, 'total_ram', '016000'), badJson()),
     text('hexadecimal number', withRaw(BASE, 'total_ram', '0x10'), badJson()),
     text('plus sign', withRaw(BASE, 'total_ram', '+5'), badJson()),
@@ -190,18 +298,42 @@ function badInputCases() {
     text('raw control character in vm', json.replace('vm-contract', 'vm\u0001x'), badJson()),
     text('raw newline in vm', json.replace('vm-contract', 'vm\nx'), badJson()),
     text('raw tab in hora', json.replace('08:30:45', '08:30\t45'), badJson()),
-    text('invalid UTF-8 in vm', Buffer.concat([Buffer.from(json.slice(0, 8)), Buffer.from([0xc3, 0x28]), Buffer.from(json.slice(8))]), badJson()),
-    text('overlong UTF-8', Buffer.concat([Buffer.from(json.slice(0, 8)), Buffer.from([0xc0, 0xaf]), Buffer.from(json.slice(8))]), badJson()),
-    text('UTF-8 byte order mark after white space', Buffer.concat([Buffer.from(' '), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]), badJson()),
+    text(
+      'invalid UTF-8 in vm',
+      Buffer.concat([Buffer.from(json.slice(0, 8)), Buffer.from([0xc3, 0x28]), Buffer.from(json.slice(8))]),
+      badJson(),
+    ),
+    text(
+      'overlong UTF-8',
+      Buffer.concat([Buffer.from(json.slice(0, 8)), Buffer.from([0xc0, 0xaf]), Buffer.from(json.slice(8))]),
+      badJson(),
+    ),
+    text(
+      'UTF-8 byte order mark after white space',
+      Buffer.concat([Buffer.from(' '), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]),
+      badJson(),
+    ),
     text('lone surrogate escape', json.replace('vm-contract', 'vm\\ud800'), badJson()),
     text('bad escape', json.replace('vm-contract', 'vm\\x41'), badJson()),
     text('duplicate key', `{"vm":"a",${json.slice(1)}`, badJson('vm')),
-    text('duplicate key in element 2 of a batch (invalid_json has no index)', `[${json},${json},{"hora":"x",${json.slice(1)}]`, badJson('hora')),
-    text('order: the first duplicate key wins', `[{"vm":"a",${json.slice(1)},{"hora":"x",${json.slice(1)}]`, badJson('vm')),
+    text(
+      'duplicate key in element 2 of a batch (invalid_json has no index)',
+      `[${json},${json},{"hora":"x",${json.slice(1)}]`,
+      badJson('hora'),
+    ),
+    text(
+      'order: the first duplicate key wins',
+      `[{"vm":"a",${json.slice(1)},{"hora":"x",${json.slice(1)}]`,
+      badJson('vm'),
+    ),
     text('order: a syntax error after a duplicate key wins', `{"vm":"a",${json.slice(1, -1)}`, badJson()),
     text('order: a syntax error after too deep a nesting wins', `[{"vm":[[1]]}, x]`, badJson()),
     text('deep nesting', '['.repeat(5000) + ']'.repeat(5000), badJson()),
-    text(`nesting one level past max_depth ${ingest.max_depth}`, `[${JSON.stringify({ ...BASE, vm: ['a'] })}]`, badJson()),
+    text(
+      `nesting one level past max_depth ${ingest.max_depth}`,
+      `[${JSON.stringify({ ...BASE, vm: ['a'] })}]`,
+      badJson(),
+    ),
     text('a nested object value at max_depth is a type error', { ...BASE, vm: { a: 1 } }, invalid('vm')),
     text('top-level null', 'null', invalid()),
     text('top-level string', '"vm-contract"', invalid()),
@@ -212,8 +344,14 @@ function badInputCases() {
     text('array of a number', '[1]', invalid(undefined, 0)),
     text('array holding an array', '[[]]', invalid(undefined, 0)),
     text('null at index 1 of a batch', [BASE, null], invalid(undefined, 1)),
-    text(`an array of ${ingest.max_batch + 1}`, new Array(ingest.max_batch + 1).fill(BASE), { status: status('batch_too_large'), error: 'batch_too_large' }),
-    text(`an array of ${ingest.max_batch + 1} numbers`, `[${new Array(ingest.max_batch + 1).fill(1).join(',')}]`, { status: status('batch_too_large'), error: 'batch_too_large' }),
+    text(`an array of ${ingest.max_batch + 1}`, new Array(ingest.max_batch + 1).fill(BASE), {
+      status: status('batch_too_large'),
+      error: 'batch_too_large',
+    }),
+    text(`an array of ${ingest.max_batch + 1} numbers`, `[${new Array(ingest.max_batch + 1).fill(1).join(',')}]`, {
+      status: status('batch_too_large'),
+      error: 'batch_too_large',
+    }),
     text('total_ram as a numeric string', { ...BASE, total_ram: '16000' }, invalid('total_ram')),
     text('NaN as a string', { ...BASE, porcentaje_ram: 'NaN' }, invalid('porcentaje_ram')),
     text('number beyond 64 bits', withRaw(BASE, 'total_ram', '18446744073709551616'), invalid('total_ram')),
@@ -221,7 +359,11 @@ function badInputCases() {
     text('negative count', { ...BASE, procesos_zombie: -1 }, invalid('procesos_zombie')),
     text('negative MiB', { ...BASE, uso_ram: -5 }, invalid('uso_ram')),
     text('percentage over 100', { ...BASE, porcentaje_ram: 100.01 }, invalid('porcentaje_ram')),
-    text('percentage 1000', { ...BASE, porcentaje_cpu_uso: 1000, porcentaje_cpu_libre: 0 }, invalid('porcentaje_cpu_uso')),
+    text(
+      'percentage 1000',
+      { ...BASE, porcentaje_cpu_uso: 1000, porcentaje_cpu_libre: 0 },
+      invalid('porcentaje_cpu_uso'),
+    ),
     text('negative percentage', { ...BASE, porcentaje_ram: -0.5 }, invalid('porcentaje_ram')),
     text('unicode letter in vm', { ...BASE, vm: 'máquina' }, invalid('vm')),
     text('emoji in vm', { ...BASE, vm: 'vm😀' }, invalid('vm')),
@@ -231,16 +373,28 @@ function badInputCases() {
     text('SQL in hora', { ...BASE, hora: "2025-01-01 00:00:00' OR '1'='1" }, invalid('hora')),
     text('ISO-8601 hora', { ...BASE, hora: '2025-06-15T08:30:45Z' }, invalid('hora')),
     text('hora as a number', { ...BASE, hora: 1718440245 }, invalid('hora')),
-    text('api longer than its maxLength', { ...BASE, api: 'x'.repeat((schema.properties.api?.maxLength ?? 16) + 1) }, invalid('api')),
+    text(
+      'api longer than its maxLength',
+      { ...BASE, api: 'x'.repeat((schema.properties.api?.maxLength ?? 16) + 1) },
+      invalid('api'),
+    ),
     text('ram_libre over total_ram', { ...BASE, ram_libre: BASE.total_ram + 1 }, invalid('ram_libre')),
-    text('cpu percentages summing to 120', { ...BASE, porcentaje_cpu_uso: 60, porcentaje_cpu_libre: 60 }, invalid('porcentaje_cpu_libre')),
+    text(
+      'cpu percentages summing to 120',
+      { ...BASE, porcentaje_cpu_uso: 60, porcentaje_cpu_libre: 60 },
+      invalid('porcentaje_cpu_libre'),
+    ),
   ];
 }
 
 /** Bodies that must be stored, read back field by field. */
 function validCases() {
   const many = Array.from({ length: ingest.max_batch }, (_, i) => ({
-    ...BASE, vm: `vm-${i % 7}`, uso_ram: i, porcentaje_ram: (i % 100) + 0.25, procesos_corriendo: i % 5,
+    ...BASE,
+    vm: `vm-${i % 7}`,
+    uso_ram: i,
+    porcentaje_ram: (i % 100) + 0.25,
+    procesos_corriendo: i % 5,
   }));
   const padded = (() => {
     const body = JSON.stringify(BASE);
@@ -250,12 +404,33 @@ function validCases() {
     { name: 'one record', body: BASE, expect: saved([BASE]) },
     { name: 'a batch of 1', body: [BASE], expect: saved([BASE]) },
     { name: `a batch of ${ingest.max_batch}`, body: many, expect: saved(many) },
-    { name: 'every character vm allows', body: { ...BASE, vm: 'Az09._-' }, expect: saved([{ ...BASE, vm: 'Az09._-' }]) },
+    {
+      name: 'every character vm allows',
+      body: { ...BASE, vm: 'Az09._-' },
+      expect: saved([{ ...BASE, vm: 'Az09._-' }]),
+    },
     { name: `a body of exactly ${ingest.max_body_bytes} bytes`, body: padded, expect: saved([BASE]) },
-    { name: 'a leading UTF-8 byte order mark is ignored (RFC 8259 allows it)', body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(BASE))]), expect: saved([BASE]) },
-    { name: 'white space between tokens', body: JSON.stringify(BASE, null, 2).replace(/\n/g, '\r\n'), expect: saved([BASE]) },
-    { name: 'api with 16 non-ASCII characters (maxLength counts characters)', body: { ...BASE, api: 'é'.repeat(16) }, expect: saved([BASE]) },
-    { name: 'Content-Type with charset', body: BASE, headers: { 'content-type': 'application/json; charset=utf-8' }, expect: saved([BASE]) },
+    {
+      name: 'a leading UTF-8 byte order mark is ignored (RFC 8259 allows it)',
+      body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(BASE))]),
+      expect: saved([BASE]),
+    },
+    {
+      name: 'white space between tokens',
+      body: JSON.stringify(BASE, null, 2).replace(/\n/g, '\r\n'),
+      expect: saved([BASE]),
+    },
+    {
+      name: 'api with 16 non-ASCII characters (maxLength counts characters)',
+      body: { ...BASE, api: 'é'.repeat(16) },
+      expect: saved([BASE]),
+    },
+    {
+      name: 'Content-Type with charset',
+      body: BASE,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      expect: saved([BASE]),
+    },
     { name: 'through the split path /api/metrics', body: BASE, path: 'split', expect: saved([BASE]) },
     { name: 'on the bare path /metrics', body: BASE, path: 'bare', expect: saved([BASE]) },
   ];
@@ -269,33 +444,109 @@ function requestCases() {
   const badKey = { status: status('invalid_idempotency_key'), error: 'invalid_idempotency_key' };
   const oversized = Buffer.alloc(ingest.max_body_bytes + 1, 0x20);
   return [
-    { name: 'unknown path', path: '/api/nope', body: BASE, expect: { status: status('not_found'), error: 'not_found' } },
-    { name: "the other route's path", path: 'other', body: BASE, expect: { status: status('not_found'), error: 'not_found' } },
-    { name: 'GET on the ingest path', method: 'GET', expect: { status: status('method_not_allowed'), error: 'method_not_allowed', allow: 'POST' } },
-    { name: 'PUT on the ingest path', method: 'PUT', body: BASE, expect: { status: status('method_not_allowed'), error: 'method_not_allowed', allow: 'POST' } },
+    {
+      name: 'unknown path',
+      path: '/api/nope',
+      body: BASE,
+      expect: { status: status('not_found'), error: 'not_found' },
+    },
+    {
+      name: "the other route's path",
+      path: 'other',
+      body: BASE,
+      expect: { status: status('not_found'), error: 'not_found' },
+    },
+    {
+      name: 'GET on the ingest path',
+      method: 'GET',
+      expect: { status: status('method_not_allowed'), error: 'method_not_allowed', allow: 'POST' },
+    },
+    {
+      name: 'PUT on the ingest path',
+      method: 'PUT',
+      body: BASE,
+      expect: { status: status('method_not_allowed'), error: 'method_not_allowed', allow: 'POST' },
+    },
     { name: 'no Authorization', body: BASE, headers: { authorization: null }, expect: unauthorized },
-    { name: 'Basic scheme', body: BASE, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, expect: unauthorized },
+    {
+      name: 'Basic scheme',
+      body: BASE,
+      headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` },
+      expect: unauthorized,
+    },
     { name: 'wrong token', body: BASE, headers: { authorization: 'Bearer not-the-token' }, expect: unauthorized },
-    { name: 'token with an extra character', body: BASE, headers: { authorization: (t) => `Bearer ${t}x` }, expect: unauthorized },
-    { name: 'token missing its last character', body: BASE, headers: { authorization: (t) => `Bearer ${t.slice(0, -1)}` }, expect: unauthorized },
+    {
+      name: 'token with an extra character',
+      body: BASE,
+      headers: { authorization: (t) => `Bearer ${t}x` },
+      expect: unauthorized,
+    },
+    {
+      name: 'token missing its last character',
+      body: BASE,
+      headers: { authorization: (t) => `Bearer ${t.slice(0, -1)}` },
+      expect: unauthorized,
+    },
     { name: 'Bearer with no token', body: BASE, headers: { authorization: 'Bearer' }, expect: unauthorized },
-    { name: 'order: auth before size, media type and JSON', body: oversized, headers: { authorization: null, 'content-type': 'text/plain' }, expect: unauthorized },
+    {
+      name: 'order: auth before size, media type and JSON',
+      body: oversized,
+      headers: { authorization: null, 'content-type': 'text/plain' },
+      expect: unauthorized,
+    },
     { name: `body of ${ingest.max_body_bytes} + 1 bytes`, body: oversized, expect: tooLarge },
-    { name: 'order: size before media type', body: oversized, headers: { 'content-type': 'text/plain' }, expect: tooLarge },
+    {
+      name: 'order: size before media type',
+      body: oversized,
+      headers: { 'content-type': 'text/plain' },
+      expect: tooLarge,
+    },
     { name: 'text/plain', body: JSON.stringify(BASE), headers: { 'content-type': 'text/plain' }, expect: unsupported },
     { name: 'no Content-Type', body: JSON.stringify(BASE), headers: { 'content-type': null }, expect: unsupported },
-    { name: 'form encoding', body: 'vm=a', headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: unsupported },
-    { name: 'a JSON-like media type', body: JSON.stringify(BASE), headers: { 'content-type': 'application/json-patch+json' }, expect: unsupported },
-    { name: 'order: media type before the idempotency key', body: '{', headers: { 'content-type': 'text/plain', 'idempotency-key': 'bad key' }, expect: unsupported },
+    {
+      name: 'form encoding',
+      body: 'vm=a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      expect: unsupported,
+    },
+    {
+      name: 'a JSON-like media type',
+      body: JSON.stringify(BASE),
+      headers: { 'content-type': 'application/json-patch+json' },
+      expect: unsupported,
+    },
+    {
+      name: 'order: media type before the idempotency key',
+      body: '{',
+      headers: { 'content-type': 'text/plain', 'idempotency-key': 'bad key' },
+      expect: unsupported,
+    },
     { name: 'Idempotency-Key with a space', body: BASE, headers: { 'idempotency-key': 'bad key' }, expect: badKey },
-    { name: 'Idempotency-Key of 129 characters', body: BASE, headers: { 'idempotency-key': 'k'.repeat(129) }, expect: badKey },
+    {
+      name: 'Idempotency-Key of 129 characters',
+      body: BASE,
+      headers: { 'idempotency-key': 'k'.repeat(129) },
+      expect: badKey,
+    },
     { name: 'Idempotency-Key with a quote', body: BASE, headers: { 'idempotency-key': "k'1" }, expect: badKey },
-    { name: 'order: idempotency key before JSON', body: '{', headers: { 'idempotency-key': 'bad key' }, expect: badKey },
+    {
+      name: 'order: idempotency key before JSON',
+      body: '{',
+      headers: { 'idempotency-key': 'bad key' },
+      expect: badKey,
+    },
   ];
 }
 
 function allCases() {
-  return [...requestCases(), ...badInputCases(), ...propertyCases(), ...shapeCases(), ...crossRuleCases(), ...validCases()];
+  return [
+    ...requestCases(),
+    ...badInputCases(),
+    ...propertyCases(),
+    ...shapeCases(),
+    ...crossRuleCases(),
+    ...validCases(),
+  ];
 }
 
 module.exports = { allCases, BASE, schema, ingest, status };

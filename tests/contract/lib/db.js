@@ -4,8 +4,20 @@
 const mysql = require('mysql2/promise');
 
 const COLUMNS = [
-  'vm', 'total_ram', 'ram_libre', 'uso_ram', 'porcentaje_ram', 'porcentaje_cpu_uso', 'porcentaje_cpu_libre',
-  'procesos_corriendo', 'procesos_durmiendo', 'procesos_zombie', 'procesos_parados', 'total_procesos', 'hora', 'api',
+  'vm',
+  'total_ram',
+  'ram_libre',
+  'uso_ram',
+  'porcentaje_ram',
+  'porcentaje_cpu_uso',
+  'porcentaje_cpu_libre',
+  'procesos_corriendo',
+  'procesos_durmiendo',
+  'procesos_zombie',
+  'procesos_parados',
+  'total_procesos',
+  'hora',
+  'api',
 ];
 
 async function connectDb(url = process.env.VMPULSE_DB_URL) {
@@ -32,7 +44,8 @@ async function connectDb(url = process.env.VMPULSE_DB_URL) {
       return { rows: Number(m.n), lastId: m.last, keys: Number(k.n), perApi };
     },
     rowsAfter: (id) => one(`SELECT ${COLUMNS.join(',')} FROM metricas WHERE id > ? ORDER BY id`, [id]),
-    countKey: async (key) => Number((await one('SELECT COUNT(*) AS n FROM ingest_keys WHERE idem_key = ?', [key]))[0].n),
+    countKey: async (key) =>
+      Number((await one('SELECT COUNT(*) AS n FROM ingest_keys WHERE idem_key = ?', [key]))[0].n),
     tableExists: async (name) => (await one('SHOW TABLES LIKE ?', [name])).length === 1,
     close: () => conn.destroy(),
   };

@@ -18,8 +18,15 @@ function send(base, { method = 'POST', path, headers = {}, body }) {
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = http.request(
-      { hostname: url.hostname, port: url.port, path: url.pathname, method, agent: false, timeout: TIMEOUT_MS,
-        headers: { ...headers, ...(payload ? { 'content-length': payload.length } : {}) } },
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method,
+        agent: false,
+        timeout: TIMEOUT_MS,
+        headers: { ...headers, ...(payload ? { 'content-length': payload.length } : {}) },
+      },
       (res) => {
         answered = true;
         const chunks = [];

@@ -1,7 +1,7 @@
 // The properties the deployment promises, as functions over rendered objects. Each
 // returns a list of problems (empty when all is well), so a test can show every
 // problem at once and the negative tests can feed them broken objects.
-import { byKind, named, podSpec } from "./manifests.js";
+import { byKind, named } from "./manifests.js";
 
 export const APPS = ["api", "node-api", "hub"];
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -64,8 +64,7 @@ export function probeProblems(dep) {
   return p;
 }
 
-const matches = (selector, labels) =>
-  Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
+const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
 
 // Label selector (matchLabels + matchExpressions In/NotIn/Exists) against labels.
 export function selects(selector, labels) {
@@ -93,9 +92,11 @@ export function scalingProblems(objs) {
     const hpa = byKind(objs, "HorizontalPodAutoscaler").find((h) => h.spec.scaleTargetRef?.name === name);
     if (!hpa) p.push(`no HorizontalPodAutoscaler for ${name}`);
     else {
-      if (hpa.spec.scaleTargetRef.kind !== "Deployment") p.push(`HPA ${hpa.metadata.name} does not target a Deployment`);
+      if (hpa.spec.scaleTargetRef.kind !== "Deployment")
+        p.push(`HPA ${hpa.metadata.name} does not target a Deployment`);
       const cpu = (hpa.spec.metrics ?? []).find((m) => m.type === "Resource" && m.resource?.name === "cpu");
-      if (!cpu?.resource.target?.averageUtilization) p.push(`HPA ${hpa.metadata.name} does not scale on CPU utilization`);
+      if (!cpu?.resource.target?.averageUtilization)
+        p.push(`HPA ${hpa.metadata.name} does not scale on CPU utilization`);
       if (!(hpa.spec.minReplicas >= 2)) p.push(`HPA ${hpa.metadata.name} allows fewer than 2 replicas`);
       if (!(hpa.spec.maxReplicas > hpa.spec.minReplicas)) p.push(`HPA ${hpa.metadata.name} cannot scale up`);
     }
@@ -120,7 +121,8 @@ export function namespaceProblems(objs, expected) {
   }
   for (const o of objs) {
     if (CLUSTER_SCOPED.has(o.kind)) continue;
-    if (o.metadata.namespace !== expected) p.push(`${o.kind}/${o.metadata.name} is in namespace ${o.metadata.namespace}`);
+    if (o.metadata.namespace !== expected)
+      p.push(`${o.kind}/${o.metadata.name} is in namespace ${o.metadata.namespace}`);
   }
   return p;
 }
@@ -134,9 +136,13 @@ export function networkProblems(objs, frontDoorIsAllowed) {
     labels: o.spec.template.metadata.labels,
   }));
   const ingressPolicies = (labels) =>
-    policies.filter((np) => (np.spec.policyTypes ?? ["Ingress"]).includes("Ingress") && selects(np.spec.podSelector, labels));
+    policies.filter(
+      (np) => (np.spec.policyTypes ?? ["Ingress"]).includes("Ingress") && selects(np.spec.podSelector, labels),
+    );
 
-  const deny = policies.find((np) => Object.keys(np.spec.podSelector ?? {}).length === 0 && !(np.spec.ingress ?? []).length);
+  const deny = policies.find(
+    (np) => Object.keys(np.spec.podSelector ?? {}).length === 0 && !(np.spec.ingress ?? []).length,
+  );
   if (!deny) p.push("no default-deny ingress NetworkPolicy");
 
   for (const pod of pods) {
@@ -153,7 +159,8 @@ export function networkProblems(objs, frontDoorIsAllowed) {
     if (!rules.length) p.push(`nothing may reach ${name} (no front door)`);
     for (const rule of rules) {
       for (const peer of rule.from ?? []) {
-        if (!frontDoorIsAllowed(peer)) p.push(`${name} is reachable from ${JSON.stringify(peer)}, not only the front door`);
+        if (!frontDoorIsAllowed(peer))
+          p.push(`${name} is reachable from ${JSON.stringify(peer)}, not only the front door`);
       }
     }
   }
@@ -185,15 +192,15 @@ export function networkProblems(objs, frontDoorIsAllowed) {
 export function splitProblems(routes) {
   const p = [];
   const rules = routes.flatMap((r) => r.spec.rules ?? []);
-  const metricRules = rules.filter((rule) =>
-    (rule.matches ?? []).some((m) => m.path?.value === "/api/metrics"),
-  );
+  const metricRules = rules.filter((rule) => (rule.matches ?? []).some((m) => m.path?.value === "/api/metrics"));
   if (metricRules.length !== 1) return [`want one rule for /api/metrics, found ${metricRules.length}`];
   const refs = metricRules[0].backendRefs ?? [];
   const names = refs.map((b) => b.name).sort();
-  if (JSON.stringify(names) !== JSON.stringify(["api", "node-api"])) p.push(`/api/metrics backends are ${names.join(", ")}`);
+  if (JSON.stringify(names) !== JSON.stringify(["api", "node-api"]))
+    p.push(`/api/metrics backends are ${names.join(", ")}`);
   const weights = refs.map((b) => b.weight ?? 1);
-  if (weights.reduce((a, b) => a + b, 0) !== 100) p.push(`/api/metrics weights sum to ${weights.reduce((a, b) => a + b, 0)}, not 100`);
+  if (weights.reduce((a, b) => a + b, 0) !== 100)
+    p.push(`/api/metrics weights sum to ${weights.reduce((a, b) => a + b, 0)}, not 100`);
   if (!refs.every((b) => b.weight === 50)) p.push(`/api/metrics weights are ${weights.join("/")}, not 50/50`);
   return p;
 }
@@ -225,14 +232,19 @@ export function canaryProblems(ingresses) {
   if (ann["nginx.ingress.kubernetes.io/canary-weight"] !== "50") p.push("canary-weight is not 50");
   const total = ann["nginx.ingress.kubernetes.io/canary-weight-total"];
   if (total !== undefined && total !== "100") p.push(`canary-weight-total is ${total}, not 100`);
-  if (canary.spec.ingressClassName !== primary.spec.ingressClassName) p.push("canary and primary use different ingress classes");
+  if (canary.spec.ingressClassName !== primary.spec.ingressClassName)
+    p.push("canary and primary use different ingress classes");
   const cPaths = ingressPaths(canary);
   if (cPaths.length !== 1) p.push(`the canary routes ${cPaths.length} paths, want 1`);
   for (const c of cPaths) {
     const same = ingressPaths(primary).find((x) => x.host === c.host && x.path === c.path && x.pathType === c.pathType);
     if (!same) p.push(`the primary has no ${c.host}${c.path} (${c.pathType}) for the canary to split`);
     else if (same.service === c.service) p.push(`primary and canary both send ${c.path} to ${c.service}`);
-    else if (new Set([same.service, c.service]).size !== 2 || ![same.service, c.service].includes("api") || ![same.service, c.service].includes("node-api")) {
+    else if (
+      new Set([same.service, c.service]).size !== 2 ||
+      ![same.service, c.service].includes("api") ||
+      ![same.service, c.service].includes("node-api")
+    ) {
       p.push(`${c.path} is split between ${same.service} and ${c.service}, want api and node-api`);
     }
     if (c.path !== "/api/metrics") p.push(`the canary routes ${c.path}, want /api/metrics`);

@@ -90,10 +90,12 @@ export function dockerfileProblems(text, root) {
     }
   }
   for (const i of ins) {
-    if (i.keyword === "ADD" && /https?:\/\//.test(i.args)) p.push(`line ${i.line}: ADD from a URL (unverified download)`);
+    if (i.keyword === "ADD" && /https?:\/\//.test(i.args))
+      p.push(`line ${i.line}: ADD from a URL (unverified download)`);
     if (i.keyword === "RUN") {
       if (/apt-get\s+install/.test(i.args)) {
-        if (!/--no-install-recommends/.test(i.args)) p.push(`line ${i.line}: apt-get install without --no-install-recommends`);
+        if (!/--no-install-recommends/.test(i.args))
+          p.push(`line ${i.line}: apt-get install without --no-install-recommends`);
         if (!/-y\b/.test(i.args)) p.push(`line ${i.line}: apt-get install without -y`);
         if (!/rm -rf \/var\/lib\/apt\/lists/.test(i.args)) p.push(`line ${i.line}: apt lists are left in the layer`);
       }
@@ -105,7 +107,8 @@ export function dockerfileProblems(text, root) {
     if (i.keyword === "COPY" && !/--from=/.test(i.args)) {
       const parts = i.args.split(/\s+/).filter((a) => !a.startsWith("--"));
       for (const src of parts.slice(0, -1)) {
-        if (!fs.existsSync(path.join(root, src))) p.push(`line ${i.line}: COPY source ${src} does not exist in the repository`);
+        if (!fs.existsSync(path.join(root, src)))
+          p.push(`line ${i.line}: COPY source ${src} does not exist in the repository`);
       }
     }
   }

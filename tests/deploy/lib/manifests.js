@@ -42,7 +42,8 @@ function modulePath(apiVersion) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   if (group === "") return `kubernetes-models/${version}`;
   if (group.startsWith("gateway.networking.")) return `@kubernetes-models/gateway-api/${group}/${version}`;
-  if (group.endsWith(".gke.io") || group.endsWith("cloud.google.com")) return `@kubernetes-models/gke/${group}/${version}`;
+  if (group.endsWith(".gke.io") || group.endsWith("cloud.google.com"))
+    return `@kubernetes-models/gke/${group}/${version}`;
   return `kubernetes-models/${group}/${version}`;
 }
 

@@ -19,7 +19,8 @@ const EVERYWHERE = [
 
 // Placeholders people write in examples: references, masks, words like "pass", and
 // one- or two-character stand-ins ("mysql://u:p@…").
-const PLACEHOLDER = /^(?:.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]*(?::[?-][^}]*)?\}?|\$\(.*\)|%s|\*+|<[^>]*>|\{\{.*\}\}|pass|PASS|password|PASSWORD|pass(?:word)?%40\w*|secret|SECRET|x+|X+|\.\.\.|…|USER|PASSWD|changeme-not-a-secret)$/;
+const PLACEHOLDER =
+  /^(?:.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]*(?::[?-][^}]*)?\}?|\$\(.*\)|%s|\*+|<[^>]*>|\{\{.*\}\}|pass|PASS|password|PASSWORD|pass(?:word)?%40\w*|secret|SECRET|x+|X+|\.\.\.|…|USER|PASSWD|changeme-not-a-secret)$/;
 const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/@:"'`]+):([^\s/@"'`]*)@/g;
 
 // name: value, name=value, --name=value, "name": "value"
@@ -27,7 +28,8 @@ const ASSIGNMENT =
   /(?:^|[\s{,"'-])([A-Za-z_]*(?:password|passwd|pwd|token|secret|api_?key)[A-Za-z_]*)["']?\s*[:=]\s*["']?([^\s"',}#]+)/gi;
 // References, not values: $VAR, \"$VAR\", ${VAR:?message} / ${VAR:-default} (the part
 // after ":" starts with ?, - or +), masks, templates, YAML block starts.
-const REFERENCE = /^(?:\$|\\?"?\$|[?+-]|\*+$|<|\{\{|true$|false$|null$|\[|\||>|&|secretKeyRef|valueFrom|%s$|""$|''$|\\$)/;
+const REFERENCE =
+  /^(?:\$|\\?"?\$|[?+-]|\*+$|<|\{\{|true$|false$|null$|\[|\||>|&|secretKeyRef|valueFrom|%s$|""$|''$|\\$)/;
 
 const isTest = (file) => /(^|\/)(tests?|__tests__|fixtures?)\//.test(file) || /[._]test\.[a-z]+$/.test(file);
 const isDeployable = (file) =>
@@ -54,7 +56,8 @@ export function secretProblems(file, text) {
       const value = m[2];
       if (REFERENCE.test(value) || PLACEHOLDER.test(value)) continue;
       // Key names and references to where a secret lives are not secrets.
-      if (/^(?:vmpulse-[a-z-]+|[a-z_]+\.[a-z_.]+|--\S*|\/\S*|[A-Z_]{2,}|[a-z]+(?:-[a-z]+)*:?|\d{1,3})$/.test(value)) continue;
+      if (/^(?:vmpulse-[a-z-]+|[a-z_]+\.[a-z_.]+|--\S*|\/\S*|[A-Z_]{2,}|[a-z]+(?:-[a-z]+)*:?|\d{1,3})$/.test(value))
+        continue;
       p.push(`${file}:${lineOf(m.index)}: ${m[1]} has a literal value`);
     }
     if (/^kind:\s*Secret\s*$/m.test(text) && /^(?:data|stringData):\s*$/m.test(text)) {
@@ -66,6 +69,9 @@ export function secretProblems(file, text) {
 
 export function forbiddenFiles(files) {
   return files.filter(
-    (f) => /(^|\/)\.env$/.test(f) || /\.(pem|p12|pfx|key)$/.test(f) || /(^|\/)(key|credentials|service-account)\.json$/.test(f),
+    (f) =>
+      /(^|\/)\.env$/.test(f) ||
+      /\.(pem|p12|pfx|key)$/.test(f) ||
+      /(^|\/)(key|credentials|service-account)\.json$/.test(f),
   );
 }

@@ -1,0 +1,24 @@
+import { describe, it, expect } from 'vitest';
+import { timeWindow } from './axis.js';
+
+const at = (...xs) => xs.map((x) => ({ x, y: 1 }));
+
+describe('timeWindow', () => {
+  it('history: the whole range, ending at the next whole minute', () => {
+    const now = 10 * 60_000 + 25_000;
+    expect(timeWindow(at(1, 2), 15, now)).toEqual({ spanMs: 900_000, xMin: 11 * 60_000 - 900_000, xMax: 11 * 60_000 });
+  });
+  it('history ignores the live points', () => {
+    expect(timeWindow([], 60, 0)).toEqual({ spanMs: 3_600_000, xMin: 60_000 - 3_600_000, xMax: 60_000 });
+  });
+  it('live: follows the data when it spans more than a minute', () => {
+    expect(timeWindow(at(1000, 50_000, 91_000), 0, 5)).toEqual({ spanMs: 90_000, xMin: 1000, xMax: 91_000 });
+  });
+  it('live: at least a minute wide, ending at the newest point', () => {
+    expect(timeWindow(at(100_000, 110_000), 0, 5)).toEqual({ spanMs: 60_000, xMin: 50_000, xMax: 110_000 });
+    expect(timeWindow(at(100_000), null, 5)).toEqual({ spanMs: 60_000, xMin: 40_000, xMax: 100_000 });
+  });
+  it('live with no points leaves the axis to the chart', () => {
+    expect(timeWindow([], 0, 5)).toEqual({ spanMs: 60_000, xMin: undefined, xMax: undefined });
+  });
+});
