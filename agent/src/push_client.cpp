@@ -265,6 +265,10 @@ struct PushClient::Impl {
       answer.retry_after =
           parse_retry_after(std::string_view(it->value().data(), it->value().size()));
     }
+    if (const auto it = response.find(bhttp::field::content_type); it != response.end()) {
+      answer.json =
+          std::string_view(it->value().data(), it->value().size()).starts_with("application/json");
+    }
     if (const auto it = response.find(bhttp::field::location); it != response.end()) {
       answer.location = log_excerpt(std::string_view(it->value().data(), it->value().size()));
     }

@@ -22,6 +22,10 @@ struct PushResponse {
   std::optional<std::chrono::seconds> retry_after;
   std::string location;  // of a 3xx, as a one-line excerpt
   std::string body;      // a one-line excerpt of it, for the log (log_excerpt)
+  // Content-Type application/json: the ingest routes answer every error so; a page
+  // from something in front of them (nginx's 400 for a missing client certificate) is
+  // not.
+  bool json = false;
 };
 
 struct PostRequest {

@@ -45,13 +45,14 @@ PushAction next_action(const PushState& state) {
   return PushAction::wait;
 }
 
-PushOutcome classify_status(int status) {
+PushOutcome classify_status(int status, bool json_answer) {
   if (status >= 200 && status < 300) {
     return PushOutcome::delivered;
   }
-  // The batch itself is at fault: sending it again cannot help.
+  // The batch itself is at fault, in the ingest's own words: sending it again cannot
+  // help. The same status as another server's page says nothing about the batch.
   if (status == 400 || status == 413 || status == 415 || status == 422) {
-    return PushOutcome::reject;
+    return json_answer ? PushOutcome::reject : PushOutcome::config_error;
   }
   if (status >= 300 && status < 400) {
     return PushOutcome::config_error;
@@ -331,9 +332,17 @@ PushOutcome Pusher::post_and_classify(const PostRequest& request, const std::str
   }
   const PushResponse& response = std::get<PushResponse>(answer);
   retry_after = response.retry_after;
-  const PushOutcome outcome = classify_status(response.status);
+  const PushOutcome outcome = classify_status(response.status, response.json);
   if (outcome == PushOutcome::retry) {
     spdlog::warn("push: {} answered {}, will retry: {}", what, response.status, response.body);
+  } else if (outcome == PushOutcome::config_error && !config_error_logged_ &&
+             (response.status < 300 || response.status >= 400)) {
+    config_error_logged_ = true;
+    spdlog::error(
+        "push: {} answered {} \"{}\", a page that is not the ingest's JSON answer: something "
+        "in front of it refused the request (a client certificate it requires? --cert-file); "
+        "samples wait in the journal and spool, retried with backoff (logged once)",
+        options_.url, response.status, response.body);
   } else if (outcome == PushOutcome::config_error && !config_error_logged_) {
     config_error_logged_ = true;
     spdlog::error(

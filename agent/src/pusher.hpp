@@ -61,9 +61,11 @@ struct PushState {
 PushAction next_action(const PushState& state);
 
 // What to do with an answer: delivered, retry later, or drop the batch.
-// config_error: a redirect, which --push must be corrected for; retried like `retry`.
+// config_error: a redirect, or a 4xx page that is not the ingest's JSON (an edge in
+// front of it refused the request: a missing client certificate, a WAF), which the
+// configuration must be corrected for; retried like `retry`, never dropped.
 enum class PushOutcome { delivered, retry, reject, config_error };
-PushOutcome classify_status(int status);
+PushOutcome classify_status(int status, bool json_answer = true);
 
 // The wait before retry number `attempt` (1, 2, …): 0.5 s doubling to 30 s, or the
 // server's Retry-After (up to 5 min) when it gave one.

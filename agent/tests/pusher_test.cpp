@@ -22,6 +22,15 @@ TEST(ClassifyStatus, OnlyBatchFaultsAreDropped) {
   }
 }
 
+TEST(ClassifyStatus, AnEdgePageIsNotTheIngestRejectingTheBatch) {
+  for (int status : {400, 413, 415, 422}) {
+    EXPECT_EQ(classify_status(status, false), PushOutcome::config_error) << status;
+    EXPECT_EQ(classify_status(status, true), PushOutcome::reject) << status;
+  }
+  EXPECT_EQ(classify_status(201, false), PushOutcome::delivered);
+  EXPECT_EQ(classify_status(503, false), PushOutcome::retry);
+}
+
 TEST(ClassifyStatus, ARedirectIsAConfigurationErrorNotFollowed) {
   for (int status : {300, 301, 302, 303, 307, 308}) {
     EXPECT_EQ(classify_status(status), PushOutcome::config_error) << status;
