@@ -13,10 +13,11 @@
 #
 #   bench/agent/latency.sh
 #   LATENCY_OLD_AGENT=/path/to/old/vmpulse-agent bench/agent/latency.sh
-# LATENCY_INGRESS_URL (default http://127.0.0.1:<private ingress port>) points the
-# agents and the WebSocket client at another ingress, e.g. an HTTPS one, with
-# LATENCY_CA_FILE its CA (passed as the agents' --ca-file and the client's CA).
-# VMPULSE_VIEWER_TOKEN, if set, is sent to /ws as a bearer token.
+# By default the agents push and the WebSocket client reads through the private stack's
+# HTTPS ingress, trusting its local CA, with the stack's viewer token, as `./vmpulse up`
+# runs them. LATENCY_INGRESS_URL points both at another ingress (e.g. the plain
+# http://127.0.0.1:<port>), with LATENCY_CA_FILE its CA (passed as the agents' --ca-file
+# and the client's CA) and VMPULSE_VIEWER_TOKEN the bearer token sent to /ws.
 # Needs the release binaries (./vmpulse build): vmpulse-agent, vmpulse-api, vmpulse-hub.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -37,8 +38,8 @@ command -v nginx >/dev/null || die "nginx is needed (./vmpulse up installs it)"
 bench_setup agent-latency
 # A private stack, as tests/lib/suite.sh's stack_env makes it.
 export VMPULSE_STATE_DIR="$work/state"
-for var in VMPULSE_INGRESS_PORT VMPULSE_API_PORT VMPULSE_NODE_API_PORT VMPULSE_HUB_PORT \
-  VMPULSE_DB_PORT; do
+for var in VMPULSE_INGRESS_PORT VMPULSE_INGRESS_TLS_PORT VMPULSE_API_PORT \
+  VMPULSE_NODE_API_PORT VMPULSE_HUB_PORT VMPULSE_DB_PORT; do
   export "$var=$(free_port)"
 done
 # shellcheck source=scripts/lib/services.sh
@@ -51,7 +52,15 @@ for svc in db api hub ingress; do
   [[ "$svc" == db ]] || pids+=("$(svc_pid "$svc")")
 done
 
-INGRESS="${LATENCY_INGRESS_URL:-http://127.0.0.1:$VMPULSE_INGRESS_PORT}"
+if [[ -z "${LATENCY_INGRESS_URL:-}" ]]; then
+  LATENCY_INGRESS_URL="https://127.0.0.1:$VMPULSE_INGRESS_TLS_PORT"
+  LATENCY_CA_FILE="${LATENCY_CA_FILE:-$VMPULSE_STATE_DIR/tls/ca.pem}"
+fi
+INGRESS="$LATENCY_INGRESS_URL"
+if [[ -z "${VMPULSE_VIEWER_TOKEN:-}" ]]; then
+  VMPULSE_VIEWER_TOKEN="$(tr -d '[:space:]' <"$VMPULSE_STATE_DIR/viewer-token")"
+fi
+export VMPULSE_VIEWER_TOKEN
 WS_URL="$(sed -e 's|^http://|ws://|' -e 's|^https://|wss://|' <<<"${INGRESS%/}")/ws"
 tls_args=()
 if [[ -n "${LATENCY_CA_FILE:-}" ]]; then
