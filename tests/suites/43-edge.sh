@@ -150,8 +150,11 @@ if [[ -d node-api/node_modules ]]; then
   pids+=($!)
   node_api=1
 fi
+# Every read needs the viewer token (docs/hub.md): the checks below send it.
+viewer="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+(umask 077 && echo "$viewer" >"$work/viewer-token")
 VMPULSE_DB_URL="$hub" "$VMPULSE_BIN/vmpulse-hub" --listen "127.0.0.1:$VMPULSE_HUB_PORT" --poll 100ms \
-  >"$work/hub.log" 2>&1 &
+  --viewer-token-file "$work/viewer-token" --trusted-proxy 127.0.0.1 >"$work/hub.log" 2>&1 &
 pids+=($!)
 check "vmpulse-api is ready as the ingest user" wait_http "http://127.0.0.1:$VMPULSE_API_PORT/readyz" 30
 [[ -n "$node_api" ]] && check "node-api is ready as the ingest user" wait_http "http://127.0.0.1:$VMPULSE_NODE_API_PORT/readyz" 30
@@ -259,7 +262,8 @@ rolled_up() {
   return 1
 }
 check "the hub keeps the per-minute rollup as the hub user" rolled_up
-check "the hub serves /api/vms through HTTPS" bash -c "curl -fsS --max-time 5 --cacert '$tls/ca.pem' '$https/api/vms' | grep -q edge-tls"
+check "the hub serves /api/vms through HTTPS to a viewer" bash -c "curl -fsS --max-time 5 --cacert '$tls/ca.pem' -H 'Authorization: Bearer $viewer' '$https/api/vms' | grep -q edge-tls"
+check "and nothing without the viewer token (401)" bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert '$tls/ca.pem' '$https/api/vms') == 401 ]]"
 
 # ---------------------------------------------------------------- limits
 # codes FROM N PATH: the status of N requests in a row on one keep-alive connection.
@@ -267,7 +271,8 @@ check "the hub serves /api/vms through HTTPS" bash -c "curl -fsS --max-time 5 --
 codes() {
   local from="$1" n="$2" urls=() i
   for ((i = 0; i < n; i++)); do urls+=(-o /dev/null "$https$3"); done
-  curl -s --max-time 30 --interface "$from" --cacert "$tls/ca.pem" -w '%{http_code}\n' "${urls[@]}"
+  curl -s --max-time 30 --interface "$from" --cacert "$tls/ca.pem" -H "Authorization: Bearer $viewer" \
+    -w '%{http_code}\n' "${urls[@]}"
 }
 rate_limited() {
   local out
@@ -298,11 +303,13 @@ conn_limited() {
   # a fifth from the same address is refused; 127.0.0.1 is not.
   for ((i = 0; i < 20; i++)); do
     sleep 0.5
-    code="$(curl -s --interface 127.0.0.2 --cacert "$tls/ca.pem" --max-time 5 -o /dev/null -w '%{http_code}' "$https/")"
+    code="$(curl -s --interface 127.0.0.2 --cacert "$tls/ca.pem" -H "Authorization: Bearer $viewer" --max-time 5 \
+      -o /dev/null -w '%{http_code}' "$https/")"
     [[ "$code" == 429 ]] && break
   done
   local ok_code
-  ok_code="$(curl -s --interface 127.0.0.1 --cacert "$tls/ca.pem" --max-time 5 -o /dev/null -w '%{http_code}' "$https/")"
+  ok_code="$(curl -s --interface 127.0.0.1 --cacert "$tls/ca.pem" -H "Authorization: Bearer $viewer" --max-time 5 \
+    -o /dev/null -w '%{http_code}' "$https/")"
   kill "${slow[@]}" 2>/dev/null
   wait "${slow[@]}" 2>/dev/null
   echo "fifth request from 127.0.0.2: $code; from 127.0.0.1 meanwhile: $ok_code"
