@@ -23,3 +23,12 @@ GRANT SELECT ON `@DB@`.metricas TO @HUB@;
 GRANT SELECT ON `@DB@`.metricas_por_api TO @HUB@;
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.metricas_minuto TO @HUB@;
 GRANT SELECT, UPDATE ON `@DB@`.metricas_minuto_estado TO @HUB@;
+
+-- The hub's alerts (004, hub/src/alert_store.cpp, alert_notifier.cpp): the evaluating
+-- hub keeps alertas (deletes a resolved alert) and appends to alertas_historial; the
+-- delivering hub moves its cursors in alertas_envios; any hub adds and removes
+-- silences (POST/DELETE /api/silences) and deletes expired ones.
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.alertas TO @HUB@;
+GRANT SELECT, INSERT ON `@DB@`.alertas_historial TO @HUB@;
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.alertas_envios TO @HUB@;
+GRANT SELECT, INSERT, DELETE ON `@DB@`.silencios TO @HUB@;
