@@ -25,6 +25,7 @@ constexpr flags::Spec kOptions[] = {
     {"--max-pending-snapshots", "VMPULSE_HUB_MAX_PENDING_SNAPSHOTS"},
     {"--statement-timeout", "VMPULSE_HUB_STATEMENT_TIMEOUT"},
     {"--max-raw-span", "VMPULSE_HUB_MAX_RAW_SPAN"},
+    {"--alerts", "VMPULSE_ALERTS_FILE"},
     {"--log-level", "VMPULSE_LOG_LEVEL"},
 };
 
@@ -56,6 +57,8 @@ std::string hub_usage() {
          "  --max-pending-snapshots N  snapshot requests waiting at most (default 4096)\n"
          "  --statement-timeout D  longest history or split query (default 10s)\n"
          "  --max-raw-span D       longest history span read from raw rows (default 48h)\n"
+         "  --alerts FILE|off      alert rules file (VMPULSE_ALERTS_FILE; docs/alerts.md),\n"
+         "                         checked at start; default off\n"
          "  --log-level LEVEL      trace, debug, info, warn, error, critical, off\n";
 }
 
@@ -171,6 +174,14 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
         options.trusted_proxies.emplace_back(item);
       }
     }
+  }
+  if (const flags::Value* alerts = parsed.find("--alerts"); alerts && alerts->text() != "off") {
+    auto rules = load_alert_rules(alerts->text());
+    if (auto* problem = std::get_if<std::string>(&rules)) {
+      return *problem;
+    }
+    options.alerts = std::get<AlertRules>(std::move(rules));
+    options.alerts_file = alerts->text();
   }
   if (const flags::Value* level = parsed.find("--log-level")) {
     options.log_level = level->text();

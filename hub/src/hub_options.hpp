@@ -1,5 +1,5 @@
 // vmpulse-hub's configuration from flags and environment alike (a flag wins over its
-// variable). Pure; thread-safe.
+// variable). Pure apart from reading the alert rules file; thread-safe.
 //
 //   --db URL              VMPULSE_DB_URL           mysql://user:pass@host:port/db (required)
 //   --listen HOST:PORT    VMPULSE_LISTEN, PORT     default 0.0.0.0:VMPULSE_HUB_PORT (8081)
@@ -22,6 +22,8 @@
 //   --max-pending-snapshots N VMPULSE_HUB_MAX_PENDING_SNAPSHOTS snapshot requests waiting (4096)
 //   --statement-timeout D VMPULSE_HUB_STATEMENT_TIMEOUT history/split queries at most (10s)
 //   --max-raw-span D      VMPULSE_HUB_MAX_RAW_SPAN history spans answered from raw rows (48h)
+//   --alerts FILE|off     VMPULSE_ALERTS_FILE      the alert rules (docs/alerts.md), read and
+//                                                  checked here; default off
 //   --log-level L         VMPULSE_LOG_LEVEL
 #pragma once
 
@@ -33,6 +35,7 @@
 #include <variant>
 #include <vector>
 
+#include "alert_rules.hpp"
 #include "origin_policy.hpp"
 #include "vmpulse/config.hpp"
 #include "vmpulse/flags.hpp"
@@ -56,6 +59,9 @@ struct HubOptions {
   std::size_t max_pending_snapshots = 4096;
   std::chrono::milliseconds statement_timeout{10'000};
   std::chrono::milliseconds max_raw_span{2LL * 24 * 3600 * 1000};
+  // The parsed rules file; nullopt: alerts off (not given, or "off").
+  std::optional<AlertRules> alerts;
+  std::string alerts_file;
   std::string log_level;
   bool help = false;
 };
@@ -63,7 +69,8 @@ struct HubOptions {
 using flags::EnvLookup;
 
 // `args` excludes the program name. Error text names the flag or variable at fault and
-// never repeats a database URL (it holds the password).
+// never repeats a database URL (it holds the password); a bad rules file's error is
+// "<file>:<line>: <field>: <problem>".
 std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::string>& args,
                                                         const EnvLookup& env);
 

@@ -6,17 +6,6 @@
 #include "json_text.hpp"
 
 namespace vmpulse::hub {
-namespace {
-
-// JSON names of kRecordColumns, in the same order; the first three and the last two
-// are handled apart (id, vm are strings/keys; hora, api are strings).
-constexpr std::array<std::string_view, 11> kNumericFields{
-    "total_ram",          "ram_libre",          "uso_ram",
-    "porcentaje_ram",     "porcentaje_cpu_uso", "porcentaje_cpu_libre",
-    "procesos_corriendo", "procesos_durmiendo", "procesos_zombie",
-    "procesos_parados",   "total_procesos"};
-
-}  // namespace
 
 std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t first) {
   if (row.size() < first + kRecordColumnCount) {
@@ -46,13 +35,18 @@ std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t
   json += id_text;
   json += ",\"vm\":";
   append_json_string(json, record.vm);
-  for (std::size_t i = 0; i < kNumericFields.size(); ++i) {
-    const std::string& value = *text(2 + i);
-    if (!is_plain_number(value)) {
-      return std::string(kNumericFields[i]) + " is not a number: " + value;
+  for (std::size_t i = 0; i < kMetricColumns.size(); ++i) {
+    const std::string& value = *text(kFirstMetricColumn + i);
+    // is_plain_number first: from_chars alone would also take "inf" or "1e999".
+    double number = 0;
+    const auto parsed = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (!is_plain_number(value) || parsed.ec != std::errc{} ||
+        parsed.ptr != value.data() + value.size()) {
+      return std::string(kMetricColumns[i]) + " is not a number: " + value;
     }
+    record.metrics[i] = number;
     json += ",\"";
-    json += kNumericFields[i];
+    json += kMetricColumns[i];
     json += "\":";
     json += value;
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 
 using namespace vmpulse::hub;
@@ -93,4 +94,36 @@ TEST(HubOptions, ReadsNeedATokenFileUnlessOpen) {
       parse_hub_options({"--db", kDb, "--reads", "maybe"}, Env{})));
   EXPECT_TRUE(std::holds_alternative<std::string>(
       parse_hub_options({"--db", kDb, "--trusted-proxy", "proxy.example"}, Env{})));
+}
+
+TEST(HubOptions, AlertsOffByDefaultOrLoadedFromTheFile) {
+  const auto off = parse_hub_options({"--db", kDb}, Env{});
+  ASSERT_TRUE(std::holds_alternative<HubOptions>(off));
+  EXPECT_FALSE(std::get<HubOptions>(off).alerts.has_value());
+  const auto explicit_off = parse_hub_options({"--db", kDb, "--alerts", "off"},
+                                              Env{{{"VMPULSE_ALERTS_FILE", "/nonexistent"}}});
+  ASSERT_TRUE(std::holds_alternative<HubOptions>(explicit_off))
+      << std::get<std::string>(explicit_off);
+  EXPECT_FALSE(std::get<HubOptions>(explicit_off).alerts.has_value());
+
+  const std::string shipped = VMPULSE_SOURCE_DIR "/config/alerts.yaml";
+  const auto loaded = parse_hub_options({"--db", kDb}, Env{{{"VMPULSE_ALERTS_FILE", shipped}}});
+  ASSERT_TRUE(std::holds_alternative<HubOptions>(loaded)) << std::get<std::string>(loaded);
+  const HubOptions& options = std::get<HubOptions>(loaded);
+  ASSERT_TRUE(options.alerts.has_value());
+  EXPECT_EQ(options.alerts->rules.size(), 4u);
+  EXPECT_EQ(options.alerts_file, shipped);
+}
+
+TEST(HubOptions, BadAlertsFileNamesItsLine) {
+  const std::string path = ::testing::TempDir() + "hub_options_bad_alerts.yaml";
+  {
+    std::ofstream out(path);
+    out << "rules:\n  - name: cpu\n    metric: gpu\n    threshold: 1\n";
+  }
+  const auto parsed = parse_hub_options({"--db", kDb, "--alerts", path}, Env{});
+  ASSERT_TRUE(std::holds_alternative<std::string>(parsed));
+  EXPECT_EQ(std::get<std::string>(parsed).rfind(path + ":3: rules[0].metric: unknown metric", 0),
+            0u)
+      << std::get<std::string>(parsed);
 }
