@@ -45,7 +45,7 @@ struct VmState {
   // Per rule, which Limits apply: 0 the rule's own, k the override k-1. Empty when no
   // rule has overrides, so the common case costs no memory per VM.
   std::vector<std::uint16_t> choice;
-  // Usually empty: a row then costs one comparison per rule and no search.
+  // Sorted by rule; usually empty: a row then costs one comparison per rule.
   std::vector<ActiveRule> active;
 };
 
@@ -315,6 +315,10 @@ void AlertEngine::restore(const std::vector<Alert>& active,
                          .changed_ms = alert.changed_ms,
                          .value = alert.value.value_or(0)});
   }
+  for (auto& [name, vm] : s.vms) {
+    std::sort(vm.active.begin(), vm.active.end(),
+              [](const ActiveRule& a, const ActiveRule& b) { return a.rule < b.rule; });
+  }
 }
 
 void AlertEngine::observe(const StoredRecord& row, std::int64_t received_ms,
@@ -329,7 +333,13 @@ void AlertEngine::observe(const StoredRecord& row, std::int64_t received_ms,
     out.push_back({s.down_alert(row.vm, vm, AlertState::resolved), AlertState::firing});
   }
   const std::int64_t at_ms = hora_ms(row.hora).value_or(received_ms);
+  // vm.active is sorted by rule and the rules are walked in order, so one cursor finds
+  // each rule's alert: a row costs O(rules + active), even with many alerts firing.
+  std::size_t cursor = 0;
   for (std::size_t i = 0; i < s.compiled.size(); ++i) {
+    while (cursor < vm.active.size() && vm.active[cursor].rule < i) {
+      ++cursor;
+    }
     const CompiledRule& rule = s.compiled[i];
     const Limits& limits = s.limits(vm, i);
     if (!limits.enabled) {
@@ -337,11 +347,7 @@ void AlertEngine::observe(const StoredRecord& row, std::int64_t received_ms,
     }
     const double value = row.metrics[rule.metric];
     const bool breach = breaches(rule.source->comparison, value, limits.threshold);
-    auto active = vm.active.begin();
-    while (active != vm.active.end() && active->rule != i) {
-      ++active;
-    }
-    if (active == vm.active.end()) {
+    if (cursor == vm.active.size() || vm.active[cursor].rule != i) {
       if (breach) {
         const ActiveRule started{
             .rule = static_cast<std::uint32_t>(i),
@@ -350,29 +356,34 @@ void AlertEngine::observe(const StoredRecord& row, std::int64_t received_ms,
             .since_ms = at_ms,
             .changed_ms = at_ms,
             .value = value};
-        vm.active.push_back(started);
+        vm.active.insert(vm.active.begin() + static_cast<std::ptrdiff_t>(cursor), started);
+        ++cursor;
         out.push_back({s.rule_alert(row.vm, started, limits), std::nullopt});
       }
       continue;
     }
+    ActiveRule& active = vm.active[cursor];
     if (breach) {
-      if (active->state == AlertState::pending && at_ms - active->since_ms >= limits.hold_ms) {
-        active->state = AlertState::firing;
-        active->changed_ms = at_ms;
-        active->value = value;
-        out.push_back({s.rule_alert(row.vm, *active, limits), AlertState::pending});
+      if (active.state == AlertState::pending && at_ms - active.since_ms >= limits.hold_ms) {
+        active.state = AlertState::firing;
+        active.changed_ms = at_ms;
+        active.value = value;
+        out.push_back({s.rule_alert(row.vm, active, limits), AlertState::pending});
       }
+      ++cursor;
       continue;
     }
     const bool past_resolve = rule.upward ? value < limits.resolve : value > limits.resolve;
-    if (past_resolve) {
-      ActiveRule ended = *active;
-      ended.state = AlertState::resolved;
-      ended.changed_ms = at_ms;
-      ended.value = value;
-      out.push_back({s.rule_alert(row.vm, ended, limits), active->state});
-      vm.active.erase(active);
+    if (!past_resolve) {
+      ++cursor;
+      continue;
     }
+    ActiveRule ended = active;
+    ended.state = AlertState::resolved;
+    ended.changed_ms = at_ms;
+    ended.value = value;
+    out.push_back({s.rule_alert(row.vm, ended, limits), active.state});
+    vm.active.erase(vm.active.begin() + static_cast<std::ptrdiff_t>(cursor));
   }
 }
 

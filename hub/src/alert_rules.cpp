@@ -27,6 +27,14 @@ constexpr std::chrono::milliseconds kMaxHold = std::chrono::hours(24);
 constexpr std::chrono::milliseconds kMinAfter{100};
 constexpr std::chrono::milliseconds kMaxAfter = std::chrono::hours(24);
 
+// "rules[0]" and "for" → "rules[0].for": the field named in an error.
+std::string dotted(const std::string& prefix, std::string_view key) {
+  std::string field = prefix;
+  field += '.';
+  field += key;
+  return field;
+}
+
 // Thrown inside the parser only, caught by parse_alert_rules: the first mistake ends
 // the parse, and unwinding is the shortest way back from deep in a rule.
 struct RulesError {
@@ -82,7 +90,7 @@ class RulesParser {
         fail(key_node, prefix.empty() ? "(key)" : prefix, "a key must be a plain word");
       }
       const std::string key = key_node.Scalar();
-      const std::string field = prefix.empty() ? key : prefix + "." + key;
+      const std::string field = prefix.empty() ? key : dotted(prefix, key);
       last_line_ = key_node.Mark().line + 1;
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         std::string known;
@@ -267,7 +275,7 @@ class RulesParser {
         node, field,
         {"name", "metric", "op", "threshold", "resolve", "for", "severity", "summary", "vms"},
         [&](const std::string& key, const YAML::Node& value, const YAML::Node& at) {
-          const std::string sub = field + "." + key;
+          const std::string sub = dotted(field, key);
           if (key == "name") {
             rule.name = scalar(value, at, sub);
             if (rule.name == kVmDownRule) {
@@ -363,7 +371,7 @@ class RulesParser {
       for_each_key(
           item, item_field, {"match", "threshold", "resolve", "for", "severity", "enabled"},
           [&](const std::string& key, const YAML::Node& value, const YAML::Node& key_at) {
-            const std::string sub = item_field + "." + key;
+            const std::string sub = dotted(item_field, key);
             if (key == "match") {
               change.match = scalar(value, key_at, sub);
               if (!valid_match(change.match)) {

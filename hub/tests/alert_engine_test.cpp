@@ -317,3 +317,24 @@ TEST(Alert, NamesRoundTrip) {
   EXPECT_EQ(severity_from("Critical"), std::nullopt);
   EXPECT_EQ(to_string(Severity::warning), "warning");
 }
+
+TEST(AlertEngine, ManyRulesKeepTheirOwnAlerts) {
+  Harness h(R"(vm_down: {enabled: false}
+rules:
+  - {name: r0, metric: porcentaje_cpu_uso, threshold: 10, for: 0}
+  - {name: r1, metric: porcentaje_cpu_uso, threshold: 20, for: 0}
+  - {name: r2, metric: porcentaje_cpu_uso, threshold: 30, for: 0}
+  - {name: r3, metric: procesos_zombie, threshold: 1, for: 0}
+)");
+  EXPECT_EQ(h.feed(row("a", 0, 15, 0)).size(), 1u);  // r0
+  EXPECT_EQ(h.feed(row("a", 1, 35, 2)).size(), 3u);  // r1, r2, r3 join r0
+  auto t = h.feed(row("a", 2, 25, 2));               // r2 resolves, the others stay
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].alert.rule, "r2");
+  t = h.feed(row("a", 3, 5, 0));  // all resolve, in rule order
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].alert.rule, "r0");
+  EXPECT_EQ(t[1].alert.rule, "r1");
+  EXPECT_EQ(t[2].alert.rule, "r3");
+  EXPECT_TRUE(h.engine.active().empty());
+}
