@@ -29,3 +29,6 @@ fi
 
 # ---- history: raw rows and the rollup (bench/hub/history.sh) ----------------------
 "$ROOT/bench/hub/history.sh"
+
+# ---- alert evaluation per row against the hub's per-row work (bench/hub/alerts.sh) ----
+"$ROOT/bench/hub/alerts.sh"
