@@ -123,13 +123,13 @@ class Poller {
   mutable std::mutex mutex_;  // guards everything below up to the thread-owned part
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool alerts_unsent_ = false;  // alerts_ changed since the last `alerts` message
   std::unordered_map<const Subscriber*, std::shared_ptr<Subscriber>> subscribers_;
   SubscriberList fanout_list_;  // subscribers_ as a list; null once either changes
   std::unordered_map<const Subscriber*, SnapshotRequest> requests_;  // one per client
   std::string vms_json_ = "{\"vms\":[]}";
   std::map<std::string, std::int64_t> loaded_last_seen_;
   std::string alerts_{kNoAlerts};  // the newest encode_alerts body
-  bool alerts_unsent_ = false;     // alerts_ changed since the last `alerts` message
   PollerStats stats_;
 
   // Owned by the poller's thread.
