@@ -1,5 +1,7 @@
 #include "http_api.hpp"
 
+#include "alert_api.hpp"
+#include "alert_store.hpp"
 #include "history_query.hpp"
 #include "rollup.hpp"
 
@@ -16,10 +18,97 @@ http::Response split_from_db(db::Connection& connection) {
   return http::Response::json(200, encode_split_answer(split));
 }
 
+http::Response method_not_allowed(std::string_view allow) {
+  http::Response response = http::Response::error(
+      405, "method_not_allowed", "use " + std::string(allow.substr(0, allow.rfind(','))));
+  response.headers.emplace_back("Allow", std::string(allow));
+  return response;
+}
+
+http::Response no_content() {
+  http::Response response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
+// GET /api/alerts, POST /api/silences, DELETE /api/silences/ID and ?vm=.
+void serve_alerts(const HttpApi& api, http::Request&& request, http::Respond respond) {
+  const std::int64_t now = api.now();
+  if (request.path == "/api/alerts") {
+    if (request.method != "GET" && request.method != "HEAD") {
+      return respond(method_not_allowed("GET, HEAD, OPTIONS"));
+    }
+    auto parsed = parse_alerts_params(request, now);
+    if (auto* error = std::get_if<ParamError>(&parsed)) {
+      return respond(http::Response::error(400, error->code, error->detail));
+    }
+    const AlertsParams params = std::get<AlertsParams>(parsed);
+    std::string current = api.alerts ? api.alerts->alerts_json() : std::string(kNoAlerts);
+    if (!params.since) {
+      return respond(http::Response::json(200, std::move(current)));
+    }
+    if (!api.alerts) {
+      return respond(http::Response::json(200, encode_alerts_with_history(current, {})));
+    }
+    return api.queries.submit(
+        [params, current = std::move(current)](db::Connection& connection) {
+          return http::Response::json(
+              200, encode_alerts_with_history(
+                       current, load_history(connection, *params.since, params.limit)));
+        },
+        std::move(respond));
+  }
+  const bool one = request.path.starts_with("/api/silences/");
+  if (one ? request.method != "DELETE" : request.method != "POST" && request.method != "DELETE") {
+    return respond(method_not_allowed(one ? "DELETE, OPTIONS" : "POST, DELETE, OPTIONS"));
+  }
+  if (!api.alerts) {
+    return respond(
+        http::Response::error(409, "alerts_off", "this hub runs without alert rules (--alerts)"));
+  }
+  AlertService* service = api.alerts;
+  if (request.method == "POST") {
+    auto parsed = parse_silence(request.body, now);
+    if (auto* error = std::get_if<ParamError>(&parsed)) {
+      return respond(http::Response::error(400, error->code, error->detail));
+    }
+    return api.queries.submit(
+        [silence = std::get<Silence>(std::move(parsed)), now, service](db::Connection& connection) {
+          std::string out;
+          append_silence(out, add_silence(connection, silence, now));
+          service->refresh();
+          return http::Response::json(201, std::move(out));
+        },
+        std::move(respond));
+  }
+  auto parsed = parse_silence_delete(request);
+  if (auto* error = std::get_if<ParamError>(&parsed)) {
+    return respond(http::Response::error(400, error->code, error->detail));
+  }
+  api.queries.submit(
+      [target = std::get<SilenceDelete>(std::move(parsed)), service](db::Connection& connection) {
+        if (target.id) {
+          if (!remove_silence(connection, *target.id)) {
+            return http::Response::error(404, "not_found",
+                                         "no silence " + std::to_string(*target.id));
+          }
+        } else {
+          remove_silences(connection, target.match);
+        }
+        service->refresh();
+        return no_content();
+      },
+      std::move(respond));
+}
+
 }  // namespace
 
 void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
   const std::string& path = request.path;
+  if (path == "/api/alerts" || path == "/api/silences" || path.starts_with("/api/silences/")) {
+    return serve_alerts(*this, std::move(request), std::move(respond));
+  }
   const bool known = path == "/livez" || path == "/readyz" || path == "/api/history" ||
                      path == "/api/split" || path == "/api/vms" || path == "/api/stats";
   if (!known) {

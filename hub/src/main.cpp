@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "alert_service.hpp"
 #include "cors.hpp"
 #include "http_api.hpp"
 #include "hub_options.hpp"
@@ -54,6 +55,17 @@ int main(int argc, char** argv) {
                         .max_pending_snapshots = options.max_pending_snapshots});
     hub::QueryRunner queries(options.db, 256, options.statement_timeout);
     hub::Rollup rollup({.db = options.db}, [&poller] { return poller.settled_id(); });
+    // Alerts only with a rules file; without, GET /api/alerts answers empty lists.
+    std::unique_ptr<hub::AlertService> alerts;
+    if (options.alerts) {
+      alerts = std::make_unique<hub::AlertService>(
+          hub::AlertServiceOptions{.db = options.db, .rules = *options.alerts, .on_commit = {}},
+          poller);
+      poller.set_row_observer([service = alerts.get()](const std::vector<hub::StoredRecord>& rows) {
+        service->observe(rows);
+      });
+      spdlog::info("alerts: {} rules from {}", options.alerts->rules.size(), options.alerts_file);
+    }
     boost::asio::io_context io(static_cast<int>(options.threads));
 
     http::ServerOptions server_options;
@@ -76,9 +88,10 @@ int main(int argc, char** argv) {
             hub::fan_out(ws_context, update, std::move(subscribers));
           });
     }
-    auto stats = [&poller, &rollup, ws_context] {
+    auto stats = [&poller, &rollup, ws_context, service = alerts.get()] {
       const hub::PollerStats p = poller.stats();
       const hub::RollupStats r = rollup.stats();
+      const hub::AlertServiceStats a = service ? service->stats() : hub::AlertServiceStats{};
       return "{\"clients\":" + std::to_string(ws_context->clients.load()) +
              ",\"subscribers\":" + std::to_string(p.subscribers) +
              ",\"polls\":" + std::to_string(p.polls) +
@@ -88,17 +101,21 @@ int main(int argc, char** argv) {
              ",\"resyncs\":" + std::to_string(ws_context->resyncs.load()) +
              ",\"rollup_id\":" + std::to_string(r.rolled_id) +
              ",\"rollup_behind\":" + std::to_string(r.behind) +
-             ",\"rollup_rows\":" + std::to_string(r.rows) + "}";
+             ",\"rollup_rows\":" + std::to_string(r.rows) +
+             ",\"alerts\":" + (service ? "true" : "false") +
+             ",\"alert_evaluator\":" + (a.evaluator ? "true" : "false") +
+             ",\"alert_transitions\":" + std::to_string(a.transitions) +
+             ",\"alert_takeovers\":" + std::to_string(a.takeovers) + "}";
     };
     auto now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
     const std::int64_t max_raw_seconds = options.max_raw_span.count() / 1000;
     http::Server server(
         io, server_options,
         // CORS on /api/* uses the same origin allow-list as /ws; every read needs a viewer.
-        hub::with_cors(
-            options.origins,
-            hub::with_viewer_auth(viewers, now,
-                                  hub::HttpApi{poller, queries, now, stats, max_raw_seconds})));
+        hub::with_cors(options.origins,
+                       hub::with_viewer_auth(viewers, now,
+                                             hub::HttpApi{poller, queries, now, stats,
+                                                          max_raw_seconds, alerts.get()})));
     server.set_upgrade_handler([ws_context](auto socket, auto request, auto) {
       hub::serve_websocket(std::move(socket), std::move(request), ws_context);
     });
@@ -123,6 +140,9 @@ int main(int argc, char** argv) {
     poller.start();
     queries.start();
     rollup.start();
+    if (alerts) {
+      alerts->start();
+    }
     server.start();
     spdlog::info("listening on {}:{} (poll {} ms, database {})", server_options.host, server.port(),
                  options.poll.count(), options.db.redacted());
@@ -133,6 +153,9 @@ int main(int argc, char** argv) {
     rollup.stop();
     queries.stop();
     poller.stop();
+    if (alerts) {
+      alerts->stop();  // after the poller: no row arrives while it writes what is queued
+    }
   } catch (const std::exception& error) {
     spdlog::critical("{}", error.what());
     return 1;

@@ -72,7 +72,8 @@ std::string encode_records(const std::vector<StoredRecord>& records, const Split
 }
 
 std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
-                            const LiveState& state, const std::vector<StoredRecord>& series) {
+                            const LiveState& state, const std::vector<StoredRecord>& series,
+                            std::string_view alerts) {
   std::string out;
   out.reserve(256 + series.size() * 300 + state.vms().size() * 400);
   out += "{\"type\":\"snapshot\",\"vm\":";
@@ -108,7 +109,15 @@ std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
   }
   out += "],\"split\":";
   append_split(out, state.split());
+  out += ",\"alerts\":";
+  out += alerts;
   out += '}';
+  return out;
+}
+
+std::string encode_alerts_message(std::string_view alerts) {
+  std::string out = "{\"type\":\"alerts\",";
+  out += alerts.substr(1);  // the body's fields, after its '{'
   return out;
 }
 

@@ -32,9 +32,18 @@ void append_split(std::string& out, const Split& split);
 // {"type":"records","records":[…],"split":{…}}
 std::string encode_records(const std::vector<StoredRecord>& records, const Split& split);
 
-// {"type":"snapshot","vm":…,"minutes":…,"vms":[…],"latest":{…},"series":[…],"split":{…}}
+// The alerts as clients see them, {"active":[…],"silences":[…]} (alert_api.hpp's
+// encode_alerts); this when the hub has no alerts.
+inline constexpr std::string_view kNoAlerts = R"({"active":[],"silences":[]})";
+
+// {"type":"snapshot","vm":…,"minutes":…,"vms":[…],"latest":{…},"series":[…],"split":{…},
+//  "alerts":{…}}
 std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
-                            const LiveState& state, const std::vector<StoredRecord>& series);
+                            const LiveState& state, const std::vector<StoredRecord>& series,
+                            std::string_view alerts = kNoAlerts);
+
+// {"type":"alerts","active":[…],"silences":[…]} from an encode_alerts body.
+std::string encode_alerts_message(std::string_view alerts);
 
 // {"vms":[{"vm":…,"last":…,"rows":…}]} (GET /api/vms)
 std::string encode_vms(const LiveState& state);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "history_query.hpp"
+
 namespace vmpulse::hub {
 namespace {
 
@@ -94,6 +96,20 @@ std::string Poller::vms_json() const {
   return vms_json_;
 }
 
+std::map<std::string, std::int64_t> Poller::loaded_last_seen() const {
+  std::lock_guard lock(mutex_);
+  return loaded_last_seen_;
+}
+
+void Poller::set_alerts(std::string alerts) {
+  {
+    std::lock_guard lock(mutex_);
+    alerts_ = std::move(alerts);
+    alerts_unsent_ = true;
+  }
+  wake_.notify_one();
+}
+
 PollerStats Poller::stats() const {
   std::lock_guard lock(mutex_);
   PollerStats stats = stats_;
@@ -140,6 +156,7 @@ void Poller::run() {
           }
         }
         serve_snapshots(*connection);
+        send_alerts();
         ready_ = true;
       } catch (const db::DbError& error) {
         session_.failed(error);
@@ -163,7 +180,9 @@ void Poller::run() {
     // While the database is down, retry at the session's own back-off pace.
     const auto until =
         connection ? next_poll : std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
-    wake_.wait_until(lock, until, [this] { return stopping_ || (!requests_.empty() && loaded_); });
+    wake_.wait_until(lock, until, [this] {
+      return stopping_ || (!requests_.empty() && loaded_) || (alerts_unsent_ && !fanout_busy_);
+    });
   }
 }
 
@@ -208,6 +227,16 @@ void Poller::load(db::Connection& connection) {
     }
     tracker_.settle(now);
     connection.commit();
+    std::map<std::string, std::int64_t> last_seen;
+    for (const auto& [vm, entry] : state.vms()) {
+      if (const auto seconds = parse_time(entry.last)) {
+        last_seen.emplace(vm, *seconds * 1000);
+      }
+    }
+    {
+      std::lock_guard lock(mutex_);
+      loaded_last_seen_ = std::move(last_seen);
+    }
     state_ = std::move(state);
     loaded_ = true;
     settled_ = tracker_.watermark();
@@ -280,7 +309,15 @@ bool Poller::poll(db::Connection& connection) {
   for (const auto& record : fresh) {
     state_.apply(record);
   }
-  const Message update = make_message(encode_records(fresh, state_.split()));
+  if (observer_) {
+    observer_(fresh);
+  }
+  send_to_all(make_message(encode_records(fresh, state_.split())));
+  publish_state();
+  return record_rows >= options_.batch;
+}
+
+void Poller::send_to_all(const Message& message) {
   if (fanout_) {
     SubscriberList targets;
     {
@@ -296,15 +333,29 @@ bool Poller::poll(db::Connection& connection) {
       targets = fanout_list_;
     }
     fanout_busy_ = true;
-    fanout_(update, std::move(targets));
+    fanout_(message, std::move(targets));
   } else {
     std::lock_guard lock(mutex_);
     for (const auto& [key, subscriber] : subscribers_) {
-      subscriber->deliver_update(update);
+      subscriber->deliver_update(message);
     }
   }
-  publish_state();
-  return record_rows >= options_.batch;
+}
+
+void Poller::send_alerts() {
+  if (fanout_busy_) {
+    return;  // after the fan-out in flight, like the next poll
+  }
+  std::string alerts;
+  {
+    std::lock_guard lock(mutex_);
+    if (!alerts_unsent_) {
+      return;
+    }
+    alerts_unsent_ = false;
+    alerts = alerts_;
+  }
+  send_to_all(make_message(encode_alerts_message(alerts)));
 }
 
 void Poller::serve_snapshots(db::Connection& connection) {
@@ -351,7 +402,12 @@ void Poller::serve_snapshots(db::Connection& connection) {
     }
     const std::optional<std::string> chosen =
         vm.empty() ? std::nullopt : std::optional<std::string>(vm);
-    const Message snapshot = make_message(encode_snapshot(chosen, minutes, state_, series));
+    std::string alerts;
+    {
+      std::lock_guard lock(mutex_);
+      alerts = alerts_;
+    }
+    const Message snapshot = make_message(encode_snapshot(chosen, minutes, state_, series, alerts));
     for (const auto& weak : subscribers) {
       if (auto subscriber = weak.lock()) {
         subscriber->deliver_snapshot(snapshot);

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -63,6 +64,17 @@ class Poller {
   // then the poller does not poll: under load updates grow instead of piling up.
   void fanout_done() { fanout_busy_ = false; }
 
+  // Sees every poll's delivered rows, in id order, on the poller's thread before they
+  // are fanned out (the alert evaluator). It must not block: the next poll waits for
+  // it. Set before start().
+  using RowObserver = std::function<void(const std::vector<StoredRecord>&)>;
+  void set_row_observer(RowObserver observer) { observer_ = std::move(observer); }
+
+  // The alerts as every client sees them (an encode_alerts body): kept for the
+  // snapshots, and sent to every subscriber as an `alerts` message on the poller's
+  // thread (so it is ordered with the updates and goes through the fan-out).
+  void set_alerts(std::string alerts);
+
   void start();
   void stop();
 
@@ -80,6 +92,8 @@ class Poller {
   // watermark); 0 until the start-up load is done. For the rollup.
   std::uint64_t settled_id() const { return settled_.load(); }
   std::string vms_json() const;
+  // Each VM's newest sample time (Unix ms) as the start-up load found it; empty before.
+  std::map<std::string, std::int64_t> loaded_last_seen() const;
   PollerStats stats() const;
 
  private:
@@ -95,9 +109,12 @@ class Poller {
   void serve_snapshots(db::Connection& connection);
   void publish_state();
   void report(const std::string& problem);
+  void send_to_all(const Message& message);
+  void send_alerts();
 
   PollerOptions options_;
   Fanout fanout_;
+  RowObserver observer_;
   std::atomic<bool> fanout_busy_{false};
   std::thread thread_;
   std::atomic<bool> ready_{false};
@@ -106,10 +123,13 @@ class Poller {
   mutable std::mutex mutex_;  // guards everything below up to the thread-owned part
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool alerts_unsent_ = false;  // alerts_ changed since the last `alerts` message
   std::unordered_map<const Subscriber*, std::shared_ptr<Subscriber>> subscribers_;
   SubscriberList fanout_list_;  // subscribers_ as a list; null once either changes
   std::unordered_map<const Subscriber*, SnapshotRequest> requests_;  // one per client
   std::string vms_json_ = "{\"vms\":[]}";
+  std::map<std::string, std::int64_t> loaded_last_seen_;
+  std::string alerts_{kNoAlerts};  // the newest encode_alerts body
   PollerStats stats_;
 
   // Owned by the poller's thread.
