@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "push_url.hpp"
+#include "vmpulse/http_url.hpp"
 #include "vmpulse/defaults.hpp"
 #include "vmpulse/secret.hpp"
 

@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "tls_context.hpp"
+#include "vmpulse/tls_context.hpp"
 #include "vmpulse/config.hpp"
 
 namespace vmpulse::agent {

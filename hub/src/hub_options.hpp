@@ -22,6 +22,12 @@
 //   --max-pending-snapshots N VMPULSE_HUB_MAX_PENDING_SNAPSHOTS snapshot requests waiting (4096)
 //   --statement-timeout D VMPULSE_HUB_STATEMENT_TIMEOUT history/split queries at most (10s)
 //   --max-raw-span D      VMPULSE_HUB_MAX_RAW_SPAN history spans answered from raw rows (48h)
+//   --alert-webhook URL   VMPULSE_ALERT_WEBHOOK    a POST per alert change (Alertmanager's
+//                                                  webhook v4); repeated, or several in
+//                                                  the variable separated by spaces or commas
+//   --alertmanager URL    VMPULSE_ALERTMANAGER_URL alerts pushed to its /api/v2/alerts
+//   --alertmanager-resend D VMPULSE_ALERTMANAGER_RESEND firing alerts re-sent this often (60s)
+//   --alert-ca-file F     VMPULSE_ALERT_CA_FILE    CAs for https destinations (default: system)
 //   --log-level L         VMPULSE_LOG_LEVEL
 #pragma once
 
@@ -33,6 +39,7 @@
 #include <variant>
 #include <vector>
 
+#include "alert_destination.hpp"
 #include "origin_policy.hpp"
 #include "vmpulse/config.hpp"
 #include "vmpulse/flags.hpp"
@@ -56,6 +63,9 @@ struct HubOptions {
   std::size_t max_pending_snapshots = 4096;
   std::chrono::milliseconds statement_timeout{10'000};
   std::chrono::milliseconds max_raw_span{2LL * 24 * 3600 * 1000};
+  std::vector<AlertDestination> alert_destinations;  // webhooks, then the Alertmanager
+  std::chrono::milliseconds alertmanager_resend{60'000};
+  std::string alert_ca_file;
   std::string log_level;
   bool help = false;
 };

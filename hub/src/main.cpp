@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "alert_notifier.hpp"
 #include "cors.hpp"
 #include "http_api.hpp"
 #include "hub_options.hpp"
@@ -54,6 +55,17 @@ int main(int argc, char** argv) {
                         .max_pending_snapshots = options.max_pending_snapshots});
     hub::QueryRunner queries(options.db, 256, options.statement_timeout);
     hub::Rollup rollup({.db = options.db}, [&poller] { return poller.settled_id(); });
+    // Notifications run only where a destination is set; every hub that has one takes
+    // part, and the database lock picks the one that sends.
+    std::unique_ptr<hub::AlertNotifier> notifier;
+    if (!options.alert_destinations.empty()) {
+      hub::NotifierOptions notify;
+      notify.db = options.db;
+      notify.destinations = options.alert_destinations;
+      notify.alertmanager_resend = options.alertmanager_resend;
+      notify.ca_file = options.alert_ca_file;
+      notifier = std::make_unique<hub::AlertNotifier>(std::move(notify));
+    }
     boost::asio::io_context io(static_cast<int>(options.threads));
 
     http::ServerOptions server_options;
@@ -123,6 +135,9 @@ int main(int argc, char** argv) {
     poller.start();
     queries.start();
     rollup.start();
+    if (notifier) {
+      notifier->start();
+    }
     server.start();
     spdlog::info("listening on {}:{} (poll {} ms, database {})", server_options.host, server.port(),
                  options.poll.count(), options.db.redacted());
@@ -130,6 +145,9 @@ int main(int argc, char** argv) {
       server.stop();
       hangup.cancel();
     });
+    if (notifier) {
+      notifier->stop();
+    }
     rollup.stop();
     queries.stop();
     poller.stop();
