@@ -4,9 +4,11 @@
 Records every POST it answers 2xx as one JSON line in LOG ({"at": receive time in Unix
 seconds, "path": path and query, "body": the parsed body}) and answers 500 to the first
 FAIL requests, so a test sees what a real receiver would get despite failures. Counts
-the failures it gave in LOG.failed. Loopback only.
+the failures it gave in LOG.failed. With DELAY (seconds) it takes that long to answer
+each 2xx, like a slow receiver, so a test can stop a hub in the middle of a burst.
+Loopback only.
 
-usage: receiver.py PORT LOG [FAIL]
+usage: receiver.py PORT LOG [FAIL [DELAY]]
 """
 
 import json
@@ -18,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 PORT = int(sys.argv[1])
 LOG = sys.argv[2]
 FAIL = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+DELAY = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
 MAX_BODY = 1 << 20
 lock = threading.Lock()
 state = {"failed": 0}
@@ -48,6 +51,7 @@ class Handler(BaseHTTPRequestHandler):
                 body = {"unparsed": raw.decode("utf-8", "replace")}
             with open(LOG, "a", encoding="utf-8") as out:
                 out.write(json.dumps({"at": at, "path": self.path, "body": body}) + "\n")
+        time.sleep(DELAY)
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
