@@ -28,8 +28,8 @@
 
 #include "journal.hpp"
 #include "options.hpp"
-#include "vmpulse/http_client.hpp"
 #include "spool.hpp"
+#include "vmpulse/http_client.hpp"
 #include "vmpulse/record.hpp"
 
 namespace vmpulse::agent {

@@ -194,11 +194,10 @@ bool AlertNotifier::hold_lock(db::Connection& connection) {
         target->destination.key +
         "', COALESCE(MAX(id), 0), UTC_TIMESTAMP(3) FROM alertas_historial";
     connection.execute(sql);
-    const auto cursor = connection.query(
-        "SELECT ultimo_id FROM alertas_envios WHERE destino = '" + target->destination.key + "'");
+    const auto cursor = connection.query("SELECT ultimo_id FROM alertas_envios WHERE destino = '" +
+                                         target->destination.key + "'");
     if (cursor.empty()) {
-      throw std::runtime_error("alertas_envios has no cursor for " +
-                               target->destination.redacted);
+      throw std::runtime_error("alertas_envios has no cursor for " + target->destination.redacted);
     }
     target->cursor = to_u64(cursor[0][0]);
     target->retry_at = {};
@@ -268,8 +267,8 @@ bool AlertNotifier::send(Target& target, std::string body, std::string_view what
       TlsFiles tls;
       tls.ca_file = options_.ca_file;
       tls.ca_flag = "--alert-ca-file";
-      target.client = std::make_unique<HttpClient>(target.destination.target, options_.timeout,
-                                                   tls, "vmpulse-hub");
+      target.client = std::make_unique<HttpClient>(target.destination.target, options_.timeout, tls,
+                                                   "vmpulse-hub");
     }
     problem = post(*target.client, std::move(body));
   } catch (const std::exception& error) {
@@ -299,11 +298,11 @@ bool AlertNotifier::send(Target& target, std::string body, std::string_view what
 void AlertNotifier::deliver(db::Connection& connection, Target& target) {
   const AlertDestination& destination = target.destination;
   while (true) {
-    const auto rows = connection.query(
-        "SELECT id, estado, CAST(ROUND(UNIX_TIMESTAMP(hora) * 1000) AS SIGNED), " +
-        std::string(kAlertColumns) + " FROM alertas_historial WHERE id > " +
-        std::to_string(target.cursor) + " AND notificar ORDER BY id LIMIT " +
-        std::to_string(kRowsPerRead));
+    const auto rows =
+        connection.query("SELECT id, estado, CAST(ROUND(UNIX_TIMESTAMP(hora) * 1000) AS SIGNED), " +
+                         std::string(kAlertColumns) + " FROM alertas_historial WHERE id > " +
+                         std::to_string(target.cursor) + " AND notificar ORDER BY id LIMIT " +
+                         std::to_string(kRowsPerRead));
     for (const db::Row& row : rows) {
       const std::uint64_t id = to_u64(row[0]);
       AlertNotice notice = notice_from(row, 3);

@@ -31,18 +31,18 @@ struct NotifierOptions {
   DbUrl db;
   std::vector<AlertDestination> destinations;
   std::chrono::milliseconds alertmanager_resend{60'000};
-  std::string ca_file;                       // empty: the system's CAs
-  std::chrono::milliseconds poll{1000};      // the outbox is read this often without wake()
-  std::chrono::milliseconds timeout{5000};   // per HTTP step
+  std::string ca_file;                      // empty: the system's CAs
+  std::chrono::milliseconds poll{1000};     // the outbox is read this often without wake()
+  std::chrono::milliseconds timeout{5000};  // per HTTP step
   std::chrono::milliseconds backoff_min{1000};
   std::chrono::milliseconds backoff_max{60'000};
-  std::string external_url;                  // the webhook payload's externalURL
+  std::string external_url;  // the webhook payload's externalURL
 };
 
 struct NotifierStats {
-  bool delivering = false;     // this hub holds the delivery lock
-  std::uint64_t sent = 0;      // POSTs answered 2xx (outbox rows and re-sends)
-  std::uint64_t failed = 0;    // POSTs that failed (retried later)
+  bool delivering = false;   // this hub holds the delivery lock
+  std::uint64_t sent = 0;    // POSTs answered 2xx (outbox rows and re-sends)
+  std::uint64_t failed = 0;  // POSTs that failed (retried later)
 };
 
 class AlertNotifier {

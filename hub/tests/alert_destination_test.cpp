@@ -23,8 +23,8 @@ TEST(RedactUrl, ShowsTheHostNeverThePathQueryOrCredentials) {
 }
 
 TEST(ParseAlertDestination, KeyIsTheUrlsDigest) {
-  const auto parsed =
-      parse_alert_destination(DestinationKind::webhook, "https://h.example/x?t=1", "--alert-webhook");
+  const auto parsed = parse_alert_destination(DestinationKind::webhook, "https://h.example/x?t=1",
+                                              "--alert-webhook");
   ASSERT_TRUE(std::holds_alternative<AlertDestination>(parsed)) << std::get<std::string>(parsed);
   const auto& destination = std::get<AlertDestination>(parsed);
   EXPECT_EQ(destination.key, sha256_hex("https://h.example/x?t=1"));
@@ -47,8 +47,8 @@ TEST(ParseAlertDestination, PlainHttpOnlyToLoopback) {
 }
 
 TEST(ParseAlertDestination, AlertmanagerKeepsItsPathPrefix) {
-  const auto parsed = parse_alert_destination(DestinationKind::alertmanager,
-                                              "https://ops.example/alertmanager/", "--alertmanager");
+  const auto parsed = parse_alert_destination(
+      DestinationKind::alertmanager, "https://ops.example/alertmanager/", "--alertmanager");
   ASSERT_TRUE(std::holds_alternative<AlertDestination>(parsed)) << std::get<std::string>(parsed);
   EXPECT_EQ(std::get<AlertDestination>(parsed).target.target, "/alertmanager/api/v2/alerts");
 }

@@ -35,7 +35,8 @@ TEST(Rfc3339, MillisecondsInUtc) {
 }
 
 TEST(WebhookPayload, FiringHasTheVersion4ShapeAndNoEnd) {
-  const json body = json::parse(webhook_payload(cpu_high(AlertState::firing), "https://hub.example"));
+  const json body =
+      json::parse(webhook_payload(cpu_high(AlertState::firing), "https://hub.example"));
   EXPECT_EQ(body["version"], "4");
   EXPECT_EQ(body["status"], "firing");
   EXPECT_EQ(body["receiver"], "vmpulse");
@@ -108,8 +109,6 @@ TEST(AlertmanagerBody, ListsEachAlertWithItsEnd) {
   EXPECT_FALSE(body[0].contains("status"));  // Alertmanager derives it from endsAt
 }
 
-TEST(AlertmanagerBody, NoneIsAnEmptyList) {
-  EXPECT_EQ(alertmanager_body({}, ""), "[]");
-}
+TEST(AlertmanagerBody, NoneIsAnEmptyList) { EXPECT_EQ(alertmanager_body({}, ""), "[]"); }
 
 }  // namespace

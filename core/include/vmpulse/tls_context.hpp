@@ -1,7 +1,8 @@
 // The TLS client settings of the agent's push or the hub's notifications, built once at
 // start: TLS 1.2 at least, the server's certificate verified against the system's CA
 // store or --ca-file, and optionally a client certificate for mutual TLS. One context
-// serves every connection of an HttpClient; once built it is only read, which OpenSSL allows from any thread.
+// serves every connection of an HttpClient; once built it is only read, which OpenSSL allows from
+// any thread.
 #pragma once
 
 #include <memory>
@@ -15,9 +16,9 @@ class context;
 namespace vmpulse {
 
 struct TlsFiles {
-  std::string ca_file;    // PEM CA certificates to trust instead of the system's store
-  std::string cert_file;  // PEM client certificate chain (mutual TLS), with key_file
-  std::string key_file;   // its unencrypted PEM private key
+  std::string ca_file;                // PEM CA certificates to trust instead of the system's store
+  std::string cert_file;              // PEM client certificate chain (mutual TLS), with key_file
+  std::string key_file;               // its unencrypted PEM private key
   std::string ca_flag = "--ca-file";  // the option that named ca_file, for messages
 };
 
