@@ -125,10 +125,14 @@ sleep 1.5
 
 change t1 cpu_high web-1 firing
 change t2 cpu_high web-1 pending FALSE
+change t2s cpu_high web-9 firing FALSE  # silenced: history only
 change t3 vm_down web-2 firing
 sql "INSERT INTO alertas (regla, vm, severidad, estado, valor, umbral, desde, cambio, huella, resumen)
      VALUES ('vm_down', 'web-2', 'warning', 'firing', NULL, NULL, UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE,
-       UTC_TIMESTAMP(3), LEFT(SHA2('vm_down/web-2', 256), 16), 't3')"
+       UTC_TIMESTAMP(3), LEFT(SHA2('vm_down/web-2', 256), 16), 't3'),
+       ('cpu_high', 'web-9', 'warning', 'firing', 95.5, 90, UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE,
+       UTC_TIMESTAMP(3), LEFT(SHA2('cpu_high/web-9', 256), 16), 't2s')"
+sql "UPDATE alertas SET silenciada = TRUE WHERE vm = 'web-9'"
 change t4 cpu_high web-1 resolved
 # 4 failures at 1, 2, 4, 8 s of back-off: about 15 s before the first one gets through.
 check "every notifiable change arrives, in order, despite 4 failed attempts" \
@@ -169,7 +173,8 @@ cursor_is_last() {
 }
 check "the webhook's cursor (keyed by the URL's SHA-256) is at the last change" cursor_is_last
 
-# Alertmanager: the firing vm_down of alertas (re-sent every 2 s) and not the resolved one.
+# Alertmanager: the firing vm_down of alertas (re-sent every 2 s), not the resolved one,
+# not the silenced one.
 am_has() {
   local deadline=$((SECONDS + 20)) out
   while ((SECONDS < deadline)); do
@@ -186,7 +191,7 @@ sys.exit(0 if names == [("vm_down", "web-2")] else 1)' "$out"; then
   echo "alertmanager has: $out"
   return 1
 }
-check "Alertmanager's API lists the firing alert, not the resolved one" am_has
+check "Alertmanager's API lists the firing alert, not the resolved or the silenced one" am_has
 check "Alertmanager notified its own webhook receiver of vm_down web-2" bash -c "
   for i in \$(seq 1 40); do grep -q '\"vm\": \"web-2\"' '$WORK/am-hook.jsonl' && exit 0; sleep 0.5; done; exit 1"
 am_resolved() {
@@ -235,7 +240,6 @@ check "a restart during a burst: every change once, in order" \
 # Two hubs: one holds the delivery lock; each change arrives once. Then the holder
 # stops and the other takes over.
 check "hub B (same destinations) becomes ready" start_hub b
-HUB_B="$HUB_PID"
 sleep 1.5
 for i in 15 16 17 18; do change "t$i" cpu_high "web-$i" firing; done
 check "two hubs: every change once" \
