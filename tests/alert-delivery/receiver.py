@@ -6,12 +6,15 @@ seconds, "path": path and query, "body": the parsed body}) and answers 500 to th
 FAIL requests, so a test sees what a real receiver would get despite failures. Counts
 the failures it gave in LOG.failed. With DELAY (seconds) it takes that long to answer
 each 2xx, like a slow receiver, so a test can stop a hub in the middle of a burst.
+With RECEIVER_CERT and RECEIVER_KEY (PEM files) in the environment it speaks HTTPS.
 Loopback only.
 
 usage: receiver.py PORT LOG [FAIL [DELAY]]
 """
 
 import json
+import os
+import ssl
 import sys
 import threading
 import time
@@ -62,4 +65,11 @@ class Handler(BaseHTTPRequestHandler):
 
 
 open(LOG, "a", encoding="utf-8").close()
-ThreadingHTTPServer(("127.0.0.1", PORT), Handler).serve_forever()
+server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+if os.environ.get("RECEIVER_CERT"):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(os.environ["RECEIVER_CERT"], os.environ["RECEIVER_KEY"])
+    # A client that refuses the certificate fails in accept(): an OSError the server
+    # drops, as it should.
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+server.serve_forever()

@@ -13,6 +13,8 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/tests/lib/suite.sh"
 # shellcheck source=scripts/lib/mariadb.sh
 source "$ROOT/scripts/lib/mariadb.sh"
+# shellcheck source=scripts/lib/tls.sh
+source "$ROOT/scripts/lib/tls.sh"
 
 HUB="${VMPULSE_HUB_BIN:-$VMPULSE_BIN/vmpulse-hub}"
 [[ -x "$HUB" ]] || { echo "no $HUB (build first)"; echo "0 passed, 1 failed"; exit 1; }
@@ -251,7 +253,37 @@ change t19 cpu_high web-19 resolved
 check "the holder stopped: the other hub takes over, once" \
   wait_tags "$WORK/hook.jsonl" "t1 t3 t4 t5 t6 t7 t8 t9 t10 t11 t12 t13 t14 t15 t16 t17 t18 t19" 15
 
-no_secret() { ! grep -qF "$SECRET" "$WORK"/a.log "$WORK"/b.log; }
+# HTTPS: a receiver with a certificate of a private CA gets the changes when the hub
+# trusts that CA (--alert-ca-file), and nothing when it does not (the system's CAs).
+stop_hub "$HUB_PID"
+tls_ensure "$WORK/tls"
+TLS_PORT="$(free_port)"
+RECEIVER_CERT="$WORK/tls/server.pem" RECEIVER_KEY="$WORK/tls/server.key" \
+  python3 "$ROOT/tests/alert-delivery/receiver.py" "$TLS_PORT" "$WORK/tls.jsonl" &
+PIDS+=($!)
+TLS_URL="https://127.0.0.1:$TLS_PORT/tls"
+check "hub (an https webhook, --alert-ca-file) becomes ready" \
+  start_hub tls --alert-webhook "$TLS_URL" --alert-ca-file "$WORK/tls/ca.pem"
+sleep 1.5
+change t20 cpu_high web-20 firing
+check "https with the receiver's CA trusted: delivered" wait_tags "$WORK/tls.jsonl" "t20" 15
+stop_hub "$HUB_PID"
+check "hub (the same https webhook, the system's CAs) becomes ready" \
+  start_hub untrusted --alert-webhook "$TLS_URL"
+change t21 cpu_high web-21 firing
+untrusted_refused() {
+  local i
+  for i in $(seq 1 40); do
+    grep -q 'certificate verify failed' "$WORK/untrusted.log" && break
+    sleep 0.25
+  done
+  grep -q 'certificate verify failed' "$WORK/untrusted.log" || { tail -3 "$WORK/untrusted.log"; return 1; }
+  [[ "$(tags "$WORK/tls.jsonl" | tr '\n' ' ')" == "t20 " ]]
+}
+check "https with an untrusted certificate: refused, logged, not delivered" untrusted_refused
+stop_hub "$HUB_PID"
+
+no_secret() { ! grep -qF "$SECRET" "$WORK"/*.log; }
 check "the webhook URL's secret is in no hub log" no_secret
 check "the hub logged the failed attempts, redacted" grep -q 'http://127.0.0.1:[0-9]*/… #[0-9a-f]\{8\}: history id [0-9]*: HTTP 500' "$WORK/a.log"
 
