@@ -129,6 +129,21 @@ TEST(HttpClient, KeepsTheConnectionAliveBetweenPosts) {
   EXPECT_NE(server.requests()[0].find("Host: 127.0.0.1:"), std::string::npos);
 }
 
+TEST(HttpClient, WithoutATokenOrKeySendsNeitherHeaderAndNamesItsCaller) {
+  // The hub's alert notifications: a webhook gets no bearer token and no key.
+  ScriptedServer server({{kCreated}});
+  HttpClient client(std::get<HttpUrl>(parse_http_url(server.url())), std::chrono::seconds(5), {},
+                    "vmpulse-hub");
+  auto answer = client.post(PostRequest{"{}", "", ""});
+  ASSERT_TRUE(std::holds_alternative<HttpAnswer>(answer)) << std::get<std::string>(answer);
+  ASSERT_EQ(server.requests().size(), 1u);
+  const std::string& request = server.requests()[0];
+  EXPECT_EQ(request.find("Authorization"), std::string::npos) << request;
+  EXPECT_EQ(request.find("Idempotency-Key"), std::string::npos) << request;
+  EXPECT_NE(request.find("User-Agent: vmpulse-hub\r\n"), std::string::npos) << request;
+  EXPECT_NE(request.find("Content-Type: application/json\r\n"), std::string::npos) << request;
+}
+
 TEST(HttpClient, SendsAgainOnANewConnectionWhenTheKeptOneWasClosed) {
   // The first connection answers once and closes (an idle timeout on the server).
   ScriptedServer server({{kCreated}, {kCreated}});
