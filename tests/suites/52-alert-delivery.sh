@@ -176,7 +176,8 @@ cursor_is_last() {
 check "the webhook's cursor (keyed by the URL's SHA-256) is at the last change" cursor_is_last
 
 # Alertmanager: the firing vm_down of alertas (re-sent every 2 s), not the resolved one,
-# not the silenced one.
+# not the silenced one. By now (the webhook's back-off took ~15 s) the first POST's
+# endsAt (4 re-sends, 8 s) has passed: it is still active only through the re-sends.
 am_has() {
   local deadline=$((SECONDS + 20)) out
   while ((SECONDS < deadline)); do
