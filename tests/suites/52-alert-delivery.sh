@@ -5,7 +5,8 @@
 # written into the outbox (alertas_historial, alertas) with SQL as the alert service
 # writes them. Every change arrives in order despite failures, in Alertmanager's webhook
 # v4 shape; a hub restarted mid-way sends no duplicate and misses none; two hubs deliver
-# once; Alertmanager holds the firing alerts (its API) and notifies its receiver.
+# once; Alertmanager holds the firing alerts (its API), notifies its receiver, and gets
+# what waited while it was down; an https receiver is verified against --alert-ca-file.
 # timeout: 420
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -67,10 +68,14 @@ receivers:
       - url: http://127.0.0.1:$AM_HOOK_PORT/am
         send_resolved: true
 YAML
-"$ALERTMANAGER" --config.file="$WORK/am/alertmanager.yml" --storage.path="$WORK/am/data" \
-  --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= \
-  >"$WORK/alertmanager.log" 2>&1 &
-PIDS+=($!)
+start_alertmanager() {
+  "$ALERTMANAGER" --config.file="$WORK/am/alertmanager.yml" --storage.path="$WORK/am/data" \
+    --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= \
+    >>"$WORK/alertmanager.log" 2>&1 &
+  AM_PID=$!
+  PIDS+=("$AM_PID")
+}
+start_alertmanager
 AM_URL="http://127.0.0.1:$AM_PORT"
 check "prometheus-alertmanager becomes ready" wait_http "$AM_URL/-/ready" 30
 
@@ -282,6 +287,36 @@ untrusted_refused() {
   [[ "$(tags "$WORK/tls.jsonl" | tr '\n' ' ')" == "t20 " ]]
 }
 check "https with an untrusted certificate: refused, logged, not delivered" untrusted_refused
+stop_hub "$HUB_PID"
+
+# Alertmanager down: the change waits, retried with back-off (the re-send of alertas
+# comes first and fails first), and arrives once it is up; only the outbox has t22.
+kill -TERM "$AM_PID" && wait "$AM_PID" 2>/dev/null
+check "hub (Alertmanager down) becomes ready" start_hub am-down
+change t22 cpu_high web-22 firing
+am_retried() {
+  local i
+  for i in $(seq 1 40); do
+    grep -Eq "http://127.0.0.1:$AM_PORT #[0-9a-f]{8}: (history id|re-send of) [^:]*: connect to .*; retry in" \
+      "$WORK/am-down.log" && return 0
+    sleep 0.25
+  done
+  tail -3 "$WORK/am-down.log"
+  return 1
+}
+check "Alertmanager down: the POST fails and is logged for a retry" am_retried
+start_alertmanager
+am_got_t22() {
+  local deadline=$((SECONDS + 30)) out
+  while ((SECONDS < deadline)); do
+    out="$(curl -fsS "$AM_URL/api/v2/alerts?active=true" 2>/dev/null)"
+    [[ "$out" == *'"vm":"web-22"'* ]] && return 0
+    sleep 0.5
+  done
+  echo "alertmanager has: $out"
+  return 1
+}
+check "Alertmanager back: the change that waited arrives" am_got_t22
 stop_hub "$HUB_PID"
 
 no_secret() { ! grep -qF "$SECRET" "$WORK"/*.log; }
