@@ -91,6 +91,7 @@ start_hub() {
   PIDS+=("$HUB_PID")
   wait_http "http://127.0.0.1:$port/readyz" 30
 }
+# stop_hub PID: SIGTERM, and the hub's exit status (0: stopped in good order).
 stop_hub() { kill -TERM "$1" && wait "$1" 2>/dev/null; }
 
 # change TAG RULE VM STATE [NOTIFY]: one history row as the alert service writes it; TAG
@@ -221,7 +222,7 @@ check "Alertmanager got cpu_high web-1 firing then resolved (its receiver saw th
 
 # Restart mid-way: changes written while the hub is down arrive once it is back, and
 # nothing delivered before comes again.
-stop_hub "$HUB_A"
+check "hub A stops on SIGTERM with exit status 0" stop_hub "$HUB_A"
 change t5 cpu_high web-3 firing
 change t6 cpu_high web-3 resolved
 check "hub A restarted becomes ready" start_hub a
@@ -236,7 +237,7 @@ for _ in $(seq 1 100); do
   (($(tags "$WORK/hook.jsonl" | wc -l) >= 6)) && break
   sleep 0.05
 done
-stop_hub "$HUB_A"
+check "hub A stops mid-burst with exit status 0" stop_hub "$HUB_A"
 MIDWAY="$(tags "$WORK/hook.jsonl" | wc -l)"
 check "the hub stopped mid-burst ($MIDWAY of 11 delivered)" test "$MIDWAY" -gt 5 -a "$MIDWAY" -lt 11
 for i in 13 14; do change "t$i" cpu_high "web-$i" firing; done
