@@ -88,9 +88,10 @@ int main(int argc, char** argv) {
             hub::fan_out(ws_context, update, std::move(subscribers));
           });
     }
-    auto stats = [&poller, &rollup, ws_context] {
+    auto stats = [&poller, &rollup, &notifier, ws_context] {
       const hub::PollerStats p = poller.stats();
       const hub::RollupStats r = rollup.stats();
+      const hub::NotifierStats n = notifier ? notifier->stats() : hub::NotifierStats{};
       return "{\"clients\":" + std::to_string(ws_context->clients.load()) +
              ",\"subscribers\":" + std::to_string(p.subscribers) +
              ",\"polls\":" + std::to_string(p.polls) +
@@ -100,7 +101,10 @@ int main(int argc, char** argv) {
              ",\"resyncs\":" + std::to_string(ws_context->resyncs.load()) +
              ",\"rollup_id\":" + std::to_string(r.rolled_id) +
              ",\"rollup_behind\":" + std::to_string(r.behind) +
-             ",\"rollup_rows\":" + std::to_string(r.rows) + "}";
+             ",\"rollup_rows\":" + std::to_string(r.rows) +
+             ",\"alerts_delivering\":" + (n.delivering ? "true" : "false") +
+             ",\"alerts_sent\":" + std::to_string(n.sent) +
+             ",\"alerts_failed\":" + std::to_string(n.failed) + "}";
     };
     auto now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
     const std::int64_t max_raw_seconds = options.max_raw_span.count() / 1000;

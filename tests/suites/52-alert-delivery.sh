@@ -79,7 +79,8 @@ start_alertmanager
 AM_URL="http://127.0.0.1:$AM_PORT"
 check "prometheus-alertmanager becomes ready" wait_http "$AM_URL/-/ready" 30
 
-# start_hub NAME ARGS...: a hub on a free port with both destinations; sets HUB_PID.
+# start_hub NAME ARGS...: a hub on a free port with both destinations; sets HUB_PID and
+# HUB_URL.
 start_hub() {
   local name="$1" port
   shift
@@ -89,7 +90,8 @@ start_hub() {
     "$HUB" --listen "127.0.0.1:$port" --alertmanager-resend 2s "$@" >>"$WORK/$name.log" 2>&1 &
   HUB_PID=$!
   PIDS+=("$HUB_PID")
-  wait_http "http://127.0.0.1:$port/readyz" 30
+  HUB_URL="http://127.0.0.1:$port"
+  wait_http "$HUB_URL/readyz" 30
 }
 # stop_hub PID: SIGTERM, and the hub's exit status (0: stopped in good order).
 stop_hub() { kill -TERM "$1" && wait "$1" 2>/dev/null; }
@@ -249,16 +251,29 @@ check "a restart during a burst: every change once, in order" \
 # Two hubs: one holds the delivery lock; each change arrives once. Then the holder
 # stops and the other takes over.
 check "hub B (same destinations) becomes ready" start_hub b
+HUB_B_URL="$HUB_URL"
 sleep 1.5
 for i in 15 16 17 18; do change "t$i" cpu_high "web-$i" firing; done
 check "two hubs: every change once" \
   wait_tags "$WORK/hook.jsonl" "t1 t3 t4 t5 t6 t7 t8 t9 t10 t11 t12 t13 t14 t15 t16 t17 t18" 15
 one_delivering() { [[ "$(grep -c 'delivering to' "$WORK/b.log")" == 0 ]]; }
 check "only the first hub took the delivery lock" one_delivering
+# notifier_stats URL DELIVERING MIN_SENT: /api/stats's alert counters.
+notifier_stats() {
+  local out
+  out="$(curl -fsS -H "Authorization: Bearer $(cat "$WORK/viewer-token")" "$1/api/stats")" || return 1
+  python3 -c '
+import json, sys
+s = json.loads(sys.argv[1])
+ok = s["alerts_delivering"] == (sys.argv[2] == "true") and s["alerts_sent"] >= int(sys.argv[3])
+sys.exit(0 if ok else 1)' "$out" "$2" "$3" || { echo "$out"; return 1; }
+}
+check "hub B's /api/stats: not delivering while A holds the lock" notifier_stats "$HUB_B_URL" false 0
 stop_hub "$HUB_A"
 change t19 cpu_high web-19 resolved
 check "the holder stopped: the other hub takes over, once" \
   wait_tags "$WORK/hook.jsonl" "t1 t3 t4 t5 t6 t7 t8 t9 t10 t11 t12 t13 t14 t15 t16 t17 t18 t19" 15
+check "hub B's /api/stats: delivering, sent to the webhook" notifier_stats "$HUB_B_URL" true 1
 
 # HTTPS: a receiver with a certificate of a private CA gets the changes when the hub
 # trusts that CA (--alert-ca-file), and nothing when it does not (the system's CAs).
