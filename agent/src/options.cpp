@@ -4,8 +4,8 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "push_url.hpp"
 #include "vmpulse/defaults.hpp"
+#include "vmpulse/http_url.hpp"
 #include "vmpulse/secret.hpp"
 
 namespace vmpulse::agent {

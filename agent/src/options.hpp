@@ -10,8 +10,8 @@
 #include <variant>
 #include <vector>
 
-#include "tls_context.hpp"
 #include "vmpulse/config.hpp"
+#include "vmpulse/tls_context.hpp"
 
 namespace vmpulse::agent {
 

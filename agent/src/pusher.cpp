@@ -330,7 +330,7 @@ PushOutcome Pusher::post_and_classify(const PostRequest& request, const std::str
     }
     return PushOutcome::retry;
   }
-  const PushResponse& response = std::get<PushResponse>(answer);
+  const HttpAnswer& response = std::get<HttpAnswer>(answer);
   retry_after = response.retry_after;
   const PushOutcome outcome = classify_status(response.status, response.json);
   if (outcome == PushOutcome::retry) {

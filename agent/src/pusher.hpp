@@ -28,8 +28,8 @@
 
 #include "journal.hpp"
 #include "options.hpp"
-#include "push_client.hpp"
 #include "spool.hpp"
+#include "vmpulse/http_client.hpp"
 #include "vmpulse/record.hpp"
 
 namespace vmpulse::agent {
@@ -119,7 +119,7 @@ class Pusher {
   void update_spool_stats();  // with the lock held
 
   PushOptions options_;
-  PushClient client_;
+  HttpClient client_;
   // Only the pusher thread uses the spool (and the constructor and stop(), when that
   // thread is not running), so its slow file I/O never holds mutex_ and add() waits for
   // no disk but the journal's.

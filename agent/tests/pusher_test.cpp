@@ -82,9 +82,9 @@ TEST(ParseHttpUrl, RejectsWhatItCannotSend) {
   }
 }
 
-TEST(PushClient, AConnectionErrorIsATransportError) {
+TEST(HttpClient, AConnectionErrorIsATransportError) {
   // Port 1 on loopback: nothing listens there, the connect is refused at once.
-  PushClient client(std::get<HttpUrl>(parse_http_url("http://127.0.0.1:1/api/metrics")),
+  HttpClient client(std::get<HttpUrl>(parse_http_url("http://127.0.0.1:1/api/metrics")),
                     std::chrono::seconds(2));
   auto answer = client.post(PostRequest{"[]", "t", "k"});
   ASSERT_TRUE(std::holds_alternative<std::string>(answer));

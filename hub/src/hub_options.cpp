@@ -4,6 +4,7 @@
 
 #include "vmpulse/defaults.hpp"
 #include "vmpulse/flags.hpp"
+#include "vmpulse/tls_context.hpp"
 
 namespace vmpulse::hub {
 namespace {
@@ -26,8 +27,83 @@ constexpr flags::Spec kOptions[] = {
     {"--statement-timeout", "VMPULSE_HUB_STATEMENT_TIMEOUT"},
     {"--max-raw-span", "VMPULSE_HUB_MAX_RAW_SPAN"},
     {"--alerts", "VMPULSE_ALERTS_FILE"},
+    {"--alert-webhook", "VMPULSE_ALERT_WEBHOOK"},
+    {"--alertmanager", "VMPULSE_ALERTMANAGER_URL"},
+    {"--alertmanager-resend", "VMPULSE_ALERTMANAGER_RESEND"},
+    {"--alert-ca-file", "VMPULSE_ALERT_CA_FILE"},
     {"--log-level", "VMPULSE_LOG_LEVEL"},
 };
+
+// Items of a list option: split at commas and, for the notification URLs (which hold
+// neither), at spaces too.
+std::vector<std::string_view> split_list(std::string_view text, std::string_view separators) {
+  std::vector<std::string_view> items;
+  while (!text.empty()) {
+    const auto end = text.find_first_of(separators);
+    std::string_view item = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    while (!item.empty() && item.front() == ' ') {
+      item.remove_prefix(1);
+    }
+    while (!item.empty() && item.back() == ' ') {
+      item.remove_suffix(1);
+    }
+    items.push_back(item);
+  }
+  return items;
+}
+
+std::optional<std::string> parse_alert_options(const flags::Parsed& parsed, HubOptions& options) {
+  if (const flags::Value* hooks = parsed.find("--alert-webhook")) {
+    for (const std::string& text : hooks->texts) {
+      for (const std::string_view url : split_list(text, ", \t")) {
+        if (url.empty()) {
+          continue;
+        }
+        auto destination = parse_alert_destination(DestinationKind::webhook, url, hooks->source);
+        if (auto* problem = std::get_if<std::string>(&destination)) {
+          return *problem;
+        }
+        auto& checked = std::get<AlertDestination>(destination);
+        for (const AlertDestination& earlier : options.alert_destinations) {
+          if (earlier.key == checked.key) {
+            return hooks->source + " " + checked.redacted + ": given twice";
+          }
+        }
+        options.alert_destinations.push_back(std::move(checked));
+      }
+    }
+  }
+  if (const flags::Value* manager = parsed.find("--alertmanager")) {
+    auto destination =
+        parse_alert_destination(DestinationKind::alertmanager, manager->text(), manager->source);
+    if (auto* problem = std::get_if<std::string>(&destination)) {
+      return *problem;
+    }
+    options.alert_destinations.push_back(std::get<AlertDestination>(std::move(destination)));
+  }
+  options.alertmanager_resend = defaults::kAlertmanagerResendDuration;
+  if (const flags::Value* resend = parsed.find("--alertmanager-resend")) {
+    auto value = flags::duration(*resend, std::chrono::milliseconds(1000),
+                                 std::chrono::milliseconds(3'600'000));
+    if (auto* problem = std::get_if<std::string>(&value)) {
+      return *problem;
+    }
+    options.alertmanager_resend = std::get<std::chrono::milliseconds>(value);
+  }
+  if (const flags::Value* ca = parsed.find("--alert-ca-file")) {
+    options.alert_ca_file = ca->text();
+    // Loaded once here so a wrong file stops the start, not the first notification.
+    TlsFiles files;
+    files.ca_file = options.alert_ca_file;
+    files.ca_flag = ca->source;
+    auto context = make_tls_context(files);
+    if (auto* problem = std::get_if<std::string>(&context)) {
+      return *problem;
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -59,6 +135,15 @@ std::string hub_usage() {
          "  --max-raw-span D       longest history span read from raw rows (default 48h)\n"
          "  --alerts FILE|off      alert rules file (VMPULSE_ALERTS_FILE; docs/alerts.md),\n"
          "                         checked at start; default off\n"
+         "  --alert-webhook URL    POST each alert change there, in Alertmanager's webhook\n"
+         "                         format (VMPULSE_ALERT_WEBHOOK, several separated by spaces\n"
+         "                         or commas); repeated; https unless to this machine\n"
+         "  --alertmanager URL     push alerts to this Alertmanager (VMPULSE_ALERTMANAGER_URL)\n"
+         "  --alertmanager-resend D  re-send firing alerts to it this often (default " +
+         std::string(defaults::kAlertmanagerResend) +
+         ")\n"
+         "  --alert-ca-file FILE   PEM CAs to trust for the alert destinations (default: the\n"
+         "                         system's; VMPULSE_ALERT_CA_FILE)\n"
          "  --log-level LEVEL      trace, debug, info, warn, error, critical, off\n";
 }
 
@@ -182,6 +267,9 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
     }
     options.alerts = std::get<AlertRules>(std::move(rules));
     options.alerts_file = alerts->text();
+  }
+  if (auto problem = parse_alert_options(parsed, options)) {
+    return *problem;
   }
   if (const flags::Value* level = parsed.find("--log-level")) {
     options.log_level = level->text();

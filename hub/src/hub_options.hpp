@@ -24,6 +24,12 @@
 //   --max-raw-span D      VMPULSE_HUB_MAX_RAW_SPAN history spans answered from raw rows (48h)
 //   --alerts FILE|off     VMPULSE_ALERTS_FILE      the alert rules (docs/alerts.md), read and
 //                                                  checked here; default off
+//   --alert-webhook URL   VMPULSE_ALERT_WEBHOOK    a POST per alert change (Alertmanager's
+//                                                  webhook v4); repeated, or several in
+//                                                  the variable separated by spaces or commas
+//   --alertmanager URL    VMPULSE_ALERTMANAGER_URL alerts pushed to its /api/v2/alerts
+//   --alertmanager-resend D VMPULSE_ALERTMANAGER_RESEND firing alerts re-sent this often (60s)
+//   --alert-ca-file F     VMPULSE_ALERT_CA_FILE    CAs for https destinations (default: system)
 //   --log-level L         VMPULSE_LOG_LEVEL
 #pragma once
 
@@ -35,6 +41,7 @@
 #include <variant>
 #include <vector>
 
+#include "alert_destination.hpp"
 #include "alert_rules.hpp"
 #include "origin_policy.hpp"
 #include "vmpulse/config.hpp"
@@ -62,6 +69,9 @@ struct HubOptions {
   // The parsed rules file; nullopt: alerts off (not given, or "off").
   std::optional<AlertRules> alerts;
   std::string alerts_file;
+  std::vector<AlertDestination> alert_destinations;  // webhooks, then the Alertmanager
+  std::chrono::milliseconds alertmanager_resend{60'000};
+  std::string alert_ca_file;
   std::string log_level;
   bool help = false;
 };

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "alert_notifier.hpp"
 #include "alert_service.hpp"
 #include "cors.hpp"
 #include "http_api.hpp"
@@ -55,11 +56,27 @@ int main(int argc, char** argv) {
                         .max_pending_snapshots = options.max_pending_snapshots});
     hub::QueryRunner queries(options.db, 256, options.statement_timeout);
     hub::Rollup rollup({.db = options.db}, [&poller] { return poller.settled_id(); });
+    // Notifications run only where a destination is set; every hub that has one takes
+    // part, and the database lock picks the one that sends.
+    std::unique_ptr<hub::AlertNotifier> notifier;
+    if (!options.alert_destinations.empty()) {
+      hub::NotifierOptions notify;
+      notify.db = options.db;
+      notify.destinations = options.alert_destinations;
+      notify.alertmanager_resend = options.alertmanager_resend;
+      notify.ca_file = options.alert_ca_file;
+      notifier = std::make_unique<hub::AlertNotifier>(std::move(notify));
+    }
     // Alerts only with a rules file; without, GET /api/alerts answers empty lists.
     std::unique_ptr<hub::AlertService> alerts;
+    // The notifier sends as soon as the evaluator has committed a change.
+    std::function<void()> wake;
+    if (notifier) {
+      wake = [n = notifier.get()] { n->wake(); };
+    }
     if (options.alerts) {
       alerts = std::make_unique<hub::AlertService>(
-          hub::AlertServiceOptions{.db = options.db, .rules = *options.alerts, .on_commit = {}},
+          hub::AlertServiceOptions{.db = options.db, .rules = *options.alerts, .on_commit = wake},
           poller);
       poller.set_row_observer([service = alerts.get()](const std::vector<hub::StoredRecord>& rows) {
         service->observe(rows);
@@ -88,10 +105,11 @@ int main(int argc, char** argv) {
             hub::fan_out(ws_context, update, std::move(subscribers));
           });
     }
-    auto stats = [&poller, &rollup, ws_context, service = alerts.get()] {
+    auto stats = [&poller, &rollup, &notifier, ws_context, service = alerts.get()] {
       const hub::PollerStats p = poller.stats();
       const hub::RollupStats r = rollup.stats();
       const hub::AlertServiceStats a = service ? service->stats() : hub::AlertServiceStats{};
+      const hub::NotifierStats n = notifier ? notifier->stats() : hub::NotifierStats{};
       return "{\"clients\":" + std::to_string(ws_context->clients.load()) +
              ",\"subscribers\":" + std::to_string(p.subscribers) +
              ",\"polls\":" + std::to_string(p.polls) +
@@ -105,7 +123,10 @@ int main(int argc, char** argv) {
              ",\"alerts\":" + (service ? "true" : "false") +
              ",\"alert_evaluator\":" + (a.evaluator ? "true" : "false") +
              ",\"alert_transitions\":" + std::to_string(a.transitions) +
-             ",\"alert_takeovers\":" + std::to_string(a.takeovers) + "}";
+             ",\"alert_takeovers\":" + std::to_string(a.takeovers) +
+             ",\"alerts_delivering\":" + (n.delivering ? "true" : "false") +
+             ",\"alerts_sent\":" + std::to_string(n.sent) +
+             ",\"alerts_failed\":" + std::to_string(n.failed) + "}";
     };
     auto now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
     const std::int64_t max_raw_seconds = options.max_raw_span.count() / 1000;
@@ -143,6 +164,9 @@ int main(int argc, char** argv) {
     if (alerts) {
       alerts->start();
     }
+    if (notifier) {
+      notifier->start();
+    }
     server.start();
     spdlog::info("listening on {}:{} (poll {} ms, database {})", server_options.host, server.port(),
                  options.poll.count(), options.db.redacted());
@@ -150,6 +174,9 @@ int main(int argc, char** argv) {
       server.stop();
       hangup.cancel();
     });
+    if (notifier) {
+      notifier->stop();
+    }
     rollup.stop();
     queries.stop();
     poller.stop();

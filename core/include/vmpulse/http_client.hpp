@@ -1,8 +1,9 @@
-// A small blocking HTTP/1.1 client for the pusher thread: one POST at a time over a
+// A small blocking HTTP/1.1 client for one thread (the agent's pusher, the hub's alert
+// notifier): one POST at a time over a
 // keep-alive connection (plain, or TLS with the server verified and the TLS session
 // resumed when it reconnects), every step bounded by a timeout, answering the status
-// (and Retry-After, Location) or a transport error. Redirects are never followed: the
-// token goes only to the --push URL. Boost.Beast and OpenSSL live only in
+// (and Retry-After, Location) or a transport error. Redirects are never followed: a
+// token goes only to the URL it was configured for. Boost.Beast and OpenSSL live only in
 // push_client.cpp and tls_context.cpp. Not thread-safe (one per thread), except cancel().
 #pragma once
 
@@ -12,12 +13,12 @@
 #include <string>
 #include <variant>
 
-#include "push_url.hpp"
-#include "tls_context.hpp"
+#include "vmpulse/http_url.hpp"
+#include "vmpulse/tls_context.hpp"
 
-namespace vmpulse::agent {
+namespace vmpulse {
 
-struct PushResponse {
+struct HttpAnswer {
   int status = 0;
   std::optional<std::chrono::seconds> retry_after;
   std::string location;  // of a 3xx, as a one-line excerpt
@@ -29,25 +30,27 @@ struct PushResponse {
 };
 
 struct PostRequest {
-  std::string body;
-  std::string token;
-  std::string idempotency_key;
+  std::string body;             // sent as application/json
+  std::string token;            // "Authorization: Bearer"; none when empty
+  std::string idempotency_key;  // "Idempotency-Key"; none when empty
 };
 
-class PushClient {
+class HttpClient {
  public:
   // `tls` is used for https:// URLs; throws std::runtime_error when its files cannot
-  // be loaded (options.cpp has checked them already at start).
-  PushClient(HttpUrl url, std::chrono::milliseconds timeout, const TlsFiles& tls = {});
-  ~PushClient();
-  PushClient(const PushClient&) = delete;
-  PushClient& operator=(const PushClient&) = delete;
+  // be loaded (the options have checked them already at start). `user_agent` names
+  // the program in the User-Agent header.
+  HttpClient(HttpUrl url, std::chrono::milliseconds timeout, const TlsFiles& tls = {},
+             std::string user_agent = "vmpulse-agent");
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
 
   // The server's answer, or the transport error's text (resolve, connect, TLS
   // handshake with the verification failure, timeout…). A kept-alive connection the
   // server has closed meanwhile is reopened and the request sent once more (the
   // Idempotency-Key makes that safe). The whole call takes at most twice `timeout`.
-  std::variant<PushResponse, std::string> post(const PostRequest& request);
+  std::variant<HttpAnswer, std::string> post(const PostRequest& request);
   // Makes a post() in progress on another thread return at once (for shutdown);
   // thread-safe. Later posts are not affected.
   void cancel();
@@ -57,4 +60,4 @@ class PushClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace vmpulse::agent
+}  // namespace vmpulse

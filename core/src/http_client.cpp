@@ -1,4 +1,4 @@
-#include "push_client.hpp"
+#include "vmpulse/http_client.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -19,9 +19,9 @@
 #include <charconv>
 #include <stdexcept>
 
-#include "log_excerpt.hpp"
+#include "vmpulse/log_excerpt.hpp"
 
-namespace vmpulse::agent {
+namespace vmpulse {
 namespace {
 
 namespace asio = boost::asio;
@@ -68,13 +68,14 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
 
 }  // namespace
 
-struct PushClient::Impl {
+struct HttpClient::Impl {
   struct Failure {
     std::string text;
     bool may_retry = false;  // nothing of an answer arrived: the request may go again
   };
 
   HttpUrl url;
+  std::string user_agent;
   std::string authority;  // host:port, for messages
   std::chrono::milliseconds timeout{};
   std::shared_ptr<ssl::context> tls;  // null for http://
@@ -231,7 +232,7 @@ struct PushClient::Impl {
   }
 
   template <class Stream>
-  std::variant<PushResponse, Failure> exchange(Stream& stream, Request& message) {
+  std::variant<HttpAnswer, Failure> exchange(Stream& stream, Request& message) {
     const auto written = run([&](const std::shared_ptr<Step>& step) {
       bhttp::async_write(stream, message, finish(step));
     });
@@ -258,7 +259,7 @@ struct PushClient::Impl {
       return failed;
     }
     const auto& response = parser.get();
-    PushResponse answer;
+    HttpAnswer answer;
     answer.status = static_cast<int>(response.result_int());
     answer.body = log_excerpt(response.body());
     if (const auto it = response.find(bhttp::field::retry_after); it != response.end()) {
@@ -289,8 +290,10 @@ struct PushClient::Impl {
   }
 };
 
-PushClient::PushClient(HttpUrl url, std::chrono::milliseconds timeout, const TlsFiles& tls)
+HttpClient::HttpClient(HttpUrl url, std::chrono::milliseconds timeout, const TlsFiles& tls,
+                       std::string user_agent)
     : impl_(std::make_unique<Impl>()) {
+  impl_->user_agent = std::move(user_agent);
   impl_->authority = url.host + ":" + url.port;
   impl_->url = std::move(url);
   impl_->timeout = timeout;
@@ -303,14 +306,14 @@ PushClient::PushClient(HttpUrl url, std::chrono::milliseconds timeout, const Tls
   }
 }
 
-PushClient::~PushClient() = default;
+HttpClient::~HttpClient() = default;
 
-void PushClient::cancel() {
+void HttpClient::cancel() {
   impl_->cancelled = true;
   impl_->io.stop();
 }
 
-std::variant<PushResponse, std::string> PushClient::post(const PostRequest& request) {
+std::variant<HttpAnswer, std::string> HttpClient::post(const PostRequest& request) {
   Impl& impl = *impl_;
   if (impl.cancelled.exchange(false)) {
     return std::string("cancelled");
@@ -318,10 +321,14 @@ std::variant<PushResponse, std::string> PushClient::post(const PostRequest& requ
   impl.deadline = Clock::now() + impl.timeout * 2;
   Request message{bhttp::verb::post, impl.url.target, 11};
   message.set(bhttp::field::host, host_header(impl.url));
-  message.set(bhttp::field::user_agent, "vmpulse-agent");
+  message.set(bhttp::field::user_agent, impl.user_agent);
   message.set(bhttp::field::content_type, "application/json");
-  message.set(bhttp::field::authorization, "Bearer " + request.token);
-  message.set("Idempotency-Key", request.idempotency_key);
+  if (!request.token.empty()) {
+    message.set(bhttp::field::authorization, "Bearer " + request.token);
+  }
+  if (!request.idempotency_key.empty()) {
+    message.set("Idempotency-Key", request.idempotency_key);
+  }
   message.body() = request.body;
   message.prepare_payload();
 
@@ -334,7 +341,7 @@ std::variant<PushResponse, std::string> PushClient::post(const PostRequest& requ
     }
     auto answer =
         impl.secure ? impl.exchange(*impl.secure, message) : impl.exchange(*impl.plain, message);
-    if (auto* response = std::get_if<PushResponse>(&answer)) {
+    if (auto* response = std::get_if<HttpAnswer>(&answer)) {
       return std::move(*response);
     }
     auto& failed = std::get<Impl::Failure>(answer);
@@ -346,4 +353,4 @@ std::variant<PushResponse, std::string> PushClient::post(const PostRequest& requ
   }
 }
 
-}  // namespace vmpulse::agent
+}  // namespace vmpulse

@@ -1,5 +1,6 @@
-// The --push URL: parsed once at start, and the rule that keeps a token off the wire
-// in clear text (plain http:// only to this machine unless the operator says so).
+// A URL the agent pushes to or the hub notifies: parsed once at start, and the rule
+// that keeps a token off the wire in clear text (plain http:// only to this machine
+// unless the operator says so).
 // Pure functions; thread-safe.
 #pragma once
 
@@ -7,7 +8,7 @@
 #include <string_view>
 #include <variant>
 
-namespace vmpulse::agent {
+namespace vmpulse {
 
 struct HttpUrl {
   bool tls = false;  // https://
@@ -17,7 +18,7 @@ struct HttpUrl {
 };
 
 // "http[s]://host[:port][/path]" (port 80 or 443 by default); the error names what is
-// wrong. Credentials in the URL are refused: the token goes in a header.
+// wrong. Credentials in the URL are refused: a token goes in a header.
 std::variant<HttpUrl, std::string> parse_http_url(std::string_view url);
 
 // Whether `host` is this machine: "localhost", 127.0.0.0/8 or ::1 (as written in the
@@ -28,4 +29,4 @@ bool is_loopback_host(std::string_view host);
 // address in brackets.
 std::string host_header(const HttpUrl& url);
 
-}  // namespace vmpulse::agent
+}  // namespace vmpulse

@@ -1,8 +1,8 @@
-#include "log_excerpt.hpp"
+#include "vmpulse/log_excerpt.hpp"
 
 #include <gtest/gtest.h>
 
-namespace vmpulse::agent {
+namespace vmpulse {
 namespace {
 
 TEST(LogExcerpt, AnHtmlErrorPageBecomesOneShortLine) {
@@ -40,4 +40,4 @@ TEST(LogExcerpt, CutsOnACharacterBoundary) {
 }
 
 }  // namespace
-}  // namespace vmpulse::agent
+}  // namespace vmpulse

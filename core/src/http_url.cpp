@@ -1,4 +1,4 @@
-#include "push_url.hpp"
+#include "vmpulse/http_url.hpp"
 
 #include <arpa/inet.h>
 
@@ -7,7 +7,7 @@
 #include <cctype>
 #include <charconv>
 
-namespace vmpulse::agent {
+namespace vmpulse {
 
 std::variant<HttpUrl, std::string> parse_http_url(std::string_view url) {
   HttpUrl parsed;
@@ -24,7 +24,7 @@ std::variant<HttpUrl, std::string> parse_http_url(std::string_view url) {
   std::string_view authority = url.substr(0, slash);
   parsed.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
   if (authority.find('@') != std::string_view::npos) {
-    return std::string("credentials in the URL are not supported; use --token-file");
+    return std::string("credentials in the URL are not supported");
   }
   std::string_view host = authority;
   if (authority.starts_with('[')) {
@@ -88,4 +88,4 @@ std::string host_header(const HttpUrl& url) {
   return value;
 }
 
-}  // namespace vmpulse::agent
+}  // namespace vmpulse

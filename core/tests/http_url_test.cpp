@@ -1,8 +1,8 @@
-#include "push_url.hpp"
+#include "vmpulse/http_url.hpp"
 
 #include <gtest/gtest.h>
 
-namespace vmpulse::agent {
+namespace vmpulse {
 namespace {
 
 HttpUrl parsed(std::string_view text) {
@@ -61,4 +61,4 @@ TEST(HostHeader, PortOnlyWhenNotTheDefault) {
 }
 
 }  // namespace
-}  // namespace vmpulse::agent
+}  // namespace vmpulse

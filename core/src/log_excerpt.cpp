@@ -1,8 +1,8 @@
-#include "log_excerpt.hpp"
+#include "vmpulse/log_excerpt.hpp"
 
 #include <algorithm>
 
-namespace vmpulse::agent {
+namespace vmpulse {
 
 std::string log_excerpt(std::string_view text, std::size_t max_bytes) {
   std::string out;
@@ -44,4 +44,4 @@ std::string log_excerpt(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
-}  // namespace vmpulse::agent
+}  // namespace vmpulse

@@ -1,4 +1,4 @@
-#include "push_client.hpp"
+#include "vmpulse/http_client.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace vmpulse::agent {
+namespace vmpulse {
 namespace {
 
 // A scripted HTTP server on a loopback port, in a thread: for each connection, the
@@ -108,18 +108,18 @@ class ScriptedServer {
 
 const std::string kCreated = "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}";
 
-PushClient client_for(const ScriptedServer& server) {
-  return PushClient(std::get<HttpUrl>(parse_http_url(server.url())), std::chrono::seconds(5));
+HttpClient client_for(const ScriptedServer& server) {
+  return HttpClient(std::get<HttpUrl>(parse_http_url(server.url())), std::chrono::seconds(5));
 }
 
-TEST(PushClient, KeepsTheConnectionAliveBetweenPosts) {
+TEST(HttpClient, KeepsTheConnectionAliveBetweenPosts) {
   ScriptedServer server({{kCreated, kCreated, kCreated}});
-  PushClient client = client_for(server);
+  HttpClient client = client_for(server);
   for (int i = 0; i < 3; ++i) {
     auto answer =
         client.post(PostRequest{"[1]", "token-0123456789abcdef", "k" + std::to_string(i)});
-    ASSERT_TRUE(std::holds_alternative<PushResponse>(answer)) << std::get<std::string>(answer);
-    EXPECT_EQ(std::get<PushResponse>(answer).status, 201);
+    ASSERT_TRUE(std::holds_alternative<HttpAnswer>(answer)) << std::get<std::string>(answer);
+    EXPECT_EQ(std::get<HttpAnswer>(answer).status, 201);
   }
   // All three on the one scripted connection: a second connection would not be accepted.
   ASSERT_EQ(server.requests().size(), 3u);
@@ -129,41 +129,56 @@ TEST(PushClient, KeepsTheConnectionAliveBetweenPosts) {
   EXPECT_NE(server.requests()[0].find("Host: 127.0.0.1:"), std::string::npos);
 }
 
-TEST(PushClient, SendsAgainOnANewConnectionWhenTheKeptOneWasClosed) {
+TEST(HttpClient, WithoutATokenOrKeySendsNeitherHeaderAndNamesItsCaller) {
+  // The hub's alert notifications: a webhook gets no bearer token and no key.
+  ScriptedServer server({{kCreated}});
+  HttpClient client(std::get<HttpUrl>(parse_http_url(server.url())), std::chrono::seconds(5), {},
+                    "vmpulse-hub");
+  auto answer = client.post(PostRequest{"{}", "", ""});
+  ASSERT_TRUE(std::holds_alternative<HttpAnswer>(answer)) << std::get<std::string>(answer);
+  ASSERT_EQ(server.requests().size(), 1u);
+  const std::string& request = server.requests()[0];
+  EXPECT_EQ(request.find("Authorization"), std::string::npos) << request;
+  EXPECT_EQ(request.find("Idempotency-Key"), std::string::npos) << request;
+  EXPECT_NE(request.find("User-Agent: vmpulse-hub\r\n"), std::string::npos) << request;
+  EXPECT_NE(request.find("Content-Type: application/json\r\n"), std::string::npos) << request;
+}
+
+TEST(HttpClient, SendsAgainOnANewConnectionWhenTheKeptOneWasClosed) {
   // The first connection answers once and closes (an idle timeout on the server).
   ScriptedServer server({{kCreated}, {kCreated}});
-  PushClient client = client_for(server);
+  HttpClient client = client_for(server);
   auto first = client.post(PostRequest{"[1]", "t", "key-1"});
-  ASSERT_TRUE(std::holds_alternative<PushResponse>(first)) << std::get<std::string>(first);
+  ASSERT_TRUE(std::holds_alternative<HttpAnswer>(first)) << std::get<std::string>(first);
   auto second = client.post(PostRequest{"[2]", "t", "key-2"});
-  ASSERT_TRUE(std::holds_alternative<PushResponse>(second)) << std::get<std::string>(second);
-  EXPECT_EQ(std::get<PushResponse>(second).status, 201);
+  ASSERT_TRUE(std::holds_alternative<HttpAnswer>(second)) << std::get<std::string>(second);
+  EXPECT_EQ(std::get<HttpAnswer>(second).status, 201);
   ASSERT_EQ(server.requests().size(), 2u);
   EXPECT_NE(server.requests()[1].find("Idempotency-Key: key-2"), std::string::npos);
 }
 
-TEST(PushClient, ARedirectIsAnsweredWithItsLocationNotFollowed) {
+TEST(HttpClient, ARedirectIsAnsweredWithItsLocationNotFollowed) {
   ScriptedServer server(
       {{"HTTP/1.1 301 Moved Permanently\r\nLocation: https://ingest.example/"
         "api/metrics\r\nContent-Length: 0\r\n\r\n"}});
-  PushClient client = client_for(server);
+  HttpClient client = client_for(server);
   auto answer = client.post(PostRequest{"[1]", "t", "k"});
-  ASSERT_TRUE(std::holds_alternative<PushResponse>(answer)) << std::get<std::string>(answer);
-  EXPECT_EQ(std::get<PushResponse>(answer).status, 301);
-  EXPECT_EQ(std::get<PushResponse>(answer).location, "https://ingest.example/api/metrics");
+  ASSERT_TRUE(std::holds_alternative<HttpAnswer>(answer)) << std::get<std::string>(answer);
+  EXPECT_EQ(std::get<HttpAnswer>(answer).status, 301);
+  EXPECT_EQ(std::get<HttpAnswer>(answer).location, "https://ingest.example/api/metrics");
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
-TEST(PushClient, AnErrorPageComesBackAsOneShortLine) {
+TEST(HttpClient, AnErrorPageComesBackAsOneShortLine) {
   const std::string page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n" +
                            std::string(300, 'x') + "\r\n</body>\r\n</html>\r\n";
   ScriptedServer server(
       {{"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: " +
         std::to_string(page.size()) + "\r\n\r\n" + page}});
-  PushClient client = client_for(server);
+  HttpClient client = client_for(server);
   auto answer = client.post(PostRequest{"[1]", "t", "k"});
-  ASSERT_TRUE(std::holds_alternative<PushResponse>(answer)) << std::get<std::string>(answer);
-  const PushResponse& response = std::get<PushResponse>(answer);
+  ASSERT_TRUE(std::holds_alternative<HttpAnswer>(answer)) << std::get<std::string>(answer);
+  const HttpAnswer& response = std::get<HttpAnswer>(answer);
   EXPECT_EQ(response.status, 502);
   EXPECT_EQ(response.body.find_first_of("\r\n"), std::string::npos) << response.body;
   EXPECT_TRUE(response.body.starts_with("<html> <head><title>502 Bad Gateway</title>"))
@@ -173,4 +188,4 @@ TEST(PushClient, AnErrorPageComesBackAsOneShortLine) {
 }
 
 }  // namespace
-}  // namespace vmpulse::agent
+}  // namespace vmpulse

@@ -1,11 +1,11 @@
-#include "tls_context.hpp"
+#include "vmpulse/tls_context.hpp"
 
 #include <openssl/ssl.h>
 
 #include <boost/asio/ssl/context.hpp>
 #include <fstream>
 
-namespace vmpulse::agent {
+namespace vmpulse {
 namespace {
 
 namespace ssl = boost::asio::ssl;
@@ -39,11 +39,11 @@ std::variant<std::shared_ptr<ssl::context>, std::string> make_tls_context(const 
     }
   } else {
     if (!readable(files.ca_file)) {
-      return "--ca-file " + files.ca_file + ": cannot be read";
+      return files.ca_flag + " " + files.ca_file + ": cannot be read";
     }
     context->load_verify_file(files.ca_file, ec);
     if (ec) {
-      return problem("--ca-file", files.ca_file, ec) + " (expected PEM certificates)";
+      return problem(files.ca_flag, files.ca_file, ec) + " (expected PEM certificates)";
     }
   }
   if (files.cert_file.empty() != files.key_file.empty()) {
@@ -73,4 +73,4 @@ std::variant<std::shared_ptr<ssl::context>, std::string> make_tls_context(const 
   return context;
 }
 
-}  // namespace vmpulse::agent
+}  // namespace vmpulse
