@@ -126,52 +126,54 @@ TEST(HubOptions, BadAlertsFileNamesItsLine) {
   EXPECT_EQ(std::get<std::string>(parsed).rfind(path + ":3: rules[0].metric: unknown metric", 0),
             0u)
       << std::get<std::string>(parsed);
-  TEST(HubOptions, AlertDestinationsFromTheVariableAndFlags) {
-    Env env{{{"VMPULSE_DB_URL", kDb},
-             {"VMPULSE_ALERT_WEBHOOK", "https://a.example/hook?key=s1, http://127.0.0.1:9000/x"},
-             {"VMPULSE_ALERTMANAGER_URL", "http://localhost:9093/"}}};
-    auto parsed = parse_hub_options({}, env);
-    ASSERT_TRUE(std::holds_alternative<HubOptions>(parsed)) << std::get<std::string>(parsed);
-    const auto& options = std::get<HubOptions>(parsed);
-    ASSERT_EQ(options.alert_destinations.size(), 3U);
-    EXPECT_EQ(options.alert_destinations[0].kind, DestinationKind::webhook);
-    EXPECT_EQ(options.alert_destinations[0].target.target, "/hook?key=s1");
-    EXPECT_EQ(options.alert_destinations[1].target.port, "9000");
-    EXPECT_EQ(options.alert_destinations[2].kind, DestinationKind::alertmanager);
-    EXPECT_EQ(options.alert_destinations[2].target.target, "/api/v2/alerts");
-    EXPECT_EQ(options.alertmanager_resend, std::chrono::milliseconds(60'000));
+}
 
-    // Flags replace the variable; --alert-webhook repeats.
-    parsed = parse_hub_options({"--alert-webhook", "https://b.example/1", "--alert-webhook",
-                                "https://b.example/2", "--alertmanager-resend", "5s"},
-                               env);
-    ASSERT_TRUE(std::holds_alternative<HubOptions>(parsed)) << std::get<std::string>(parsed);
-    const auto& replaced = std::get<HubOptions>(parsed);
-    ASSERT_EQ(replaced.alert_destinations.size(), 3U);
-    EXPECT_EQ(replaced.alert_destinations[1].url, "https://b.example/2");
-    EXPECT_EQ(replaced.alertmanager_resend, std::chrono::milliseconds(5000));
-  }
+TEST(HubOptions, AlertDestinationsFromTheVariableAndFlags) {
+  Env env{{{"VMPULSE_DB_URL", kDb},
+           {"VMPULSE_ALERT_WEBHOOK", "https://a.example/hook?key=s1, http://127.0.0.1:9000/x"},
+           {"VMPULSE_ALERTMANAGER_URL", "http://localhost:9093/"}}};
+  auto parsed = parse_hub_options({}, env);
+  ASSERT_TRUE(std::holds_alternative<HubOptions>(parsed)) << std::get<std::string>(parsed);
+  const auto& options = std::get<HubOptions>(parsed);
+  ASSERT_EQ(options.alert_destinations.size(), 3U);
+  EXPECT_EQ(options.alert_destinations[0].kind, DestinationKind::webhook);
+  EXPECT_EQ(options.alert_destinations[0].target.target, "/hook?key=s1");
+  EXPECT_EQ(options.alert_destinations[1].target.port, "9000");
+  EXPECT_EQ(options.alert_destinations[2].kind, DestinationKind::alertmanager);
+  EXPECT_EQ(options.alert_destinations[2].target.target, "/api/v2/alerts");
+  EXPECT_EQ(options.alertmanager_resend, std::chrono::milliseconds(60'000));
 
-  TEST(HubOptions, BadAlertDestinationsAreErrorsWithoutTheirSecrets) {
-    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-        {{"--alert-webhook", "http://hooks.example/secret-path"}, "https://"},
-        {{"--alert-webhook", "ftp://hooks.example/secret-path"}, "--alert-webhook"},
-        {{"--alert-webhook", "https://user:secret-pw@hooks.example/"}, "credentials"},
-        {{"--alert-webhook", "https://h.example/secret-path", "--alert-webhook",
-          "https://h.example/secret-path"},
-         "given twice"},
-        {{"--alertmanager", "https://am.example/?secret-q=1"}, "without a query"},
-        {{"--alertmanager", "http://am.example:9093"}, "--alertmanager"},
-        {{"--alertmanager-resend", "0s"}, "--alertmanager-resend"},
-        {{"--alert-ca-file", "/nonexistent/ca.pem"}, "--alert-ca-file /nonexistent/ca.pem"},
-    };
-    for (const auto& [extra, expected] : cases) {
-      std::vector<std::string> args = {"--db", kDb};
-      args.insert(args.end(), extra.begin(), extra.end());
-      const auto parsed = parse_hub_options(args, Env{});
-      ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << extra[1];
-      const std::string& problem = std::get<std::string>(parsed);
-      EXPECT_NE(problem.find(expected), std::string::npos) << problem;
-      EXPECT_EQ(problem.find("secret"), std::string::npos) << problem;
-    }
+  // Flags replace the variable; --alert-webhook repeats.
+  parsed = parse_hub_options({"--alert-webhook", "https://b.example/1", "--alert-webhook",
+                              "https://b.example/2", "--alertmanager-resend", "5s"},
+                             env);
+  ASSERT_TRUE(std::holds_alternative<HubOptions>(parsed)) << std::get<std::string>(parsed);
+  const auto& replaced = std::get<HubOptions>(parsed);
+  ASSERT_EQ(replaced.alert_destinations.size(), 3U);
+  EXPECT_EQ(replaced.alert_destinations[1].url, "https://b.example/2");
+  EXPECT_EQ(replaced.alertmanager_resend, std::chrono::milliseconds(5000));
+}
+
+TEST(HubOptions, BadAlertDestinationsAreErrorsWithoutTheirSecrets) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--alert-webhook", "http://hooks.example/secret-path"}, "https://"},
+      {{"--alert-webhook", "ftp://hooks.example/secret-path"}, "--alert-webhook"},
+      {{"--alert-webhook", "https://user:secret-pw@hooks.example/"}, "credentials"},
+      {{"--alert-webhook", "https://h.example/secret-path", "--alert-webhook",
+        "https://h.example/secret-path"},
+       "given twice"},
+      {{"--alertmanager", "https://am.example/?secret-q=1"}, "without a query"},
+      {{"--alertmanager", "http://am.example:9093"}, "--alertmanager"},
+      {{"--alertmanager-resend", "0s"}, "--alertmanager-resend"},
+      {{"--alert-ca-file", "/nonexistent/ca.pem"}, "--alert-ca-file /nonexistent/ca.pem"},
+  };
+  for (const auto& [extra, expected] : cases) {
+    std::vector<std::string> args = {"--db", kDb};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto parsed = parse_hub_options(args, Env{});
+    ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << extra[1];
+    const std::string& problem = std::get<std::string>(parsed);
+    EXPECT_NE(problem.find(expected), std::string::npos) << problem;
+    EXPECT_EQ(problem.find("secret"), std::string::npos) << problem;
   }
+}
