@@ -76,3 +76,17 @@ export function formatTabTitle(vm, record) {
   if (!vm || !record) return 'vmpulse';
   return `${vm} · CPU ${formatPercent(record.porcentaje_cpu_uso, 0)}% · RAM ${formatPercent(record.porcentaje_ram, 0)}% — vmpulse`;
 }
+
+/** Epoch ms → "05 Dec, 14:03:07" in the viewer's zone (or the one given). */
+export function formatDateTime(ms, timeZone) {
+  if (!isNum(ms)) return DASH;
+  return new Date(ms).toLocaleString('en-GB', {
+    hour12: false,
+    timeZone,
+    day: '2-digit',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
