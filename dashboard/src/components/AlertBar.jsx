@@ -37,7 +37,7 @@ export default function AlertBar({ alerts, known, now, onSelectVm, historyOpen, 
         <ul className="alert-list" aria-label="Active alerts">
           {alerts.active.map((a) => (
             <li
-              key={a.fingerprint}
+              key={`${a.rule}/${a.vm}`}
               className={`alert-item alert-${a.state} sev-${a.severity}`}
               data-testid="alert-item"
               data-vm={a.vm}

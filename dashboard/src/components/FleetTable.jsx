@@ -24,7 +24,7 @@ export default function FleetTable({
   onUnsilence,
 }) {
   return (
-    <section className="card fleet">
+    <section className={`card fleet${alertsKnown ? ' fleet-wide' : ''}`}>
       <h2 className="card-title">Machines</h2>
       <table className="fleet-table" data-testid="fleet">
         <thead>
