@@ -18,7 +18,7 @@ const DIST = env('VMPULSE_E2E_DIST');
 const OUT = path.join(env('VMPULSE_E2E_OUT'), 'alerts');
 const LIVE_WITHIN_MS = 2000;
 
-let hub, staticServer, browser, page, hubUrl, dashUrl;
+let hub, staticServer, crossServer, crossUrl, browser, page, hubUrl, dashUrl;
 const cspViolations = [];
 const pageErrors = [];
 
@@ -61,6 +61,12 @@ before(async () => {
   staticServer = startStatic({ dist: DIST, port, proxy: hubUrl, logDir: OUT, name: 'static-alerts' });
   dashUrl = `http://127.0.0.1:${port}/`;
   await waitHttp(dashUrl);
+  // The same build on another origin with hubUrl set (as on Cloud Run): requests go
+  // cross-origin, with the cookie, after a CORS preflight.
+  const crossPort = await freePort();
+  crossServer = startStatic({ dist: DIST, port: crossPort, hubUrl, logDir: OUT, name: 'static-alerts-cross' });
+  crossUrl = `http://127.0.0.1:${crossPort}/`;
+  await waitHttp(crossUrl);
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -88,6 +94,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await staticServer?.stop();
+  await crossServer?.stop();
   await hub?.stop();
 });
 
@@ -252,6 +259,21 @@ describe('alerts on the dashboard', () => {
     await until((n) => document.querySelectorAll('[data-testid=alert-history-row]').length === n, want.length + 1);
     rows = await shown();
     assert.match(rows[0], /db-1 .*ram_high firing → resolved 80/);
+  });
+
+  it('with the hub on another origin, silencing and unsilencing work through CORS', async () => {
+    await page.goto(crossUrl);
+    await until(() => document.querySelectorAll('[data-testid=alert-item]').length > 0, undefined);
+    await page.getByTestId('silence-db-1').click();
+    await page.getByLabel('1 day').check();
+    await page.getByTestId('silence-submit').click();
+    await until(() => document.querySelector('[data-testid=fleet-db-1]')?.dataset.silenced === 'true', undefined);
+    const s = (await hubAlerts()).silences.find((x) => x.match === 'db-1');
+    const hours = (Date.parse(`${s.until.replace(' ', 'T')}Z`) - Date.now()) / 3600_000;
+    assert.ok(hours > 23.9 && hours <= 24, `until in ${hours.toFixed(2)} h`);
+    await page.getByTestId('unsilence-db-1').click();
+    await until(() => document.querySelector('[data-testid=fleet-db-1]')?.dataset.silenced === 'false', undefined);
+    assert.equal((await hubAlerts()).silences.filter((x) => x.match === 'db-1').length, 0);
   });
 
   it('stays within the Content-Security-Policy, with no page errors', () => {
