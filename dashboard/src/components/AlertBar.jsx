@@ -1,5 +1,5 @@
 import { formatAgo, formatClock } from '../lib/format.js';
-import { alertCounts, formatAlertValue, VM_DOWN } from '../lib/alerts.js';
+import { alertCounts, formatAlertValue, silencesFor, VM_DOWN } from '../lib/alerts.js';
 
 /**
  * The active alerts, worst first (firing, then critical, then the oldest), above
@@ -64,7 +64,10 @@ export default function AlertBar({ alerts, known, now, onSelectVm, historyOpen, 
               <span className="alert-since muted" title={a.since ? `${a.since} UTC` : ''}>
                 since {formatClock(a.sinceMs)} ({formatAgo(a.sinceMs, now)})
               </span>
-              {a.silenced && <span className="alert-silenced">silenced</span>}
+              {/* The hub's flag is from the alert's last change; a silence added since counts too. */}
+              {(a.silenced || silencesFor(a.vm, alerts.silences, now).length > 0) && (
+                <span className="alert-silenced">silenced</span>
+              )}
             </li>
           ))}
         </ul>

@@ -111,7 +111,7 @@ describe('alerts', () => {
     active: [
       a({ vm: 'web-2', state: 'pending', fingerprint: '1' }),
       a({ vm: 'db-1', rule: 'vm_down', severity: 'critical', value: null, threshold: null, fingerprint: '2' }),
-      a({ fingerprint: '3', silenced: true }),
+      a({ fingerprint: '3' }),
     ],
     silences: [{ id: 4, match: 'web-1', until: '2026-01-01 14:00:00', comment: 'deploy' }],
   });
