@@ -158,7 +158,8 @@ export default function App({ hub }) {
                 headline={<span className="headline">{formatPercent(record?.porcentaje_ram)}%</span>}
               />
             </div>
-            <div className="grid-bottom">
+            {/* With the alerts column the machines table takes a row of its own, under two cards. */}
+            <div className={`grid-bottom${state.alertsKnown ? ' grid-bottom-two' : ''}`}>
               <ProcessTable record={record} />
               <SplitCard split={state.split} />
               <FleetTable
