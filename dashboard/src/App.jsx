@@ -70,7 +70,8 @@ export default function App({ hub }) {
 
   const record = vm ? state.latest[vm] : null;
 
-  const title = formatTabTitle(vm, record);
+  const firing = state.alerts.active.filter((a) => a.state === 'firing').length;
+  const title = formatTabTitle(vm, record, firing);
   useEffect(() => {
     document.title = title;
   }, [title]);

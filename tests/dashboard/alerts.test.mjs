@@ -107,6 +107,7 @@ describe('alerts on the dashboard', () => {
       ['firing critical db-1', 'firing warning web-1', 'pending warning web-2'],
     );
     assert.match(await page.getByTestId('alert-summary').innerText(), /2 firing \(1 critical\) · 1 pending/);
+    assert.match(await page.title(), /^\(2 firing\) web-1 · CPU \d+% · RAM \d+% — vmpulse$/);
     const first = await page.getByTestId('alert-item').first().innerText();
     assert.match(first, /critical/i);
     assert.match(first, /db-1/);
