@@ -6,9 +6,15 @@ import ProcessTable from './components/ProcessTable.jsx';
 import SplitCard from './components/SplitCard.jsx';
 import FleetTable from './components/FleetTable.jsx';
 import EmptyState from './components/EmptyState.jsx';
+import AlertBar from './components/AlertBar.jsx';
+import AlertHistory from './components/AlertHistory.jsx';
+import SilenceDialog from './components/SilenceDialog.jsx';
 import { useHub } from './hooks/useHub.js';
 import { useHistory } from './hooks/useHistory.js';
 import { useNow } from './hooks/useNow.js';
+import { useAlertHistory } from './hooks/useAlertHistory.js';
+import { useSilences } from './hooks/useSilences.js';
+import { vmMark } from './lib/alerts.js';
 import { chartData } from './lib/series.js';
 import { breakGaps, liveGapMs } from './lib/gaps.js';
 import { rangeById } from './lib/history.js';
@@ -23,6 +29,18 @@ export default function App({ hub }) {
   const range = rangeById(view.range);
   const vm = state.vm;
   const history = useHistory(hub.apiBase ?? '', range.minutes ? vm : null, range.minutes);
+  const [alertHistoryOpen, setAlertHistoryOpen] = useState(false);
+  const [silencing, setSilencing] = useState(null); // the VM whose silence dialog is open
+  const [silenceError, setSilenceError] = useState(null);
+  const { silence, unsilence } = useSilences(hub.apiBase ?? '');
+  // The history view reloads when an alert changes (a new state or a new alert).
+  const alertsKey = state.alerts.active.map((a) => `${a.fingerprint}:${a.state}`).join(',');
+  const alertHistory = useAlertHistory(hub.apiBase ?? '', alertHistoryOpen, alertsKey);
+  const unsilenceNow = async (name) => {
+    const r = await unsilence(name);
+    setSilenceError(r.error ? `Could not unsilence ${name}: ${r.error}` : null);
+    return r;
+  };
 
   useEffect(() => {
     const search = writeView(window.location.search, view);
@@ -52,7 +70,8 @@ export default function App({ hub }) {
 
   const record = vm ? state.latest[vm] : null;
 
-  const title = formatTabTitle(vm, record);
+  const firing = state.alerts.active.filter((a) => a.state === 'firing').length;
+  const title = formatTabTitle(vm, record, firing);
   useEffect(() => {
     document.title = title;
   }, [title]);
@@ -85,6 +104,31 @@ export default function App({ hub }) {
       />
       <main className="content">
         <Banners hub={hub} conn={conn} now={now} state={state} />
+        {silenceError && (
+          <div className="banner banner-bad" role="alert" data-testid="silence-banner">
+            {silenceError}
+          </div>
+        )}
+        <AlertBar
+          alerts={state.alerts}
+          known={state.alertsKnown}
+          now={now}
+          onSelectVm={selectVm}
+          historyOpen={alertHistoryOpen}
+          onToggleHistory={() => setAlertHistoryOpen((o) => !o)}
+        />
+        {state.alertsKnown && alertHistoryOpen && (
+          <AlertHistory rows={alertHistory.rows} error={alertHistory.error} onSelectVm={selectVm} />
+        )}
+        {silencing && (
+          <SilenceDialog
+            vm={silencing}
+            mark={vmMark(silencing, state.alerts, now)}
+            onSilence={silence}
+            onUnsilence={unsilence}
+            onClose={() => setSilencing(null)}
+          />
+        )}
         {!state.received && !hub.error && (
           <section className="card empty" data-testid="connecting">
             <h2>Connecting to the hub…</h2>
@@ -115,10 +159,21 @@ export default function App({ hub }) {
                 headline={<span className="headline">{formatPercent(record?.porcentaje_ram)}%</span>}
               />
             </div>
-            <div className="grid-bottom">
+            {/* With the alerts column the machines table takes a row of its own, under two cards. */}
+            <div className={`grid-bottom${state.alertsKnown ? ' grid-bottom-two' : ''}`}>
               <ProcessTable record={record} />
               <SplitCard split={state.split} />
-              <FleetTable vms={state.vms} latest={state.latest} selected={vm} onSelect={selectVm} now={now} />
+              <FleetTable
+                vms={state.vms}
+                latest={state.latest}
+                selected={vm}
+                onSelect={selectVm}
+                now={now}
+                alerts={state.alerts}
+                alertsKnown={state.alertsKnown}
+                onSilence={setSilencing}
+                onUnsilence={unsilenceNow}
+              />
             </div>
           </>
         )}

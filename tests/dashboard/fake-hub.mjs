@@ -1,7 +1,12 @@
 // A stand-in for vmpulse-hub that speaks docs/ws-protocol.md with synthetic data, for
-// working on the dashboard's look without a database. Development only: the suite
-// (tests/suites/55-dashboard.sh) runs the real hub.
-//   node fake-hub.mjs --port N [--vms 3] [--history-minutes 60]
+// working on the dashboard's look without a database, and for the alerts checks
+// (tests/dashboard/alerts.test.mjs): the alerts protocol (the snapshot's `alerts`,
+// the `alerts` message, GET /api/alerts?since=, POST and DELETE /api/silences) with
+// alert changes driven by POST /fake/alerts (this fake only; the real hub evaluates
+// rules). The rest of the suite (e2e.test.mjs) runs the real hub.
+//   node fake-hub.mjs --port N [--vms 3] [--history-minutes 60] [--demo-alerts]
+//   curl -X POST localhost:N/fake/alerts -d '{"rule":"cpu_high","vm":"web-1","state":"firing","value":95,"threshold":90}'
+import crypto from 'node:crypto';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
@@ -11,6 +16,7 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '8081' },
     vms: { type: 'string', default: '3' },
     'history-minutes': { type: 'string', default: '60' },
+    'demo-alerts': { type: 'boolean', default: false },
   },
 });
 const names = ['web-1', 'web-2', 'db-1', 'cache-1', 'worker-1'].slice(0, Number(args.vms));
@@ -66,15 +72,194 @@ function snapshot(vm, minutes) {
     latest: Object.fromEntries(names.map((n) => [n, rows.get(n).at(-1)])),
     series: rows.get(vm).filter((r) => r.hora >= since),
     split: splitMsg(),
+    alerts: alertsBody(),
   };
 }
 
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://x');
-  const json = (code, body) => {
-    res.writeHead(code, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
-    res.end(JSON.stringify(body));
+// Alerts, as docs/ws-protocol.md says the hub keeps them: active (pending, firing),
+// silences, and every change in the history, newest first on the way out.
+const active = new Map(); // `${rule}/${vm}` → alert
+const silences = [];
+const alertHistory = [];
+let nextSilenceId = 1;
+let nextHistoryId = 1;
+const NAME_PATTERN = /^[A-Za-z0-9._*?-]{1,64}$/;
+const HORA = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const horaMs = (h) => Date.parse(`${h.replace(' ', 'T')}Z`);
+const globToRe = (p) =>
+  new RegExp(
+    `^${p
+      .replace(/[.+^${}()|[\]\\-]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+const liveSilences = () => silences.filter((x) => horaMs(x.until) > Date.now());
+const silencedNow = (vm) => liveSilences().some((x) => globToRe(x.match).test(vm));
+const RANK = (a) => (a.state === 'firing' ? 0 : 2) + (a.severity === 'critical' ? 0 : 1);
+
+function alertsBody() {
+  const list = [...active.values()]
+    .map((a) => ({ ...a, silenced: silencedNow(a.vm) }))
+    .sort((a, b) => RANK(a) - RANK(b) || (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  return { active: list, silences: liveSilences() };
+}
+function broadcastAlerts() {
+  const msg = JSON.stringify({ type: 'alerts', ...alertsBody() });
+  for (const c of wss.clients) c.send(msg);
+}
+
+/** One change of one alert (the engine's transition): {rule, vm, state, severity?, value?, threshold?, since?, at?}. */
+function applyChange(c) {
+  const key = `${c.rule}/${c.vm}`;
+  const prev = active.get(key);
+  const at = c.at ?? hora(Date.now());
+  const alert = {
+    rule: c.rule,
+    vm: c.vm,
+    severity: c.severity ?? prev?.severity ?? 'warning',
+    state: c.state,
+    value: c.value ?? null,
+    threshold: c.threshold ?? null,
+    since: c.since ?? (prev && prev.state === c.state ? prev.since : at),
+    changed: at,
+    summary: c.summary ?? `${c.rule} on ${c.vm}`,
+    silenced: silencedNow(c.vm),
+    fingerprint: crypto.createHash('sha256').update(key).digest('hex').slice(0, 16),
   };
+  if (c.state === 'resolved') active.delete(key);
+  else active.set(key, alert);
+  const { changed: _c, fingerprint: _f, ...row } = alert;
+  alertHistory.push({ id: nextHistoryId++, ...row, from: prev?.state ?? 'inactive', at });
+  broadcastAlerts();
+}
+
+/** POST /api/silences body → {silence} or {error}. */
+function newSilence(body) {
+  if (!body || typeof body !== 'object') return { error: 'body must be a JSON object' };
+  if (typeof body.vm !== 'string' || !NAME_PATTERN.test(body.vm)) return { error: 'vm: a VM name or pattern' };
+  if (body.comment !== undefined && (typeof body.comment !== 'string' || Buffer.byteLength(body.comment) > 255))
+    return { error: 'comment: at most 255 bytes' };
+  if ((body.minutes === undefined) === (body.until === undefined)) return { error: 'give minutes or until' };
+  let untilMs;
+  if (body.minutes !== undefined) {
+    if (!Number.isInteger(body.minutes) || body.minutes < 1 || body.minutes > 43200)
+      return { error: 'minutes: 1..43200' };
+    untilMs = Date.now() + body.minutes * 60_000;
+  } else {
+    if (typeof body.until !== 'string' || !HORA.test(body.until)) return { error: 'until: YYYY-MM-DD HH:MM:SS' };
+    untilMs = horaMs(body.until);
+    if (!(untilMs > Date.now()) || untilMs - Date.now() > 43200 * 60_000)
+      return { error: 'until: in the next 30 days' };
+  }
+  const silence = {
+    id: nextSilenceId++,
+    match: body.vm,
+    until: hora(untilMs),
+    comment: body.comment ?? '',
+    created: hora(Date.now()),
+  };
+  silences.push(silence);
+  return { silence };
+}
+
+function readJson(req) {
+  return new Promise((resolve) => {
+    let size = 0;
+    const parts = [];
+    req.on('data', (d) => {
+      size += d.length;
+      if (size <= 16384) parts.push(d);
+    });
+    req.on('end', () => {
+      if (size > 16384) return resolve({ tooBig: true });
+      try {
+        resolve({ value: JSON.parse(Buffer.concat(parts).toString('utf8')) });
+      } catch {
+        resolve({ bad: true });
+      }
+    });
+  });
+}
+
+async function alertRoutes(req, url, json) {
+  const bad = (detail) => json(400, { error: 'bad_request', detail });
+  if (url.pathname === '/api/alerts' && req.method === 'GET') {
+    const body = alertsBody();
+    if (!url.searchParams.has('since')) return json(200, body);
+    const since = Number(url.searchParams.get('since'));
+    const limit = url.searchParams.has('limit') ? Number(url.searchParams.get('limit')) : 1000;
+    const now = Date.now() / 1000;
+    if (!Number.isInteger(since) || since < now - 30 * 86400 || since > now + 60)
+      return bad('since: Unix seconds, at most 30 days back');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return bad('limit: 1..1000');
+    const history = alertHistory
+      .filter((h) => horaMs(h.at) >= since * 1000)
+      .reverse()
+      .slice(0, limit);
+    return json(200, { ...body, history });
+  }
+  if (url.pathname === '/api/silences' && req.method === 'POST') {
+    const body = await readJson(req);
+    if (body.tooBig) return json(413, { error: 'too_large', detail: 'at most 16 KiB' });
+    if (body.bad) return bad('not JSON');
+    const r = newSilence(body.value);
+    if (r.error) return bad(r.error);
+    json(201, r.silence);
+    return broadcastAlerts();
+  }
+  if (url.pathname === '/api/silences' && req.method === 'DELETE') {
+    const vm = url.searchParams.get('vm');
+    if (vm === null || !NAME_PATTERN.test(vm)) return bad('vm: a VM name or pattern');
+    for (let i = silences.length - 1; i >= 0; i--) if (silences[i].match === vm) silences.splice(i, 1);
+    res204(json);
+    return broadcastAlerts();
+  }
+  const byId = /^\/api\/silences\/(\d+)$/.exec(url.pathname);
+  if (byId && req.method === 'DELETE') {
+    const i = silences.findIndex((x) => x.id === Number(byId[1]));
+    if (i < 0) return json(404, { error: 'not_found', detail: `no silence ${byId[1]}` });
+    silences.splice(i, 1);
+    res204(json);
+    return broadcastAlerts();
+  }
+  if (url.pathname === '/fake/alerts' && req.method === 'POST') {
+    const body = await readJson(req);
+    const c = body.value;
+    if (
+      !c ||
+      typeof c.rule !== 'string' ||
+      typeof c.vm !== 'string' ||
+      !['pending', 'firing', 'resolved'].includes(c.state)
+    )
+      return bad('{rule, vm, state: pending|firing|resolved, ...}');
+    applyChange(c);
+    return json(200, alertsBody());
+  }
+  return false;
+}
+const res204 = (json) => json(204, null);
+
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://x');
+  // CORS as the hub does it for a dashboard on another origin: that origin, with
+  // credentials (the session cookie), and a preflight for POST and DELETE.
+  const cors = req.headers.origin
+    ? { 'access-control-allow-origin': req.headers.origin, 'access-control-allow-credentials': 'true', vary: 'Origin' }
+    : {};
+  const json = (code, body) => {
+    res.writeHead(code, body === null ? cors : { 'content-type': 'application/json', ...cors });
+    res.end(body === null ? undefined : JSON.stringify(body));
+  };
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, {
+      ...cors,
+      'access-control-allow-methods': 'GET, POST, DELETE',
+      'access-control-allow-headers': 'Content-Type',
+      'access-control-max-age': '600',
+    });
+    return res.end();
+  }
+  if ((await alertRoutes(req, url, json)) !== false) return;
   if (url.pathname === '/livez' || url.pathname === '/readyz') return json(200, { status: 'ok' });
   if (url.pathname === '/api/vms') return json(200, { vms: vmsMsg() });
   if (url.pathname === '/api/split') return json(200, splitMsg());
@@ -129,14 +314,21 @@ wss.on('connection', (ws) => {
 let tick = 0;
 setInterval(() => {
   if (names.length === 0) return;
-  const fresh = names.map((vm) => {
-    const r = sample(vm, Date.now(), tick++);
-    rows.get(vm).push(r);
-    return r;
-  });
+  // A VM that is down (an active vm_down) sends nothing until the alert resolves.
+  const fresh = names
+    .filter((vm) => !active.has(`vm_down/${vm}`))
+    .map((vm) => {
+      const r = sample(vm, Date.now(), tick++);
+      rows.get(vm).push(r);
+      return r;
+    });
   const msg = JSON.stringify({ type: 'records', records: fresh, split: splitMsg() });
   for (const c of wss.clients) c.send(msg);
 }, 1000);
+if (args['demo-alerts'] && names.length >= 2) {
+  applyChange({ rule: 'cpu_high', vm: names[0], state: 'firing', value: 93.4, threshold: 90 });
+  applyChange({ rule: 'ram_high', vm: names[1], state: 'pending', severity: 'critical', value: 91.2, threshold: 90 });
+}
 server.listen(Number(args.port), '127.0.0.1', () =>
   console.log(`fake hub on http://127.0.0.1:${server.address().port}`),
 );

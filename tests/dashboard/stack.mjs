@@ -64,6 +64,16 @@ export function startHub({ bin, port, dbUrl, logDir, viewerTokenFile }) {
   });
 }
 
+/** tests/dashboard/fake-hub.mjs: synthetic VMs and the alerts protocol, driven by POST /fake/alerts. */
+export function startFakeHub({ port, logDir, vms = 4 }) {
+  return launch(
+    'fake-hub',
+    process.execPath,
+    [path.join(here, 'fake-hub.mjs'), '--port', String(port), '--vms', String(vms), '--history-minutes', '10'],
+    logDir,
+  );
+}
+
 /** hubUrl: configured in config.js (cross-origin); proxy: same origin, like nginx (auth: its viewer check too). */
 export function startStatic({ dist, port, hubUrl, proxy, auth = false, logDir, name = 'static' }) {
   const target = proxy ? ['--proxy', proxy, ...(auth ? ['--auth'] : [])] : ['--hub', hubUrl];

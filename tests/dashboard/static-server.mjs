@@ -63,6 +63,10 @@ async function signedIn(req) {
     return false;
   }
 }
+// Behind the proxy the page gets the local ingress's Content-Security-Policy
+// (scripts/ingress/nginx.conf.template), so a test sees what nginx would block.
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const OPEN = new Set(['/signin', '/signin.html', '/signin.js', '/signin.css', '/favicon.svg']);
 
 const server = http.createServer(async (req, res) => {
@@ -91,7 +95,8 @@ const server = http.createServer(async (req, res) => {
   }
   try {
     const body = await fs.readFile(file);
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type, ...(upstream ? { 'content-security-policy': CSP } : {}) });
     res.end(body);
   } catch (err) {
     res.writeHead(500).end(String(err.message));

@@ -236,11 +236,18 @@ CONF
   ((other == 0 && api >= 150 && api <= 250 && node >= 150 && node <= 250)) || return 1
   local path want
   for path in "api /api/cpp/metrics" "node-api /api/nodejs/metrics" "hub /api/history?vm=a" "hub /api/split" \
-    "hub /api/vms" "hub /api/session" "dashboard /" "dashboard /assets/x.js" "dashboard /signin.js"; do
+    "hub /api/vms" "hub /api/session" "hub /api/alerts?since=1" "hub /api/silences" "hub /api/silences/7" \
+    "dashboard /" "dashboard /assets/x.js" "dashboard /signin.js"; do
     want="${path% *}"
     out="$(curl -sS --max-time 5 "http://127.0.0.1:$p_ing${path#* }")"
     [[ "$out" == "$want ${path#* }"* ]] || { echo "${path#* } went to: $out"; return 1; }
   done
+  for path in /api/silences "/api/silences?vm=web-1" /api/silences/7; do
+    out="$(curl -sS --max-time 5 -X DELETE "http://127.0.0.1:$p_ing$path")"
+    [[ "$out" == "hub $path"* ]] || { echo "DELETE $path went to: $out"; return 1; }
+  done
+  out="$(curl -sS --max-time 5 -X POST -H 'Content-Type: application/json' --data '{}' "http://127.0.0.1:$p_ing/api/silences")"
+  [[ "$out" == "hub /api/silences"* ]] || { echo "POST /api/silences went to: $out"; return 1; }
   out="$(curl -sS --max-time 5 "http://127.0.0.1:$p_ing/signin")"
   [[ "$out" == "dashboard /signin.html" ]] || { echo "/signin went to: $out"; return 1; }
   out="$(curl -sS --max-time 5 -H 'Upgrade: websocket' -H 'Connection: Upgrade' "http://127.0.0.1:$p_ing/ws")"

@@ -8,6 +8,9 @@ import EmptyState from './EmptyState.jsx';
 import FleetTable from './FleetTable.jsx';
 import { normalizeSplit } from '../lib/split.js';
 import SplitCard from './SplitCard.jsx';
+import AlertBar from './AlertBar.jsx';
+import AlertHistory from './AlertHistory.jsx';
+import { normalizeAlerts, shapeAlertHistory } from '../lib/alerts.js';
 
 const now = Date.UTC(2026, 0, 1, 12, 0, 30);
 const record = {
@@ -89,5 +92,106 @@ describe('cards', () => {
     );
     expect(html).toMatch(/dot-stale[^]*web-1/);
     expect(html).toMatch(/class="selected"[^]*web-2/);
+  });
+});
+
+describe('alerts', () => {
+  const a = (over) => ({
+    rule: 'cpu_high',
+    vm: 'web-1',
+    severity: 'warning',
+    state: 'firing',
+    value: 95.25,
+    threshold: 90,
+    since: '2026-01-01 11:58:30',
+    silenced: false,
+    ...over,
+  });
+  const alerts = normalizeAlerts({
+    active: [
+      a({ vm: 'web-2', state: 'pending', fingerprint: '1' }),
+      a({ vm: 'db-1', rule: 'vm_down', severity: 'critical', value: null, threshold: null, fingerprint: '2' }),
+      a({ fingerprint: '3' }),
+    ],
+    silences: [{ id: 4, match: 'web-1', until: '2026-01-01 14:00:00', comment: 'deploy' }],
+  });
+
+  it('the bar lists severity, VM, value and since, firing and critical first', () => {
+    const t = text(
+      <AlertBar alerts={alerts} known now={now} onSelectVm={() => {}} historyOpen={false} onToggleHistory={() => {}} />,
+    );
+    expect(t).toMatch(/2 firing \(1 critical\) · 1 pending/);
+    expect(t).toMatch(
+      /critical db-1 down no data .*warning web-1 cpu_high 95\.3 \(threshold 90\) since .*\(2 min ago\) silenced .*warning pending web-2/,
+    );
+  });
+
+  it('the bar says when nothing is active, and is absent for a hub without alerts', () => {
+    const none = normalizeAlerts({ active: [], silences: [] });
+    const props = { now, onSelectVm: () => {}, historyOpen: false, onToggleHistory: () => {} };
+    expect(text(<AlertBar alerts={none} known {...props} />)).toContain('No active alerts');
+    expect(renderToStaticMarkup(<AlertBar alerts={none} known={false} {...props} />)).toBe('');
+  });
+
+  it('machines table marks down (greyed, last seen), firing, pending and silenced', () => {
+    const html = renderToStaticMarkup(
+      <FleetTable
+        vms={[
+          { vm: 'db-1', last: '2026-01-01 11:58:30', rows: 1 },
+          { vm: 'web-1', last: '2026-01-01 12:00:29', rows: 1 },
+          { vm: 'web-2', last: '2026-01-01 12:00:29', rows: 1 },
+          { vm: 'web-3', last: '2026-01-01 12:00:29', rows: 1 },
+        ]}
+        latest={{}}
+        selected="web-3"
+        onSelect={() => {}}
+        now={now}
+        alerts={alerts}
+        alertsKnown
+        onSilence={() => {}}
+        onUnsilence={() => {}}
+      />,
+    );
+    expect(html).toMatch(/class="vm-down"[^>]*data-alert="down"[^]*last seen 2 min ago[^]*>down</);
+    expect(html).toMatch(/class="vm-firing sev-warning vm-silenced"[^>]*data-alert="firing" data-silenced="true"/);
+    expect(html).toMatch(/Unsilence web-1/);
+    expect(html).toMatch(/data-alert="pending"[^]*Silence web-2…/);
+    expect(html).toMatch(/data-testid="fleet-web-3" data-alert="none" data-silenced="false"/);
+  });
+
+  it('history rows, newest first, with the change and whether it was silenced', () => {
+    const rows = shapeAlertHistory({
+      history: [
+        {
+          id: 1,
+          rule: 'cpu_high',
+          vm: 'web-1',
+          severity: 'warning',
+          from: 'inactive',
+          state: 'pending',
+          at: '2026-01-01 11:00:00',
+          value: 91,
+          threshold: 90,
+        },
+        {
+          id: 2,
+          rule: 'cpu_high',
+          vm: 'web-1',
+          severity: 'warning',
+          from: 'pending',
+          state: 'firing',
+          at: '2026-01-01 11:02:00',
+          value: 93,
+          threshold: 90,
+          silenced: true,
+        },
+      ],
+    });
+    const t = text(<AlertHistory rows={rows} error={null} onSelectVm={() => {}} />);
+    expect(t).toMatch(/pending → firing silenced 93 .*inactive → pending 91/);
+    expect(text(<AlertHistory rows={[]} error={null} onSelectVm={() => {}} />)).toContain('No alert changed');
+    expect(
+      text(<AlertHistory rows={null} error="Alert history unavailable: HTTP 500" onSelectVm={() => {}} />),
+    ).toContain('HTTP 500');
   });
 });

@@ -71,8 +71,26 @@ export function formatCountdown(ms) {
   return `${Math.max(0, Math.ceil(ms / 1000))} s`;
 }
 
-/** The tab title, with the headline numbers for a dashboard kept in a background tab. */
-export function formatTabTitle(vm, record) {
-  if (!vm || !record) return 'vmpulse';
-  return `${vm} · CPU ${formatPercent(record.porcentaje_cpu_uso, 0)}% · RAM ${formatPercent(record.porcentaje_ram, 0)}% — vmpulse`;
+/**
+ * The tab title, with the headline numbers for a dashboard kept in a background tab,
+ * led by the count of firing alerts when there are any ("(2 firing) web-1 · …").
+ */
+export function formatTabTitle(vm, record, firing = 0) {
+  const lead = firing > 0 ? `(${firing} firing) ` : '';
+  if (!vm || !record) return `${lead}vmpulse`;
+  return `${lead}${vm} · CPU ${formatPercent(record.porcentaje_cpu_uso, 0)}% · RAM ${formatPercent(record.porcentaje_ram, 0)}% — vmpulse`;
+}
+
+/** Epoch ms → "05 Dec, 14:03:07" in the viewer's zone (or the one given). */
+export function formatDateTime(ms, timeZone) {
+  if (!isNum(ms)) return DASH;
+  return new Date(ms).toLocaleString('en-GB', {
+    hour12: false,
+    timeZone,
+    day: '2-digit',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }

@@ -56,4 +56,10 @@ describe('formatTabTitle', () => {
     expect(formatTabTitle(null, { porcentaje_cpu_uso: 1 })).toBe('vmpulse');
     expect(formatTabTitle('web-1', null)).toBe('vmpulse');
   });
+  it('leads with the firing alerts, if any', () => {
+    expect(formatTabTitle('web-1', { porcentaje_cpu_uso: 1, porcentaje_ram: 2 }, 2)).toBe(
+      '(2 firing) web-1 · CPU 1% · RAM 2% — vmpulse',
+    );
+    expect(formatTabTitle(null, null, 1)).toBe('(1 firing) vmpulse');
+  });
 });

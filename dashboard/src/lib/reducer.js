@@ -1,9 +1,11 @@
 // Everything the dashboard knows, derived from the hub's messages (docs/ws-protocol.md)
 // by one pure reducer: snapshot replaces, records append, resync marks the view stale
-// until the snapshot that follows it. The React side only dispatches and renders.
+// until the snapshot that follows it, `alerts` replaces the active alerts and
+// silences. The React side only dispatches and renders.
 
 import { appendRecords, seriesFromRecords, emptySeries } from './series.js';
 import { normalizeSplit } from './split.js';
+import { normalizeAlerts, NO_ALERTS } from './alerts.js';
 
 export const initialState = Object.freeze({
   received: false, // a snapshot has arrived at least once
@@ -14,6 +16,8 @@ export const initialState = Object.freeze({
   latest: {}, // vm → newest record
   series: emptySeries(),
   split: normalizeSplit(null),
+  alerts: NO_ALERTS, // {active (ordered), silences}: lib/alerts.js
+  alertsKnown: false, // the hub sent alerts at least once (a hub without them never does)
   lastMessageError: null,
   badMessages: 0,
 });
@@ -41,6 +45,11 @@ export function parseMessage(text) {
     case 'records':
       if (!Array.isArray(msg.records)) return { type: 'bad-message', detail: 'records without an array' };
       return msg;
+    case 'alerts': {
+      const alerts = normalizeAlerts(msg);
+      if (!alerts) return { type: 'bad-message', detail: 'alerts without active and silences arrays' };
+      return { type: 'alerts', alerts };
+    }
     case 'resync':
     case 'pong':
       return msg;
@@ -55,6 +64,8 @@ export function reducer(state, action) {
       return applySnapshot(state, action);
     case 'records':
       return applyRecords(state, action);
+    case 'alerts':
+      return { ...state, alerts: action.alerts, alertsKnown: true };
     case 'resync':
       return { ...state, stale: true };
     case 'bad-message':
@@ -66,6 +77,8 @@ export function reducer(state, action) {
 
 function applySnapshot(state, msg) {
   const latest = isObject(msg.latest) ? { ...msg.latest } : {};
+  // A snapshot without `alerts` (a hub from before alerts) keeps what we had.
+  const alerts = normalizeAlerts(msg.alerts);
   return {
     ...state,
     received: true,
@@ -76,6 +89,8 @@ function applySnapshot(state, msg) {
     latest,
     series: seriesFromRecords(msg.series.filter((r) => r && r.vm === msg.vm)),
     split: msg.split ? normalizeSplit(msg.split) : state.split,
+    alerts: alerts ?? state.alerts,
+    alertsKnown: state.alertsKnown || alerts !== null,
   };
 }
 

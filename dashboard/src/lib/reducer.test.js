@@ -115,3 +115,54 @@ describe('reducer', () => {
     expect(s.vms).toHaveLength(2);
   });
 });
+
+describe('alerts', () => {
+  const firing = {
+    rule: 'cpu_high',
+    vm: 'web-1',
+    severity: 'warning',
+    state: 'firing',
+    value: 95,
+    threshold: 90,
+    since: '2026-01-01 00:00:00',
+    silenced: false,
+  };
+  const crit = { ...firing, vm: 'web-2', severity: 'critical' };
+
+  it("a snapshot's alerts field sets the active list, ordered", () => {
+    const s = reducer(initialState, snapshot({ alerts: { active: [firing, crit], silences: [] } }));
+    expect(s.alertsKnown).toBe(true);
+    expect(s.alerts.active.map((a) => a.vm)).toEqual(['web-2', 'web-1']);
+  });
+
+  it('an alerts message replaces them; a snapshot without the field keeps them', () => {
+    let s = reducer(initialState, snapshot({ alerts: { active: [firing], silences: [] } }));
+    s = reducer(
+      s,
+      parseMessage(
+        JSON.stringify({
+          type: 'alerts',
+          active: [],
+          silences: [{ id: 1, match: 'web-*', until: '2026-01-01 02:00:00' }],
+        }),
+      ),
+    );
+    expect(s.alerts.active).toEqual([]);
+    expect(s.alerts.silences.map((x) => x.match)).toEqual(['web-*']);
+    s = reducer(s, snapshot());
+    expect(s.alerts.silences).toHaveLength(1);
+  });
+
+  it('a hub without alerts leaves them unknown', () => {
+    const s = reducer(initialState, snapshot());
+    expect(s.alertsKnown).toBe(false);
+    expect(s.alerts.active).toEqual([]);
+  });
+
+  it('a malformed alerts message is counted, not applied', () => {
+    const s0 = reducer(initialState, snapshot({ alerts: { active: [firing], silences: [] } }));
+    const s = reducer(s0, parseMessage('{"type":"alerts","active":{}}'));
+    expect(s.badMessages).toBe(1);
+    expect(s.alerts).toBe(s0.alerts);
+  });
+});
