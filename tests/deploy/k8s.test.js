@@ -124,7 +124,7 @@ test("base: the migration Job carries every db/migrations file, unchanged, and t
   assert.deepEqual(
     Object.keys(migrations.data).sort(),
     files,
-    "add new migrations to deploy/k8s/base/kustomization.yaml",
+    "run deploy/k8s/sync-db.sh",
   );
   for (const f of files) assert.equal(migrations.data[f], read(`db/migrations/${f}`));
   const script = byKind(objs, "ConfigMap").find((m) => m.metadata.name.startsWith("vmpulse-migrate-script"));
