@@ -11,6 +11,7 @@
 #     dashboards' structure (a broken copy is refused); every SQL panel run against a
 #     real MariaDB as the read-only reader, whose grants are checked both ways; the
 #     results saved for docs/observability.md; migrate.sh creating the reader;
+#     compose.yaml's observability profile wired to these files;
 #   - live: Prometheus on loopback with deploy/prometheus's own jobs and rules scraping
 #     a real vmpulse-agent (and stand-ins for api, node-api, hub /metrics), every
 #     Prometheus panel queried with promtool, then the agent killed: vm_down fires with
@@ -133,6 +134,33 @@ PY
   fi
 }
 check "a dashboard with a repeated panel id, an unknown data source and an unknown variable is refused" broken_dashboards_refused
+
+compose_profile() {
+  python3 - <<'PY'
+import re, sys, yaml
+from pathlib import Path
+c = yaml.safe_load(open("compose.yaml"))
+problems = []
+for name in ("prometheus", "alertmanager", "grafana"):
+    s = c["services"].get(name)
+    if not s or s.get("profiles") != ["observability"]:
+        problems.append(f"{name}: not in the observability profile")
+        continue
+    for v in s.get("volumes", []):
+        src = v.split(":")[0]
+        if src.startswith("./") and not Path(src).exists():
+            problems.append(f"{name}: mounts {src}, which does not exist")
+    for p in s.get("ports", []):
+        if not str(p).startswith("127.0.0.1:"):
+            problems.append(f"{name}: port {p} not on loopback")
+env = c["services"]["grafana"]["environment"]
+wanted = set(re.findall(r"\$\{(\w+)\}", Path("deploy/grafana/provisioning/datasources/vmpulse.yaml").read_text()))
+problems += [f"grafana: {v} not in its environment" for v in sorted(wanted - set(env))]
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+PY
+}
+check "compose.yaml's observability profile: its mounts exist, loopback ports, Grafana gets every variable its data sources read" compose_profile
 
 DB_PORT="$(free_port)"
 if ! db_start "$TMP/db" "$DB_PORT" || ! db_migrate "$(db_url "$TMP/db" "$DB_PORT")" >/dev/null || ! db_grant_roles "$TMP/db"; then
