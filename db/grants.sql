@@ -5,7 +5,8 @@
 -- a column a migration adds needs no change here; a new table the services use does.
 -- GRANT only adds: to take a privilege away, add a REVOKE below.
 --
--- @DB@ is the database, @INGEST@ and @HUB@ the accounts ('user'@'host').
+-- @DB@ is the database, @INGEST@, @HUB@ and @READER@ the accounts ('user'@'host').
+-- The reader is optional: where it has no account, the lines naming it are left out.
 
 -- The ingest routes (api/src/ingest_sql.cpp, node-api/src/store.js): multi-row INSERTs
 -- into metricas; the per-route count (INSERT ... ON DUPLICATE KEY UPDATE total = total
@@ -32,3 +33,13 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.alertas TO @HUB@;
 GRANT SELECT, INSERT ON `@DB@`.alertas_historial TO @HUB@;
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.alertas_envios TO @HUB@;
 GRANT SELECT, INSERT, DELETE ON `@DB@`.silencios TO @HUB@;
+
+-- The reader (Grafana's MySQL data source, deploy/grafana; docs/observability.md):
+-- SELECT on the rows, the per-minute rollup, the per-route counts and the alerts, and
+-- nothing else: a dashboard's credential cannot change anything, nor read the
+-- idempotency keys or the notification cursors.
+GRANT SELECT ON `@DB@`.metricas TO @READER@;
+GRANT SELECT ON `@DB@`.metricas_minuto TO @READER@;
+GRANT SELECT ON `@DB@`.metricas_por_api TO @READER@;
+GRANT SELECT ON `@DB@`.alertas TO @READER@;
+GRANT SELECT ON `@DB@`.alertas_historial TO @READER@;

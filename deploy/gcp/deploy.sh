@@ -126,11 +126,11 @@ YAML
 fi
 
 if [[ -n "$RENDER" ]]; then
-  kubectl kustomize --load-restrictor LoadRestrictionsNone "$WORKDIR" >&3
+  kubectl kustomize "$WORKDIR" >&3
   exit 0
 fi
 
-run kubectl kustomize --load-restrictor LoadRestrictionsNone "$WORKDIR" "--output=$WORKDIR/rendered.yaml"
+run kubectl kustomize "$WORKDIR" "--output=$WORKDIR/rendered.yaml"
 
 # The namespace first, so that the Secrets can go in before any pod needs them.
 _show kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml "|" kubectl apply -f -

@@ -5,12 +5,13 @@
 #
 #   db_start DIR PORT     initialise DIR if new, start mariadbd, create the database,
 #                         the owner (VMPULSE_DB_USER, all privileges on the database:
-#                         tests, `db shell`, retention) and the three service users below,
+#                         tests, `db shell`, retention) and the four service users below,
 #                         each password random and kept in DIR (0600); prints nothing
 #   db_url DIR PORT       mysql://USER:PASS@127.0.0.1:PORT/DB for that instance (the owner)
 #   db_role_url DIR PORT ROLE   the same for a service user: ingest (the routes), hub,
-#                         or migrate (DDL: `./vmpulse db migrate` only)
-#   db_grant_roles DIR    grant the ingest and hub users db/grants.sql (after migrating)
+#                         reader (read-only: Grafana), or migrate (DDL: `./vmpulse db
+#                         migrate` only)
+#   db_grant_roles DIR    grant the ingest, hub and reader users db/grants.sql (after migrating)
 #   db_stop DIR           stop the instance started from DIR
 #   db_sql DIR PORT SQL   run SQL as the instance's root user (socket)
 #   db_migrate URL        apply db/migrations/*.sql not yet applied (idempotent)
@@ -51,7 +52,7 @@ db_start() {
     done
   fi
   local db="$VMPULSE_DB_NAME" user="$VMPULSE_DB_USER" role host
-  for role in ingest hub migrate; do
+  for role in ingest hub reader migrate; do
     if [[ ! -f "$dir/password-$role" ]]; then
       (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$dir/password-$role")
     fi
@@ -62,7 +63,7 @@ db_start() {
     for host in 127.0.0.1 localhost; do
       _db_account_sql "'$user'@'$host'" "$(cat "$dir/password")"
       echo "GRANT ALL ON \`$db\`.* TO '$user'@'$host';"
-      for role in ingest hub migrate; do
+      for role in ingest hub reader migrate; do
         _db_account_sql "'$(db_role_user "$role")'@'$host'" "$(cat "$dir/password-$role")"
       done
       # Migrations create and change tables and may move data; nothing else (no GRANT,
@@ -82,7 +83,7 @@ _db_account_sql() {
 
 _db_root_stdin() { mariadb --no-defaults --socket="$1/mysqld.sock" -uroot -N -B; }
 
-# db_role_user ROLE: the database user of a service (ingest, hub, migrate).
+# db_role_user ROLE: the database user of a service (ingest, hub, reader, migrate).
 db_role_user() { echo "${VMPULSE_DB_USER}_$1"; }
 
 db_role_url() {
@@ -93,7 +94,8 @@ db_grant_roles() {
   local dir="$1" host
   for host in 127.0.0.1 localhost; do
     sed -e "s|@DB@|$VMPULSE_DB_NAME|g" -e "s|@INGEST@|'$(db_role_user ingest)'@'$host'|g" \
-      -e "s|@HUB@|'$(db_role_user hub)'@'$host'|g" "$VMPULSE_ROOT/db/grants.sql"
+      -e "s|@HUB@|'$(db_role_user hub)'@'$host'|g" -e "s|@READER@|'$(db_role_user reader)'@'$host'|g" \
+      "$VMPULSE_ROOT/db/grants.sql"
   done | _db_root_stdin "$dir"
 }
 

@@ -159,6 +159,40 @@ check "deploy without the service users' passwords stops with a clear error" fai
   deploy/gcp/deploy.sh
 check "deploy's temporary files (secrets included) are gone" bash -c "! ls '$TMP'/tmp.* >/dev/null 2>&1"
 
+# ---------------------------------------------------------------- kustomize
+# kustomize reads nothing outside deploy/k8s: the migrations and grants are copies that
+# deploy/k8s/sync-db.sh keeps; every overlay renders with default settings.
+check "deploy/k8s/base/db is in sync with db/ (deploy/k8s/sync-db.sh --check)" deploy/k8s/sync-db.sh --check
+
+sync_db_catches_drift() {
+  local r="$TMP/sync-repo"
+  mkdir -p "$r/deploy"
+  cp -r db "$r/db"
+  cp -r deploy/k8s "$r/deploy/k8s"
+  "$r/deploy/k8s/sync-db.sh" --check >/dev/null || return 1
+  echo "-- changed" >>"$r/db/grants.sql"
+  printf 'SELECT 1;\n' >"$r/db/migrations/999_new.sql"
+  local out
+  if out="$("$r/deploy/k8s/sync-db.sh" --check 2>&1)"; then
+    echo "--check passed on a changed db/"
+    return 1
+  fi
+  if ! grep -q 'base/db/grants.sql' <<<"$out" || ! grep -q '999_new.sql' <<<"$out"; then
+    echo "$out"
+    return 1
+  fi
+  "$r/deploy/k8s/sync-db.sh" >/dev/null && "$r/deploy/k8s/sync-db.sh" --check >/dev/null || return 1
+  kubectl kustomize "$r/deploy/k8s/base" | grep -q '999_new.sql' || { echo "the new migration is not rendered"; return 1; }
+}
+check "sync-db.sh --check names a changed or new file; sync-db.sh fixes it and lists the new migration" sync_db_catches_drift
+
+check "no script or test asks kustomize for --load-restrictor LoadRestrictionsNone" \
+  bash -c '! git grep -n -e LoadRestrictionsNone -- deploy tests scripts vmpulse ":!tests/suites/70-deploy.sh"'
+for _o in base overlays/gateway overlays/ingress-nginx; do
+  check "kubectl kustomize deploy/k8s/$_o renders with default settings" \
+    bash -c "kubectl kustomize 'deploy/k8s/$_o' >'$TMP/render.yaml'"
+done
+
 # ---------------------------------------------------------------- migrations
 migrate_twice() {
   local port url

@@ -18,13 +18,13 @@ export function parseYamlStream(text) {
     .filter((obj) => obj !== null);
 }
 
-// kubectl kustomize with the migrations read from db/migrations (outside the folder).
+// kubectl kustomize with default settings (no --load-restrictor): what Argo CD, Flux and
+// `kubectl apply -k` do.
 export function render(dir) {
-  const out = execFileSync(
-    "kubectl",
-    ["kustomize", "--load-restrictor", "LoadRestrictionsNone", path.join(ROOT, "deploy/k8s", dir)],
-    { maxBuffer: 16 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] },
-  ).toString("utf8");
+  const out = execFileSync("kubectl", ["kustomize", path.join(ROOT, "deploy/k8s", dir)], {
+    maxBuffer: 16 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
+  }).toString("utf8");
   return parseYamlStream(out);
 }
 

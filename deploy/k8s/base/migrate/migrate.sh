@@ -10,7 +10,9 @@
 # With INGEST_DB_USER, INGEST_DB_PASSWORD, HUB_DB_USER, HUB_DB_PASSWORD and GRANTS_FILE
 # (db/grants.sql) it then creates the two service users ('user'@'%'), sets their
 # passwords (so a new password in their Secrets takes effect on the next deploy) and
-# grants them GRANTS_FILE. Passwords travel in the environment and on the client's
+# grants them GRANTS_FILE. With READER_DB_USER and READER_DB_PASSWORD it does the same
+# for the read-only reader (Grafana's data source); without them GRANTS_FILE's reader
+# lines are left out. Passwords travel in the environment and on the client's
 # stdin, never on a command line.
 set -euo pipefail
 
@@ -66,7 +68,9 @@ echo "migrate: schema up to date"
 : "${INGEST_DB_PASSWORD:?INGEST_DB_PASSWORD is required with INGEST_DB_USER}"
 : "${HUB_DB_PASSWORD:?HUB_DB_PASSWORD is required with HUB_DB_USER}"
 : "${GRANTS_FILE:?GRANTS_FILE (db/grants.sql) is required with the service users}"
-for name in "${INGEST_DB_USER:-}" "${HUB_DB_USER:-}"; do
+reader="${READER_DB_USER:-}"
+[[ -z "$reader" || -n "${READER_DB_PASSWORD:-}" ]] || { echo "migrate: READER_DB_PASSWORD is required with READER_DB_USER" >&2; exit 1; }
+for name in "${INGEST_DB_USER:-}" "${HUB_DB_USER:-}" ${reader:+"$reader"}; do
   [[ "$name" =~ ^[A-Za-z0-9_]{1,32}$ ]] || { echo "migrate: bad database user name '$name'" >&2; exit 1; }
 done
 [[ "$MYSQL_DATABASE" =~ ^[A-Za-z0-9_]{1,64}$ ]] || { echo "migrate: bad database name" >&2; exit 1; }
@@ -75,11 +79,19 @@ quoted() {
   local t="${1//\\/\\\\}"
   printf "'%s'" "${t//\'/\'\'}"
 }
+accounts=("$INGEST_DB_USER:$INGEST_DB_PASSWORD" "$HUB_DB_USER:$HUB_DB_PASSWORD")
+if [[ -n "$reader" ]]; then
+  accounts+=("$reader:$READER_DB_PASSWORD")
+  reader_sed=(-e "s|@READER@|'$reader'@'%'|g")
+else
+  reader_sed=(-e "/@READER@/d")
+fi
 {
-  for pair in "$INGEST_DB_USER:$INGEST_DB_PASSWORD" "$HUB_DB_USER:$HUB_DB_PASSWORD"; do
+  for pair in "${accounts[@]}"; do
     echo "CREATE USER IF NOT EXISTS '${pair%%:*}'@'%' IDENTIFIED BY $(quoted "${pair#*:}");"
     echo "ALTER USER '${pair%%:*}'@'%' IDENTIFIED BY $(quoted "${pair#*:}");"
   done
-  sed -e "s|@DB@|$MYSQL_DATABASE|g" -e "s|@INGEST@|'$INGEST_DB_USER'@'%'|g" -e "s|@HUB@|'$HUB_DB_USER'@'%'|g" "$GRANTS_FILE"
+  sed -e "s|@DB@|$MYSQL_DATABASE|g" -e "s|@INGEST@|'$INGEST_DB_USER'@'%'|g" -e "s|@HUB@|'$HUB_DB_USER'@'%'|g" \
+    "${reader_sed[@]}" "$GRANTS_FILE"
 } | sql || { echo "migrate: creating the service users or granting $GRANTS_FILE failed" >&2; exit 1; }
-echo "migrate: users $INGEST_DB_USER and $HUB_DB_USER granted $(basename "$GRANTS_FILE")"
+echo "migrate: users $INGEST_DB_USER, $HUB_DB_USER${reader:+ and $reader} granted $(basename "$GRANTS_FILE")"
