@@ -178,6 +178,12 @@ void Registry::gauge_function(std::string_view name, std::string_view help,
   add_series(name, help, Type::gauge, labels).read = std::move(read);
 }
 
+void Registry::counter_function(std::string_view name, std::string_view help,
+                                std::function<std::uint64_t()> read, const Labels& labels) {
+  const std::lock_guard lock(mutex_);
+  add_series(name, help, Type::counter, labels).read_count = std::move(read);
+}
+
 std::string Registry::render() const {
   const std::lock_guard lock(mutex_);
   std::string out;
@@ -198,6 +204,8 @@ std::string Registry::render() const {
         if (value != 0 || series.show == Show::always) {
           append_sample(out, family.name, series.labels, "", std::to_string(value));
         }
+      } else if (series.read_count) {
+        append_sample(out, family.name, series.labels, "", std::to_string(series.read_count()));
       } else if (series.gauge != nullptr || series.read) {
         const double value = series.gauge != nullptr ? series.gauge->value() : series.read();
         append_sample(out, family.name, series.labels, "", number(value));

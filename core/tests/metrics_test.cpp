@@ -54,6 +54,14 @@ TEST(Registry, GaugesFromValueAndFunction) {
   EXPECT_TRUE(contains(text, "vmpulse_depth 42\n"));
 }
 
+TEST(Registry, CounterFromFunction) {
+  Registry registry;
+  std::uint64_t delivered = 7;
+  registry.counter_function("vmpulse_rows_total", "Rows.", [&] { return delivered; });
+  EXPECT_TRUE(
+      contains(registry.render(), "# TYPE vmpulse_rows_total counter\nvmpulse_rows_total 7\n"));
+}
+
 TEST(Registry, HistogramIsCumulativeWithSumAndCount) {
   Registry registry;
   Histogram& h = registry.histogram("vmpulse_d_seconds", "D.", {0.1, 1}, {{"route", "ingest"}});

@@ -100,6 +100,11 @@ class Registry {
   void gauge_function(std::string_view name, std::string_view help, std::function<double()> read,
                       const Labels& labels = {});
 
+  // A counter read when rendered, from a count its owner keeps anyway (a component's
+  // stats); `read` as for gauge_function, and it must never decrease.
+  void counter_function(std::string_view name, std::string_view help,
+                        std::function<std::uint64_t()> read, const Labels& labels = {});
+
   // Prometheus text exposition format 0.0.4, families in registration order.
   std::string render() const;
 
@@ -111,6 +116,7 @@ class Registry {
     Show show = Show::always;
     const Gauge* gauge = nullptr;
     std::function<double()> read;
+    std::function<std::uint64_t()> read_count;
     const Histogram* histogram = nullptr;
   };
   struct Family {
