@@ -4,6 +4,7 @@
 
 #include "vmpulse/defaults.hpp"
 #include "vmpulse/flags.hpp"
+#include "vmpulse/log.hpp"
 
 namespace vmpulse::hub {
 namespace {
@@ -26,6 +27,7 @@ constexpr flags::Spec kOptions[] = {
     {"--statement-timeout", "VMPULSE_HUB_STATEMENT_TIMEOUT"},
     {"--max-raw-span", "VMPULSE_HUB_MAX_RAW_SPAN"},
     {"--log-level", "VMPULSE_LOG_LEVEL"},
+    {"--log-format", "VMPULSE_LOG_FORMAT"},
 };
 
 }  // namespace
@@ -56,7 +58,9 @@ std::string hub_usage() {
          "  --max-pending-snapshots N  snapshot requests waiting at most (default 4096)\n"
          "  --statement-timeout D  longest history or split query (default 10s)\n"
          "  --max-raw-span D       longest history span read from raw rows (default 48h)\n"
-         "  --log-level LEVEL      trace, debug, info, warn, error, critical, off\n";
+         "  --log-level LEVEL      trace, debug, info, warn, error, critical, off\n"
+         "  --log-format FORMAT    text (default) or json, one object a line (VMPULSE_LOG_FORMAT)\n"
+         "GET /metrics answers Prometheus text without a viewer credential, like /livez.\n";
 }
 
 std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::string>& args,
@@ -174,6 +178,12 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
   }
   if (const flags::Value* level = parsed.find("--log-level")) {
     options.log_level = level->text();
+  }
+  if (const flags::Value* format = parsed.find("--log-format")) {
+    if (!is_log_format(format->text())) {
+      return format->source + ": \"" + format->text() + "\" is not a log format (text or json)";
+    }
+    options.log_format = format->text();
   }
   return options;
 }

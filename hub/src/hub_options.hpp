@@ -23,6 +23,7 @@
 //   --statement-timeout D VMPULSE_HUB_STATEMENT_TIMEOUT history/split queries at most (10s)
 //   --max-raw-span D      VMPULSE_HUB_MAX_RAW_SPAN history spans answered from raw rows (48h)
 //   --log-level L         VMPULSE_LOG_LEVEL
+//   --log-format F        VMPULSE_LOG_FORMAT       text or json (log.hpp)
 #pragma once
 
 #include <chrono>
@@ -57,6 +58,7 @@ struct HubOptions {
   std::chrono::milliseconds statement_timeout{10'000};
   std::chrono::milliseconds max_raw_span{2LL * 24 * 3600 * 1000};
   std::string log_level;
+  std::string log_format;  // empty: init_logging's default
   bool help = false;
 };
 
