@@ -56,7 +56,10 @@ int main(int argc, char** argv) {
   // Each thread would otherwise get its own 64 MiB malloc arena; the agent allocates
   // little and its idle RSS matters more than allocator contention.
   mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe): before any other thread
-  init_logging("vmpulse-agent", options.log_level);
+  if (auto problem = init_logging("vmpulse-agent", options.log_level, options.log_format)) {
+    std::fprintf(stderr, "vmpulse-agent: %s\n", problem->c_str());
+    return 2;
+  }
 
   std::unique_ptr<agent::Pusher> pusher;
   if (!options.push.url.empty()) {

@@ -134,6 +134,9 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
       ->envname("VMPULSE_AGENT_REQUEST_TIMEOUT");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->envname("VMPULSE_LOG_LEVEL");
+  app.add_option("--log-format", options.log_format, "text (default) or json, one object a line")
+      ->envname("VMPULSE_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--push", options.push.url,
                  "ingest URL to POST batches of samples to (https://…/api/metrics)")
       ->envname("VMPULSE_PUSH_URL");

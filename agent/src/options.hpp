@@ -37,6 +37,7 @@ struct AgentOptions {
   unsigned threads = 1;
   std::chrono::milliseconds request_timeout{10'000};  // a slow client is cut off after this
   std::string log_level;
+  std::string log_format;  // text or json; empty: init_logging's default
   // Hidden, for the fixture tests: a frozen clock ("YYYY-MM-DD HH:MM:SS", UTC).
   std::optional<std::chrono::system_clock::time_point> clock;
   PushOptions push;

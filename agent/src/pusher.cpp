@@ -6,6 +6,7 @@
 #include <exception>
 #include <random>
 #include <stdexcept>
+#include <utility>
 
 #include "prometheus_text.hpp"
 
@@ -100,6 +101,25 @@ void append_prometheus(std::string& out, const PushStats& stats) {
          stats.spool_batches);
   metric("vmpulse_push_pending_samples", "gauge",
          "Samples neither delivered nor sealed into a batch yet.", stats.pending_samples);
+  // The same names as the api's and the hub's own metrics (docs/agent.md, "Metrics").
+  metric("vmpulse_push_records_sent_total", "counter",
+         "Records the ingest API confirmed (one record a sample).", stats.delivered_samples);
+  append_metric_header(out, "vmpulse_push_errors_total", "counter",
+                       "Push problems by kind: retried (failed attempts), rejected (4xx, "
+                       "dropped), dropped (spool full or unreadable).");
+  for (const auto& [kind, value] :
+       {std::pair{"retried", stats.failed_attempts}, std::pair{"rejected", stats.rejected_batches},
+        std::pair{"dropped", stats.dropped_batches}}) {
+    out += "vmpulse_push_errors_total{kind=\"";
+    out += kind;
+    out += "\"} ";
+    out += std::to_string(value);
+    out += '\n';
+  }
+  metric("vmpulse_push_spool_bytes", "gauge", "Bytes of batch files waiting in the spool.",
+         stats.spool_bytes);
+  metric("vmpulse_push_journal_bytes", "gauge",
+         "Bytes of the journal of samples not yet delivered or sealed.", stats.journal_bytes);
 }
 
 std::string new_idempotency_key(const std::string& vm) {
@@ -227,7 +247,9 @@ void Pusher::set_token(std::string token) {
 
 PushStats Pusher::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  PushStats stats = stats_;
+  stats.journal_bytes = journal_.bytes();
+  return stats;
 }
 
 PushState Pusher::state_locked(std::chrono::steady_clock::time_point now) const {
@@ -288,6 +310,7 @@ void Pusher::seal_locked(std::unique_lock<std::mutex>& lock) {
 
 void Pusher::update_spool_stats() {
   stats_.spool_batches = spool_.batches();
+  stats_.spool_bytes = spool_.bytes();
   stats_.dropped_batches = spool_.dropped_batches() + unspooled_batches_;
 }
 

@@ -45,6 +45,8 @@ struct PushStats {
   std::uint64_t failed_attempts = 0;    // retried later
   std::size_t spool_batches = 0;
   std::size_t pending_samples = 0;  // not yet in a batch
+  std::size_t spool_bytes = 0;      // batch files waiting in the spool
+  std::size_t journal_bytes = 0;    // the journal of samples not yet delivered or sealed
 };
 
 // What the pusher thread does next (pure, for the tests). Live while nothing is

@@ -5,6 +5,7 @@
 
 #include "vmpulse/defaults.hpp"
 #include "vmpulse/flags.hpp"
+#include "vmpulse/log.hpp"
 
 namespace vmpulse::api {
 namespace {
@@ -19,6 +20,8 @@ constexpr flags::Spec kOptions[] = {
     {"--threads", "VMPULSE_API_THREADS"},
     {"--body-bytes-in-flight", "VMPULSE_BODY_BYTES_IN_FLIGHT"},
     {"--log-level", "VMPULSE_LOG_LEVEL"},
+    {"--log-format", "VMPULSE_LOG_FORMAT"},
+    {"--metrics", "VMPULSE_METRICS"},
 };
 
 }  // namespace
@@ -98,16 +101,29 @@ std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::str
   if (const flags::Value* level = parsed.find("--log-level")) {
     config.log_level = level->text();
   }
+  if (const flags::Value* format = parsed.find("--log-format")) {
+    if (!is_log_format(format->text())) {
+      return format->source + ": \"" + format->text() + "\" is not a log format (text or json)";
+    }
+    config.log_format = format->text();
+  }
+  if (const flags::Value* metrics = parsed.find("--metrics")) {
+    if (metrics->text() != "on" && metrics->text() != "off") {
+      return metrics->source + ": \"" + metrics->text() + "\" is not on or off";
+    }
+    config.metrics = metrics->text() == "on";
+  }
   return config;
 }
 
 std::string api_usage() {
   return "usage: vmpulse-api [--db URL] [--token T | --token-file PATH] [--listen HOST:PORT]\n"
          "                   [--writers N] [--queue-records N] [--threads N]\n"
-         "                   [--body-bytes-in-flight N] [--log-level L]\n"
+         "                   [--body-bytes-in-flight N] [--log-level L] [--log-format F]\n"
+         "                   [--metrics on|off]\n"
          "\n"
          "vmpulse ingest route 1: POST /api/metrics, /api/cpp/metrics, /metrics; GET /livez, "
-         "/readyz.\n"
+         "/readyz, /metrics.\n"
          "Every flag has an environment variable (a flag wins):\n"
          "  --db             VMPULSE_DB_URL             mysql://user:pass@host:port/db (required)\n"
          "  --token          VMPULSE_TOKEN              one bearer token clients must send\n"
@@ -127,6 +143,10 @@ std::string api_usage() {
          std::to_string(defaults::kBodyBytesInFlight) +
          ")\n"
          "  --log-level      VMPULSE_LOG_LEVEL          trace, debug, info, warn, error, critical, "
+         "off\n"
+         "  --log-format     VMPULSE_LOG_FORMAT         text (default) or json, one object a line\n"
+         "  --metrics        VMPULSE_METRICS            on (default): GET /metrics, Prometheus "
+         "text; "
          "off\n";
 }
 

@@ -12,6 +12,8 @@
 //   --queue-records N   VMPULSE_API_QUEUE_RECORDS  records waiting before 503 (1000-10000000)
 //   --threads N         VMPULSE_API_THREADS   HTTP threads (1-256, default: CPU count)
 //   --log-level L       VMPULSE_LOG_LEVEL     trace … off
+//   --log-format F      VMPULSE_LOG_FORMAT    text or json (log.hpp)
+//   --metrics on|off    VMPULSE_METRICS       GET /metrics and the counting behind it (on)
 #pragma once
 
 #include <cstddef>
@@ -38,6 +40,8 @@ struct ApiConfig {
   unsigned threads = 0;
   std::size_t body_bytes_in_flight = 0;  // 0: config/defaults.env's (see docs/ingest.md)
   std::string log_level;                 // empty: init_logging's default
+  std::string log_format;                // empty: init_logging's default
+  bool metrics = true;                   // off: no counting, GET /metrics answers 405
   bool help = false;                     // --help: print api_usage() and exit 0
 };
 

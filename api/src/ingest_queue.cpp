@@ -133,6 +133,9 @@ void IngestQueue::writer_loop(WriterSlot& slot) {
           slot.writer->ping();
           note_success();
         } catch (const WriteFailed& e) {
+          if (options_.metrics != nullptr) {
+            options_.metrics->ping_errors.inc();
+          }
           spdlog::warn("database ping failed: {}", e.what());
           writer_down(slot);
         }
@@ -163,6 +166,9 @@ bool IngestQueue::wait_until_connected(WriterSlot& slot) {
       spdlog::info("database writer connected ({} of {})", connected_writers_.load(),
                    slots_.size());
       return true;
+    }
+    if (options_.metrics != nullptr) {
+      options_.metrics->connect_errors.inc();
     }
     if (!reported) {
       spdlog::warn("database writer cannot connect; retrying every {} ms",
@@ -221,10 +227,18 @@ void IngestQueue::store_group(WriterSlot& slot, std::vector<PendingPtr>& group) 
     groups_committed_.fetch_add(1);
     items_committed_.fetch_add(group.size());
     records_committed_.fetch_add(records);
+    if (options_.metrics != nullptr) {
+      options_.metrics->records_stored.inc(records);
+      options_.metrics->commit_duration.observe(
+          std::chrono::duration<double>(Clock::now() - slot.started).count());
+    }
     for (std::size_t i = 0; i < group.size(); ++i) {
       answer(*group[i], i < results.size() ? results[i] : ItemResult{});
     }
   } catch (const WriteFailed& e) {
+    if (options_.metrics != nullptr) {
+      options_.metrics->commit_errors.inc();
+    }
     spdlog::warn("group of {} requests not stored: {}", group.size(), e.what());
     answer_all(group, {ItemResult::Status::unavailable, 0});
     if (e.connection_lost()) {

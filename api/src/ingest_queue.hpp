@@ -24,6 +24,7 @@
 
 #include "group_writer.hpp"
 #include "ingest_item.hpp"
+#include "ingest_metrics.hpp"
 
 namespace vmpulse::api {
 
@@ -34,6 +35,8 @@ struct IngestQueueOptions {
   std::chrono::milliseconds idle_ping_interval{1'000};
   // A request not answered by then is answered `unavailable` (the database hangs).
   std::chrono::milliseconds answer_timeout{5'000};
+  // Where stored records, commit durations and database errors are counted; null: nowhere.
+  const IngestMetrics* metrics = nullptr;
 };
 
 struct IngestQueueStats {

@@ -10,15 +10,18 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api_config.hpp"
 #include "ingest_handler.hpp"
+#include "ingest_metrics.hpp"
 #include "ingest_queue.hpp"
 #include "mysql_group_writer.hpp"
 #include "token_store.hpp"
 #include "vmpulse/contract.hpp"
+#include "vmpulse/http_metrics.hpp"
 #include "vmpulse/http_server.hpp"
 #include "vmpulse/log.hpp"
 
@@ -48,9 +51,16 @@ int run(const vmpulse::api::ApiConfig& config) {
   for (unsigned i = 0; i < config.writers; ++i) {
     writers.push_back(std::make_unique<api::MysqlGroupWriter>(config.db, "cpp"));
   }
+  // The services' own metrics (docs/ingest.md, "Metrics"); --metrics off counts nothing.
+  auto registry = std::make_shared<metrics::Registry>();
+  const api::IngestMetrics ingest_metrics = api::IngestMetrics::registered(*registry);
   api::IngestQueueOptions queue_options;
   queue_options.max_queued_records = config.queue_records;
+  queue_options.metrics = config.metrics ? &ingest_metrics : nullptr;
   api::IngestQueue queue(std::move(writers), queue_options);
+  registry->gauge_function("vmpulse_ingest_queue_depth",
+                           "Records accepted and waiting for their group commit.",
+                           [&queue] { return static_cast<double>(queue.stats().queued_records); });
 
   auto tokens = std::make_shared<api::TokenStore>(config.tokens, config.token_file);
   api::IngestHandler handler({tokens, "cpp", 1}, queue, [&queue] { return queue.ready(); });
@@ -64,26 +74,43 @@ int run(const vmpulse::api::ApiConfig& config) {
   server_options.max_body_bytes = ingest_limits().max_body_bytes + std::size_t{64} * 1024;
   server_options.server_name = "vmpulse-api";
   server_options.max_body_bytes_in_flight = config.body_bytes_in_flight;
-  http::Server server(io, server_options,
-                      [&handler](http::Request&& request, const http::Respond& respond) {
-                        handler.handle(std::move(request), respond);
-                      });
+  http::Handler handle = [&handler](http::Request&& request, const http::Respond& respond) {
+    handler.handle(std::move(request), respond);
+  };
+  if (config.metrics) {
+    handle = http::serve_metrics(registry, std::move(handle));
+  }
+  http::Server server(io, server_options, std::move(handle));
+  if (config.metrics) {
+    // Route names, not paths, label the request counts: /metrics is both the scrape
+    // (GET) and the bare ingest path (POST).
+    server.set_metrics(std::make_shared<http::HttpMetrics>(
+        *registry, std::vector<http::MetricsRoute>{{"ingest", "/api/cpp/metrics", false},
+                                                   {"ingest_split", "/api/metrics", false},
+                                                   {"metrics", "/metrics", false},
+                                                   {"livez", "/livez", false},
+                                                   {"readyz", "/readyz", false}}));
+  }
   // Path, method, token and declared size are judged before a byte of body is read.
-  server.set_header_check([&handler](const http::RequestView& request) {
-    return handler.answer_before_body(request.method(), request.path(),
-                                      request.header("Authorization"),
-                                      request.header("Content-Length"));
-  });
+  server.set_header_check(
+      [&handler, &config](const http::RequestView& request) -> std::optional<http::Response> {
+        if (config.metrics && http::is_metrics_read(request.method(), request.path())) {
+          return std::nullopt;
+        }
+        return handler.answer_before_body(request.method(), request.path(),
+                                          request.header("Authorization"),
+                                          request.header("Content-Length"));
+      });
   boost::asio::signal_set hangup(io, SIGHUP);
   reload_tokens_on_sighup(hangup, *tokens);
   server.start();
   spdlog::info(
       "listening on {}:{}, database {}, {} writers, queue {} records, {} threads, {} tokens{}, "
-      "{} body bytes in flight at most",
+      "{} body bytes in flight at most, metrics {}",
       config.listen.host, server.port(), config.db.redacted(), config.writers, config.queue_records,
       config.threads, config.tokens.size(),
       config.token_file.empty() ? "" : " from " + config.token_file + " (SIGHUP reloads)",
-      config.body_bytes_in_flight);
+      config.body_bytes_in_flight, config.metrics ? "on" : "off");
 
   http::run_until_signal(io, config.threads, [&] {
     hangup.cancel();
@@ -111,7 +138,10 @@ int main(int argc, char** argv) {
     std::fputs(vmpulse::api::api_usage().c_str(), stdout);
     return 0;
   }
-  vmpulse::init_logging("vmpulse-api", config.log_level);
+  if (auto problem = vmpulse::init_logging("vmpulse-api", config.log_level, config.log_format)) {
+    std::fprintf(stderr, "vmpulse-api: %s\n", problem->c_str());
+    return 2;
+  }
   try {
     return run(config);
   } catch (const std::exception& e) {

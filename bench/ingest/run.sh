@@ -9,7 +9,9 @@
 # Each row also gives the CPU time per stored record of the route, of MariaDB and of wrk
 # (from /proc and /usr/bin/time), which is steadier than records/s on a shared machine.
 # BENCH_SECONDS (default 10) bounds each run; BENCH_SKIP="flask nodejs" leaves peers out;
-# VMPULSE_BIN_BASELINE=DIR adds a second build of route 1 to compare with.
+# VMPULSE_BIN_BASELINE=DIR adds a second build of route 1 to compare with. Route 1 also
+# runs a second time with --metrics off ("cpp-nometrics"): the cost of its own metrics,
+# target ≥ 0.97× records/s with them on; bench/ingest/counter_ns prints ns per update.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
@@ -60,6 +62,9 @@ port="$(free_port)"
 start_route cpp "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/cpp/metrics" \
   "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port"
 [[ -n "${url[cpp]:-}" ]] || die "vmpulse-api did not start"
+port="$(free_port)"
+start_route cpp-nometrics "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/cpp/metrics" \
+  "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port" --metrics off
 # VMPULSE_BIN_BASELINE=DIR adds another build of route 1 (say, before a change) as the
 # row "cpp-baseline", measured in the same run.
 if [[ -n "${VMPULSE_BIN_BASELINE:-}" ]]; then
@@ -155,7 +160,7 @@ measure() {
 }
 
 for conns in 150 300; do
-  for name in cpp cpp-baseline nodejs flask; do measure "$name" "$conns" 1; done
+  for name in cpp cpp-nometrics cpp-baseline nodejs flask; do measure "$name" "$conns" 1; done
 done
 for name in cpp cpp-baseline nodejs; do measure "$name" 8 1000; done
 
@@ -194,5 +199,11 @@ if [[ -n "${url[cpp-baseline]:-}" ]]; then
     echo "- route 1 / its baseline build at $conns connections: records/s $(ratio "${rate[cpp/$conns/1]:-}" "${rate[cpp-baseline/$conns/1]:-}"), CPU per record $(ratio "${cpu[cpp/$conns/1]:-}" "${cpu[cpp-baseline/$conns/1]:-}")"
   done
 fi
+for conns in 150 300; do
+  target "route 1 metrics on / off records/s at $conns connections (≥ 0.97)" \
+    "$(awk -v a="${rate[cpp/$conns/1]:-0}" -v b="${rate[cpp-nometrics/$conns/1]:-0}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "n/a" }')" 0.97
+done
+g++ -std=c++20 -O2 -I core/include -o "$work/counter_ns" bench/ingest/counter_ns.cpp core/src/metrics.cpp -lfmt -lpthread
+"$work/counter_ns"
 awk -v p="${p99[cpp/150/1]:-999}" 'BEGIN { printf "- route 1 p99 at 150 connections (≤ 25 ms): %s ms (%s)\n", p, (p + 0 <= 25 ? "met" : "NOT met") }'
 target "route 1 batches of 1,000 / floor (≥ 0.5)" "$(awk -v a="${rate[cpp/8/1000]:-0}" -v b="$floor_rate" 'BEGIN { printf "%.2f", a / b }')" 0.5

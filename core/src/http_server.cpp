@@ -54,6 +54,7 @@ struct ServerState {
   UpgradeHandler upgrade;
   PreparedHandler prepared;
   HeaderCheck header_check;
+  std::shared_ptr<HttpMetrics> metrics;  // null: nothing counted
   tcp::acceptor acceptor;
   asio::steady_timer accept_retry;  // on the acceptor's strand
   // Accept failures since the last warning, and when it was (both on the acceptor's strand).
@@ -145,6 +146,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_request() {
+    if (server_->metrics) {
+      started_ = std::chrono::steady_clock::now();
+      route_ = server_->metrics->other_route();
+    }
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
     parser_->body_limit(server_->options.max_body_bytes);
@@ -169,6 +174,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_header(error_code ec) {
+    if (server_->metrics && (!ec || ec == bhttp::error::body_limit)) {
+      const auto target = parser_->get().target();
+      route_ = server_->metrics->route_of(
+          std::string_view(target.data(), target.size()).substr(0, target.find('?')));
+    }
     // A Content-Length over the body limit fails the header read, with the header parsed:
     // the header check still comes first (a stranger gets 401, not 413).
     if (ec == bhttp::error::body_limit && answer_at_header()) {
@@ -341,6 +351,7 @@ class Session : public std::enable_shared_from_this<Session> {
       write(Response(prepared->response), false);
       return;
     }
+    count(prepared->response.status);
     const std::string& wire = prepared->wire;
     error_code failed;
     if (!non_blocking_) {
@@ -409,7 +420,15 @@ class Session : public std::enable_shared_from_this<Session> {
     write(Response::error(status, code, detail), true);
   }
 
+  // Every answer passes here once (write() or the prepared bytes), so each is counted once.
+  void count(int status) {
+    if (server_->metrics) {
+      server_->metrics->observe(route_, status, std::chrono::steady_clock::now() - started_);
+    }
+  }
+
   void write(Response response, bool close_after) {
+    count(response.status);
     response_ = detail::to_message(std::move(response), version_, keep_alive_ && !close_after,
                                    head_only_, server_->options.server_name);
     stream_.expires_after(server_->options.write_timeout);
@@ -462,6 +481,8 @@ class Session : public std::enable_shared_from_this<Session> {
   detail::BeastResponse response_;
   std::shared_ptr<const PreparedResponse> prepared_;  // while its bytes are being written
   std::optional<Response> inline_answer_;
+  std::chrono::steady_clock::time_point started_{};  // the request's first byte (metrics)
+  std::size_t route_ = 0;                            // HttpMetrics::route_of its path
   std::size_t reserved_body_ = 0;  // of server_->body_bytes_in_flight, for this request
   bool non_blocking_ = false;      // the socket's user-level non-blocking mode is on
   std::array<char, 4096> drain_buffer_{};
@@ -551,6 +572,10 @@ void Server::set_upgrade_handler(UpgradeHandler handler) { impl_->upgrade = std:
 void Server::set_prepared_handler(PreparedHandler handler) { impl_->prepared = std::move(handler); }
 
 void Server::set_header_check(HeaderCheck check) { impl_->header_check = std::move(check); }
+
+void Server::set_metrics(std::shared_ptr<HttpMetrics> metrics) {
+  impl_->metrics = std::move(metrics);
+}
 
 std::string_view RequestView::method() const {
   const auto method = message_.method_string();

@@ -593,6 +593,50 @@ TEST_F(ServerTest, WebsocketUpgradeGoesToTheUpgradeHandler) {
   EXPECT_EQ(future.get(), "/ws");
 }
 
+TEST_F(ServerTest, MetricsCountEveryAnswerByRouteAndStatus) {
+  ServerOptions options;
+  options.max_header_bytes = 1024;
+  auto registry = std::make_shared<metrics::Registry>();
+  auto counted =
+      std::make_shared<HttpMetrics>(*registry, std::vector<MetricsRoute>{{"echo", "/echo", true}});
+  server_ = std::make_unique<Server>(
+      io_,
+      [&] {
+        options.host = "127.0.0.1";
+        return options;
+      }(),
+      echo_handler());
+  server_->set_metrics(counted);
+  server_->set_header_check([](const RequestView& r) -> std::optional<Response> {
+    if (r.path() == "/echo/denied") return Response::error(401, "unauthorized", "no");
+    return std::nullopt;
+  });
+  server_->start();
+  thread_ = std::thread([this] { io_.run(); });
+  {
+    Client client(port());
+    client.send("GET /echo/a HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_line(client.response()), "HTTP/1.1 200 OK");
+    client.send("GET /echo/denied?x=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_line(client.response()), "HTTP/1.1 401 Unauthorized");
+    client.send("GET /missing HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_line(client.response()), "HTTP/1.1 404 Not Found");
+  }
+  {
+    Client client(port());
+    client.send("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+    EXPECT_EQ(status_line(client.response()), "HTTP/1.1 431 Request Header Fields Too Large");
+  }
+  const std::string text = registry->render();
+  for (const char* line : {"vmpulse_http_requests_total{route=\"echo\",code=\"200\"} 1\n",
+                           "vmpulse_http_requests_total{route=\"echo\",code=\"401\"} 1\n",
+                           "vmpulse_http_requests_total{route=\"other\",code=\"404\"} 1\n",
+                           "vmpulse_http_requests_total{route=\"other\",code=\"431\"} 1\n",
+                           "vmpulse_http_request_duration_seconds_count{route=\"echo\"} 2\n"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << " not in\n" << text;
+  }
+}
+
 TEST(ServerBind, PortInUseThrowsWithContext) {
   boost::asio::io_context io;
   ServerOptions options;

@@ -46,5 +46,7 @@ COPY --from=build /src/build/bin/vmpulse-agent /usr/local/bin/vmpulse-agent
 # filesystem costs nothing.
 USER 10001:10001
 EXPOSE 8080
+# One JSON object a line for the log pipeline (docs/observability.md, "Logs").
+ENV VMPULSE_LOG_FORMAT=json
 ENTRYPOINT ["/usr/local/bin/vmpulse-agent"]
 CMD ["--procfs", "/host/proc", "--listen", "0.0.0.0:8080"]

@@ -46,5 +46,7 @@ COPY --from=build /src/build/bin/vmpulse-api /usr/local/bin/vmpulse-api
 # filesystem costs nothing.
 USER 10001:10001
 EXPOSE 5000
+# One JSON object a line for the log pipeline (docs/observability.md, "Logs").
+ENV VMPULSE_LOG_FORMAT=json
 ENTRYPOINT ["/usr/local/bin/vmpulse-api"]
 CMD ["--listen", "0.0.0.0:5000"]

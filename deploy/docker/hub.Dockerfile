@@ -46,5 +46,7 @@ COPY --from=build /src/build/bin/vmpulse-hub /usr/local/bin/vmpulse-hub
 # filesystem costs nothing.
 USER 10001:10001
 EXPOSE 8081
+# One JSON object a line for the log pipeline (docs/observability.md, "Logs").
+ENV VMPULSE_LOG_FORMAT=json
 ENTRYPOINT ["/usr/local/bin/vmpulse-hub"]
 CMD ["--listen", "0.0.0.0:8081"]

@@ -24,6 +24,8 @@ WORKDIR /app/node-api
 # Kubernetes verify runAsNonRoot.
 USER 10001:10001
 ENV PORT=3000
+# One JSON object a line for the log pipeline (docs/observability.md, "Logs").
+ENV VMPULSE_LOG_FORMAT=json
 EXPOSE 3000
 # node directly (no npm wrapper) so SIGTERM reaches the server and it can drain.
 CMD ["node", "src/server.js"]

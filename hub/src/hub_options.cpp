@@ -4,6 +4,7 @@
 
 #include "vmpulse/defaults.hpp"
 #include "vmpulse/flags.hpp"
+#include "vmpulse/log.hpp"
 #include "vmpulse/tls_context.hpp"
 
 namespace vmpulse::hub {
@@ -32,6 +33,7 @@ constexpr flags::Spec kOptions[] = {
     {"--alertmanager-resend", "VMPULSE_ALERTMANAGER_RESEND"},
     {"--alert-ca-file", "VMPULSE_ALERT_CA_FILE"},
     {"--log-level", "VMPULSE_LOG_LEVEL"},
+    {"--log-format", "VMPULSE_LOG_FORMAT"},
 };
 
 // Items of a list option: split at commas and, for the notification URLs (which hold
@@ -144,7 +146,9 @@ std::string hub_usage() {
          ")\n"
          "  --alert-ca-file FILE   PEM CAs to trust for the alert destinations (default: the\n"
          "                         system's; VMPULSE_ALERT_CA_FILE)\n"
-         "  --log-level LEVEL      trace, debug, info, warn, error, critical, off\n";
+         "  --log-level LEVEL      trace, debug, info, warn, error, critical, off\n"
+         "  --log-format FORMAT    text (default) or json, one object a line (VMPULSE_LOG_FORMAT)\n"
+         "GET /metrics answers Prometheus text without a viewer credential, like /livez.\n";
 }
 
 std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::string>& args,
@@ -273,6 +277,12 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
   }
   if (const flags::Value* level = parsed.find("--log-level")) {
     options.log_level = level->text();
+  }
+  if (const flags::Value* format = parsed.find("--log-format")) {
+    if (!is_log_format(format->text())) {
+      return format->source + ": \"" + format->text() + "\" is not a log format (text or json)";
+    }
+    options.log_format = format->text();
   }
   return options;
 }

@@ -31,6 +31,7 @@
 //   --alertmanager-resend D VMPULSE_ALERTMANAGER_RESEND firing alerts re-sent this often (60s)
 //   --alert-ca-file F     VMPULSE_ALERT_CA_FILE    CAs for https destinations (default: system)
 //   --log-level L         VMPULSE_LOG_LEVEL
+//   --log-format F        VMPULSE_LOG_FORMAT       text or json (log.hpp)
 #pragma once
 
 #include <chrono>
@@ -73,6 +74,7 @@ struct HubOptions {
   std::chrono::milliseconds alertmanager_resend{60'000};
   std::string alert_ca_file;
   std::string log_level;
+  std::string log_format;  // empty: init_logging's default
   bool help = false;
 };
 

@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
@@ -20,9 +21,61 @@
 #include "viewer_api.hpp"
 #include "viewer_auth.hpp"
 #include "vmpulse/flags.hpp"
+#include "vmpulse/http_metrics.hpp"
 #include "vmpulse/http_server.hpp"
 #include "vmpulse/log.hpp"
 #include "ws_session.hpp"
+
+namespace {
+
+// The `route` label of the hub's request counts: a name per endpoint, never the path.
+std::vector<vmpulse::http::MetricsRoute> hub_routes() {
+  std::vector<vmpulse::http::MetricsRoute> routes;
+  for (const char* name : {"history", "split", "vms", "stats", "session", "auth", "alerts"}) {
+    routes.push_back({name, std::string("/api/") + name, false});
+  }
+  routes.push_back({"silences", "/api/silences", true});  // and /api/silences/ID
+  for (const char* name : {"livez", "readyz", "metrics", "ws"}) {
+    routes.push_back({name, std::string("/") + name, false});
+  }
+  return routes;
+}
+
+// Seconds since `when`, or since the hub started while it has not happened yet.
+double seconds_since(std::chrono::steady_clock::time_point when,
+                     std::chrono::steady_clock::time_point started) {
+  const auto since = when == std::chrono::steady_clock::time_point{} ? started : when;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// The hub's own metrics (docs/hub.md, "Metrics"), read from the components' stats when
+// scraped, so that nothing is added to the poller's or the sessions' paths.
+void register_hub_metrics(vmpulse::metrics::Registry& registry, vmpulse::hub::Poller& poller,
+                          vmpulse::hub::Rollup& rollup,
+                          const std::shared_ptr<vmpulse::hub::WsContext>& ws_context) {
+  const auto started = std::chrono::steady_clock::now();
+  registry.gauge_function("vmpulse_hub_clients", "WebSocket clients connected.",
+                          [ws_context] { return static_cast<double>(ws_context->clients.load()); });
+  registry.counter_function("vmpulse_hub_rows_delivered_total",
+                            "Rows the poller delivered to subscribed clients.",
+                            [&poller] { return poller.stats().rows_delivered; });
+  registry.gauge_function(
+      "vmpulse_hub_poll_lag_seconds",
+      "Seconds since the poller last read new rows successfully (grows while the database "
+      "fails).",
+      [&poller, started] { return seconds_since(poller.stats().last_poll, started); });
+  registry.gauge_function(
+      "vmpulse_hub_rollup_lag_seconds",
+      "Seconds since the per-minute rollup last reached the poller's settled id.",
+      [&rollup, started] { return seconds_since(rollup.stats().caught_up, started); });
+  constexpr const char* kDbErrors = "Database operations that failed, by operation.";
+  registry.counter_function("vmpulse_db_errors_total", kDbErrors,
+                            [&poller] { return poller.stats().db_errors; }, {{"op", "poll"}});
+  registry.counter_function("vmpulse_db_errors_total", kDbErrors,
+                            [&rollup] { return rollup.stats().db_errors; }, {{"op", "rollup"}});
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace vmpulse;
@@ -41,7 +94,10 @@ int main(int argc, char** argv) {
     std::cerr << "vmpulse-hub: " << *problem << "\n";
     return 2;
   }
-  init_logging("vmpulse-hub", options.log_level);
+  if (auto problem = init_logging("vmpulse-hub", options.log_level, options.log_format)) {
+    std::cerr << "vmpulse-hub: " << *problem << "\n";
+    return 2;
+  }
 
   try {
     const std::shared_ptr<hub::ViewerAuth> viewers =
@@ -130,13 +186,19 @@ int main(int argc, char** argv) {
     };
     auto now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
     const std::int64_t max_raw_seconds = options.max_raw_span.count() / 1000;
+    auto registry = std::make_shared<metrics::Registry>();
+    register_hub_metrics(*registry, poller, rollup, ws_context);
     http::Server server(
         io, server_options,
-        // CORS on /api/* uses the same origin allow-list as /ws; every read needs a viewer.
-        hub::with_cors(options.origins,
-                       hub::with_viewer_auth(viewers, now,
-                                             hub::HttpApi{poller, queries, now, stats,
-                                                          max_raw_seconds, alerts.get()})));
+        // GET /metrics needs no viewer (counts, not data, like /livez: docs/hub.md); CORS
+        // on /api/* uses the same origin allow-list as /ws; every read needs a viewer.
+        http::serve_metrics(
+            registry,
+            hub::with_cors(options.origins,
+                           hub::with_viewer_auth(viewers, now,
+                                                 hub::HttpApi{poller, queries, now, stats,
+                                                              max_raw_seconds, alerts.get()}))));
+    server.set_metrics(std::make_shared<http::HttpMetrics>(*registry, hub_routes()));
     server.set_upgrade_handler([ws_context](auto socket, auto request, auto) {
       hub::serve_websocket(std::move(socket), std::move(request), ws_context);
     });

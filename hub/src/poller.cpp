@@ -153,12 +153,18 @@ void Poller::run() {
           } else {
             backlog = poll(*connection);
             next_poll = std::chrono::steady_clock::now() + options_.poll;
+            std::lock_guard lock(mutex_);
+            stats_.last_poll = std::chrono::steady_clock::now();
           }
         }
         serve_snapshots(*connection);
         send_alerts();
         ready_ = true;
       } catch (const db::DbError& error) {
+        {
+          std::lock_guard lock(mutex_);
+          ++stats_.db_errors;
+        }
         session_.failed(error);
         if (error.connection_lost()) {
           ready_ = false;

@@ -43,6 +43,8 @@ struct PollerStats {
   std::uint64_t late_rows = 0;  // delivered after a larger id
   std::uint64_t snapshot_queries = 0;
   std::size_t subscribers = 0;
+  std::uint64_t db_errors = 0;                        // polls that failed on the database
+  std::chrono::steady_clock::time_point last_poll{};  // the last poll that succeeded
 };
 
 class Poller {

@@ -66,6 +66,10 @@ void Rollup::run() {
       try {
         more = step(*connection);
       } catch (const db::DbError& error) {
+        {
+          std::lock_guard lock(mutex_);
+          ++stats_.db_errors;
+        }
         session_.failed(error);
         if (error.code() == kNoSuchTable) {
           report(std::string(error.what()) + " (apply db/migrations: ./vmpulse db migrate)");
@@ -102,6 +106,7 @@ bool Rollup::step(db::Connection& connection) {
       std::lock_guard lock(mutex_);
       stats_.rolled_id = last;
       stats_.behind = 0;
+      stats_.caught_up = std::chrono::steady_clock::now();
       return false;
     }
     const std::uint64_t upto = std::min(settled, last + options_.chunk);
@@ -143,6 +148,9 @@ bool Rollup::step(db::Connection& connection) {
     stats_.behind = settled - upto;
     stats_.rows += rows;
     ++stats_.steps;
+    if (upto >= settled) {
+      stats_.caught_up = std::chrono::steady_clock::now();
+    }
     return upto < settled;
   } catch (...) {
     connection.rollback();

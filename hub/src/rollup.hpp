@@ -32,10 +32,12 @@ struct RollupOptions {
 };
 
 struct RollupStats {
-  std::uint64_t rolled_id = 0;  // ultimo_id as last read or written
-  std::uint64_t behind = 0;     // settled ids not rolled up yet, as last seen
-  std::uint64_t rows = 0;       // metricas rows this hub added to the rollup
-  std::uint64_t steps = 0;      // transactions that moved ultimo_id
+  std::uint64_t rolled_id = 0;                        // ultimo_id as last read or written
+  std::uint64_t behind = 0;                           // settled ids not rolled up yet, as last seen
+  std::uint64_t rows = 0;                             // metricas rows this hub added to the rollup
+  std::uint64_t steps = 0;                            // transactions that moved ultimo_id
+  std::uint64_t db_errors = 0;                        // steps that failed on the database
+  std::chrono::steady_clock::time_point caught_up{};  // when ultimo_id last reached settled
 };
 
 class Rollup {

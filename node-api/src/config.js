@@ -41,6 +41,7 @@ function parseFlags(argv) {
     '--token-file': 'tokenFile',
     '--listen': 'listen',
     '--body-bytes-in-flight': 'bodyBytesInFlight',
+    '--log-format': 'logFormat',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -98,7 +99,16 @@ function loadConfig(argv = process.argv.slice(2), env = process.env, defaultsPat
     env.VMPULSE_BODY_BYTES_IN_FLIGHT ??
     defaults.VMPULSE_BODY_BYTES_IN_FLIGHT ??
     String(64 * 1024 * 1024);
-  return { db: parseDbUrl(dbUrl), ...tokens, listen: parseListen(listen), bodyBytesInFlight: parseInFlight(inFlight) };
+  const logFormat = flags.logFormat ?? env.VMPULSE_LOG_FORMAT ?? 'text';
+  if (!['text', 'json'].includes(logFormat))
+    throw new ConfigError(`--log-format must be text or json (got "${logFormat}")`);
+  return {
+    db: parseDbUrl(dbUrl),
+    ...tokens,
+    listen: parseListen(listen),
+    bodyBytesInFlight: parseInFlight(inFlight),
+    logFormat,
+  };
 }
 
 /** {tokens, tokenFile}: a token file given as a flag wins over VMPULSE_TOKEN, as in route 1. */
@@ -128,12 +138,14 @@ function parseInFlight(text) {
 }
 
 const USAGE = `usage: node src/server.js [--db URL] [--token TOKEN | --token-file FILE] [--listen [HOST:]PORT]
-                          [--body-bytes-in-flight N]
+                          [--body-bytes-in-flight N] [--log-format text|json]
   --db          mysql://user:pass@host:port/db        (or VMPULSE_DB_URL)
   --token       one bearer token writers present      (or VMPULSE_TOKEN)
   --token-file  accepted tokens, one a line; SIGHUP reloads it (or VMPULSE_TOKEN_FILE)
   --listen      address to listen on                  (or PORT; default ${readEnvFile(DEFAULTS_PATH).VMPULSE_NODE_API_PORT || 3000})
   --body-bytes-in-flight  request-body bytes read at once, all connections; past it 503
-                server_busy (or VMPULSE_BODY_BYTES_IN_FLIGHT; default ${readEnvFile(DEFAULTS_PATH).VMPULSE_BODY_BYTES_IN_FLIGHT || 67108864})`;
+                server_busy (or VMPULSE_BODY_BYTES_IN_FLIGHT; default ${readEnvFile(DEFAULTS_PATH).VMPULSE_BODY_BYTES_IN_FLIGHT || 67108864})
+  --log-format  text (default) or json, one object a line (or VMPULSE_LOG_FORMAT)
+GET /metrics answers the route's own metrics in Prometheus text.`;
 
 module.exports = { loadConfig, parseDbUrl, parseListen, readEnvFile, ConfigError, USAGE };

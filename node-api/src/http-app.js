@@ -24,13 +24,31 @@ const RETRY_AFTER_SECONDS = '1';
  * @param {(request) => Promise<{status, headers, body}>} handle   may carry handle.beforeBody(request) → answer|null
  * @param {number} maxBodyBytes  bodies are read up to one byte past this, then dropped
  * @param {(msg: string) => void} log
- * @param {{bodyBytesInFlight?: number}} [limits]  0 or absent: no cap
+ * @param {{bodyBytesInFlight?: number, metrics?: object}} [limits]  bodyBytesInFlight 0 or absent: no
+ *        cap; metrics (metrics.js): every answer counted, and GET /metrics served without a token
  */
-function createApp(handle, maxBodyBytes, log, { bodyBytesInFlight = 0 } = {}) {
+function createApp(handle, maxBodyBytes, log, { bodyBytesInFlight = 0, metrics = null } = {}) {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   let inFlight = 0;
+
+  if (metrics) {
+    app.use((req, res, next) => {
+      const started = process.hrtime.bigint();
+      const route = metrics.routeOf(req.originalUrl);
+      res.on('finish', () => metrics.request(route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+      const path = req.originalUrl.split('?')[0];
+      if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+        res
+          .status(200)
+          .set({ 'content-type': metrics.CONTENT_TYPE, 'cache-control': 'no-store' })
+          .send(metrics.render());
+        return;
+      }
+      next();
+    });
+  }
 
   app.use(async (req, res) => {
     const early = handle.beforeBody

@@ -7,12 +7,18 @@ const { createStore } = require('./store');
 const { createHandler } = require('./handler');
 const { createApp } = require('./http-app');
 const { createTokenSet } = require('./token-file');
+const { createLog } = require('./log');
+const { createMetrics } = require('./metrics');
 
 const API_NAME = 'nodejs';
-
-function log(message) {
-  process.stdout.write(`${new Date().toISOString()} node-api ${message}\n`);
-}
+// The `route` label of the request counts, as the C++ route names its own.
+const METRICS_ROUTES = [
+  { name: 'ingest', path: `/api/${API_NAME}/metrics` },
+  { name: 'ingest_split', path: '/api/metrics' },
+  { name: 'metrics', path: '/metrics' },
+  { name: 'livez', path: '/livez' },
+  { name: 'readyz', path: '/readyz' },
+];
 
 function main() {
   let config;
@@ -27,11 +33,17 @@ function main() {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  const log = createLog(config.logFormat, 'vmpulse-node-api');
   const contract = loadContract();
-  const store = createStore({ db: config.db, api: API_NAME, log });
+  const metrics = createMetrics(METRICS_ROUTES);
+  const store = createStore({ db: config.db, api: API_NAME, log, metrics });
+  metrics.setQueueDepth(store.queueDepth);
   const tokens = createTokenSet(config.tokens, config.tokenFile);
   const handle = createHandler({ contract, tokens, store, log });
-  const app = createApp(handle, contract.limits.maxBodyBytes, log, { bodyBytesInFlight: config.bodyBytesInFlight });
+  const app = createApp(handle, contract.limits.maxBodyBytes, log, {
+    bodyBytesInFlight: config.bodyBytesInFlight,
+    metrics,
+  });
   // A token rotation (./vmpulse token rotate) rewrites the file, then sends SIGHUP.
   process.on('SIGHUP', () => {
     try {

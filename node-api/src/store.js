@@ -46,7 +46,7 @@ const SESSION_SETTINGS = [
  * @param {number} [options.timeoutMs]       bound on connecting, waiting for a connection, each query
  * @param {(msg: string) => void} [options.log]
  */
-function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => {} }) {
+function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => {}, metrics = null }) {
   const pool = mysql.createPool({
     ...db,
     connectionLimit: connections,
@@ -150,12 +150,23 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => 
 
   async function commitGroup(items) {
     for (let attempt = 1; ; attempt++) {
-      const conn = await acquire();
+      let conn;
+      try {
+        conn = await acquire();
+      } catch (err) {
+        metrics?.dbError('connect');
+        throw err;
+      }
       let healthy = true;
       const progress = { committing: false };
+      const started = process.hrtime.bigint();
       try {
-        return await commitGroupOnce(conn, items, progress);
+        const results = await commitGroupOnce(conn, items, progress);
+        metrics?.committed(Number(process.hrtime.bigint() - started) / 1e9);
+        metrics?.stored(results.reduce((n, r) => n + (r.replayed || r.keyReused ? 0 : r.stored), 0));
+        return results;
       } catch (err) {
+        metrics?.dbError('commit');
         healthy = await rollback(conn);
         // One retry where it is safe: InnoDB rolled a deadlock victim back whole, and a
         // pooled connection found dead (server restart, idle timeout) before COMMIT was
@@ -194,14 +205,16 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => 
         return true;
       } catch {
         conn.destroy();
+        metrics?.dbError('ping');
         return false;
       }
     } catch {
+      metrics?.dbError('connect');
       return false;
     }
   }
 
-  return { insert, ping, close: () => pool.end() };
+  return { insert, ping, close: () => pool.end(), queueDepth: () => queue.stats().waitingRows };
 }
 
 /** Rolls back; false when the connection is no longer usable. */

@@ -10,6 +10,8 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=tests/lib/suite.sh
 source "$ROOT/tests/lib/suite.sh"
+# shellcheck source=tests/lib/service_metrics.sh
+source "$ROOT/tests/lib/service_metrics.sh"
 
 AGENT="$VMPULSE_BIN/vmpulse-agent"
 FIXTURES="$ROOT/agent/tests/fixtures"
@@ -260,11 +262,20 @@ REJECT_PORT="$(free_port)"
 python3 "$FAKE_INGEST" "$REJECT_PORT" "$OUT/reject.json" --reject >"$OUT/reject-ingest.log" 2>&1 &
 PIDS+=($!)
 wait_for 10 test -f "$OUT/reject.json"
+# This run also logs in JSON, as the container images do.
 start_agent "$OUT/push-reject.log" --interval 200ms --push "http://127.0.0.1:$REJECT_PORT/api/metrics" \
-  --token test-token --spool "$SPOOL" --push-interval 500ms --push-batch 5 || true
+  --token test-token --spool "$SPOOL" --push-interval 500ms --push-batch 5 --log-format json || true
 rejected() { [[ "$(prom_value vmpulse_push_rejected_batches_total)" -ge 2 ]]; }
 check "push: batches answered 400 are dropped" wait_for 20 rejected
 check "push: the drop is logged" grep -q "rejected with 400, dropping it" "$OUT/push-reject.log"
+check "push: /metrics/prometheus is promtool-clean with the push errors, records sent and byte gauges" \
+  metrics_clean "http://127.0.0.1:$PORT/metrics/prometheus" vmpulse_push_errors_total \
+  vmpulse_push_records_sent_total vmpulse_push_spool_bytes vmpulse_push_journal_bytes
+check "push: the rejections are vmpulse_push_errors_total{kind=\"rejected\"}" \
+  test "$(prom_value 'vmpulse_push_errors_total{kind="rejected"}')" -ge 2
 stop_pid "$PID"
+check "--log-format json: every line is a JSON object, never the token" \
+  json_log_clean "$OUT/push-reject.log" test-token
+check "--log-format xml: exit 2" bad_flag "--log-format" --log-format xml
 
 suite_end

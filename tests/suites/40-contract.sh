@@ -8,6 +8,8 @@ cd "$(dirname "$0")/../.." || exit 1
 source scripts/lib/common.sh
 source scripts/lib/mariadb.sh
 source scripts/lib/deps.sh
+# shellcheck source=tests/lib/service_metrics.sh
+source tests/lib/service_metrics.sh
 
 work="$(mktemp -d /tmp/vmpulse-contract.XXXXXX)"
 pids=()
@@ -78,6 +80,8 @@ start_route() {
 }
 
 echo "== routes"
+# Both routes log in JSON here, as in the container images; checked line by line below.
+export VMPULSE_LOG_FORMAT=json
 node_port="$(free_port)"
 start_route nodejs "$node_port" node node-api/src/server.js --listen "127.0.0.1:$node_port"
 cpp_bin="$VMPULSE_BIN/vmpulse-api"
@@ -95,6 +99,39 @@ export CONTRACT_DB_STOP="source '$VMPULSE_ROOT/scripts/lib/common.sh'; source '$
 echo "== contract cases against both routes"
 timeout 420 node --test --test-reporter=spec tests/contract/contract.test.js 2>&1 | tee "$work/contract.log"
 count_node_test "$work/contract.log"
+
+echo "== the routes' own metrics and JSON logs"
+# check_count WHAT CMD...: one pass or failure in this suite's totals.
+check_count() {
+  local what="$1"
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "PASS $what"
+  else
+    failed=$((failed + 1))
+    echo "FAIL $what"
+  fi
+}
+for name in nodejs cpp; do
+  upper="$(tr '[:lower:]' '[:upper:]' <<<"$name")"
+  url_var="CONTRACT_${upper}_URL"
+  url="${!url_var:-}"
+  if [[ -z "$url" ]]; then
+    failed=$((failed + 3))
+    echo "FAIL $name: not running, no metrics or log to check"
+    continue
+  fi
+  check_count "$name: GET /metrics is promtool-clean with the ingest series" metrics_clean "$url/metrics" \
+    vmpulse_http_requests_total vmpulse_http_request_duration_seconds_bucket \
+    vmpulse_ingest_records_stored_total vmpulse_ingest_queue_depth \
+    vmpulse_ingest_commit_duration_seconds_bucket vmpulse_db_errors_total
+  check_count "$name: the contract cases' records are counted as stored, their 201s under route ingest" \
+    bash -c "curl -fsS '$url/metrics' | grep -Eq '^vmpulse_ingest_records_stored_total [1-9]' &&
+      curl -fsS '$url/metrics' | grep -qF 'vmpulse_http_requests_total{route=\"ingest\",code=\"201\"}'"
+  check_count "$name: every log line is JSON (time, severity, component, message), never a token" \
+    json_log_clean "$work/$name.log" "$token"
+done
 
 echo "== database outage under load, both routes"
 timeout 180 node --test --test-reporter=spec tests/contract/faults.test.js 2>&1 | tee "$work/faults.log"

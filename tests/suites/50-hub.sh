@@ -7,6 +7,8 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=tests/lib/suite.sh
 source "$ROOT/tests/lib/suite.sh"
+# shellcheck source=tests/lib/service_metrics.sh
+source "$ROOT/tests/lib/service_metrics.sh"
 # shellcheck source=scripts/lib/mariadb.sh
 source "$ROOT/scripts/lib/mariadb.sh"
 
@@ -60,6 +62,8 @@ check "hub (strict limits) becomes ready" start_hub strict --allow-origin https:
 STRICT="$HUB_URL"
 check "hub (1 s keepalive, 2 io threads) becomes ready" start_hub drop --keepalive 1s --threads 2
 DROP="$HUB_URL"
+check "hub (--log-format json) becomes ready" start_hub jsonlog --log-format json
+JSONLOG="$HUB_URL"
 
 # Command line: bad values exit 2 with a message that names the problem and hides the password.
 bad_args() {
@@ -93,6 +97,40 @@ node_fail="$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$WORK/node.log" | tail -n1)"
 _suite_passed=$((_suite_passed + ${node_pass:-0}))
 _suite_failed=$((_suite_failed + ${node_fail:-1}))
 [[ -z "$node_pass" ]] && echo "FAIL node tests did not report totals"
+
+# The hub's own metrics: no viewer credential, promtool-clean, route names as labels.
+check "GET /metrics without a viewer token: 200" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' "$MAIN/metrics")" = 200
+check "/metrics is promtool-clean with the hub's series" metrics_clean "$MAIN/metrics" \
+  vmpulse_http_requests_total vmpulse_http_request_duration_seconds_bucket vmpulse_hub_clients \
+  vmpulse_hub_rows_delivered_total vmpulse_hub_poll_lag_seconds vmpulse_hub_rollup_lag_seconds \
+  vmpulse_db_errors_total
+# (The text is read whole first: grep -q stopping early would fail curl under pipefail.)
+rows_were_delivered() {
+  local text
+  text="$(curl -fsS "$MAIN/metrics")" && grep -Eq '^vmpulse_hub_rows_delivered_total [1-9]' <<<"$text"
+}
+check "the node tests' rows show in vmpulse_hub_rows_delivered_total" rows_were_delivered
+route_labels_bounded() {
+  local text
+  curl -s -o /dev/null "$MAIN/no/such/path/$RANDOM"
+  text="$(curl -fsS "$MAIN/metrics")" || return 1
+  grep -q 'route="other"' <<<"$text" &&
+    ! grep -E '^vmpulse_http_requests_total' <<<"$text" |
+    grep -Ev 'route="(history|split|vms|stats|session|auth|livez|readyz|metrics|ws|other)"'
+}
+check "request counts are labelled by route name, never by raw path" route_labels_bounded
+unauthorized_counted() {
+  local text
+  curl -s -o /dev/null "$MAIN/api/vms"
+  text="$(curl -fsS "$MAIN/metrics")" &&
+    grep -qF 'vmpulse_http_requests_total{route="vms",code="401"}' <<<"$text"
+}
+check "a 401 of /api/vms without a token is counted under route vms" unauthorized_counted
+curl -s -o /dev/null "$JSONLOG/api/vms" -H "Authorization: Bearer $VIEWER_TOKEN"
+check "--log-format json: every line of the hub's log is JSON, never a token" \
+  json_log_clean "$WORK/jsonlog.log" "$VIEWER_TOKEN" "$INGEST_TOKEN" "$PASSWORD"
+check "--log-format xml: exit 2" bad_args --db "$DB_URL" --reads open --log-format xml
 
 no_secret_in_logs() { ! grep -qF "$PASSWORD" "$WORK"/main.log "$WORK"/strict.log "$WORK"/drop.log; }
 check "no password in the hubs' logs" no_secret_in_logs

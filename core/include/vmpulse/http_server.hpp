@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "vmpulse/http.hpp"
+#include "vmpulse/http_metrics.hpp"
 
 namespace vmpulse::http {
 
@@ -89,9 +90,11 @@ class Server {
   void set_upgrade_handler(UpgradeHandler handler);    // before start()
   void set_prepared_handler(PreparedHandler handler);  // before start()
   void set_header_check(HeaderCheck check);            // before start()
-  unsigned short port() const;                         // the bound port
-  void start();                                        // begins accepting on the io_context
-  void stop();                                         // stops accepting; open connections finish
+  // Counts every answered request by route and status, with its duration (before start()).
+  void set_metrics(std::shared_ptr<HttpMetrics> metrics);
+  unsigned short port() const;  // the bound port
+  void start();                 // begins accepting on the io_context
+  void stop();                  // stops accepting; open connections finish
 
  private:
   struct Impl;
