@@ -137,6 +137,12 @@ history_since() {
   [[ "$got" == "pending firing resolved" ]] || { echo "history: '$got'"; return 1; }
 }
 check "GET /api/alerts?since= lists the three changes (newest first)" history_since
+notify_flags() {
+  local got
+  got="$(sql "SELECT CONCAT(estado,':',notificar) FROM alertas_historial WHERE regla='cpu_test' AND vm='life-1' ORDER BY id" | paste -sd' ')"
+  [[ "$got" == "pending:0 firing:1 resolved:1" ]] || { echo "notificar: '$got'"; return 1; }
+}
+check "history notificar: pending 0, firing 1, resolved 1 (the notifier's outbox)" notify_flags
 bad_since() {
   local code
   code="$(api -o /dev/null -w '%{http_code}' "$A/api/alerts?since=yesterday")"
@@ -201,6 +207,18 @@ bad_silences() {
   done
 }
 check "POST /api/silences with bad bodies is 400" bad_silences
+delete_by_id() {
+  local code id
+  code="$(post_silence "$A" '{"vm":"gone-1","minutes":1}')"
+  id="$(jq -r .id "$WORK/silence.json")"
+  [[ "$code" == 201 && "$id" =~ ^[0-9]+$ ]] || { echo "POST: $code $(cat "$WORK/silence.json")"; return 1; }
+  code="$(api -o /dev/null -w '%{http_code}' -X DELETE "$A/api/silences/$id")"
+  [[ "$code" == 204 ]] || { echo "DELETE /$id: $code"; return 1; }
+  code="$(api -o /dev/null -w '%{http_code}' -X DELETE "$A/api/silences/$id")"
+  [[ "$code" == 404 ]] || { echo "DELETE /$id again: $code"; return 1; }
+  [[ "$(sql "SELECT COUNT(*) FROM silencios WHERE id=$id")" == 0 ]]
+}
+check "DELETE /api/silences/ID: 204, then 404; the row is gone" delete_by_id
 
 # (5) VM down: within after (2 s) + one poll (200 ms) + the 1 s tick (+ slack), resolved by the next row.
 vm_down() {
