@@ -12,6 +12,8 @@ constexpr std::string_view kLockName = "vmpulse_alerts";
 // Expired silences are deleted this often (by the evaluator); they stop applying at
 // their end anyway, this only keeps the table small.
 constexpr std::chrono::minutes kExpireEvery{1};
+// Rows kept before the first lock request at most (a few polls of a large fleet).
+constexpr std::size_t kEarlyRowsMax = 100000;
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -59,9 +61,13 @@ void AlertService::observe(const std::vector<StoredRecord>& rows) {
       seen_ms_[row.vm] = received;
       if (evaluator_) {
         engine_.observe(row, received, queue_);
+      } else if (!lock_asked_ && early_rows_.size() < kEarlyRowsMax) {
+        early_rows_.push_back(row);
       }
     }
-    queued = !queue_.empty();
+    // Not asked yet: ask now rather than at the next tick.
+    queued = !queue_.empty() || (!lock_asked_ && !rows.empty());
+    refresh_ = refresh_ || !lock_asked_;
   }
   if (queued) {
     wake_.notify_one();  // written now, not at the next tick: notifications wait on it
@@ -135,11 +141,16 @@ void AlertService::evaluate(std::int64_t now_ms, bool tick) {
     }
     if (!evaluator) {
       // Only once the poller has loaded: the restore needs each VM's last row.
-      if (!poller_.ready() ||
-          !is_one(connection->query("SELECT GET_LOCK('" + std::string(kLockName) + "', 0)"))) {
+      if (!poller_.ready()) {
         return;
       }
-      become_evaluator(*connection);
+      if (!is_one(connection->query("SELECT GET_LOCK('" + std::string(kLockName) + "', 0)"))) {
+        std::lock_guard lock(mutex_);
+        lock_asked_ = true;  // another hub evaluates: it has seen these rows
+        early_rows_.clear();
+        return;
+      }
+      become_evaluator(*connection, now_ms);
     } else if (tick && !is_one(connection->query("SELECT IS_USED_LOCK('" + std::string(kLockName) +
                                                  "') = CONNECTION_ID()"))) {
       lose_evaluator("the database lock is held by another connection");
@@ -165,7 +176,7 @@ void AlertService::evaluate(std::int64_t now_ms, bool tick) {
   }
 }
 
-void AlertService::become_evaluator(db::Connection& connection) {
+void AlertService::become_evaluator(db::Connection& connection, std::int64_t now_ms) {
   const std::vector<Alert> active = load_active_alerts(connection);
   // A VM's last row: as this hub received it, else its newest sample at the poller's
   // start-up load.
@@ -176,6 +187,11 @@ void AlertService::become_evaluator(db::Connection& connection) {
   }
   engine_.restore(active, last_seen);
   queue_.clear();
+  for (const auto& row : early_rows_) {
+    engine_.observe(row, now_ms, queue_);
+  }
+  early_rows_.clear();
+  lock_asked_ = true;
   evaluator_ = true;
   ++stats_.takeovers;
   spdlog::info("alerts: this hub evaluates the rules now ({} active alerts restored, {} VMs)",

@@ -65,7 +65,7 @@ class AlertService {
  private:
   void run();
   void evaluate(std::int64_t now_ms, bool tick);
-  void become_evaluator(db::Connection& connection);
+  void become_evaluator(db::Connection& connection, std::int64_t now_ms);
   void lose_evaluator(const char* why);
   void write(db::Connection& connection, std::int64_t now_ms);
   void read_view(std::int64_t now_ms);
@@ -79,6 +79,11 @@ class AlertService {
   bool stopping_ = false;
   bool refresh_ = false;
   bool evaluator_ = false;
+  // Until this hub has first asked for the lock, the rows it delivers are kept, so the
+  // rows of its first polls are evaluated once it becomes the evaluator (a restarted
+  // hub skips none); dropped when another hub turns out to hold the lock.
+  bool lock_asked_ = false;
+  std::vector<StoredRecord> early_rows_;
   AlertEngine engine_;
   std::vector<Transition> queue_;                // evaluated, not yet written
   std::map<std::string, std::int64_t> seen_ms_;  // each VM's last row as received here

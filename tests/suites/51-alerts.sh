@@ -103,8 +103,8 @@ expect_states() {
 }
 
 # wait_evaluator URL: until that hub holds the evaluator lock (/api/stats). A hub is
-# ready (/readyz) once its poller has loaded; it takes the lock at its next 1 s tick, and
-# rows it reads before then are not evaluated (see the suite's report in git log).
+# ready (/readyz) once its poller has loaded and asks for the lock right after; the rows
+# it delivers before it has the lock are evaluated once it has (check 7b).
 evaluator() { api "$1/api/stats" | jq -r '.alert_evaluator'; }
 wait_evaluator() {
   local _
@@ -280,6 +280,18 @@ restart() {
   expect_states zombies_now rst-1 "firing resolved"
 }
 check "restart (SIGTERM) while firing: no duplicate firing row, resolves later" restart
+
+# (7b) The first rows after a restart, read before the hub holds the lock, still count.
+restart_first_row() {
+  row rs2-1 10 20 && wait_state "$A" zombies_now rs2-1 firing || return 1
+  stop_hub "$A_PID"
+  start_hub a || return 1
+  A="$HUB_URL"
+  A_PID="$HUB_PID"
+  row rs2-1 10 0 && wait_state "$A" zombies_now rs2-1 none || return 1
+  expect_states zombies_now rs2-1 "firing resolved"
+}
+check "restart: a row read before the hub holds the lock is evaluated" restart_first_row
 
 # (8) Two hubs: one evaluator, each change written once, the other takes over.
 two_hubs() {
