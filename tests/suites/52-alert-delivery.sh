@@ -339,6 +339,47 @@ no_secret() { ! grep -qF "$SECRET" "$WORK"/*.log; }
 check "the webhook URL's secret is in no hub log" no_secret
 check "the hub logged the failed attempts, redacted" grep -q 'http://127.0.0.1:[0-9]*/… #[0-9a-f]\{8\}: history id [0-9]*: HTTP 500' "$WORK/a.log"
 
+# End to end: rows in metricas as the ingest routes write them → the hub's rules
+# (tests/alerts/short.yaml: zombies_now fires at once at >= 10, resolves below 5) → the
+# outbox → a webhook: firing, then resolved, each once.
+E2E_PORT="$(free_port)"
+python3 "$ROOT/tests/alert-delivery/receiver.py" "$E2E_PORT" "$WORK/e2e.jsonl" &
+PIDS+=($!)
+e2e_row() {
+  sql "START TRANSACTION;
+    INSERT INTO metricas (vm,total_ram,ram_libre,uso_ram,porcentaje_ram,porcentaje_cpu_uso,
+      porcentaje_cpu_libre,procesos_corriendo,total_procesos,procesos_durmiendo,procesos_zombie,
+      procesos_parados,hora,api)
+    VALUES ('e2e-1',8000,4000,4000,50,10,90,1,100,99-$1,$1,0,UTC_TIMESTAMP(),'cpp');
+    INSERT INTO metricas_por_api (api,total) VALUES ('cpp',1) ON DUPLICATE KEY UPDATE total = total + 1;
+    COMMIT"
+}
+# e2e_seen EXPECTED: until the receiver has e2e-1's zombies_now as EXPECTED ("firing resolved").
+e2e_seen() {
+  local deadline=$((SECONDS + 15)) got
+  while ((SECONDS < deadline)); do
+    got="$(python3 -c '
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    for a in json.loads(line)["body"].get("alerts", []):
+        if a["labels"].get("alertname") == "zombies_now" and a["labels"].get("vm") == "e2e-1":
+            print(a["status"])' "$WORK/e2e.jsonl" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
+    [[ "$got" == "$1" ]] && return 0
+    sleep 0.2
+  done
+  echo "expected [$1], got [$got]"
+  return 1
+}
+check "hub (rules from tests/alerts/short.yaml and a webhook) becomes ready" \
+  start_hub e2e --alerts "$ROOT/tests/alerts/short.yaml" --poll 200ms \
+  --alert-webhook "http://127.0.0.1:$E2E_PORT/e2e"
+e2e_row 20
+check "a row in metricas over a rule's threshold reaches the webhook as firing" e2e_seen "firing"
+e2e_row 0
+check "the next row under the resolve threshold reaches it as resolved, each once" \
+  e2e_seen "firing resolved"
+stop_hub "$HUB_PID"
+
 # Bad destinations: exit 2 with a message that names the option and hides the secret.
 bad_args() {
   local out rc
