@@ -41,6 +41,9 @@ RUN apt-get update \
  && xargs -r apt-get install -y --no-install-recommends < /tmp/runtime-packages \
  && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages
 COPY --from=build /src/build/bin/vmpulse-hub /usr/local/bin/vmpulse-hub
+# The shipped alert rules (docs/alerts.md); mount another file over it, or set
+# VMPULSE_ALERTS_FILE=off.
+COPY --from=build /src/config/alerts.yaml /etc/vmpulse/alerts.yaml
 # A numeric, unprivileged user that exists in no passwd file: Kubernetes can check
 # runAsNonRoot against it, and nothing in the image belongs to it, so a read-only root
 # filesystem costs nothing.
@@ -48,5 +51,6 @@ USER 10001:10001
 EXPOSE 8081
 # One JSON object a line for the log pipeline (docs/observability.md, "Logs").
 ENV VMPULSE_LOG_FORMAT=json
+ENV VMPULSE_ALERTS_FILE=/etc/vmpulse/alerts.yaml
 ENTRYPOINT ["/usr/local/bin/vmpulse-hub"]
 CMD ["--listen", "0.0.0.0:8081"]
