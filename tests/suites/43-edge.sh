@@ -124,7 +124,7 @@ cloud_users() {
       "GRANTS_FILE=$VMPULSE_ROOT/db/grants.sql" bash deploy/k8s/base/migrate/migrate.sh >"$work/cloud-migrate.log" 2>&1 ||
       { cat "$work/cloud-migrate.log"; return 1; }
   done
-  grep -q 'users cloud_ingest and cloud_hub granted' "$work/cloud-migrate.log" || return 1
+  grep -q 'users cloud_ingest, cloud_hub granted' "$work/cloud-migrate.log" || return 1
   local ci ch enc
   enc="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$ingest_pw")"
   ci="mysql://cloud_ingest:$enc@127.0.0.1:$db_port/$VMPULSE_DB_NAME"
