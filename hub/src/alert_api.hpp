@@ -27,6 +27,9 @@ inline constexpr std::int64_t kMaxHistorySeconds = 30LL * 24 * 3600;
 inline constexpr std::int64_t kMaxSilenceMinutes = 43200;  // 30 days
 inline constexpr std::size_t kMaxSilenceComment = 255;
 inline constexpr std::size_t kMaxSilenceBody = 4096;
+// Silences in force at most: every hub reads them each second and sends them to every
+// dashboard, so a viewer may not grow that list without bound (POST answers 409).
+inline constexpr std::int64_t kMaxSilences = 1000;
 
 // A silence pattern: 1 to 64 of the record's VM name characters [A-Za-z0-9._-] plus * and ?.
 bool valid_silence_pattern(std::string_view pattern);

@@ -231,6 +231,12 @@ Silence add_silence(db::Connection& connection, Silence silence, std::int64_t no
   return silence;
 }
 
+std::int64_t count_silences(db::Connection& connection, std::int64_t now_s) {
+  const auto rows = connection.query("SELECT COUNT(*) FROM silencios WHERE hasta > FROM_UNIXTIME(" +
+                                     std::to_string(now_s) + ")");
+  return rows.empty() ? 0 : to_i64(rows[0].at(0));
+}
+
 bool remove_silence(db::Connection& connection, std::uint64_t id) {
   connection.execute("DELETE FROM silencios WHERE id = " + std::to_string(id));
   return connection.affected_rows() > 0;

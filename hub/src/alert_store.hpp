@@ -47,6 +47,8 @@ std::size_t sync_silenced(db::Connection& connection, const std::vector<Alert>& 
 
 // Adds a silence (id and created are set from the database); returns it.
 Silence add_silence(db::Connection& connection, Silence silence, std::int64_t now_s);
+// How many silences are in force at `now_s` (until later than now).
+std::int64_t count_silences(db::Connection& connection, std::int64_t now_s);
 // Removes the silence `id`; false when there is none.
 bool remove_silence(db::Connection& connection, std::uint64_t id);
 // Removes the silences whose pattern is exactly `match`; how many.

@@ -75,6 +75,11 @@ void serve_alerts(const HttpApi& api, http::Request&& request, http::Respond res
     }
     return api.queries.submit(
         [silence = std::get<Silence>(std::move(parsed)), now, service](db::Connection& connection) {
+          if (count_silences(connection, now) >= kMaxSilences) {
+            return http::Response::error(409, "too_many_silences",
+                                         "at most " + std::to_string(kMaxSilences) +
+                                             " silences in force; remove some first");
+          }
           std::string out;
           append_silence(out, add_silence(connection, silence, now));
           service->refresh();

@@ -219,6 +219,21 @@ delete_by_id() {
   [[ "$(sql "SELECT COUNT(*) FROM silencios WHERE id=$id")" == 0 ]]
 }
 check "DELETE /api/silences/ID: 204, then 404; the row is gone" delete_by_id
+# At most 1,000 silences in force (every hub sends them all to every dashboard).
+silence_cap() {
+  local code
+  sql "INSERT INTO silencios (patron, hasta, comentario, creado)
+       SELECT 'cap-1', UTC_TIMESTAMP() + INTERVAL 1 HOUR, '', UTC_TIMESTAMP() FROM seq_1_to_1000" || return 1
+  code="$(post_silence "$A" '{"vm":"cap-2","minutes":5}')"
+  [[ "$code" == 409 && "$(jq -r .error "$WORK/silence.json")" == too_many_silences ]] ||
+    { echo "POST over the cap: $code $(cat "$WORK/silence.json")"; return 1; }
+  code="$(api -o /dev/null -w '%{http_code}' -X DELETE "$A/api/silences?vm=cap-1")"
+  [[ "$code" == 204 ]] || { echo "DELETE ?vm=cap-1: $code"; return 1; }
+  code="$(post_silence "$A" '{"vm":"cap-2","minutes":5}')"
+  [[ "$code" == 201 ]] || { echo "POST under the cap: $code $(cat "$WORK/silence.json")"; return 1; }
+  api -o /dev/null -X DELETE "$A/api/silences?vm=cap-2"
+}
+check "POST /api/silences over 1,000 in force is 409 too_many_silences" silence_cap
 
 # (5) VM down: within after (2 s) + one poll (200 ms) + the 1 s tick (+ slack), resolved by the next row.
 vm_down() {
