@@ -275,6 +275,11 @@ std::vector<std::size_t> bind_members(const ObjectRule& object,
       bad_schema("property \"", name, "\" is ", required ? "required" : "optional",
                  " in the schema but not in ", what);
     }
+    // The visit order is the order the record's JSON, SQL columns and rows follow: it
+    // must be the schema's.
+    if (!slots.empty() && slots.back() != kNotFromInput && slots.back() > *index) {
+      bad_schema(what, " visits \"", name, "\" out of the schema's properties order");
+    }
     slots.push_back(*index);
   });
   return slots;
