@@ -14,6 +14,8 @@
 
 namespace vmpulse::detail {
 
+struct RawItem;
+
 struct RawValue {
   enum class Kind : std::uint8_t {
     kAbsent,
@@ -31,11 +33,24 @@ struct RawValue {
   std::uint64_t unsigned_integer = 0;
   double number = 0;
   std::string text;
+  // kArray of a list property (procesos_top): its elements, the first `item_count` of
+  // `items` (the vector keeps its capacity from record to record); `length` counts every
+  // element, also those past the list's maxItems, which are not kept.
+  std::vector<RawItem> items;
+  std::size_t item_count = 0;
+  std::size_t length = 0;
 };
 
-struct RawRecord {
+// An object's values as collected: the record, or one element of a list (whose `kind`
+// says what the element was; its values only mean something for kObject).
+struct RawObject {
   std::vector<RawValue> values;              // one per schema property
   std::optional<std::string> first_unknown;  // first key the schema does not know, document order
+};
+using RawRecord = RawObject;
+
+struct RawItem : RawObject {
+  RawValue::Kind kind = RawValue::Kind::kAbsent;
 };
 
 // Step 8 of contract/README.md for one record: on success fills `out`, otherwise the

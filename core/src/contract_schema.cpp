@@ -1,61 +1,15 @@
 #include "contract_schema.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <type_traits>
 
 namespace vmpulse::detail {
 
 namespace {
 
 using Json = nlohmann::ordered_json;  // keeps the schema's order, which the checks follow
-
-// The one place a schema property meets a C++ member: a property missing here makes
-// the schema fail to load, so the contract and the Record cannot drift apart silently.
-std::optional<RecordSlot> record_slot(std::string_view name) {
-  if (name == "vm") {
-    return RecordSlot{&Record::vm, nullptr, nullptr};
-  }
-  if (name == "hora") {
-    return RecordSlot{&Record::hora, nullptr, nullptr};
-  }
-  if (name == "api") {
-    return RecordSlot{&Record::api, nullptr, nullptr};
-  }
-  if (name == "total_ram") {
-    return RecordSlot{nullptr, &Record::total_ram, nullptr};
-  }
-  if (name == "ram_libre") {
-    return RecordSlot{nullptr, &Record::ram_libre, nullptr};
-  }
-  if (name == "uso_ram") {
-    return RecordSlot{nullptr, &Record::uso_ram, nullptr};
-  }
-  if (name == "procesos_corriendo") {
-    return RecordSlot{nullptr, &Record::procesos_corriendo, nullptr};
-  }
-  if (name == "procesos_durmiendo") {
-    return RecordSlot{nullptr, &Record::procesos_durmiendo, nullptr};
-  }
-  if (name == "procesos_zombie") {
-    return RecordSlot{nullptr, &Record::procesos_zombie, nullptr};
-  }
-  if (name == "procesos_parados") {
-    return RecordSlot{nullptr, &Record::procesos_parados, nullptr};
-  }
-  if (name == "total_procesos") {
-    return RecordSlot{nullptr, &Record::total_procesos, nullptr};
-  }
-  if (name == "porcentaje_ram") {
-    return RecordSlot{nullptr, nullptr, &Record::porcentaje_ram};
-  }
-  if (name == "porcentaje_cpu_uso") {
-    return RecordSlot{nullptr, nullptr, &Record::porcentaje_cpu_uso};
-  }
-  if (name == "porcentaje_cpu_libre") {
-    return RecordSlot{nullptr, nullptr, &Record::porcentaje_cpu_libre};
-  }
-  return std::nullopt;
-}
 
 // The message from parts, so that no call builds temporaries with operator+.
 template <typename... Parts>
@@ -65,17 +19,6 @@ template <typename... Parts>
   throw std::invalid_argument(what);
 }
 
-std::size_t property_index(const ContractSchema& schema, const Json& name, std::string_view where) {
-  if (!name.is_string()) {
-    bad_schema(std::string(where) + " names a property with a non-string");
-  }
-  const auto index = schema.find(name.get<std::string>());
-  if (!index) {
-    bad_schema(std::string(where) + " names unknown property \"" + name.get<std::string>() + "\"");
-  }
-  return *index;
-}
-
 std::size_t size_value(const Json& value, std::string_view where) {
   if (!value.is_number_unsigned()) {
     bad_schema(std::string(where) + " must be a non-negative integer");
@@ -83,32 +26,26 @@ std::size_t size_value(const Json& value, std::string_view where) {
   return value.get<std::size_t>();
 }
 
-PropertyRule property_rule(const std::string& name, const Json& spec) {
+void read_object(ObjectRule& object, const Json& spec, std::string_view where, bool nested);
+
+PropertyRule property_rule(const std::string& name, const Json& spec, bool nested) {
   PropertyRule rule;
   rule.name = name;
-  const auto slot = record_slot(name);
-  if (!slot) {
-    bad_schema("property \"" + name + "\" has no member in vmpulse::Record");
-  }
-  rule.slot = *slot;
-  const std::string type = spec.value("type", "");
-  if (type == "string") {
-    rule.type = FieldType::kString;
-    if (!slot->text) {
-      bad_schema("property \"" + name + "\" is a string in the schema but not in Record");
-    }
-  } else if (type == "integer") {
-    rule.type = FieldType::kInteger;
-    if (!slot->integer) {
-      bad_schema("property \"" + name + "\" is an integer in the schema but not in Record");
-    }
-  } else if (type == "number") {
-    rule.type = FieldType::kNumber;
-    if (!slot->number) {
-      bad_schema("property \"" + name + "\" is a number in the schema but not in Record");
-    }
+  if (!spec.contains("type")) {
+    rule.type = FieldType::kAny;  // any JSON value (`api`, ignored on input)
   } else {
-    bad_schema("property \"" + name + "\" has unsupported type \"" + type + "\"");
+    const std::string type = spec.value("type", "");
+    if (type == "string") {
+      rule.type = FieldType::kString;
+    } else if (type == "integer") {
+      rule.type = FieldType::kInteger;
+    } else if (type == "number") {
+      rule.type = FieldType::kNumber;
+    } else if (type == "array" && !nested) {
+      rule.type = FieldType::kArray;
+    } else {
+      bad_schema("property \"", name, "\" has unsupported type \"", type, "\"");
+    }
   }
   for (const auto& [keyword, value] : spec.items()) {
     if (keyword == "type") {
@@ -128,13 +65,58 @@ PropertyRule property_rule(const std::string& name, const Json& spec) {
         bad_schema(name + ".pattern must be a string");
       }
       rule.pattern.emplace(value.get<std::string>());
+    } else if (keyword == "minItems" && rule.type == FieldType::kArray) {
+      rule.min_items = size_value(value, name + ".minItems");
+    } else if (keyword == "maxItems" && rule.type == FieldType::kArray) {
+      rule.max_items = size_value(value, name + ".maxItems");
+    } else if (keyword == "items" && rule.type == FieldType::kArray) {
+      if (!value.is_object() || value.value("type", "") != "object") {
+        bad_schema(name, ".items must be an object schema (a list of objects)");
+      }
+      auto items = std::make_shared<ObjectRule>();
+      read_object(*items, value, name + ".items", true);
+      rule.items = std::move(items);
     } else if (keyword != "description" && keyword != "title" && keyword != "examples") {
       // A keyword this validator would ignore is a rule nobody enforces: refuse it.
       bad_schema("property \"", name, "\" uses keyword \"", keyword,
                  "\", which the C++ validator does not implement");
     }
   }
+  if (rule.type == FieldType::kArray && !rule.items) {
+    bad_schema("property \"", name, "\" is an array without \"items\"");
+  }
   return rule;
+}
+
+std::size_t object_index(const ObjectRule& object, const Json& name, std::string_view where) {
+  if (!name.is_string()) {
+    bad_schema(where, " names a property with a non-string");
+  }
+  const auto index = object.find(name.get<std::string>());
+  if (!index) {
+    bad_schema(where, " names unknown property \"", name.get<std::string>(), "\"");
+  }
+  return *index;
+}
+
+// properties, required and additionalProperties of the record or of a list's entry.
+void read_object(ObjectRule& object, const Json& spec, std::string_view where, bool nested) {
+  for (const auto& [keyword, value] : spec.items()) {
+    if (nested && keyword != "type" && keyword != "properties" && keyword != "required" &&
+        keyword != "additionalProperties" && keyword != "description") {
+      bad_schema(where, " uses keyword \"", keyword,
+                 "\", which the C++ validator does not implement");
+    }
+  }
+  object.additional_properties = spec.value("additionalProperties", true);
+  for (const auto& [name, property] : spec.at("properties").items()) {
+    object.properties.push_back(property_rule(name, property, nested));
+  }
+  if (spec.contains("required")) {
+    for (const auto& name : spec.at("required")) {
+      object.required.push_back(object_index(object, name, std::string(where) + ".required"));
+    }
+  }
 }
 
 void read_rules(ContractSchema& schema, const Json& rules) {
@@ -144,8 +126,8 @@ void read_rules(ContractSchema& schema, const Json& rules) {
         if (!pair.is_array() || pair.size() != 2) {
           bad_schema("not_greater entries are [field, limit]");
         }
-        schema.not_greater.push_back({property_index(schema, pair[0], "not_greater"),
-                                      property_index(schema, pair[1], "not_greater")});
+        schema.not_greater.push_back({object_index(schema, pair[0], "not_greater"),
+                                      object_index(schema, pair[1], "not_greater")});
         schema.cross_field_order.push_back(
             {CrossFieldRule::Kind::kNotGreater, schema.not_greater.size() - 1});
       }
@@ -153,18 +135,18 @@ void read_rules(ContractSchema& schema, const Json& rules) {
       for (const auto& spec : list) {
         SumEqualsRule rule;
         for (const auto& field : spec.at("fields")) {
-          rule.fields.push_back(property_index(schema, field, "sum_equals"));
+          rule.fields.push_back(object_index(schema, field, "sum_equals"));
         }
         rule.equals = spec.at("equals").get<double>();
         rule.tolerance = spec.at("tolerance").get<double>();
-        rule.field = property_index(schema, spec.at("field"), "sum_equals");
+        rule.field = object_index(schema, spec.at("field"), "sum_equals");
         schema.sum_equals.push_back(std::move(rule));
         schema.cross_field_order.push_back(
             {CrossFieldRule::Kind::kSumEquals, schema.sum_equals.size() - 1});
       }
     } else if (kind == "calendar_datetime") {
       for (const auto& field : list) {
-        const auto index = property_index(schema, field, "calendar_datetime");
+        const auto index = object_index(schema, field, "calendar_datetime");
         if (schema.properties[index].type != FieldType::kString) {
           bad_schema("calendar_datetime needs a string property");
         }
@@ -174,7 +156,7 @@ void read_rules(ContractSchema& schema, const Json& rules) {
       }
     } else if (kind == "ignored_on_input") {
       for (const auto& field : list) {
-        schema.ignored_on_input.push_back(property_index(schema, field, "ignored_on_input"));
+        schema.ignored_on_input.push_back(object_index(schema, field, "ignored_on_input"));
       }
     } else {
       bad_schema("unknown cross-field rule \"" + kind + "\" in x-vmpulse-rules");
@@ -193,6 +175,16 @@ void read_ingest(ContractSchema& schema, const Json& ingest) {
   for (const auto& [code, status] : ingest.at("errors").items()) {
     schema.error_status.emplace(code, status.get<int>());
   }
+  if (ingest.contains("routes")) {
+    for (const auto& [route, path] : ingest.at("routes").items()) {
+      schema.routes.emplace_back(route, path.get<std::string>());
+    }
+  }
+  if (ingest.contains("paths")) {
+    for (const auto& path : ingest.at("paths")) {
+      schema.paths.push_back(path.get<std::string>());
+    }
+  }
   for (const char* needed : {"invalid_json", "invalid_record", "batch_too_large"}) {
     if (!schema.error_status.count(needed)) {
       bad_schema(std::string("errors lacks \"") + needed + "\"");
@@ -200,9 +192,125 @@ void read_ingest(ContractSchema& schema, const Json& ingest) {
   }
 }
 
+void read_dependent_required(ContractSchema& schema, const Json& spec) {
+  for (const auto& [key, needs] : spec.items()) {
+    DependentRule rule;
+    rule.key = object_index(schema, Json(key), "dependentRequired");
+    for (const auto& need : needs) {
+      rule.needs.push_back(object_index(schema, need, "dependentRequired"));
+    }
+    schema.dependent_required.push_back(std::move(rule));
+  }
+}
+
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+// The schema type a C++ member holds: std::string, std::int64_t or double, possibly
+// inside std::optional (the property is then not required).
+template <class T>
+constexpr FieldType member_type() {
+  if constexpr (IsOptional<T>::value) {
+    return member_type<typename T::value_type>();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return FieldType::kString;
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    return FieldType::kInteger;
+  } else {
+    static_assert(std::is_same_v<T, double>, "a Record member of a type the contract lacks");
+    return FieldType::kNumber;
+  }
+}
+
+const char* type_name(FieldType type) {
+  switch (type) {
+    case FieldType::kString:
+      return "a string";
+    case FieldType::kInteger:
+      return "an integer";
+    case FieldType::kNumber:
+      return "a number";
+    case FieldType::kAny:
+      return "any value";
+    case FieldType::kArray:
+      return "an array";
+  }
+  return "?";
+}
+
+// The members `visit` visits on an `Object`, matched with the properties of `object`
+// by name: the property each member is filled from (kNotFromInput for those the route
+// sets). A member without a property, or of another type, or optional where the schema
+// requires it (or the reverse), makes the schema fail to load: the contract and the C++
+// types cannot drift apart silently.
+template <class Object, class Visit>
+std::vector<std::size_t> bind_members(const ObjectRule& object,
+                                      const std::vector<std::size_t>& route_set,
+                                      std::string_view what, std::vector<char>& bound,
+                                      Visit visit) {
+  std::vector<std::size_t> slots;
+  bound.assign(object.properties.size(), 0);
+  Object sample{};
+  visit(sample, [&](std::string_view name, auto& member) {
+    using Member = std::remove_cv_t<std::remove_reference_t<decltype(member)>>;
+    const auto index = object.find(name);
+    if (!index) {
+      bad_schema(what, " member \"", name, "\" has no property in the schema");
+    }
+    bound[*index] = 1;
+    const auto& rule = object.properties[*index];
+    if (std::find(route_set.begin(), route_set.end(), *index) != route_set.end()) {
+      slots.push_back(kNotFromInput);
+      return;
+    }
+    if (rule.type != member_type<Member>()) {
+      bad_schema("property \"", name, "\" is ", type_name(rule.type), " in the schema but ",
+                 type_name(member_type<Member>()), " in ", what);
+    }
+    const bool required =
+        std::find(object.required.begin(), object.required.end(), *index) != object.required.end();
+    if (required == IsOptional<Member>::value) {
+      bad_schema("property \"", name, "\" is ", required ? "required" : "optional",
+                 " in the schema but not in ", what);
+    }
+    slots.push_back(*index);
+  });
+  return slots;
+}
+
+void bind_record(ContractSchema& schema) {
+  std::vector<char> bound;
+  schema.record_fields =
+      bind_members<Record>(schema, schema.ignored_on_input, "vmpulse::Record", bound,
+                           [](Record& record, auto&& visitor) { visit_fields(record, visitor); });
+  for (std::size_t i = 0; i < schema.properties.size(); ++i) {
+    const auto& rule = schema.properties[i];
+    if (bound[i]) {
+      continue;
+    }
+    // The one list of a Record; visit_fields() visits scalars only.
+    if (rule.type != FieldType::kArray || rule.name != "procesos_top" || schema.process_list) {
+      bad_schema("property \"", rule.name, "\" has no member in vmpulse::Record");
+    }
+    schema.process_list = i;
+    std::vector<char> entry_bound;
+    schema.process_fields = bind_members<ProcessEntry>(
+        *rule.items, {}, "vmpulse::ProcessEntry", entry_bound,
+        [](ProcessEntry& entry, auto&& visitor) { visit_process_fields(entry, visitor); });
+    for (std::size_t j = 0; j < entry_bound.size(); ++j) {
+      if (!entry_bound[j]) {
+        bad_schema("property \"", rule.name, ".", rule.items->properties[j].name,
+                   "\" has no member in vmpulse::ProcessEntry");
+      }
+    }
+  }
+}
+
 }  // namespace
 
-std::optional<std::size_t> ContractSchema::find(std::string_view name) const {
+std::optional<std::size_t> ObjectRule::find(std::string_view name) const {
   for (std::size_t i = 0; i < properties.size(); ++i) {
     if (properties[i].name == name) {
       return i;
@@ -223,17 +331,18 @@ ContractSchema build_contract_schema(std::string_view schema_text) {
     if (root.value("type", "") != "object") {
       bad_schema("the record must be an object");
     }
-    schema.additional_properties = root.value("additionalProperties", true);
-    for (const auto& [name, spec] : root.at("properties").items()) {
-      schema.properties.push_back(property_rule(name, spec));
+    if (!root.contains("required")) {
+      bad_schema("the record has no \"required\" list");
     }
-    for (const auto& name : root.at("required")) {
-      schema.required.push_back(property_index(schema, name, "required"));
+    read_object(schema, root, "record", false);
+    if (root.contains("dependentRequired")) {
+      read_dependent_required(schema, root.at("dependentRequired"));
     }
     if (root.contains("x-vmpulse-rules")) {
       read_rules(schema, root.at("x-vmpulse-rules"));
     }
     read_ingest(schema, root.at("x-vmpulse-ingest"));
+    bind_record(schema);
   } catch (const Json::exception& error) {
     bad_schema(error.what());
   }

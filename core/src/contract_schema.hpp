@@ -5,10 +5,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pattern.hpp"
@@ -17,14 +20,11 @@
 
 namespace vmpulse::detail {
 
-enum class FieldType { kString, kInteger, kNumber };
+// kAny: a property without "type" (`api`), any JSON value. kArray: a list of objects
+// (`procesos_top`), its entries checked by `items`.
+enum class FieldType { kString, kInteger, kNumber, kAny, kArray };
 
-// Where a property's value goes in a Record (one of these is set).
-struct RecordSlot {
-  std::string Record::*text = nullptr;
-  std::int64_t Record::*integer = nullptr;
-  double Record::*number = nullptr;
-};
+struct ObjectRule;
 
 struct PropertyRule {
   std::string name;
@@ -34,7 +34,25 @@ struct PropertyRule {
   std::optional<std::size_t> min_length;
   std::optional<std::size_t> max_length;
   std::optional<Pattern> pattern;
-  RecordSlot slot;
+  std::optional<std::size_t> min_items;     // kArray
+  std::optional<std::size_t> max_items;     // kArray
+  std::shared_ptr<const ObjectRule> items;  // kArray: the rules of one entry
+};
+
+// The rules of an object: the record itself, or one entry of a list.
+struct ObjectRule {
+  std::vector<PropertyRule> properties;  // schema order
+  std::vector<std::size_t> required;     // `required` order, as property indices
+  bool additional_properties = true;
+
+  // Property index by name, or nullopt.
+  std::optional<std::size_t> find(std::string_view name) const;
+};
+
+// dependentRequired: when `key` is present, every one of `needs` must be too.
+struct DependentRule {
+  std::size_t key;
+  std::vector<std::size_t> needs;
 };
 
 struct NotGreaterRule {
@@ -58,10 +76,12 @@ struct CrossFieldRule {
   std::size_t index;  // into the vector of that kind
 };
 
-struct ContractSchema {
-  std::vector<PropertyRule> properties;  // schema order
-  std::vector<std::size_t> required;     // `required` order, as property indices
-  bool additional_properties = true;
+// visit_fields()'s members in visit order → the property each one is filled from;
+// kNotFromInput for a field the route sets (ignored_on_input: `api`).
+inline constexpr std::size_t kNotFromInput = std::numeric_limits<std::size_t>::max();
+
+struct ContractSchema : ObjectRule {
+  std::vector<DependentRule> dependent_required;  // schema order
   std::vector<NotGreaterRule> not_greater;
   std::vector<SumEqualsRule> sum_equals;
   std::vector<CalendarRule> calendar;
@@ -70,9 +90,15 @@ struct ContractSchema {
   IngestLimits limits;
   std::optional<Pattern> idempotency_key;
   std::map<std::string, int, std::less<>> error_status;
+  std::vector<std::pair<std::string, std::string>> routes;  // x-vmpulse-ingest.routes
+  std::vector<std::string> paths;                           // x-vmpulse-ingest.paths
 
-  // Property index by name, or nullopt.
-  std::optional<std::size_t> find(std::string_view name) const;
+  // Where a Record's members come from (see kNotFromInput): one entry per member that
+  // visit_fields() visits, one per member of visit_process_fields(), and the property
+  // of Record::procesos_top (the one list a Record holds).
+  std::vector<std::size_t> record_fields;
+  std::vector<std::size_t> process_fields;
+  std::optional<std::size_t> process_list;
 };
 
 // Builds the table from schema text; throws std::invalid_argument naming what is wrong

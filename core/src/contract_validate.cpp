@@ -31,8 +31,8 @@ std::string number_text(double value) {
   return out;
 }
 
-const char* kind_name(const RawValue& value) {
-  switch (value.kind) {
+const char* kind_name(Kind kind) {
+  switch (kind) {
     case Kind::kString:
       return "a string";
     case Kind::kInteger:
@@ -53,6 +53,8 @@ const char* kind_name(const RawValue& value) {
   }
   return "nothing";
 }
+
+const char* kind_name(const RawValue& value) { return kind_name(value.kind); }
 
 bool is_number(const RawValue& value) {
   return value.kind == Kind::kInteger || value.kind == Kind::kUnsigned ||
@@ -99,6 +101,8 @@ std::string value_text(const RawValue& value) {
   return number_text(value.number);
 }
 
+std::optional<std::string> check_list(const PropertyRule& rule, const RawValue& value);
+
 std::optional<std::string> check_property(const PropertyRule& rule, const RawValue& value) {
   // Built only for an error: this runs for every field of every record.
   const auto name = [&rule] { return quoted(rule.name); };
@@ -134,6 +138,10 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
         return name() + " must be a number, not " + kind_name(value);
       }
       break;
+    case FieldType::kAny:
+      return std::nullopt;
+    case FieldType::kArray:
+      return check_list(rule, value);
   }
   if (rule.minimum && integer_below(value, *rule.minimum)) {
     return name() + " must be at least " + number_text(*rule.minimum) + ", not " +
@@ -151,6 +159,73 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
     return name() + " is out of the 64-bit integer range";
   }
   return std::nullopt;
+}
+
+// A list of objects (procesos_top): its type and length, then each entry in order as a
+// record is checked (an unknown field, a missing required one, each property in order).
+// The error names the list; the detail names the entry and its field.
+std::optional<std::string> check_list(const PropertyRule& rule, const RawValue& value) {
+  const auto name = [&rule] { return quoted(rule.name); };
+  if (value.kind != Kind::kArray) {
+    return name() + " must be an array, not " + kind_name(value);
+  }
+  if (rule.min_items && value.length < *rule.min_items) {
+    return name() + " must hold at least " + std::to_string(*rule.min_items) + " entries, not " +
+           std::to_string(value.length);
+  }
+  if (rule.max_items && value.length > *rule.max_items) {
+    return name() + " must hold at most " + std::to_string(*rule.max_items) + " entries, not " +
+           std::to_string(value.length);
+  }
+  const ObjectRule& entry_rule = *rule.items;
+  for (std::size_t i = 0; i < value.item_count; ++i) {
+    const RawItem& item = value.items[i];
+    const auto entry = [&name, i] { return name() + " entry " + std::to_string(i) + ": "; };
+    if (item.kind != Kind::kObject) {
+      return entry() + "must be an object, not " + kind_name(item.kind);
+    }
+    if (item.first_unknown) {
+      return entry() + "unknown field " + quoted(*item.first_unknown);
+    }
+    for (const std::size_t index : entry_rule.required) {
+      if (item.values[index].kind == Kind::kAbsent) {
+        return entry() + "missing required field " + quoted(entry_rule.properties[index].name);
+      }
+    }
+    for (std::size_t p = 0; p < entry_rule.properties.size(); ++p) {
+      if (item.values[p].kind == Kind::kAbsent) {
+        continue;
+      }
+      if (auto problem = check_property(entry_rule.properties[p], item.values[p])) {
+        return entry() + *problem;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::int64_t as_int64(const RawValue& value) {
+  // Checked before: an integer within the schema's range, so it fits.
+  switch (value.kind) {
+    case Kind::kInteger:
+      return value.integer;
+    case Kind::kUnsigned:
+      return static_cast<std::int64_t>(value.unsigned_integer);
+    default:
+      return static_cast<std::int64_t>(value.number);
+  }
+}
+
+// A checked value into its Record member (the member's type is the property's, as
+// build_contract_schema() made sure).
+void assign(std::string& member, const RawValue& value) { member = value.text; }
+void assign(std::int64_t& member, const RawValue& value) { member = as_int64(value); }
+void assign(double& member, const RawValue& value) { member = as_double(value); }
+template <class T>
+void assign(std::optional<T>& member, const RawValue& value) {
+  if (value.kind != Kind::kAbsent) {
+    assign(member.emplace(), value);
+  }
 }
 
 bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
@@ -233,6 +308,18 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
       return fail(name, "missing required field " + quoted(name));
     }
   }
+  for (const auto& rule : schema.dependent_required) {
+    if (raw.values[rule.key].kind == Kind::kAbsent) {
+      continue;
+    }
+    for (const std::size_t need : rule.needs) {
+      if (raw.values[need].kind == Kind::kAbsent) {
+        const auto& name = schema.properties[need].name;
+        return fail(name, "missing field " + quoted(name) + ", required when " +
+                              quoted(schema.properties[rule.key].name) + " is present");
+      }
+    }
+  }
   for (std::size_t i = 0; i < schema.properties.size(); ++i) {
     const auto& value = raw.values[i];
     if (value.kind == Kind::kAbsent) {
@@ -295,22 +382,21 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
     }
   }
   out = Record{};
-  for (std::size_t i = 0; i < schema.properties.size(); ++i) {
-    const auto& value = raw.values[i];
-    if (value.kind == Kind::kAbsent) {
-      continue;
+  std::size_t member = 0;
+  visit_fields(out, [&](std::string_view, auto& field) {
+    const std::size_t property = schema.record_fields[member++];
+    if (property != kNotFromInput) {
+      assign(field, raw.values[property]);
     }
-    const auto& slot = schema.properties[i].slot;
-    if (slot.text) {
-      out.*slot.text = value.text;
-    } else if (slot.integer) {
-      // Checked above: an integer within the schema's range, so it fits.
-      out.*slot.integer = value.kind == Kind::kInteger ? value.integer
-                          : value.kind == Kind::kUnsigned
-                              ? static_cast<std::int64_t>(value.unsigned_integer)
-                              : static_cast<std::int64_t>(value.number);
-    } else if (slot.number) {
-      out.*slot.number = as_double(value);
+  });
+  if (schema.process_list && raw.values[*schema.process_list].kind == Kind::kArray) {
+    const RawValue& list = raw.values[*schema.process_list];
+    auto& entries = out.procesos_top.emplace(list.item_count);
+    for (std::size_t i = 0; i < list.item_count; ++i) {
+      std::size_t entry_member = 0;
+      visit_process_fields(entries[i], [&](std::string_view, auto& field) {
+        assign(field, list.items[i].values[schema.process_fields[entry_member++]]);
+      });
     }
   }
   return std::nullopt;

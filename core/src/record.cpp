@@ -1,6 +1,8 @@
 #include "vmpulse/record.hpp"
 
 #include <chrono>
+#include <optional>
+#include <type_traits>
 
 #include "json_text.hpp"
 
@@ -15,49 +17,88 @@ void append_key(std::string& out, std::string_view name) {
   out.append("\":");
 }
 
-void append_int_field(std::string& out, std::string_view name, std::int64_t value) {
-  append_key(out, name);
-  detail::append_json_int(out, value);
-  out.push_back(',');
+void append_value(std::string& out, const std::string& value) {
+  detail::append_json_string(out, value);
 }
+void append_value(std::string& out, std::int64_t value) { detail::append_json_int(out, value); }
+void append_value(std::string& out, double value) { detail::append_json_fixed(out, value, 2); }
 
-void append_percent_field(std::string& out, std::string_view name, double value) {
-  append_key(out, name);
-  detail::append_json_fixed(out, value, 2);
-  out.push_back(',');
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+// The fields of a record or of a procesos_top entry, in visit (schema) order: every
+// required one, an optional one only when present, `api` only when non-empty.
+class FieldWriter {
+ public:
+  explicit FieldWriter(std::string& out) : out_(out) {}
+
+  template <class Member>
+  void operator()(std::string_view name, const Member& member) {
+    if constexpr (IsOptional<Member>::value) {
+      if (member) {
+        key(name);
+        append_value(out_, *member);
+      }
+    } else {
+      if constexpr (std::is_same_v<Member, std::string>) {
+        if (name == "api" && member.empty()) {
+          return;
+        }
+      }
+      key(name);
+      append_value(out_, member);
+    }
+  }
+
+  void key(std::string_view name) {
+    if (!first_) {
+      out_.push_back(',');
+    }
+    first_ = false;
+    append_key(out_, name);
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+void append_processes(std::string& out, const std::vector<ProcessEntry>& entries) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0) {
+      out.push_back(',');
+    }
+    out.push_back('{');
+    FieldWriter writer(out);
+    visit_process_fields(entries[i], writer);
+    out.push_back('}');
+  }
+  out.push_back(']');
 }
 
 }  // namespace
 
 void append_json(std::string& out, const Record& record) {
   out.push_back('{');
-  append_key(out, "vm");
-  detail::append_json_string(out, record.vm);
-  out.push_back(',');
-  append_int_field(out, "total_ram", record.total_ram);
-  append_int_field(out, "ram_libre", record.ram_libre);
-  append_int_field(out, "uso_ram", record.uso_ram);
-  append_percent_field(out, "porcentaje_ram", record.porcentaje_ram);
-  append_percent_field(out, "porcentaje_cpu_uso", record.porcentaje_cpu_uso);
-  append_percent_field(out, "porcentaje_cpu_libre", record.porcentaje_cpu_libre);
-  append_int_field(out, "procesos_corriendo", record.procesos_corriendo);
-  append_int_field(out, "procesos_durmiendo", record.procesos_durmiendo);
-  append_int_field(out, "procesos_zombie", record.procesos_zombie);
-  append_int_field(out, "procesos_parados", record.procesos_parados);
-  append_int_field(out, "total_procesos", record.total_procesos);
-  append_key(out, "hora");
-  detail::append_json_string(out, record.hora);
-  if (!record.api.empty()) {
-    out.push_back(',');
-    append_key(out, "api");
-    detail::append_json_string(out, record.api);
-  }
+  FieldWriter writer(out);
+  visit_fields(record, [&](std::string_view name, const auto& member) {
+    // procesos_top, the one list (visit_fields visits scalars), comes right before hora
+    // in the schema's order; RecordJson.KeysInSchemaOrder checks it.
+    if (name == "hora" && record.procesos_top) {
+      writer.key("procesos_top");
+      append_processes(out, *record.procesos_top);
+    }
+    writer(name, member);
+  });
   out.push_back('}');
 }
 
 std::string to_json(const Record& record) {
   std::string out;
-  out.reserve(400);
+  out.reserve(record.procesos_top ? 400 + 100 * record.procesos_top->size() : 400);
   append_json(out, record);
   return out;
 }

@@ -9,6 +9,7 @@ namespace vmpulse {
 namespace {
 
 using test::array_of;
+using test::entry_with;
 using test::kGoodRecord;
 using test::with;
 using test::with_all;
@@ -50,9 +51,18 @@ std::vector<BadBody> bad_bodies() {
       {"two_values", good + good, 400, "invalid_json", none, none},
       {"hex_number", with_raw("total_ram", "0x10"), 400, "invalid_json", none, none},
       {"leading_zero", with_raw("total_ram", "0123"), 400, "invalid_json", none, none},
-      {"too_deep_array", "[[" + good + "]]", 400, "invalid_json", none, none},
-      {"too_deep_value_in_batch", "[" + with("vm", "{}") + "]", 400, "invalid_json", none, none},
-      {"too_deep_in_record", with("vm", "[[1]]"), 400, "invalid_json", none, none},
+      // max_depth 4: body array, record, procesos_top, entry.
+      {"too_deep_array", "[[[[" + good + "]]]]", 400, "invalid_json", none, none},
+      {"too_deep_value_in_batch", "[" + with("vm", "[[{}]]") + "]", 400, "invalid_json", none,
+       none},
+      {"too_deep_in_record", with("vm", "[[[[1]]]]"), 400, "invalid_json", none, none},
+      {"too_deep_entry_value_in_batch",
+       "[" + with("procesos_top", "[" + entry_with("pid", "{}") + "]") + "]", 400, "invalid_json",
+       none, none},
+      {"too_deep_api", with("api", "[[[[1]]]]"), 400, "invalid_json", none, none},
+      {"duplicate_key_in_entry",
+       with_raw("hora", R"("2026-11-26 18:00:00","procesos_top":[{"pid":1,"pid":2}])"), 400,
+       "invalid_json", "pid", none},
       {"duplicate_key", good.substr(0, good.size() - 1) + R"(,"vm":"vm-2"})", 400, "invalid_json",
        "vm", none},
       {"duplicate_unknown_key", R"({"x":1,"x":2})", 400, "invalid_json", "x", none},
@@ -60,7 +70,8 @@ std::vector<BadBody> bad_bodies() {
        "invalid_json", "hora", none},
       {"duplicate_key_nested", R"({"vm":{"a":1,"a":2}})", 400, "invalid_json", "a", none},
       {"syntax_error_beats_duplicate", R"({"vm":"a","vm":"b",)", 400, "invalid_json", none, none},
-      {"depth_beats_shape", R"([5, [[1]]])", 400, "invalid_json", none, none},
+      {"depth_beats_shape", R"([5, [[[[1]]]]])", 400, "invalid_json", none, none},
+      {"depth_4_is_json", with("vm", "[[[1]]]"), 400, "invalid_record", "vm", none},
       // Step 7: shape.
       {"empty_array", "[]", 400, "invalid_record", none, none},
       {"number_body", "5", 400, "invalid_record", none, none},
@@ -135,8 +146,6 @@ std::vector<BadBody> bad_bodies() {
       {"hora_day_0", with("hora", R"("2026-01-00 00:00:00")"), 400, "invalid_record", "hora", none},
       {"hora_before_1970", with("hora", R"("1969-12-31 23:59:59")"), 400, "invalid_record", "hora",
        none},
-      {"api_too_long", with("api", R"("abcdefghijklmnopq")"), 400, "invalid_record", "api", none},
-      {"api_number", with("api", "1"), 400, "invalid_record", "api", none},
       {"ram_libre_over_total", with("ram_libre", "8001"), 400, "invalid_record", "ram_libre", none},
       {"uso_ram_over_total", with("uso_ram", "9000"), 400, "invalid_record", "uso_ram", none},
       {"corriendo_over_total", with("procesos_corriendo", "155"), 400, "invalid_record",
@@ -158,6 +167,107 @@ std::vector<BadBody> bad_bodies() {
       {"first_bad_record_wins", "[" + good + "," + with("vm", "1") + "," + without("hora") + "]",
        400, "invalid_record", "vm", 1},
       {"unknown_field_in_batch", "[" + with("x", "1") + "]", 400, "invalid_record", "x", 0},
+      // Version 2: optional fields, dependentRequired (right after required, in its key
+      // order, the missing dependency named), the new cross-field pairs.
+      {"carga_1_alone", with("carga_1", "1"), 400, "invalid_record", "carga_5", none},
+      {"carga_5_alone", with("carga_5", "1"), 400, "invalid_record", "carga_1", none},
+      {"carga_1_and_5", with_all({{"carga_1", "1"}, {"carga_5", "1"}}), 400, "invalid_record",
+       "carga_15", none},
+      {"swap_libre_alone", with("swap_libre", "1"), 400, "invalid_record", "swap_total", none},
+      {"disco_total_alone", with("disco_total", "1"), 400, "invalid_record", "disco_libre", none},
+      {"robado_alone", with("porcentaje_cpu_robado", "1"), 400, "invalid_record",
+       "porcentaje_cpu_espera", none},
+      {"red_tx_alone", with("red_tx_kib_s", "1"), 400, "invalid_record", "red_rx_kib_s", none},
+      {"escritura_alone", with("disco_escritura_kib_s", "1"), 400, "invalid_record",
+       "disco_lectura_kib_s", none},
+      {"dependent_in_key_order", with_all({{"swap_total", "1"}, {"carga_15", "1"}}), 400,
+       "invalid_record", "carga_1", none},
+      {"dependent_null_is_present", with_all({{"swap_total", "null"}}), 400, "invalid_record",
+       "swap_libre", none},
+      {"dependent_before_hora_type", with_all({{"carga_1", "1"}, {"hora", "null"}}), 400,
+       "invalid_record", "carga_5", none},
+      {"required_beats_dependent",
+       without("hora").substr(0, without("hora").size() - 1) + R"(,"carga_1":1})", 400,
+       "invalid_record", "hora", none},
+      {"dependent_before_properties", with_all({{"vm", "5"}, {"swap_total", "1"}}), 400,
+       "invalid_record", "swap_libre", none},
+      {"carga_string", with_all({{"carga_1", R"("1")"}, {"carga_5", "1"}, {"carga_15", "1"}}), 400,
+       "invalid_record", "carga_1", none},
+      {"carga_over_max", with_all({{"carga_1", "1"}, {"carga_5", "1000001"}, {"carga_15", "1"}}),
+       400, "invalid_record", "carga_5", none},
+      {"robado_over_100",
+       with_all({{"porcentaje_cpu_robado", "100.5"}, {"porcentaje_cpu_espera", "1"}}), 400,
+       "invalid_record", "porcentaje_cpu_robado", none},
+      {"espera_negative",
+       with_all({{"porcentaje_cpu_robado", "1"}, {"porcentaje_cpu_espera", "-0.5"}}), 400,
+       "invalid_record", "porcentaje_cpu_espera", none},
+      {"swap_fraction", with_all({{"swap_total", "1.5"}, {"swap_libre", "1"}}), 400,
+       "invalid_record", "swap_total", none},
+      {"swap_libre_over_total", with_all({{"swap_total", "100"}, {"swap_libre", "101"}}), 400,
+       "invalid_record", "swap_libre", none},
+      {"disco_libre_over_total", with_all({{"disco_total", "100"}, {"disco_libre", "101"}}), 400,
+       "invalid_record", "disco_libre", none},
+      {"red_rx_over_max", with_all({{"red_rx_kib_s", "1e13"}, {"red_tx_kib_s", "1"}}), 400,
+       "invalid_record", "red_rx_kib_s", none},
+      {"tiempo_activo_negative", with("tiempo_activo", "-1"), 400, "invalid_record",
+       "tiempo_activo", none},
+      {"tiempo_activo_fraction", with("tiempo_activo", "1.5"), 400, "invalid_record",
+       "tiempo_activo", none},
+      {"tiempo_activo_null", with("tiempo_activo", "null"), 400, "invalid_record", "tiempo_activo",
+       none},
+      // procesos_top: the error names the list; the detail the entry and its field.
+      {"top_not_array", with("procesos_top", "{}"), 400, "invalid_record", "procesos_top", none},
+      {"top_null", with("procesos_top", "null"), 400, "invalid_record", "procesos_top", none},
+      {"top_51_entries", with("procesos_top", array_of(entry_with("pid", "1"), 51)), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_entry_not_object", with("procesos_top", "[" + entry_with("pid", "1") + ",5]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_entry_array", with("procesos_top", "[[]]"), 400, "invalid_record", "procesos_top",
+       none},
+      {"top_entry_unknown_field", with("procesos_top", "[" + entry_with("uid", "0") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_entry_missing_pid",
+       with("procesos_top", R"([{"nombre":"a","estado":"R",)"
+                            R"("porcentaje_cpu":1,"ram_mib":1}])"),
+       400, "invalid_record", "procesos_top", none},
+      {"top_pid_zero", with("procesos_top", "[" + entry_with("pid", "0") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_pid_over_max", with("procesos_top", "[" + entry_with("pid", "4194305") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_pid_fraction", with("procesos_top", "[" + entry_with("pid", "1.5") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_nombre_empty", with("procesos_top", "[" + entry_with("nombre", R"("")") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_nombre_65_bytes",
+       with("procesos_top", "[" + entry_with("nombre", "\"" + std::string(65, 'n') + "\"") + "]"),
+       400, "invalid_record", "procesos_top", none},
+      {"top_nombre_control",
+       with("procesos_top", "[" + entry_with("nombre", R"("a\u0001b")") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_nombre_del", with("procesos_top", "[" + entry_with("nombre", R"("a\u007f")") + "]"),
+       400, "invalid_record", "procesos_top", none},
+      {"top_nombre_not_ascii",
+       with("procesos_top", "[" + entry_with("nombre", R"("caf\u00e9")") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_estado_two_letters", with("procesos_top", "[" + entry_with("estado", R"("RS")") + "]"),
+       400, "invalid_record", "procesos_top", none},
+      {"top_estado_digit", with("procesos_top", "[" + entry_with("estado", R"("1")") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_cpu_over_100", with("procesos_top", "[" + entry_with("porcentaje_cpu", "100.01") + "]"),
+       400, "invalid_record", "procesos_top", none},
+      {"top_ram_negative", with("procesos_top", "[" + entry_with("ram_mib", "-1") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_ram_string", with("procesos_top", "[" + entry_with("ram_mib", R"("1")") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_entry_value_object", with("procesos_top", "[" + entry_with("pid", "{}") + "]"), 400,
+       "invalid_record", "procesos_top", none},
+      {"top_before_hora", with_all({{"procesos_top", "5"}, {"hora", "1"}}), 400, "invalid_record",
+       "procesos_top", none},
+      {"top_after_tiempo_activo", with_all({{"tiempo_activo", "-1"}, {"procesos_top", "5"}}), 400,
+       "invalid_record", "tiempo_activo", none},
+      {"top_bad_in_batch",
+       "[" + good + "," + with("procesos_top", "[" + entry_with("estado", R"("")") + "]") + "]",
+       400, "invalid_record", "procesos_top", 1},
   };
 }
 
@@ -201,6 +311,15 @@ TEST(ContractErrorJson, DetailsNameTheProblem) {
   EXPECT_NE(detail_of(without("vm")).find("missing required field \"vm\""), std::string::npos);
   EXPECT_NE(detail_of(with("total_ram", "-1")).find("at least 0"), std::string::npos);
   EXPECT_NE(detail_of("").find("empty"), std::string::npos);
+  EXPECT_NE(detail_of(with("carga_5", "1")).find("\"carga_1\""), std::string::npos);
+  const auto entry_detail =
+      detail_of(with("procesos_top", "[" + test::entry_with("pid", "1") + "," +
+                                         test::entry_with("nombre", R"("a\u0001")") + "]"));
+  EXPECT_NE(entry_detail.find("entry 1"), std::string::npos) << entry_detail;
+  EXPECT_NE(entry_detail.find("\"nombre\""), std::string::npos) << entry_detail;
+  const auto long_detail =
+      detail_of(with("procesos_top", array_of(test::entry_with("pid", "1"), 60)));
+  EXPECT_NE(long_detail.find("at most 50"), std::string::npos) << long_detail;
 }
 
 }  // namespace

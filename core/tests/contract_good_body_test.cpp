@@ -9,6 +9,7 @@ namespace {
 using test::array_of;
 using test::kGoodRecord;
 using test::with;
+using test::with_all;
 using test::with_raw;
 
 std::vector<Record> accepted(const std::string& body) {
@@ -89,10 +90,96 @@ TEST(GoodBody, MaxIntegersAreAccepted) {
   EXPECT_EQ(records[0].total_ram, 9007199254740991);
 }
 
-TEST(GoodBody, ApiIsKeptForTheRouteToOverwrite) {
-  const auto records = accepted(with("api", R"("nodejs")"));
+TEST(GoodBody, ApiOfAnyValueIsIgnored) {
+  for (const std::string value : {R"("nodejs")", R"("abcdefghijklmnopqrstuvwxyz")", "null", "1",
+                                  "true", "[]", R"({"a":[1,{"b":2}]})", R"([1,"x",null])"}) {
+    const auto records = accepted(with("api", value));
+    ASSERT_EQ(records.size(), 1U) << value;
+    EXPECT_EQ(records[0].api, "") << value;  // the route stamps its own name
+  }
+}
+
+TEST(GoodBody, Version1RecordHasNoVersion2Field) {
+  const auto records = accepted(kGoodRecord);
   ASSERT_EQ(records.size(), 1U);
-  EXPECT_EQ(records[0].api, "nodejs");
+  const Record& r = records[0];
+  EXPECT_FALSE(r.carga_1 || r.carga_5 || r.carga_15 || r.porcentaje_cpu_robado ||
+               r.porcentaje_cpu_espera || r.swap_total || r.swap_libre || r.disco_total ||
+               r.disco_libre || r.disco_lectura_kib_s || r.disco_escritura_kib_s ||
+               r.red_rx_kib_s || r.red_tx_kib_s || r.tiempo_activo || r.procesos_top);
+}
+
+TEST(GoodBody, Version2RecordHasEveryField) {
+  const auto records = accepted(test::kGoodRecordV2);
+  ASSERT_EQ(records.size(), 1U);
+  const Record& r = records[0];
+  EXPECT_EQ(r.vm, "vm-2");
+  EXPECT_EQ(r.carga_1, 0.5);
+  EXPECT_EQ(r.carga_5, 1.25);
+  EXPECT_EQ(r.carga_15, 2.0);
+  EXPECT_EQ(r.porcentaje_cpu_robado, 0.5);
+  EXPECT_EQ(r.porcentaje_cpu_espera, 3.75);
+  EXPECT_EQ(r.swap_total, 2048);
+  EXPECT_EQ(r.swap_libre, 1024);
+  EXPECT_EQ(r.disco_total, 100000);
+  EXPECT_EQ(r.disco_libre, 40000);
+  EXPECT_EQ(r.disco_lectura_kib_s, 12.5);
+  EXPECT_EQ(r.disco_escritura_kib_s, 300.0);
+  EXPECT_EQ(r.red_rx_kib_s, 4.25);
+  EXPECT_EQ(r.red_tx_kib_s, 1.0);
+  EXPECT_EQ(r.tiempo_activo, 86400);
+  ASSERT_TRUE(r.procesos_top);
+  ASSERT_EQ(r.procesos_top->size(), 2U);
+  EXPECT_EQ((*r.procesos_top)[0], (ProcessEntry{1234, "stress-ng (cpu)", "R", 99.5, 12.25}));
+  EXPECT_EQ((*r.procesos_top)[1], (ProcessEntry{1, "systemd", "S", 0, 9}));
+  EXPECT_EQ(r.hora, "2026-11-26 18:00:00");
+}
+
+TEST(GoodBody, Version2RoundTripOfTheRecordsOwnJson) {
+  const auto records = accepted(test::kGoodRecordV2);
+  ASSERT_EQ(records.size(), 1U);
+  const auto again = accepted(to_json(records[0]));
+  ASSERT_EQ(again.size(), 1U);
+  EXPECT_EQ(again[0], records[0]);
+}
+
+TEST(GoodBody, ProcessListBounds) {
+  const auto empty = accepted(with("procesos_top", "[]"));
+  ASSERT_EQ(empty.size(), 1U);
+  ASSERT_TRUE(empty[0].procesos_top);  // present and empty, not absent
+  EXPECT_TRUE(empty[0].procesos_top->empty());
+  const auto full = accepted(with("procesos_top", array_of(test::entry_with("pid", "7"), 50)));
+  ASSERT_EQ(full.size(), 1U);
+  ASSERT_EQ(full[0].procesos_top->size(), 50U);
+  EXPECT_EQ(full[0].procesos_top->back().pid, 7);
+  const std::string name64 = "\"" + std::string(63, '~') + " \"";
+  EXPECT_EQ(accepted(with("procesos_top", "[" + test::entry_with("nombre", name64) + "]")).size(),
+            1U);
+  EXPECT_EQ(accepted(with("procesos_top", "[" + test::entry_with("pid", "4194304") + "]")).size(),
+            1U);
+  EXPECT_EQ(
+      accepted(with("procesos_top", "[" + test::entry_with("nombre", R"("(sd-pam) x")") + "]"))
+          .at(0)
+          .procesos_top->at(0)
+          .nombre,
+      "(sd-pam) x");
+}
+
+TEST(GoodBody, ProcessListsOfABatchStaySeparate) {
+  const auto records =
+      accepted("[" + test::kGoodRecordV2 + "," + kGoodRecord + "," +
+               with("procesos_top", "[" + test::entry_with("pid", "9") + "]") + "]");
+  ASSERT_EQ(records.size(), 3U);
+  EXPECT_EQ(records[0].procesos_top->size(), 2U);
+  EXPECT_FALSE(records[1].procesos_top);
+  ASSERT_EQ(records[2].procesos_top->size(), 1U);
+  EXPECT_EQ(records[2].procesos_top->at(0).pid, 9);
+}
+
+TEST(GoodBody, OptionalPairsBothPresent) {
+  EXPECT_EQ(accepted(with_all({{"swap_total", "0"}, {"swap_libre", "0"}})).size(), 1U);
+  EXPECT_EQ(accepted(with_all({{"disco_total", "10"}, {"disco_libre", "10"}})).size(), 1U);
+  EXPECT_EQ(accepted(with("tiempo_activo", "0")).at(0).tiempo_activo, 0);
 }
 
 TEST(GoodBody, EscapesInStringsAreDecoded) {
@@ -108,7 +195,7 @@ TEST(GoodBody, WhitespaceAroundTheBody) {
 TEST(Limits, ComeFromTheSchema) {
   EXPECT_EQ(ingest_limits().max_batch, 1000U);
   EXPECT_EQ(ingest_limits().max_body_bytes, 1048576U);
-  EXPECT_EQ(ingest_limits().max_depth, 2U);
+  EXPECT_EQ(ingest_limits().max_depth, 4U);
 }
 
 TEST(StatusOf, KnownAndUnknownCodes) {

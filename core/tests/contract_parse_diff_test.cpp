@@ -427,6 +427,39 @@ class BodyGenerator {
     if (pick(8) == 0) {
       out += std::string(first ? "" : ",") + key() + ":" + value();
     }
+    if (pick(4) == 0) {  // version 2: a process list, its entries sometimes bent
+      out += std::string(first ? "" : ",") + "\"procesos_top\":" + space() + "[";
+      const int entries = pick(4);
+      for (int i = 0; i < entries; ++i) {
+        out += std::string(i ? "," : "") + space() + process_entry();
+      }
+      out += "]";
+    }
+    return out + "}";
+  }
+
+  std::string process_entry() {
+    static const std::vector<std::pair<std::string, std::string>> kEntry = {
+        {"\"pid\"", "1234"},
+        {"\"nombre\"", "\"bash (x)\""},
+        {"\"estado\"", "\"R\""},
+        {"\"porcentaje_cpu\"", "12.5"},
+        {"\"ram_mib\"", "3"}};
+    if (pick(10) == 0) return value();
+    std::string out = "{";
+    bool first = true;
+    for (const auto& [name, good] : kEntry) {
+      const int change = pick(12);
+      if (change == 0) continue;  // missing
+      const std::string k = change == 1 ? key() : name;
+      const std::string v = change == 2 ? value() : good;
+      if (change == 3) {  // repeated
+        out += std::string(first ? "" : ",") + k + ":" + v;
+        first = false;
+      }
+      out += std::string(first ? "" : ",") + k + ":" + space() + v;
+      first = false;
+    }
     return out + "}";
   }
 

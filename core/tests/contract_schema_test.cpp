@@ -31,46 +31,104 @@ TEST(Schema, EmbeddedTextIsTheSourceFile) {
   EXPECT_EQ(detail::kRecordSchemaText, text);
 }
 
+// One property's rule against its text in the file (entries of a list included).
+void expect_rule_of(const detail::PropertyRule& rule, const std::string& name, const Json& spec) {
+  EXPECT_EQ(rule.name, name) << "properties out of schema order";
+  const std::string type = spec.value("type", "");
+  const auto expected_type = type == "string"    ? detail::FieldType::kString
+                             : type == "integer" ? detail::FieldType::kInteger
+                             : type == "number"  ? detail::FieldType::kNumber
+                             : type == "array"   ? detail::FieldType::kArray
+                                                 : detail::FieldType::kAny;
+  EXPECT_EQ(rule.type, expected_type) << name;
+  if (spec.contains("minimum")) {
+    EXPECT_EQ(rule.minimum, spec["minimum"].get<double>()) << name;
+  } else {
+    EXPECT_FALSE(rule.minimum) << name;
+  }
+  if (spec.contains("maximum")) {
+    EXPECT_EQ(rule.maximum, spec["maximum"].get<double>()) << name;
+  } else {
+    EXPECT_FALSE(rule.maximum) << name;
+  }
+  const auto size_of = [&spec](const char* keyword) {
+    return spec.contains(keyword) ? std::optional(spec[keyword].get<std::size_t>()) : std::nullopt;
+  };
+  EXPECT_EQ(rule.min_length, size_of("minLength")) << name;
+  EXPECT_EQ(rule.max_length, size_of("maxLength")) << name;
+  EXPECT_EQ(rule.min_items, size_of("minItems")) << name;
+  EXPECT_EQ(rule.max_items, size_of("maxItems")) << name;
+  if (spec.contains("pattern")) {
+    ASSERT_TRUE(rule.pattern) << name;
+    EXPECT_EQ(rule.pattern->source(), spec["pattern"].get<std::string>());
+    EXPECT_TRUE(rule.pattern->compiled())
+        << name << ": the schema's pattern fell back to std::regex";
+  } else {
+    EXPECT_FALSE(rule.pattern) << name;
+  }
+  if (spec.contains("items")) {
+    ASSERT_TRUE(rule.items) << name;
+    const auto& items = spec["items"];
+    ASSERT_EQ(rule.items->properties.size(), items.at("properties").size()) << name;
+    std::size_t i = 0;
+    for (const auto& [entry_name, entry_spec] : items.at("properties").items()) {
+      expect_rule_of(rule.items->properties[i++], entry_name, entry_spec);
+    }
+    ASSERT_EQ(rule.items->required.size(), items.at("required").size());
+    for (std::size_t r = 0; r < rule.items->required.size(); ++r) {
+      EXPECT_EQ(rule.items->properties[rule.items->required[r]].name, items["required"][r]);
+    }
+    EXPECT_EQ(rule.items->additional_properties, items.value("additionalProperties", true));
+  } else {
+    EXPECT_FALSE(rule.items) << name;
+  }
+}
+
 TEST(Schema, EveryPropertyHasItsRule) {
   const auto file = Json::parse(schema_file_text());
   const auto& table = detail::contract_schema();
   ASSERT_EQ(table.properties.size(), file.at("properties").size());
   std::size_t i = 0;
   for (const auto& [name, spec] : file.at("properties").items()) {
-    const auto& rule = table.properties[i++];
-    EXPECT_EQ(rule.name, name) << "properties out of schema order";
-    const std::string type = spec.at("type");
-    const auto expected_type = type == "string"    ? detail::FieldType::kString
-                               : type == "integer" ? detail::FieldType::kInteger
-                                                   : detail::FieldType::kNumber;
-    EXPECT_EQ(rule.type, expected_type) << name;
-    if (spec.contains("minimum")) {
-      EXPECT_EQ(rule.minimum, spec["minimum"].get<double>()) << name;
-    } else {
-      EXPECT_FALSE(rule.minimum) << name;
-    }
-    if (spec.contains("maximum")) {
-      EXPECT_EQ(rule.maximum, spec["maximum"].get<double>()) << name;
-    } else {
-      EXPECT_FALSE(rule.maximum) << name;
-    }
-    EXPECT_EQ(rule.min_length, spec.contains("minLength")
-                                   ? std::optional(spec["minLength"].get<std::size_t>())
-                                   : std::nullopt)
-        << name;
-    EXPECT_EQ(rule.max_length, spec.contains("maxLength")
-                                   ? std::optional(spec["maxLength"].get<std::size_t>())
-                                   : std::nullopt)
-        << name;
-    if (spec.contains("pattern")) {
-      ASSERT_TRUE(rule.pattern) << name;
-      EXPECT_EQ(rule.pattern->source(), spec["pattern"].get<std::string>());
-      EXPECT_TRUE(rule.pattern->compiled())
-          << name << ": the schema's pattern fell back to std::regex";
-    } else {
-      EXPECT_FALSE(rule.pattern) << name;
+    expect_rule_of(table.properties[i++], name, spec);
+  }
+}
+
+TEST(Schema, DependentRequiredFollowsTheFile) {
+  const auto file = Json::parse(schema_file_text());
+  const auto& table = detail::contract_schema();
+  ASSERT_EQ(table.dependent_required.size(), file.at("dependentRequired").size());
+  std::size_t i = 0;
+  for (const auto& [key, needs] : file.at("dependentRequired").items()) {
+    const auto& rule = table.dependent_required[i++];
+    EXPECT_EQ(table.properties[rule.key].name, key) << "dependentRequired out of schema order";
+    ASSERT_EQ(rule.needs.size(), needs.size()) << key;
+    for (std::size_t n = 0; n < needs.size(); ++n) {
+      EXPECT_EQ(table.properties[rule.needs[n]].name, needs[n].get<std::string>()) << key;
     }
   }
+}
+
+// The Record's members are bound to the schema's properties by name through
+// visit_fields(): every member that is not the route's (api) has its property.
+TEST(Schema, RecordMembersAreBoundByName) {
+  const auto& table = detail::contract_schema();
+  std::size_t member = 0;
+  Record record;
+  visit_fields(record, [&](std::string_view name, auto&) {
+    ASSERT_LT(member, table.record_fields.size());
+    const auto property = table.record_fields[member++];
+    if (name == "api") {
+      EXPECT_EQ(property, detail::kNotFromInput);
+    } else {
+      ASSERT_NE(property, detail::kNotFromInput) << name;
+      EXPECT_EQ(table.properties[property].name, name);
+    }
+  });
+  EXPECT_EQ(member, table.record_fields.size());
+  ASSERT_TRUE(table.process_list);
+  EXPECT_EQ(table.properties[*table.process_list].name, "procesos_top");
+  EXPECT_EQ(table.process_fields.size(), 5U);
 }
 
 TEST(Schema, RequiredAndRulesFollowTheFile) {
@@ -111,6 +169,16 @@ TEST(Schema, ChangingTheSchemaChangesTheChecks) {
   ASSERT_TRUE(std::holds_alternative<ContractError>(batch));
   EXPECT_EQ(std::get<ContractError>(batch).error, "batch_too_large");
 
+  const auto short_list = edited([](Json& s) { s["properties"]["procesos_top"]["maxItems"] = 1; });
+  const auto two = detail::parse_body(
+      short_list, test::with("procesos_top", test::array_of(test::entry_with("pid", "1"), 2)));
+  ASSERT_TRUE(std::holds_alternative<ContractError>(two));
+  EXPECT_EQ(std::get<ContractError>(two).field, "procesos_top");
+
+  const auto no_pairs = edited([](Json& s) { s.erase("dependentRequired"); });
+  EXPECT_TRUE(std::holds_alternative<std::vector<Record>>(
+      detail::parse_body(no_pairs, test::with("carga_1", "1"))));
+
   const auto new_pattern =
       edited([](Json& s) { s["properties"]["vm"]["pattern"] = "^[a-z]+-[0-9]$"; });
   EXPECT_TRUE(std::holds_alternative<std::vector<Record>>(
@@ -138,6 +206,25 @@ TEST(Schema, RefusesWhatItCannotEnforce) {
   EXPECT_THROW(edited([](Json& s) { s["properties"]["vm"]["pattern"] = "([a-"; }),
                std::invalid_argument);
   EXPECT_THROW(detail::build_contract_schema("{not json"), std::invalid_argument);
+  // Version 2: the Record decides what the schema may say about its members.
+  EXPECT_THROW(edited([](Json& s) { s["required"].push_back("carga_1"); }),
+               std::invalid_argument);  // Record::carga_1 is optional
+  EXPECT_THROW(edited([](Json& s) { s["properties"]["carga_1"]["type"] = "integer"; }),
+               std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["properties"].erase("tiempo_activo"); }),
+               std::invalid_argument);
+  EXPECT_THROW(
+      edited([](Json& s) {
+        s["properties"]["procesos_top"]["items"]["properties"]["uid"] = {{"type", "integer"}};
+      }),
+      std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["properties"]["procesos_top"]["uniqueItems"] = true; }),
+               std::invalid_argument);
+  EXPECT_THROW(
+      edited([](Json& s) { s["properties"]["procesos_top"]["items"]["minProperties"] = 1; }),
+      std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["dependentRequired"]["carga_1"].push_back("nothing"); }),
+               std::invalid_argument);
 }
 
 }  // namespace

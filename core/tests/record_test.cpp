@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 namespace vmpulse {
@@ -73,6 +74,65 @@ TEST(RecordJson, RoundTripsThroughAJsonParser) {
   EXPECT_EQ(json.at("total_ram").get<std::int64_t>(), 7985);
   EXPECT_DOUBLE_EQ(json.at("porcentaje_cpu_libre").get<double>(), 87.5);
   EXPECT_EQ(json.size(), 13U);
+}
+
+Record sample_v2() {
+  Record r = sample();
+  r.carga_1 = 0.5;
+  r.carga_5 = 1.256;
+  r.carga_15 = 2;
+  r.swap_total = 2048;
+  r.swap_libre = 1024;
+  r.tiempo_activo = 86400;
+  r.red_rx_kib_s = 1e12;
+  r.red_tx_kib_s = 0;
+  r.procesos_top = std::vector<ProcessEntry>{{1234, "a \"b\" \\c", "R", 99.456, 12.2},
+                                             {1, "systemd", "S", 0, 9}};
+  return r;
+}
+
+TEST(RecordJson, Version2FieldsOnlyWhenPresent) {
+  EXPECT_EQ(
+      to_json(sample_v2()),
+      R"({"vm":"vm-1","total_ram":7985,"ram_libre":4321,"uso_ram":3664,"porcentaje_ram":45.89,)"
+      R"("porcentaje_cpu_uso":12.50,"porcentaje_cpu_libre":87.50,"procesos_corriendo":2,)"
+      R"("procesos_durmiendo":180,"procesos_zombie":0,"procesos_parados":1,"total_procesos":183,)"
+      R"("carga_1":0.50,"carga_5":1.26,"carga_15":2.00,"swap_total":2048,"swap_libre":1024,)"
+      R"("red_rx_kib_s":1000000000000.00,"red_tx_kib_s":0.00,"tiempo_activo":86400,)"
+      R"("procesos_top":[{"pid":1234,"nombre":"a \"b\" \\c","estado":"R","porcentaje_cpu":99.46,)"
+      R"("ram_mib":12.20},{"pid":1,"nombre":"systemd","estado":"S","porcentaje_cpu":0.00,)"
+      R"("ram_mib":9.00}],"hora":"2026-11-26 17:55:00"})");
+}
+
+TEST(RecordJson, EmptyProcessListIsWritten) {
+  auto r = sample();
+  r.procesos_top.emplace();
+  EXPECT_NE(to_json(r).find(R"("procesos_top":[],"hora")"), std::string::npos) << to_json(r);
+}
+
+// Every field at once comes out in the schema's `properties` order, as the contract's
+// readers (and a person comparing) expect.
+TEST(RecordJson, KeysInSchemaOrder) {
+  std::ifstream file(std::string(VMPULSE_SOURCE_DIR) + "/contract/record.schema.json");
+  const auto schema = nlohmann::ordered_json::parse(file);
+  auto r = sample_v2();
+  r.porcentaje_cpu_robado = 1;
+  r.porcentaje_cpu_espera = 2;
+  r.disco_total = 3;
+  r.disco_libre = 2;
+  r.disco_lectura_kib_s = 1;
+  r.disco_escritura_kib_s = 1;
+  r.api = "cpp";
+  std::vector<std::string> keys;
+  const auto json = nlohmann::ordered_json::parse(to_json(r));
+  for (const auto& [key, value] : json.items()) {
+    keys.push_back(key);
+  }
+  std::vector<std::string> expected;
+  for (const auto& [key, value] : schema.at("properties").items()) {
+    expected.push_back(key);
+  }
+  EXPECT_EQ(keys, expected);
 }
 
 TEST(FormatUtc, EpochAndLeapDay) {

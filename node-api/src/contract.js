@@ -6,6 +6,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const Ajv2020 = require('ajv/dist/2020').default;
+const { keysInBodyOrder } = require('./strict-json');
 
 const DEFAULT_SCHEMA_PATH = path.resolve(__dirname, '../../contract/record.schema.json');
 
@@ -29,10 +30,16 @@ class Contract {
     this.propertyNames = Object.keys(schema.properties);
     this.closed = schema.additionalProperties === false;
 
+    this.dependentRequired = Object.entries(schema.dependentRequired || {});
+
     // One validator per property, so the order of checks is the schema's (README step 8)
-    // and not ajv's; allErrors:false because only the first failure is answered.
+    // and not ajv's; allErrors:false because only the first failure is answered. A list
+    // of objects (procesos_top) is checked entry by entry in the same order as a record.
     const ajv = new Ajv2020({ allErrors: false, strict: true });
-    this.propertyChecks = this.propertyNames.map((name) => ({ name, validate: ajv.compile(schema.properties[name]) }));
+    this.propertyChecks = this.propertyNames.map((name) => ({
+      name,
+      check: compileProperty(ajv, name, schema.properties[name]),
+    }));
     this.crossRules = compileCrossRules(schema['x-vmpulse-rules'] || {});
     this.ignoredOnInput = new Set(schema['x-vmpulse-rules']?.ignored_on_input || []);
   }
@@ -48,20 +55,27 @@ class Contract {
   /** The first failing rule of one record, as {field, detail}, or null when it is valid. */
   checkRecord(record) {
     if (this.closed) {
-      for (const key of Object.keys(record)) {
+      for (const key of keysInBodyOrder(record)) {
         if (!Object.hasOwn(this.schema.properties, key)) return { field: key, detail: `unknown field "${key}"` };
       }
     }
     for (const name of this.required) {
       if (!Object.hasOwn(record, name)) return { field: name, detail: `missing required field "${name}"` };
     }
-    // "integer" is judged on the value, as ajv and route 1 do: 5.0 and 5e0 are integers.
-    for (const check of this.propertyChecks) {
-      if (!Object.hasOwn(record, check.name)) continue;
-      if (!check.validate(record[check.name])) {
-        const error = check.validate.errors[0];
-        return { field: check.name, detail: `"${check.name}" ${error.message}` };
+    // dependentRequired, in its key order: the missing dependency is the field at fault.
+    for (const [key, needs] of this.dependentRequired) {
+      if (!Object.hasOwn(record, key)) continue;
+      for (const need of needs) {
+        if (!Object.hasOwn(record, need)) {
+          return { field: need, detail: `missing field "${need}", required when "${key}" is present` };
+        }
       }
+    }
+    // "integer" is judged on the value, as ajv and route 1 do: 5.0 and 5e0 are integers.
+    for (const { name, check } of this.propertyChecks) {
+      if (!Object.hasOwn(record, name)) continue;
+      const problem = check(record[name]);
+      if (problem) return { field: name, detail: `"${name}" ${problem}` };
     }
     for (const rule of this.crossRules) {
       const failure = rule(record);
@@ -71,13 +85,60 @@ class Contract {
   }
 }
 
+/** A property's check: value → null when valid, else what is wrong (after the quoted name). */
+function compileProperty(ajv, name, spec) {
+  if (spec.type === 'array' && spec.items?.type === 'object') return compileList(ajv, name, spec);
+  const validate = ajv.compile(spec);
+  return (value) => (validate(value) ? null : validate.errors[0].message);
+}
+
+// A list of objects: type and length (ajv, without `items`), then each entry in order as
+// a record is checked: not an object, an unknown field (document order), a missing
+// required one (`required` order), each property in `properties` order. The error names
+// the list (route 1 answers the same field); the detail names the entry and its field.
+function compileList(ajv, name, spec) {
+  const { items, ...listSpec } = spec;
+  const validateList = ajv.compile(listSpec);
+  const required = items.required || [];
+  const closed = items.additionalProperties === false;
+  const entryChecks = Object.entries(items.properties || {}).map(([field, fieldSpec]) => ({
+    field,
+    validate: ajv.compile(fieldSpec),
+  }));
+  return (list) => {
+    if (!validateList(list)) return validateList.errors[0].message;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i];
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+        return `entry ${i} must be an object`;
+      }
+      if (closed) {
+        for (const key of keysInBodyOrder(entry)) {
+          if (!Object.hasOwn(items.properties, key)) return `entry ${i}: unknown field "${key}"`;
+        }
+      }
+      const missing = required.find((field) => !Object.hasOwn(entry, field));
+      if (missing !== undefined) return `entry ${i}: missing required field "${missing}"`;
+      for (const { field, validate } of entryChecks) {
+        if (Object.hasOwn(entry, field) && !validate(entry[field])) {
+          return `entry ${i}: "${field}" ${validate.errors[0].message}`;
+        }
+      }
+    }
+    return null;
+  };
+}
+
 // Each kind of x-vmpulse-rules entry becomes a list of checks, in the order listed.
 const CROSS_RULE_KINDS = {
   not_greater: (pairs) =>
     pairs.map(
       ([a, b]) =>
         (r) =>
-          r[a] > r[b] ? { field: a, detail: `"${a}" must not be greater than "${b}"` } : null,
+          // Only when both are present: the pairs of version 2 are optional.
+          Object.hasOwn(r, a) && Object.hasOwn(r, b) && r[a] > r[b]
+            ? { field: a, detail: `"${a}" must not be greater than "${b}"` }
+            : null,
     ),
   sum_equals: (rules) =>
     rules.map((rule) => (r) => {

@@ -60,6 +60,16 @@ const NUMBER_CONTINUES = new Set([...'0123456789.eE+-'].map((ch) => ch.charCodeA
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const ESCAPES = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
+// The keys of a parsed object in document order (a Set), as a hidden property: the
+// contract names the first unknown field in document order, and Object.keys() puts
+// integer-like keys ("5") first.
+const KEY_ORDER = Symbol('keyOrder');
+
+/** The keys of an object in the order the body wrote them. */
+function keysInBodyOrder(object) {
+  return object[KEY_ORDER] ?? Object.keys(object);
+}
+
 class Parser {
   constructor(text, maxDepth) {
     this.text = text;
@@ -132,7 +142,10 @@ class Parser {
       else result[key] = member;
       this.skipSpace();
       const next = this.text[this.pos++];
-      if (next === '}') return result;
+      if (next === '}') {
+        Object.defineProperty(result, KEY_ORDER, { value: seen });
+        return result;
+      }
       if (next !== ',') {
         this.pos--;
         this.fail(next === undefined ? 'unexpected end of body' : 'expected "," or "}"');
@@ -229,4 +242,4 @@ class Parser {
   }
 }
 
-module.exports = { parseStrictJson, parseStrictJsonBytes, JsonSyntaxError };
+module.exports = { parseStrictJson, parseStrictJsonBytes, JsonSyntaxError, keysInBodyOrder };

@@ -21,11 +21,13 @@ const VALID = {
   hora: '2025-03-01 12:34:56',
 };
 const check = (record) =>
-  contract.checkRecord(parseStrictJson(typeof record === 'string' ? record : JSON.stringify(record), 2));
+  contract.checkRecord(
+    parseStrictJson(typeof record === 'string' ? record : JSON.stringify(record), contract.limits.maxDepth),
+  );
 const fieldOf = (record) => check(record)?.field;
 
 test('limits come from the schema', () => {
-  assert.deepEqual(contract.limits, { maxBatch: 1000, maxBodyBytes: 1048576, maxDepth: 2 });
+  assert.deepEqual(contract.limits, { maxBatch: 1000, maxBodyBytes: 1048576, maxDepth: 4 });
   assert.equal(contract.status('payload_too_large'), 413);
 });
 
@@ -67,8 +69,12 @@ test('ranges, lengths and the vm pattern', () => {
   assert.equal(fieldOf({ ...VALID, vm: 'vmé' }), 'vm');
   assert.equal(fieldOf({ ...VALID, total_ram: 2 ** 53 }), 'total_ram');
   assert.equal(fieldOf({ ...VALID, total_procesos: 2 ** 31 }), 'total_procesos');
-  assert.equal(fieldOf({ ...VALID, api: 'x'.repeat(17) }), 'api');
-  assert.equal(check({ ...VALID, api: 'é'.repeat(16) }), null, 'maxLength counts characters, not bytes');
+});
+
+test('api of any value is accepted (the route stamps its own)', () => {
+  for (const api of ['x'.repeat(100), null, 1, true, [], { a: [1, { b: 2 }] }]) {
+    assert.equal(check({ ...VALID, api }), null, JSON.stringify(api));
+  }
 });
 
 test('cross-field rules, in the order listed', () => {
@@ -103,4 +109,109 @@ test('an unknown kind of cross-field rule is refused at start', () => {
   const schema = structuredClone(contract.schema);
   schema['x-vmpulse-rules'].brand_new = [];
   assert.throws(() => new Contract(schema), /brand_new/);
+});
+
+// Version 2 (issue 13).
+const ENTRY = { pid: 42, nombre: 'bash', estado: 'S', porcentaje_cpu: 1.5, ram_mib: 3.25 };
+const V2 = {
+  ...VALID,
+  carga_1: 0.5,
+  carga_5: 1.25,
+  carga_15: 2,
+  porcentaje_cpu_robado: 0.5,
+  porcentaje_cpu_espera: 3.75,
+  swap_total: 2048,
+  swap_libre: 1024,
+  disco_total: 100000,
+  disco_libre: 40000,
+  disco_lectura_kib_s: 12.5,
+  disco_escritura_kib_s: 300,
+  red_rx_kib_s: 4.25,
+  red_tx_kib_s: 1,
+  tiempo_activo: 86400,
+  procesos_top: [{ ...ENTRY, pid: 1234, nombre: 'stress-ng (cpu)', estado: 'R' }, ENTRY],
+};
+const withEntry = (changes) => ({ ...VALID, procesos_top: [ENTRY, { ...ENTRY, ...changes }] });
+
+test('version 1 records stay valid; a full version 2 record is valid', () => {
+  assert.equal(check(VALID), null);
+  assert.equal(check(V2), null);
+  assert.equal(check({ ...VALID, procesos_top: [] }), null);
+  assert.equal(check({ ...VALID, procesos_top: Array(50).fill(ENTRY) }), null);
+  assert.equal(check(withEntry({ nombre: '~'.repeat(63) + ' ', pid: 4194304 })), null);
+});
+
+test('dependentRequired comes right after required, in its key order, naming the missing field', () => {
+  assert.equal(fieldOf({ ...VALID, carga_1: 1 }), 'carga_5');
+  assert.equal(fieldOf({ ...VALID, carga_5: 1 }), 'carga_1');
+  assert.equal(fieldOf({ ...VALID, carga_1: 1, carga_5: 1 }), 'carga_15');
+  assert.equal(fieldOf({ ...VALID, swap_libre: 1 }), 'swap_total');
+  assert.equal(fieldOf({ ...VALID, disco_total: 1 }), 'disco_libre');
+  assert.equal(fieldOf({ ...VALID, porcentaje_cpu_robado: 1 }), 'porcentaje_cpu_espera');
+  assert.equal(fieldOf({ ...VALID, red_tx_kib_s: 1 }), 'red_rx_kib_s');
+  assert.equal(fieldOf({ ...VALID, disco_escritura_kib_s: 1 }), 'disco_lectura_kib_s');
+  assert.equal(fieldOf({ ...VALID, swap_total: 1, carga_15: 1 }), 'carga_1', 'key order, not document order');
+  assert.equal(fieldOf({ ...VALID, swap_total: null }), 'swap_libre', 'null is present');
+  const { hora: _hora, ...noHora } = VALID;
+  assert.equal(fieldOf({ ...noHora, carga_1: 1 }), 'hora', 'required first');
+  assert.equal(fieldOf({ ...VALID, vm: 5, swap_total: 1 }), 'swap_libre', 'before the properties');
+});
+
+test('version 2 ranges and the new not_greater pairs', () => {
+  assert.equal(fieldOf({ ...V2, carga_1: '1' }), 'carga_1');
+  assert.equal(fieldOf({ ...V2, carga_5: 1000001 }), 'carga_5');
+  assert.equal(fieldOf({ ...V2, porcentaje_cpu_robado: 100.5 }), 'porcentaje_cpu_robado');
+  assert.equal(fieldOf({ ...V2, porcentaje_cpu_espera: -0.5 }), 'porcentaje_cpu_espera');
+  assert.equal(fieldOf({ ...V2, swap_total: 1.5 }), 'swap_total');
+  assert.equal(fieldOf({ ...V2, swap_libre: 2049 }), 'swap_libre');
+  assert.equal(fieldOf({ ...V2, disco_libre: 100001 }), 'disco_libre');
+  assert.equal(fieldOf({ ...V2, red_rx_kib_s: 1e13 }), 'red_rx_kib_s');
+  assert.equal(fieldOf({ ...V2, tiempo_activo: -1 }), 'tiempo_activo');
+  assert.equal(fieldOf({ ...V2, tiempo_activo: null }), 'tiempo_activo');
+  assert.equal(check({ ...VALID, swap_total: 0, swap_libre: 0 }), null);
+});
+
+test('procesos_top: every bad list or entry names the list, the detail the entry and field', () => {
+  const bad = [
+    { procesos_top: {} },
+    { procesos_top: null },
+    { procesos_top: Array(51).fill(ENTRY) },
+    { procesos_top: [ENTRY, 5] },
+    { procesos_top: [[]] },
+    withEntry({ uid: 0 }),
+    { procesos_top: [{ nombre: 'a', estado: 'R', porcentaje_cpu: 1, ram_mib: 1 }] },
+    withEntry({ pid: 0 }),
+    withEntry({ pid: 4194305 }),
+    withEntry({ pid: 1.5 }),
+    withEntry({ nombre: '' }),
+    withEntry({ nombre: 'n'.repeat(65) }),
+    withEntry({ nombre: 'a\u0001b' }),
+    withEntry({ nombre: 'a\u007f' }),
+    withEntry({ nombre: 'café' }),
+    withEntry({ estado: 'RS' }),
+    withEntry({ estado: '1' }),
+    withEntry({ porcentaje_cpu: 100.01 }),
+    withEntry({ ram_mib: -1 }),
+    withEntry({ ram_mib: '1' }),
+    withEntry({ pid: {} }),
+  ];
+  for (const changes of bad) {
+    const failure = check({ ...VALID, ...changes });
+    assert.equal(failure?.field, 'procesos_top', JSON.stringify(changes));
+  }
+  const entry = check(withEntry({ nombre: 'a\u0001' }));
+  assert.match(entry.detail, /entry 1/);
+  assert.match(entry.detail, /"nombre"/);
+  assert.match(check({ ...VALID, procesos_top: Array(60).fill(ENTRY) }).detail, /50/);
+  const body = JSON.stringify({ ...VALID, procesos_top: [ENTRY] }).replace('{"pid":42', '{"uid":0,"5":1,"pid":42');
+  assert.match(check(body).detail, /"uid"/, 'first unknown in document order');
+});
+
+test('procesos_top sits in properties order: after tiempo_activo, before hora', () => {
+  assert.equal(fieldOf({ ...VALID, procesos_top: 5, hora: 1 }), 'procesos_top');
+  assert.equal(fieldOf({ ...VALID, tiempo_activo: -1, procesos_top: 5 }), 'tiempo_activo');
+});
+
+test('the first unknown field is the first in the body, integer-like keys included', () => {
+  assert.equal(check('{"zz":1,"5":2}').field, 'zz');
 });

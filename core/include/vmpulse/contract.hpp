@@ -38,7 +38,8 @@ struct IngestLimits {
 const IngestLimits& ingest_limits();
 
 // Steps 6–8 of contract/README.md: strict JSON, shape, and every record's rules.
-// On success the records in body order (with `api` as sent, for the route to overwrite).
+// On success the records in body order; `api` is empty whatever was sent (the contract
+// ignores it on input), for the route to stamp.
 std::variant<std::vector<Record>, ContractError> parse_ingest_body(std::string_view body);
 
 // Status of an error code (x-vmpulse-ingest.errors); 500 for an unknown code.
