@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "vmpulse/processes_json.hpp"
+
 namespace vmpulse::api {
 namespace {
 
@@ -157,6 +159,14 @@ TEST(IngestSql, EveryColumnIsCreatedByAMigration) {
     at = comma + 1;
   }
   EXPECT_EQ(count, 29U);
+}
+
+// The stored text is what core's record JSON (the hub's live records) says for the list.
+TEST(IngestSql, StoredProcessesAreTheRecordJsonsText) {
+  const Record r = sample_v2("db-1");
+  std::string stored;
+  append_processes_json(stored, *r.procesos_top);
+  EXPECT_NE(to_json(r).find("\"procesos_top\":" + stored + ","), std::string::npos) << to_json(r);
 }
 
 TEST(IngestSql, NumbersKeepTheirExactValue) {
