@@ -5,6 +5,9 @@
 #                      after 10 s) and the private MariaDB if one was started
 #   bench_db           a private MariaDB in $work/db on a free loopback port, migrated;
 #                      exports VMPULSE_DB_URL and a fresh VMPULSE_TOKEN, sets db_port
+#   cpu_ticks PID...   user + system clock ticks of processes and their children
+#   us_per_record TICKS RECORDS   CPU microseconds per record
+#   settled_rows       COUNT(*) of metricas once commits in flight have landed
 # Sourced after scripts/lib/common.sh (and scripts/lib/mariadb.sh for bench_db).
 
 pids=()
@@ -36,4 +39,42 @@ bench_db() {
   db_migrate "$VMPULSE_DB_URL" >/dev/null
   VMPULSE_TOKEN="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
   export VMPULSE_DB_URL VMPULSE_TOKEN
+}
+
+# cpu_ticks PID...: user + system clock ticks of the processes and their children
+# (gunicorn's workers), all threads included.
+cpu_ticks() {
+  local pid all=() total=0 fields
+  for pid in "$@"; do
+    all+=("$pid")
+    mapfile -t -O "${#all[@]}" all < <(pgrep -P "$pid" || true)
+  done
+  for pid in "${all[@]}"; do
+    [[ -r "/proc/$pid/stat" ]] || continue
+    # Fields after the ")" that ends the command name: utime is the 12th, stime the 13th.
+    read -ra fields <<<"$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null)" || continue
+    ((${#fields[@]} > 12)) && total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+ticks_per_second="$(getconf CLK_TCK)"
+db_pid() { cat "$work/db/mysqld.pid"; }
+# us_per_record TICKS RECORDS: CPU microseconds per stored record.
+us_per_record() {
+  awk -v t="$1" -v n="$2" -v hz="$ticks_per_second" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else printf "n/a" }'
+}
+
+rows_in_db() { db_client "$VMPULSE_DB_URL" -e "SELECT COUNT(*) FROM metricas"; }
+
+# The count settles once every commit in flight when wrk stopped has landed.
+settled_rows() {
+  local before after
+  after="$(rows_in_db)"
+  while :; do
+    sleep 0.5
+    before="$after"
+    after="$(rows_in_db)"
+    [[ "$after" == "$before" ]] && break
+  done
+  echo "$after"
 }

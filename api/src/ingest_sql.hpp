@@ -1,6 +1,7 @@
 // The SQL statements of one group commit, as text. Pure functions: values are quoted
 // through `quote` (the connection's escaping in production, a plain quoter in tests).
-// Column and table names are db/migrations/001_metricas.sql's.
+// Table names are db/migrations/'s; metricas' columns are the record's field names
+// (visit_fields), which are the schema's property names (migrations 001 and 005).
 #pragma once
 
 #include <cstddef>
@@ -16,8 +17,9 @@ namespace vmpulse::api {
 // Appends `value` as a quoted SQL string literal.
 using Quote = std::function<void(std::string& sql, std::string_view value)>;
 
-// One multi-row INSERT INTO metricas of every record, each stamped with `api`.
-// `records` must not be empty.
+// One multi-row INSERT INTO metricas of every record, each stamped with `api`: a column
+// per field of visit_fields plus procesos_top (its JSON text), NULL for an absent
+// optional field. `records` must not be empty.
 std::string insert_records_sql(std::span<const Record* const> records, std::string_view api,
                                const Quote& quote);
 

@@ -1,6 +1,8 @@
 -- wrk script for the ingest benchmark: every request POSTs the same valid body (one
 -- record, or an array of BATCH records) with the bearer token from TOKEN, and the run
 -- ends with one machine-readable RESULT line that run.sh turns into a table row.
+-- RECORD=v2 sends version 2 records (every new field, procesos_top with 10 processes)
+-- instead of version 1 ones (bench/ingest/record_v2.sh).
 local batch = tonumber(os.getenv("BATCH") or "1")
 local token = os.getenv("TOKEN") or ""
 
@@ -8,6 +10,22 @@ local record = '{"vm":"bench-vm","total_ram":16000,"ram_libre":4000,"uso_ram":12
   '"porcentaje_ram":75,"porcentaje_cpu_uso":20.5,"porcentaje_cpu_libre":79.5,' ..
   '"procesos_corriendo":3,"procesos_durmiendo":200,"procesos_zombie":0,"procesos_parados":1,' ..
   '"total_procesos":300,"hora":"2026-11-26 10:00:00"}'
+
+if os.getenv("RECORD") == "v2" then
+  local names = { "postgres", "java", "node", "systemd-journal", "nginx", "containerd",
+    "kworker/0:1", "sshd", "python3", "dockerd" }
+  local processes = {}
+  for k = 1, 10 do
+    processes[k] = string.format(
+      '{"pid":%d,"nombre":"%s","estado":"%s","porcentaje_cpu":%.2f,"ram_mib":%.2f}',
+      1000 + k * 37, names[k], k == 1 and "R" or "S", 40 / k + 0.25, 2048 / k + 0.5)
+  end
+  record = record:sub(1, -2) .. ',"carga_1":1.25,"carga_5":0.98,"carga_15":0.75,' ..
+    '"porcentaje_cpu_robado":0.5,"porcentaje_cpu_espera":2.25,"swap_total":4096,"swap_libre":3900,' ..
+    '"disco_total":102400,"disco_libre":51200,"disco_lectura_kib_s":120.5,' ..
+    '"disco_escritura_kib_s":340.25,"red_rx_kib_s":1500.75,"red_tx_kib_s":200.5,' ..
+    '"tiempo_activo":864000,"procesos_top":[' .. table.concat(processes, ",") .. ']}'
+end
 
 local body = record
 if batch > 1 then

@@ -84,44 +84,6 @@ if [[ "$skip" != *" flask "* ]] && command -v gunicorn >/dev/null; then
     gunicorn -w 4 -b "127.0.0.1:$port" --chdir bench/peers/flask-route app:app
 fi
 
-# cpu_ticks PID...: user + system clock ticks of the processes and their children
-# (gunicorn's workers), all threads included.
-cpu_ticks() {
-  local pid all=() total=0 fields
-  for pid in "$@"; do
-    all+=("$pid")
-    mapfile -t -O "${#all[@]}" all < <(pgrep -P "$pid" || true)
-  done
-  for pid in "${all[@]}"; do
-    [[ -r "/proc/$pid/stat" ]] || continue
-    # Fields after the ")" that ends the command name: utime is the 12th, stime the 13th.
-    read -ra fields <<<"$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null)" || continue
-    ((${#fields[@]} > 12)) && total=$((total + fields[11] + fields[12]))
-  done
-  echo "$total"
-}
-ticks_per_second="$(getconf CLK_TCK)"
-db_pid() { cat "$work/db/mysqld.pid"; }
-# us_per_record TICKS RECORDS: CPU microseconds per stored record.
-us_per_record() {
-  awk -v t="$1" -v n="$2" -v hz="$ticks_per_second" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else printf "n/a" }'
-}
-
-rows_in_db() { db_client "$VMPULSE_DB_URL" -e "SELECT COUNT(*) FROM metricas"; }
-
-# The count settles once every commit in flight when wrk stopped has landed.
-settled_rows() {
-  local before after
-  after="$(rows_in_db)"
-  while :; do
-    sleep 0.5
-    before="$after"
-    after="$(rows_in_db)"
-    [[ "$after" == "$before" ]] && break
-  done
-  echo "$after"
-}
-
 declare -A rate p99 cpu
 rows=()
 # measure NAME CONNECTIONS BATCH: one wrk run; one table row.

@@ -36,7 +36,7 @@ function main() {
   const log = createLog(config.logFormat, 'vmpulse-node-api');
   const contract = loadContract();
   const metrics = createMetrics(METRICS_ROUTES);
-  const store = createStore({ db: config.db, api: API_NAME, log, metrics });
+  const store = createStore({ db: config.db, api: API_NAME, schema: contract.schema, log, metrics });
   metrics.setQueueDepth(store.queueDepth);
   const tokens = createTokenSet(config.tokens, config.tokenFile);
   const handle = createHandler({ contract, tokens, store, log });

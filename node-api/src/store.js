@@ -1,5 +1,5 @@
 'use strict';
-// Storing records in MySQL/MariaDB (db/migrations/001_metricas.sql): requests are
+// Storing records in MySQL/MariaDB (db/migrations/): requests are
 // group-committed (commit-queue.js); each request's idempotency key, its one multi-row
 // prepared INSERT and the per-route count share a transaction, so a 201 means all of it
 // is committed and a failure leaves nothing behind. Every failure to talk to the
@@ -7,29 +7,14 @@
 // that answers 503.
 const mysql = require('mysql2/promise');
 const { createCommitQueue, QueueFull } = require('./commit-queue');
+const { loadContract } = require('./contract');
+const { createRowBuilder } = require('./record-row');
 
 class DatabaseUnavailable extends Error {}
 
-// Column order of the INSERT; the record's field names are the table's.
-const COLUMNS = [
-  'vm',
-  'total_ram',
-  'ram_libre',
-  'uso_ram',
-  'porcentaje_ram',
-  'porcentaje_cpu_uso',
-  'porcentaje_cpu_libre',
-  'procesos_corriendo',
-  'total_procesos',
-  'procesos_durmiendo',
-  'procesos_zombie',
-  'procesos_parados',
-  'hora',
-];
-const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(',')},?)`;
-const rowPlaceholders = (n) => new Array(n).fill(ROW_PLACEHOLDERS).join(',');
-// 14 placeholders a row: 1,000 rows stay far below the protocol's 65,535, and row counts
-// from 1 to 1,000 bound the distinct statements a connection prepares.
+// The protocol's bound on the placeholders of one prepared statement.
+const MAX_PLACEHOLDERS = 65535;
+// Row counts from 1 to this bound the distinct statements a connection prepares.
 const MAX_ROWS_PER_INSERT = 1000;
 const DEADLOCK = 1213;
 // Statements each new connection runs first (the driver sends them before any other).
@@ -42,11 +27,26 @@ const SESSION_SETTINGS = [
  * @param {object} options
  * @param {{host, port, user, password, database}} options.db
  * @param {string} options.api               stamped on every row ("nodejs")
+ * @param {object} [options.schema]          the contract's schema, whose properties are metricas'
+ *                                           columns (record-row.js); contract.js's file by default
  * @param {number} [options.connections]     pool size
  * @param {number} [options.timeoutMs]       bound on connecting, waiting for a connection, each query
  * @param {(msg: string) => void} [options.log]
  */
-function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => {}, metrics = null }) {
+function createStore({
+  db,
+  api,
+  schema = loadContract().schema,
+  connections = 10,
+  timeoutMs = 2000,
+  log = () => {},
+  metrics = null,
+}) {
+  const rowBuilder = createRowBuilder(schema);
+  const rowPlaceholders = `(${rowBuilder.columns.map(() => '?').join(',')})`;
+  const placeholders = (n) => new Array(n).fill(rowPlaceholders).join(',');
+  const insertSql = (n) => `INSERT INTO metricas (${rowBuilder.columns.join(',')}) VALUES ${placeholders(n)}`;
+  const rowsPerInsert = Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PLACEHOLDERS / rowBuilder.columns.length));
   const pool = mysql.createPool({
     ...db,
     connectionLimit: connections,
@@ -97,7 +97,7 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => 
   /**
    * One transaction for a group of requests: each request's Idempotency-Key claimed (or
    * found already stored: a replay, or with another body's hash: refused), then the records of all the others in prepared
-   * multi-row INSERTs of at most MAX_ROWS_PER_INSERT rows, then the per-route count,
+   * multi-row INSERTs of at most rowsPerInsert rows, then the per-route count,
    * then COMMIT. Resolves with one {stored, replayed} per request.
    */
   async function commitGroupOnce(conn, items, progress) {
@@ -127,14 +127,12 @@ function createStore({ db, api, connections = 10, timeoutMs = 2000, log = () => 
     const rows = items
       .filter((item, i) => !results[i].replayed && !results[i].keyReused)
       .flatMap((item) => item.records);
-    for (let at = 0; at < rows.length; at += MAX_ROWS_PER_INSERT) {
-      const chunk = rows.slice(at, at + MAX_ROWS_PER_INSERT);
-      const values = [];
-      for (const record of chunk) {
-        for (const column of COLUMNS) values.push(record[column]);
-        values.push(api);
-      }
-      await query(`INSERT INTO metricas (${COLUMNS.join(',')},api) VALUES ${rowPlaceholders(chunk.length)}`, values);
+    for (let at = 0; at < rows.length; at += rowsPerInsert) {
+      const chunk = rows.slice(at, at + rowsPerInsert);
+      await query(
+        insertSql(chunk.length),
+        chunk.flatMap((record) => rowBuilder.row(record, api)),
+      );
     }
     if (rows.length > 0) {
       await query('INSERT INTO metricas_por_api (api, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + ?', [

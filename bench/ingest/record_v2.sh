@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Version 2 records (issue 13) against version 1 ones, on one private MariaDB with durable
+# commits, in one run:
+#   1. storage: where procesos_top lives. A C client (record_layout.cpp) inserts the same
+#      records as version 1 rows, as version 2 rows with procesos_top in metricas' JSON
+#      column (db/migrations/005), and as version 2 rows with a child table
+#      metricas_procesos (one row per process); then reads them back as the hub does
+#      (one VM's processes at a time, and every row in id order with its processes).
+#      Bytes per sample from information_schema after ANALYZE TABLE.
+#   2. route 1 (build/bin/vmpulse-api): records/s and CPU per record posting version 1
+#      and version 2 records (10 processes each) with wrk, alternately, one record per
+#      request and batches of 100; target: version 2 ≥ 0.7× version 1.
+#   bench/ingest/record_v2.sh      prints two markdown tables and the targets
+# BENCH_SECONDS (default 10) bounds each wrk run; BENCH_RECORDS (default 20000) the
+# records of each storage layout; BENCH_PROCESSES (default 10) the processes of each.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib/common.sh
+source scripts/lib/mariadb.sh
+source bench/lib.sh
+
+seconds="${BENCH_SECONDS:-10}"
+records="${BENCH_RECORDS:-20000}"
+processes="${BENCH_PROCESSES:-10}"
+bench_setup record-v2
+
+[[ -x "$VMPULSE_BIN/vmpulse-api" ]] || die "$VMPULSE_BIN/vmpulse-api is not built (./vmpulse build)"
+command -v wrk >/dev/null || die "wrk is not installed (scripts/packages/api.apt)"
+
+bench_db
+sql() { db_client "$VMPULSE_DB_URL" -e "$1"; }
+
+# The alternative to the JSON column, for the measurement only: one row per process,
+# in the order of the list.
+sql "CREATE TABLE metricas_procesos (
+  metrica_id BIGINT UNSIGNED NOT NULL,
+  orden TINYINT UNSIGNED NOT NULL,
+  pid INT NOT NULL,
+  nombre VARCHAR(64) NOT NULL,
+  estado CHAR(1) NOT NULL,
+  porcentaje_cpu DECIMAL(5,2) NOT NULL,
+  ram_mib DECIMAL(18,2) NOT NULL,
+  PRIMARY KEY (metrica_id, orden)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+
+# shellcheck disable=SC2046  # pkg-config prints several flags: split on purpose.
+g++ -std=c++20 -O2 -o "$work/record_layout" bench/ingest/record_layout.cpp \
+  $(pkg-config --cflags --libs libmariadb) -lpthread
+
+# bytes TABLE...: data + indexes of the tables, as InnoDB counts them after ANALYZE.
+bytes() {
+  local t list=""
+  for t in "$@"; do
+    sql "ANALYZE TABLE $t" >/dev/null
+    list+="${list:+,}'$t'"
+  done
+  sql "SELECT SUM(data_length + index_length) FROM information_schema.tables
+       WHERE table_schema = DATABASE() AND table_name IN ($list)"
+}
+
+declare -A layout
+layout_rows=()
+for mode in v1 json child; do
+  sql "TRUNCATE TABLE metricas; TRUNCATE TABLE metricas_procesos"
+  line="$(MYSQL_PWD="$(cat "$work/db/password")" "$work/record_layout" 127.0.0.1 "$db_port" \
+    "$VMPULSE_DB_USER" "$VMPULSE_DB_NAME" "$mode" --records "$records" --processes "$processes" \
+    --batch 100 --threads 4 --reads 4000)"
+  field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$line"; }
+  stored="$(sql "SELECT COUNT(*) FROM metricas")"
+  total="$(bytes metricas metricas_procesos)"
+  json_bytes="$(sql "SELECT COALESCE(ROUND(AVG(LENGTH(procesos_top))), 0) FROM metricas")"
+  insert_rate="$(awk -v n="$stored" -v s="$(field insert_s)" 'BEGIN { printf "%.0f", n / s }')"
+  lookup_rate="$(awk -v n="$(field lookups)" -v s="$(field lookup_s)" 'BEGIN { if (s > 0) printf "%.0f", n / s; else printf "n/a" }')"
+  scan_rate="$(awk -v n="$(field scanned)" -v s="$(field scan_s)" 'BEGIN { if (s > 0) printf "%.0f", n / s; else printf "n/a" }')"
+  per_sample="$(awk -v b="$total" -v n="$stored" 'BEGIN { printf "%.0f", b / n }')"
+  layout[$mode/insert]="$insert_rate"
+  layout[$mode/lookup]="$lookup_rate"
+  layout[$mode/scan]="$scan_rate"
+  layout[$mode/bytes]="$per_sample"
+  layout_rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s |' "$mode" "$stored" "$insert_rate" \
+    "$lookup_rate" "$(field found)" "$scan_rate" "$per_sample" "$json_bytes")")
+done
+
+port="$(free_port)"
+"$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port" >"$work/api.log" 2>&1 &
+pids+=($!)
+api_pid=$!
+wait_http "http://127.0.0.1:$port/readyz" 30 || die "vmpulse-api did not start: $(tail -n 3 "$work/api.log")"
+target_url="http://127.0.0.1:$port/api/cpp/metrics"
+
+declare -A rate cpu
+route_rows=()
+# measure RECORD CONNECTIONS BATCH ROUND: one wrk run of route 1; one table row.
+measure() {
+  local record="$1" conns="$2" batch="$3" round="$4" out line requests bad duration p99ms ok stored rps route0 db0 ticks
+  sql "TRUNCATE TABLE metricas"
+  route0="$(cpu_ticks "$api_pid")"
+  db0="$(cpu_ticks "$(db_pid)")"
+  out="$(RECORD="$record" BATCH="$batch" TOKEN="$VMPULSE_TOKEN" \
+    wrk -t2 -c"$conns" -d"${seconds}s" --timeout 5s -s bench/ingest/post.lua "$target_url" 2>&1)"
+  ticks=$(($(cpu_ticks "$api_pid") - route0 + $(cpu_ticks "$(db_pid)") - db0))
+  line="$(grep '^RESULT' <<<"$out")"
+  requests="$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")"
+  bad="$(sed -E 's/.*bad_status=([0-9]+).*/\1/' <<<"$line")"
+  duration="$(sed -E 's/.*duration_us=([0-9]+).*/\1/' <<<"$line")"
+  p99ms="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")"
+  ok=$((requests - bad))
+  stored="$(settled_rows)"
+  rps="$(awk -v n="$ok" -v b="$batch" -v d="$duration" 'BEGIN { printf "%.0f", n * b / (d / 1e6) }')"
+  # The sum over both rounds, for the ratios.
+  rate[$record/$batch]=$((${rate[$record/$batch]:-0} + rps))
+  cpu[$record/$batch]="$(awk -v a="${cpu[$record/$batch]:-0}" -v b="$(us_per_record "$ticks" "$((ok * batch))")" 'BEGIN { printf "%.1f", a + b }')"
+  route_rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |' "$record" "$round" "$conns" "$batch" "$rps" \
+    "$p99ms" "$((ok * batch))" "$stored" "$(us_per_record "$ticks" "$((ok * batch))")")")
+}
+
+# v1 and v2 alternate, twice, so that load from elsewhere on the machine falls on both.
+for round in 1 2; do
+  for record in v1 v2; do measure "$record" 150 1 "$round"; done
+  for record in v1 v2; do measure "$record" 8 100 "$round"; done
+done
+
+echo "Version 2 records: private MariaDB $(mariadb --version | sed -E 's/.*(Distrib |from )([0-9.]+).*/\2/') (innodb_flush_log_at_trx_commit=1), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M') UTC, load average $(cut -d' ' -f1 /proc/loadavg) at the end"
+echo
+echo "Storage: $records records, $processes processes each, transactions of 100 records from 4 connections; reads from 4 connections"
+echo
+echo "| layout | rows | inserts records/s | lookups/s (one VM's processes) | lookups found | scan rows/s (with processes) | bytes per sample | procesos_top JSON bytes |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${layout_rows[@]}"
+echo
+echo "Route 1: wrk -t2 -d${seconds}s on loopback"
+echo
+echo "| record | round | connections | records/request | records/s | p99 ms | 2xx records | rows in db | route + db CPU µs/record |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${route_rows[@]}"
+echo
+ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+echo "- child table / JSON column: inserts $(ratio "${layout[child/insert]}" "${layout[json/insert]}")×, lookups $(ratio "${layout[child/lookup]}" "${layout[json/lookup]}")×, scan $(ratio "${layout[child/scan]}" "${layout[json/scan]}")×, bytes per sample $(ratio "${layout[child/bytes]}" "${layout[json/bytes]}")×"
+echo "- bytes per sample: v1 ${layout[v1/bytes]}, v2 with the JSON column ${layout[json/bytes]} ($(ratio "${layout[json/bytes]}" "${layout[v1/bytes]}")×), v2 with the child table ${layout[child/bytes]} ($(ratio "${layout[child/bytes]}" "${layout[v1/bytes]}")×)"
+for batch in 1 100; do
+  r="$(ratio "${rate[v2/$batch]:-0}" "${rate[v1/$batch]:-0}")"
+  awk -v r="$r" -v b="$batch" -v c="$(ratio "${cpu[v2/$batch]:-0}" "${cpu[v1/$batch]:-0}")" \
+    'BEGIN { printf "- route 1 v2 / v1 records/s, %s records/request (≥ 0.7): %s (%s); CPU per record v2 / v1: %s\n", b, r, (r != "n/a" && r + 0 >= 0.7 ? "met" : "NOT met"), c }'
+done
