@@ -145,8 +145,8 @@ std::string history_sql(const HistoryParams& params, std::int64_t bucket) {
       "MIN(porcentaje_ram), ROUND(AVG(porcentaje_ram), 2), MAX(porcentaje_ram), "
       "ROUND(AVG(total_procesos), 2)";
   for (const HistorySeries& series : kHistorySeries) {
-    const std::string value(series.expression);
-    sql += ", ROUND(AVG(" + value + "), 2), MAX(" + value + ")";
+    const std::string_view value = series.expression;
+    append_sql(sql, {", ROUND(AVG(", value, "), 2), MAX(", value, ")"});
   }
   sql += " FROM metricas WHERE vm = '" + params.vm + "' AND hora BETWEEN '" +
          format_utc_seconds(params.from) + "' AND '" + format_utc_seconds(params.to) +

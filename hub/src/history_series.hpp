@@ -6,6 +6,8 @@
 #pragma once
 
 #include <array>
+#include <initializer_list>
+#include <string>
 #include <string_view>
 
 namespace vmpulse::hub {
@@ -33,5 +35,12 @@ inline constexpr std::array<HistorySeries, 9> kHistorySeries{{
 // then per series avg and max (avg NULL: no row of the bucket has it).
 inline constexpr std::size_t kHistoryBaseColumns = 9;
 inline constexpr std::size_t kHistoryColumns = kHistoryBaseColumns + 2 * kHistorySeries.size();
+
+// Appends the parts to the SQL being built (one append each, no temporaries).
+inline void append_sql(std::string& sql, std::initializer_list<std::string_view> parts) {
+  for (std::string_view part : parts) {
+    sql += part;
+  }
+}
 
 }  // namespace vmpulse::hub

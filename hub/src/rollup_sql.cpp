@@ -32,8 +32,8 @@ bool is_minute(std::string_view text) {
 std::string series_columns() {
   std::string out;
   for (const HistorySeries& series : kHistorySeries) {
-    const std::string name(series.name);
-    out += ", " + name + "_n, " + name + "_suma, " + name + "_max";
+    const std::string_view name = series.name;
+    append_sql(out, {", ", name, "_n, ", name, "_suma, ", name, "_max"});
   }
   return out;
 }
@@ -47,8 +47,8 @@ std::string rollup_source_sql(std::uint64_t after, std::uint64_t upto) {
       "SUM(porcentaje_ram), MIN(porcentaje_ram), MAX(porcentaje_ram), SUM(total_procesos)";
   for (const HistorySeries& series : kHistorySeries) {
     // The rows that have the value are counted apart from n: version 1 rows lack it.
-    const std::string value(series.expression);
-    sql += ", COUNT(" + value + "), COALESCE(SUM(" + value + "), 0), MAX(" + value + ")";
+    const std::string_view value = series.expression;
+    append_sql(sql, {", COUNT(", value, "), COALESCE(SUM(", value, "), 0), MAX(", value, ")"});
   }
   return sql + " FROM metricas WHERE id > " + std::to_string(after) +
          " AND id <= " + std::to_string(upto) + " GROUP BY vm, minuto";
@@ -101,9 +101,29 @@ std::optional<std::string> rollup_upsert_sql(std::span<const db::Row> rows, cons
     const std::string sum = std::string(series.name) + "_suma";
     const std::string max = std::string(series.name) + "_max";
     // GREATEST is NULL when either is: a minute may have the series in one part only.
-    sql += ", " + n + " = " + n + " + VALUES(" + n + "), " + sum + " = " + sum + " + VALUES(" +
-           sum + "), " + max + " = COALESCE(GREATEST(" + max + ", VALUES(" + max + ")), " + max +
-           ", VALUES(" + max + "))";
+    append_sql(sql, {", ",
+                     n,
+                     " = ",
+                     n,
+                     " + VALUES(",
+                     n,
+                     "), ",
+                     sum,
+                     " = ",
+                     sum,
+                     " + VALUES(",
+                     sum,
+                     "), ",
+                     max,
+                     " = COALESCE(GREATEST(",
+                     max,
+                     ", VALUES(",
+                     max,
+                     ")), ",
+                     max,
+                     ", VALUES(",
+                     max,
+                     "))"});
   }
   return sql;
 }
@@ -133,12 +153,12 @@ std::string history_rollup_sql(const HistoryParams& params, std::int64_t bucket,
       "MIN(ram_min), ROUND(SUM(ram_suma) / SUM(n), 2), MAX(ram_max), "
       "ROUND(SUM(procesos_suma) / SUM(n), 2)";
   for (const HistorySeries& series : kHistorySeries) {
-    const std::string name(series.name);
-    const std::string value(series.expression);
+    const std::string_view name = series.name;
+    const std::string_view value = series.expression;
     // A raw row counts 1 toward the series' n only when it has the value.
-    raw_columns += ", (" + value + ") IS NOT NULL, " + value + ", " + value;
-    outer += ", ROUND(SUM(" + name + "_suma) / NULLIF(SUM(" + name + "_n), 0), 2), MAX(" + name +
-             "_max)";
+    append_sql(raw_columns, {", (", value, ") IS NOT NULL, ", value, ", ", value});
+    append_sql(outer, {", ROUND(SUM(", name, "_suma) / NULLIF(SUM(", name, "_n), 0), 2), MAX(",
+                       name, "_max)"});
   }
   raw_columns += " FROM metricas ";
   return outer +

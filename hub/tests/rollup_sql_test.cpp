@@ -143,10 +143,10 @@ TEST(HistoryRollupSql, WholeMinutesEdgesAndTheUnrolledTail) {
 TEST(RollupSql, SourceCountsEachSeriesApart) {
   const std::string sql = rollup_source_sql(0, 10);
   for (const HistorySeries& series : kHistorySeries) {
-    const std::string value(series.expression);
-    EXPECT_NE(sql.find("COUNT(" + value + "), COALESCE(SUM(" + value + "), 0), MAX(" + value + ")"),
-              std::string::npos)
-        << series.name;
+    std::string want;
+    append_sql(want, {"COUNT(", series.expression, "), COALESCE(SUM(", series.expression,
+                      "), 0), MAX(", series.expression, ")"});
+    EXPECT_NE(sql.find(want), std::string::npos) << series.name;
   }
 }
 
@@ -154,15 +154,17 @@ TEST(HistoryRollupSql, SeriesFromTheRollupAndTheRawParts) {
   HistoryParams params{"web-1", 30, 3629, 13};
   const std::string sql = history_rollup_sql(params, 300, 900);
   for (const HistorySeries& series : kHistorySeries) {
-    const std::string name(series.name);
-    const std::string value(series.expression);
+    const std::string_view name = series.name;
+    const std::string_view value = series.expression;
     // sum / n over the rows that have it, as ROUND(AVG(x), 2) over raw rows.
-    EXPECT_NE(sql.find("ROUND(SUM(" + name + "_suma) / NULLIF(SUM(" + name + "_n), 0), 2), MAX(" +
-                       name + "_max)"),
-              std::string::npos)
-        << name;
+    std::string average;
+    append_sql(average, {"ROUND(SUM(", name, "_suma) / NULLIF(SUM(", name, "_n), 0), 2), MAX(",
+                         name, "_max)"});
+    EXPECT_NE(sql.find(average), std::string::npos) << name;
     // Each raw part counts a row toward n only when it has the value (3 raw parts).
-    EXPECT_EQ(count(sql, "(" + value + ") IS NOT NULL, " + value + ", " + value), 3u) << name;
+    std::string raw;
+    append_sql(raw, {"(", value, ") IS NOT NULL, ", value, ", ", value});
+    EXPECT_EQ(count(sql, raw), 3u) << name;
   }
 }
 
