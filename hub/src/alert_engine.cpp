@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <tuple>
 #include <unordered_map>
@@ -346,6 +347,14 @@ void AlertEngine::observe(const StoredRecord& row, std::int64_t received_ms,
       continue;
     }
     const double value = row.metrics[rule.metric];
+    if (std::isnan(value)) {
+      // NULL (a row without this version 2 field): no news about the metric, so the
+      // rule's state stays as it is: nothing starts, fires or resolves.
+      if (cursor < vm.active.size() && vm.active[cursor].rule == i) {
+        ++cursor;
+      }
+      continue;
+    }
     const bool breach = breaches(rule.source->comparison, value, limits.threshold);
     if (cursor == vm.active.size() || vm.active[cursor].rule != i) {
       if (breach) {

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "client_message.hpp"
+#include "history_series.hpp"
 #include "json_text.hpp"
 
 namespace vmpulse::hub {
@@ -142,10 +143,14 @@ std::string history_sql(const HistoryParams& params, std::int64_t bucket) {
       ") AS bucket, COUNT(*), "
       "MIN(porcentaje_cpu_uso), ROUND(AVG(porcentaje_cpu_uso), 2), MAX(porcentaje_cpu_uso), "
       "MIN(porcentaje_ram), ROUND(AVG(porcentaje_ram), 2), MAX(porcentaje_ram), "
-      "ROUND(AVG(total_procesos), 2) "
-      "FROM metricas WHERE vm = '" +
-      params.vm + "' AND hora BETWEEN '" + format_utc_seconds(params.from) + "' AND '" +
-      format_utc_seconds(params.to) + "' GROUP BY bucket ORDER BY bucket";
+      "ROUND(AVG(total_procesos), 2)";
+  for (const HistorySeries& series : kHistorySeries) {
+    const std::string_view value = series.expression;
+    append_sql(sql, {", ROUND(AVG(", value, "), 2), MAX(", value, ")"});
+  }
+  sql += " FROM metricas WHERE vm = '" + params.vm + "' AND hora BETWEEN '" +
+         format_utc_seconds(params.from) + "' AND '" + format_utc_seconds(params.to) +
+         "' GROUP BY bucket ORDER BY bucket";
   return sql;
 }
 
@@ -153,7 +158,7 @@ std::variant<std::string, EncodeError> encode_history(const HistoryParams& param
                                                       std::int64_t bucket,
                                                       const std::vector<db::Row>& rows) {
   std::string out;
-  out.reserve(128 + rows.size() * 160);
+  out.reserve(128 + rows.size() * 400);
   out += "{\"vm\":";
   append_json_string(out, params.vm);
   out += ",\"from\":\"" + format_utc_seconds(params.from) + "\",\"to\":\"" +
@@ -161,11 +166,15 @@ std::variant<std::string, EncodeError> encode_history(const HistoryParams& param
          ",\"points\":[";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const db::Row& row = rows[i];
-    if (row.size() != 9) {
+    if (row.size() != kHistoryColumns) {
       return EncodeError{"history row has the wrong number of columns"};
     }
-    for (const auto& cell : row) {
-      if (!cell || !is_plain_number(*cell)) {
+    for (std::size_t column = 0; column < kHistoryColumns; ++column) {
+      const auto& cell = row[column];
+      // A series is NULL in a bucket without it (avg and max together).
+      const bool may_be_null = column >= kHistoryBaseColumns &&
+                               !row[kHistoryBaseColumns + (column - kHistoryBaseColumns) / 2 * 2];
+      if (cell ? !is_plain_number(*cell) : !may_be_null) {
         return EncodeError{"history row " + std::to_string(i) + " has a non-numeric value"};
       }
     }
@@ -179,7 +188,17 @@ std::variant<std::string, EncodeError> encode_history(const HistoryParams& param
     out += "{\"t\":\"" + format_utc_seconds(*index * bucket) + "\",\"n\":" + *row[1];
     out += ",\"cpu\":{\"min\":" + *row[2] + ",\"avg\":" + *row[3] + ",\"max\":" + *row[4] + '}';
     out += ",\"ram\":{\"min\":" + *row[5] + ",\"avg\":" + *row[6] + ",\"max\":" + *row[7] + '}';
-    out += ",\"procesos\":{\"avg\":" + *row[8] + "}}";
+    out += ",\"procesos\":{\"avg\":" + *row[8] + '}';
+    for (std::size_t k = 0; k < kHistorySeries.size(); ++k) {
+      const auto& avg = row[kHistoryBaseColumns + 2 * k];
+      const auto& max = row[kHistoryBaseColumns + 2 * k + 1];
+      if (avg && max) {
+        out += ",\"";
+        out += kHistorySeries[k].name;
+        out += "\":{\"avg\":" + *avg + ",\"max\":" + *max + '}';
+      }
+    }
+    out += '}';
   }
   out += "]}";
   return out;

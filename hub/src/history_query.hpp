@@ -56,11 +56,13 @@ std::variant<HistoryParams, ParamError> parse_history_params(const http::Request
 // the rollup (24 h at 1,000 points: 120 s, not 87 s).
 std::int64_t bucket_seconds(std::int64_t from, std::int64_t to, int points);
 
-// SELECT bucket, n, cpu min/avg/max, ram min/avg/max, procesos avg … GROUP BY bucket.
+// SELECT bucket, n, cpu min/avg/max, ram min/avg/max, procesos avg, then avg and max of
+// each kHistorySeries (history_series.hpp) … GROUP BY bucket.
 std::string history_sql(const HistoryParams& params, std::int64_t bucket);
 
 // {"vm":…,"from":…,"to":…,"bucket_seconds":S,"points":[…]} from history_sql's rows;
-// an error names the first malformed row.
+// a series none of a bucket's rows has is left out of its point. An error names the
+// first malformed row.
 std::variant<std::string, EncodeError> encode_history(const HistoryParams& params,
                                                       std::int64_t bucket,
                                                       const std::vector<db::Row>& rows);

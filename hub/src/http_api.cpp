@@ -3,6 +3,7 @@
 #include "alert_api.hpp"
 #include "alert_store.hpp"
 #include "history_query.hpp"
+#include "processes_query.hpp"
 #include "rollup.hpp"
 
 namespace vmpulse::hub {
@@ -115,7 +116,8 @@ void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
     return serve_alerts(*this, std::move(request), std::move(respond));
   }
   const bool known = path == "/livez" || path == "/readyz" || path == "/api/history" ||
-                     path == "/api/split" || path == "/api/vms" || path == "/api/stats";
+                     path == "/api/split" || path == "/api/vms" || path == "/api/stats" ||
+                     path == "/api/processes";
   if (!known) {
     return respond(http::Response::error(404, "not_found", "no such path: " + path));
   }
@@ -144,6 +146,18 @@ void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
   }
   if (path == "/api/split") {
     return queries.submit(split_from_db, std::move(respond));
+  }
+
+  if (path == "/api/processes") {
+    auto parsed = parse_processes_params(request, now());
+    if (auto* error = std::get_if<ParamError>(&parsed)) {
+      return respond(http::Response::error(400, error->code, error->detail));
+    }
+    return queries.submit(
+        [params = std::get<ProcessesParams>(std::move(parsed))](db::Connection& connection) {
+          return processes_response(params, connection.query(processes_sql(params)));
+        },
+        std::move(respond));
   }
 
   auto parsed = parse_history_params(request, now());

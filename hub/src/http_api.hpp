@@ -1,7 +1,7 @@
-// The hub's HTTP endpoints as plain functions: /api/history, /api/split, /api/vms,
-// /api/alerts, /api/silences (alert_api.hpp), /livez, /readyz (the viewer check in front of them is
-// viewer_api.hpp). Database work goes to the QueryRunner; everything else is answered from the
-// poller's state. Thread-safe.
+// The hub's HTTP endpoints as plain functions: /api/history, /api/processes, /api/split,
+// /api/vms, /api/alerts, /api/silences (alert_api.hpp), /livez, /readyz (the viewer check
+// in front of them is viewer_api.hpp). Database work goes to the QueryRunner; everything else is
+// answered from the poller's state. Thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -64,4 +64,10 @@ std::string format_utc_seconds(std::int64_t seconds) {
   return buf.data();
 }
 
+bool is_json_array_text(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] == '[' && text[last] == ']';
+}
+
 }  // namespace vmpulse::hub

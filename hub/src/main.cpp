@@ -31,7 +31,8 @@ namespace {
 // The `route` label of the hub's request counts: a name per endpoint, never the path.
 std::vector<vmpulse::http::MetricsRoute> hub_routes() {
   std::vector<vmpulse::http::MetricsRoute> routes;
-  for (const char* name : {"history", "split", "vms", "stats", "session", "auth", "alerts"}) {
+  for (const char* name :
+       {"history", "processes", "split", "vms", "stats", "session", "auth", "alerts"}) {
     routes.push_back({name, std::string("/api/") + name, false});
   }
   routes.push_back({"silences", "/api/silences", true});  // and /api/silences/ID

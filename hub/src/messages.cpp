@@ -1,5 +1,6 @@
 #include "messages.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +17,13 @@ Split with_known_routes(const Split& split) {
   return out;
 }
 
+// What a VM list shows of each VM's newest row besides its time (issue 13).
+constexpr std::array<std::size_t, 3> kVmSummaryMetrics{
+    metric_index("carga_1"), metric_index("disco_total"), metric_index("disco_libre")};
+static_assert(kVmSummaryMetrics[0] < kMetricColumns.size() &&
+              kVmSummaryMetrics[1] < kMetricColumns.size() &&
+              kVmSummaryMetrics[2] < kMetricColumns.size());
+
 void append_vms_array(std::string& out, const LiveState& state) {
   out += '[';
   bool first = true;
@@ -30,6 +38,17 @@ void append_vms_array(std::string& out, const LiveState& state) {
     append_json_string(out, entry.last);
     out += ",\"rows\":";
     out += std::to_string(entry.rows);
+    if (entry.latest) {
+      for (const std::size_t index : kVmSummaryMetrics) {
+        const std::size_t mark = out.size();
+        out += ",\"";
+        out += kMetricColumns[index];
+        out += "\":";
+        if (!append_metric(out, *entry.latest, index)) {
+          out.resize(mark);  // NULL in the newest row: left out
+        }
+      }
+    }
     out += '}';
   }
   out += ']';

@@ -45,7 +45,9 @@ std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
 // {"type":"alerts","active":[…],"silences":[…]} from an encode_alerts body.
 std::string encode_alerts_message(std::string_view alerts);
 
-// {"vms":[{"vm":…,"last":…,"rows":…}]} (GET /api/vms)
+// {"vms":[{"vm":…,"last":…,"rows":…,"carga_1":…,"disco_total":…,"disco_libre":…}]}
+// (GET /api/vms); the last three from the VM's newest row, each left out when NULL there.
+// The snapshot's "vms" is the same list.
 std::string encode_vms(const LiveState& state);
 
 // {"cpp":N,"nodejs":M,"total":T,"shares":{"cpp":0.51,"nodejs":0.49}} (GET /api/split)

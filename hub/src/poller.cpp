@@ -21,6 +21,16 @@ std::uint64_t to_u64(const std::optional<std::string>& text) {
   return text ? std::stoull(*text) : 0;
 }
 
+// The split rows of the poll's UNION: 's', NULL, api, total, then NULLs up to the
+// record rows' width ('r' and kRecordColumns).
+const std::string kSplitPadding = [] {
+  std::string padding;
+  for (std::size_t i = 3; i < kRecordColumnCount; ++i) {
+    padding += ", NULL";
+  }
+  return padding;
+}();
+
 }  // namespace
 
 Poller::Poller(PollerOptions options)
@@ -258,11 +268,10 @@ void Poller::load(db::Connection& connection) {
 bool Poller::poll(db::Connection& connection) {
   // One statement: the new rows (and late rows of id gaps) plus the per-route counts,
   // read in one consistent view.
-  std::string sql =
-      "(SELECT 'r', " + std::string(kRecordColumns) + " FROM metricas WHERE " +
-      tracker_.where_clause() + " ORDER BY id LIMIT " + std::to_string(options_.batch) +
-      ") UNION ALL (SELECT 's', NULL, api, total, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-      "NULL, NULL, NULL, NULL FROM metricas_por_api)";
+  std::string sql = "(SELECT 'r', " + std::string(kRecordColumns) + " FROM metricas WHERE " +
+                    tracker_.where_clause() + " ORDER BY id LIMIT " +
+                    std::to_string(options_.batch) + ") UNION ALL (SELECT 's', NULL, api, total" +
+                    kSplitPadding + " FROM metricas_por_api)";
   const auto rows = connection.query(sql);
   const auto now = RowTracker::Clock::now();
   const std::uint64_t max_before = tracker_.max_seen();

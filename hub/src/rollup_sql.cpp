@@ -1,5 +1,6 @@
 #include "rollup_sql.hpp"
 
+#include "history_series.hpp"
 #include "json_text.hpp"
 
 namespace vmpulse::hub {
@@ -27,14 +28,30 @@ bool is_minute(std::string_view text) {
   return true;
 }
 
+// The rollup columns of every series: ", carga_n, carga_suma, carga_max, …".
+std::string series_columns() {
+  std::string out;
+  for (const HistorySeries& series : kHistorySeries) {
+    const std::string_view name = series.name;
+    append_sql(out, {", ", name, "_n, ", name, "_suma, ", name, "_max"});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string rollup_source_sql(std::uint64_t after, std::uint64_t upto) {
-  return "SELECT vm, DATE_FORMAT(hora, '%Y-%m-%d %H:%i:00') AS minuto, COUNT(*), "
-         "SUM(porcentaje_cpu_uso), MIN(porcentaje_cpu_uso), MAX(porcentaje_cpu_uso), "
-         "SUM(porcentaje_ram), MIN(porcentaje_ram), MAX(porcentaje_ram), SUM(total_procesos) "
-         "FROM metricas WHERE id > " +
-         std::to_string(after) + " AND id <= " + std::to_string(upto) + " GROUP BY vm, minuto";
+  std::string sql =
+      "SELECT vm, DATE_FORMAT(hora, '%Y-%m-%d %H:%i:00') AS minuto, COUNT(*), "
+      "SUM(porcentaje_cpu_uso), MIN(porcentaje_cpu_uso), MAX(porcentaje_cpu_uso), "
+      "SUM(porcentaje_ram), MIN(porcentaje_ram), MAX(porcentaje_ram), SUM(total_procesos)";
+  for (const HistorySeries& series : kHistorySeries) {
+    // The rows that have the value are counted apart from n: version 1 rows lack it.
+    const std::string_view value = series.expression;
+    append_sql(sql, {", COUNT(", value, "), COALESCE(SUM(", value, "), 0), MAX(", value, ")"});
+  }
+  return sql + " FROM metricas WHERE id > " + std::to_string(after) +
+         " AND id <= " + std::to_string(upto) + " GROUP BY vm, minuto";
 }
 
 std::optional<std::string> rollup_upsert_sql(std::span<const db::Row> rows, const Quote& quote) {
@@ -43,23 +60,21 @@ std::optional<std::string> rollup_upsert_sql(std::span<const db::Row> rows, cons
   }
   std::string sql =
       "INSERT INTO metricas_minuto (vm, minuto, n, cpu_suma, cpu_min, cpu_max, ram_suma, "
-      "ram_min, ram_max, procesos_suma) VALUES ";
-  sql.reserve(sql.size() + rows.size() * 96 + 400);
+      "ram_min, ram_max, procesos_suma" +
+      series_columns() + ") VALUES ";
+  sql.reserve(sql.size() + rows.size() * 256 + 2000);
   bool first = true;
   for (const db::Row& row : rows) {
     if (row.size() != kRollupColumns) {
       return std::nullopt;
     }
-    for (const auto& cell : row) {
-      if (!cell) {
-        return std::nullopt;
-      }
-    }
-    if (!is_minute(*row[1])) {
+    if (!row[0] || !row[1] || !is_minute(*row[1])) {
       return std::nullopt;
     }
     for (std::size_t i = 2; i < kRollupColumns; ++i) {
-      if (!is_plain_number(*row[i])) {
+      // A series' maximum is NULL in a minute without it; nothing else may be.
+      const bool series_max = i >= kRollupBaseColumns && (i - kRollupBaseColumns) % 3 == 2;
+      if (row[i] ? !is_plain_number(*row[i]) : !series_max) {
         return std::nullopt;
       }
     }
@@ -68,7 +83,8 @@ std::optional<std::string> rollup_upsert_sql(std::span<const db::Row> rows, cons
     quote(sql, *row[0]);
     sql += ",'" + *row[1] + "'";
     for (std::size_t i = 2; i < kRollupColumns; ++i) {
-      sql += "," + *row[i];
+      sql += ',';
+      sql += row[i] ? *row[i] : std::string("NULL");
     }
     sql += ')';
   }
@@ -80,6 +96,35 @@ std::optional<std::string> rollup_upsert_sql(std::span<const db::Row> rows, cons
       "ram_suma = ram_suma + VALUES(ram_suma), ram_min = LEAST(ram_min, VALUES(ram_min)), "
       "ram_max = GREATEST(ram_max, VALUES(ram_max)), "
       "procesos_suma = procesos_suma + VALUES(procesos_suma)";
+  for (const HistorySeries& series : kHistorySeries) {
+    const std::string n = std::string(series.name) + "_n";
+    const std::string sum = std::string(series.name) + "_suma";
+    const std::string max = std::string(series.name) + "_max";
+    // GREATEST is NULL when either is: a minute may have the series in one part only.
+    append_sql(sql, {", ",
+                     n,
+                     " = ",
+                     n,
+                     " + VALUES(",
+                     n,
+                     "), ",
+                     sum,
+                     " = ",
+                     sum,
+                     " + VALUES(",
+                     sum,
+                     "), ",
+                     max,
+                     " = COALESCE(GREATEST(",
+                     max,
+                     ", VALUES(",
+                     max,
+                     ")), ",
+                     max,
+                     ", VALUES(",
+                     max,
+                     "))"});
+  }
   return sql;
 }
 
@@ -99,18 +144,31 @@ std::string history_rollup_sql(const HistoryParams& params, std::int64_t bucket,
   const std::string vm = "'" + params.vm + "'";
   const MinuteSpan span = whole_minutes(params.from, params.to);
   const std::string first = quoted_time(span.first), end = quoted_time(span.end);
-  const std::string raw_columns =
+  std::string raw_columns =
       "SELECT FLOOR(UNIX_TIMESTAMP(hora) / " + b +
       "), 1, porcentaje_cpu_uso, porcentaje_cpu_uso, porcentaje_cpu_uso, porcentaje_ram, "
-      "porcentaje_ram, porcentaje_ram, total_procesos FROM metricas ";
-  return "SELECT bucket, SUM(n), MIN(cpu_min), ROUND(SUM(cpu_suma) / SUM(n), 2), MAX(cpu_max), "
-         "MIN(ram_min), ROUND(SUM(ram_suma) / SUM(n), 2), MAX(ram_max), "
-         "ROUND(SUM(procesos_suma) / SUM(n), 2) FROM ("
+      "porcentaje_ram, porcentaje_ram, total_procesos";
+  std::string outer =
+      "SELECT bucket, SUM(n), MIN(cpu_min), ROUND(SUM(cpu_suma) / SUM(n), 2), MAX(cpu_max), "
+      "MIN(ram_min), ROUND(SUM(ram_suma) / SUM(n), 2), MAX(ram_max), "
+      "ROUND(SUM(procesos_suma) / SUM(n), 2)";
+  for (const HistorySeries& series : kHistorySeries) {
+    const std::string_view name = series.name;
+    const std::string_view value = series.expression;
+    // A raw row counts 1 toward the series' n only when it has the value.
+    append_sql(raw_columns, {", (", value, ") IS NOT NULL, ", value, ", ", value});
+    append_sql(outer, {", ROUND(SUM(", name, "_suma) / NULLIF(SUM(", name, "_n), 0), 2), MAX(",
+                       name, "_max)"});
+  }
+  raw_columns += " FROM metricas ";
+  return outer +
+         " FROM ("
          "SELECT FLOOR(UNIX_TIMESTAMP(minuto) / " +
          b +
          ") AS bucket, n, cpu_suma, cpu_min, cpu_max, ram_suma, ram_min, ram_max, "
-         "procesos_suma FROM metricas_minuto WHERE vm = " +
-         vm + " AND minuto >= " + first + " AND minuto < " + end +
+         "procesos_suma" +
+         series_columns() + " FROM metricas_minuto WHERE vm = " + vm + " AND minuto >= " + first +
+         " AND minuto < " + end +
          // The seconds before the first whole minute and after the last one.
          " UNION ALL " + raw_columns + "WHERE vm = " + vm +
          " AND hora >= " + quoted_time(params.from) + " AND hora < " + first + " UNION ALL " +

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "history_query.hpp"
+#include "history_series.hpp"
 #include "vmpulse/db.hpp"
 
 namespace vmpulse::hub {
@@ -19,11 +20,14 @@ namespace vmpulse::hub {
 // Appends `value` as a quoted SQL string literal.
 using Quote = std::function<void(std::string&, std::string_view)>;
 
-// Columns of rollup_source_sql's rows and of metricas_minuto, in order.
-inline constexpr std::size_t kRollupColumns = 10;
+// Columns of rollup_source_sql's rows and of metricas_minuto, in order: 10 of
+// migration 002, then 3 per history series (history_series.hpp, migration 006).
+inline constexpr std::size_t kRollupBaseColumns = 10;
+inline constexpr std::size_t kRollupColumns = kRollupBaseColumns + 3 * kHistorySeries.size();
 
 // Per VM and minute, the rows with id in (after, upto]: vm, minuto, n, cpu sum/min/max,
-// ram sum/min/max, procesos sum. A range scan of the primary key.
+// ram sum/min/max, procesos sum, then per series the rows that have it, their sum and
+// their maximum (NULL when none has it). A range scan of the primary key.
 std::string rollup_source_sql(std::uint64_t after, std::uint64_t upto);
 
 // INSERT … ON DUPLICATE KEY UPDATE that adds `rows` (rollup_source_sql's) to their

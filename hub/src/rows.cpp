@@ -1,11 +1,49 @@
 #include "rows.hpp"
 
-#include <array>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 
 #include "json_text.hpp"
 
 namespace vmpulse::hub {
+namespace {
+
+// kMetricColumns' kinds, in the same order.
+constexpr auto kMetricKinds = [] {
+  std::array<ColumnKind, kMetricColumns.size()> out{};
+  std::size_t n = 0;
+  for (const RecordField& field : kRecordFields) {
+    if (field.kind != ColumnKind::text) {
+      out[n++] = field.kind;
+    }
+  }
+  return out;
+}();
+
+// A field's column in the selected row (after `id`).
+constexpr std::size_t field_column(std::string_view name) {
+  std::size_t i = 0;
+  while (i < kRecordFields.size() && kRecordFields[i].name != name) {
+    ++i;
+  }
+  return i + 1;
+}
+constexpr std::size_t kVmColumn = field_column("vm");
+constexpr std::size_t kHoraColumn = field_column("hora");
+constexpr std::size_t kApiColumn = field_column("api");
+static_assert(kApiColumn < kRecordColumnCount - 1 && kHoraColumn < kApiColumn,
+              "the hub groups by vm and orders by hora: the schema must keep them");
+
+}  // namespace
+
+std::optional<double> StoredRecord::metric(std::string_view name) const {
+  const std::size_t index = metric_index(name);
+  if (index == kMetricColumns.size() || std::isnan(metrics[index])) {
+    return std::nullopt;
+  }
+  return metrics[index];
+}
 
 std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t first) {
   if (row.size() < first + kRecordColumnCount) {
@@ -14,9 +52,9 @@ std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t
   auto text = [&](std::size_t column) -> const std::optional<std::string>& {
     return row[first + column];
   };
-  for (std::size_t column = 0; column < kRecordColumnCount; ++column) {
+  for (std::size_t column : {std::size_t{0}, kVmColumn, kHoraColumn, kApiColumn}) {
     if (!text(column)) {
-      return "column " + std::to_string(column) + " is NULL";
+      return std::string(kRecordColumnNames[column]) + " is NULL";
     }
   }
   StoredRecord record;
@@ -25,37 +63,77 @@ std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t
   if (ec != std::errc{} || end != id_text.data() + id_text.size()) {
     return "id is not a number: " + id_text;
   }
-  record.vm = *text(1);
-  record.hora = *text(13);
-  record.api = *text(14);
+  record.vm = *text(kVmColumn);
+  record.hora = *text(kHoraColumn);
+  record.api = *text(kApiColumn);
+  const auto& processes = text(kRecordColumnCount - 1);
+  if (processes && !is_json_array_text(*processes)) {
+    return std::string(kProcessesColumn) + " is not a JSON array";
+  }
 
   std::string& json = record.json;
-  json.reserve(320);
+  json.reserve(processes ? 512 + processes->size() : 512);
   json += "{\"id\":";
   json += id_text;
-  json += ",\"vm\":";
-  append_json_string(json, record.vm);
-  for (std::size_t i = 0; i < kMetricColumns.size(); ++i) {
-    const std::string& value = *text(kFirstMetricColumn + i);
+  std::size_t metric = 0;
+  for (std::size_t i = 0; i < kRecordFields.size(); ++i) {
+    const RecordField& field = kRecordFields[i];
+    if (field.name == kProcessesBefore && processes) {
+      json += ",\"";
+      json += kProcessesColumn;
+      json += "\":";
+      json += *processes;
+    }
+    const auto& cell = text(i + 1);
+    if (field.kind == ColumnKind::text) {
+      if (!cell) {
+        if (!field.optional) {
+          return std::string(field.name) + " is NULL";
+        }
+        continue;
+      }
+      json += ",\"";
+      json += field.name;
+      json += "\":";
+      append_json_string(json, *cell);
+      continue;
+    }
+    double& number = record.metrics[metric++];
+    if (!cell) {
+      if (!field.optional) {
+        return std::string(field.name) + " is NULL";
+      }
+      number = kNullMetric;
+      continue;
+    }
+    const std::string& value = *cell;
     // is_plain_number first: from_chars alone would also take "inf" or "1e999".
-    double number = 0;
     const auto parsed = std::from_chars(value.data(), value.data() + value.size(), number);
     if (!is_plain_number(value) || parsed.ec != std::errc{} ||
         parsed.ptr != value.data() + value.size()) {
-      return std::string(kMetricColumns[i]) + " is not a number: " + value;
+      return std::string(field.name) + " is not a number: " + value;
     }
-    record.metrics[i] = number;
     json += ",\"";
-    json += kMetricColumns[i];
+    json += field.name;
     json += "\":";
     json += value;
   }
-  json += ",\"hora\":";
-  append_json_string(json, record.hora);
-  json += ",\"api\":";
-  append_json_string(json, record.api);
   json += '}';
   return record;
+}
+
+bool append_metric(std::string& out, const StoredRecord& record, std::size_t index) {
+  const double value = record.metrics[index];
+  if (std::isnan(value)) {
+    return false;
+  }
+  char buf[48];
+  // Integer columns hold at most 2^53 (the schema's maximum), exact in a double.
+  const int size = kMetricKinds[index] == ColumnKind::integer
+                       ? std::snprintf(buf, sizeof buf, "%.0f", value)
+                       : std::snprintf(buf, sizeof buf, "%.2f", value);
+  out.append(buf, static_cast<std::size_t>(size));
+  return true;
 }
 
 }  // namespace vmpulse::hub

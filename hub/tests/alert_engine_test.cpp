@@ -338,3 +338,65 @@ rules:
   EXPECT_EQ(t[2].alert.rule, "r3");
   EXPECT_TRUE(h.engine.active().empty());
 }
+
+// A version 2 metric is NULL (NaN) in version 1 rows: such a row is no news about it,
+// so it neither starts, fires nor resolves the rule, and the rules on other metrics go on.
+TEST(AlertEngine, NullMetricNeitherFiresNorResolves) {
+  Harness h(R"(vm_down: {enabled: false}
+rules:
+  - name: load_high
+    metric: carga_1
+    threshold: 8
+    resolve: 4
+    for: 1m
+  - name: steal_high
+    metric: porcentaje_cpu_robado
+    op: ">"
+    threshold: 20
+    resolve: 10
+    for: 0s
+  - name: cpu_high
+    metric: porcentaje_cpu_uso
+    threshold: 90
+    resolve: 85
+    for: 0s
+)");
+  const std::size_t load = metric_index("carga_1");
+  const std::size_t steal = metric_index("porcentaje_cpu_robado");
+  auto v2 = [&](std::int64_t second, double load_value, double steal_value, double cpu) {
+    StoredRecord r = row("web-1", second, cpu);
+    r.metrics[load] = load_value;
+    r.metrics[steal] = steal_value;
+    return r;
+  };
+  // NULL everywhere but cpu: only cpu_high may act.
+  auto t = h.feed(v2(0, kNullMetric, kNullMetric, 95));
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].alert.rule, "cpu_high");
+  // load pending, steal firing.
+  t = h.feed(v2(10, 9, 30, 95));
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].alert.rule, "load_high");
+  EXPECT_EQ(t[0].alert.state, AlertState::pending);
+  EXPECT_EQ(t[1].alert.rule, "steal_high");
+  EXPECT_EQ(t[1].alert.state, AlertState::firing);
+  // NULL rows past `for`: load stays pending (no value fires it), steal stays firing
+  // (NULL is not below resolve), while cpu resolves on its own value.
+  t = h.feed(v2(100, kNullMetric, kNullMetric, 50));
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].alert.rule, "cpu_high");
+  EXPECT_EQ(t[0].alert.state, AlertState::resolved);
+  const auto active = h.engine.active();
+  ASSERT_EQ(active.size(), 2u);
+  EXPECT_EQ(active[0].rule, "load_high");
+  EXPECT_EQ(active[0].state, AlertState::pending);
+  EXPECT_EQ(active[1].rule, "steal_high");
+  EXPECT_EQ(active[1].state, AlertState::firing);
+  // The next real values act as usual: load fires (held since 10 s), steal resolves.
+  t = h.feed(v2(110, 9, 5, 50));
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].alert.rule, "load_high");
+  EXPECT_EQ(t[0].alert.state, AlertState::firing);
+  EXPECT_EQ(t[1].alert.rule, "steal_high");
+  EXPECT_EQ(t[1].alert.state, AlertState::resolved);
+}

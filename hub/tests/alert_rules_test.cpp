@@ -109,6 +109,13 @@ TEST(AlertRules, ErrorsNameFileLineAndField) {
   const std::vector<Case> cases = {
       {head + "    metric: porcentaje_gpu\n    threshold: 90\n",
        "rules.yaml:3: rules[0].metric: unknown metric \"porcentaje_gpu\"", "porcentaje_cpu_uso"},
+      // The known list names the version 2 metrics too; text fields are not metrics.
+      {head + "    metric: carga_2\n    threshold: 90\n",
+       "rules.yaml:3: rules[0].metric: unknown metric \"carga_2\"", "porcentaje_cpu_robado"},
+      {head + "    metric: procesos_top\n    threshold: 90\n",
+       "rules.yaml:3: rules[0].metric: unknown metric \"procesos_top\"", "carga_1"},
+      {head + "    metric: hora\n    threshold: 90\n",
+       "rules.yaml:3: rules[0].metric: unknown metric \"hora\"", "red_tx_kib_s"},
       {head + "    metric: porcentaje_cpu_uso\n    threshold: 90\n    for: 5x\n",
        "rules.yaml:5: rules[0].for: ", "unit"},
       {head + "    metric: porcentaje_cpu_uso\n    threshold: 90\n    for: soon\n",

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "history_series.hpp"
+
 using namespace vmpulse::hub;
 using vmpulse::http::Request;
 
@@ -117,8 +119,9 @@ TEST(HistorySql, GroupsInTheDatabase) {
 
 TEST(HistoryEncode, PointsFromRows) {
   HistoryParams params{"web-1", 0, 3600, 10};
-  std::vector<vmpulse::db::Row> rows{
-      {"1", "3", "1.00", "2.00", "3.00", "10.00", "11.00", "12.00", "200.00"}};
+  vmpulse::db::Row base{"1", "3", "1.00", "2.00", "3.00", "10.00", "11.00", "12.00", "200.00"};
+  base.resize(kHistoryColumns);  // no row of the bucket has any version 2 series
+  std::vector<vmpulse::db::Row> rows{base};
   const auto encoded = encode_history(params, 360, rows);
   ASSERT_TRUE(std::holds_alternative<std::string>(encoded));
   EXPECT_EQ(
@@ -128,4 +131,42 @@ TEST(HistoryEncode, PointsFromRows) {
       R"("ram":{"min":10.00,"avg":11.00,"max":12.00},"procesos":{"avg":200.00}}]})");
   rows[0][3] = std::nullopt;
   EXPECT_TRUE(std::holds_alternative<EncodeError>(encode_history(params, 360, rows)));
+}
+
+TEST(HistoryEncode, SeriesWithValuesAndWithout) {
+  HistoryParams params{"web-1", 0, 3600, 10};
+  vmpulse::db::Row row{"1", "3", "1.00", "2.00", "3.00", "10.00", "11.00", "12.00", "200.00"};
+  row.resize(kHistoryColumns);
+  // carga (first) and red_tx (last) have values; the rest are NULL in this bucket.
+  row[kHistoryBaseColumns] = "0.51";
+  row[kHistoryBaseColumns + 1] = "0.98";
+  row[kHistoryColumns - 2] = "80.00";
+  row[kHistoryColumns - 1] = "120.50";
+  const auto encoded = encode_history(params, 360, {row});
+  ASSERT_TRUE(std::holds_alternative<std::string>(encoded));
+  EXPECT_NE(std::get<std::string>(encoded).find(
+                R"("procesos":{"avg":200.00},"carga":{"avg":0.51,"max":0.98},)"
+                R"("red_tx":{"avg":80.00,"max":120.50}}]})"),
+            std::string::npos)
+      << std::get<std::string>(encoded);
+  // An average without its maximum, or a value that is not a number: malformed.
+  auto bad = row;
+  bad[kHistoryBaseColumns + 1] = std::nullopt;
+  EXPECT_TRUE(std::holds_alternative<EncodeError>(encode_history(params, 360, {bad})));
+  bad = row;
+  bad[kHistoryBaseColumns] = "x";
+  EXPECT_TRUE(std::holds_alternative<EncodeError>(encode_history(params, 360, {bad})));
+  bad = row;
+  bad.pop_back();
+  EXPECT_TRUE(std::holds_alternative<EncodeError>(encode_history(params, 360, {bad})));
+}
+
+TEST(HistorySql, EverySeriesAveragedAndMaximisedOverTheRowsThatHaveIt) {
+  HistoryParams params{"web-1", 0, 3600, 10};
+  const std::string sql = history_sql(params, 360);
+  for (const HistorySeries& series : kHistorySeries) {
+    const std::string value(series.expression);
+    EXPECT_NE(sql.find("ROUND(AVG(" + value + "), 2), MAX(" + value + ")"), std::string::npos)
+        << series.name;
+  }
 }

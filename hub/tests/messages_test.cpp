@@ -5,26 +5,27 @@
 #include <nlohmann/json.hpp>
 
 #include "json_text.hpp"
+#include "record_rows.hpp"
 
 using namespace vmpulse::hub;
 
 namespace {
 vmpulse::db::Row row(std::uint64_t id, std::string vm, std::string hora, std::string api = "cpp") {
-  return {std::to_string(id),
-          vm,
-          "8000",
-          "6000",
-          "2000",
-          "25.00",
-          "12.50",
-          "87.50",
-          "1",
-          "2",
-          "0",
-          "0",
-          "3",
-          hora,
-          api};
+  return test::record_row({{"id", std::to_string(id)},
+                           {"vm", std::move(vm)},
+                           {"total_ram", "8000"},
+                           {"ram_libre", "6000"},
+                           {"uso_ram", "2000"},
+                           {"porcentaje_ram", "25.00"},
+                           {"porcentaje_cpu_uso", "12.50"},
+                           {"porcentaje_cpu_libre", "87.50"},
+                           {"procesos_corriendo", "1"},
+                           {"procesos_durmiendo", "2"},
+                           {"procesos_zombie", "0"},
+                           {"procesos_parados", "0"},
+                           {"total_procesos", "3"},
+                           {"hora", std::move(hora)},
+                           {"api", std::move(api)}});
 }
 StoredRecord record(std::uint64_t id, std::string vm, std::string hora, std::string api = "cpp") {
   return std::get<StoredRecord>(from_row(row(id, std::move(vm), std::move(hora), std::move(api))));
@@ -42,10 +43,10 @@ TEST(Rows, EncodesTheRecordOnce) {
 
 TEST(Rows, RejectsWhatIsNotANumber) {
   auto bad = row(1, "a", "2026-11-26 10:00:01");
-  bad[5] = "NaN";
+  bad[test::column_of("porcentaje_ram")] = "NaN";
   EXPECT_TRUE(std::holds_alternative<std::string>(from_row(bad)));
   bad = row(1, "a", "2026-11-26 10:00:01");
-  bad[14] = std::nullopt;
+  bad[test::column_of("api")] = std::nullopt;
   EXPECT_TRUE(std::holds_alternative<std::string>(from_row(bad)));
 }
 
@@ -93,6 +94,44 @@ TEST(Messages, SnapshotCarriesLatestVmsSeriesAndSplit) {
   EXPECT_EQ(json["latest"]["b"]["api"], "nodejs");
   EXPECT_EQ(json["series"].size(), 1u);
   EXPECT_EQ(json["split"]["total"], 3);
+}
+
+TEST(Messages, VmsCarryLoadAndDiskOfTheNewestRow) {
+  LiveState state;
+  // "a": its newest row has them; an older row's values do not count.
+  auto older = row(1, "a", "2026-12-05 06:00:00");
+  older[test::column_of("carga_1")] = "9.99";
+  state.apply(std::get<StoredRecord>(from_row(older)));
+  auto newest = row(2, "a", "2026-12-05 06:00:01");
+  newest[test::column_of("carga_1")] = "0.52";
+  newest[test::column_of("disco_total")] = "51200";
+  newest[test::column_of("disco_libre")] = "20480";
+  state.apply(std::get<StoredRecord>(from_row(newest)));
+  // "b": a version 1 row, so none of them.
+  state.apply(record(3, "b", "2026-12-05 06:00:02"));
+  EXPECT_EQ(encode_vms(state),
+            R"({"vms":[{"vm":"a","last":"2026-12-05 06:00:01","rows":2,"carga_1":0.52,)"
+            R"("disco_total":51200,"disco_libre":20480},)"
+            R"({"vm":"b","last":"2026-12-05 06:00:02","rows":1}]})");
+  // The snapshot's list is the same.
+  const auto json = nlohmann::json::parse(encode_snapshot(std::string("a"), 15, state, {}));
+  EXPECT_EQ(json["vms"][0]["disco_libre"], 20480);
+  EXPECT_FALSE(json["vms"][1].contains("carga_1"));
+}
+
+TEST(Messages, RecordsCarryTheVersionTwoFieldsAndProcessList) {
+  auto v2 = row(4, "a", "2026-12-05 06:00:03");
+  v2[test::column_of("porcentaje_cpu_robado")] = "1.25";
+  v2[test::column_of("porcentaje_cpu_espera")] = "0.50";
+  v2[test::column_of("procesos_top")] =
+      R"([{"pid":42,"nombre":"postgres","estado":"R","porcentaje_cpu":12.5,"ram_mib":512.75}])";
+  const auto json = nlohmann::json::parse(encode_records(
+      {std::get<StoredRecord>(from_row(v2)), record(5, "b", "2026-12-05 06:00:03")}, Split{}));
+  EXPECT_EQ(json["records"][0]["porcentaje_cpu_robado"], 1.25);
+  EXPECT_EQ(json["records"][0]["procesos_top"][0]["nombre"], "postgres");
+  EXPECT_EQ(json["records"][0]["procesos_top"][0]["ram_mib"], 512.75);
+  EXPECT_FALSE(json["records"][1].contains("procesos_top"));
+  EXPECT_FALSE(json["records"][1].contains("porcentaje_cpu_robado"));
 }
 
 TEST(Messages, EmptySnapshotHasNullVm) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 using namespace vmpulse::hub;
 
 namespace {
@@ -15,9 +18,17 @@ const Quote kQuote = [](std::string& sql, std::string_view value) {
   sql += '\'';
 };
 
+// A minute of 3 rows; the version 2 series: carga in 2 of them, the rest in none.
 vmpulse::db::Row minute_row(std::string vm, std::string minute) {
-  return {std::move(vm), std::move(minute), "3",     "30.00", "5.00",
-          "15.00",       "150.00",          "49.00", "51.00", "300"};
+  vmpulse::db::Row row{std::move(vm), std::move(minute), "3",     "30.00", "5.00",
+                       "15.00",       "150.00",          "49.00", "51.00", "300"};
+  for (std::size_t k = 0; k < kHistorySeries.size(); ++k) {
+    const bool some = k == 0;
+    row.emplace_back(some ? "2" : "0");
+    row.emplace_back(some ? "1.50" : "0");
+    row.emplace_back(some ? std::optional<std::string>("1.00") : std::nullopt);
+  }
+  return row;
 }
 
 std::size_t count(const std::string& text, std::string_view what) {
@@ -57,14 +68,23 @@ TEST(RollupSql, UpsertAddsToTheMinute) {
                                            minute_row("o'brien", "2026-01-01 00:02:00")};
   const auto sql = rollup_upsert_sql(rows, kQuote);
   ASSERT_TRUE(sql);
-  EXPECT_NE(sql->find("('web-1','2026-01-01 00:01:00',3,30.00,5.00,15.00,150.00,49.00,51.00,300)"),
+  EXPECT_NE(sql->find("('web-1','2026-01-01 00:01:00',3,30.00,5.00,15.00,150.00,49.00,51.00,300,"
+                      "2,1.50,1.00,0,0,NULL,"),
             std::string::npos);
+  EXPECT_NE(sql->find("procesos_suma, carga_n, carga_suma, carga_max, cpu_robado_n, "),
+            std::string::npos);
+  // A series' maximum may be NULL on either side.
+  EXPECT_NE(sql->find("swap_max = COALESCE(GREATEST(swap_max, VALUES(swap_max)), swap_max, "
+                      "VALUES(swap_max))"),
+            std::string::npos);
+  EXPECT_NE(sql->find("red_rx_n = red_rx_n + VALUES(red_rx_n)"), std::string::npos);
   EXPECT_NE(sql->find("('o\\'brien',"), std::string::npos);  // through the quoter
   EXPECT_NE(sql->find("n = n + VALUES(n)"), std::string::npos);
   EXPECT_NE(sql->find("cpu_min = LEAST(cpu_min, VALUES(cpu_min))"), std::string::npos);
   EXPECT_NE(sql->find("ram_max = GREATEST(ram_max, VALUES(ram_max))"), std::string::npos);
   EXPECT_NE(sql->find("procesos_suma = procesos_suma + VALUES(procesos_suma)"), std::string::npos);
-  EXPECT_EQ(count(*sql, "VALUES("), 8u);  // every column but the key
+  // Every column but the key; a series' maximum twice.
+  EXPECT_EQ(count(*sql, "VALUES("), 8u + 4 * kHistorySeries.size());
 }
 
 TEST(RollupSql, UpsertRefusesMalformedRows) {
@@ -75,7 +95,10 @@ TEST(RollupSql, UpsertRefusesMalformedRows) {
   for (std::size_t column = 0; column < kRollupColumns; ++column) {
     auto bad = minute_row("a", "2026-01-01 00:01:00");
     bad[column] = std::nullopt;
-    EXPECT_FALSE(rollup_upsert_sql(std::vector<vmpulse::db::Row>{bad}, kQuote)) << column;
+    // Only a series' maximum may be NULL (a minute without the series).
+    const bool series_max = column >= kRollupBaseColumns && (column - kRollupBaseColumns) % 3 == 2;
+    EXPECT_EQ(rollup_upsert_sql(std::vector<vmpulse::db::Row>{bad}, kQuote).has_value(), series_max)
+        << column;
   }
   for (const char* minute :
        {"2026-01-01 00:01:30", "2026-01-01T00:01:00", "x", "2026-01-01 00:01"}) {
@@ -115,4 +138,48 @@ TEST(HistoryRollupSql, WholeMinutesEdgesAndTheUnrolledTail) {
   // avg = sum / n, rounded like history_sql's ROUND(AVG(x), 2).
   EXPECT_NE(sql.find("ROUND(SUM(cpu_suma) / SUM(n), 2)"), std::string::npos);
   EXPECT_NE(sql.find("GROUP BY bucket ORDER BY bucket"), std::string::npos);
+}
+
+TEST(RollupSql, SourceCountsEachSeriesApart) {
+  const std::string sql = rollup_source_sql(0, 10);
+  for (const HistorySeries& series : kHistorySeries) {
+    std::string want;
+    append_sql(want, {"COUNT(", series.expression, "), COALESCE(SUM(", series.expression,
+                      "), 0), MAX(", series.expression, ")"});
+    EXPECT_NE(sql.find(want), std::string::npos) << series.name;
+  }
+}
+
+TEST(HistoryRollupSql, SeriesFromTheRollupAndTheRawParts) {
+  HistoryParams params{"web-1", 30, 3629, 13};
+  const std::string sql = history_rollup_sql(params, 300, 900);
+  for (const HistorySeries& series : kHistorySeries) {
+    const std::string_view name = series.name;
+    const std::string_view value = series.expression;
+    // sum / n over the rows that have it, as ROUND(AVG(x), 2) over raw rows.
+    std::string average;
+    append_sql(average, {"ROUND(SUM(", name, "_suma) / NULLIF(SUM(", name, "_n), 0), 2), MAX(",
+                         name, "_max)"});
+    EXPECT_NE(sql.find(average), std::string::npos) << name;
+    // Each raw part counts a row toward n only when it has the value (3 raw parts).
+    std::string raw;
+    append_sql(raw, {"(", value, ") IS NOT NULL, ", value, ", ", value});
+    EXPECT_EQ(count(sql, raw), 3u) << name;
+  }
+}
+
+// db/migrations/006 adds exactly the columns the hub writes (one list in C++, one in SQL).
+TEST(RollupSql, MigrationSixHasEverySeriesColumn) {
+  std::ifstream file(VMPULSE_SOURCE_DIR "/db/migrations/006_metricas_minuto_v2.sql");
+  ASSERT_TRUE(file) << "db/migrations/006_metricas_minuto_v2.sql";
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::size_t columns = 0;
+  for (const HistorySeries& series : kHistorySeries) {
+    for (const char* suffix : {"_n", "_suma", "_max"}) {
+      EXPECT_NE(text.find("'" + std::string(series.name) + suffix + "'"), std::string::npos)
+          << series.name << suffix;
+      ++columns;
+    }
+  }
+  EXPECT_EQ(count(text, "UNION ALL SELECT") + 1, columns);
 }

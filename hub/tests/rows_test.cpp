@@ -2,34 +2,144 @@
 
 #include <gtest/gtest.h>
 
-using namespace vmpulse::hub;
+#include <cmath>
+#include <nlohmann/json.hpp>
 
-namespace {
-vmpulse::db::Row record_row(std::string cpu) {
-  return {"7",     "web-1", "8000", "2000", "6000", "75.00", std::move(cpu),
-          "12.50", "3",     "120",  "1",    "0",    "124",   "2026-12-05 06:00:00",
-          "python"};
+#include "record_rows.hpp"
+
+using namespace vmpulse::hub;
+using vmpulse::hub::test::column_of;
+using vmpulse::hub::test::record_row;
+
+TEST(Rows, ColumnsFollowTheRecordsFields) {
+  // Every scalar field of the Record, in its order, between id and procesos_top.
+  EXPECT_EQ(kRecordColumnNames.front(), "id");
+  EXPECT_EQ(kRecordColumnNames.back(), "procesos_top");
+  std::vector<std::string_view> names;
+  vmpulse::Record record;
+  vmpulse::visit_fields(record, [&](std::string_view name, const auto&) { names.push_back(name); });
+  ASSERT_EQ(names.size() + 2, kRecordColumnCount);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(kRecordColumnNames[i + 1], names[i]);
+  }
+  EXPECT_TRUE(std::string_view(kRecordColumns).starts_with("id, vm, total_ram, "));
+  EXPECT_TRUE(std::string_view(kRecordColumns).ends_with(", hora, api, procesos_top"));
 }
-}  // namespace
+
+TEST(Rows, MetricsAreEveryNumericColumn) {
+  EXPECT_EQ(kMetricColumns.size(), kRecordColumnCount - 5);  // not id, vm, hora, api, top
+  EXPECT_EQ(kMetricColumns[4], "porcentaje_cpu_uso");
+  EXPECT_LT(metric_index("carga_1"), kMetricColumns.size());
+  EXPECT_LT(metric_index("porcentaje_cpu_robado"), kMetricColumns.size());
+  EXPECT_LT(metric_index("red_tx_kib_s"), kMetricColumns.size());
+  EXPECT_EQ(metric_index("vm"), kMetricColumns.size());
+  EXPECT_EQ(metric_index("procesos_top"), kMetricColumns.size());
+}
 
 TEST(Rows, FromRowFillsMetricsInColumnOrder) {
-  auto parsed = from_row(record_row("87.50"));
+  auto parsed = from_row(record_row());
   ASSERT_TRUE(std::holds_alternative<StoredRecord>(parsed)) << std::get<std::string>(parsed);
   const StoredRecord& r = std::get<StoredRecord>(parsed);
+  EXPECT_EQ(r.id, 7u);
   EXPECT_EQ(r.vm, "web-1");
-  EXPECT_EQ(r.metrics[0], 8000);  // total_ram
-  EXPECT_EQ(r.metrics[4], 87.5);  // porcentaje_cpu_uso
-  EXPECT_EQ(kMetricColumns[4], "porcentaje_cpu_uso");
-  EXPECT_EQ(r.metrics[8], 1);  // procesos_zombie
-  EXPECT_EQ(kMetricColumns[8], "procesos_zombie");
-  EXPECT_EQ(r.metrics[10], 124);  // total_procesos
+  EXPECT_EQ(r.hora, "2026-12-05 06:00:00");
+  EXPECT_EQ(r.api, "python");
+  EXPECT_EQ(r.metrics[metric_index("total_ram")], 8000);
+  EXPECT_EQ(r.metrics[metric_index("porcentaje_cpu_uso")], 87.5);
+  EXPECT_EQ(r.metrics[metric_index("procesos_zombie")], 1);
+  EXPECT_EQ(r.metrics[metric_index("total_procesos")], 124);
   EXPECT_NE(r.json.find("\"porcentaje_cpu_uso\":87.50"), std::string::npos);
+}
+
+TEST(Rows, VersionOneRowsOmitTheNullFields) {
+  const StoredRecord r = std::get<StoredRecord>(from_row(record_row()));
+  EXPECT_EQ(
+      r.json,
+      R"({"id":7,"vm":"web-1","total_ram":8000,"ram_libre":2000,"uso_ram":6000,"porcentaje_ram":75.00,)"
+      R"("porcentaje_cpu_uso":87.50,"porcentaje_cpu_libre":12.50,"procesos_corriendo":3,"procesos_durmiendo":120,)"
+      R"("procesos_zombie":1,"procesos_parados":0,"total_procesos":124,"hora":"2026-12-05 06:00:00","api":"python"})");
+  EXPECT_TRUE(std::isnan(r.metrics[metric_index("carga_1")]));
+  EXPECT_FALSE(r.metric("carga_1"));
+  EXPECT_EQ(r.metric("total_ram"), 8000);
+}
+
+TEST(Rows, VersionTwoFieldsAndTheProcessListAsStored) {
+  const std::string top =
+      R"([{"pid": 1, "nombre": "init", "estado": "S", "porcentaje_cpu": 0.5, "ram_mib": 12.25}])";
+  auto parsed = from_row(record_row({{"carga_1", "0.52"},
+                                     {"carga_5", "0.40"},
+                                     {"carga_15", "0.31"},
+                                     {"swap_total", "2048"},
+                                     {"swap_libre", "1024"},
+                                     {"red_rx_kib_s", "12.40"},
+                                     {"tiempo_activo", "3600"},
+                                     {"procesos_top", top}}));
+  ASSERT_TRUE(std::holds_alternative<StoredRecord>(parsed)) << std::get<std::string>(parsed);
+  const StoredRecord& r = std::get<StoredRecord>(parsed);
+  EXPECT_EQ(r.metric("carga_1"), 0.52);
+  EXPECT_EQ(r.metric("swap_total"), 2048);
+  EXPECT_FALSE(r.metric("disco_total"));
+  // In the schema's order; procesos_top's text copied byte for byte, before hora.
+  EXPECT_NE(r.json.find(R"("total_procesos":124,"carga_1":0.52,"carga_5":0.40,"carga_15":0.31,)"
+                        R"("swap_total":2048,"swap_libre":1024,"red_rx_kib_s":12.40,)"
+                        R"("tiempo_activo":3600,"procesos_top":)" +
+                        top + R"(,"hora":"2026-12-05 06:00:00","api":"python"})"),
+            std::string::npos)
+      << r.json;
+  const auto json = nlohmann::json::parse(r.json);
+  EXPECT_EQ(json["procesos_top"][0]["nombre"], "init");
+  EXPECT_FALSE(json.contains("disco_total"));
 }
 
 TEST(Rows, NonNumbersAreErrors) {
   for (const char* bad : {"inf", "1e999", "12x", ""}) {
-    auto parsed = from_row(record_row(bad));
+    auto parsed = from_row(record_row({{"porcentaje_cpu_uso", bad}}));
     ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << bad;
     EXPECT_NE(std::get<std::string>(parsed).find("porcentaje_cpu_uso"), std::string::npos);
+    parsed = from_row(record_row({{"carga_1", bad}}));
+    ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << bad;
+    EXPECT_NE(std::get<std::string>(parsed).find("carga_1"), std::string::npos);
   }
+}
+
+TEST(Rows, NullOnlyWhereTheSchemaAllowsIt) {
+  for (const char* column : {"id", "vm", "total_ram", "total_procesos", "hora", "api"}) {
+    auto parsed = from_row(record_row({{column, std::nullopt}}));
+    ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << column;
+    EXPECT_NE(std::get<std::string>(parsed).find(column), std::string::npos);
+  }
+  auto row = record_row();
+  row.pop_back();
+  EXPECT_TRUE(std::holds_alternative<std::string>(from_row(row)));
+}
+
+TEST(Rows, ProcessListMustBeAnArray) {
+  for (const char* bad : {"{}", "", "  ", "[1", "null"}) {
+    auto parsed = from_row(record_row({{"procesos_top", bad}}));
+    ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << bad;
+  }
+  EXPECT_TRUE(std::holds_alternative<StoredRecord>(from_row(record_row({{"procesos_top", "[]"}}))));
+}
+
+TEST(Rows, FromAnOffset) {
+  auto row = record_row({{"id", "9"}});
+  row.insert(row.begin(), "r");
+  const auto parsed = from_row(row, 1);
+  ASSERT_TRUE(std::holds_alternative<StoredRecord>(parsed));
+  EXPECT_EQ(std::get<StoredRecord>(parsed).id, 9u);
+  EXPECT_EQ(column_of("vm"), 1u);
+}
+
+TEST(Rows, AppendMetricAsStored) {
+  const StoredRecord r = std::get<StoredRecord>(
+      from_row(record_row({{"carga_1", "1.50"}, {"disco_total", "9007199254740991"}})));
+  std::string out;
+  EXPECT_TRUE(append_metric(out, r, metric_index("carga_1")));
+  EXPECT_EQ(out, "1.50");
+  out.clear();
+  EXPECT_TRUE(append_metric(out, r, metric_index("disco_total")));
+  EXPECT_EQ(out, "9007199254740991");
+  out.clear();
+  EXPECT_FALSE(append_metric(out, r, metric_index("disco_libre")));
+  EXPECT_EQ(out, "");
 }

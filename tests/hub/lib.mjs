@@ -73,6 +73,60 @@ export async function insertRows(db, rows, { commit = true, counts = true } = {}
   }
 }
 
+// Inserts records given as objects of column values (version 2 fields, procesos_top as
+// an array) in one transaction, the per-route counts with them, the way the ingest routes
+// store them; columns a record leaves out are NULL. Returns their ids.
+export async function insertRecords(db, records) {
+  const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  const values = records.map((r) =>
+    columns.map((c) => {
+      const value = r[c];
+      if (value === undefined) return null;
+      return c === 'procesos_top' ? JSON.stringify(value) : value;
+    }),
+  );
+  const conn = await db.getConnection();
+  try {
+    await conn.beginTransaction();
+    const [result] = await conn.query(`INSERT INTO metricas (${columns.join(', ')}) VALUES ?`, [values]);
+    const perApi = new Map();
+    for (const r of records) perApi.set(r.api, (perApi.get(r.api) ?? 0) + 1);
+    for (const [api, n] of perApi) {
+      await conn.query(
+        'INSERT INTO metricas_por_api (api, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + VALUES(total)',
+        [api, n],
+      );
+    }
+    await conn.commit();
+    return records.map((_, i) => result.insertId + i);
+  } catch (error) {
+    await conn.rollback().catch(() => {});
+    throw error;
+  } finally {
+    conn.release();
+  }
+}
+
+// A version 1 record object for insertRecords.
+export function v1Record(vm, { cpu = 10, hora = utcNow(), api = 'cpp' } = {}) {
+  return {
+    vm,
+    total_ram: 8000,
+    ram_libre: 4000,
+    uso_ram: 4000,
+    porcentaje_ram: 50,
+    porcentaje_cpu_uso: cpu,
+    porcentaje_cpu_libre: 100 - cpu,
+    procesos_corriendo: 1,
+    procesos_durmiendo: 99,
+    procesos_zombie: 0,
+    procesos_parados: 0,
+    total_procesos: 100,
+    hora,
+    api,
+  };
+}
+
 // A WebSocket client that keeps every message it receives.
 export class Client {
   static async open(base, { path = '/ws', headers = {}, auth = true } = {}) {

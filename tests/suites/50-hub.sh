@@ -90,7 +90,8 @@ check "a viewer token file that is missing: exit 1" bash -c \
       HUB_TEST_DB_DIR="$WORK/db" HUB_TEST_DB_PORT="$DB_PORT" VMPULSE_ROOT="$ROOT" \
       HUB_VIEWER_TOKEN="$VIEWER_TOKEN" HUB_INGEST_TOKEN="$INGEST_TOKEN" HUB_GUARD="$GUARD" \
       HUB_MAIN_PID="$MAIN_PID" HUB_MAIN_LOG="$WORK/main.log" \
-      timeout 360 node --test --test-reporter=spec --test-concurrency=1 auth.test.mjs hub.test.mjs
+      timeout 420 node --test --test-reporter=spec --test-concurrency=1 auth.test.mjs hub.test.mjs \
+        record_v2.test.mjs
 ) 2>&1 | tee "$WORK/node.log"
 node_pass="$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$WORK/node.log" | tail -n1)"
 node_fail="$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$WORK/node.log" | tail -n1)"
@@ -117,9 +118,15 @@ route_labels_bounded() {
   text="$(curl -fsS "$MAIN/metrics")" || return 1
   grep -q 'route="other"' <<<"$text" &&
     ! grep -E '^vmpulse_http_requests_total' <<<"$text" |
-    grep -Ev 'route="(history|split|vms|stats|session|auth|livez|readyz|metrics|ws|other)"'
+    grep -Ev 'route="(history|processes|split|vms|stats|session|auth|livez|readyz|metrics|ws|other)"'
 }
 check "request counts are labelled by route name, never by raw path" route_labels_bounded
+processes_counted() {
+  local text
+  text="$(curl -fsS "$MAIN/metrics")" &&
+    grep -Eq '^vmpulse_http_requests_total\{route="processes",code="(200|404|400)"\} [1-9]' <<<"$text"
+}
+check "GET /api/processes is counted under route processes" processes_counted
 unauthorized_counted() {
   local text
   curl -s -o /dev/null "$MAIN/api/vms"

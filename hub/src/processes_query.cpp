@@ -1,0 +1,65 @@
+#include "processes_query.hpp"
+
+#include "client_message.hpp"
+#include "json_text.hpp"
+
+namespace vmpulse::hub {
+
+std::variant<ProcessesParams, ParamError> parse_processes_params(const http::Request& request,
+                                                                 std::int64_t now) {
+  ProcessesParams params;
+  const auto vm = request.query_param("vm");
+  if (!vm || vm->empty()) {
+    return ParamError{"missing_parameter", "vm is required"};
+  }
+  if (!valid_vm_name(*vm)) {
+    return ParamError{"invalid_parameter", "vm must be 1-64 of [A-Za-z0-9._-]"};
+  }
+  params.vm = *vm;
+  params.at = now;
+  if (const auto at = request.query_param("at"); at && !at->empty()) {
+    const auto parsed = parse_time(*at);
+    if (!parsed) {
+      return ParamError{"invalid_parameter",
+                        "at must be YYYY-MM-DD HH:MM:SS (UTC) or Unix seconds"};
+    }
+    params.at = *parsed;
+  }
+  return params;
+}
+
+std::string processes_sql(const ProcessesParams& params) {
+  // vm passed valid_vm_name, so it needs no escaping inside quotes.
+  return "SELECT hora, procesos_top FROM metricas WHERE vm = '" + params.vm + "' AND hora >= '" +
+         format_utc_seconds(params.at - kProcessesLookbackSeconds) + "' AND hora <= '" +
+         format_utc_seconds(params.at) +
+         "' AND procesos_top IS NOT NULL ORDER BY hora DESC, id DESC LIMIT 1";
+}
+
+http::Response processes_response(const ProcessesParams& params, const std::vector<db::Row>& rows) {
+  if (rows.empty()) {
+    return http::Response::error(404, "not_found",
+                                 "no process list of " + params.vm + " in the 5 minutes up to " +
+                                     format_utc_seconds(params.at));
+  }
+  const db::Row& row = rows.front();
+  if (row.size() != 2 || !row[0] || !row[1]) {
+    return http::Response::error(500, "internal_error", "the process list row is malformed");
+  }
+  const std::string& list = *row[1];
+  if (!is_json_array_text(list)) {
+    return http::Response::error(500, "internal_error", "the stored procesos_top is not an array");
+  }
+  std::string out;
+  out.reserve(64 + params.vm.size() + list.size());
+  out += "{\"vm\":";
+  append_json_string(out, params.vm);
+  out += ",\"hora\":";
+  append_json_string(out, *row[0]);
+  out += ",\"procesos_top\":";
+  out += list;
+  out += '}';
+  return http::Response::json(200, std::move(out));
+}
+
+}  // namespace vmpulse::hub
