@@ -12,7 +12,7 @@ namespace {
 // blocks × size / MiB without overflowing 64 bits for any real filesystem: the whole
 // MiB of blocks and the remainder are scaled separately.
 std::int64_t mib_of(std::uint64_t blocks, std::uint64_t size) {
-  constexpr std::uint64_t kMiB = 1024 * 1024;
+  constexpr std::uint64_t kMiB = std::uint64_t{1024} * 1024;
   return static_cast<std::int64_t>(blocks / kMiB * size + blocks % kMiB * size / kMiB);
 }
 

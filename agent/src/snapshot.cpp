@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
@@ -143,7 +144,10 @@ void append_prometheus_v2(std::string& out, const Record& r, bool process_metric
                  "A procesos_top process's share of all CPUs' time over the last interval.",
                  [](const ProcessEntry& p) { return p.porcentaje_cpu; });
   process_series("vmpulse_process_resident_bytes", "A procesos_top process's resident memory.",
-                 [](const ProcessEntry& p) { return p.ram_mib * kMiB; });
+                 // From the record's ram_mib (two decimals), to whole bytes.
+                 [](const ProcessEntry& p) {
+                   return static_cast<std::int64_t>(std::llround(p.ram_mib * kMiB));
+                 });
 }
 
 }  // namespace
