@@ -1,7 +1,11 @@
 // One collection: reads every source (module first, procfs as the fallback) into a
 // Sample — the record plus where each value came from and what failed. Used by the
-// sampler thread only; not thread-safe (it keeps the previous CPU reading and the last
-// good value of each source).
+// sampler thread only; not thread-safe (it keeps the previous readings the rates and
+// shares are computed from, and the last good value of each source).
+//
+// cpu, memory and processes can come from the kernel modules and keep their last good
+// value when both readers fail (the contract requires them); the version 2 sources
+// read procfs (or statvfs) only and leave their fields absent when they fail.
 #pragma once
 
 #include <array>
@@ -9,11 +13,19 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cpu_source.hpp"
+#include "disk_io_source.hpp"
+#include "disk_space_source.hpp"
+#include "load_source.hpp"
 #include "memory_source.hpp"
 #include "module_source.hpp"
+#include "net_source.hpp"
 #include "process_source.hpp"
+#include "process_top.hpp"
+#include "swap_source.hpp"
+#include "uptime_source.hpp"
 #include "vmpulse/record.hpp"
 
 namespace vmpulse::agent {
@@ -21,9 +33,27 @@ namespace vmpulse::agent {
 enum class Origin { none, module, procfs };
 const char* origin_name(Origin origin);
 
-// What happened to one source (cpu, memory, processes) in the latest collection.
+// The sources in Sample::sources' order; the first kModuleSources can come from a module.
+enum SourceIndex : std::size_t {
+  kCpu,
+  kMemory,
+  kProcesses,
+  kLoad,
+  kCpuWait,
+  kSwap,
+  kDiskSpace,
+  kDiskIo,
+  kNetwork,
+  kUptime,
+  kProcessTop,
+  kSourceCount
+};
+inline constexpr std::size_t kModuleSources = 3;
+
+// What happened to one source in the latest collection.
 struct SourceReport {
   const char* name = "";
+  std::array<const char*, 5> fields{};  // the record fields it fills (nullptr-padded)
   std::string module_path;
   std::string procfs_path;
   Origin from = Origin::none;  // where this collection's value came from
@@ -38,7 +68,7 @@ struct SourceReport {
 
 struct Sample {
   Record record;
-  std::array<SourceReport, 3> sources;  // cpu, memory, processes
+  std::array<SourceReport, kSourceCount> sources;  // in SourceIndex order
   std::chrono::system_clock::time_point taken;
   std::uint64_t sequence = 0;  // 1 for the first collection
 };
@@ -60,6 +90,10 @@ struct CollectorOptions {
   std::string module_id = "so1";
   std::string vm;
   Clock clock;
+  std::string rootfs = "/";    // the filesystem disco_total/disco_libre describe
+  std::string sysfs = "/sys";  // where <sysfs>/block tells whole disks from partitions
+  std::size_t top = 10;        // N of procesos_top, 0: off
+  StatUnits units = stat_units_of_this_machine();
 };
 
 class Collector {
@@ -73,12 +107,20 @@ class Collector {
   CpuReader cpu_;
   MemoryReader memory_;
   ProcessReader processes_;
+  LoadReader load_;
+  SwapReader swap_;
+  DiskSpaceReader disk_space_;
+  DiskIoReader disk_io_;
+  NetReader network_;
+  UptimeReader uptime_;
+  ProcessTop top_;
+  std::vector<TaskSample> tasks_;  // reused by every scan
   // The last good value of each source, used when both of its readers fail. Before the
   // first good value these are zeros (which the contract accepts), reported as not ok.
   CpuUsage last_cpu_ = usage_from_percent(0.0);
   Memory last_memory_;
   ProcessCounts last_processes_;
-  std::array<SourceReport, 3> reports_;
+  std::array<SourceReport, kSourceCount> reports_;
   std::uint64_t sequence_ = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -84,6 +85,28 @@ std::optional<CpuUsage> cpu_usage_between(const std::optional<CpuTimes>& previou
   return usage_from_percent(busy * 100.0 / static_cast<double>(total));
 }
 
+std::optional<CpuShares> cpu_shares_between(const std::optional<CpuTimes>& previous,
+                                            const CpuTimes& current) {
+  std::uint64_t total = current.total();
+  std::uint64_t steal = current.steal;
+  std::uint64_t iowait = current.iowait;
+  if (previous && total >= previous->total()) {
+    total -= previous->total();
+    // iowait is known to step back on tickless kernels: that interval counts none.
+    steal = steal >= previous->steal ? steal - previous->steal : 0;
+    iowait = iowait >= previous->iowait ? iowait - previous->iowait : 0;
+  }
+  if (total == 0) {
+    return std::nullopt;
+  }
+  auto percent = [total](std::uint64_t ticks) {
+    return std::round(static_cast<double>(std::min(ticks, total)) * 10000.0 /
+                      static_cast<double>(total)) /
+           100.0;
+  };
+  return CpuShares{percent(steal), percent(iowait)};
+}
+
 Result<CpuUsage> CpuReader::read() {
   // The first line is all we need; /proc/stat's interrupt lines can be tens of KiB.
   std::array<char, 4096> buffer;
@@ -98,6 +121,11 @@ Result<CpuUsage> CpuReader::read() {
   const CpuTimes& current = std::get<CpuTimes>(times);
   if (auto usage = cpu_usage_between(previous_, current)) {
     last_ = usage;
+  }
+  if (auto shares = cpu_shares_between(previous_, current)) {
+    shares_ = shares;
+  } else if (!shares_) {
+    shares_ = CpuShares{};
   }
   previous_ = current;
   if (!last_) {

@@ -41,6 +41,17 @@ Result<CpuTimes> parse_proc_stat(std::string_view text);
 std::optional<CpuUsage> cpu_usage_between(const std::optional<CpuTimes>& previous,
                                           const CpuTimes& current);
 
+// The shares of the interval's ticks spent waiting for the hypervisor (steal: the VM
+// was runnable but another guest had the physical CPU) and idle with I/O outstanding
+// (iowait), on the same ticks as cpu_usage_between; percent, two decimals.
+struct CpuShares {
+  double steal_percent = 0;
+  double iowait_percent = 0;
+  bool operator==(const CpuShares&) const = default;
+};
+std::optional<CpuShares> cpu_shares_between(const std::optional<CpuTimes>& previous,
+                                            const CpuTimes& current);
+
 // Rounds to two decimals and makes the free share its exact complement (the contract
 // wants uso + libre = 100).
 CpuUsage usage_from_percent(double used_percent);
@@ -51,11 +62,16 @@ class CpuReader {
   // Reads the file and answers the usage since the previous call.
   Result<CpuUsage> read();
   const std::string& path() const { return path_; }
+  // Of the last successful read(): steal and iowait over the same ticks as its usage.
+  const std::optional<CpuShares>& shares() const { return shares_; }
+  // The counters of the last successful read (all CPUs' ticks since boot).
+  const std::optional<CpuTimes>& latest() const { return previous_; }
 
  private:
   std::string path_;
   std::optional<CpuTimes> previous_;
   std::optional<CpuUsage> last_;
+  std::optional<CpuShares> shares_;
 };
 
 }  // namespace vmpulse::agent

@@ -73,9 +73,15 @@ int main(int argc, char** argv) {
 
   agent::SnapshotStore store;
   agent::Sampler sampler(
-      agent::Collector(
-          {options.procfs, options.module_id, options.vm, agent::Clock{options.clock}}),
-      options.interval, store, agent::AgentInfo{options.module_id, kVersion},
+      agent::Collector({.procfs = options.procfs,
+                        .module_id = options.module_id,
+                        .vm = options.vm,
+                        .clock = agent::Clock{options.clock},
+                        .rootfs = options.rootfs,
+                        .sysfs = options.sysfs,
+                        .top = options.top}),
+      options.interval, store,
+      agent::AgentInfo{options.module_id, kVersion, options.process_metrics},
       pusher ? agent::Sampler::OnSample([&pusher](const Record& record) { pusher->add(record); })
              : agent::Sampler::OnSample{},
       pusher ? agent::Sampler::ExtraMetrics([&pusher] {

@@ -108,6 +108,7 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
   std::string module_id = env_or(std::string(defaults::kModuleIdEnv).c_str(), defaults::kModuleId);
   std::string vm;
   std::string clock;
+  std::string top = "10";
   std::string push_interval = "5s";
   std::string request_timeout = "10s";
   const std::string state_dir =
@@ -125,6 +126,20 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
   app.add_option("--procfs", options.procfs,
                  "where /proc is mounted (the host's, from a container)")
       ->envname("VMPULSE_PROCFS");
+  app.add_option("--rootfs", options.rootfs,
+                 "the filesystem disco_total and disco_libre describe (the host's root, from a "
+                 "container)")
+      ->envname("VMPULSE_ROOTFS");
+  app.add_option("--sysfs", options.sysfs,
+                 "where /sys is mounted (its block/ tells whole disks from partitions)")
+      ->envname("VMPULSE_SYSFS");
+  app.add_option("--top", top,
+                 "procesos_top: up to N processes by CPU, then up to N by memory (0: off, "
+                 "at most 50)")
+      ->envname("VMPULSE_TOP");
+  app.add_flag("--process-metrics", options.process_metrics,
+               "also expose procesos_top as per-process Prometheus series")
+      ->envname("VMPULSE_PROCESS_METRICS");
   app.add_option("--module-id", module_id, "id of the kernel modules' files (<procfs>/cpu_<id>, …)")
       ->envname("VMPULSE_MODULE_ID");
   app.add_option("--vm", vm, "this VM's name in the records (default: the hostname)")
@@ -209,6 +224,23 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
   }
   while (options.procfs.size() > 1 && options.procfs.back() == '/') {
     options.procfs.pop_back();
+  }
+  for (auto [flag, path] :
+       {std::pair{"--rootfs", &options.rootfs}, std::pair{"--sysfs", &options.sysfs}}) {
+    if (path->empty()) {
+      return bad(std::string(flag) + ": empty path");
+    }
+    while (path->size() > 1 && path->back() == '/') {
+      path->pop_back();
+    }
+  }
+  {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(top.data(), top.data() + top.size(), value);
+    if (top.empty() || ec != std::errc() || end != top.data() + top.size() || value > 50) {
+      return bad("--top \"" + top + "\": a whole number from 0 (off) to 50");
+    }
+    options.top = value;
   }
   if (vm.empty()) {
     options.vm = vm_name_from_host(host_name());

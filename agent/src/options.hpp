@@ -32,6 +32,10 @@ struct AgentOptions {
   Endpoint listen;
   std::chrono::milliseconds interval{1000};
   std::string procfs = "/proc";
+  std::string rootfs = "/";      // the filesystem whose size and free space are reported
+  std::string sysfs = "/sys";    // <sysfs>/block tells whole disks from partitions
+  std::size_t top = 10;          // N of procesos_top (0: off, at most 50)
+  bool process_metrics = false;  // per-process Prometheus series
   std::string module_id;
   std::string vm;
   unsigned threads = 1;

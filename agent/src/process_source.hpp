@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "result.hpp"
+#include "task_sample.hpp"
 
 namespace vmpulse::agent {
 
@@ -30,6 +32,19 @@ struct ProcessCounts {
 // Returns '\0' when the text has no state there.
 char parse_process_state(std::string_view stat) noexcept;
 
+// The units of /proc/<pid>/stat's counters on this machine (sysconf: _SC_CLK_TCK and
+// the page size); fixed for the tests.
+struct StatUnits {
+  std::uint64_t ticks_per_second = 100;
+  std::uint64_t page_kib = 4;
+};
+StatUnits stat_units_of_this_machine();
+
+// One process for procesos_top from its stat text: pid, comm (between the first '('
+// and the last ')'), state, utime + stime (fields 14, 15), starttime (22), rss (24, in
+// pages). Assigns into `task` (reusing its comm's storage); false when malformed.
+bool parse_task_stat(std::string_view stat, const StatUnits& units, TaskSample& task);
+
 // Adds one process in `state` to `counts`.
 void count_process_state(ProcessCounts& counts, char state) noexcept;
 
@@ -40,13 +55,19 @@ struct ProcessScan {
 };
 
 // Scans every numeric entry of `procfs`. Processes that exit during the scan are not
-// errors; only an unreadable `procfs` directory fails the whole scan.
-Result<ProcessScan> scan_processes(const char* procfs);
+// errors; only an unreadable `procfs` directory fails the whole scan. With `tasks`,
+// also fills it with every counted process (its elements and their strings are reused
+// from the previous scan, so a steady process table allocates nothing).
+Result<ProcessScan> scan_processes(const char* procfs, std::vector<TaskSample>* tasks = nullptr,
+                                   const StatUnits& units = {});
 
 class ProcessReader {
  public:
   explicit ProcessReader(std::string procfs) : procfs_(std::move(procfs)) {}
   Result<ProcessScan> read() const { return scan_processes(procfs_.c_str()); }
+  Result<ProcessScan> read(std::vector<TaskSample>& tasks, const StatUnits& units) const {
+    return scan_processes(procfs_.c_str(), &tasks, units);
+  }
   const std::string& path() const { return procfs_; }
 
  private:

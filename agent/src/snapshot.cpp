@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
@@ -73,12 +74,88 @@ nlohmann::json text_or_null(const std::string& text) {
   return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
 }
 
+template <class Number>
+void optional_gauge(std::string& out, const char* name, const char* help,
+                    const std::optional<Number>& value, double scale = 1.0) {
+  if (value) {
+    gauge(out, name, help, static_cast<double>(*value) * scale);
+  }
+}
+
+// The version 2 fields, each only when the record has it, in node_exporter's names
+// and base units (bytes, seconds) so that existing dashboards' habits carry over.
+void append_prometheus_v2(std::string& out, const Record& r, bool process_metrics) {
+  optional_gauge(out, "vmpulse_load1", "Load average over 1 minute (carga_1).", r.carga_1);
+  optional_gauge(out, "vmpulse_load5", "Load average over 5 minutes (carga_5).", r.carga_5);
+  optional_gauge(out, "vmpulse_load15", "Load average over 15 minutes (carga_15).", r.carga_15);
+  optional_gauge(out, "vmpulse_cpu_steal_percent",
+                 "CPU time taken by the hypervisor over the last interval, percent "
+                 "(porcentaje_cpu_robado).",
+                 r.porcentaje_cpu_robado);
+  optional_gauge(out, "vmpulse_cpu_iowait_percent",
+                 "CPU time idle waiting for I/O over the last interval, percent "
+                 "(porcentaje_cpu_espera).",
+                 r.porcentaje_cpu_espera);
+  optional_gauge(out, "vmpulse_swap_total_bytes", "Swap space (swap_total).", r.swap_total, kMiB);
+  optional_gauge(out, "vmpulse_swap_free_bytes", "Swap space unused (swap_libre).", r.swap_libre,
+                 kMiB);
+  optional_gauge(out, "vmpulse_filesystem_size_bytes",
+                 "Size of the filesystem at --rootfs (disco_total).", r.disco_total, kMiB);
+  optional_gauge(out, "vmpulse_filesystem_avail_bytes",
+                 "Space an unprivileged process may still use at --rootfs (disco_libre).",
+                 r.disco_libre, kMiB);
+  optional_gauge(out, "vmpulse_disk_read_bytes_per_second",
+                 "Bytes read from the whole disks over the last interval (disco_lectura_kib_s).",
+                 r.disco_lectura_kib_s, 1024.0);
+  optional_gauge(out, "vmpulse_disk_written_bytes_per_second",
+                 "Bytes written to the whole disks over the last interval "
+                 "(disco_escritura_kib_s).",
+                 r.disco_escritura_kib_s, 1024.0);
+  optional_gauge(out, "vmpulse_network_receive_bytes_per_second",
+                 "Bytes received by every interface but lo over the last interval "
+                 "(red_rx_kib_s).",
+                 r.red_rx_kib_s, 1024.0);
+  optional_gauge(out, "vmpulse_network_transmit_bytes_per_second",
+                 "Bytes sent by every interface but lo over the last interval (red_tx_kib_s).",
+                 r.red_tx_kib_s, 1024.0);
+  optional_gauge(out, "vmpulse_uptime_seconds", "Time since boot (tiempo_activo).",
+                 r.tiempo_activo);
+  if (!process_metrics || !r.procesos_top || r.procesos_top->empty()) {
+    return;
+  }
+  // One series per listed process: pids come and go, so this is off by default
+  // (--process-metrics) to spare a Prometheus server the churn.
+  auto process_series = [&](const char* name, const char* help, auto value_of) {
+    header(out, name, help);
+    for (const ProcessEntry& p : *r.procesos_top) {
+      out += name;
+      out += "{pid=\"";
+      append_number(out, p.pid);
+      out += "\",name=\"";
+      append_label_value(out, p.nombre);
+      out += "\",state=\"";
+      append_label_value(out, p.estado);
+      out += "\"} ";
+      append_number(out, value_of(p));
+      out += '\n';
+    }
+  };
+  process_series("vmpulse_process_cpu_percent",
+                 "A procesos_top process's share of all CPUs' time over the last interval.",
+                 [](const ProcessEntry& p) { return p.porcentaje_cpu; });
+  process_series("vmpulse_process_resident_bytes", "A procesos_top process's resident memory.",
+                 // From the record's ram_mib (two decimals), to whole bytes.
+                 [](const ProcessEntry& p) {
+                   return static_cast<std::int64_t>(std::llround(p.ram_mib * kMiB));
+                 });
+}
+
 }  // namespace
 
 std::string render_prometheus(const Sample& sample, const AgentInfo& info) {
   const Record& r = sample.record;
   std::string out;
-  out.reserve(3072);
+  out.reserve(6144);
   header(out, "vmpulse_agent_info",
          "The agent's VM name, kernel module id and version (always 1).");
   out += "vmpulse_agent_info{vm=\"";
@@ -111,6 +188,7 @@ std::string render_prometheus(const Sample& sample, const AgentInfo& info) {
   labelled(out, "vmpulse_processes", "state", "zombie", r.procesos_zombie);
   labelled(out, "vmpulse_processes", "state", "stopped", r.procesos_parados);
   gauge(out, "vmpulse_processes_all", "Processes in any state (total_procesos).", r.total_procesos);
+  append_prometheus_v2(out, r, info.process_metrics);
 
   header(out, "vmpulse_source_success",
          "Whether the source's last collection succeeded (1) or kept an old value (0).");
@@ -134,28 +212,27 @@ std::string render_sources(const Sample& sample) {
   using nlohmann::json;
   json sources = json::object();
   json fields = json::object();
-  static constexpr const char* kFields[3][5] = {
-      {"porcentaje_cpu_uso", "porcentaje_cpu_libre", nullptr, nullptr, nullptr},
-      {"total_ram", "ram_libre", "uso_ram", "porcentaje_ram", nullptr},
-      {"procesos_corriendo", "procesos_durmiendo", "procesos_zombie", "procesos_parados",
-       "total_procesos"}};
   for (std::size_t i = 0; i < sample.sources.size(); ++i) {
     const SourceReport& s = sample.sources[i];
     sources[s.name] = json{
         {"from", s.from == Origin::none ? json(nullptr) : json(origin_name(s.from))},
         {"ok", s.ok},
         {"duration_seconds", s.duration_seconds},
-        {"module",
-         {{"path", s.module_path},
-          {"loaded", s.module_loaded},
-          {"error", text_or_null(s.module_error)}}},
+        // Sources no module provides have null here.
+        {"module", s.module_path.empty() ? json(nullptr)
+                                         : json{{"path", s.module_path},
+                                                {"loaded", s.module_loaded},
+                                                {"error", text_or_null(s.module_error)}}},
         {"procfs", {{"path", s.procfs_path}, {"error", text_or_null(s.procfs_error)}}},
         {"last_error", text_or_null(s.last_error)},
         {"last_error_hora", text_or_null(s.last_error_hora)},
     };
-    for (const char* field : kFields[i]) {
+    // A failed source keeps the last value of a required field; a version 2 field is
+    // then absent from the record.
+    const char* failed = i < kModuleSources ? "last" : "absent";
+    for (const char* field : s.fields) {
       if (field != nullptr) {
-        fields[field] = s.from == Origin::none ? json("last") : json(origin_name(s.from));
+        fields[field] = s.from == Origin::none ? json(failed) : json(origin_name(s.from));
       }
     }
   }

@@ -19,6 +19,7 @@ inline constexpr const char* kPrometheusContentType = "text/plain; version=0.0.4
 struct AgentInfo {
   std::string module_id;
   std::string version;
+  bool process_metrics = false;  // per-process series of procesos_top (--process-metrics)
 };
 
 struct Snapshot {

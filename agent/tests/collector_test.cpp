@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "options.hpp"
 #include "test_support.hpp"
@@ -12,8 +14,12 @@ namespace vmpulse::agent {
 namespace {
 
 Collector collector_for(const std::string& tree) {
-  return Collector(
-      {testing::fixture(tree), "so1", "fixture-vm", Clock{parse_utc("2026-01-02 03:04:05")}});
+  return Collector({.procfs = testing::fixture(tree),
+                    .module_id = "so1",
+                    .vm = "fixture-vm",
+                    .clock = Clock{parse_utc("2026-01-02 03:04:05")},
+                    .rootfs = "/",
+                    .sysfs = testing::sysfs("fixture")});
 }
 
 // Every record the agent makes must pass the ingest contract.
@@ -39,6 +45,22 @@ TEST(Collector, NormalFixtureFromProcfs) {
   EXPECT_EQ(r.procesos_zombie, 1);
   EXPECT_EQ(r.procesos_parados, 0);
   EXPECT_EQ(r.total_procesos, 6);
+  // Version 2: what one reading gives; rates and the top list need a second.
+  EXPECT_EQ(r.carga_1, 0.52);
+  EXPECT_EQ(r.carga_5, 0.58);
+  EXPECT_EQ(r.carga_15, 0.59);
+  EXPECT_EQ(r.porcentaje_cpu_robado, 0.31);  // since boot, like porcentaje_cpu_uso
+  EXPECT_EQ(r.porcentaje_cpu_espera, 1.55);
+  EXPECT_EQ(r.swap_total, 2048);
+  EXPECT_EQ(r.swap_libre, 1536);
+  EXPECT_EQ(r.tiempo_activo, 1234);
+  EXPECT_TRUE(r.disco_total.has_value());  // the real "/"
+  EXPECT_GE(*r.disco_total, *r.disco_libre);
+  EXPECT_EQ(r.disco_lectura_kib_s, std::nullopt);
+  EXPECT_EQ(r.disco_escritura_kib_s, std::nullopt);
+  EXPECT_EQ(r.red_rx_kib_s, std::nullopt);
+  EXPECT_EQ(r.red_tx_kib_s, std::nullopt);
+  EXPECT_EQ(r.procesos_top, std::nullopt);
   for (const SourceReport& source : sample.sources) {
     EXPECT_TRUE(source.ok) << source.name;
     EXPECT_EQ(source.from, Origin::procfs) << source.name;
@@ -55,7 +77,8 @@ TEST(Collector, ModuleValuesWinOverProcfs) {
   EXPECT_EQ(r.porcentaje_cpu_uso, 37.5);
   EXPECT_EQ(r.total_ram, 2048);
   EXPECT_EQ(r.total_procesos, 120);
-  for (const SourceReport& source : sample.sources) {
+  for (std::size_t i = 0; i < kModuleSources; ++i) {
+    const SourceReport& source = sample.sources[i];
     EXPECT_EQ(source.from, Origin::module) << source.name;
     EXPECT_TRUE(source.module_loaded);
   }
@@ -69,7 +92,8 @@ TEST(Collector, MalformedModulesFallBackToProcfsAndSaySo) {
   EXPECT_EQ(r.total_ram, 7976);
   EXPECT_EQ(r.total_procesos, 3);
   EXPECT_EQ(r.procesos_zombie, 1);
-  for (const SourceReport& source : sample.sources) {
+  for (std::size_t i = 0; i < kModuleSources; ++i) {
+    const SourceReport& source = sample.sources[i];
     EXPECT_TRUE(source.ok);
     EXPECT_EQ(source.from, Origin::procfs) << source.name;
     EXPECT_TRUE(source.module_loaded);
@@ -117,7 +141,13 @@ TEST(Collector, AFailedSourceKeepsItsLastGoodValue) {
 }
 
 TEST(Collector, AMissingProcfsFailsEverySourceWithoutThrowing) {
-  Sample sample = Collector({"/nonexistent/proc", "so1", "vm", Clock{}}).collect();
+  Sample sample = Collector({.procfs = "/nonexistent/proc",
+                             .module_id = "so1",
+                             .vm = "vm",
+                             .clock = Clock{},
+                             .rootfs = "/nonexistent/root",
+                             .sysfs = "/nonexistent/sys"})
+                      .collect();
   for (const SourceReport& source : sample.sources) {
     EXPECT_FALSE(source.ok) << source.name;
     EXPECT_NE(source.procfs_error, "") << source.name;
@@ -125,11 +155,128 @@ TEST(Collector, AMissingProcfsFailsEverySourceWithoutThrowing) {
   expect_valid(sample.record);
 }
 
+// A --procfs that is a symbolic link, pointed at rates-0 then at rates-1: two readings
+// of one machine 10 s apart (see make_fixtures.py for how each value is worked out).
+class TwoReadings : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    point_at("rates-0");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void point_at(const std::string& tree) {
+    std::filesystem::remove(dir_ + "/proc");
+    std::filesystem::create_directory_symlink(testing::fixture(tree), dir_ + "/proc");
+  }
+  Collector collector(std::size_t top) {
+    return Collector({.procfs = dir_ + "/proc",
+                      .module_id = "so1",
+                      .vm = "fixture-vm",
+                      .clock = Clock{parse_utc("2026-01-02 03:04:05")},
+                      .rootfs = dir_ + "/no-rootfs",
+                      .sysfs = testing::sysfs("rates"),
+                      .top = top,
+                      .units = StatUnits{100, 4}});
+  }
+  std::string dir_ = ::testing::TempDir() + "/collector-two-readings";
+};
+
+TEST_F(TwoReadings, TheFirstHasNoRatesNorTopList) {
+  Collector c = collector(10);
+  const Record r = c.collect().record;
+  EXPECT_EQ(r.disco_lectura_kib_s, std::nullopt);
+  EXPECT_EQ(r.red_rx_kib_s, std::nullopt);
+  EXPECT_EQ(r.procesos_top, std::nullopt);
+  EXPECT_EQ(r.carga_1, 0.5);
+  EXPECT_EQ(r.tiempo_activo, 1000);
+  EXPECT_EQ(r.disco_total, std::nullopt);  // --rootfs does not exist
+  expect_valid(r);
+}
+
+TEST_F(TwoReadings, TheSecondHasRatesSharesAndTheTopList) {
+  Collector c = collector(10);
+  c.collect();
+  point_at("rates-1");
+  const Sample sample = c.collect();
+  const Record& r = sample.record;
+  EXPECT_EQ(r.porcentaje_cpu_uso, 45.0);
+  EXPECT_EQ(r.porcentaje_cpu_robado, 5.0);
+  EXPECT_EQ(r.porcentaje_cpu_espera, 5.0);
+  EXPECT_EQ(r.carga_1, 1.25);
+  EXPECT_EQ(r.carga_5, 0.75);
+  EXPECT_EQ(r.carga_15, 0.5);
+  EXPECT_EQ(r.tiempo_activo, 1010);
+  EXPECT_EQ(r.disco_lectura_kib_s, 127.2);  // sda + vdb's wrap; sdb new; partitions out
+  EXPECT_EQ(r.disco_escritura_kib_s, 1024.0);
+  EXPECT_EQ(r.red_rx_kib_s, 100.0);  // eth0; lo out, eth1 reset, docker0 new, wlan0 gone
+  EXPECT_EQ(r.red_tx_kib_s, 5.2);    // eth0 + eth1's 32-bit wrap
+  ASSERT_TRUE(r.procesos_top.has_value());
+  const std::vector<ProcessEntry> expected = {
+      {200, "my (weird) prog)", "R", 50.0, 100.0},
+      {600, "stress-ng", "R", 20.0, 7.81},
+      {400, "reused", "S", 2.5, 0.39},
+      {1, "systemd", "S", 0.5, 11.72},
+      {700, "idle?name", "S", 0.0, 3.91},
+  };
+  EXPECT_EQ(*r.procesos_top, expected);
+  EXPECT_FALSE(sample.sources[kDiskSpace].ok);
+  EXPECT_NE(sample.sources[kDiskSpace].procfs_error.find("no-rootfs"), std::string::npos);
+  for (std::size_t i = 0; i < kSourceCount; ++i) {
+    EXPECT_TRUE(i == kDiskSpace || sample.sources[i].ok) << sample.sources[i].name;
+  }
+  expect_valid(r);
+}
+
+TEST_F(TwoReadings, TopNTakesNByCpuThenNByMemory) {
+  Collector c = collector(2);
+  c.collect();
+  point_at("rates-1");
+  const Record r = c.collect().record;
+  ASSERT_TRUE(r.procesos_top.has_value());
+  std::vector<std::int64_t> pids;
+  for (const ProcessEntry& entry : *r.procesos_top) {
+    pids.push_back(entry.pid);
+  }
+  // 200 and 600 by CPU; then by RSS among the rest: 1 (11.72 MiB), 700 (3.91 MiB).
+  EXPECT_EQ(pids, (std::vector<std::int64_t>{200, 600, 1, 700}));
+}
+
+TEST_F(TwoReadings, TopZeroIsOff) {
+  Collector c = collector(0);
+  c.collect();
+  point_at("rates-1");
+  EXPECT_EQ(c.collect().record.procesos_top, std::nullopt);
+}
+
+TEST_F(TwoReadings, AReadingThatFailsRestartsTheRates) {
+  Collector c = collector(10);
+  c.collect();
+  point_at("truncated");  // no usable uptime, diskstats, net/dev or stat
+  const Record failed = c.collect().record;
+  EXPECT_EQ(failed.disco_lectura_kib_s, std::nullopt);
+  EXPECT_EQ(failed.red_rx_kib_s, std::nullopt);
+  EXPECT_EQ(failed.tiempo_activo, std::nullopt);
+  EXPECT_EQ(failed.carga_1, std::nullopt);
+  point_at("rates-1");
+  const Record after = c.collect().record;
+  EXPECT_EQ(after.red_rx_kib_s, std::nullopt) << "no previous good reading";
+  EXPECT_EQ(after.procesos_top, std::nullopt);
+  expect_valid(failed);
+}
+
 TEST(Collector, TheRealProcGivesAValidRecord) {
   Collector collector({"/proc", "so1", "vm", Clock{}});
   collector.collect();
+  // Rates need the uptime (hundredths of a second) and the CPU ticks to move on.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   Sample sample = collector.collect();
   EXPECT_GT(sample.record.total_ram, 0);
+  EXPECT_TRUE(sample.record.tiempo_activo.has_value());
+  EXPECT_TRUE(sample.record.red_rx_kib_s.has_value());
+  EXPECT_TRUE(sample.record.disco_escritura_kib_s.has_value());
+  ASSERT_TRUE(sample.record.procesos_top.has_value());
+  EXPECT_LE(sample.record.procesos_top->size(), 20u);
   EXPECT_GT(sample.record.total_procesos, 0);
   expect_valid(sample.record);
 }

@@ -15,12 +15,28 @@ namespace {
 class Options : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name :
-         {"VMPULSE_AGENT_LISTEN", "VMPULSE_AGENT_PORT", "VMPULSE_INTERVAL", "VMPULSE_PROCFS",
-          "VMPULSE_MODULE_ID", "VMPULSE_VM", "VMPULSE_PUSH_URL", "VMPULSE_TOKEN",
-          "VMPULSE_TOKEN_FILE", "VMPULSE_SPOOL", "VMPULSE_STATE_DIR", "VMPULSE_AGENT_THREADS",
-          "VMPULSE_AGENT_REQUEST_TIMEOUT", "VMPULSE_PUSH_BATCH", "VMPULSE_CA_FILE",
-          "VMPULSE_CERT_FILE", "VMPULSE_KEY_FILE", "VMPULSE_INSECURE_HTTP"}) {
+    for (const char* name : {"VMPULSE_AGENT_LISTEN",
+                             "VMPULSE_AGENT_PORT",
+                             "VMPULSE_INTERVAL",
+                             "VMPULSE_PROCFS",
+                             "VMPULSE_MODULE_ID",
+                             "VMPULSE_VM",
+                             "VMPULSE_PUSH_URL",
+                             "VMPULSE_TOKEN",
+                             "VMPULSE_TOKEN_FILE",
+                             "VMPULSE_SPOOL",
+                             "VMPULSE_STATE_DIR",
+                             "VMPULSE_AGENT_THREADS",
+                             "VMPULSE_AGENT_REQUEST_TIMEOUT",
+                             "VMPULSE_PUSH_BATCH",
+                             "VMPULSE_CA_FILE",
+                             "VMPULSE_CERT_FILE",
+                             "VMPULSE_KEY_FILE",
+                             "VMPULSE_INSECURE_HTTP",
+                             "VMPULSE_ROOTFS",
+                             "VMPULSE_SYSFS",
+                             "VMPULSE_TOP",
+                             "VMPULSE_PROCESS_METRICS"}) {
       ::unsetenv(name);
     }
   }
@@ -212,6 +228,34 @@ TEST_F(Options, SpoolDefaultsUnderTheStateDirectory) {
   const AgentOptions options = ok({"--push", "http://127.0.0.1:5000/api/metrics"});
   EXPECT_EQ(options.push.spool_dir, "/var/lib/vmpulse/agent-spool");
   EXPECT_EQ(options.push.token, "t");
+}
+
+TEST_F(Options, Version2Sources) {
+  const AgentOptions defaults = ok({});
+  EXPECT_EQ(defaults.rootfs, "/");
+  EXPECT_EQ(defaults.sysfs, "/sys");
+  EXPECT_EQ(defaults.top, 10u);
+  EXPECT_FALSE(defaults.process_metrics);
+  const AgentOptions set =
+      ok({"--rootfs", "/host/", "--sysfs", "/host/sys/", "--top", "50", "--process-metrics"});
+  EXPECT_EQ(set.rootfs, "/host");
+  EXPECT_EQ(set.sysfs, "/host/sys");
+  EXPECT_EQ(set.top, 50u);
+  EXPECT_TRUE(set.process_metrics);
+  EXPECT_EQ(ok({"--top", "0"}).top, 0u);
+  ::setenv("VMPULSE_TOP", "3", 1);
+  EXPECT_EQ(ok({}).top, 3u);
+  ::unsetenv("VMPULSE_TOP");
+}
+
+TEST_F(Options, BadTopOrPathsExitTwoNamingTheFlag) {
+  for (const char* top : {"51", "-1", "ten", "", "1.5", "99999999999"}) {
+    const OptionsExit exit = exits({"--top", top});
+    EXPECT_EQ(exit.code, 2) << top;
+    EXPECT_NE(exit.message.find("--top"), std::string::npos) << exit.message;
+  }
+  EXPECT_NE(exits({"--rootfs", ""}).message.find("--rootfs: empty path"), std::string::npos);
+  EXPECT_NE(exits({"--sysfs", ""}).message.find("--sysfs: empty path"), std::string::npos);
 }
 
 TEST(VmName, HostnamesAreMadeValid) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "options.hpp"
@@ -75,6 +79,59 @@ TEST(RenderSources, AFailedSourceServesTheLastValue) {
   EXPECT_EQ(sources["fields"]["porcentaje_cpu_uso"], "last");
   EXPECT_TRUE(sources["sources"]["cpu"]["from"].is_null());
   EXPECT_EQ(sources["sources"]["cpu"]["ok"], false);
+}
+
+// Two readings of the rates fixture (see collector_test's TwoReadings).
+Sample second_rates_sample(const std::string& dir) {
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::create_directory_symlink(testing::fixture("rates-0"), dir + "/proc");
+  Collector collector({.procfs = dir + "/proc",
+                       .module_id = "so1",
+                       .vm = "fixture-vm",
+                       .clock = Clock{parse_utc("2026-01-02 03:04:05")},
+                       .rootfs = dir + "/no-rootfs",
+                       .sysfs = testing::sysfs("rates"),
+                       .top = 10,
+                       .units = StatUnits{100, 4}});
+  collector.collect();
+  std::filesystem::remove(dir + "/proc");
+  std::filesystem::create_directory_symlink(testing::fixture("rates-1"), dir + "/proc");
+  Sample sample = collector.collect();
+  std::filesystem::remove_all(dir);
+  return sample;
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// VMPULSE_AGENT_UPDATE_EXPECTED=1 rewrites the expected file instead (review the diff).
+void expect_file(const std::string& actual, const std::string& name) {
+  const std::string path = testing::expected(name);
+  const char* update =
+      std::getenv("VMPULSE_AGENT_UPDATE_EXPECTED");  // NOLINT(concurrency-mt-unsafe)
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << actual;
+  }
+  EXPECT_EQ(actual, file_text(path)) << "differs from " << path;
+}
+
+TEST(RenderPrometheus, Version2FieldsAndProcessSeriesAsExpected) {
+  const Sample sample = second_rates_sample(::testing::TempDir() + "/snapshot-rates");
+  expect_file(render_prometheus(sample, AgentInfo{"so1", "fixture", true}), "rates-1.prom");
+  const std::string without = render_prometheus(sample, AgentInfo{"so1", "fixture", false});
+  EXPECT_EQ(without.find("vmpulse_process_"), std::string::npos) << "off by default";
+  EXPECT_TRUE(has_line(without, "vmpulse_load1 1.25"));
+  EXPECT_TRUE(has_line(without, "vmpulse_network_receive_bytes_per_second 102400"));
+  EXPECT_EQ(without.find("vmpulse_filesystem_size_bytes"), std::string::npos)
+      << "absent fields have no series";
+}
+
+TEST(RenderJson, Version2FieldsAsExpected) {
+  const Sample sample = second_rates_sample(::testing::TempDir() + "/snapshot-rates-json");
+  expect_file(to_json(sample.record) + "\n", "rates-1.json");
 }
 
 TEST(SnapshotStore, PublishReplacesWhatReadersGetNext) {

@@ -2,7 +2,9 @@
 # The agent as a program: its output on the fixture /proc trees compared exactly with
 # the checked-in expected files, the HTTP error paths (404/405/431/413/slow client) with
 # the agent serving on after each, bad flags (exit 2), clean SIGTERM/SIGINT, CPU % on
-# the real /proc rising under stress-ng and falling after, and push mode against a fake
+# the real /proc rising under stress-ng and falling after, the version 2 fields on the
+# real machine (stress-ng at the top of procesos_top, disk writes seen, loopback traffic
+# not counted as network), and push mode against a fake
 # ingest that is down, then failing, then losing answers: every sample stored exactly once.
 # VMPULSE_AGENT_UPDATE_EXPECTED=1 rewrites the expected files instead (review the diff).
 # timeout: 240
@@ -69,8 +71,11 @@ compare() { # compare NAME ACTUAL EXPECTED
 
 for tree in normal many truncated malformed module module-malformed; do
   log="$OUT/fixture-$tree.log"
+  # One sample (no rates, no procesos_top yet: the unit tests read two); no --rootfs
+  # there, so that the output does not depend on this machine's disk.
   if start_agent "$log" --procfs "$FIXTURES/procfs/$tree" --vm fixture-vm --module-id so1 \
-    --clock "2026-01-02 03:04:05" --interval 1h; then
+    --clock "2026-01-02 03:04:05" --interval 1h --sysfs "$FIXTURES/sysfs/fixture" \
+    --rootfs /nonexistent/vmpulse-rootfs; then
     base="http://127.0.0.1:$PORT"
     get "$base/metrics" >"$OUT/$tree.json"
     get "$base/metrics/prometheus" >"$OUT/$tree.prom"
@@ -104,6 +109,11 @@ check "bad --listen: exit 2" bad_flag "--listen" --listen "127.0.0.1:http"
 check "bad --vm: exit 2" bad_flag "--vm" --vm "two words"
 check "bad --module-id: exit 2" bad_flag "--module-id" --module-id "../x"
 check "unknown flag: exit 2" bad_flag "--frobnicate" --frobnicate
+check "bad --top (51): exit 2" bad_flag "--top" --top 51
+check "bad --top (ten): exit 2" bad_flag "--top" --top ten
+check "bad VMPULSE_TOP: exit 2" env VMPULSE_TOP=-1 bash -c "
+  '$AGENT' 2>'$OUT/env-top.err'; [[ \$? -eq 2 ]] && grep -q -- --top '$OUT/env-top.err'"
+check "empty --rootfs: exit 2" bad_flag "--rootfs" --rootfs ''
 check "--push without a token: exit 2" bad_flag "token" --push http://127.0.0.1:9/api/metrics
 check "bad VMPULSE_INTERVAL: exit 2" env VMPULSE_INTERVAL=-1s bash -c "
   '$AGENT' 2>'$OUT/env.err'; [[ \$? -eq 2 ]] && grep -q -- --interval '$OUT/env.err'"
@@ -191,6 +201,97 @@ if command -v stress-ng >/dev/null && start_agent "$OUT/load.log" --interval 500
   stop_pid "$PID"
 else
   check "stress-ng installed and agent started" false
+fi
+
+# ---------------------------------------------------------------- version 2 on the real machine
+# Read from the Prometheus text (--process-metrics lists procesos_top there too).
+prom_now() { curl -fsS --max-time 2 "http://127.0.0.1:$PORT/metrics/prometheus"; }
+series_value() { prom_now | sed -n "s/^$1 //p"; }
+# The CPU part of procesos_top as "share name" lines, highest first.
+top_cpu() { prom_now | sed -n 's/^vmpulse_process_cpu_percent{pid="[0-9]*",name="\([^"]*\)",state="."} \(.*\)$/\2 \1/p'; }
+if start_agent "$OUT/v2.log" --interval 500ms --top 5 --process-metrics; then
+  sleep 1.2
+  check "v2: every version 2 series is served on the real machine" bash -c '
+    text="$(curl -fsS --max-time 2 "http://127.0.0.1:'"$PORT"'/metrics/prometheus")"
+    for name in vmpulse_load1 vmpulse_load5 vmpulse_load15 vmpulse_cpu_steal_percent \
+      vmpulse_cpu_iowait_percent vmpulse_swap_total_bytes vmpulse_swap_free_bytes \
+      vmpulse_filesystem_size_bytes vmpulse_filesystem_avail_bytes \
+      vmpulse_disk_read_bytes_per_second vmpulse_disk_written_bytes_per_second \
+      vmpulse_network_receive_bytes_per_second vmpulse_network_transmit_bytes_per_second \
+      vmpulse_uptime_seconds vmpulse_process_cpu_percent vmpulse_process_resident_bytes; do
+      grep -q "^$name[ {]" <<<"$text" || { echo "missing $name"; exit 1; }
+    done'
+  check "v2: /metrics/prometheus is promtool-clean with the new series" \
+    metrics_clean "http://127.0.0.1:$PORT/metrics/prometheus" vmpulse_load1 vmpulse_uptime_seconds
+  df_mib="$(df -B1M --output=size / | tail -n1 | tr -d ' M')"
+  fs_mib="$(python3 -c "print(int(float('$(series_value vmpulse_filesystem_size_bytes)') / 1048576))")"
+  check "v2: filesystem size of / as df says ($fs_mib vs $df_mib MiB)" \
+    python3 -c "import sys; sys.exit(0 if abs($fs_mib - $df_mib) <= 1 else 1)"
+  up_agent="$(series_value vmpulse_uptime_seconds)"
+  up_proc="$(cut -d. -f1 /proc/uptime)"
+  check "v2: uptime as /proc/uptime says ($up_agent vs $up_proc s)" \
+    python3 -c "import sys; sys.exit(0 if abs($up_agent - $up_proc) <= 3 else 1)"
+
+  # stress-ng --cpu 1 at the top of procesos_top within two samples (the machine may be
+  # busy with other CPU-bound work: "at the top" allows a tie within 10 points).
+  timeout 20 stress-ng --cpu 1 --timeout 10s >"$OUT/stress-top.log" 2>&1 &
+  stress=$!
+  sleep 1.1
+  top_cpu >"$OUT/top-during.txt"
+  echo "procesos_top by CPU, two samples after stress-ng started:"
+  sed 's/^/  /' "$OUT/top-during.txt"
+  check "v2: stress-ng --cpu 1 is at the top of procesos_top within two samples" python3 -c '
+import sys
+rows = [line.split(" ", 1) for line in open(sys.argv[1]).read().splitlines()]
+best = max((float(p) for p, _ in rows), default=0)
+ok = any(n.startswith("stress-ng") and float(p) >= 25 and float(p) >= best - 10 for p, n in rows)
+sys.exit(0 if ok else 1)' "$OUT/top-during.txt"
+  kill "$stress" 2>/dev/null
+  wait "$stress" 2>/dev/null
+
+  # Disk writes (in a directory on the real disk, not a tmpfs).
+  written_max() { # written_max SECONDS: the highest written rate seen, in KiB/s
+    local end=$((SECONDS + $1)) best=0 v
+    while ((SECONDS < end)); do
+      v="$(series_value vmpulse_disk_written_bytes_per_second)"
+      best="$(python3 -c "print(max($best, ${v:-0} / 1024))")"
+      sleep 0.5
+    done
+    echo "$best"
+  }
+  hdd_dir="$(mktemp -d "$OUT/hdd.XXXX")"
+  quiet_kib="$(written_max 2)"
+  timeout 30 stress-ng --hdd 1 --hdd-bytes 64M --timeout 8s --temp-path "$hdd_dir" >"$OUT/stress-hdd.log" 2>&1 &
+  stress=$!
+  busy_kib="$(written_max 8)"
+  wait "$stress"
+  rm -rf "$hdd_dir"
+  echo "disco_escritura_kib_s: quiet peak $quiet_kib, under stress-ng --hdd peak $busy_kib"
+  check "v2: stress-ng --hdd moves disco_escritura_kib_s (peak $busy_kib vs quiet $quiet_kib KiB/s)" \
+    python3 -c "import sys; sys.exit(0 if $busy_kib >= max(4096, 2 * $quiet_kib) else 1)"
+
+  # Loopback traffic: 10 MB files fetched over 127.0.0.1 for 3 s are not network traffic.
+  head -c 10000000 /dev/urandom >"$OUT/10mb.bin"
+  WEB_PORT="$(free_port)"
+  python3 -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory "$OUT" >"$OUT/web.log" 2>&1 &
+  web=$!
+  PIDS+=("$web")
+  wait_http "http://127.0.0.1:$WEB_PORT/10mb.bin" 10
+  rx_max=0
+  fetched=0
+  end=$((SECONDS + 3))
+  while ((SECONDS < end)); do
+    curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$WEB_PORT/10mb.bin" && fetched=$((fetched + 10))
+    v="$(series_value vmpulse_network_receive_bytes_per_second)"
+    rx_max="$(python3 -c "print(max($rx_max, ${v:-0} / 1024))")"
+  done
+  kill "$web" 2>/dev/null
+  echo "loopback: $fetched MB fetched in 3 s; red_rx_kib_s peak $rx_max"
+  check "v2: loopback traffic ($fetched MB in 3 s) does not move red_rx_kib_s (peak $rx_max KiB/s)" \
+    python3 -c "import sys; sys.exit(0 if $fetched >= 20 and $rx_max < $fetched * 1000 / 3 / 10 else 1)"
+  stop_pid "$PID"
+else
+  check "v2: agent started" false
 fi
 
 # ---------------------------------------------------------------- push mode
