@@ -152,10 +152,19 @@ static void vmpulse_procesos_print_task(struct seq_file *m, struct task_struct *
 	comm[TASK_COMM_LEN - 1] = '\0';
 	vmpulse_procesos_comm_json(comm, comm_json);
 
-	seq_printf(m, "%s[%d,\"%c\",%llu,%lu,%llu,\"%s\"]", first ? "" : ",",
-		   task_tgid_nr(task), state,
-		   div_u64(vmpulse_procesos_runtime_ns(task), NSEC_PER_USEC),
-		   rss_pages << (PAGE_SHIFT - 10), (u64)task->start_boottime, comm_json);
+	/* [pid,"S",cpu_time_us,rss_kib,start_time,"comm"], with seq_put_decimal_*
+	 * rather than seq_printf: no format string to parse once per process. */
+	seq_puts(m, first ? "[" : ",[");
+	seq_put_decimal_ll(m, "", task_tgid_nr(task));
+	seq_puts(m, ",\"");
+	seq_putc(m, state);
+	seq_puts(m, "\"");
+	seq_put_decimal_ull(m, ",", div_u64(vmpulse_procesos_runtime_ns(task), NSEC_PER_USEC));
+	seq_put_decimal_ull(m, ",", (u64)rss_pages << (PAGE_SHIFT - 10));
+	seq_put_decimal_ull(m, ",", task->start_boottime);
+	seq_puts(m, ",\"");
+	seq_puts(m, comm_json);
+	seq_puts(m, "\"]");
 }
 
 static int vmpulse_procesos_show(struct seq_file *m, void *v)
