@@ -144,6 +144,12 @@ if [ -x $MT ]; then
 		sh -c "[ $listed -ge 1000 ] && [ $bytes -gt 32768 ]"
 	kill $holder
 	wait $holder 2>/dev/null
+	# Its children die on their own (PDEATHSIG) after it: wait for them, or the ram
+	# checks below see their memory freed between the module's read and meminfo's.
+	for _ in $(seq 300); do
+		[ "$(vmcheck scan | grep '^total_procesos=' | cut -d= -f2)" -le 100 ] && break
+		usleep 100000
+	done
 else
 	fail "tareas: /bin/vmpulse-module-tasks is not in the image (cmake --preset static builds it with the agent)"
 fi
