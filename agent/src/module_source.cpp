@@ -1,20 +1,33 @@
 #include "module_source.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
-
-#include "proc_file.hpp"
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace vmpulse::agent {
 namespace {
 
 using nlohmann::json;
 
-// A module prints a few hundred bytes; anything far larger is not a module's file.
+// cpu and ram print a few hundred bytes; anything far larger is not a module's file.
 constexpr std::size_t kMaxModuleFile = std::size_t{64} * 1024;
+// procesos lists every process, ~60 bytes each (at most ~110 with an escaped name):
+// 32 MiB is several hundred thousand processes, the list's own cap is 1,000,000.
+constexpr std::size_t kMaxProcesosFile = std::size_t{32} * 1024 * 1024;
+constexpr std::size_t kMaxTasks = 1'000'000;
+// TASK_COMM_LEN is 16 today; the contract's nombre is cut to 64 bytes anyway.
+constexpr std::size_t kMaxCommBytes = 64;
 
 Result<json> parse_object(std::string_view text) {
   json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
@@ -68,8 +81,130 @@ Result<T> with_path(const std::string& path, Result<T> result) {
   return result;
 }
 
-Result<std::string> read_module(const std::string& path) {
-  return read_text_file(path, kMaxModuleFile);
+// The whole file, at most max_bytes. The buffer grows with the file: the process
+// list is usually tens of KiB, and one large up-front buffer per read would cost
+// more than the read. seq_file prints the whole object on the first read(); later reads copy
+// the rest of that same text, so the result is one consistent snapshot.
+Result<std::string> read_module(const std::string& path, std::size_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    return Failure{"cannot open " + path + ": " + errno_text(error), error == ENOENT};
+  }
+  std::string text(std::min<std::size_t>(kMaxModuleFile, max_bytes + 1), '\0');
+  std::size_t used = 0;
+  while (used <= max_bytes) {
+    if (used == text.size()) {
+      text.resize(std::min(text.size() * 2, max_bytes + 1));
+    }
+    const ssize_t n = ::read(fd, text.data() + used, text.size() - used);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      return fail("cannot read " + path + ": " + errno_text(error));
+    }
+    if (n == 0) {
+      break;
+    }
+    used += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (used > max_bytes) {
+    return fail(path + " is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  text.resize(used);
+  return text;
+}
+
+// nlohmann decodes "\u00e9" to UTF-8; the module escapes single bytes of the kernel's
+// name, so every code point up to U+00FF goes back to the one byte it was. That keeps
+// the name byte for byte what /proc/<pid>/stat shows (the agent sanitises it later).
+std::string kernel_bytes(const std::string& utf8) {
+  std::string bytes;
+  bytes.reserve(utf8.size());
+  for (std::size_t i = 0; i < utf8.size(); ++i) {
+    const auto lead = static_cast<unsigned char>(utf8[i]);
+    if ((lead == 0xC2 || lead == 0xC3) && i + 1 < utf8.size()) {
+      const auto next = static_cast<unsigned char>(utf8[i + 1]);
+      bytes.push_back(static_cast<char>(((lead & 0x03U) << 6U) | (next & 0x3FU)));
+      ++i;
+    } else {
+      bytes.push_back(utf8[i]);
+    }
+  }
+  return bytes;
+}
+
+Result<TaskSample> parse_task(const json& entry) {
+  if (!entry.is_array() || entry.size() != 6) {
+    return fail("is not an array of 6 values");
+  }
+  TaskSample task{};
+  if (!entry[0].is_number_unsigned() || entry[0].get<std::uint64_t>() == 0 ||
+      entry[0].get<std::uint64_t>() > std::numeric_limits<std::int32_t>::max()) {
+    return fail("pid is not an integer in 1..2^31-1");
+  }
+  task.pid = static_cast<std::int64_t>(entry[0].get<std::uint64_t>());
+  const auto* state = entry[1].get_ptr<const std::string*>();
+  if (state == nullptr || state->size() != 1 ||
+      std::isalpha(static_cast<unsigned char>(state->front())) == 0) {
+    return fail("state is not one letter");
+  }
+  task.state = state->front();
+  const std::pair<const char*, std::uint64_t*> numbers[] = {{"cpu_time_us", &task.cpu_time_us},
+                                                            {"rss_kib", &task.rss_kib},
+                                                            {"start_time", &task.start_time}};
+  for (std::size_t i = 0; i < std::size(numbers); ++i) {
+    const json& value = entry[i + 2];
+    if (!value.is_number_unsigned()) {
+      return fail(std::string(numbers[i].first) + " is not an unsigned integer");
+    }
+    *numbers[i].second = value.get<std::uint64_t>();
+  }
+  const auto* comm = entry[5].get_ptr<const std::string*>();
+  if (comm == nullptr) {
+    return fail("comm is not a string");
+  }
+  task.comm = kernel_bytes(*comm);
+  if (task.comm.size() > kMaxCommBytes) {
+    return fail("comm is longer than 64 bytes");
+  }
+  if (task.comm.find('\0') != std::string::npos) {
+    return fail("comm holds a NUL byte");
+  }
+  return task;
+}
+
+Result<std::vector<TaskSample>> parse_tasks(const json& object) {
+  const auto it = object.find("tareas");
+  if (it == object.end()) {
+    return fail("no field tareas (a module older than the process list)");
+  }
+  if (!it->is_array()) {
+    return fail("tareas is not an array");
+  }
+  if (it->size() > kMaxTasks) {
+    return fail("tareas has more than 1000000 entries");
+  }
+  std::vector<TaskSample> tasks;
+  tasks.reserve(it->size());
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    auto task = parse_task((*it)[i]);
+    if (auto* failure = failure_of(task)) {
+      return fail("tareas[" + std::to_string(i) + "]: " + failure->message);
+    }
+    tasks.push_back(std::move(std::get<TaskSample>(task)));
+  }
+  return tasks;
+}
+
+std::string describe(const ProcessCounts& c) {
+  return std::to_string(c.total) + " (R " + std::to_string(c.running) + ", S " +
+         std::to_string(c.sleeping) + ", Z " + std::to_string(c.zombie) + ", T " +
+         std::to_string(c.stopped) + ")";
 }
 
 }  // namespace
@@ -130,12 +265,9 @@ Result<Memory> parse_module_ram(std::string_view text) {
   return memory;
 }
 
-Result<ProcessCounts> parse_module_procesos(std::string_view text) {
-  auto parsed = parse_object(text);
-  if (auto* failure = failure_of(parsed)) {
-    return *failure;
-  }
-  const json& object = std::get<json>(parsed);
+namespace {
+
+Result<ProcessCounts> procesos_counts(const json& object) {
   constexpr std::int64_t kMaxCount = std::numeric_limits<std::int32_t>::max();
   ProcessCounts counts;
   const std::pair<const char*, std::int64_t*> fields[] = {{"procesos_corriendo", &counts.running},
@@ -158,6 +290,53 @@ Result<ProcessCounts> parse_module_procesos(std::string_view text) {
   return counts;
 }
 
+}  // namespace
+
+Result<ProcessCounts> parse_module_procesos(std::string_view text) {
+  auto parsed = parse_object(text);
+  if (auto* failure = failure_of(parsed)) {
+    return *failure;
+  }
+  return procesos_counts(std::get<json>(parsed));
+}
+
+Result<ModuleProcesses> parse_module_processes(std::string_view text) {
+  auto parsed = parse_object(text);
+  if (auto* failure = failure_of(parsed)) {
+    return *failure;
+  }
+  const json& object = std::get<json>(parsed);
+  auto counts = procesos_counts(object);
+  if (auto* failure = failure_of(counts)) {
+    return *failure;
+  }
+  auto tasks = parse_tasks(object);
+  if (auto* failure = failure_of(tasks)) {
+    return *failure;
+  }
+  ModuleProcesses result{std::get<ProcessCounts>(counts),
+                         std::move(std::get<std::vector<TaskSample>>(tasks))};
+  // The module counts during the walk that prints the list; a file where the two
+  // disagree was not written by it.
+  ProcessCounts tally;
+  for (const TaskSample& task : result.tasks) {
+    count_process_state(tally, task.state);
+  }
+  if (tally != result.counts) {
+    return fail("tareas tally to " + describe(tally) + " but the counts say " +
+                describe(result.counts));
+  }
+  return result;
+}
+
+Result<std::vector<TaskSample>> parse_module_tasks(std::string_view text) {
+  auto processes = parse_module_processes(text);
+  if (auto* failure = failure_of(processes)) {
+    return *failure;
+  }
+  return std::move(std::get<ModuleProcesses>(processes).tasks);
+}
+
 ModuleReader::ModuleReader(const std::string& procfs, const std::string& module_id)
     : cpu_path_(procfs + "/cpu_" + module_id),
       ram_path_(procfs + "/ram_" + module_id),
@@ -166,8 +345,9 @@ ModuleReader::ModuleReader(const std::string& procfs, const std::string& module_
 namespace {
 
 template <class T>
-Result<T> read_and_parse(const std::string& path, Result<T> (*parse)(std::string_view)) {
-  auto text = read_module(path);
+Result<T> read_and_parse(const std::string& path, Result<T> (*parse)(std::string_view),
+                         std::size_t max_bytes = kMaxModuleFile) {
+  auto text = read_module(path, max_bytes);
   if (auto* failure = failure_of(text)) {
     return *failure;
   }
@@ -183,7 +363,13 @@ Result<Memory> ModuleReader::read_ram() const {
   return read_and_parse(ram_path_, &parse_module_ram);
 }
 Result<ProcessCounts> ModuleReader::read_procesos() const {
-  return read_and_parse(procesos_path_, &parse_module_procesos);
+  return read_and_parse(procesos_path_, &parse_module_procesos, kMaxProcesosFile);
+}
+Result<ModuleProcesses> ModuleReader::read_processes() const {
+  return read_and_parse(procesos_path_, &parse_module_processes, kMaxProcesosFile);
+}
+Result<std::vector<TaskSample>> ModuleReader::read_tasks() const {
+  return read_and_parse(procesos_path_, &parse_module_tasks, kMaxProcesosFile);
 }
 
 }  // namespace vmpulse::agent

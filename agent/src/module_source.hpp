@@ -7,11 +7,13 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cpu_source.hpp"
 #include "memory_source.hpp"
 #include "process_source.hpp"
 #include "result.hpp"
+#include "task_sample.hpp"
 
 namespace vmpulse::agent {
 
@@ -28,12 +30,31 @@ Result<Memory> parse_module_ram(std::string_view json);
 // "procesos_parados"}: integers ≥ 0, each state ≤ total_procesos.
 Result<ProcessCounts> parse_module_procesos(std::string_view json);
 
+// The module's process list and the counts printed after it, from one walk of the
+// kernel's task list.
+struct ModuleProcesses {
+  ProcessCounts counts;
+  std::vector<TaskSample> tasks;
+};
+
+// The same file's "tareas": [[pid, "S", cpu_time_us, rss_kib, start_time_ns, "comm"], …]
+// (kernel/procesos.c; docs/kernel.md). Every entry is checked (pid > 0, one state
+// letter, unsigned integers, comm at most 64 bytes once its \u00XX escapes are turned
+// back into the bytes the kernel holds) and the list must tally with the five counts:
+// anything else is malformed and the caller reads /proc instead. At most 1,000,000
+// entries.
+Result<ModuleProcesses> parse_module_processes(std::string_view json);
+Result<std::vector<TaskSample>> parse_module_tasks(std::string_view json);
+
 class ModuleReader {
  public:
   ModuleReader(const std::string& procfs, const std::string& module_id);
   Result<CpuUsage> read_cpu() const;
   Result<Memory> read_ram() const;
   Result<ProcessCounts> read_procesos() const;
+  // One read of procesos_<id> for both the counts and the list: the two then agree.
+  Result<ModuleProcesses> read_processes() const;
+  Result<std::vector<TaskSample>> read_tasks() const;
   const std::string& cpu_path() const { return cpu_path_; }
   const std::string& ram_path() const { return ram_path_; }
   const std::string& procesos_path() const { return procesos_path_; }

@@ -1,5 +1,6 @@
-// One process as a scan of /proc/<pid>/stat (or, later, the procesos kernel module)
-// sees it: what procesos_top is computed from. A plain value type.
+// One process as a source of the top-processes list sees it at one moment: what the
+// kernel module's "tareas" list or /proc/<pid>/stat says about it. Two samples of
+// the same process (same pid and start_time) give its CPU share over the interval.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +14,7 @@ struct TaskSample {
   std::string comm;               // as the kernel prints it, not sanitised
   std::uint64_t cpu_time_us = 0;  // utime + stime since the process started
   std::uint64_t rss_kib = 0;      // resident set size
-  std::uint64_t start_time = 0;   // clock ticks after boot: tells a reused pid apart
+  std::uint64_t start_time = 0;   // since boot, in the source's own unit: tells a reused pid apart
 
   bool operator==(const TaskSample&) const = default;
 };

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "test_support.hpp"
 
 namespace vmpulse::agent {
@@ -144,6 +147,197 @@ TEST(ModuleReader, NamesTheFileOfAMalformedModule) {
             std::string::npos);
   EXPECT_NE(message_of(reader.read_procesos()).find("procesos_so1: procesos_parados is negative"),
             std::string::npos);
+}
+
+// What kernel/procesos.c prints: the list first, then the counts of the same walk.
+constexpr const char* kCounts =
+    R"("procesos_corriendo":1,"total_procesos":3,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":1})";
+
+std::string procesos_file(const std::string& tareas, const char* counts = kCounts) {
+  return R"({"tareas":)" + tareas + "," + counts;
+}
+
+TEST(ParseModuleTasks, ReadsWhatTheKernelModulePrints) {
+  auto tasks = parse_module_tasks(procesos_file(
+      R"([[1,"S",812345,10240,120000000,"init"],[42,"R",18446744073709551615,4,9876543210,"busy"],[43,"T",0,0,1,"stopped"]])"));
+  ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
+  const auto& list = std::get<std::vector<TaskSample>>(tasks);
+  ASSERT_EQ(list.size(), 3U);
+  EXPECT_EQ(list[0].pid, 1);
+  EXPECT_EQ(list[0].state, 'S');
+  EXPECT_EQ(list[0].comm, "init");
+  EXPECT_EQ(list[0].cpu_time_us, 812345U);
+  EXPECT_EQ(list[0].rss_kib, 10240U);
+  EXPECT_EQ(list[0].start_time, 120000000U);
+  EXPECT_EQ(list[1].cpu_time_us, 18446744073709551615U);
+  EXPECT_EQ(list[2].state, 'T');
+}
+
+TEST(ParseModuleTasks, KeepsSpacesAndParenthesesInTheName) {
+  // The case /proc/<pid>/stat parsers get wrong: "(" and ")" inside the name.
+  auto tasks = parse_module_tasks(
+      procesos_file(R"([[7,"S",1,2,3,"a b) (c"],[8,"R",1,2,3,") S 1 "],[9,"T",1,2,3," "]])"));
+  ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
+  const auto& list = std::get<std::vector<TaskSample>>(tasks);
+  EXPECT_EQ(list[0].comm, "a b) (c");
+  EXPECT_EQ(list[1].comm, ") S 1 ");
+  EXPECT_EQ(list[2].comm, " ");
+}
+
+TEST(ParseModuleTasks, TurnsEscapesBackIntoTheKernelsBytes) {
+  // The module writes '"' and '\' escaped and every other byte outside 0x20..0x7e as
+  // \u00XX: each becomes the single byte it was, not its UTF-8 encoding.
+  auto tasks = parse_module_tasks(procesos_file(
+      R"([[7,"S",1,2,3,"q\"b\\s\u0001\u007f\u00e9\u00ff"],[8,"R",1,2,3,""],[9,"T",1,2,3,"\t/"]])"));
+  ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
+  const auto& list = std::get<std::vector<TaskSample>>(tasks);
+  EXPECT_EQ(list[0].comm, std::string("q\"b\\s\x01\x7f\xe9\xff"));
+  EXPECT_EQ(list[1].comm, "");
+  EXPECT_EQ(list[2].comm, "\t/");
+}
+
+TEST(ParseModuleTasks, AcceptsAnEmptyList) {
+  auto tasks = parse_module_tasks(procesos_file(
+      "[]",
+      R"("procesos_corriendo":0,"total_procesos":0,"procesos_durmiendo":0,"procesos_zombie":0,"procesos_parados":0})"));
+  ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
+  EXPECT_TRUE(std::get<std::vector<TaskSample>>(tasks).empty());
+}
+
+TEST(ParseModuleTasks, RejectsMalformedEntriesNamingTheEntry) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"([[1,"S",1,2,3,"a"],[2,"R",1,2,3],[3,"T",1,2,3,"c"]])",
+       "tareas[1]: is not an array of 6 values"},
+      {R"([[0,"S",1,2,3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])",
+       "tareas[0]: pid is not an integer in 1..2^31-1"},
+      {R"([[-4,"S",1,2,3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])", "pid is not an integer"},
+      {R"([[2147483648,"S",1,2,3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])",
+       "pid is not an integer"},
+      {R"([["1","S",1,2,3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])", "pid is not an integer"},
+      {R"([[1,"SR",1,2,3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])",
+       "tareas[0]: state is not one letter"},
+      {R"([[1,"",1,2,3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])", "state is not one letter"},
+      {R"([[1,83,1,2,3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])", "state is not one letter"},
+      {R"([[1,"S",1,2,3,"a"],[2,"R",-1,2,3,"b"],[3,"T",1,2,3,"c"]])",
+       "tareas[1]: cpu_time_us is not an unsigned integer"},
+      {R"([[1,"S",1,2.5,3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])",
+       "rss_kib is not an unsigned integer"},
+      {R"([[1,"S",1,2,1e3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])",
+       "start_time is not an unsigned integer"},
+      {R"([[1,"S",1,2,18446744073709551616,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])",
+       "start_time is not an unsigned integer"},
+      {R"([[1,"S",1,2,3,null],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])",
+       "tareas[0]: comm is not a string"},
+      {R"([[1,"S",1,2,3,"a\u0000b"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])",
+       "comm holds a NUL byte"},
+      {R"([[1,"S",1,2,3,"0123456789012345678901234567890123456789012345678901234567890123X"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])",
+       "comm is longer than 64 bytes"},
+      {R"([[1,"S",1,2,3,"a"],{"pid":2},[3,"T",1,2,3,"c"]])", "tareas[1]: is not an array"},
+      {R"({"1":[1,"S",1,2,3,"a"]})", "tareas is not an array"},
+  };
+  for (const auto& [tareas, want] : cases) {
+    const std::string text = message_of(parse_module_tasks(procesos_file(tareas)));
+    EXPECT_NE(text.find(want), std::string::npos) << tareas << " -> " << text;
+  }
+}
+
+TEST(ParseModuleTasks, AcceptsTheLongestNameTheKernelCanHaveEscaped) {
+  // 15 bytes (TASK_COMM_LEN - 1), each escaped: 90 characters, 15 bytes, 64 allowed.
+  std::string escaped;
+  for (int i = 0; i < 15; ++i) {
+    escaped += "\\u00ff";
+  }
+  auto tasks = parse_module_tasks(
+      procesos_file(R"([[1,"S",1,2,3,")" + escaped + R"("],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])"));
+  ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
+  EXPECT_EQ(std::get<std::vector<TaskSample>>(tasks)[0].comm, std::string(15, '\xff'));
+}
+
+TEST(ParseModuleTasks, RejectsAListThatDoesNotTallyWithTheCounts) {
+  // One process too many, then the right number in the wrong states.
+  EXPECT_NE(
+      message_of(
+          parse_module_tasks(procesos_file(
+              R"([[1,"S",1,2,3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"],[4,"S",1,2,3,"d"]])")))
+          .find("tareas tally to 4 (R 1, S 2, Z 0, T 1) but the counts say 3 (R 1, S 1, Z 0, T 1)"),
+      std::string::npos);
+  EXPECT_NE(message_of(parse_module_tasks(procesos_file(
+                           R"([[1,"S",1,2,3,"a"],[2,"S",1,2,3,"b"],[3,"T",1,2,3,"c"]])")))
+                .find("tareas tally to"),
+            std::string::npos);
+}
+
+TEST(ParseModuleTasks, RejectsAFileWithoutTheListOrTheCounts) {
+  EXPECT_NE(
+      message_of(
+          parse_module_tasks(
+              R"({"procesos_corriendo":0,"total_procesos":0,"procesos_durmiendo":0,"procesos_zombie":0,"procesos_parados":0})"))
+          .find("no field tareas"),
+      std::string::npos);
+  EXPECT_NE(message_of(parse_module_tasks(R"({"tareas":[]})")).find("no field procesos_corriendo"),
+            std::string::npos);
+  EXPECT_EQ(message_of(parse_module_tasks(R"({"tareas":[[1,"S",1,2,3,"a"])")), "not valid JSON");
+  EXPECT_EQ(message_of(parse_module_tasks("[[1,\"S\",1,2,3,\"a\"]]")), "not a JSON object");
+  // Raw bytes that are not UTF-8: the module escapes them, so this is not its file.
+  EXPECT_EQ(message_of(parse_module_tasks(procesos_file("[[1,\"S\",1,2,3,\"\xe9\"]]"))),
+            "not valid JSON");
+}
+
+TEST(ParseModuleProcesses, GivesTheCountsAndTheListOfOneRead) {
+  auto processes = parse_module_processes(procesos_file(
+      R"([[1,"S",812345,10240,120000000,"init"],[2,"R",0,0,1,"a"],[3,"t",0,0,1,"b"]])"));
+  ASSERT_TRUE(std::holds_alternative<ModuleProcesses>(processes)) << message_of(processes);
+  EXPECT_EQ(std::get<ModuleProcesses>(processes).counts, (ProcessCounts{1, 1, 0, 1, 3}));
+  EXPECT_EQ(std::get<ModuleProcesses>(processes).tasks.size(), 3U);
+}
+
+TEST(ModuleReader, ReadsTheTasksFixture) {
+  ModuleReader reader(testing::fixture("module-tasks"), "so1");
+  auto tasks = reader.read_tasks();
+  ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
+  const auto& list = std::get<std::vector<TaskSample>>(tasks);
+  ASSERT_EQ(list.size(), 4U);
+  EXPECT_EQ(list[2].pid, 77);
+  EXPECT_EQ(list[2].comm, "sh -c \"x\" (1)");
+  EXPECT_EQ(list[2].cpu_time_us, 5000123U);
+  auto counts = reader.read_procesos();
+  ASSERT_TRUE(std::holds_alternative<ProcessCounts>(counts)) << message_of(counts);
+  EXPECT_EQ(std::get<ProcessCounts>(counts), (ProcessCounts{1, 2, 1, 0, 4}));
+}
+
+TEST(ModuleReader, ReadsAProcessListLargerThanTheSmallFilesLimit) {
+  // 5,000 processes are ~250 KiB: past the 64 KiB that bounds cpu_<id> and ram_<id>.
+  const std::string dir = ::testing::TempDir() + "/module-tasks-large";
+  std::filesystem::create_directories(dir);
+  std::string tareas = "[";
+  for (int pid = 1; pid <= 5000; ++pid) {
+    tareas += (pid == 1 ? "" : ",") + std::string("[") + std::to_string(pid) +
+              R"(,"S",123456789,65536,987654321012,"worker process")" + "]";
+  }
+  tareas += "]";
+  std::ofstream(dir + "/procesos_so1")
+      << procesos_file(
+             tareas,
+             R"("procesos_corriendo":0,"total_procesos":5000,"procesos_durmiendo":5000,"procesos_zombie":0,"procesos_parados":0})")
+      << "\n";
+  ModuleReader reader(dir, "so1");
+  auto processes = reader.read_processes();
+  ASSERT_TRUE(std::holds_alternative<ModuleProcesses>(processes)) << message_of(processes);
+  EXPECT_EQ(std::get<ModuleProcesses>(processes).tasks.size(), 5000U);
+  EXPECT_EQ(std::get<ModuleProcesses>(processes).tasks.back().pid, 5000);
+  auto counts = reader.read_procesos();
+  ASSERT_TRUE(std::holds_alternative<ProcessCounts>(counts)) << message_of(counts);
+  EXPECT_EQ(std::get<ProcessCounts>(counts).total, 5000);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ModuleReader, NamesTheFileOfAnOldModuleWithoutTheList) {
+  ModuleReader reader(testing::fixture("module"), "so1");
+  EXPECT_NE(message_of(reader.read_tasks()).find("module/procesos_so1: no field tareas"),
+            std::string::npos);
+  auto missing = ModuleReader(testing::fixture("normal"), "so1").read_tasks();
+  ASSERT_TRUE(std::holds_alternative<Failure>(missing));
+  EXPECT_TRUE(std::get<Failure>(missing).missing);
 }
 
 TEST(ModuleReader, AModuleThatIsNotLoadedIsMissing) {

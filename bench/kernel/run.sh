@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The kernel modules against what a userspace collector reads instead, in the QEMU
-# guest: one read of /proc/procesos_<id> against a scan of /proc/[pid]/stat (what
+# guest: one read of /proc/procesos_<id> (every process's pid, state, CPU time, RSS,
+# start and name, and the counts) against a scan of /proc/[pid]/stat (what
 # the agent's procfs fallback and node_exporter's process collector do), with ~100
 # and with 1,000 extra processes; and /proc/cpu_<id>, /proc/ram_<id> against
 # /proc/stat and /proc/meminfo. Prints one table. Under TCG everything is slower than
@@ -26,14 +27,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'
 kver="$(cat "$work/kver")"
 echo "kernel $kver under QEMU (${VMPULSE_VM_ACCEL:-tcg}, 2 vCPUs); mean time per read, ns"
 echo
-printf '%-8s %7s | %14s %14s %7s | %10s %10s %6s | %10s %12s %6s\n' \
-  extra procs "procesos_$VMPULSE_MODULE_ID" "/proc scan" ratio \
+printf '%-8s %7s %8s | %14s %14s %7s | %10s %10s %6s | %10s %12s %6s\n' \
+  extra procs bytes "procesos_$VMPULSE_MODULE_ID" "/proc scan" ratio \
   "cpu_$VMPULSE_MODULE_ID" /proc/stat ratio "ram_$VMPULSE_MODULE_ID" /proc/meminfo ratio
 grep -a '^VMPULSE-BENCH' "$work/console.log" | tr -d '\r' | while read -r _ fields; do
   declare -A v=()
   for kv in $fields; do v[${kv%%=*}]="${kv#*=}"; done
-  printf '%-8s %7s | %14s %14s %6sx | %10s %10s %5sx | %10s %12s %5sx\n' \
-    "${v[extra]}" "${v[procs]}" "${v[procesos_module_ns]}" "${v[procfs_scan_ns]}" \
+  printf '%-8s %7s %8s | %14s %14s %6sx | %10s %10s %5sx | %10s %12s %5sx\n' \
+    "${v[extra]}" "${v[procs]}" "${v[procesos_bytes]}" "${v[procesos_module_ns]}" "${v[procfs_scan_ns]}" \
     "$(ratio "${v[procfs_scan_ns]}" "${v[procesos_module_ns]}")" \
     "${v[cpu_module_ns]}" "${v[proc_stat_ns]}" "$(ratio "${v[proc_stat_ns]}" "${v[cpu_module_ns]}")" \
     "${v[ram_module_ns]}" "${v[proc_meminfo_ns]}" "$(ratio "${v[proc_meminfo_ns]}" "${v[ram_module_ns]}")"

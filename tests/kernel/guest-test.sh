@@ -16,7 +16,7 @@ for k in $KINDS; do
 done
 
 # --- procesos: the module against a scan of /proc, with a zombie and a stopped one
-vmcheck zombie >/dev/null &
+vmcheck zombie >$T/zombie &
 zombie_parent=$!
 sleep 600 &
 stopped=$!
@@ -52,6 +52,107 @@ result procesos-sees-stopped "procesos_parados=$(field $T/procesos procesos_para
 total=$(field $T/procesos total_procesos)
 sum=$(($(field $T/procesos procesos_corriendo) + $(field $T/procesos procesos_durmiendo) + $(field $T/procesos procesos_zombie) + $(field $T/procesos procesos_parados)))
 result procesos-states-within-total "states sum to $sum > total $total" test "$sum" -le "$total"
+
+# --- procesos: the list ("tareas"), read with the agent's own parser ---------------
+# vmpulse-module-tasks (agent/tools/module_tasks.cpp) prints "counts ..." and then
+# "pid state cpu_time_us rss_kib start_time comm" per process; it fails on a file
+# the agent would reject, including a list that does not tally with the counts.
+MT=/bin/vmpulse-module-tasks
+both() { [ "$1" = "$2" ] && [ "$3" = "$4" ]; }
+between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+# task FILE PID FIELD: one field of PID's line (1 pid .. 5 start_time, 6 comm).
+task() {
+	awk -v p="$2" -v f="$3" '$1 == p { if (f < 6) { print $f; next }
+		s = $0; for (i = 0; i < 5; i++) s = substr(s, index(s, " ") + 1); print s }' "$1"
+}
+# statf PID N: field N of /proc/PID/stat (N >= 3: counted after the name, which may
+# hold spaces and ')').
+statf() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f$(($2 - 2)); }
+if [ -x $MT ]; then
+	$MT "/proc/procesos_$ID" >$T/tasks 2>$T/tasks.err
+	parsed=$?
+	result tareas-parsed-by-the-agent "$(cat $T/tasks.err)" test $parsed = 0
+	zombie_pid=$(cut -d' ' -f2 $T/zombie)
+	result tareas-stopped-is-T "pid $stopped: $(grep "^$stopped " $T/tasks)" test "$(task $T/tasks $stopped 2)" = T
+	result tareas-zombie-is-Z "pid $zombie_pid: $(grep "^$zombie_pid " $T/tasks)" test "$(task $T/tasks "$zombie_pid" 2)" = Z
+
+	# A process with a name that needs escaping (quote, backslash, space, ')', a tab
+	# and the byte 0xe9), and one spinning on the CPU.
+	name="$(printf 'vm"p\\ (x)\t\351')"
+	shown='vm"p\\ (x)\x09\xe9'
+	vmcheck named "$name" sleep >/dev/null &
+	sleeper=$!
+	vmcheck named spinner spin >/dev/null &
+	spinner=$!
+	for _ in $(seq 50); do
+		[ "$(cat /proc/$sleeper/comm)" = "$name" ] && [ "$(cat /proc/$spinner/comm)" = spinner ] &&
+			[ "$(statf $sleeper 3)" = S ] && break
+		usleep 100000
+	done
+	$MT "/proc/procesos_$ID" >$T/tasks1 2>$T/tasks.err
+	before=$(($(statf $spinner 14) + $(statf $spinner 15)))
+	sleep 1
+	$MT "/proc/procesos_$ID" >$T/tasks2 2>>$T/tasks.err
+	after=$(($(statf $spinner 14) + $(statf $spinner 15)))
+	echo "VMPULSE-INFO tareas: $(head -n1 $T/tasks2); sleeper $(grep "^$sleeper " $T/tasks2); spinner $(grep "^$spinner " $T/tasks1) then $(grep "^$spinner " $T/tasks2), stat utime+stime $before then $after ticks"
+	result tareas-lists-a-named-process "pid $sleeper: '$(grep "^$sleeper " $T/tasks2)', want comm '$shown' state S" \
+		both "$(task $T/tasks2 $sleeper 6)" "$shown" "$(task $T/tasks2 $sleeper 2)" S
+	# RSS in pages and the start in clock ticks (x86: 4 KiB pages, USER_HZ 100).
+	result tareas-rss-is-stat-rss "rss_kib $(task $T/tasks2 $sleeper 4), stat rss $(statf $sleeper 24) pages" \
+		test "$(task $T/tasks2 $sleeper 4)" -eq $(($(statf $sleeper 24) * 4))
+	result tareas-start-is-stat-starttime "start_time $(task $T/tasks2 $sleeper 5) ns, stat starttime $(statf $sleeper 22) ticks" \
+		test $(($(task $T/tasks2 $sleeper 5) / 10000000)) -eq "$(statf $sleeper 22)"
+	cpu1=$(task $T/tasks1 $spinner 3)
+	cpu2=$(task $T/tasks2 $spinner 3)
+	# A second of a spinning process is most of a vCPU; at least a tenth under TCG.
+	result tareas-cpu-time-grows "spinner cpu_time_us $cpu1 then $cpu2" test $((cpu2 - cpu1)) -ge 100000
+	# utime + stime are the same runtime cut into ticks (each rounded down: 2 ticks),
+	# read just before and after the module: within [before - 2, after + 2] ticks.
+	result tareas-cpu-time-is-stat-utime-stime "cpu_time_us $cpu2, stat $before..$after ticks" \
+		between "$cpu2" $(((before - 2) * 10000)) $(((after + 2) * 10000))
+
+	# One read, its counts (vmcheck) against its list (the parser), and its pids
+	# against /proc's at nearly the same moment (up to 6 apart: cat, vmcheck and the
+	# shell's own forks come and go between the two).
+	mkdir -p $T/snap
+	cat "/proc/procesos_$ID" >"$T/snap/procesos_$ID"
+	for d in /proc/[0-9]*; do echo "${d#/proc/}"; done >$T/pids
+	vmcheck json "$T/snap/procesos_$ID" >$T/snapcounts
+	$MT "$T/snap/procesos_$ID" >$T/snaptasks 2>>$T/tasks.err
+	tally=$(awk 'NR > 1 { n++; if ($2 == "R") r++; else if ($2 ~ /^[SDI]$/) s++; else if ($2 == "Z") z++; else if ($2 ~ /^[Tt]$/) t++ }
+		END { printf "%d %d %d %d %d", n, r, s, z, t }' $T/snaptasks)
+	counts="$(field $T/snapcounts total_procesos) $(field $T/snapcounts procesos_corriendo) $(field $T/snapcounts procesos_durmiendo) $(field $T/snapcounts procesos_zombie) $(field $T/snapcounts procesos_parados)"
+	result tareas-tally-is-the-counts "list total R S Z T: $tally, counts: $counts" test "$tally" = "$counts"
+	differ=$(awk 'NR == FNR { proc[$1] = 1; next } FNR > 1 { if ($1 in proc) delete proc[$1]; else n++ }
+		END { for (p in proc) n++; print n + 0 }' $T/pids $T/snaptasks)
+	result tareas-pids-are-procs "$differ pids in only one of the list and /proc" test "$differ" -le 6
+
+	kill -KILL $sleeper $spinner 2>/dev/null
+	wait $sleeper $spinner 2>/dev/null
+
+	# 1,000 more processes, ~40 bytes each: the file outgrows seq_file's first page
+	# ten times over (show() runs again in a larger buffer, or once at the size of
+	# the last read). The agent's reads past 64 KiB are in its unit tests.
+	vmcheck hold 1000 >$T/hold &
+	holder=$!
+	for _ in $(seq 600); do grep -q held $T/hold && break; usleep 100000; done
+	bytes=$(wc -c <"/proc/procesos_$ID")
+	$MT "/proc/procesos_$ID" >$T/tasks1000 2>$T/tasks.err
+	listed=$(($(wc -l <$T/tasks1000) - 1))
+	echo "VMPULSE-INFO tareas with 1,000 more processes: $listed listed, $bytes bytes; $(head -n1 $T/tasks1000)"
+	result tareas-1000-more-processes "$listed listed in $bytes bytes: $(cat $T/tasks.err)" \
+		sh -c "[ $listed -ge 1000 ] && [ $bytes -gt 32768 ]"
+	kill $holder
+	wait $holder 2>/dev/null
+	# Its children die on their own (PDEATHSIG) after it: wait for them, or the ram
+	# checks below see their memory freed between the module's read and meminfo's.
+	for _ in $(seq 300); do
+		[ "$(vmcheck scan | grep '^total_procesos=' | cut -d= -f2)" -le 100 ] && break
+		usleep 100000
+	done
+else
+	fail "tareas: /bin/vmpulse-module-tasks is not in the image (cmake --preset static builds it with the agent)"
+fi
 kill -KILL $stopped $zombie_parent 2>/dev/null
 wait $stopped $zombie_parent 2>/dev/null
 

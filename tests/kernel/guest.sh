@@ -4,7 +4,8 @@
 # Source it after scripts/lib/common.sh; it defines, it does not run anything.
 #
 #   guest_kver                    the Debian kernel to boot and build against
-#   guest_build DIR [ID]          modules + vmcheck (+ static agent if built) -> DIR/initramfs.gz
+#   guest_build DIR [ID]          modules + vmcheck (+ static agent, vmpulse-module-tasks
+#                                 if built) -> DIR/initramfs.gz
 #   guest_boot DIR MODE PORT      starts QEMU in the background (DIR/qemu.pid, DIR/console.log)
 #   guest_wait DIR MARKER SECS    waits for a line starting with MARKER on the console
 #   guest_send DIR LINE           writes a line to the guest's control port (ttyS1)
@@ -32,6 +33,9 @@ guest_kver() {
 
 # The static agent, when it has been built (cmake --preset static).
 guest_agent_binary() { echo "${VMPULSE_GUEST_AGENT:-$VMPULSE_ROOT/build/static/bin/vmpulse-agent}"; }
+# The agent's parser of /proc/procesos_<id> as a command (agent/tools/module_tasks.cpp),
+# built beside the static agent; the suite checks the module's list with it.
+guest_module_tasks_binary() { echo "$(dirname "$(guest_agent_binary)")/vmpulse-module-tasks"; }
 
 # guest_modules_with_deps KVER MOD...: the .ko paths MOD needs, dependencies first.
 guest_modules_with_deps() {
@@ -79,6 +83,7 @@ guest_build() {
   fi
   cp /bin/busybox "$root/bin/busybox"
   [[ -x "$(guest_agent_binary)" ]] && cp "$(guest_agent_binary)" "$root/bin/vmpulse-agent"
+  [[ -x "$(guest_module_tasks_binary)" ]] && cp "$(guest_module_tasks_binary)" "$root/bin/vmpulse-module-tasks"
 
   # virtio-net and what it needs, uncompressed so that busybox insmod loads them.
   local ko name

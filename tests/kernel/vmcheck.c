@@ -11,6 +11,9 @@
  *   vmcheck bench N scan   runs the /proc scan N times; prints ns per scan
  *   vmcheck hold N         forks N sleeping children and waits (they die with it)
  *   vmcheck zombie         forks a child that exits and is never reaped, then waits
+ *   vmcheck named NAME spin|sleep
+ *                          takes NAME as its command name (prctl, what /proc/<pid>/stat
+ *                          and the module show) and spins on the CPU or sleeps
  *
  * Exit status 0 on success, 1 on a check that failed, 2 on bad usage.
  */
@@ -442,9 +445,32 @@ static int cmd_zombie(void)
 		pause();
 }
 
+static int cmd_named(const char *name, const char *what)
+{
+	int spin = strcmp(what, "spin") == 0;
+
+	if (!spin && strcmp(what, "sleep") != 0)
+		return 2;
+	if (prctl(PR_SET_NAME, name) != 0) {
+		fprintf(stderr, "vmcheck: PR_SET_NAME: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("named %d\n", (int)getpid());
+	fflush(stdout);
+	if (spin) {
+		volatile unsigned long n = 0;
+
+		for (;;)
+			n++;
+	}
+	for (;;)
+		pause();
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: vmcheck json FILE | scan | bench N FILE|scan | hold N | zombie\n");
+	fprintf(stderr, "usage: vmcheck json FILE | scan | bench N FILE|scan | hold N | zombie"
+			" | named NAME spin|sleep\n");
 	return 2;
 }
 
@@ -468,5 +494,7 @@ int main(int argc, char **argv)
 		return cmd_hold(count_arg(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "zombie") == 0)
 		return cmd_zombie();
+	if (argc == 4 && strcmp(argv[1], "named") == 0)
+		return cmd_named(argv[2], argv[3]);
 	return usage();
 }

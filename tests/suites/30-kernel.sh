@@ -18,9 +18,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The static agent for the guest; without it the agent checks fail (not skipped).
+# The static agent for the guest, and the agent's parser of the process list as a
+# command; without them the agent and list checks fail (not skipped).
 agent_built=0
-if (cmake --preset static && cmake --build --preset static -j2 --target vmpulse-agent) \
+if (cmake --preset static && cmake --build --preset static -j2 --target vmpulse-agent vmpulse-module-tasks) \
   >"$work/agent-build.log" 2>&1; then
   agent_built=1
 else
