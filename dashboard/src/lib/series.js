@@ -3,6 +3,7 @@
 // ever holds. Pure functions over plain objects: callers keep the returned value.
 
 import { horaToMs } from './time.js';
+import { recordValues, SERIES_KEYS } from './metrics.js';
 
 export const DEFAULT_CAP = 3600;
 export const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
@@ -19,12 +20,7 @@ export function emptySeries() {
 export function recordToPoint(r) {
   const x = horaToMs(r.hora);
   if (!Number.isFinite(x)) return null;
-  return {
-    x,
-    id: Number(r.id) || 0,
-    cpu: Number(r.porcentaje_cpu_uso),
-    ram: Number(r.porcentaje_ram),
-  };
+  return { x, id: Number(r.id) || 0, ...recordValues(r) };
 }
 
 /**
@@ -71,14 +67,13 @@ function trim(points, cap, windowMs) {
   return start === 0 ? points : points.slice(start);
 }
 
-/** The {x,y} arrays Chart.js draws, one per metric. */
+/** The {x,y} arrays Chart.js draws, one per series of lib/metrics.js (cpu, ram, load1…). */
 export function chartData(points) {
-  const cpu = new Array(points.length);
-  const ram = new Array(points.length);
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i];
-    cpu[i] = { x: p.x, y: p.cpu };
-    ram[i] = { x: p.x, y: p.ram };
+  const out = {};
+  for (const key of SERIES_KEYS) {
+    const data = new Array(points.length);
+    for (let i = 0; i < points.length; i++) data[i] = { x: points[i].x, y: points[i][key] };
+    out[key] = data;
   }
-  return { cpu, ram };
+  return out;
 }
