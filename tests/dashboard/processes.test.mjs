@@ -44,7 +44,6 @@ const rows = () =>
 const card = () => page.getByTestId('proc-card');
 const ariaSort = (key) => page.getByTestId(`sort-${key}`).getAttribute('aria-sort');
 const isOrdered = (xs, dir) => xs.every((v, i) => i === 0 || (dir === 'desc' ? xs[i - 1] >= v : xs[i - 1] <= v));
-const points = (id) => page.getByTestId(`chart-${id}`).getAttribute('data-points');
 
 /** Clicks the CPU chart at `share` of its width; returns the time the table then shows. */
 async function clickChart(share) {
@@ -89,7 +88,13 @@ describe('process table and v2 metrics', () => {
     // The fake's list: nine programs and a job named after the sample's second.
     assert.equal(shown.length, 10);
     assert.ok(shown.some((r) => /^job-\d\d:\d\d:\d\d$/.test(r.name)));
-    assert.ok(isOrdered(shown.map((r) => r.cpu), 'desc'), JSON.stringify(shown.map((r) => r.cpu)));
+    assert.ok(
+      isOrdered(
+        shown.map((r) => r.cpu),
+        'desc',
+      ),
+      JSON.stringify(shown.map((r) => r.cpu)),
+    );
     assert.equal(await ariaSort('cpu'), 'descending');
     assert.equal(await ariaSort('mem'), 'none');
     const zombie = shown.find((r) => r.name === 'redis-server');
@@ -106,7 +111,13 @@ describe('process table and v2 metrics', () => {
     assert.equal(await ariaSort('mem'), 'descending');
     assert.equal(await ariaSort('cpu'), 'none');
     let shown = await rows();
-    assert.ok(isOrdered(shown.map((r) => r.mem), 'desc'), JSON.stringify(shown.map((r) => r.mem)));
+    assert.ok(
+      isOrdered(
+        shown.map((r) => r.mem),
+        'desc',
+      ),
+      JSON.stringify(shown.map((r) => r.mem)),
+    );
     // Memory and CPU orders differ in the fake's data, so this checks the column used.
     assert.notDeepEqual(
       shown.map((r) => r.pid),
@@ -115,10 +126,20 @@ describe('process table and v2 metrics', () => {
     await page.getByTestId('sort-mem').getByRole('button').click();
     assert.equal(await ariaSort('mem'), 'ascending');
     shown = await rows();
-    assert.ok(isOrdered(shown.map((r) => r.mem), 'asc'));
+    assert.ok(
+      isOrdered(
+        shown.map((r) => r.mem),
+        'asc',
+      ),
+    );
     await page.getByTestId('sort-cpu').getByRole('button').click();
     assert.equal(await ariaSort('cpu'), 'descending');
-    assert.ok(isOrdered((await rows()).map((r) => r.cpu), 'desc'));
+    assert.ok(
+      isOrdered(
+        (await rows()).map((r) => r.cpu),
+        'desc',
+      ),
+    );
   });
 
   it('filters by name, says when nothing matches, and clears', async () => {
@@ -167,7 +188,12 @@ describe('process table and v2 metrics', () => {
     assert.equal(await page.getByTestId('proc-table').count(), 0, 'the live counts are not shown for a past time');
     // Sorting applies to the stored list too, and live records do not replace it.
     await page.getByTestId('sort-mem').getByRole('button').click();
-    assert.ok(isOrdered((await rows()).map((r) => r.mem), 'desc'));
+    assert.ok(
+      isOrdered(
+        (await rows()).map((r) => r.mem),
+        'desc',
+      ),
+    );
     await page.waitForTimeout(1500);
     assert.deepEqual(await names(), want.procesos_top.map((p) => p.nombre).sort());
     await shot('03-at-time');

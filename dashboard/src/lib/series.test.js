@@ -62,4 +62,13 @@ describe('series buffer', () => {
     expect(cpu[0]).toEqual({ x: Date.UTC(2026, 0, 1), y: 7 });
     expect(ram[0].y).toBe(70);
   });
+
+  it('carries the v2 series, null (a hole) for the records of a v1 agent', () => {
+    const v2 = { ...rec(1, 0), carga_1: 1.5, red_tx_kib_s: 9, disco_total: 10, disco_libre: 4 };
+    const data = chartData(seriesFromRecords([v2, rec(2, 1)]).points);
+    expect(data.load1.map((p) => p.y)).toEqual([1.5, null]);
+    expect(data.netTx.map((p) => p.y)).toEqual([9, null]);
+    expect(data.diskUsed[0].y).toBe(60);
+    expect(data.cpu.map((p) => p.y)).toEqual([10, 10]);
+  });
 });
