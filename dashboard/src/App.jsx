@@ -15,7 +15,7 @@ import { useNow } from './hooks/useNow.js';
 import { useAlertHistory } from './hooks/useAlertHistory.js';
 import { useSilences } from './hooks/useSilences.js';
 import { useProcesses } from './hooks/useProcesses.js';
-import { PANELS, CPU_EXTRA } from './charts/panels.js';
+import { PANELS, CPU_EXTRA, MEM_EXTRA, PEAK_BAND } from './charts/panels.js';
 import { SERIES_KEYS, recordValues, hasValues } from './lib/metrics.js';
 import { vmMark } from './lib/alerts.js';
 import { chartData } from './lib/series.js';
@@ -94,8 +94,10 @@ export default function App({ hub }) {
   // A series is drawn when the VM sends it: the newest record has it, or the data shown does.
   const sends = (key) =>
     newest[key] !== null || (showHistory ? hasValues(history.data?.[key]?.avg) : hasValues(live[key]));
+  // An extra line is drawn where it has data: load 5/15 have no history series.
+  const drawn = (e) => (showHistory ? hasValues(history.data?.[e.key]?.avg) : sends(e.key));
   const line = (e) => ({ ...e, live: live[e.key], history: showHistory ? history.data?.[e.key] : null });
-  const cpuExtra = CPU_EXTRA.filter((e) => sends(e.key)).map(line);
+  const extras = (list) => list.filter(drawn).map(line);
   const panels = PANELS.filter((p) => [p.main, ...p.extra].some((e) => sends(e.key)));
 
   // What both charts share: the time window and the state of its history request.
@@ -165,7 +167,7 @@ export default function App({ hub }) {
                 label="usage"
                 live={showHistory ? null : live.cpu}
                 history={cpuHistory}
-                extra={cpuExtra}
+                extra={extras(CPU_EXTRA)}
                 onPick={pick}
                 {...chartFrame}
                 headline={<span className="headline">{formatPercent(record?.porcentaje_cpu_uso)}%</span>}
@@ -175,7 +177,9 @@ export default function App({ hub }) {
                 title="Memory usage"
                 color="#c084fc"
                 live={showHistory ? null : live.ram}
+                label="used"
                 history={ramHistory}
+                extra={extras(MEM_EXTRA)}
                 onPick={pick}
                 {...chartFrame}
                 headline={<span className="headline">{formatPercent(record?.porcentaje_ram)}%</span>}
@@ -189,7 +193,8 @@ export default function App({ hub }) {
                   color={p.main.color}
                   live={showHistory ? null : live[p.main.key]}
                   history={showHistory ? history.data?.[p.main.key] : null}
-                  extra={p.extra.map(line)}
+                  extra={extras(p.extra)}
+                  bandLabel={PEAK_BAND}
                   yMax={p.yMax}
                   format={p.format}
                   tick={p.tick}

@@ -349,16 +349,11 @@ const server = http.createServer(async (req, res) => {
         ram: agg('porcentaje_ram'),
         procesos: { avg: inB[0].total_procesos },
       };
-      // The v2 series, named as the record fields, over the rows that have them.
-      for (const k of HISTORY_V2) {
-        const have = inB.filter((r) => typeof r[k] === 'number');
-        if (have.length === 0) continue;
-        const vals = have.map((r) => r[k]);
-        point[k] = {
-          min: Math.min(...vals),
-          avg: vals.reduce((a, v) => a + v, 0) / vals.length,
-          max: Math.max(...vals),
-        };
+      // The v2 series ({avg, max}) over the bucket's rows that have them; none, none sent.
+      for (const [name, value] of Object.entries(HISTORY_V2)) {
+        const vals = inB.map(value).filter((v) => typeof v === 'number');
+        if (vals.length === 0) continue;
+        point[name] = { avg: vals.reduce((a, v) => a + v, 0) / vals.length, max: Math.max(...vals) };
       }
       out.push(point);
     }
@@ -367,19 +362,19 @@ const server = http.createServer(async (req, res) => {
   json(404, { error: 'not_found', detail: url.pathname });
 });
 
-const HISTORY_V2 = [
-  'carga_1',
-  'carga_5',
-  'carga_15',
-  'porcentaje_cpu_robado',
-  'porcentaje_cpu_espera',
-  'disco_total',
-  'disco_libre',
-  'disco_lectura_kib_s',
-  'disco_escritura_kib_s',
-  'red_rx_kib_s',
-  'red_tx_kib_s',
-];
+// The v2 history series as docs/ws-protocol.md names them, each from a row (undefined: not in that row).
+const usedPct = (total, free) => (total > 0 ? round2(((total - free) * 100) / total) : undefined);
+const HISTORY_V2 = {
+  carga: (r) => r.carga_1,
+  cpu_robado: (r) => r.porcentaje_cpu_robado,
+  cpu_espera: (r) => r.porcentaje_cpu_espera,
+  swap: (r) => (r.swap_total === undefined ? undefined : usedPct(r.swap_total, r.swap_libre)),
+  disco: (r) => (r.disco_total === undefined ? undefined : usedPct(r.disco_total, r.disco_libre)),
+  disco_lectura: (r) => r.disco_lectura_kib_s,
+  disco_escritura: (r) => r.disco_escritura_kib_s,
+  red_rx: (r) => r.red_rx_kib_s,
+  red_tx: (r) => r.red_tx_kib_s,
+};
 
 /** GET /api/processes?vm=&at= as the brief says the hub answers it → [status, body]. */
 function processesAnswer(q) {

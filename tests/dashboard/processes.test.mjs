@@ -158,6 +158,7 @@ describe('process table and v2 metrics', () => {
       await until((c) => Number(document.querySelector(`[data-testid=chart-${c}]`)?.dataset.points) > 0, id);
     assert.match(await page.getByTestId('legend-cpu').innerText(), /usage\s+steal\s+iowait/);
     assert.match(await page.getByTestId('legend-load').innerText(), /1 min\s+5 min\s+15 min/);
+    assert.match(await page.getByTestId('legend-ram').innerText(), /used\s+swap/);
     const latest = await (await fetch(`${hubUrl}/api/processes?vm=web-1`)).json();
     assert.ok(latest.procesos_top.length > 0);
     assert.match(await page.getByTestId('stat-load-value').innerText(), /^\d+\.\d\d$/);
@@ -174,6 +175,11 @@ describe('process table and v2 metrics', () => {
   it('a click on a history chart shows the processes stored at that time, until "Back to live"', async () => {
     await page.getByTestId('range-15m').click();
     await until(() => Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) > 0, undefined);
+    // History: the hub's series per bucket (avg, max); load 5 and 15 have none, so only 1 min is drawn.
+    await until(() => Number(document.querySelector('[data-testid=chart-net]')?.dataset.points) > 0, undefined);
+    assert.match(await page.getByTestId('chart-net').innerText(), /avg line, band up to the peak/);
+    assert.equal(await page.getByTestId('legend-load').count(), 0);
+    assert.match(await page.getByTestId('legend-cpu').innerText(), /usage\s+steal\s+iowait/);
     const before = Date.now();
     const atMs = await clickChart(0.6);
     assert.equal(await card().getAttribute('data-status'), 'ok');
@@ -211,6 +217,7 @@ describe('process table and v2 metrics', () => {
     await until(() => Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) > 0, undefined);
     for (const id of ['load', 'disk', 'diskio', 'net']) assert.equal(await page.getByTestId(`chart-${id}`).count(), 0);
     assert.equal(await page.getByTestId('legend-cpu').count(), 0);
+    assert.equal(await page.getByTestId('legend-ram').count(), 0);
     assert.equal(await page.getByTestId('stat-load-value').innerText(), '—');
     assert.equal(await page.getByTestId('stat-disk-value').innerText(), '—');
     assert.equal(await page.getByTestId('stat-swap').innerText(), 'swap —');

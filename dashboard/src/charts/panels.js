@@ -10,6 +10,12 @@ export const CPU_EXTRA = Object.freeze([
   { key: 'iowait', label: 'iowait', color: '#fbbf24' },
 ]);
 
+/** On the memory chart: the share of swap in use. */
+export const MEM_EXTRA = Object.freeze([{ key: 'swap', label: 'swap', color: '#f472b6' }]);
+
+/** The v2 series' history is {avg, max} per bucket: the band goes from the average to the peak. */
+export const PEAK_BAND = 'avg line, band up to the peak';
+
 export const PANELS = Object.freeze([
   {
     id: 'load',

@@ -1,5 +1,5 @@
 import { formatPercent, formatAgo, formatCount, formatClock, formatDateTime, formatLoad } from '../lib/format.js';
-import { diskUsedPercent } from '../lib/metrics.js';
+import { usedPercent } from '../lib/metrics.js';
 import { horaToMs } from '../lib/time.js';
 import { NO_ALERTS, vmMark } from '../lib/alerts.js';
 
@@ -49,8 +49,7 @@ export default function FleetTable({
             const r = latest[v.vm];
             // The newest record (live) first, else what /api/vms or the snapshot said.
             const load = r?.carga_1 ?? v.carga_1;
-            const disk =
-              diskUsedPercent(r?.disco_total, r?.disco_libre) ?? diskUsedPercent(v.disco_total, v.disco_libre);
+            const disk = usedPercent(r?.disco_total, r?.disco_libre) ?? usedPercent(v.disco_total, v.disco_libre);
             const mark = vmMark(v.vm, alerts, now);
             const seen =
               mark.status === 'down' && Number.isFinite(mark.lastSeenMs) ? mark.lastSeenMs : horaToMs(v.last);

@@ -27,6 +27,7 @@ export default function MetricChart({
   xMin,
   xMax,
   headline,
+  bandLabel = 'min–max band, avg line',
   error,
   loading,
   yMax,
@@ -88,8 +89,8 @@ export default function MetricChart({
       <div className="card-head">
         <h2 className="card-title">{title}</h2>
         <div className="card-meta">
-          {history && <span className="legend-band" style={{ background: hexToRgba(color, 0.3) }} title="min–max" />}
-          {history && <span className="muted small">min–max band, avg line</span>}
+          {history && <span className="legend-band" style={{ background: hexToRgba(color, 0.3) }} title={bandLabel} />}
+          {history && <span className="muted small">{bandLabel}</span>}
           {extra.length > 0 && (
             <span className="legend small" data-testid={`legend-${id}`}>
               {[{ label, color }, ...extra].map((e) => (

@@ -1,5 +1,5 @@
 import { formatPercent, formatMiB, formatCount, formatAgo, formatLoad, formatUptime } from '../lib/format.js';
-import { diskUsedPercent } from '../lib/metrics.js';
+import { usedPercent } from '../lib/metrics.js';
 import { horaToMs } from '../lib/time.js';
 
 function Stat({ id, label, value, unit, sub, accent, meter }) {
@@ -35,7 +35,7 @@ export default function StatCards({ record, now }) {
   const r = record ?? {};
   const ts = horaToMs(r.hora);
   const age = Number.isFinite(ts) ? now - ts : NaN;
-  const disk = diskUsedPercent(r.disco_total, r.disco_libre);
+  const disk = usedPercent(r.disco_total, r.disco_libre);
   return (
     <div className="stats">
       <Stat

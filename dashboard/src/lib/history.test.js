@@ -53,14 +53,14 @@ describe('history', () => {
           n: 1,
           cpu: b(1),
           ram: b(2),
-          carga_1: b(0.5),
-          red_rx_kib_s: { min: 1, avg: 2, max: 3 },
-          disco_total: b(100),
-          disco_libre: b(25),
+          carga: { avg: 0.5, max: 0.9 },
+          red_rx: { avg: 2, max: 3 },
+          disco: { avg: 75, max: 75 },
         },
       ],
     });
     expect(h.load1.avg).toEqual([{ x: Date.UTC(2026, 0, 1, 0, 1), y: 0.5 }]);
+    expect(h.load1.max[0].y).toBe(0.9);
     expect(h.netRx.max[0].y).toBe(3);
     expect(h.diskUsed.avg[0].y).toBe(75);
     expect(h.load5).toEqual({ min: [], avg: [], max: [] });

@@ -2,7 +2,8 @@
 // chart draws, the record field it reads live (contract/record.schema.json) and the
 // series /api/history answers for it (docs/ws-protocol.md, "HTTP"). Renaming a field
 // on either side is one edit here. Every v2 field is optional: a v1 agent's record
-// lacks it, and the value is then null (a hole in the line, "—" in a card).
+// lacks it, and the value is then null (a hole in the line, "—" in a card). A series
+// with history name null is drawn live only.
 
 // A number, or a numeric string (a decimal column may come through as text); else null.
 function num(v) {
@@ -10,63 +11,59 @@ function num(v) {
   return typeof n === 'number' && Number.isFinite(n) ? n : null;
 }
 
-/** Used share of the disk in %, or null when the record has no (or a zero) disco_total. */
-export function diskUsedPercent(total, free) {
+/** Used share in % of a total and its free part (disk, swap); null without a (non-zero) total. */
+export function usedPercent(total, free) {
   const t = num(total);
   const f = num(free);
   if (t === null || f === null || t <= 0) return null;
   return Math.min(100, Math.max(0, ((t - f) / t) * 100));
 }
 
-/** {min, avg, max} of a history series when all three are numbers, else null. */
+/**
+ * {min, avg, max} of a history series, or null when the point lacks it. The v2
+ * series come as {avg, max} (docs/ws-protocol.md): their min is the avg, so the band
+ * spans from the average up to the bucket's peak.
+ */
 export function bucketOf(p, name) {
   const b = p?.[name];
   if (!b || typeof b !== 'object') return null;
-  const min = num(b.min);
   const avg = num(b.avg);
-  const max = num(b.max);
-  return min === null || avg === null || max === null ? null : { min, avg, max };
-}
-
-// Disk used % from the buckets of disco_total and disco_libre: the least free space
-// of a bucket is its most used, and the other way round.
-function diskUsedBucket(p) {
-  const total = bucketOf(p, 'disco_total');
-  const free = bucketOf(p, 'disco_libre');
-  if (!total || !free) return null;
-  const avg = diskUsedPercent(total.avg, free.avg);
   if (avg === null) return null;
-  return {
-    min: diskUsedPercent(total.avg, free.max) ?? avg,
-    avg,
-    max: diskUsedPercent(total.avg, free.min) ?? avg,
-  };
+  return { min: num(b.min) ?? avg, avg, max: num(b.max) ?? avg };
 }
 
-const field = (key, name, history = name) => ({
+/** A record field read live, and the /api/history series that carries it. */
+const field = (key, name, history) => ({
   key,
   fromRecord: (r) => num(r?.[name]),
+  fromHistory: history ? (p) => bucketOf(p, history) : () => null,
+});
+
+/** A used share (disk, swap) computed from a record's total and free, served as a % series. */
+const usedShare = (key, total, free, history) => ({
+  key,
+  fromRecord: (r) => usedPercent(r?.[total], r?.[free]),
   fromHistory: (p) => bucketOf(p, history),
 });
 
-/** key (the charts' name) → how to read it from a record and from a history point. */
+/**
+ * key (the charts' name) → how to read it from a record and from a history point.
+ * The hub's history has no series for carga_5 and carga_15: those two lines are live only.
+ */
 export const SERIES = Object.freeze([
   field('cpu', 'porcentaje_cpu_uso', 'cpu'),
   field('ram', 'porcentaje_ram', 'ram'),
-  field('steal', 'porcentaje_cpu_robado'),
-  field('iowait', 'porcentaje_cpu_espera'),
-  field('load1', 'carga_1'),
-  field('load5', 'carga_5'),
-  field('load15', 'carga_15'),
-  {
-    key: 'diskUsed',
-    fromRecord: (r) => diskUsedPercent(r?.disco_total, r?.disco_libre),
-    fromHistory: diskUsedBucket,
-  },
-  field('diskRead', 'disco_lectura_kib_s'),
-  field('diskWrite', 'disco_escritura_kib_s'),
-  field('netRx', 'red_rx_kib_s'),
-  field('netTx', 'red_tx_kib_s'),
+  field('steal', 'porcentaje_cpu_robado', 'cpu_robado'),
+  field('iowait', 'porcentaje_cpu_espera', 'cpu_espera'),
+  usedShare('swap', 'swap_total', 'swap_libre', 'swap'),
+  field('load1', 'carga_1', 'carga'),
+  field('load5', 'carga_5', null),
+  field('load15', 'carga_15', null),
+  usedShare('diskUsed', 'disco_total', 'disco_libre', 'disco'),
+  field('diskRead', 'disco_lectura_kib_s', 'disco_lectura'),
+  field('diskWrite', 'disco_escritura_kib_s', 'disco_escritura'),
+  field('netRx', 'red_rx_kib_s', 'red_rx'),
+  field('netTx', 'red_tx_kib_s', 'red_tx'),
 ]);
 
 export const SERIES_KEYS = Object.freeze(SERIES.map((s) => s.key));

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { SERIES, SERIES_KEYS, recordValues, diskUsedPercent, bucketOf, hasValues } from './metrics.js';
+import { SERIES, SERIES_KEYS, recordValues, usedPercent, bucketOf, hasValues } from './metrics.js';
 
 const v2 = {
   porcentaje_cpu_uso: 40,
@@ -9,6 +9,8 @@ const v2 = {
   carga_1: 0.5,
   carga_5: 0.4,
   carga_15: 0.3,
+  swap_total: 2000,
+  swap_libre: 1500,
   disco_total: 1000,
   disco_libre: 250,
   disco_lectura_kib_s: 12,
@@ -24,6 +26,7 @@ describe('series table', () => {
       ram: 50,
       steal: 1.5,
       iowait: 3.25,
+      swap: 25,
       load1: 0.5,
       load5: 0.4,
       load15: 0.3,
@@ -47,24 +50,32 @@ describe('series table', () => {
     expect(recordValues({ carga_5: 'x' }).load5).toBeNull();
     expect(recordValues({ carga_15: true }).load15).toBeNull();
   });
-  it('maps each history series by name, null where the point lacks it', () => {
-    const p = { cpu: { min: 1, avg: 2, max: 3 }, carga_1: { min: 0.1, avg: 0.2, max: 0.3 } };
+  it('maps each history series by the hub’s name (docs/ws-protocol.md), null where the point lacks it', () => {
+    const p = {
+      cpu: { min: 1, avg: 2, max: 3 },
+      carga: { avg: 0.2, max: 0.3 },
+      cpu_robado: { avg: 1, max: 2 },
+      disco: { avg: 60, max: 61 },
+      red_tx: { avg: 5, max: 9 },
+    };
     const byKey = Object.fromEntries(SERIES.map((s) => [s.key, s.fromHistory(p)]));
     expect(byKey.cpu).toEqual({ min: 1, avg: 2, max: 3 });
-    expect(byKey.load1).toEqual({ min: 0.1, avg: 0.2, max: 0.3 });
-    expect(byKey.load5).toBeNull();
-    expect(byKey.diskUsed).toBeNull();
+    expect(byKey.load1).toEqual({ min: 0.2, avg: 0.2, max: 0.3 });
+    expect(byKey.steal).toEqual({ min: 1, avg: 1, max: 2 });
+    expect(byKey.diskUsed).toEqual({ min: 60, avg: 60, max: 61 });
+    expect(byKey.netTx).toEqual({ min: 5, avg: 5, max: 9 });
+    expect(byKey.load5).toBeNull(); // no history series for carga_5
+    expect(byKey.swap).toBeNull();
   });
-  it('disk used %: from total and free, the band from the most and least free', () => {
-    expect(diskUsedPercent(200, 50)).toBe(75);
-    expect(diskUsedPercent(0, 0)).toBeNull();
-    expect(diskUsedPercent(100, undefined)).toBeNull();
-    const disk = SERIES.find((s) => s.key === 'diskUsed');
-    const p = { disco_total: { min: 100, avg: 100, max: 100 }, disco_libre: { min: 10, avg: 20, max: 40 } };
-    expect(disk.fromHistory(p)).toEqual({ min: 60, avg: 80, max: 90 });
+  it('used %: from total and free, null without a non-zero total', () => {
+    expect(usedPercent(200, 50)).toBe(75);
+    expect(usedPercent(0, 0)).toBeNull();
+    expect(usedPercent(100, undefined)).toBeNull();
+    expect(recordValues({ swap_total: 0, swap_libre: 0 }).swap).toBeNull();
   });
-  it('a bucket needs all of min, avg and max', () => {
-    expect(bucketOf({ a: { min: 1, avg: 2 } }, 'a')).toBeNull();
+  it('a bucket needs an avg; without min or max they read as the avg', () => {
+    expect(bucketOf({ a: { min: 1, max: 2 } }, 'a')).toBeNull();
+    expect(bucketOf({ a: { avg: 2 } }, 'a')).toEqual({ min: 2, avg: 2, max: 2 });
     expect(bucketOf({ a: null }, 'a')).toBeNull();
     expect(bucketOf(undefined, 'a')).toBeNull();
   });
