@@ -12,7 +12,7 @@ const rec = (id, sec, cpu = 10, ram = 20, vm = 'a') => ({
 describe('series buffer', () => {
   it('turns records into chart points, oldest first', () => {
     const s = seriesFromRecords([rec(1, 0, 5, 50), rec(2, 1, 6, 51)]);
-    expect(s.points.map((p) => p.cpu)).toEqual([5, 6]);
+    expect(chartData(s.points).cpu.map((p) => p.y)).toEqual([5, 6]);
     expect(s.points[1].x - s.points[0].x).toBe(1000);
     expect(s.lastId).toBe(2);
   });
@@ -70,5 +70,11 @@ describe('series buffer', () => {
     expect(data.netTx.map((p) => p.y)).toEqual([9, null]);
     expect(data.diskUsed[0].y).toBe(60);
     expect(data.cpu.map((p) => p.y)).toEqual([10, 10]);
+  });
+
+  it('a series no point has is an empty array (nothing to draw for a v1 agent)', () => {
+    const data = chartData(seriesFromRecords([rec(1, 0), rec(2, 1)]).points);
+    expect(data.load1).toEqual([]);
+    expect(data.ram).toHaveLength(2);
   });
 });
