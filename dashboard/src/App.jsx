@@ -14,6 +14,9 @@ import { useHistory } from './hooks/useHistory.js';
 import { useNow } from './hooks/useNow.js';
 import { useAlertHistory } from './hooks/useAlertHistory.js';
 import { useSilences } from './hooks/useSilences.js';
+import { useProcesses } from './hooks/useProcesses.js';
+import { PANELS, CPU_EXTRA, MEM_EXTRA, PEAK_BAND } from './charts/panels.js';
+import { SERIES_KEYS, recordValues, hasValues } from './lib/metrics.js';
 import { vmMark } from './lib/alerts.js';
 import { chartData } from './lib/series.js';
 import { breakGaps, liveGapMs } from './lib/gaps.js';
@@ -50,9 +53,12 @@ export default function App({ hub }) {
 
   const points = state.series.points;
   const live = useMemo(() => {
-    const { cpu, ram } = chartData(points);
-    const [c, r] = breakGaps([cpu, ram], liveGapMs(points));
-    return { cpu: c, ram: r };
+    const data = chartData(points);
+    const broken = breakGaps(
+      SERIES_KEYS.map((k) => data[k]),
+      liveGapMs(points),
+    );
+    return Object.fromEntries(SERIES_KEYS.map((k, i) => [k, broken[i]]));
   }, [points]);
   const { spanMs, xMin, xMax } = timeWindow(points, range.minutes, now);
 
@@ -69,6 +75,11 @@ export default function App({ hub }) {
   }, [points.length]);
 
   const record = vm ? state.latest[vm] : null;
+  // A time picked on a chart: the process table shows the list stored then, for that VM only.
+  const [picked, setPicked] = useState(null);
+  const pickedAt = picked && picked.vm === vm ? picked.atMs : null;
+  const past = useProcesses(hub.apiBase ?? '', vm, pickedAt);
+  const pick = (atMs) => vm && setPicked({ vm, atMs });
 
   const firing = state.alerts.active.filter((a) => a.state === 'firing').length;
   const title = formatTabTitle(vm, record, firing);
@@ -79,6 +90,15 @@ export default function App({ hub }) {
   const showHistory = range.minutes > 0;
   const cpuHistory = showHistory ? history.data?.cpu : null;
   const ramHistory = showHistory ? history.data?.ram : null;
+  const newest = recordValues(record);
+  // A series is drawn when the VM sends it: the newest record has it, or the data shown does.
+  const sends = (key) =>
+    newest[key] !== null || (showHistory ? hasValues(history.data?.[key]?.avg) : hasValues(live[key]));
+  // An extra line is drawn where it has data: load 5/15 have no history series.
+  const drawn = (e) => (showHistory ? hasValues(history.data?.[e.key]?.avg) : sends(e.key));
+  const line = (e) => ({ ...e, live: live[e.key], history: showHistory ? history.data?.[e.key] : null });
+  const extras = (list) => list.filter(drawn).map(line);
+  const panels = PANELS.filter((p) => [p.main, ...p.extra].some((e) => sends(e.key)));
 
   // What both charts share: the time window and the state of its history request.
   const chartFrame = {
@@ -144,8 +164,11 @@ export default function App({ hub }) {
                 id="cpu"
                 title="CPU usage"
                 color="#38bdf8"
+                label="usage"
                 live={showHistory ? null : live.cpu}
                 history={cpuHistory}
+                extra={extras(CPU_EXTRA)}
+                onPick={pick}
                 {...chartFrame}
                 headline={<span className="headline">{formatPercent(record?.porcentaje_cpu_uso)}%</span>}
               />
@@ -154,14 +177,42 @@ export default function App({ hub }) {
                 title="Memory usage"
                 color="#c084fc"
                 live={showHistory ? null : live.ram}
+                label="used"
                 history={ramHistory}
+                extra={extras(MEM_EXTRA)}
+                onPick={pick}
                 {...chartFrame}
                 headline={<span className="headline">{formatPercent(record?.porcentaje_ram)}%</span>}
               />
+              {panels.map((p) => (
+                <MetricChart
+                  key={p.id}
+                  id={p.id}
+                  title={p.title}
+                  label={p.main.label}
+                  color={p.main.color}
+                  live={showHistory ? null : live[p.main.key]}
+                  history={showHistory ? history.data?.[p.main.key] : null}
+                  extra={extras(p.extra)}
+                  bandLabel={PEAK_BAND}
+                  yMax={p.yMax}
+                  format={p.format}
+                  tick={p.tick}
+                  onPick={pick}
+                  {...chartFrame}
+                  headline={<span className="headline">{p.format(newest[p.main.key])}</span>}
+                />
+              ))}
             </div>
+            <ProcessTable
+              key={vm ?? ''}
+              record={record}
+              atMs={pickedAt}
+              past={past}
+              onBackToLive={() => setPicked(null)}
+            />
             {/* With the alerts column the machines table takes a row of its own, under two cards. */}
             <div className={`grid-bottom${state.alertsKnown ? ' grid-bottom-two' : ''}`}>
-              <ProcessTable record={record} />
               <SplitCard split={state.split} />
               <FleetTable
                 vms={state.vms}

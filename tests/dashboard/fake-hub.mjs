@@ -3,8 +3,11 @@
 // (tests/dashboard/alerts.test.mjs): the alerts protocol (the snapshot's `alerts`,
 // the `alerts` message, GET /api/alerts?since=, POST and DELETE /api/silences) with
 // alert changes driven by POST /fake/alerts (this fake only; the real hub evaluates
-// rules). The rest of the suite (e2e.test.mjs) runs the real hub.
-//   node fake-hub.mjs --port N [--vms 3] [--history-minutes 60] [--demo-alerts]
+// rules). Records carry the contract v2 fields (load, steal/iowait, swap, disk, network,
+// uptime, procesos_top) except for the VMs named by --v1, which send version 1 records;
+// GET /api/processes serves the stored lists (tests/dashboard/processes.test.mjs).
+// The rest of the suite (e2e.test.mjs) runs the real hub.
+//   node fake-hub.mjs --port N [--vms 3] [--history-minutes 60] [--demo-alerts] [--v1 db-1,cache-1]
 //   curl -X POST localhost:N/fake/alerts -d '{"rule":"cpu_high","vm":"web-1","state":"firing","value":95,"threshold":90}'
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -17,11 +20,14 @@ const { values: args } = parseArgs({
     vms: { type: 'string', default: '3' },
     'history-minutes': { type: 'string', default: '60' },
     'demo-alerts': { type: 'boolean', default: false },
+    v1: { type: 'string', default: '' },
   },
 });
 const names = ['web-1', 'web-2', 'db-1', 'cache-1', 'worker-1'].slice(0, Number(args.vms));
+const v1 = new Set(args.v1.split(',').filter(Boolean));
 const hora = (ms) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 let nextId = 1;
+const now0 = Date.now();
 const rows = new Map(names.map((n) => [n, []]));
 const split = { cpp: 0, nodejs: 0 };
 
@@ -52,14 +58,64 @@ function sample(vm, ms, i) {
     total_procesos: running + 180 + names.indexOf(vm) * 20 + (vm === 'web-2' ? 1 : 0),
     hora: hora(ms),
     api,
+    ...(v1.has(vm) ? {} : v2Fields(vm, ms, cpu)),
   };
 }
-const now0 = Date.now();
+
+const round2 = (v) => Math.round(v * 100) / 100;
+const PROGRAMS = ['nginx', 'postgres', 'node', 'sshd', 'systemd', 'kworker/0:1', 'java', 'python3', 'redis-server'];
+const STATES = ['R', 'S', 'S', 'D', 'S', 'I', 'S', 'R', 'Z'];
+
+/** The contract v2 fields of one sample; procesos_top names a per-second job so a list is tied to its time. */
+function v2Fields(vm, ms, cpu) {
+  const k = names.indexOf(vm);
+  const load = (cpu / 100) * (2 + k);
+  const diskTotal = 40960 * (k + 1);
+  const wave = (period, phase = 0) => 0.5 + 0.5 * Math.sin(ms / period + phase + k);
+  const procs = PROGRAMS.map((nombre, i) => ({
+    pid: 100 + i * 37 + k,
+    nombre,
+    estado: STATES[i],
+    porcentaje_cpu: round2((cpu / PROGRAMS.length) * wave(5_000 + i * 1_300, i)),
+    ram_mib: round2(20 + ((i * 7919) % 13) * 61.5 + k),
+  }));
+  procs.push({
+    pid: 4000 + (Math.floor(ms / 1000) % 100000),
+    nombre: `job-${hora(ms).slice(11)}`,
+    estado: 'R',
+    porcentaje_cpu: 0.5,
+    ram_mib: 1.25,
+  });
+  return {
+    carga_1: round2(load),
+    carga_5: round2(load * 0.8),
+    carga_15: round2(load * 0.6),
+    porcentaje_cpu_robado: round2(2 * wave(30_000)),
+    porcentaje_cpu_espera: round2(5 * wave(20_000, 1)),
+    swap_total: 2048,
+    swap_libre: 2048 - 100 * k,
+    disco_total: diskTotal,
+    disco_libre: Math.round(diskTotal * (0.4 + 0.1 * k)),
+    disco_lectura_kib_s: round2(800 * wave(15_000)),
+    disco_escritura_kib_s: round2(300 * wave(11_000, 2)),
+    red_rx_kib_s: round2(1500 * wave(9_000)),
+    red_tx_kib_s: round2(400 * wave(13_000, 3)),
+    tiempo_activo: Math.floor((ms - now0) / 1000) + 86400 * (k + 1) + 3600 * 5,
+    procesos_top: procs,
+  };
+}
 for (let s = Number(args['history-minutes']) * 60; s > 0; s--) {
   for (const vm of names) rows.get(vm).push(sample(vm, now0 - s * 1000, s));
 }
 const splitMsg = () => ({ cpp: split.cpp, nodejs: split.nodejs, total: split.cpp + split.nodejs });
-const vmsMsg = () => names.map((vm) => ({ vm, last: rows.get(vm).at(-1).hora, rows: rows.get(vm).length }));
+const vmsMsg = () =>
+  names.map((vm) => {
+    const last = rows.get(vm).at(-1);
+    const extra = v1.has(vm)
+      ? {}
+      : { carga_1: last.carga_1, disco_total: last.disco_total, disco_libre: last.disco_libre };
+    return { vm, last: last.hora, rows: rows.get(vm).length, ...extra };
+  });
 
 function snapshot(vm, minutes) {
   if (!rows.has(vm)) return { type: 'snapshot', vm: null, minutes, vms: [], latest: {}, series: [], split: splitMsg() };
@@ -263,6 +319,7 @@ const server = http.createServer(async (req, res) => {
   if (url.pathname === '/livez' || url.pathname === '/readyz') return json(200, { status: 'ok' });
   if (url.pathname === '/api/vms') return json(200, { vms: vmsMsg() });
   if (url.pathname === '/api/split') return json(200, splitMsg());
+  if (url.pathname === '/api/processes') return json(...processesAnswer(url.searchParams));
   if (url.pathname === '/api/history') {
     const vm = url.searchParams.get('vm');
     if (!rows.has(vm)) return json(404, { error: 'not_found', detail: `no VM named ${vm}` });
@@ -285,18 +342,56 @@ const server = http.createServer(async (req, res) => {
         avg: inB.reduce((a, r) => a + r[k], 0) / inB.length,
         max: Math.max(...inB.map((r) => r[k])),
       });
-      out.push({
+      const point = {
         t: hora(t),
         n: inB.length,
         cpu: agg('porcentaje_cpu_uso'),
         ram: agg('porcentaje_ram'),
         procesos: { avg: inB[0].total_procesos },
-      });
+      };
+      // The v2 series ({avg, max}) over the bucket's rows that have them; none, none sent.
+      for (const [name, value] of Object.entries(HISTORY_V2)) {
+        const vals = inB.map(value).filter((v) => typeof v === 'number');
+        if (vals.length === 0) continue;
+        point[name] = { avg: vals.reduce((a, v) => a + v, 0) / vals.length, max: Math.max(...vals) };
+      }
+      out.push(point);
     }
     return json(200, { vm, from: hora(from), to: hora(to), bucket_seconds: bucket, points: out });
   }
   json(404, { error: 'not_found', detail: url.pathname });
 });
+
+// The v2 history series as docs/ws-protocol.md names them, each from a row (undefined: not in that row).
+const usedPct = (total, free) => (total > 0 ? round2(((total - free) * 100) / total) : undefined);
+const HISTORY_V2 = {
+  carga: (r) => r.carga_1,
+  cpu_robado: (r) => r.porcentaje_cpu_robado,
+  cpu_espera: (r) => r.porcentaje_cpu_espera,
+  swap: (r) => (r.swap_total === undefined ? undefined : usedPct(r.swap_total, r.swap_libre)),
+  disco: (r) => (r.disco_total === undefined ? undefined : usedPct(r.disco_total, r.disco_libre)),
+  disco_lectura: (r) => r.disco_lectura_kib_s,
+  disco_escritura: (r) => r.disco_escritura_kib_s,
+  red_rx: (r) => r.red_rx_kib_s,
+  red_tx: (r) => r.red_tx_kib_s,
+};
+
+/** GET /api/processes?vm=&at= as the brief says the hub answers it → [status, body]. */
+function processesAnswer(q) {
+  const vm = q.get('vm');
+  if (!rows.has(vm)) return [404, { error: 'not_found', detail: `no VM named ${vm}` }];
+  const at = q.get('at') ?? hora(Date.now());
+  if (!HORA.test(at)) return [400, { error: 'bad_request', detail: 'at: YYYY-MM-DD HH:MM:SS' }];
+  const earliest = hora(horaMs(at) - 5 * 60_000);
+  const list = rows.get(vm);
+  for (let i = list.length - 1; i >= 0; i--) {
+    const r = list[i];
+    if (r.hora > at) continue;
+    if (r.hora < earliest) break;
+    if (r.procesos_top) return [200, { vm, hora: r.hora, procesos_top: r.procesos_top }];
+  }
+  return [404, { error: 'not_found', detail: `no process list for ${vm} in the 5 minutes before ${at}` }];
+}
 
 const wss = new WebSocketServer({ server, path: '/ws' });
 wss.on('connection', (ws) => {

@@ -65,11 +65,15 @@ export function startHub({ bin, port, dbUrl, logDir, viewerTokenFile }) {
 }
 
 /** tests/dashboard/fake-hub.mjs: synthetic VMs and the alerts protocol, driven by POST /fake/alerts. */
-export function startFakeHub({ port, logDir, vms = 4 }) {
+/** v1: VM names (comma-separated) that send contract v1 records, without the v2 fields. */
+export function startFakeHub({ port, logDir, vms = 4, v1 = '' }) {
   return launch(
     'fake-hub',
     process.execPath,
-    [path.join(here, 'fake-hub.mjs'), '--port', String(port), '--vms', String(vms), '--history-minutes', '10'],
+    [
+      path.join(here, 'fake-hub.mjs'),
+      ...['--port', String(port), '--vms', String(vms), '--history-minutes', '10', `--v1=${v1}`],
+    ],
     logDir,
   );
 }

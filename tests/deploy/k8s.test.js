@@ -169,7 +169,7 @@ test("gateway: direct paths, hub paths, ports and parents of the routes", () => 
       .flatMap((rule) => (rule.backendRefs ?? []).map((b) => b.name));
   assert.deepEqual(target("/api/cpp"), ["api"]);
   assert.deepEqual(target("/api/nodejs"), ["node-api"]);
-  for (const p of ["/ws", "/api/history", "/api/split", "/api/vms", "/api/alerts", "/api/silences"])
+  for (const p of ["/ws", "/api/history", "/api/split", "/api/vms", "/api/processes", "/api/alerts", "/api/silences"])
     assert.deepEqual(target(p), ["hub"], p);
   for (const r of routes) {
     for (const parent of r.spec.parentRefs) {
@@ -219,6 +219,7 @@ test("ingress-nginx: every path reaches the service it should", () => {
     "/api/history": "hub",
     "/api/split": "hub",
     "/api/vms": "hub",
+    "/api/processes": "hub",
     "/api/alerts": "hub",
     "/api/silences": "hub",
   });

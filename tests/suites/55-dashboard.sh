@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The React dashboard: its unit tests (Vitest), a production build and its size
 # budget, then the end-to-end test in Debian's Chromium against the real hub
-# (build/bin/vmpulse-hub) and a private MariaDB, and the alerts checks in Chromium
-# against tests/dashboard/fake-hub.mjs. Screenshots and logs go to
-# $VMPULSE_TEST_OUTPUT/dashboard/.
+# (build/bin/vmpulse-hub) and a private MariaDB, and the alerts and process-table /
+# v2-metrics checks in Chromium against tests/dashboard/fake-hub.mjs. Screenshots and
+# logs go to $VMPULSE_TEST_OUTPUT/dashboard/.
 # timeout: 600
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -71,19 +71,23 @@ else
   check "private MariaDB started and migrated" false
 fi
 
-# 4. Alerts (bar, table marks, history, silences, live changes) against the fake hub,
-#    which speaks the alerts protocol and lets the test drive the alert changes.
-if [[ -f "$work/dist/index.html" ]]; then
-  VMPULSE_E2E_DIST="$work/dist" VMPULSE_E2E_OUT="$out" \
-    timeout 150 node --test --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$work/alerts.tap" tests/dashboard/alerts.test.mjs
-  pass="$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$work/alerts.tap" 2>/dev/null | tail -n1)"
-  fail="$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$work/alerts.tap" 2>/dev/null | tail -n1)"
-  [[ -n "$pass" ]] || { pass=0; fail=1; }
-  count_tests alerts "$pass" "${fail:-1}"
-else
-  count_tests alerts 0 1
-fi
+# 4. Alerts (bar, table marks, history, silences, live changes), then the process
+#    table and the v2 charts, against the fake hub, which speaks the alerts protocol
+#    and /api/processes, lets the test drive the alert changes, and sends v1 records
+#    for the VMs given to --v1.
+for name in alerts processes; do
+  if [[ -f "$work/dist/index.html" ]]; then
+    VMPULSE_E2E_DIST="$work/dist" VMPULSE_E2E_OUT="$out" \
+      timeout 150 node --test --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$work/$name.tap" "tests/dashboard/$name.test.mjs"
+    pass="$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$work/$name.tap" 2>/dev/null | tail -n1)"
+    fail="$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$work/$name.tap" 2>/dev/null | tail -n1)"
+    [[ -n "$pass" ]] || { pass=0; fail=1; }
+    count_tests "$name" "$pass" "${fail:-1}"
+  else
+    count_tests "$name" 0 1
+  fi
+done
 
 _suite_passed=$((_suite_passed + unit_passed))
 _suite_failed=$((_suite_failed + unit_failed))

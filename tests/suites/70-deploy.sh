@@ -270,7 +270,7 @@ CONF
   ((other == 0 && api >= 150 && api <= 250 && node >= 150 && node <= 250)) || return 1
   local path want
   for path in "api /api/cpp/metrics" "node-api /api/nodejs/metrics" "hub /api/history?vm=a" "hub /api/split" \
-    "hub /api/vms" "hub /api/session" "hub /api/alerts?since=1" "hub /api/silences" "hub /api/silences/7" \
+    "hub /api/vms" "hub /api/processes?vm=a" "hub /api/session" "hub /api/alerts?since=1" "hub /api/silences" "hub /api/silences/7" \
     "dashboard /" "dashboard /assets/x.js" "dashboard /signin.js"; do
     want="${path% *}"
     out="$(curl -sS --max-time 5 "http://127.0.0.1:$p_ing${path#* }")"

@@ -19,8 +19,15 @@ export function roundTicks(min, max, step) {
   return ticks;
 }
 
-/** xMin/xMax pin the axis to the data (live) or to the chosen range (history). */
-export function timeSeriesOptions({ spanMs, xMin, xMax, yMax = 100, unit = '%' }) {
+const percent = (v) => `${formatPercent(v)}%`;
+const percentTick = (v) => `${v}%`;
+
+/**
+ * xMin/xMax pin the axis to the data (live) or to the chosen range (history). yMax
+ * null lets the axis grow with the data (load, KiB/s); `format` writes a value with
+ * its unit in the tooltip, `tick` on the axis.
+ */
+export function timeSeriesOptions({ spanMs, xMin, xMax, yMax = 100, format = percent, tick = percentTick }) {
   return {
     animation: false,
     responsive: true,
@@ -49,8 +56,8 @@ export function timeSeriesOptions({ spanMs, xMin, xMax, yMax = 100, unit = '%' }
       },
       y: {
         min: 0,
-        max: yMax,
-        ticks: { maxTicksLimit: 5, callback: (v) => `${v}${unit}` },
+        max: yMax ?? undefined,
+        ticks: { maxTicksLimit: 5, callback: (v) => tick(Number(v)) },
         grid: { color: 'rgba(148, 163, 184, 0.08)' },
         border: { display: false },
       },
@@ -67,7 +74,7 @@ export function timeSeriesOptions({ spanMs, xMin, xMax, yMax = 100, unit = '%' }
         filter: (item) => !item.dataset.band,
         callbacks: {
           title: (items) => (items.length ? formatClock(items[0].parsed.x) : ''),
-          label: (item) => ` ${item.dataset.label}: ${formatPercent(item.parsed.y)}${unit}`,
+          label: (item) => ` ${item.dataset.label}: ${format(item.parsed.y)}`,
         },
       },
     },

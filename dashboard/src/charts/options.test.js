@@ -19,4 +19,13 @@ describe('time axis', () => {
     expect(o.animation).toBe(false);
     expect(o.plugins.decimation.enabled).toBe(true);
   });
+
+  it('a y axis without a top for loads and rates, values written by the given format', () => {
+    const o = timeSeriesOptions({ spanMs: 60_000, yMax: null, format: (v) => `${v} KiB/s`, tick: (v) => `t${v}` });
+    expect(o.scales.y.max).toBeUndefined();
+    expect(o.scales.y.ticks.callback(5)).toBe('t5');
+    const label = o.plugins.tooltip.callbacks.label({ dataset: { label: 'read' }, parsed: { y: 12 } });
+    expect(label).toBe(' read: 12 KiB/s');
+    expect(timeSeriesOptions({ spanMs: 60_000 }).scales.y.max).toBe(100);
+  });
 });

@@ -1,4 +1,5 @@
-import { formatPercent, formatAgo, formatCount, formatClock, formatDateTime } from '../lib/format.js';
+import { formatPercent, formatAgo, formatCount, formatClock, formatDateTime, formatLoad } from '../lib/format.js';
+import { usedPercent } from '../lib/metrics.js';
 import { horaToMs } from '../lib/time.js';
 import { NO_ALERTS, vmMark } from '../lib/alerts.js';
 
@@ -8,9 +9,9 @@ const formatUntil = (ms, now) => (ms - now < 86_400_000 ? formatClock(ms).slice(
 const STATUS_TEXT = { down: 'down', firing: 'firing', pending: 'pending' };
 
 /**
- * Every VM's newest numbers and its alert state (down: greyed, with when it was last
- * seen; firing; pending; silenced), with Silence / Unsilence; a row click selects it
- * (the picker's long form).
+ * Every VM's newest numbers (CPU, RAM, load, disk used: "—" from a v1 agent) and its
+ * alert state (down: greyed, with when it was last seen; firing; pending; silenced),
+ * with Silence / Unsilence; a row click selects it (the picker's long form).
  */
 export default function FleetTable({
   vms,
@@ -32,6 +33,12 @@ export default function FleetTable({
             <th>VM</th>
             <th className="num">CPU</th>
             <th className="num">RAM</th>
+            <th className="num" title="load average, 1 min">
+              Load
+            </th>
+            <th className="num" title="disk used">
+              Disk
+            </th>
             <th className="num">Rows</th>
             <th className="num">Seen</th>
             {alertsKnown && <th>Alerts</th>}
@@ -40,6 +47,9 @@ export default function FleetTable({
         <tbody>
           {vms.map((v) => {
             const r = latest[v.vm];
+            // The newest record (live) first, else what /api/vms or the snapshot said.
+            const load = r?.carga_1 ?? v.carga_1;
+            const disk = usedPercent(r?.disco_total, r?.disco_libre) ?? usedPercent(v.disco_total, v.disco_libre);
             const mark = vmMark(v.vm, alerts, now);
             const seen =
               mark.status === 'down' && Number.isFinite(mark.lastSeenMs) ? mark.lastSeenMs : horaToMs(v.last);
@@ -75,6 +85,12 @@ export default function FleetTable({
                 </td>
                 <td className="num">{formatPercent(r?.porcentaje_cpu_uso)}%</td>
                 <td className="num">{formatPercent(r?.porcentaje_ram)}%</td>
+                <td className="num" data-testid={`fleet-load-${v.vm}`}>
+                  {formatLoad(load)}
+                </td>
+                <td className="num" data-testid={`fleet-disk-${v.vm}`}>
+                  {disk === null ? '—' : `${formatPercent(disk, 0)}%`}
+                </td>
                 <td className="num">{formatCount(v.rows)}</td>
                 <td className="num muted" data-testid={`fleet-seen-${v.vm}`}>
                   {mark.status === 'down' ? `last seen ${formatAgo(seen, now)}` : formatAgo(seen, now)}

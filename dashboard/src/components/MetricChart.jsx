@@ -1,6 +1,7 @@
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { Line } from 'react-chartjs-2';
 import { timeSeriesOptions } from '../charts/options.js';
+import { nearestX } from '../lib/axis.js';
 
 function hexToRgba(hex, a) {
   const n = parseInt(hex.slice(1), 16);
@@ -8,12 +9,52 @@ function hexToRgba(hex, a) {
 }
 
 /**
- * One metric over time. Live: a line with a soft fill. History: the min–max band
- * (filled between the two band lines) with the average on top.
+ * One metric over time, with optional extra lines (steal and iowait on the CPU chart,
+ * load 5/15 beside load 1). Live: the main line with a soft fill, the extras as plain
+ * lines. History: the main metric's min–max band (filled between the two band lines)
+ * with its average on top, the extras' averages as lines. A click calls onPick with
+ * the time of the nearest sample of the main line.
  */
-export default function MetricChart({ id, title, color, live, history, spanMs, xMin, xMax, headline, error, loading }) {
-  const options = useMemo(() => timeSeriesOptions({ spanMs, xMin, xMax }), [spanMs, xMin, xMax]);
+export default function MetricChart({
+  id,
+  title,
+  label = title,
+  color,
+  live,
+  history,
+  extra = [],
+  spanMs,
+  xMin,
+  xMax,
+  headline,
+  bandLabel = 'min–max band, avg line',
+  error,
+  loading,
+  yMax,
+  format,
+  tick,
+  onPick,
+}) {
+  const options = useMemo(
+    () => timeSeriesOptions({ spanMs, xMin, xMax, yMax, format, tick }),
+    [spanMs, xMin, xMax, yMax, format, tick],
+  );
+  const chartRef = useRef(null);
+  const clickable = Boolean(onPick);
+  // The time under the pointer, snapped to the nearest sample of the main line.
+  const pick = (event) => {
+    const chart = chartRef.current;
+    if (!chart || !onPick) return;
+    const x = chart.scales.x.getValueForPixel(event.nativeEvent.offsetX);
+    if (Number.isFinite(x)) onPick(nearestX(history ? history.avg : (live ?? []), x));
+  };
   const datasets = useMemo(() => {
+    const extras = extra.map((e) => ({
+      label: e.label,
+      data: (history ? e.history?.avg : e.live) ?? [],
+      borderColor: e.color,
+      borderWidth: 1.2,
+    }));
     if (history) {
       return [
         { label: 'min', data: history.min, borderWidth: 0, pointRadius: 0, band: true, fill: false },
@@ -26,13 +67,15 @@ export default function MetricChart({ id, title, color, live, history, spanMs, x
           fill: '-1',
           backgroundColor: hexToRgba(color, 0.18),
         },
-        { label: 'avg', data: history.avg, borderColor: color },
+        { label: extra.length ? `${label} avg` : 'avg', data: history.avg, borderColor: color },
+        ...extras,
       ];
     }
     return [
-      { label: title, data: live ?? [], borderColor: color, fill: 'origin', backgroundColor: hexToRgba(color, 0.08) },
+      { label, data: live ?? [], borderColor: color, fill: 'origin', backgroundColor: hexToRgba(color, 0.08) },
+      ...extras,
     ];
-  }, [history, live, color, title]);
+  }, [history, live, extra, color, label]);
 
   // Samples drawn, not counting the null points that mark gaps.
   const count = useMemo(() => {
@@ -46,14 +89,32 @@ export default function MetricChart({ id, title, color, live, history, spanMs, x
       <div className="card-head">
         <h2 className="card-title">{title}</h2>
         <div className="card-meta">
-          {history && <span className="legend-band" style={{ background: hexToRgba(color, 0.3) }} title="min–max" />}
-          {history && <span className="muted small">min–max band, avg line</span>}
+          {history && <span className="legend-band" style={{ background: hexToRgba(color, 0.3) }} title={bandLabel} />}
+          {history && <span className="muted small">{bandLabel}</span>}
+          {extra.length > 0 && (
+            <span className="legend small" data-testid={`legend-${id}`}>
+              {[{ label, color }, ...extra].map((e) => (
+                <span key={e.label} className="legend-item">
+                  <span className="legend-line" style={{ background: e.color }} />
+                  {e.label}
+                </span>
+              ))}
+            </span>
+          )}
           {headline}
         </div>
       </div>
-      <div className="chart-box">
+      <div className={`chart-box${clickable ? ' chart-pick' : ''}`}>
         {count > 0 ? (
-          <Line data={{ datasets }} options={options} updateMode="none" role="img" aria-label={`${title} over time`} />
+          <Line
+            ref={chartRef}
+            onClick={clickable ? pick : undefined}
+            data={{ datasets }}
+            options={options}
+            updateMode="none"
+            role="img"
+            aria-label={`${title} over time${clickable ? '; click a time to list its processes' : ''}`}
+          />
         ) : (
           <div className="chart-empty muted">{loading ? 'Loading…' : error ? '' : 'No samples in this range'}</div>
         )}

@@ -1,4 +1,5 @@
-import { formatPercent, formatMiB, formatCount, formatAgo } from '../lib/format.js';
+import { formatPercent, formatMiB, formatCount, formatAgo, formatLoad, formatUptime } from '../lib/format.js';
+import { usedPercent } from '../lib/metrics.js';
 import { horaToMs } from '../lib/time.js';
 
 function Stat({ id, label, value, unit, sub, accent, meter }) {
@@ -22,11 +23,19 @@ function Stat({ id, label, value, unit, sub, accent, meter }) {
   );
 }
 
-/** The big numbers of the selected VM's newest record. */
+/** "swap 120 MiB of 2.00 GiB used", "no swap", or "swap —" from a v1 agent. */
+export function swapText(r) {
+  if (typeof r.swap_total !== 'number' || typeof r.swap_libre !== 'number') return 'swap —';
+  if (r.swap_total === 0) return 'no swap';
+  return `swap ${formatMiB(r.swap_total - r.swap_libre)} of ${formatMiB(r.swap_total)} used`;
+}
+
+/** The big numbers of the selected VM's newest record (the v2 ones read "—" from a v1 agent). */
 export default function StatCards({ record, now }) {
   const r = record ?? {};
   const ts = horaToMs(r.hora);
   const age = Number.isFinite(ts) ? now - ts : NaN;
+  const disk = usedPercent(r.disco_total, r.disco_libre);
   return (
     <div className="stats">
       <Stat
@@ -46,8 +55,42 @@ export default function StatCards({ record, now }) {
         accent="#c084fc"
         meter={r.porcentaje_ram}
         sub={
-          <span data-testid="stat-ram-mib">
-            {formatMiB(r.uso_ram)} of {formatMiB(r.total_ram)} · {formatMiB(r.ram_libre)} available
+          <>
+            <span data-testid="stat-ram-mib">
+              {formatMiB(r.uso_ram)} of {formatMiB(r.total_ram)} · {formatMiB(r.ram_libre)} available
+            </span>
+            <br />
+            <span data-testid="stat-swap">{swapText(r)}</span>
+          </>
+        }
+      />
+      <Stat
+        id="load"
+        label="Load"
+        value={formatLoad(r.carga_1)}
+        accent="#f472b6"
+        sub={
+          <>
+            <span data-testid="stat-load-sub">
+              5 min {formatLoad(r.carga_5)} · 15 min {formatLoad(r.carga_15)}
+            </span>
+            <br />
+            <span data-testid="stat-uptime">up {formatUptime(r.tiempo_activo)}</span>
+          </>
+        }
+      />
+      <Stat
+        id="disk"
+        label="Disk"
+        value={formatPercent(disk)}
+        unit={disk === null ? undefined : '%'}
+        accent="#34d399"
+        meter={disk ?? 0}
+        sub={
+          <span data-testid="stat-disk-sub">
+            {disk === null
+              ? 'not sent by this agent'
+              : `${formatMiB(r.disco_libre)} free of ${formatMiB(r.disco_total)}`}
           </span>
         }
       />

@@ -95,6 +95,88 @@ describe('cards', () => {
   });
 });
 
+describe('contract v2 in the cards', () => {
+  const top = [
+    { pid: 12, nombre: 'nginx', estado: 'S', porcentaje_cpu: 3.5, ram_mib: 40 },
+    { pid: 7, nombre: 'postgres', estado: 'D', porcentaje_cpu: 12.25, ram_mib: 900 },
+    { pid: 99, nombre: 'defunct', estado: 'Z', porcentaje_cpu: 0, ram_mib: 0 },
+  ];
+  const v2 = {
+    ...record,
+    carga_1: 0.5,
+    carga_5: 0.75,
+    carga_15: 1,
+    swap_total: 2048,
+    swap_libre: 1024,
+    disco_total: 10240,
+    disco_libre: 2560,
+    tiempo_activo: 90061,
+    procesos_top: top,
+  };
+  const rowsOf = (html) => [...html.matchAll(/data-name="([^"]+)"/g)].map((m) => m[1]);
+
+  it('process table: the counts and the top list, busiest CPU first, states with their titles', () => {
+    const html = renderToStaticMarkup(<ProcessTable record={v2} />);
+    expect(rowsOf(html)).toEqual(['postgres', 'nginx', 'defunct']);
+    expect(html).toMatch(/aria-sort="descending" data-testid="sort-cpu"/);
+    expect(html).toMatch(/aria-sort="none" data-testid="sort-mem"/);
+    expect(html).toContain('<abbr title="zombie" class="state state-Z">Z</abbr>');
+    expect(text(<ProcessTable record={v2} />)).toMatch(/Running 4 .*Total 297 .*postgres D 12\.3 900 MiB/);
+  });
+
+  it('process table: a v1 record keeps its counts and says the list is not sent', () => {
+    const t = text(<ProcessTable record={record} />);
+    expect(t).toMatch(/Total 297/);
+    expect(t).toContain('— (this VM’s agent sends no process list)');
+    expect(t).not.toMatch(/NaN|undefined/);
+  });
+
+  it('process table at a past time: the stored list, a way back, and a 404 said plainly', () => {
+    const at = Date.UTC(2026, 0, 1, 11, 50, 0);
+    const ok = { status: 'ok', hora: '2026-01-01 11:49:58', procesos: top.slice(0, 1) };
+    const html = renderToStaticMarkup(<ProcessTable record={v2} atMs={at} past={ok} />);
+    expect(rowsOf(html)).toEqual(['nginx']);
+    expect(html).toContain('Back to live');
+    expect(html).toContain('data-hora="2026-01-01 11:49:58"');
+    expect(html).not.toContain('data-testid="proc-table"');
+    const missing = text(<ProcessTable record={v2} atMs={at} past={{ status: 'missing' }} />);
+    expect(missing).toContain('No process list stored for that time.');
+    expect(text(<ProcessTable record={v2} atMs={at} past={{ status: 'loading' }} />)).toContain('Loading…');
+  });
+
+  it('stat cards: load, uptime, swap and disk of a v2 record; dashes from a v1 record', () => {
+    const t = text(<StatCards record={v2} now={now} />);
+    expect(t).toContain('swap 1.00 GiB of 2.00 GiB used');
+    expect(t).toMatch(/Load 0\.50 5 min 0\.75 · 15 min 1\.00 up 1 d 1 h/);
+    expect(t).toMatch(/Disk 75\.0 % 2\.50 GiB free of 10\.0 GiB/);
+    const v1 = text(<StatCards record={record} now={now} />);
+    expect(v1).toMatch(/Load — 5 min — · 15 min — up —/);
+    expect(v1).toContain('swap —');
+    expect(v1).toMatch(/Disk — not sent by this agent/);
+    expect(v1).not.toMatch(/NaN|undefined/);
+    expect(text(<StatCards record={{ ...v2, swap_total: 0, swap_libre: 0 }} now={now} />)).toContain('no swap');
+  });
+
+  it('machines table: load and disk used from the newest record, else from /api/vms, else a dash', () => {
+    const t = text(
+      <FleetTable
+        vms={[
+          { vm: 'a', last: '2026-01-01 12:00:00', rows: 1 },
+          { vm: 'b', last: '2026-01-01 12:00:00', rows: 1, carga_1: 2, disco_total: 100, disco_libre: 90 },
+          { vm: 'c', last: '2026-01-01 12:00:00', rows: 1 },
+        ]}
+        latest={{ a: v2, c: record }}
+        selected="a"
+        onSelect={() => {}}
+        now={now}
+      />,
+    );
+    expect(t).toMatch(/a 41\.3% 62\.5% 0\.50 75% 1/);
+    expect(t).toMatch(/b —% —% 2\.00 10% 1/);
+    expect(t).toMatch(/c 41\.3% 62\.5% — — 1/);
+  });
+});
+
 describe('alerts', () => {
   const a = (over) => ({
     rule: 'cpu_high',

@@ -20,3 +20,31 @@ export function timeWindow(points, minutes, now) {
   const xMax = points[points.length - 1].x;
   return { spanMs: Math.max(xMax - first, MINUTE_MS), xMin: Math.min(first, xMax - MINUTE_MS), xMax };
 }
+
+/**
+ * The x of the point of `data` ({x,y}, x ascending) nearest to `x`, skipping the null
+ * points that mark gaps; `x` itself when there is none. A click on a chart picks
+ * the sample drawn there, not the pixel's time.
+ */
+export function nearestX(data, x) {
+  let best = x;
+  let bestD = Infinity;
+  let lo = 0;
+  let hi = (data?.length ?? 0) - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (data[mid].x < x) lo = mid + 1;
+    else hi = mid;
+  }
+  // The binary search lands next to x; look a few points either side past any nulls.
+  for (let i = Math.max(0, lo - 3); i <= Math.min((data?.length ?? 0) - 1, lo + 3); i++) {
+    const p = data[i];
+    if (p.y === null || p.y === undefined) continue;
+    const d = Math.abs(p.x - x);
+    if (d < bestD) {
+      bestD = d;
+      best = p.x;
+    }
+  }
+  return best;
+}

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { timeWindow } from './axis.js';
+import { timeWindow, nearestX } from './axis.js';
 
 const at = (...xs) => xs.map((x) => ({ x, y: 1 }));
 
@@ -20,5 +20,25 @@ describe('timeWindow', () => {
   });
   it('live with no points leaves the axis to the chart', () => {
     expect(timeWindow([], 0, 5)).toEqual({ spanMs: 60_000, xMin: undefined, xMax: undefined });
+  });
+});
+
+describe('nearestX', () => {
+  const data = [
+    { x: 0, y: 1 },
+    { x: 10, y: 2 },
+    { x: 20, y: null },
+    { x: 30, y: 3 },
+  ];
+  it('snaps a click to the nearest sample', () => {
+    expect(nearestX(data, 4)).toBe(0);
+    expect(nearestX(data, 6)).toBe(10);
+    expect(nearestX(data, 99)).toBe(30);
+    expect(nearestX(data, -5)).toBe(0);
+  });
+  it('skips the null points of gaps', () => expect(nearestX(data, 21)).toBe(30));
+  it('keeps the time itself when there is no sample', () => {
+    expect(nearestX([], 7)).toBe(7);
+    expect(nearestX(undefined, 7)).toBe(7);
   });
 });

@@ -94,3 +94,30 @@ export function formatDateTime(ms, timeZone) {
     second: '2-digit',
   });
 }
+
+/** Load average → "0.42" (two decimals, as uptime(1) prints it). */
+export function formatLoad(v) {
+  return isNum(v) ? v.toFixed(2) : DASH;
+}
+
+/** KiB/s → "312 KiB/s", "4.25 MiB/s", "1.10 GiB/s". */
+export function formatRate(kibs) {
+  if (!isNum(kibs)) return DASH;
+  if (Math.abs(kibs) < 1024) return `${kibs < 10 ? kibs.toFixed(1) : Math.round(kibs)} KiB/s`;
+  const mib = kibs / 1024;
+  if (Math.abs(mib) < 1024) return `${mib < 10 ? mib.toFixed(2) : mib.toFixed(1)} MiB/s`;
+  return `${(mib / 1024).toFixed(2)} GiB/s`;
+}
+
+/** Seconds since boot → "3 d 4 h", "5 h 12 min", "7 min", "40 s". */
+export function formatUptime(seconds) {
+  if (!isNum(seconds) || seconds < 0) return DASH;
+  const s = Math.floor(seconds);
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min`;
+  return `${s} s`;
+}

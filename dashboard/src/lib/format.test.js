@@ -8,6 +8,9 @@ import {
   formatTick,
   formatAgo,
   formatCountdown,
+  formatLoad,
+  formatRate,
+  formatUptime,
   formatTabTitle,
 } from './format.js';
 
@@ -61,5 +64,27 @@ describe('formatTabTitle', () => {
       '(2 firing) web-1 · CPU 1% · RAM 2% — vmpulse',
     );
     expect(formatTabTitle(null, null, 1)).toBe('(1 firing) vmpulse');
+  });
+});
+
+describe('v2 numbers', () => {
+  it('load with two decimals', () => {
+    expect(formatLoad(0.4)).toBe('0.40');
+    expect(formatLoad(undefined)).toBe('—');
+  });
+  it('rates in KiB/s, MiB/s, GiB/s', () => {
+    expect(formatRate(0)).toBe('0.0 KiB/s');
+    expect(formatRate(312.4)).toBe('312 KiB/s');
+    expect(formatRate(4352)).toBe('4.25 MiB/s');
+    expect(formatRate(1153434)).toBe('1.10 GiB/s');
+    expect(formatRate(null)).toBe('—');
+  });
+  it('uptime in the two largest units', () => {
+    expect(formatUptime(3 * 86400 + 4 * 3600 + 59)).toBe('3 d 4 h');
+    expect(formatUptime(5 * 3600 + 12 * 60)).toBe('5 h 12 min');
+    expect(formatUptime(420)).toBe('7 min');
+    expect(formatUptime(40)).toBe('40 s');
+    expect(formatUptime(-1)).toBe('—');
+    expect(formatUptime(undefined)).toBe('—');
   });
 });

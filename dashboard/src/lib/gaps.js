@@ -15,7 +15,7 @@ export function typicalStep(points, sample = 240) {
 /**
  * Returns `series` ({x,y} arrays sharing the same x values, e.g. [cpu, ram]) with a
  * {x, y: null} point in the middle of every gap wider than `gapMs`. Arrays without a
- * gap are returned as they are.
+ * gap, and empty arrays, are returned as they are.
  */
 export function breakGaps(series, gapMs) {
   const first = series[0];
@@ -24,6 +24,7 @@ export function breakGaps(series, gapMs) {
   for (let i = 1; i < first.length; i++) if (first[i].x - first[i - 1].x > gapMs) at.push(i);
   if (at.length === 0) return series;
   return series.map((data) => {
+    if (data.length !== first.length) return data; // a series with no samples at all (a v1 agent's v2 ones)
     const out = [];
     let prev = 0;
     for (const i of at) {

@@ -22,4 +22,10 @@ describe('gaps', () => {
     expect(liveGapMs(line([0, 1000, 2000]))).toBe(30_000);
     expect(liveGapMs(line([0, 60_000, 120_000]))).toBe(300_000);
   });
+  it('leaves an empty series (a v2 series of a v1 agent) empty', () => {
+    const xs = [0, 1000, 60_000].map((x) => ({ x, y: 1 }));
+    const [a, b] = breakGaps([xs, []], 10_000);
+    expect(a.map((p) => p.y)).toEqual([1, 1, null, 1]);
+    expect(b).toEqual([]);
+  });
 });

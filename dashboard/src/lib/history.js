@@ -4,6 +4,7 @@
 import { horaToMs, msToUnixSeconds } from './time.js';
 import { mergeBuckets } from './downsample.js';
 import { breakGaps } from './gaps.js';
+import { SERIES } from './metrics.js';
 
 export const RANGES = Object.freeze([
   { id: 'live', label: 'Live', minutes: 0 },
@@ -27,37 +28,39 @@ export function historyUrl(apiBase, vm, minutes, nowMs, points = HISTORY_POINTS)
 }
 
 /**
- * Validates a /api/history answer and shapes it for the charts: per metric, three
- * {x,y} arrays (min, avg, max). Throws an Error that says what was wrong.
+ * Validates a /api/history answer and shapes it for the charts: per series of
+ * lib/metrics.js (cpu, ram, load1, …), three {x,y} arrays (min, avg, max). cpu and ram
+ * are in every point; the v2 series only where the hub sent them (buckets of v1 rows
+ * have none), so a series absent from the answer comes back with empty arrays.
+ * Throws an Error that says what was wrong.
  */
 export function shapeHistory(body, maxBuckets = Infinity) {
   if (!body || typeof body !== 'object' || !Array.isArray(body.points)) {
     throw new Error('history answer has no points array');
   }
-  const cpu = [];
-  const ram = [];
+  const buckets = Object.fromEntries(SERIES.map((s) => [s.key, []]));
   const procesos = [];
   for (const p of body.points) {
     const t = horaToMs(p?.t);
     if (!Number.isFinite(t) || !p.cpu || !p.ram)
       throw new Error(`history point with a bad time or no cpu/ram: ${JSON.stringify(p)}`);
-    cpu.push({ t, n: p.n, min: p.cpu.min, avg: p.cpu.avg, max: p.cpu.max });
-    ram.push({ t, n: p.n, min: p.ram.min, avg: p.ram.avg, max: p.ram.max });
+    for (const s of SERIES) {
+      const b = s.fromHistory(p);
+      if (b) buckets[s.key].push({ t, n: p.n, ...b });
+    }
     procesos.push({ x: t, y: p.procesos?.avg ?? null });
   }
   const bucketSeconds = Number(body.bucket_seconds) || 0;
-  const mergedCpu = mergeBuckets(cpu, maxBuckets);
-  const mergedRam = mergeBuckets(ram, maxBuckets);
-  // Buckets without rows are absent from the answer: a hole of more than two buckets
-  // (of the merged width) is drawn as a hole.
-  const merged = mergedCpu.length > 0 ? Math.ceil(cpu.length / mergedCpu.length) : 1;
-  const gapMs = bucketSeconds > 0 ? 2.5 * bucketSeconds * 1000 * merged : 0;
-  return {
-    bucketSeconds,
-    cpu: bands(mergedCpu, gapMs),
-    ram: bands(mergedRam, gapMs),
-    procesos,
-  };
+  const out = { bucketSeconds, procesos };
+  for (const s of SERIES) {
+    const all = buckets[s.key];
+    const merged = mergeBuckets(all, maxBuckets);
+    // Buckets without rows are absent from the answer: a hole of more than two buckets
+    // (of the merged width) is drawn as a hole.
+    const per = merged.length > 0 ? Math.ceil(all.length / merged.length) : 1;
+    out[s.key] = bands(merged, bucketSeconds > 0 ? 2.5 * bucketSeconds * 1000 * per : 0);
+  }
+  return out;
 }
 
 function bands(buckets, gapMs) {

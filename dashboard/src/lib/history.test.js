@@ -42,6 +42,30 @@ describe('history', () => {
     expect(h.cpu.avg.map((p) => p.y)).toEqual([1, 2, null, 3]);
     expect(h.cpu.min).toHaveLength(4);
   });
+  it('shapes the v2 series where the hub sent them, empty where it did not (v1 rows)', () => {
+    const b = (v) => ({ min: v, avg: v, max: v });
+    const h = shapeHistory({
+      bucket_seconds: 60,
+      points: [
+        { t: '2026-01-01 00:00:00', n: 1, cpu: b(1), ram: b(2) },
+        {
+          t: '2026-01-01 00:01:00',
+          n: 1,
+          cpu: b(1),
+          ram: b(2),
+          carga: { avg: 0.5, max: 0.9 },
+          red_rx: { avg: 2, max: 3 },
+          disco: { avg: 75, max: 75 },
+        },
+      ],
+    });
+    expect(h.load1.avg).toEqual([{ x: Date.UTC(2026, 0, 1, 0, 1), y: 0.5 }]);
+    expect(h.load1.max[0].y).toBe(0.9);
+    expect(h.netRx.max[0].y).toBe(3);
+    expect(h.diskUsed.avg[0].y).toBe(75);
+    expect(h.load5).toEqual({ min: [], avg: [], max: [] });
+    expect(h.cpu.avg).toHaveLength(2);
+  });
   it('rejects malformed answers with a reason', () => {
     expect(() => shapeHistory({})).toThrow(/no points/);
     expect(() => shapeHistory({ points: [{ t: 'x' }] })).toThrow(/bad time/);

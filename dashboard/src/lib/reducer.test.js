@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { chartData } from './series.js';
 import { reducer, initialState, parseMessage } from './reducer.js';
 
 const rec = (id, vm, sec, cpu = 10) => ({
@@ -57,7 +58,7 @@ describe('reducer', () => {
       records: [rec(4, 'web-1', 2, 77), rec(5, 'web-2', 3, 55)],
       split: { cpp: 3, nodejs: 2, total: 5 },
     });
-    expect(s.series.points.map((p) => p.cpu)).toEqual([10, 10, 77]);
+    expect(chartData(s.series.points).cpu.map((p) => p.y)).toEqual([10, 10, 77]);
     expect(s.latest['web-2'].porcentaje_cpu_uso).toBe(55);
     expect(s.vms.find((v) => v.vm === 'web-2').rows).toBe(2);
     expect(s.split.total).toBe(5);

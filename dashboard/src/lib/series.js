@@ -3,6 +3,7 @@
 // ever holds. Pure functions over plain objects: callers keep the returned value.
 
 import { horaToMs } from './time.js';
+import { recordValueList, SERIES_KEYS } from './metrics.js';
 
 export const DEFAULT_CAP = 3600;
 export const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
@@ -13,18 +14,13 @@ export function emptySeries() {
 }
 
 /**
- * One record → the point the charts and tables use; null when the record has no
- * usable time. Chart.js gets {x,y} objects directly (parsing: false).
+ * One record → the point the charts use ({x, id, values}: values in the order of
+ * lib/metrics.js's SERIES); null when the record has no usable time. Chart.js gets {x,y} objects directly (parsing: false).
  */
 export function recordToPoint(r) {
   const x = horaToMs(r.hora);
   if (!Number.isFinite(x)) return null;
-  return {
-    x,
-    id: Number(r.id) || 0,
-    cpu: Number(r.porcentaje_cpu_uso),
-    ram: Number(r.porcentaje_ram),
-  };
+  return { x, id: Number(r.id) || 0, values: recordValueList(r) };
 }
 
 /**
@@ -71,14 +67,19 @@ function trim(points, cap, windowMs) {
   return start === 0 ? points : points.slice(start);
 }
 
-/** The {x,y} arrays Chart.js draws, one per metric. */
+/**
+ * The {x,y} arrays Chart.js draws, one per series of lib/metrics.js (cpu, ram, load1…).
+ * A series no point has (every v2 series of a v1 agent) is an empty array, so an hour
+ * of v1 samples costs what it did before the v2 series existed.
+ */
 export function chartData(points) {
-  const cpu = new Array(points.length);
-  const ram = new Array(points.length);
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i];
-    cpu[i] = { x: p.x, y: p.cpu };
-    ram[i] = { x: p.x, y: p.ram };
-  }
-  return { cpu, ram };
+  const out = {};
+  SERIES_KEYS.forEach((key, k) => {
+    let any = false;
+    for (let i = 0; i < points.length && !any; i++) any = points[i].values[k] !== null;
+    const data = new Array(any ? points.length : 0);
+    if (any) for (let i = 0; i < points.length; i++) data[i] = { x: points[i].x, y: points[i].values[k] };
+    out[key] = data;
+  });
+  return out;
 }

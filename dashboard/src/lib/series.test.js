@@ -12,7 +12,7 @@ const rec = (id, sec, cpu = 10, ram = 20, vm = 'a') => ({
 describe('series buffer', () => {
   it('turns records into chart points, oldest first', () => {
     const s = seriesFromRecords([rec(1, 0, 5, 50), rec(2, 1, 6, 51)]);
-    expect(s.points.map((p) => p.cpu)).toEqual([5, 6]);
+    expect(chartData(s.points).cpu.map((p) => p.y)).toEqual([5, 6]);
     expect(s.points[1].x - s.points[0].x).toBe(1000);
     expect(s.lastId).toBe(2);
   });
@@ -61,5 +61,20 @@ describe('series buffer', () => {
     const { cpu, ram } = chartData(seriesFromRecords([rec(1, 0, 7, 70)]).points);
     expect(cpu[0]).toEqual({ x: Date.UTC(2026, 0, 1), y: 7 });
     expect(ram[0].y).toBe(70);
+  });
+
+  it('carries the v2 series, null (a hole) for the records of a v1 agent', () => {
+    const v2 = { ...rec(1, 0), carga_1: 1.5, red_tx_kib_s: 9, disco_total: 10, disco_libre: 4 };
+    const data = chartData(seriesFromRecords([v2, rec(2, 1)]).points);
+    expect(data.load1.map((p) => p.y)).toEqual([1.5, null]);
+    expect(data.netTx.map((p) => p.y)).toEqual([9, null]);
+    expect(data.diskUsed[0].y).toBe(60);
+    expect(data.cpu.map((p) => p.y)).toEqual([10, 10]);
+  });
+
+  it('a series no point has is an empty array (nothing to draw for a v1 agent)', () => {
+    const data = chartData(seriesFromRecords([rec(1, 0), rec(2, 1)]).points);
+    expect(data.load1).toEqual([]);
+    expect(data.ram).toHaveLength(2);
   });
 });

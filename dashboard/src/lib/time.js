@@ -18,3 +18,8 @@ export function horaToMs(hora) {
 export function msToUnixSeconds(ms) {
   return Math.floor(ms / 1000);
 }
+
+/** Epoch ms → "2026-11-26 10:00:01" (UTC), the form the hub reads back. */
+export function msToHora(ms) {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { horaToMs, msToUnixSeconds } from './time.js';
+import { horaToMs, msToUnixSeconds, msToHora } from './time.js';
 
 describe('horaToMs', () => {
   it('reads the record time as UTC', () => {
@@ -16,4 +16,10 @@ describe('horaToMs', () => {
 
 describe('msToUnixSeconds', () => {
   it('floors to whole seconds', () => expect(msToUnixSeconds(1999)).toBe(1));
+});
+describe('msToHora', () => {
+  it('writes UTC wall-clock time, the inverse of horaToMs', () => {
+    expect(msToHora(Date.UTC(2026, 10, 26, 10, 0, 1, 999))).toBe('2026-11-26 10:00:01');
+    expect(horaToMs(msToHora(1_800_000_000_000))).toBe(1_800_000_000_000);
+  });
 });
