@@ -2,21 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace vmpulse::hub {
+#include "vmpulse/contract.hpp"
 
-bool valid_vm_name(std::string_view vm) {
-  if (vm.empty() || vm.size() > 64) {
-    return false;
-  }
-  for (char c : vm) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) {
-      return false;
-    }
-  }
-  return true;
-}
+namespace vmpulse::hub {
 
 ClientMessage parse_client_message(std::string_view text) {
   const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

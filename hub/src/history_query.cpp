@@ -3,9 +3,9 @@
 #include <charconv>
 #include <ctime>
 
-#include "client_message.hpp"
 #include "history_series.hpp"
 #include "json_text.hpp"
+#include "vmpulse/contract.hpp"
 
 namespace vmpulse::hub {
 namespace {

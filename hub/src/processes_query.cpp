@@ -1,7 +1,7 @@
 #include "processes_query.hpp"
 
-#include "client_message.hpp"
 #include "json_text.hpp"
+#include "vmpulse/contract.hpp"
 
 namespace vmpulse::hub {
 

@@ -13,6 +13,7 @@
 #include "client_message.hpp"
 #include "frame_stream.hpp"
 #include "viewer_api.hpp"
+#include "vmpulse/contract.hpp"
 #include "vmpulse/http.hpp"
 
 namespace vmpulse::hub {
