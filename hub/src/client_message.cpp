@@ -31,7 +31,8 @@ ClientMessage parse_client_message(std::string_view text) {
   SelectMessage select;
   const auto vm = json.find("vm");
   if (vm == json.end() || !vm->is_string() || !valid_vm_name(vm->get_ref<const std::string&>())) {
-    return ProtocolViolation{kClosePolicy, "select: vm must be 1-64 of [A-Za-z0-9._-]"};
+    return ProtocolViolation{kClosePolicy,
+                             "select: vm is not a valid VM name (the contract's vm rule)"};
   }
   select.vm = vm->get<std::string>();
   const auto minutes = json.find("minutes");

@@ -376,7 +376,7 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
   int minutes = kDefaultMinutes;
   if (!vm.empty() && !valid_vm_name(vm)) {
     return refuse(std::move(socket), request.version(), bhttp::status::bad_request,
-                  "invalid_parameter", "vm must be 1-64 of [A-Za-z0-9._-]");
+                  "invalid_parameter", "vm is not a valid VM name (the contract's vm rule)");
   }
   if (const auto text = plain.query_param("minutes")) {
     const auto parsed =
