@@ -107,7 +107,7 @@ http::Response handle_request(const http::Request& request, const SnapshotStore&
   if (auto answer = answer_get(entry->route, request.header("Accept"), store)) {
     return answer->response;
   }
-  return http::Response::error(500, "internal", "unhandled route");
+  return http::Response::error(500, "internal_error", "unhandled route");
 }
 
 }  // namespace vmpulse::agent

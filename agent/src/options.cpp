@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "vmpulse/contract.hpp"
 #include "vmpulse/defaults.hpp"
 #include "vmpulse/http_url.hpp"
 #include "vmpulse/secret.hpp"
@@ -46,28 +47,17 @@ bool valid_token(std::string_view token) {
 
 }  // namespace
 
-bool valid_vm_name(std::string_view name) {
-  if (name.empty() || name.size() > 64) {
-    return false;
-  }
-  for (const char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string vm_name_from_host(std::string_view host) {
-  std::string name(host.substr(0, 64));
+  // Character by character and then cut to length, both judged by the contract's rule,
+  // so that a change of the schema's vm pattern or maxLength reaches this too.
+  std::string name(host);
   for (char& c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) {
+    if (!valid_vm_name(std::string_view(&c, 1))) {
       c = '-';
     }
+  }
+  while (!name.empty() && !valid_vm_name(name)) {
+    name.pop_back();
   }
   return name.empty() ? std::string("localhost") : name;
 }
@@ -245,7 +235,7 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
   if (vm.empty()) {
     options.vm = vm_name_from_host(host_name());
   } else if (!valid_vm_name(vm)) {
-    return bad("--vm \"" + vm + "\": 1-64 characters of A-Z a-z 0-9 . _ -");
+    return bad("--vm \"" + vm + "\": not a valid vm name (contract/record.schema.json)");
   } else {
     options.vm = vm;
   }
@@ -298,8 +288,9 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
       return bad("--push-interval: " + *error);
     }
     push.batch_interval = std::get<std::chrono::milliseconds>(wait);
-    if (push.batch_max < 1 || push.batch_max > 1000) {
-      return bad("--push-batch: 1 to 1000 (the ingest contract's max_batch)");
+    if (push.batch_max < 1 || push.batch_max > ingest_limits().max_batch) {
+      return bad("--push-batch: 1 to " + std::to_string(ingest_limits().max_batch) +
+                 " (the ingest contract's max_batch)");
     }
     if (push.spool_dir.empty()) {
       return bad("--spool: empty path");

@@ -55,8 +55,6 @@ struct OptionsExit {
 
 std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::string>& args);
 
-// The contract's vm pattern: 1–64 of [A-Za-z0-9._-].
-bool valid_vm_name(std::string_view name);
 // A hostname made valid for the contract (other characters become '-', cut at 64).
 std::string vm_name_from_host(std::string_view host);
 

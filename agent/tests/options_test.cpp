@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "vmpulse/contract.hpp"
 #include "vmpulse/defaults.hpp"
 
 namespace vmpulse::agent {

@@ -1,5 +1,6 @@
 #include "ingest_handler.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <utility>
@@ -9,10 +10,6 @@
 
 namespace vmpulse::api {
 namespace {
-
-bool is_ingest_path(std::string_view path) {
-  return path == "/api/metrics" || path == "/api/cpp/metrics" || path == "/metrics";
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
@@ -37,16 +34,17 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-http::Response error(int status, std::string code, std::string detail) {
+// The status is the schema's for the code (x-vmpulse-ingest.errors).
+http::Response error(std::string code, std::string detail) {
   ContractError e;
-  e.status = status;
+  e.status = status_of(code);
   e.error = std::move(code);
   e.detail = std::move(detail);
-  return http::Response::json(status, to_json(e));
+  return http::Response::json(e.status, to_json(e));
 }
 
 http::Response method_not_allowed(std::string allow) {
-  http::Response response = error(405, "method_not_allowed", "allowed: " + allow);
+  http::Response response = error("method_not_allowed", "allowed: " + allow);
   response.headers.emplace_back("Allow", std::move(allow));
   return response;
 }
@@ -73,7 +71,10 @@ bool is_json_media_type(std::optional<std::string_view> content_type) {
 
 IngestHandler::IngestHandler(IngestHandlerOptions options, IngestSink& sink,
                              std::function<bool()> ready)
-    : options_(std::move(options)), sink_(sink), ready_(std::move(ready)) {}
+    : options_(std::move(options)),
+      paths_(ingest_paths(options_.api)),
+      sink_(sink),
+      ready_(std::move(ready)) {}
 
 void IngestHandler::handle(http::Request&& request, const http::Respond& respond) const {
   const std::string& path = request.path;
@@ -110,14 +111,14 @@ std::optional<http::Response> IngestHandler::answer_before_body(
   if (path == "/livez" || path == "/readyz") {
     return std::nullopt;
   }
-  if (!is_ingest_path(path)) {
-    return error(404, "not_found", "no route for " + std::string(path));
+  if (std::find(paths_.begin(), paths_.end(), path) == paths_.end()) {
+    return error("not_found", "no route for " + std::string(path));
   }
   if (method != "POST") {
     return method_not_allowed("POST");
   }
   if (!authorization || !options_.tokens->accepts_authorization(*authorization)) {
-    http::Response response = error(401, "unauthorized", "missing or wrong bearer token");
+    http::Response response = error("unauthorized", "missing or wrong bearer token");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
@@ -127,7 +128,7 @@ std::optional<http::Response> IngestHandler::answer_before_body(
     const auto* end = content_length->data() + content_length->size();
     const auto [at, ec] = std::from_chars(content_length->data(), end, declared);
     if (ec == std::errc() && at == end && declared > max_body) {
-      return error(413, "payload_too_large", "body over " + std::to_string(max_body) + " bytes");
+      return error("payload_too_large", "body over " + std::to_string(max_body) + " bytes");
     }
   }
   return std::nullopt;
@@ -137,16 +138,16 @@ http::Response IngestHandler::ingest(http::Request&& request, const http::Respon
                                      bool& answered_later) const {
   const std::size_t max_body = ingest_limits().max_body_bytes;
   if (request.body.size() > max_body) {
-    return error(413, "payload_too_large", "body over " + std::to_string(max_body) + " bytes");
+    return error("payload_too_large", "body over " + std::to_string(max_body) + " bytes");
   }
   if (!is_json_media_type(request.header("Content-Type"))) {
-    return error(415, "unsupported_media_type", "Content-Type must be application/json");
+    return error("unsupported_media_type", "Content-Type must be application/json");
   }
   std::optional<std::string> key;
   if (const auto header = request.header("Idempotency-Key")) {
     if (!valid_idempotency_key(*header)) {
-      return error(400, "invalid_idempotency_key",
-                   "Idempotency-Key must be 1-128 of [A-Za-z0-9._:-]");
+      return error("invalid_idempotency_key",
+                   "Idempotency-Key does not match the contract's idempotency_key_pattern");
     }
     key.emplace(*header);
   }
@@ -172,7 +173,7 @@ http::Response IngestHandler::ingest(http::Request&& request, const http::Respon
         respond(http::Response::json(201, saved_body(result.stored, options_.api, true)));
         break;
       case ItemResult::Status::key_reused:
-        respond(error(422, "idempotency_key_reused",
+        respond(error("idempotency_key_reused",
                       "this Idempotency-Key was stored with another body; nothing was stored"));
         break;
       case ItemResult::Status::unavailable:
@@ -194,7 +195,7 @@ http::Response IngestHandler::ingest(http::Request&& request, const http::Respon
 }
 
 http::Response IngestHandler::unavailable(std::string_view detail) const {
-  http::Response response = error(503, "database_unavailable", std::string(detail));
+  http::Response response = error("database_unavailable", std::string(detail));
   response.headers.emplace_back("Retry-After", std::to_string(options_.retry_after_seconds));
   return response;
 }

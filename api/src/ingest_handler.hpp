@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ingest_item.hpp"
 #include "token_store.hpp"
@@ -46,6 +47,7 @@ class IngestHandler {
   http::Response unavailable(std::string_view detail) const;
 
   IngestHandlerOptions options_;
+  std::vector<std::string> paths_;  // where options_.api takes records (the schema's)
   IngestSink& sink_;
   std::function<bool()> ready_;
 };

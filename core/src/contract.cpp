@@ -3,6 +3,7 @@
 #include "vmpulse/contract.hpp"
 
 #include "contract_parse.hpp"
+#include "contract_raw.hpp"
 #include "contract_schema.hpp"
 
 namespace vmpulse {
@@ -22,6 +23,26 @@ int status_of(std::string_view error_code) {
 bool valid_idempotency_key(std::string_view key) {
   const auto& pattern = detail::contract_schema().idempotency_key;
   return pattern && pattern->matches(key);
+}
+
+bool valid_vm_name(std::string_view name) {
+  const auto& schema = detail::contract_schema();
+  const auto vm = schema.find("vm");
+  return vm && !detail::check_string(schema.properties[*vm], name);
+}
+
+std::vector<std::string> ingest_paths(std::string_view route) {
+  const auto& schema = detail::contract_schema();
+  std::vector<std::string> paths;
+  for (const auto& [name, path] : schema.routes) {
+    if (name == route) {
+      paths.push_back(path);
+    }
+  }
+  if (!paths.empty()) {
+    paths.insert(paths.end(), schema.paths.begin(), schema.paths.end());
+  }
+  return paths;
 }
 
 }  // namespace vmpulse

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "contract_schema.hpp"
@@ -57,6 +58,10 @@ struct RawItem : RawObject {
 // error (without `index`, which the caller knows).
 std::optional<ContractError> check_record(const ContractSchema& schema, const RawRecord& raw,
                                           Record& out);
+
+// The length and pattern rules of a string property (its type already checked): the
+// reason `text` breaks them, or nullopt.
+std::optional<std::string> check_string(const PropertyRule& rule, std::string_view text);
 
 // An invalid_record / invalid_json … error with the status from the schema's table.
 ContractError make_error(const ContractSchema& schema, std::string code,

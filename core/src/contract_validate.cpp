@@ -111,19 +111,7 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
       if (value.kind != Kind::kString) {
         return name() + " must be a string, not " + kind_name(value);
       }
-      const std::size_t length = utf8_length(value.text);
-      if (rule.min_length && length < *rule.min_length) {
-        return name() + " must be at least " + std::to_string(*rule.min_length) +
-               " characters long";
-      }
-      if (rule.max_length && length > *rule.max_length) {
-        return name() + " must be at most " + std::to_string(*rule.max_length) +
-               " characters long, not " + std::to_string(length);
-      }
-      if (rule.pattern && !rule.pattern->matches(value.text)) {
-        return name() + " must match " + rule.pattern->source();
-      }
-      return std::nullopt;
+      return check_string(rule, value.text);
     }
     case FieldType::kInteger:
       if (!is_number(value)) {
@@ -281,6 +269,22 @@ bool both_integers(const RawValue& a, const RawValue& b) {
 }
 
 }  // namespace
+
+std::optional<std::string> check_string(const PropertyRule& rule, std::string_view text) {
+  const auto name = [&rule] { return quoted(rule.name); };
+  const std::size_t length = utf8_length(text);
+  if (rule.min_length && length < *rule.min_length) {
+    return name() + " must be at least " + std::to_string(*rule.min_length) + " characters long";
+  }
+  if (rule.max_length && length > *rule.max_length) {
+    return name() + " must be at most " + std::to_string(*rule.max_length) +
+           " characters long, not " + std::to_string(length);
+  }
+  if (rule.pattern && !rule.pattern->matches(text)) {
+    return name() + " must match " + rule.pattern->source();
+  }
+  return std::nullopt;
+}
 
 ContractError make_error(const ContractSchema& schema, std::string code,
                          std::optional<std::string> field, std::string detail) {

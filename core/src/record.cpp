@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "json_text.hpp"
+#include "vmpulse/processes_json.hpp"
 
 namespace vmpulse {
 
@@ -28,8 +29,8 @@ struct IsOptional : std::false_type {};
 template <class T>
 struct IsOptional<std::optional<T>> : std::true_type {};
 
-// The fields of a record or of a procesos_top entry, in visit (schema) order: every
-// required one, an optional one only when present, `api` only when non-empty.
+// The fields of a record, in visit (schema) order: every required one, an optional one
+// only when present, `api` only when non-empty.
 class FieldWriter {
  public:
   explicit FieldWriter(std::string& out) : out_(out) {}
@@ -65,20 +66,6 @@ class FieldWriter {
   bool first_ = true;
 };
 
-void append_processes(std::string& out, const std::vector<ProcessEntry>& entries) {
-  out.push_back('[');
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (i > 0) {
-      out.push_back(',');
-    }
-    out.push_back('{');
-    FieldWriter writer(out);
-    visit_process_fields(entries[i], writer);
-    out.push_back('}');
-  }
-  out.push_back(']');
-}
-
 }  // namespace
 
 void append_json(std::string& out, const Record& record) {
@@ -89,7 +76,7 @@ void append_json(std::string& out, const Record& record) {
     // in the schema's order; RecordJson.KeysInSchemaOrder checks it.
     if (name == "hora" && record.procesos_top) {
       writer.key("procesos_top");
-      append_processes(out, *record.procesos_top);
+      append_processes_json(out, *record.procesos_top);
     }
     writer(name, member);
   });

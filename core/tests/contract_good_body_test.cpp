@@ -215,5 +215,30 @@ TEST(IdempotencyKey, FollowsThePattern) {
   EXPECT_FALSE(valid_idempotency_key("emoji\xf0\x9f\x98\x80"));
 }
 
+TEST(VmName, FollowsTheSchemasVmProperty) {
+  EXPECT_TRUE(valid_vm_name("web-01.prod_a"));
+  EXPECT_TRUE(valid_vm_name(std::string(64, 'v')));
+  EXPECT_FALSE(valid_vm_name(""));
+  EXPECT_FALSE(valid_vm_name(std::string(65, 'v')));
+  EXPECT_FALSE(valid_vm_name("web 01"));
+  EXPECT_FALSE(valid_vm_name("caf\xc3\xa9"));
+}
+
+// The hub quotes vm names in SQL without escaping them: the rule must refuse whatever
+// could end or escape a quoted string.
+TEST(VmName, RefusesWhatCouldBreakOutOfAnSqlString) {
+  for (const char* name : {"a'b", "a\"b", "a\\b", "a`b", "a;b", "a\nb"}) {
+    EXPECT_FALSE(valid_vm_name(name)) << name;
+  }
+}
+
+TEST(IngestPaths, TheRoutesOwnPathThenTheSharedOnes) {
+  EXPECT_EQ(ingest_paths("cpp"),
+            (std::vector<std::string>{"/api/cpp/metrics", "/api/metrics", "/metrics"}));
+  EXPECT_EQ(ingest_paths("nodejs"),
+            (std::vector<std::string>{"/api/nodejs/metrics", "/api/metrics", "/metrics"}));
+  EXPECT_TRUE(ingest_paths("python").empty());
+}
+
 }  // namespace
 }  // namespace vmpulse

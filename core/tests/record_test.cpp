@@ -6,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "vmpulse/processes_json.hpp"
+
 namespace vmpulse {
 namespace {
 
@@ -102,6 +104,16 @@ TEST(RecordJson, Version2FieldsOnlyWhenPresent) {
       R"("procesos_top":[{"pid":1234,"nombre":"a \"b\" \\c","estado":"R","porcentaje_cpu":99.46,)"
       R"("ram_mib":12.20},{"pid":1,"nombre":"systemd","estado":"S","porcentaje_cpu":0.00,)"
       R"("ram_mib":9.00}],"hora":"2026-11-26 17:55:00"})");
+}
+
+// The agent's record and the routes' procesos_top column come from one writer, so the
+// list in a record's JSON is byte for byte what the routes store.
+TEST(RecordJson, ProcessListIsWhatTheRoutesStore) {
+  const Record r = sample_v2();
+  std::string stored;
+  append_processes_json(stored, *r.procesos_top);
+  EXPECT_NE(to_json(r).find(R"("procesos_top":)" + stored + R"(,"hora")"), std::string::npos)
+      << to_json(r);
 }
 
 TEST(RecordJson, EmptyProcessListIsWritten) {

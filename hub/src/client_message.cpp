@@ -2,21 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace vmpulse::hub {
+#include "vmpulse/contract.hpp"
 
-bool valid_vm_name(std::string_view vm) {
-  if (vm.empty() || vm.size() > 64) {
-    return false;
-  }
-  for (char c : vm) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) {
-      return false;
-    }
-  }
-  return true;
-}
+namespace vmpulse::hub {
 
 ClientMessage parse_client_message(std::string_view text) {
   const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -43,7 +31,8 @@ ClientMessage parse_client_message(std::string_view text) {
   SelectMessage select;
   const auto vm = json.find("vm");
   if (vm == json.end() || !vm->is_string() || !valid_vm_name(vm->get_ref<const std::string&>())) {
-    return ProtocolViolation{kClosePolicy, "select: vm must be 1-64 of [A-Za-z0-9._-]"};
+    return ProtocolViolation{kClosePolicy,
+                             "select: vm is not a valid VM name (the contract's vm rule)"};
   }
   select.vm = vm->get<std::string>();
   const auto minutes = json.find("minutes");

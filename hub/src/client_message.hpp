@@ -34,7 +34,4 @@ using ClientMessage = std::variant<SelectMessage, PingMessage, ProtocolViolation
 // A text frame's payload.
 ClientMessage parse_client_message(std::string_view text);
 
-// The vm name rule of the contract: 1–64 of [A-Za-z0-9._-].
-bool valid_vm_name(std::string_view vm);
-
 }  // namespace vmpulse::hub

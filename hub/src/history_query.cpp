@@ -3,9 +3,9 @@
 #include <charconv>
 #include <ctime>
 
-#include "client_message.hpp"
 #include "history_series.hpp"
 #include "json_text.hpp"
+#include "vmpulse/contract.hpp"
 
 namespace vmpulse::hub {
 namespace {
@@ -67,7 +67,7 @@ std::variant<HistoryParams, ParamError> parse_history_params(const http::Request
     return ParamError{"missing_parameter", "vm is required"};
   }
   if (!valid_vm_name(*vm)) {
-    return ParamError{"invalid_parameter", "vm must be 1-64 of [A-Za-z0-9._-]"};
+    return ParamError{"invalid_parameter", "vm is not a valid VM name (the contract's vm rule)"};
   }
   params.vm = *vm;
 

@@ -1,7 +1,7 @@
 #include "processes_query.hpp"
 
-#include "client_message.hpp"
 #include "json_text.hpp"
+#include "vmpulse/contract.hpp"
 
 namespace vmpulse::hub {
 
@@ -13,7 +13,7 @@ std::variant<ProcessesParams, ParamError> parse_processes_params(const http::Req
     return ParamError{"missing_parameter", "vm is required"};
   }
   if (!valid_vm_name(*vm)) {
-    return ParamError{"invalid_parameter", "vm must be 1-64 of [A-Za-z0-9._-]"};
+    return ParamError{"invalid_parameter", "vm is not a valid VM name (the contract's vm rule)"};
   }
   params.vm = *vm;
   params.at = now;

@@ -23,7 +23,7 @@ struct ProcessesParams {
   std::int64_t at = 0;  // Unix seconds, inclusive
 };
 
-// vm required (1-64 of [A-Za-z0-9._-]); at as history's times, default `now`.
+// vm required (the contract's vm rule); at as history's times, default `now`.
 std::variant<ProcessesParams, ParamError> parse_processes_params(const http::Request& request,
                                                                  std::int64_t now);
 

@@ -13,6 +13,7 @@
 #include "client_message.hpp"
 #include "frame_stream.hpp"
 #include "viewer_api.hpp"
+#include "vmpulse/contract.hpp"
 #include "vmpulse/http.hpp"
 
 namespace vmpulse::hub {
@@ -375,7 +376,7 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
   int minutes = kDefaultMinutes;
   if (!vm.empty() && !valid_vm_name(vm)) {
     return refuse(std::move(socket), request.version(), bhttp::status::bad_request,
-                  "invalid_parameter", "vm must be 1-64 of [A-Za-z0-9._-]");
+                  "invalid_parameter", "vm is not a valid VM name (the contract's vm rule)");
   }
   if (const auto text = plain.query_param("minutes")) {
     const auto parsed =

@@ -30,8 +30,9 @@ TEST(ClientMessage, NotJsonIs1003) {
 TEST(ClientMessage, PolicyViolationsAre1008) {
   for (const char* text :
        {R"([1])", R"({"kind":"ping"})", R"({"type":"subscribe"})", R"({"type":"select"})",
-        R"({"type":"select","vm":"bad name"})", R"({"type":"select","vm":"a","minutes":0})",
-        R"({"type":"select","vm":"a","minutes":61})", R"({"type":"select","vm":"a","minutes":1.5})",
+        R"({"type":"select","vm":"bad name"})", R"({"type":"select","vm":"a'b"})",
+        R"({"type":"select","vm":"a","minutes":0})", R"({"type":"select","vm":"a","minutes":61})",
+        R"({"type":"select","vm":"a","minutes":1.5})",
         R"({"type":"select","vm":"a","minutes":"5"})"}) {
     const auto parsed = parse_client_message(text);
     ASSERT_TRUE(std::holds_alternative<ProtocolViolation>(parsed)) << text;

@@ -44,6 +44,7 @@ TEST(HistoryParams, BadValuesNameTheParameter) {
   };
   for (const Case& c :
        {Case{"", "missing_parameter", "vm"}, Case{"vm=a%20b", "invalid_parameter", "vm"},
+        Case{"vm=a%27b", "invalid_parameter", "vm"},
         Case{"vm=a&from=yesterday", "invalid_parameter", "from"},
         Case{"vm=a&to=2026-02-30%2000:00:00", "invalid_parameter", "to"},
         Case{"vm=a&from=200&to=100", "invalid_parameter", "from is after"},

@@ -25,6 +25,8 @@ class Contract {
       maxDepth: ingest.max_depth,
     };
     this.errorStatus = ingest.errors;
+    this.routes = ingest.routes || {};
+    this.sharedPaths = ingest.paths || [];
     this.idempotencyKeyPattern = new RegExp(ingest.idempotency_key_pattern, 'u');
     this.required = schema.required;
     this.propertyNames = Object.keys(schema.properties);
@@ -46,6 +48,11 @@ class Contract {
 
   status(code) {
     return this.errorStatus[code] ?? 500;
+  }
+
+  /** The paths on which the route named `api` takes records: its own, then the shared ones; [] if unknown. */
+  ingestPaths(api) {
+    return Object.hasOwn(this.routes, api) ? [this.routes[api], ...this.sharedPaths] : [];
   }
 
   validIdempotencyKey(key) {

@@ -9,19 +9,21 @@ const { parseIngestBody } = require('./ingest-body');
 const { DatabaseUnavailable } = require('./store');
 const { createTokenSet } = require('./token-file');
 
-const INGEST_PATHS = new Set(['/api/metrics', '/api/nodejs/metrics', '/metrics']);
 const RETRY_AFTER_SECONDS = '1';
 
 /**
  * @param {object} deps
  * @param {import('./contract').Contract} deps.contract
+ * @param {string} deps.api         this route's name in the schema's x-vmpulse-ingest.routes ("nodejs")
  * @param {{accepts(token: string): boolean}} [deps.tokens]  the accepted bearer tokens (token-file.js)
  * @param {string} [deps.token]     or one bearer token writers must present
  * @param {object} deps.store       {insert(records, key, bodySha256), ping()} (see store.js)
  * @param {(msg: string) => void} [deps.log]
  */
-function createHandler({ contract, tokens, token, store, log = () => {} }) {
+function createHandler({ contract, api, tokens, token, store, log = () => {} }) {
   const accepted = tokens ?? createTokenSet([token]);
+  const ingestPaths = new Set(contract.ingestPaths(api));
+  if (ingestPaths.size === 0) throw new Error(`route "${api}" is not in the schema's x-vmpulse-ingest.routes`);
   const logOutage = throttle(log, 1000);
 
   function json(status, value, headers = {}) {
@@ -45,7 +47,7 @@ function createHandler({ contract, tokens, token, store, log = () => {} }) {
   function beforeBody({ method, path: target, headers = {} }) {
     const path = target.split('?')[0];
     if (path === '/livez' || path === '/readyz') return null;
-    if (!INGEST_PATHS.has(path)) return error('not_found', `no route for ${path} here`);
+    if (!ingestPaths.has(path)) return error('not_found', `no route for ${path} here`);
     if (method !== 'POST') return error('method_not_allowed', `${path} accepts POST`, {}, { allow: 'POST' });
     if (!authorized(headers.authorization)) {
       return error(

@@ -39,7 +39,7 @@ function main() {
   const store = createStore({ db: config.db, api: API_NAME, schema: contract.schema, log, metrics });
   metrics.setQueueDepth(store.queueDepth);
   const tokens = createTokenSet(config.tokens, config.tokenFile);
-  const handle = createHandler({ contract, tokens, store, log });
+  const handle = createHandler({ contract, api: API_NAME, tokens, store, log });
   const app = createApp(handle, contract.limits.maxBodyBytes, log, {
     bodyBytesInFlight: config.bodyBytesInFlight,
     metrics,

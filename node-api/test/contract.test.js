@@ -31,6 +31,12 @@ test('limits come from the schema', () => {
   assert.equal(contract.status('payload_too_large'), 413);
 });
 
+test('ingest paths: the route own path from the schema, then the shared ones', () => {
+  assert.deepEqual(contract.ingestPaths('nodejs'), ['/api/nodejs/metrics', '/api/metrics', '/metrics']);
+  assert.deepEqual(contract.ingestPaths('cpp'), ['/api/cpp/metrics', '/api/metrics', '/metrics']);
+  assert.deepEqual(contract.ingestPaths('python'), []);
+});
+
 test('a valid record passes, with or without api', () => {
   assert.equal(check(VALID), null);
   assert.equal(check({ ...VALID, api: 'whatever' }), null);

@@ -47,7 +47,12 @@ function fakeStore({ down = false } = {}) {
 
 function setup(options) {
   const store = fakeStore(options);
-  const handle = createHandler({ contract, tokens: createTokenSet(['older-token-0123', 's3cret']), store });
+  const handle = createHandler({
+    contract,
+    api: 'nodejs',
+    tokens: createTokenSet(['older-token-0123', 's3cret']),
+    store,
+  });
   const post = (body, headers = {}, path = '/api/metrics') =>
     handle({
       method: 'POST',

@@ -9,7 +9,7 @@ const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
 const { send } = require('./lib/http');
 const { connectDb, COLUMNS } = require('./lib/db');
-const { allCases, BASE, status } = require('./lib/cases');
+const { allCases, BASE, schema, status } = require('./lib/cases');
 const { targets, pathFor } = require('./lib/targets');
 
 const TOKEN = process.env.VMPULSE_TOKEN;
@@ -68,15 +68,29 @@ async function assertStored(lastId, records, api) {
   rows.forEach((row, i) => {
     for (const column of COLUMNS) {
       const sent = column === 'api' ? api : records[i][column];
-      const got = row[column];
-      const where = `row ${i} ${column}: stored ${got}, sent ${sent}`;
-      if (typeof sent === 'string') assert.equal(got, sent, where);
-      else if (Number.isInteger(sent) && !column.startsWith('porcentaje'))
-        assert.equal(BigInt(got), BigInt(sent), where);
-      // DECIMAL(5,2): two decimals kept, rounded either way.
-      else assert.ok(Math.abs(Number(got) - sent) <= 0.005 + 1e-9, where);
+      assertValue(row[column], sent, schema.properties[column], `row ${i} ${column}`);
     }
   });
+}
+
+/** A stored value against the one sent, as its schema property says it is stored. */
+function assertValue(got, sent, property, where) {
+  const what = `${where}: stored ${typeof got === 'string' ? got.slice(0, 200) : got}, sent ${JSON.stringify(sent)}`;
+  if (sent === undefined)
+    assert.equal(got, null, what); // an absent optional field is NULL
+  else if (property.type === 'array') {
+    // procesos_top: its JSON text, the entries' fields in schema order.
+    const list = typeof got === 'string' ? JSON.parse(got) : got;
+    assert.equal(list.length, sent.length, what);
+    list.forEach((entry, k) => {
+      assert.deepEqual(Object.keys(entry), Object.keys(property.items.properties), what);
+      for (const [name, inner] of Object.entries(property.items.properties))
+        assertValue(entry[name], sent[k][name], inner, `${where}[${k}].${name}`);
+    });
+  } else if (typeof sent === 'string') assert.equal(got, sent, what);
+  else if (property.type === 'integer') assert.equal(BigInt(got), BigInt(sent), what);
+  // DECIMAL(…,2) and procesos_top's numbers: two decimals kept, rounded either way.
+  else assert.ok(Math.abs(Number(got) - sent) <= 0.005 + 1e-9, what);
 }
 
 async function assertCase(target, c) {

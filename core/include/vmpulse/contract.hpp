@@ -48,4 +48,14 @@ int status_of(std::string_view error_code);
 // Idempotency-Key check (x-vmpulse-ingest.idempotency_key_pattern).
 bool valid_idempotency_key(std::string_view key);
 
+// The `vm` rule: the schema's vm property (length and pattern). The hub puts names that
+// pass it between quotes in SQL, so the schema's pattern must never admit a quote or a
+// backslash (core's contract tests check that it does not).
+bool valid_vm_name(std::string_view name);
+
+// The paths on which the ingest route named `route` ("cpp", "nodejs") takes records:
+// its own (x-vmpulse-ingest.routes), then the shared ones (x-vmpulse-ingest.paths).
+// Empty for a route the schema does not name.
+std::vector<std::string> ingest_paths(std::string_view route);
+
 }  // namespace vmpulse

@@ -34,6 +34,40 @@ const BASE = Object.freeze({
   hora: '2025-06-15 08:30:45',
 });
 
+/** Two entries of procesos_top, each leaving room on every side of every rule. */
+const PROCESSES = Object.freeze([
+  Object.freeze({ pid: 1234, nombre: 'postgres: writer', estado: 'S', porcentaje_cpu: 12.5, ram_mib: 256.75 }),
+  Object.freeze({ pid: 1, nombre: 'systemd', estado: 'R', porcentaje_cpu: 0.25, ram_mib: 12 }),
+]);
+
+/** BASE with every optional field of version 2, valid. */
+const FULL = Object.freeze({
+  ...BASE,
+  carga_1: 1.5,
+  carga_5: 1.25,
+  carga_15: 0.75,
+  porcentaje_cpu_robado: 0.5,
+  porcentaje_cpu_espera: 2.25,
+  swap_total: 2048,
+  swap_libre: 1024,
+  disco_total: 100000,
+  disco_libre: 40000,
+  disco_lectura_kib_s: 120.5,
+  disco_escritura_kib_s: 64.25,
+  red_rx_kib_s: 10.75,
+  red_tx_kib_s: 3.5,
+  tiempo_activo: 86400,
+  procesos_top: PROCESSES,
+});
+for (const name of Object.keys(schema.properties)) {
+  if (!Object.hasOwn(FULL, name) && !rules.ignored_on_input.includes(name)) {
+    throw new Error(`cases.js: FULL has no value for the schema's "${name}"; add one`);
+  }
+}
+
+/** The record a property's cases start from: BASE when it holds the property, else FULL. */
+const baseFor = (...names) => (names.every((n) => Object.hasOwn(BASE, n)) ? BASE : FULL);
+
 const invalid = (field, index) => ({ status: status('invalid_record'), error: 'invalid_record', field, index });
 const badJson = (field, index) => ({ status: status('invalid_json'), error: 'invalid_json', field, index });
 const saved = (records) => ({ status: 201, records });
@@ -84,12 +118,23 @@ function patternViolation(prop) {
 function propertyCases() {
   const cases = [];
   for (const [name, prop] of Object.entries(schema.properties)) {
-    const skipIfIgnored = (c) => cases.push(c);
-    const wrongTypes = prop.type === 'string' ? [123, true, null, ['x'], { a: 1 }] : ['1', true, null, [1], {}];
-    for (const value of wrongTypes) {
-      skipIfIgnored({
+    const base = baseFor(name);
+    const values = prop.type === 'string' ? [123, true, null, ['x'], { a: 1 }] : ['1', true, null, [1], {}];
+    if (prop.type === undefined) {
+      // No type (`api`): any value is accepted, then overwritten by the route.
+      for (const value of [...values, 123, 'x'.repeat(300)]) {
+        cases.push({
+          name: `${name}: any value is accepted and ignored (${JSON.stringify(value).slice(0, 20)})`,
+          body: { ...base, [name]: value },
+          expect: saved([base]),
+        });
+      }
+      continue;
+    }
+    for (const value of values) {
+      cases.push({
         name: `${name}: wrong type ${JSON.stringify(value)}`,
-        body: { ...BASE, [name]: value },
+        body: { ...base, [name]: value },
         expect: invalid(name),
       });
     }
@@ -97,15 +142,15 @@ function propertyCases() {
       const text = `${prop.minimum ?? 0}.5`;
       cases.push({
         name: `${name}: fractional ${text} is not an integer`,
-        body: withRaw(BASE, name, text),
+        body: withRaw(base, name, text),
         expect: invalid(name),
       });
-      const whole = String(BASE[name] ?? 1);
+      const whole = String(base[name] ?? 1);
       for (const t of [`${whole}.0`, `${whole}e0`, `${whole}.000`]) {
         cases.push({
           name: `${name}: ${t} is an integer`,
-          body: withRaw(BASE, name, t),
-          expect: saved([{ ...BASE, [name]: Number(t) }]),
+          body: withRaw(base, name, t),
+          expect: saved([{ ...base, [name]: Number(t) }]),
         });
       }
     }
@@ -113,10 +158,10 @@ function propertyCases() {
       const below = prop.type === 'integer' ? String(prop.minimum - 1) : String(prop.minimum - 0.01);
       cases.push({
         name: `${name}: below minimum (${below})`,
-        body: withRaw(BASE, name, below),
+        body: withRaw(base, name, below),
         expect: invalid(name),
       });
-      const atMin = repair({ ...BASE, [name]: prop.minimum }, name);
+      const atMin = repair({ ...base, [name]: prop.minimum }, name);
       cases.push({ name: `${name}: at minimum`, body: atMin, expect: saved([atMin]) });
     }
     if (prop.maximum !== undefined) {
@@ -124,36 +169,95 @@ function propertyCases() {
       const above = prop.type === 'integer' ? String(BigInt(prop.maximum) + 1n) : String(prop.maximum + 0.01);
       cases.push({
         name: `${name}: above maximum (${above})`,
-        body: withRaw(BASE, name, above),
+        body: withRaw(base, name, above),
         expect: invalid(name),
       });
-      const atMax = repair({ ...BASE, [name]: prop.maximum }, name);
+      const atMax = repair({ ...base, [name]: prop.maximum }, name);
       cases.push({ name: `${name}: at maximum`, body: atMax, expect: saved([atMax]) });
     }
     if (prop.minLength !== undefined && prop.minLength > 0) {
       cases.push({
         name: `${name}: shorter than ${prop.minLength}`,
-        body: { ...BASE, [name]: 'a'.repeat(prop.minLength - 1) },
+        body: { ...base, [name]: 'a'.repeat(prop.minLength - 1) },
         expect: invalid(name),
       });
     }
     if (prop.maxLength !== undefined) {
-      const atMax = { ...BASE, [name]: 'a'.repeat(prop.maxLength) };
+      const atMax = { ...base, [name]: 'a'.repeat(prop.maxLength) };
       cases.push({
         name: `${name}: longer than ${prop.maxLength}`,
-        body: { ...BASE, [name]: 'a'.repeat(prop.maxLength + 1) },
+        body: { ...base, [name]: 'a'.repeat(prop.maxLength + 1) },
         expect: invalid(name),
       });
       cases.push({ name: `${name}: exactly ${prop.maxLength} long`, body: atMax, expect: saved([atMax]) });
     }
+    if (prop.maxItems !== undefined) {
+      const list = (n) => Array.from({ length: n }, (_, i) => ({ ...PROCESSES[i % PROCESSES.length], pid: i + 1 }));
+      const atMax = { ...base, [name]: list(prop.maxItems) };
+      cases.push({
+        name: `${name}: ${prop.maxItems + 1} entries, over maxItems`,
+        body: { ...base, [name]: list(prop.maxItems + 1) },
+        expect: invalid(name),
+      });
+      cases.push({ name: `${name}: exactly ${prop.maxItems} entries`, body: atMax, expect: saved([atMax]) });
+      const empty = { ...base, [name]: [] };
+      cases.push({ name: `${name}: an empty list`, body: empty, expect: saved([empty]) });
+    }
+    if (prop.items?.type === 'object') cases.push(...entryCases(name, prop.items, base));
     if (prop.pattern !== undefined) {
       const bad = patternViolation(prop);
       cases.push({
         name: `${name}: breaks its pattern (${JSON.stringify(bad)})`,
-        body: { ...BASE, [name]: bad },
+        body: { ...base, [name]: bad },
         expect: invalid(name),
       });
     }
+  }
+  return cases;
+}
+
+/**
+ * One entry of a list of objects (procesos_top) broken in each way its schema describes;
+ * every error names the list. `entry` 1 is broken, entry 0 stays valid.
+ */
+function entryCases(list, items, base) {
+  const cases = [];
+  const withEntry = (entry) => ({ ...base, [list]: [base[list][0], entry] });
+  const good = base[list][1];
+  const bad = (what, entry) => cases.push({ name: `${list}: ${what}`, body: withEntry(entry), expect: invalid(list) });
+  const ok = (what, entry) =>
+    cases.push({ name: `${list}: ${what}`, body: withEntry(entry), expect: saved([withEntry(entry)]) });
+  bad('an entry that is a number', 7);
+  bad('an entry that is null', null);
+  bad('an entry with an unknown key', { ...good, usuario: 'root' });
+  for (const name of items.required) {
+    const { [name]: _, ...rest } = good;
+    bad(`an entry without ${name}`, rest);
+  }
+  for (const [name, prop] of Object.entries(items.properties)) {
+    bad(`${name} of a wrong type`, { ...good, [name]: prop.type === 'string' ? 5 : String(good[name]) });
+    bad(`${name} null`, { ...good, [name]: null });
+    if (prop.type === 'integer') bad(`${name} fractional`, { ...good, [name]: (prop.minimum ?? 0) + 0.5 });
+    if (prop.minimum !== undefined) {
+      bad(`${name} below minimum`, {
+        ...good,
+        [name]: prop.type === 'integer' ? prop.minimum - 1 : prop.minimum - 0.5,
+      });
+      ok(`${name} at minimum`, { ...good, [name]: prop.minimum });
+    }
+    if (prop.maximum !== undefined) {
+      bad(`${name} above maximum`, {
+        ...good,
+        [name]: prop.type === 'integer' ? prop.maximum + 1 : prop.maximum + 0.5,
+      });
+      ok(`${name} at maximum`, { ...good, [name]: prop.maximum });
+    }
+    if (prop.maxLength !== undefined) {
+      bad(`${name} of ${prop.maxLength + 1} characters`, { ...good, [name]: 'n'.repeat(prop.maxLength + 1) });
+      ok(`${name} of ${prop.maxLength} characters`, { ...good, [name]: 'n'.repeat(prop.maxLength) });
+    }
+    if (prop.minLength) bad(`${name} shorter than ${prop.minLength}`, { ...good, [name]: '' });
+    if (prop.pattern !== undefined) bad(`${name} breaks its pattern`, { ...good, [name]: patternViolation(prop) });
   }
   return cases;
 }
@@ -217,8 +321,9 @@ function shapeCases() {
 function crossRuleCases() {
   const cases = [];
   for (const [a, b] of rules.not_greater) {
-    cases.push({ name: `not_greater: ${a} > ${b}`, body: { ...BASE, [a]: BASE[b] + 1 }, expect: invalid(a) });
-    const equal = repair({ ...BASE, [a]: BASE[b] }, a);
+    const base = baseFor(a, b);
+    cases.push({ name: `not_greater: ${a} > ${b}`, body: { ...base, [a]: base[b] + 1 }, expect: invalid(a) });
+    const equal = repair({ ...base, [a]: base[b] }, a);
     cases.push({ name: `not_greater: ${a} = ${b} is fine`, body: equal, expect: saved([equal]) });
   }
   for (const rule of rules.sum_equals) {
@@ -327,14 +432,25 @@ function badInputCases() {
       badJson('vm'),
     ),
     text('order: a syntax error after a duplicate key wins', `{"vm":"a",${json.slice(1, -1)}`, badJson()),
-    text('order: a syntax error after too deep a nesting wins', `[{"vm":[[1]]}, x]`, badJson()),
+    text('order: a syntax error after too deep a nesting wins', `[{"vm":[[[1]]]}, x]`, badJson()),
     text('deep nesting', '['.repeat(5000) + ']'.repeat(5000), badJson()),
     text(
       `nesting one level past max_depth ${ingest.max_depth}`,
-      `[${JSON.stringify({ ...BASE, vm: ['a'] })}]`,
+      `[${JSON.stringify({ ...FULL, procesos_top: [{ ...PROCESSES[0], nombre: nested(ingest.max_depth - 3) }] })}]`,
       badJson(),
     ),
-    text('a nested object value at max_depth is a type error', { ...BASE, vm: { a: 1 } }, invalid('vm')),
+    text(
+      `nesting at max_depth ${ingest.max_depth} is judged by the rules: a type error`,
+      `[${JSON.stringify({ ...FULL, procesos_top: [{ ...PROCESSES[0], nombre: nested(ingest.max_depth - 4) }] })}]`,
+      invalid('procesos_top', 0),
+    ),
+    text('an array value in a record of a batch is a type error', [{ ...BASE, vm: ['a'] }], invalid('vm', 0)),
+    text('a nested object value is a type error', { ...BASE, vm: { a: 1 } }, invalid('vm')),
+    text(
+      'duplicate key in a procesos_top entry',
+      JSON.stringify(FULL).replace('{"pid":1234,', '{"pid":1234,"pid":1235,'),
+      badJson('pid'),
+    ),
     text('top-level null', 'null', invalid()),
     text('top-level string', '"vm-contract"', invalid()),
     text('top-level number', '42', invalid()),
@@ -373,11 +489,8 @@ function badInputCases() {
     text('SQL in hora', { ...BASE, hora: "2025-01-01 00:00:00' OR '1'='1" }, invalid('hora')),
     text('ISO-8601 hora', { ...BASE, hora: '2025-06-15T08:30:45Z' }, invalid('hora')),
     text('hora as a number', { ...BASE, hora: 1718440245 }, invalid('hora')),
-    text(
-      'api longer than its maxLength',
-      { ...BASE, api: 'x'.repeat((schema.properties.api?.maxLength ?? 16) + 1) },
-      invalid('api'),
-    ),
+    text('api of 300 characters is ignored', { ...BASE, api: 'x'.repeat(300) }, saved([BASE])),
+    text('api of a wrong type is ignored', { ...BASE, api: 42 }, saved([BASE])),
     text('ram_libre over total_ram', { ...BASE, ram_libre: BASE.total_ram + 1 }, invalid('ram_libre')),
     text(
       'cpu percentages summing to 120',
@@ -385,6 +498,86 @@ function badInputCases() {
       invalid('porcentaje_cpu_libre'),
     ),
   ];
+}
+
+/** `depth` levels of arrays around a number: [[1]] is nested(2); nested(0) is 1. */
+function nested(depth) {
+  let value = 1;
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}
+
+/** Version 2: every optional field, the groups of dependentRequired, the new cross-field rules. */
+function v2Cases() {
+  const cases = [
+    { name: 'v2: a version 1 record (no optional field) is still valid', body: BASE, expect: saved([BASE]) },
+    { name: 'v2: every optional field', body: FULL, expect: saved([FULL]) },
+    { name: 'v2: a batch of a v1 and a v2 record', body: [BASE, FULL], expect: saved([BASE, FULL]) },
+    {
+      name: 'v2: a bad optional field in element 1 of a batch',
+      body: [FULL, { ...FULL, swap_libre: -1 }],
+      expect: invalid('swap_libre', 1),
+    },
+    {
+      name: 'v2: procesos_top with a name holding a byte outside printable ASCII (DEL)',
+      body: { ...FULL, procesos_top: [{ ...PROCESSES[0], nombre: 'bad\u007fname' }] },
+      expect: invalid('procesos_top'),
+    },
+    {
+      name: 'v2: procesos_top with a non-ASCII name',
+      body: { ...FULL, procesos_top: [{ ...PROCESSES[0], nombre: 'proceso-ñ' }] },
+      expect: invalid('procesos_top'),
+    },
+    {
+      name: 'v2: procesos_top with a 65-byte name',
+      body: { ...FULL, procesos_top: [{ ...PROCESSES[0], nombre: 'p'.repeat(65) }] },
+      expect: invalid('procesos_top'),
+    },
+    {
+      name: 'v2: procesos_top with estado of two letters',
+      body: { ...FULL, procesos_top: [{ ...PROCESSES[0], estado: 'RS' }] },
+      expect: invalid('procesos_top'),
+    },
+    {
+      name: 'v2: procesos_top with porcentaje_cpu 100.5',
+      body: { ...FULL, procesos_top: [{ ...PROCESSES[0], porcentaje_cpu: 100.5 }] },
+      expect: invalid('procesos_top'),
+    },
+    {
+      name: 'v2: procesos_top before hora: a bad entry is reported before a bad hora',
+      body: { ...FULL, procesos_top: [{ ...PROCESSES[0], estado: 'RS' }], hora: 'x' },
+      expect: invalid('procesos_top'),
+    },
+  ];
+  // dependentRequired: each key present with one of its dependencies missing.
+  const groups = new Set();
+  for (const [key, needs] of Object.entries(schema.dependentRequired)) {
+    for (const need of needs) {
+      const { [need]: _, ...body } = FULL;
+      cases.push({
+        name: `v2: dependentRequired: ${key} without ${need}`,
+        body,
+        expect: invalid(firstMissingDependency(body)),
+      });
+    }
+    // The key's whole group alone (the other optional fields absent) is valid.
+    const names = [key, ...needs].sort();
+    if (groups.has(names.join())) continue;
+    groups.add(names.join());
+    const alone = { ...BASE, ...Object.fromEntries(names.map((n) => [n, FULL[n]])) };
+    cases.push({ name: `v2: ${names.join(', ')} alone`, body: alone, expect: saved([alone]) });
+  }
+  return cases;
+}
+
+/** The dependency dependentRequired reports first for `record` (its key order, then its list). */
+function firstMissingDependency(record) {
+  for (const [key, needs] of Object.entries(schema.dependentRequired)) {
+    if (!Object.hasOwn(record, key)) continue;
+    const missing = needs.find((n) => !Object.hasOwn(record, n));
+    if (missing !== undefined) return missing;
+  }
+  return undefined;
 }
 
 /** Bodies that must be stored, read back field by field. */
@@ -421,7 +614,7 @@ function validCases() {
       expect: saved([BASE]),
     },
     {
-      name: 'api with 16 non-ASCII characters (maxLength counts characters)',
+      name: 'api with 16 non-ASCII characters is ignored',
       body: { ...BASE, api: 'é'.repeat(16) },
       expect: saved([BASE]),
     },
@@ -545,8 +738,9 @@ function allCases() {
     ...propertyCases(),
     ...shapeCases(),
     ...crossRuleCases(),
+    ...v2Cases(),
     ...validCases(),
   ];
 }
 
-module.exports = { allCases, BASE, schema, ingest, status };
+module.exports = { allCases, BASE, FULL, schema, ingest, status };

@@ -3,22 +3,10 @@
 // a 201 stored, read back.
 const mysql = require('mysql2/promise');
 
-const COLUMNS = [
-  'vm',
-  'total_ram',
-  'ram_libre',
-  'uso_ram',
-  'porcentaje_ram',
-  'porcentaje_cpu_uso',
-  'porcentaje_cpu_libre',
-  'procesos_corriendo',
-  'procesos_durmiendo',
-  'procesos_zombie',
-  'procesos_parados',
-  'total_procesos',
-  'hora',
-  'api',
-];
+const { schema } = require('./cases');
+
+// A column per property of the schema, named as the property (db/migrations 001, 005).
+const COLUMNS = Object.keys(schema.properties);
 
 async function connectDb(url = process.env.VMPULSE_DB_URL) {
   const u = new URL(url);
