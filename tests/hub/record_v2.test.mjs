@@ -77,7 +77,7 @@ describe('live records', () => {
 });
 
 describe('/api/vms', () => {
-  test("each VM gains carga_1, disco_total and disco_libre of its newest row, left out when NULL there", async () => {
+  test('each VM gains carga_1, disco_total and disco_libre of its newest row, left out when NULL there', async () => {
     const now = Math.floor(Date.now() / 1000);
     const v2 = v2Record('v2-vms', 9, { hora: hora(now - 5) });
     await insertRecords(db, [v2, v1Record('v2-vms-v1', { hora: hora(now - 5) })]);
