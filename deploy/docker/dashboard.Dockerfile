@@ -11,6 +11,8 @@ WORKDIR /app/dashboard
 COPY dashboard/package.json dashboard/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY dashboard/ ./
+# The VM name rule is read from the contract (src/lib/urlState.js).
+COPY contract/record.schema.json /app/contract/record.schema.json
 RUN npm run build
 
 FROM ${NGINX_IMAGE}

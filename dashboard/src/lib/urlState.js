@@ -1,12 +1,20 @@
 // The view (VM and range) lives in the address bar, so a link or a reload shows the
 // same thing. Other parameters (?hub=) are kept as they are.
 
-// The contract's rule for a VM name (contract/record.schema.json). A name the hub
+import { properties } from '../../../contract/record.schema.json';
+
+// The contract's rule for a VM name, read from the schema itself. A name the hub
 // would refuse is dropped here, or the page would reconnect forever asking for it.
-const VM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const VM_RULE = properties.vm;
+const VM_PATTERN = new RegExp(VM_RULE.pattern);
 
 export function isVmName(name) {
-  return typeof name === 'string' && VM_NAME.test(name);
+  return (
+    typeof name === 'string' &&
+    name.length >= VM_RULE.minLength &&
+    name.length <= VM_RULE.maxLength &&
+    VM_PATTERN.test(name)
+  );
 }
 
 export function readView(search) {
