@@ -175,7 +175,7 @@ Sample Collector::collect() {
   const Result<CpuUsage> stat = cpu_.read();
   const CpuUsage cpu = collect_source(
       reports_[kCpu], last_cpu_, record.hora, clock, [&] { return modules_.read_cpu(); },
-      [&](SourceReport&) { return stat; });
+      [&](SourceReport&) -> const Result<CpuUsage>& { return stat; });
   record.porcentaje_cpu_uso = cpu.used_percent;
   record.porcentaje_cpu_libre = cpu.free_percent;
   if (const auto shares =
