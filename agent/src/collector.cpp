@@ -156,7 +156,7 @@ Collector::Collector(CollectorOptions options)
            {"disco_lectura_kib_s", "disco_escritura_kib_s"});
   describe(kNetwork, "network", "", network_.path(), {"red_rx_kib_s", "red_tx_kib_s"});
   describe(kUptime, "uptime", "", uptime_.path(), {"tiempo_activo"});
-  describe(kProcessTop, "process_top", "",
+  describe(kProcessTop, "process_top", options_.top == 0 ? "" : modules_.procesos_path(),
            options_.top == 0 ? std::string("off (--top 0)") : processes_.path() + "/[0-9]*/stat",
            {"procesos_top"});
 }
@@ -175,7 +175,7 @@ Sample Collector::collect() {
   const Result<CpuUsage> stat = cpu_.read();
   const CpuUsage cpu = collect_source(
       reports_[kCpu], last_cpu_, record.hora, clock, [&] { return modules_.read_cpu(); },
-      [&](SourceReport&) { return stat; });
+      [&](SourceReport&) -> const Result<CpuUsage>& { return stat; });
   record.porcentaje_cpu_uso = cpu.used_percent;
   record.porcentaje_cpu_libre = cpu.free_percent;
   if (const auto shares =
@@ -197,15 +197,25 @@ Sample Collector::collect() {
   record.uso_ram = memory.used_mib;
   record.porcentaje_ram = memory.used_percent;
 
-  // With procesos_top on, the procfs scan runs even when the module gives the counts:
-  // only the scan sees each process.
+  // With procesos_top on, the module's tareas list (counts and list from one read)
+  // spares the /proc scan; without a usable list the scan runs even when the module
+  // gives the counts: only the scan then sees each process.
+  std::optional<Result<ModuleProcesses>> module_list;
   std::optional<Result<ProcessScan>> scan;
   if (options_.top > 0) {
-    scan = processes_.read(tasks_, options_.units);
+    module_list = modules_.read_processes();
+    if (failure_of(*module_list) != nullptr) {
+      scan = processes_.read(tasks_, options_.units);
+    }
   }
   const ProcessCounts processes = collect_source(
       reports_[kProcesses], last_processes_, record.hora, clock,
-      [&] { return modules_.read_procesos(); },
+      [&]() -> Result<ProcessCounts> {
+        if (module_list && failure_of(*module_list) == nullptr) {
+          return std::get<ModuleProcesses>(*module_list).counts;
+        }
+        return modules_.read_procesos();  // a module without (a valid) list still counts
+      },
       [&](SourceReport& report) -> Result<ProcessCounts> {
         if (!scan) {
           scan = processes_.read();
@@ -234,12 +244,30 @@ Sample Collector::collect() {
       if (failure_of(stat) == nullptr && cpu_.latest()) {
         cpu_total_us = cpu_.latest()->total() * 1'000'000 / options_.units.ticks_per_second;
       }
+      const Origin origin = scan ? Origin::procfs : Origin::module;
+      if (origin != top_origin_) {
+        // The module's start times are nanoseconds, /proc's ticks: no process would
+        // match its previous sample, so the list starts afresh.
+        top_ = ProcessTop(options_.top);
+        top_origin_ = origin;
+      }
+      if (!scan) {
+        return top_.update(std::get<ModuleProcesses>(*module_list).tasks, cpu_total_us);
+      }
       if (const auto* failure = failure_of(*scan)) {
         top_.update(tasks_, std::nullopt);  // the next list starts afresh
         return *failure;
       }
       return top_.update(tasks_, cpu_total_us);
     });
+    // As collect_source reports a module: a missing file is no error.
+    SourceReport& report = reports_[kProcessTop];
+    const auto* failure = failure_of(*module_list);
+    report.module_loaded = failure == nullptr || !failure->missing;
+    report.module_error = failure != nullptr && !failure->missing ? failure->message : "";
+    if (failure == nullptr && report.ok) {
+      report.from = Origin::module;
+    }
     if (top) {
       record.procesos_top = std::move(*top);
     }

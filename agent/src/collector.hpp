@@ -5,7 +5,9 @@
 //
 // cpu, memory and processes can come from the kernel modules and keep their last good
 // value when both readers fail (the contract requires them); the version 2 sources
-// read procfs (or statvfs) only and leave their fields absent when they fail.
+// read procfs (or statvfs) only and leave their fields absent when they fail, except
+// procesos_top, built from the module's tareas list when procesos_<id> has a valid one
+// and from the /proc scan otherwise.
 #pragma once
 
 #include <array>
@@ -114,7 +116,8 @@ class Collector {
   NetReader network_;
   UptimeReader uptime_;
   ProcessTop top_;
-  std::vector<TaskSample> tasks_;  // reused by every scan
+  Origin top_origin_ = Origin::none;  // where the list's previous samples came from
+  std::vector<TaskSample> tasks_;     // reused by every scan
   // The last good value of each source, used when both of its readers fail. Before the
   // first good value these are zeros (which the contract accepts), reported as not ok.
   CpuUsage last_cpu_ = usage_from_percent(0.0);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "options.hpp"
@@ -263,6 +264,83 @@ TEST_F(TwoReadings, AReadingThatFailsRestartsTheRates) {
   EXPECT_EQ(after.red_rx_kib_s, std::nullopt) << "no previous good reading";
   EXPECT_EQ(after.procesos_top, std::nullopt);
   expect_valid(failed);
+}
+
+// The same two readings with the kernel module's procesos_so1 beside them: its tareas
+// list replaces the /proc scan for procesos_top. 2,000 ticks (20 s of CPU time) pass
+// between rates-0 and rates-1.
+class ModuleTareas : public TwoReadings {
+ protected:
+  // dir_/proc: `tree`'s files, its <pid> directories only `with_pids`, and
+  // procesos_so1 holding `module` unless that is empty.
+  void make(const std::string& tree, bool with_pids, const std::string& module) {
+    std::filesystem::remove_all(dir_ + "/proc");
+    std::filesystem::create_directory(dir_ + "/proc");
+    for (const auto& entry : std::filesystem::directory_iterator(testing::fixture(tree))) {
+      const std::string name = entry.path().filename().string();
+      if (with_pids || name.find_first_not_of("0123456789") != std::string::npos) {
+        std::filesystem::copy(entry.path(), dir_ + "/proc/" + name,
+                              std::filesystem::copy_options::recursive);
+      }
+    }
+    if (!module.empty()) {
+      std::ofstream(dir_ + "/proc/procesos_so1") << module;
+    }
+  }
+  static constexpr const char* kCounts =
+      R"("procesos_corriendo":1,"total_procesos":3,"procesos_durmiendo":2,)"
+      R"("procesos_zombie":0,"procesos_parados":0})";
+  const std::string before_ =
+      std::string(R"({"tareas":[[10,"R",1000000,2048,5000,"hog"],[11,"S",0,4096,6000,"big"],)") +
+      R"([12,"S",500000,1024,7000,"exits"]],)" + kCounts;
+  // hog used 10 s of the 20; "new (one)" started in the interval (all its 0.2 s
+  // count); big used nothing; exits is gone.
+  const std::string after_ =
+      std::string(R"({"tareas":[[10,"R",11000000,2048,5000,"hog"],[11,"S",0,4096,6000,"big"],)") +
+      R"x([13,"S",200000,512,9000,"new (one)"]],)x" + kCounts;
+};
+
+TEST_F(ModuleTareas, TheListComesFromTheModuleWithoutAProcScan) {
+  Collector c = collector(10);
+  make("rates-0", false, before_);  // no <pid> directories: a scan would list nothing
+  c.collect();
+  make("rates-1", false, after_);
+  const Sample sample = c.collect();
+  const std::vector<ProcessEntry> expected = {
+      {10, "hog", "R", 50.0, 2.0},
+      {13, "new (one)", "S", 1.0, 0.5},
+      {11, "big", "S", 0.0, 4.0},
+  };
+  ASSERT_TRUE(sample.record.procesos_top.has_value());
+  EXPECT_EQ(*sample.record.procesos_top, expected);
+  EXPECT_EQ(sample.record.total_procesos, 3);
+  EXPECT_EQ(sample.sources[kProcesses].from, Origin::module);
+  EXPECT_EQ(sample.sources[kProcessTop].from, Origin::module);
+  EXPECT_EQ(sample.sources[kProcessTop].module_error, "");
+  expect_valid(sample.record);
+}
+
+TEST_F(ModuleTareas, AListThatDoesNotTallyFallsBackToTheScanAndSaysWhy) {
+  Collector c = collector(10);
+  const std::string bad = R"({"tareas":[[10,"R",1,2,3,"one"]],)" + std::string(kCounts);
+  make("rates-0", true, bad);
+  c.collect();
+  make("rates-1", true, bad);
+  const Sample sample = c.collect();
+  ASSERT_TRUE(sample.record.procesos_top.has_value());
+  EXPECT_EQ(sample.record.procesos_top->front().pid, 200);  // rates-1's busiest, from /proc
+  EXPECT_EQ(sample.sources[kProcessTop].from, Origin::procfs);
+  EXPECT_NE(sample.sources[kProcessTop].module_error.find("tally"), std::string::npos)
+      << sample.sources[kProcessTop].module_error;
+  EXPECT_EQ(sample.sources[kProcesses].from, Origin::module) << "the counts still parse";
+}
+
+TEST_F(ModuleTareas, SwitchingSourcesStartsTheListAfresh) {
+  Collector c = collector(10);
+  make("rates-0", true, before_);
+  c.collect();
+  make("rates-1", true, "");  // module unloaded: the scan's start times are ticks
+  EXPECT_EQ(c.collect().record.procesos_top, std::nullopt);
 }
 
 TEST(Collector, TheRealProcGivesAValidRecord) {

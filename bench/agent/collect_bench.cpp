@@ -1,15 +1,19 @@
 // The agent's collection against the floor: a tight C loop that opens and reads the
-// same /proc files and does nothing else. The target is agent ≤ 1.5× floor, for the
-// process scan alone and for a whole collection (stat, meminfo, every <pid>/stat).
-//   vmpulse_agent_bench [--extra-processes=N] [Google Benchmark flags]
-// --extra-processes forks N children that sleep in pause() for the run (they die with
-// this process), to measure the scan at a busier machine's process count.
+// same files and does nothing else. The target is agent ≤ 1.2× floor, for the process
+// scan alone and for a whole collection with the procesos_top list (stat, meminfo,
+// loadavg, diskstats, net/dev, uptime, statvfs of /, every <pid>/stat; the top list
+// needs no statm: rss is in stat).
+//   vmpulse_agent_bench [--processes=N] [Google Benchmark flags]
+// --processes forks children that sleep in pause() for the run (they die with this
+// process) until /proc lists N processes, to measure at a given process count: in a
+// PID namespace of its own (unshare --pid --fork --mount-proc) that count is exact.
 #include <benchmark/benchmark.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,54 +82,108 @@ void BM_FloorProcessScan(benchmark::State& state) {
 
 void BM_AgentProcessScan(benchmark::State& state) {
   std::int64_t processes = 0;
+  // With the per-process samples procesos_top is built from, as the collector scans.
+  std::vector<vmpulse::agent::TaskSample> tasks;
+  const auto units = vmpulse::agent::stat_units_of_this_machine();
   for (auto _ : state) {
-    auto scan = vmpulse::agent::scan_processes("/proc");
+    auto scan = vmpulse::agent::scan_processes("/proc", &tasks, units);
     benchmark::DoNotOptimize(scan);
     processes = std::get<vmpulse::agent::ProcessScan>(scan).counts.total;
   }
   state.counters["processes"] = static_cast<double>(processes);
 }
 
+// procesos_top needs the CPU counters to have moved between two collections (no list
+// otherwise), and /proc/stat moves in ticks (10 ms at USER_HZ 100): the collections
+// are spaced one tick apart, untimed, as the agent's own interval spaces them.
+void wait_a_tick(benchmark::State& state) {
+  state.PauseTiming();
+  ::usleep(11'000);
+  state.ResumeTiming();
+}
+
 void BM_FloorCollection(benchmark::State& state) {
   for (auto _ : state) {
-    // /proc/stat's first 4 KiB as the agent reads it; meminfo whole; every process.
+    wait_a_tick(state);
+    // /proc/stat's first 4 KiB as the agent reads it; the other files whole; sysfs's
+    // block directory opened (the agent looks its disks up there); every process.
     char buffer[4096];
     const int fd = ::open("/proc/stat", O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
       benchmark::DoNotOptimize(::read(fd, buffer, sizeof buffer));
       ::close(fd);
     }
-    benchmark::DoNotOptimize(floor_read_whole("/proc/meminfo"));
+    for (const char* path :
+         {"/proc/meminfo", "/proc/loadavg", "/proc/diskstats", "/proc/net/dev", "/proc/uptime"}) {
+      benchmark::DoNotOptimize(floor_read_whole(path));
+    }
+    struct statvfs fs {};
+    benchmark::DoNotOptimize(::statvfs("/", &fs));
+    const int block = ::open("/sys/block", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (block >= 0) {
+      ::close(block);
+    }
     benchmark::DoNotOptimize(floor_scan());
   }
 }
 
-void BM_AgentCollection(benchmark::State& state) {
+void agent_collection(benchmark::State& state, std::size_t top) {
   // Without kernel modules loaded the module files are missing: their failed opens are
   // part of what the agent pays per collection.
-  vmpulse::agent::Collector collector({"/proc", "so1", "bench", vmpulse::agent::Clock{}});
+  vmpulse::agent::CollectorOptions options{"/proc", "so1", "bench", vmpulse::agent::Clock{}};
+  options.top = top;
+  vmpulse::agent::Collector collector(options);
+  double listed = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(collector.collect());
+    wait_a_tick(state);
+    auto sample = collector.collect();
+    listed +=
+        sample.record.procesos_top ? static_cast<double>(sample.record.procesos_top->size()) : 0;
+    benchmark::DoNotOptimize(sample);
   }
+  // Entries per collection, 0 for a collection that built no list.
+  state.counters["listed"] = benchmark::Counter(listed, benchmark::Counter::kAvgIterations);
 }
+
+// The default: procesos_top with --top 10.
+void BM_AgentCollection(benchmark::State& state) { agent_collection(state, 10); }
+
+// --top 0: what the list itself costs.
+void BM_AgentCollectionNoTop(benchmark::State& state) { agent_collection(state, 0); }
 
 BENCHMARK(BM_FloorProcessScan)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_AgentProcessScan)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FloorCollection)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_AgentCollection)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_AgentCollectionNoTop)->Unit(benchmark::kMicrosecond);
 
-std::vector<pid_t> spawn_sleepers(long count) {
+long processes_listed() {
+  DIR* dir = ::opendir("/proc");
+  if (dir == nullptr) {
+    return 0;
+  }
+  long count = 0;
+  while (const dirent* entry = ::readdir(dir)) {
+    count += entry->d_name[0] >= '1' && entry->d_name[0] <= '9' ? 1 : 0;
+  }
+  ::closedir(dir);
+  return count;
+}
+
+// Sleepers until /proc lists `target` processes (none when it already lists more).
+std::vector<pid_t> spawn_sleepers(long target) {
   std::vector<pid_t> children;
-  for (long i = 0; i < count; ++i) {
+  for (long missing = target - processes_listed(); missing > 0; --missing) {
     const pid_t pid = ::fork();
     if (pid == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       ::pause();
       ::_exit(0);
     }
-    if (pid > 0) {
-      children.push_back(pid);
+    if (pid < 0) {
+      break;  // out of processes: measure at what there is
     }
+    children.push_back(pid);
   }
   return children;
 }
@@ -133,17 +191,17 @@ std::vector<pid_t> spawn_sleepers(long count) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  long extra = 0;
+  long target = 0;
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--extra-processes=", 18) == 0) {
-      extra = std::strtol(argv[i] + 18, nullptr, 10);
+    if (std::strncmp(argv[i], "--processes=", 12) == 0) {
+      target = std::strtol(argv[i] + 12, nullptr, 10);
     } else {
       args.push_back(argv[i]);
     }
   }
   spdlog::set_level(spdlog::level::warn);  // the collector says where values come from at info
-  const std::vector<pid_t> children = spawn_sleepers(extra);
+  const std::vector<pid_t> children = spawn_sleepers(target);
   int count = static_cast<int>(args.size());
   benchmark::Initialize(&count, args.data());
   benchmark::RunSpecifiedBenchmarks();

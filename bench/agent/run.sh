@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # The agent's benchmarks, each side by side with its peers in one run:
-#  1. one collection and the process scan against a tight C loop reading the same
-#     files (Google Benchmark, build/bin/vmpulse_agent_bench), at this machine's
-#     process count and with 1,000 extra sleeping processes;
-#  2. HTTP on loopback with wrk (keep-alive) against the floor (floor_server.c: one
+#  1. one collection (procesos_top included) and the process scan against a tight C
+#     loop reading the same files (Google Benchmark, build/bin/vmpulse_agent_bench), at
+#     100 and 1,000 processes: as root in a PID namespace of its own (unshare), holding
+#     only the benchmark and its sleeping children, so the counts are exact; otherwise
+#     on this machine's /proc, topped up with sleepers;
+#  2. the agent's idle RSS with its default flags (--top 10), at this machine's process
+#     count and with 1,000 sleeping processes more;
+#  3. HTTP on loopback with wrk (keep-alive) against the floor (floor_server.c: one
 #     epoll loop that answers every read with fixed bytes of the JSON record's size and
 #     parses nothing, compiled here with cc), Debian's prometheus-node-exporter (cpu,
 #     meminfo, processes collectors only) and netdata's data API for one chart: CPU
 #     time per request, requests/s at 50 connections, p99 at 50 and 300 connections,
 #     idle RSS; the agent with one io thread (its default) and with two.
-#   bench/agent/run.sh      prints the tables and the targets
+#   bench/agent/run.sh              prints the tables and the targets
+#   bench/agent/run.sh collection   parts 1 and 2 only (3–6 minutes, nothing to install)
 # BENCH_SECONDS (default 5) bounds each wrk run. The peers are installed on first use.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,44 +22,93 @@ source scripts/lib/common.sh
 source scripts/lib/deps.sh
 source bench/lib.sh
 
+part="${1:-all}"
+[[ $part == all || $part == collection ]] || die "usage: bench/agent/run.sh [collection]"
 seconds="${BENCH_SECONDS:-5}"
 agent_bin="$VMPULSE_BIN/vmpulse-agent"
 bench_bin="$VMPULSE_BIN/vmpulse_agent_bench"
 [[ -x "$agent_bin" && -x "$bench_bin" ]] || die "build first: ./vmpulse build ($agent_bin, $bench_bin)"
-need_apt wrk prometheus-node-exporter netdata
-command -v cc >/dev/null || die "cc is needed to build the floor server (apt-get install gcc)"
+if [[ $part == all ]]; then
+  need_apt wrk prometheus-node-exporter netdata
+  command -v cc >/dev/null || die "cc is needed to build the floor server (apt-get install gcc)"
+fi
 bench_setup agent
 
 echo "# vmpulse-agent benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 # ---------------------------------------------------------------- collection
-echo "## One collection against the C floor (time per collection, µs; CPU = this process's CPU time)"
+namespace=()
+where="this machine's /proc, topped up with sleepers"
+if [[ $EUID -eq 0 ]]; then
+  namespace=(unshare --pid --fork --mount-proc)
+  where="a PID namespace holding the benchmark and its sleepers"
+fi
+echo "## One collection against the C floor ($where; µs per collection, median of 5 runs; CPU = this process's CPU time)"
 echo
-printf '| extra processes | processes | floor scan | agent scan | ratio | floor collection | agent collection | ratio |\n'
+printf '| processes | floor scan | agent scan | ratio | floor collection | agent collection (--top 10) | ratio | agent collection (--top 0) |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
-for extra in 0 1000; do
-  "$bench_bin" --extra-processes="$extra" --benchmark_min_time=1 --benchmark_format=json \
-    >"$work/gbench-$extra.json" 2>"$work/gbench-$extra.err"
-  python3 - "$work/gbench-$extra.json" "$extra" <<'PY'
+for processes in 100 1000; do
+  "${namespace[@]}" "$bench_bin" --processes="$processes" --benchmark_min_time=0.5 \
+    --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_format=json \
+    >"$work/gbench-$processes.json" 2>"$work/gbench-$processes.err"
+  python3 - "$work/gbench-$processes.json" <<'PY'
 import json, sys
-runs = {b["name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
+runs = {b["run_name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"] if b.get("aggregate_name") == "median"}
 def cell(name):
     b = runs[name]
     return b["real_time"], b["cpu_time"]
-fs, as_, fc, ac = (cell(n) for n in ("BM_FloorProcessScan", "BM_AgentProcessScan", "BM_FloorCollection", "BM_AgentCollection"))
-procs = int(runs["BM_AgentProcessScan"].get("processes", 0))
+fs, as_, fc, ac, an = (cell(n) for n in ("BM_FloorProcessScan", "BM_AgentProcessScan", "BM_FloorCollection",
+                                         "BM_AgentCollection", "BM_AgentCollectionNoTop"))
+procs = int(runs["BM_AgentProcessScan"]["processes"])
+listed = runs["BM_AgentCollection"]["listed"]
 fmt = lambda t: f"{t[0]:.0f} (CPU {t[1]:.0f})"
 ratio = lambda a, f: f"{a[1] / f[1]:.2f}× CPU, {a[0] / f[0]:.2f}× wall"
-print(f"| {sys.argv[2]} | {procs} | {fmt(fs)} | {fmt(as_)} | {ratio(as_, fs)} | {fmt(fc)} | {fmt(ac)} | {ratio(ac, fc)} |")
+print(f"| {procs} | {fmt(fs)} | {fmt(as_)} | {ratio(as_, fs)} | {fmt(fc)} | {fmt(ac)}, {listed:.1f} listed | {ratio(ac, fc)} | {fmt(an)} |")
 PY
 done
 echo
 
+# ---------------------------------------------------------------- idle RSS
+rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+echo "## The agent's idle RSS (default flags: --interval 1s, --top 10; read after 5 s; target ≤ 8 MiB)"
+echo
+# VmRSS counts every mapped page of the binary and of the shared libraries it touched
+# (libstdc++, libcrypto, …) in full; RssAnon is the agent's own memory; PSS shares the
+# library pages among the processes mapping them.
+status_mib() { awk -v k="$2:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+pss_mib() { awk '$1 == "Pss:" { printf "%.1f", $2 / 1024 }' "/proc/$1/smaps_rollup"; }
+echo "| processes | VmRSS MiB | RssAnon MiB | RssFile MiB | PSS MiB | procesos_top entries |"
+echo "|---|---|---|---|---|---|"
+for extra in 0 1000; do
+  sleepers=()
+  for ((i = 0; i < extra; i++)); do
+    sleep 60 & # bounded even if this script dies before it kills them
+    sleepers+=($!)
+  done
+  port="$(free_port)"
+  "$agent_bin" --listen "127.0.0.1:$port" >"$work/agent-rss.log" 2>&1 &
+  agent_pid=$!
+  pids+=("$agent_pid")
+  wait_http "http://127.0.0.1:$port/readyz" 15 || die "the agent did not start: $(tail -n 5 "$work/agent-rss.log")"
+  sleep 5
+  listed="$(curl -fsS "http://127.0.0.1:$port/metrics" | python3 -c 'import json, sys; print(len(json.load(sys.stdin).get("procesos_top", [])))')"
+  echo "| $(find /proc -maxdepth 1 -name '[1-9]*' | wc -l) | $(status_mib "$agent_pid" VmRSS) |" \
+    "$(status_mib "$agent_pid" RssAnon) | $(status_mib "$agent_pid" RssFile) | $(pss_mib "$agent_pid") | $listed |"
+  kill -TERM "$agent_pid"
+  wait "$agent_pid" || true
+  unset 'pids[-1]'
+  if ((extra > 0)); then
+    kill "${sleepers[@]}" 2>/dev/null || true
+    wait "${sleepers[@]}" 2>/dev/null || true
+  fi
+done
+echo
+[[ $part == collection ]] && exit 0
+
 # ---------------------------------------------------------------- HTTP
 ticks="$(getconf CLK_TCK)"
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }   # utime + stime
-rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 to_ms() { # wrk latency ("850.00us", "1.23ms", "1.02s") → ms
   awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }'
 }

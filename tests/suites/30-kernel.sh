@@ -62,11 +62,14 @@ fi
 # The agent checks happen while the guest waits on its control port.
 if guest_wait "$work" "VMPULSE-AGENT-" 180 && grep -q -a '^VMPULSE-AGENT-MODULES' "$work/console.log"; then
   url="http://127.0.0.1:$port"
-  sources_are() {  # sources_are WANT: every field of /metrics/sources comes from WANT
+  # sources_are WANT: every source a module can provide (cpu, memory, processes and
+  # process_top, those with a module file in /metrics/sources) comes from WANT; the
+  # version 2 sources only procfs provides do not count.
+  sources_are() {
     curl -fsS --max-time 5 "$url/metrics/sources" | python3 -c '
 import json, sys
-fields = json.load(sys.stdin)["fields"]
-sys.exit(0 if fields and all(v == sys.argv[1] for v in fields.values()) else 1)' "$1"
+sources = [s for s in json.load(sys.stdin)["sources"].values() if s["module"] is not None]
+sys.exit(0 if len(sources) == 4 and all(s["from"] == sys.argv[1] for s in sources) else 1)' "$1"
   }
   wait_sources() {  # the agent samples every 500 ms; under TCG give it 20 s
     local deadline=$((SECONDS + 20))
@@ -78,7 +81,7 @@ sys.exit(0 if fields and all(v == sys.argv[1] for v in fields.values()) else 1)'
     return 1
   }
   check "agent in the guest answers on the forwarded port" wait_http "$url/livez" 60
-  check "agent: every value from the module while loaded" wait_sources module
+  check "agent: every value a module provides (procesos_top included) from the module while loaded" wait_sources module
   # /metrics against the module files the guest printed just before: memory total
   # exact, available within 16 MiB, process total within 3 (the guest is quiet).
   agrees() {
@@ -100,7 +103,7 @@ PY
   check "agent: /metrics agrees with /proc/ram_${VMPULSE_MODULE_ID} and /proc/procesos_${VMPULSE_MODULE_ID}" agrees
   guest_send "$work" unload
   if guest_wait "$work" "VMPULSE-AGENT-PROCFS" 60; then
-    check "agent: every value from procfs once unloaded" wait_sources procfs
+    check "agent: every value a module provides from procfs once unloaded" wait_sources procfs
   else
     check "guest unloaded the modules for the agent" false
   fi
