@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import Header from './components/Header.jsx';
 import StatCards from './components/StatCards.jsx';
 import MetricChart from './components/MetricChart.jsx';
@@ -15,6 +15,7 @@ import { useNow } from './hooks/useNow.js';
 import { useAlertHistory } from './hooks/useAlertHistory.js';
 import { useSilences } from './hooks/useSilences.js';
 import { useProcesses } from './hooks/useProcesses.js';
+import { useFirstDataPaint } from './hooks/useFirstDataPaint.js';
 import { PANELS, CPU_EXTRA, MEM_EXTRA, PEAK_BAND } from './charts/panels.js';
 import { SERIES_KEYS, recordValues, hasValues } from './lib/metrics.js';
 import { vmMark } from './lib/alerts.js';
@@ -62,17 +63,7 @@ export default function App({ hub }) {
   }, [points]);
   const { spanMs, xMin, xMax } = timeWindow(points, range.minutes, now);
 
-  // "First data painted": marked once, when the live series first reached the charts
-  // (after their draw, at the next frame), so the end-to-end test and the benchmark
-  // read it from the Performance timeline.
-  const marked = useRef(false);
-  useEffect(() => {
-    if (!marked.current && points.length > 0) {
-      marked.current = true;
-      performance.mark('vmpulse:first-data-commit');
-      requestAnimationFrame(() => performance.mark('vmpulse:first-data'));
-    }
-  }, [points.length]);
+  const firstPainted = useFirstDataPaint(points.length > 0);
 
   const record = vm ? state.latest[vm] : null;
   // A time picked on a chart: the process table shows the list stored then, for that VM only.
@@ -98,7 +89,8 @@ export default function App({ hub }) {
   const drawn = (e) => (showHistory ? hasValues(history.data?.[e.key]?.avg) : sends(e.key));
   const line = (e) => ({ ...e, live: live[e.key], history: showHistory ? history.data?.[e.key] : null });
   const extras = (list) => list.filter(drawn).map(line);
-  const panels = PANELS.filter((p) => [p.main, ...p.extra].some((e) => sends(e.key)));
+  // The v2 charts are drawn after the first paint of the cards and the CPU/memory charts.
+  const panels = firstPainted ? PANELS.filter((p) => [p.main, ...p.extra].some((e) => sends(e.key))) : [];
 
   // What both charts share: the time window and the state of its history request.
   const chartFrame = {

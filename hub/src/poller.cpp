@@ -396,8 +396,12 @@ void Poller::serve_snapshots(db::Connection& connection) {
     const VmEntry* entry = vm.empty() ? nullptr : state_.find(vm);
     if (entry) {
       // The window ends at the VM's newest sample, so a VM that stopped reporting still
-      // shows its last minutes. Rows not yet delivered are left to the updates.
-      std::string sql = "SELECT " + std::string(kRecordColumns) + " FROM metricas WHERE vm = ";
+      // shows its last minutes. Rows not yet delivered are left to the updates. The
+      // series feeds the charts only: procesos_top stays out (the latest row carries
+      // it), else a version 2 VM's snapshot is several times a version 1 one's and its
+      // dashboard's first paint waits for it.
+      std::string sql =
+          "SELECT " + std::string(kRecordColumnsBeforeProcesses) + "NULL FROM metricas WHERE vm = ";
       connection.append_quoted(sql, vm);
       sql += " AND hora >= DATE_SUB(";
       connection.append_quoted(sql, entry->last);

@@ -124,6 +124,12 @@ inline constexpr auto kRecordColumnsText = [] {
 // "id, vm, total_ram, …, api, procesos_top"
 inline constexpr std::string_view kRecordColumns{detail::kRecordColumnsText.data(),
                                                  detail::kRecordColumnsText.size()};
+static_assert(kRecordColumns.ends_with(kProcessesColumn));
+
+// kRecordColumns up to procesos_top: "id, vm, …, api, ". A query that selects NULL in
+// its place reads rows that from_row takes as rows without a process list.
+inline constexpr std::string_view kRecordColumnsBeforeProcesses =
+    kRecordColumns.substr(0, kRecordColumns.size() - kProcessesColumn.size());
 
 // The numeric fields, by name and in schema order: the metrics an alert rule may name
 // (version 2 ones included: carga_1, porcentaje_cpu_robado, …).

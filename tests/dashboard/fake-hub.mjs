@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
+import { round2, v2Fields } from './stack.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,12 +33,13 @@ const rows = new Map(names.map((n) => [n, []]));
 const split = { cpp: 0, nodejs: 0 };
 
 function sample(vm, ms, i) {
-  const phase = names.indexOf(vm) * 1.7;
+  const k = names.indexOf(vm);
+  const phase = k * 1.7;
   const cpu = Math.max(
     0,
     Math.min(100, 35 + 25 * Math.sin(ms / 90_000 + phase) + 8 * Math.sin(ms / 7_000) + Math.random() * 6),
   );
-  const total = 7936 + names.indexOf(vm) * 8192;
+  const total = 7936 + k * 8192;
   const used = Math.round(total * (0.45 + 0.15 * Math.sin(ms / 400_000 + phase)));
   const api = i % 2 === 0 ? 'cpp' : 'nodejs';
   split[api] += 1;
@@ -58,52 +60,11 @@ function sample(vm, ms, i) {
     total_procesos: running + 180 + names.indexOf(vm) * 20 + (vm === 'web-2' ? 1 : 0),
     hora: hora(ms),
     api,
-    ...(v1.has(vm) ? {} : v2Fields(vm, ms, cpu)),
+    // VM number k booted k + 1 days and 5 h before the fake hub started.
+    ...(v1.has(vm) ? {} : v2Fields(k, ms, cpu, now0 - (86400 * (k + 1) + 3600 * 5) * 1000)),
   };
 }
 
-const round2 = (v) => Math.round(v * 100) / 100;
-const PROGRAMS = ['nginx', 'postgres', 'node', 'sshd', 'systemd', 'kworker/0:1', 'java', 'python3', 'redis-server'];
-const STATES = ['R', 'S', 'S', 'D', 'S', 'I', 'S', 'R', 'Z'];
-
-/** The contract v2 fields of one sample; procesos_top names a per-second job so a list is tied to its time. */
-function v2Fields(vm, ms, cpu) {
-  const k = names.indexOf(vm);
-  const load = (cpu / 100) * (2 + k);
-  const diskTotal = 40960 * (k + 1);
-  const wave = (period, phase = 0) => 0.5 + 0.5 * Math.sin(ms / period + phase + k);
-  const procs = PROGRAMS.map((nombre, i) => ({
-    pid: 100 + i * 37 + k,
-    nombre,
-    estado: STATES[i],
-    porcentaje_cpu: round2((cpu / PROGRAMS.length) * wave(5_000 + i * 1_300, i)),
-    ram_mib: round2(20 + ((i * 7919) % 13) * 61.5 + k),
-  }));
-  procs.push({
-    pid: 4000 + (Math.floor(ms / 1000) % 100000),
-    nombre: `job-${hora(ms).slice(11)}`,
-    estado: 'R',
-    porcentaje_cpu: 0.5,
-    ram_mib: 1.25,
-  });
-  return {
-    carga_1: round2(load),
-    carga_5: round2(load * 0.8),
-    carga_15: round2(load * 0.6),
-    porcentaje_cpu_robado: round2(2 * wave(30_000)),
-    porcentaje_cpu_espera: round2(5 * wave(20_000, 1)),
-    swap_total: 2048,
-    swap_libre: 2048 - 100 * k,
-    disco_total: diskTotal,
-    disco_libre: Math.round(diskTotal * (0.4 + 0.1 * k)),
-    disco_lectura_kib_s: round2(800 * wave(15_000)),
-    disco_escritura_kib_s: round2(300 * wave(11_000, 2)),
-    red_rx_kib_s: round2(1500 * wave(9_000)),
-    red_tx_kib_s: round2(400 * wave(13_000, 3)),
-    tiempo_activo: Math.floor((ms - now0) / 1000) + 86400 * (k + 1) + 3600 * 5,
-    procesos_top: procs,
-  };
-}
 for (let s = Number(args['history-minutes']) * 60; s > 0; s--) {
   for (const vm of names) rows.get(vm).push(sample(vm, now0 - s * 1000, s));
 }
@@ -126,7 +87,11 @@ function snapshot(vm, minutes) {
     minutes,
     vms: vmsMsg(),
     latest: Object.fromEntries(names.map((n) => [n, rows.get(n).at(-1)])),
-    series: rows.get(vm).filter((r) => r.hora >= since),
+    // As the hub: the series without procesos_top (the latest row carries it).
+    series: rows
+      .get(vm)
+      .filter((r) => r.hora >= since)
+      .map(({ procesos_top: _, ...chart }) => chart),
     split: splitMsg(),
     alerts: alertsBody(),
   };

@@ -101,8 +101,10 @@ export class Database {
   query(sql) {
     const r = spawnSync(
       'mariadb',
-      ['--no-defaults', '-h', this.host, '-P', this.port, '-u', this.user, '-N', '-B', this.db, '-e', sql],
+      ['--no-defaults', '-h', this.host, '-P', this.port, '-u', this.user, '-N', '-B', this.db],
       {
+        // On stdin: a batch of version 2 rows is longer than one argument may be.
+        input: sql,
         env: { ...process.env, MYSQL_PWD: this.password },
         encoding: 'utf8',
         timeout: 15_000,
@@ -120,28 +122,11 @@ export class Database {
    * one transaction. Returns the id of the last row inserted.
    */
   insert(records, api) {
-    const cols = [
-      'vm',
-      'total_ram',
-      'ram_libre',
-      'uso_ram',
-      'porcentaje_ram',
-      'porcentaje_cpu_uso',
-      'porcentaje_cpu_libre',
-      'procesos_corriendo',
-      'total_procesos',
-      'procesos_durmiendo',
-      'procesos_zombie',
-      'procesos_parados',
-      'hora',
-      'api',
-    ];
-    const values = records
-      .map(
-        (r) =>
-          `(${cols.map((c) => (c === 'api' ? sqlString(api) : typeof r[c] === 'string' ? sqlString(r[c]) : Number(r[c]))).join(',')})`,
-      )
-      .join(',');
+    // The records' own fields (a version 1 record leaves the version 2 columns NULL).
+    const cols = [...Object.keys(records[0]), 'api'];
+    const sql = (v) =>
+      typeof v === 'string' ? sqlString(v) : typeof v === 'object' ? sqlString(JSON.stringify(v)) : Number(v);
+    const values = records.map((r) => `(${cols.map((c) => sql(c === 'api' ? api : r[c])).join(',')})`).join(',');
     const rows = this.query(
       `START TRANSACTION;
        INSERT INTO metricas (${cols.join(',')}) VALUES ${values};
@@ -169,8 +154,11 @@ export function hora(ms = Date.now()) {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** A valid record (the contract's cross-field rules hold) with the given CPU %. */
-export function record(vm, cpu, { ms = Date.now(), totalRam = 8000, ram = 40, procs = 200 } = {}) {
+/**
+ * A valid record (the contract's cross-field rules hold) with the given CPU %: version 1,
+ * or with `v2` every version 2 field too, from an agent up for 3 days.
+ */
+export function record(vm, cpu, { ms = Date.now(), totalRam = 8000, ram = 40, procs = 200, v2 = false } = {}) {
   const used = Math.round((totalRam * ram) / 100);
   return {
     vm,
@@ -186,5 +174,51 @@ export function record(vm, cpu, { ms = Date.now(), totalRam = 8000, ram = 40, pr
     procesos_parados: 1,
     total_procesos: procs,
     hora: hora(ms),
+    ...(v2 ? v2Fields(0, ms, cpu, ms - 3 * 86400_000) : {}),
+  };
+}
+
+export const round2 = (v) => Math.round(v * 100) / 100;
+const PROGRAMS = ['nginx', 'postgres', 'node', 'sshd', 'systemd', 'kworker/0:1', 'java', 'python3', 'redis-server'];
+const STATES = ['R', 'S', 'S', 'D', 'S', 'I', 'S', 'R', 'Z'];
+
+/**
+ * The contract v2 fields of VM number `k`'s sample at `ms` with the given CPU %, for a VM
+ * booted at `bootMs`; procesos_top names a per-second job so a list is tied to its time.
+ */
+export function v2Fields(k, ms, cpu, bootMs) {
+  const load = (cpu / 100) * (2 + k);
+  const diskTotal = 40960 * (k + 1);
+  const wave = (period, phase = 0) => 0.5 + 0.5 * Math.sin(ms / period + phase + k);
+  const procs = PROGRAMS.map((nombre, i) => ({
+    pid: 100 + i * 37 + k,
+    nombre,
+    estado: STATES[i],
+    porcentaje_cpu: round2((cpu / PROGRAMS.length) * wave(5_000 + i * 1_300, i)),
+    ram_mib: round2(20 + ((i * 7919) % 13) * 61.5 + k),
+  }));
+  procs.push({
+    pid: 4000 + (Math.floor(ms / 1000) % 100000),
+    nombre: `job-${hora(ms).slice(11)}`,
+    estado: 'R',
+    porcentaje_cpu: 0.5,
+    ram_mib: 1.25,
+  });
+  return {
+    carga_1: round2(load),
+    carga_5: round2(load * 0.8),
+    carga_15: round2(load * 0.6),
+    porcentaje_cpu_robado: round2(2 * wave(30_000)),
+    porcentaje_cpu_espera: round2(5 * wave(20_000, 1)),
+    swap_total: 2048,
+    swap_libre: 2048 - 100 * k,
+    disco_total: diskTotal,
+    disco_libre: Math.round(diskTotal * (0.4 + 0.1 * k)),
+    disco_lectura_kib_s: round2(800 * wave(15_000)),
+    disco_escritura_kib_s: round2(300 * wave(11_000, 2)),
+    red_rx_kib_s: round2(1500 * wave(9_000)),
+    red_tx_kib_s: round2(400 * wave(13_000, 3)),
+    tiempo_activo: Math.floor((ms - bootMs) / 1000),
+    procesos_top: procs,
   };
 }
