@@ -211,16 +211,19 @@ series_value() { prom_now | sed -n "s/^$1 //p"; }
 top_cpu() { prom_now | sed -n 's/^vmpulse_process_cpu_percent{pid="[0-9]*",name="\([^"]*\)",state="."} \(.*\)$/\2 \1/p'; }
 if start_agent "$OUT/v2.log" --interval 500ms --top 5 --process-metrics; then
   sleep 1.2
-  check "v2: every version 2 series is served on the real machine" bash -c '
-    text="$(curl -fsS --max-time 2 "http://127.0.0.1:'"$PORT"'/metrics/prometheus")"
+  every_v2_series() {
+    local text name
+    text="$(prom_now)"
     for name in vmpulse_load1 vmpulse_load5 vmpulse_load15 vmpulse_cpu_steal_percent \
       vmpulse_cpu_iowait_percent vmpulse_swap_total_bytes vmpulse_swap_free_bytes \
       vmpulse_filesystem_size_bytes vmpulse_filesystem_avail_bytes \
       vmpulse_disk_read_bytes_per_second vmpulse_disk_written_bytes_per_second \
       vmpulse_network_receive_bytes_per_second vmpulse_network_transmit_bytes_per_second \
       vmpulse_uptime_seconds vmpulse_process_cpu_percent vmpulse_process_resident_bytes; do
-      grep -q "^$name[ {]" <<<"$text" || { echo "missing $name"; exit 1; }
-    done'
+      grep -q "^${name}[ {]" <<<"$text" || { echo "missing $name"; return 1; }
+    done
+  }
+  check "v2: every version 2 series is served on the real machine" every_v2_series
   check "v2: /metrics/prometheus is promtool-clean with the new series" \
     metrics_clean "http://127.0.0.1:$PORT/metrics/prometheus" vmpulse_load1 vmpulse_uptime_seconds
   df_mib="$(df -B1M --output=size / | tail -n1 | tr -d ' M')"
