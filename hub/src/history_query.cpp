@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <ctime>
+#include <utility>
 
 #include "history_series.hpp"
 #include "json_text.hpp"
@@ -59,17 +60,25 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
   return seconds;
 }
 
-std::variant<HistoryParams, ParamError> parse_history_params(const http::Request& request,
-                                                             std::int64_t now) {
-  HistoryParams params;
-  const auto vm = request.query_param("vm");
+std::variant<std::string, ParamError> vm_param(const http::Request& request) {
+  auto vm = request.query_param("vm");
   if (!vm || vm->empty()) {
     return ParamError{"missing_parameter", "vm is required"};
   }
   if (!valid_vm_name(*vm)) {
     return ParamError{"invalid_parameter", "vm is not a valid VM name (the contract's vm rule)"};
   }
-  params.vm = *vm;
+  return std::move(*vm);
+}
+
+std::variant<HistoryParams, ParamError> parse_history_params(const http::Request& request,
+                                                             std::int64_t now) {
+  HistoryParams params;
+  auto vm = vm_param(request);
+  if (auto* error = std::get_if<ParamError>(&vm)) {
+    return std::move(*error);
+  }
+  params.vm = std::get<std::string>(std::move(vm));
 
   const char* time_rule = "must be YYYY-MM-DD HH:MM:SS (UTC) or Unix seconds";
   params.to = now;

@@ -45,6 +45,10 @@ struct ParamError {
 // "YYYY-MM-DD HH:MM:SS" (UTC) or Unix seconds.
 std::optional<std::int64_t> parse_time(std::string_view text);
 
+// The required `vm` query parameter, held to the contract's vm rule: the history and
+// process queries put it into SQL text, so nothing else may pass.
+std::variant<std::string, ParamError> vm_param(const http::Request& request);
+
 // vm required; to defaults to `now`, from to one hour before `to`; points 1..10000;
 // source auto (default), raw or rollup.
 std::variant<HistoryParams, ParamError> parse_history_params(const http::Request& request,

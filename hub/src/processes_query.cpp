@@ -1,21 +1,19 @@
 #include "processes_query.hpp"
 
+#include <utility>
+
 #include "json_text.hpp"
-#include "vmpulse/contract.hpp"
 
 namespace vmpulse::hub {
 
 std::variant<ProcessesParams, ParamError> parse_processes_params(const http::Request& request,
                                                                  std::int64_t now) {
   ProcessesParams params;
-  const auto vm = request.query_param("vm");
-  if (!vm || vm->empty()) {
-    return ParamError{"missing_parameter", "vm is required"};
+  auto vm = vm_param(request);
+  if (auto* error = std::get_if<ParamError>(&vm)) {
+    return std::move(*error);
   }
-  if (!valid_vm_name(*vm)) {
-    return ParamError{"invalid_parameter", "vm is not a valid VM name (the contract's vm rule)"};
-  }
-  params.vm = *vm;
+  params.vm = std::get<std::string>(std::move(vm));
   params.at = now;
   if (const auto at = request.query_param("at"); at && !at->empty()) {
     const auto parsed = parse_time(*at);
