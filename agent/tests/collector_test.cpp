@@ -180,7 +180,9 @@ class TwoReadings : public ::testing::Test {
                       .top = top,
                       .units = StatUnits{100, 4}});
   }
-  std::string dir_ = ::testing::TempDir() + "/collector-two-readings";
+  // One directory per test: ctest runs the tests in parallel, each in its own process.
+  std::string dir_ = ::testing::TempDir() + "/collector-two-readings-" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name();
 };
 
 TEST_F(TwoReadings, TheFirstHasNoRatesNorTopList) {
