@@ -73,6 +73,14 @@ reads_need_a_viewer() {
     code="$(status_of -H "Authorization: Bearer $VIEWER" "$INGRESS$path")"
     [[ "$code" == 200 ]] || { echo "$path with the viewer token: $code"; bad=1; }
   done
+  # /api/processes for a VM with no rows: 404 with the viewer (past the credential check).
+  path="/api/processes?vm=x"
+  code="$(status_of "$INGRESS$path")"
+  [[ "$code" == 401 ]] || { echo "$path without a credential: $code"; bad=1; }
+  code="$(status_of -H "Authorization: Bearer $INGEST" "$INGRESS$path")"
+  [[ "$code" == 401 ]] || { echo "$path with the ingest token: $code"; bad=1; }
+  code="$(status_of -H "Authorization: Bearer $VIEWER" "$INGRESS$path")"
+  [[ "$code" == 404 ]] || { echo "$path with the viewer token: $code"; bad=1; }
   code="$(status_of -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
     -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$INGRESS/ws")"
   [[ "$code" == 401 ]] || { echo "/ws upgrade without a credential: $code"; bad=1; }
