@@ -80,9 +80,13 @@ T collect_source(SourceReport& report, T& last, const std::string& hora, const C
 }
 
 // A source that only procfs (or statvfs) provides: its value, or nullopt when the
-// read failed (the fields it fills are then absent from the record).
-template <class Read>
-auto collect_procfs(SourceReport& report, const std::string& hora, const Clock& clock, Read read)
+// read failed (the fields it fills are then absent from the record). `annotate` adds
+// what the read alone cannot tell (process_top: whether the module's list was used)
+// before the change is logged.
+template <class Read, class Annotate = void (*)(SourceReport&)>
+auto collect_procfs(
+    SourceReport& report, const std::string& hora, const Clock& clock, Read read,
+    Annotate annotate = [](SourceReport&) {})
     -> std::optional<std::variant_alternative_t<0, decltype(read())>> {
   const auto started = clock.steady();
   SourceReport next = report;
@@ -96,6 +100,7 @@ auto collect_procfs(SourceReport& report, const std::string& hora, const Clock& 
     next.last_error_hora = hora;
   }
   next.duration_seconds = std::chrono::duration<double>(clock.steady() - started).count();
+  annotate(next);
   log_change(report, next);
   report = std::move(next);
   if (!report.ok) {
@@ -239,7 +244,7 @@ Sample Collector::collect() {
   record.total_procesos = processes.total;
   if (options_.top > 0) {
     using Top = std::optional<std::vector<ProcessEntry>>;
-    auto top = collect_procfs(reports_[kProcessTop], record.hora, clock, [&]() -> Result<Top> {
+    auto read_top = [&]() -> Result<Top> {
       std::optional<std::uint64_t> cpu_total_us;
       if (failure_of(stat) == nullptr && cpu_.latest()) {
         cpu_total_us = cpu_.latest()->total() * 1'000'000 / options_.units.ticks_per_second;
@@ -259,15 +264,18 @@ Sample Collector::collect() {
         return *failure;
       }
       return top_.update(tasks_, cpu_total_us);
-    });
-    // As collect_source reports a module: a missing file is no error.
-    SourceReport& report = reports_[kProcessTop];
-    const auto* failure = failure_of(*module_list);
-    report.module_loaded = failure == nullptr || !failure->missing;
-    report.module_error = failure != nullptr && !failure->missing ? failure->message : "";
-    if (failure == nullptr && report.ok) {
-      report.from = Origin::module;
-    }
+    };
+    // As collect_source reports a module: a missing file is no error, an unusable
+    // list is logged (once, when the reason changes) with the fallback to the scan.
+    auto note_module = [&](SourceReport& next) {
+      const auto* failure = failure_of(*module_list);
+      next.module_loaded = failure == nullptr || !failure->missing;
+      next.module_error = failure != nullptr && !failure->missing ? failure->message : "";
+      if (failure == nullptr && next.ok) {
+        next.from = Origin::module;
+      }
+    };
+    auto top = collect_procfs(reports_[kProcessTop], record.hora, clock, read_top, note_module);
     if (top) {
       record.procesos_top = std::move(*top);
     }

@@ -1,7 +1,10 @@
 #include "collector.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -335,6 +338,48 @@ TEST_F(ModuleTareas, AListThatDoesNotTallyFallsBackToTheScanAndSaysWhy) {
   EXPECT_NE(sample.sources[kProcessTop].module_error.find("tally"), std::string::npos)
       << sample.sources[kProcessTop].module_error;
   EXPECT_EQ(sample.sources[kProcesses].from, Origin::module) << "the counts still parse";
+}
+
+// Captures what the collector logs while it lives, and puts the default logger back.
+class LogCapture {
+ public:
+  LogCapture()
+      : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64)),
+        previous_(spdlog::default_logger()) {
+    sink_->set_pattern("%v");
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink_));
+  }
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+
+  std::size_t count(const std::string& part) const {
+    const auto lines = sink_->last_formatted();
+    return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const auto& l) {
+      return l.find(part) != std::string::npos;
+    }));
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
+TEST_F(ModuleTareas, TheFallbackToTheScanIsLoggedOnceWithItsReason) {
+  const LogCapture log;
+  Collector c = collector(10);
+  const std::string bad = R"({"tareas":[[10,"R",1,2,3,"one"]],)" + std::string(kCounts);
+  make("rates-0", true, bad);
+  c.collect();
+  make("rates-1", true, bad);
+  c.collect();
+  EXPECT_EQ(log.count("source process_top: module unusable, using procfs: "), 1u);
+  EXPECT_EQ(log.count("tally"), 1u);
+  make("rates-1", true, after_);  // the module's list is good again
+  c.collect();
+  c.collect();
+  EXPECT_EQ(log.count("source process_top: values from module"), 1u);
+  EXPECT_EQ(log.count("source process_top: values from procfs"), 1u) << "the first, only";
 }
 
 TEST_F(ModuleTareas, SwitchingSourcesStartsTheListAfresh) {
