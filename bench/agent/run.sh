@@ -6,7 +6,9 @@
 #     only the benchmark and its sleeping children, so the counts are exact; otherwise
 #     on this machine's /proc, topped up with sleepers;
 #  2. the agent's idle RSS with its default flags (--top 10), at this machine's process
-#     count and with 1,000 sleeping processes more;
+#     count and with 1,000 sleeping processes more: the release build (shared
+#     libraries) and the static one (`cmake --preset static`, built here), the single
+#     file installed on VMs;
 #  3. HTTP on loopback with wrk (keep-alive) against the floor (floor_server.c: one
 #     epoll loop that answers every read with fixed bytes of the JSON record's size and
 #     parses nothing, compiled here with cc), Debian's prometheus-node-exporter (cpu,
@@ -78,30 +80,38 @@ echo
 # library pages among the processes mapping them.
 status_mib() { awk -v k="$2:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 pss_mib() { awk '$1 == "Pss:" { printf "%.1f", $2 / 1024 }' "/proc/$1/smaps_rollup"; }
-echo "| processes | VmRSS MiB | RssAnon MiB | RssFile MiB | PSS MiB | procesos_top entries |"
-echo "|---|---|---|---|---|---|"
-for extra in 0 1000; do
-  sleepers=()
-  for ((i = 0; i < extra; i++)); do
-    sleep 60 & # bounded even if this script dies before it kills them
-    sleepers+=($!)
+# Built (or brought up to date) here: the release build is the caller's, as for part 1.
+static_bin="$VMPULSE_ROOT/build/static/bin/vmpulse-agent"
+(cmake --preset static && cmake --build --preset static --target vmpulse-agent) >"$work/static-build.log" 2>&1 ||
+  die "the static agent did not build: $(tail -n 5 "$work/static-build.log")"
+echo "| build | processes | VmRSS MiB | RssAnon MiB | RssFile MiB | PSS MiB | procesos_top entries |"
+echo "|---|---|---|---|---|---|---|"
+for build in release static; do
+  for extra in 0 1000; do
+    sleepers=()
+    for ((i = 0; i < extra; i++)); do
+      sleep 60 & # bounded even if this script dies before it kills them
+      sleepers+=($!)
+    done
+    port="$(free_port)"
+    binary="$agent_bin"
+    [[ $build == static ]] && binary="$static_bin"
+    "$binary" --listen "127.0.0.1:$port" >"$work/agent-rss.log" 2>&1 &
+    agent_pid=$!
+    pids+=("$agent_pid")
+    wait_http "http://127.0.0.1:$port/readyz" 15 || die "the agent did not start: $(tail -n 5 "$work/agent-rss.log")"
+    sleep 5
+    listed="$(curl -fsS "http://127.0.0.1:$port/metrics" | python3 -c 'import json, sys; print(len(json.load(sys.stdin).get("procesos_top", [])))')"
+    echo "| $build | $(find /proc -maxdepth 1 -name '[1-9]*' | wc -l) | $(status_mib "$agent_pid" VmRSS) |" \
+      "$(status_mib "$agent_pid" RssAnon) | $(status_mib "$agent_pid" RssFile) | $(pss_mib "$agent_pid") | $listed |"
+    kill -TERM "$agent_pid"
+    wait "$agent_pid" || true
+    unset 'pids[-1]'
+    if ((extra > 0)); then
+      kill "${sleepers[@]}" 2>/dev/null || true
+      wait "${sleepers[@]}" 2>/dev/null || true
+    fi
   done
-  port="$(free_port)"
-  "$agent_bin" --listen "127.0.0.1:$port" >"$work/agent-rss.log" 2>&1 &
-  agent_pid=$!
-  pids+=("$agent_pid")
-  wait_http "http://127.0.0.1:$port/readyz" 15 || die "the agent did not start: $(tail -n 5 "$work/agent-rss.log")"
-  sleep 5
-  listed="$(curl -fsS "http://127.0.0.1:$port/metrics" | python3 -c 'import json, sys; print(len(json.load(sys.stdin).get("procesos_top", [])))')"
-  echo "| $(find /proc -maxdepth 1 -name '[1-9]*' | wc -l) | $(status_mib "$agent_pid" VmRSS) |" \
-    "$(status_mib "$agent_pid" RssAnon) | $(status_mib "$agent_pid" RssFile) | $(pss_mib "$agent_pid") | $listed |"
-  kill -TERM "$agent_pid"
-  wait "$agent_pid" || true
-  unset 'pids[-1]'
-  if ((extra > 0)); then
-    kill "${sleepers[@]}" 2>/dev/null || true
-    wait "${sleepers[@]}" 2>/dev/null || true
-  fi
 done
 echo
 [[ $part == collection ]] && exit 0
