@@ -40,8 +40,7 @@ const Prepared& not_ready() {
 }
 
 const Prepared& alive() {
-  static const Prepared answer = http::PreparedResponse::make(
-      http::Response::json(200, "{\"status\":\"alive\"}"), kServerName);
+  static const Prepared answer = http::PreparedResponse::make(http::Response::alive(), kServerName);
   return answer;
 }
 

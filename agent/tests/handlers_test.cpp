@@ -113,7 +113,7 @@ TEST_F(Handlers, PreparedAnswersAreTheHandlersAnswersOnTheWire) {
   EXPECT_TRUE(snapshot.prometheus_answer->wire.ends_with(snapshot.prometheus));
   EXPECT_EQ(prepared_get("/metrics/sources", std::nullopt, store), snapshot.sources_answer);
   EXPECT_EQ(prepared_get("/readyz", std::nullopt, store)->response.status, 200);
-  EXPECT_EQ(prepared_get("/livez", std::nullopt, store)->response.body, R"({"status":"alive"})");
+  EXPECT_EQ(prepared_get("/livez", std::nullopt, store)->response.body, R"({"status":"ok"})");
   EXPECT_EQ(prepared_get("/nope", std::nullopt, store), nullptr);
   EXPECT_EQ(prepared_get("/metrics?x=1", std::nullopt, store), nullptr);  // a path, not a target
 }

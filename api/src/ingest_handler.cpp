@@ -80,8 +80,7 @@ void IngestHandler::handle(http::Request&& request, const http::Respond& respond
   const std::string& path = request.path;
   const bool read = request.method == "GET" || request.method == "HEAD";
   if (path == "/livez") {
-    respond(read ? http::Response::json(200, R"({"status":"ok"})")
-                 : method_not_allowed("GET, HEAD"));
+    respond(read ? http::Response::alive() : method_not_allowed("GET, HEAD"));
     return;
   }
   if (path == "/readyz") {

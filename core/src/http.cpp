@@ -76,6 +76,8 @@ Response Response::text(int status, std::string body, std::string content_type) 
   return response;
 }
 
+Response Response::alive() { return json(200, R"({"status":"ok"})"); }
+
 Response Response::error(int status, std::string_view code, std::string_view detail) {
   std::string body = "{\"error\":";
   detail::append_json_string(body, code);

@@ -37,6 +37,13 @@ TEST(Response, ErrorIsJsonWithCodeAndDetail) {
   EXPECT_EQ(body.at("detail"), "the \"db\" is down");
 }
 
+TEST(Response, AliveIsTheOneLivezAnswer) {
+  const auto response = Response::alive();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_EQ(response.body, R"({"status":"ok"})");
+}
+
 TEST(Response, TextKeepsContentType) {
   const auto response = Response::text(200, "up 1\n", "text/plain; version=0.0.4");
   EXPECT_EQ(response.content_type, "text/plain; version=0.0.4");

@@ -130,7 +130,7 @@ void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
   }
 
   if (path == "/livez") {
-    return respond(http::Response::json(200, R"({"status":"alive"})"));
+    return respond(http::Response::alive());
   }
   if (path == "/readyz") {
     if (poller.ready()) {

@@ -115,6 +115,7 @@ function createHandler({ contract, api, tokens, token, store, log = () => {} }) 
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return error('method_not_allowed', `${path} accepts GET`, {}, { allow: 'GET, HEAD' });
       }
+      // The body of core's http::Response::alive(), as every vmpulse server answers.
       return path === '/livez' ? json(200, { status: 'ok' }) : ready();
     }
     const early = beforeBody({ method: request.method, path, headers: request.headers || {} });

@@ -39,6 +39,9 @@ struct Response {
                        std::string content_type = "text/plain; charset=utf-8");
   // {"error":code,"detail":detail}
   static Response error(int status, std::string_view code, std::string_view detail);
+  // 200 {"status":"ok"}: /livez of every vmpulse server (node-api's handler.js answers
+  // the same body), so probes and people see one answer.
+  static Response alive();
 };
 
 // A response serialized once and sent many times (the agent serves the same snapshot to
