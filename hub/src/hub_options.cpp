@@ -245,7 +245,8 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
       {"--raw-days", 1, 36'500, [&](auto n) { options.raw_days = static_cast<int>(n); }},
       {"--minute-days", 1, 36'500, [&](auto n) { options.minute_days = static_cast<int>(n); }},
       {"--hour-days", 1, 36'500, [&](auto n) { options.hour_days = static_cast<int>(n); }},
-      {"--partitions-ahead", 1, 60, [&](auto n) { options.partitions_ahead = static_cast<int>(n); }},
+      {"--partitions-ahead", 1, 60,
+       [&](auto n) { options.partitions_ahead = static_cast<int>(n); }},
   };
   for (const Count& count : counts) {
     const flags::Value* given = parsed.find(count.flag);

@@ -214,9 +214,11 @@ int main(int argc, char** argv) {
         http::serve_metrics(
             registry,
             hub::with_cors(options.origins,
-                           hub::with_viewer_auth(viewers, now,
-                                                 hub::HttpApi{poller, queries, now, stats,
-                                                              max_raw_seconds, alerts.get()}))));
+                           hub::with_viewer_auth(
+                               viewers, now,
+                               hub::HttpApi{poller, queries, now, stats, max_raw_seconds,
+                                            hub::TierDays{options.raw_days, options.minute_days},
+                                            alerts.get()}))));
     server.set_metrics(std::make_shared<http::HttpMetrics>(*registry, hub_routes()));
     server.set_upgrade_handler([ws_context](auto socket, auto request, auto) {
       hub::serve_websocket(std::move(socket), std::move(request), ws_context);

@@ -23,18 +23,18 @@ namespace vmpulse::hub {
 struct RetentionOptions {
   DbUrl db;
   std::vector<RetentionTier> tiers;
-  int ahead = 3;                                  // days of partitions made ahead of today
-  std::chrono::milliseconds interval{600'000};    // between runs
-  std::uint64_t batch = 5000;                     // rows per DELETE
-  std::chrono::seconds lock_wait{5};              // DDL's wait for a table lock at most
+  int ahead = 3;                                // days of partitions made ahead of today
+  std::chrono::milliseconds interval{600'000};  // between runs
+  std::uint64_t batch = 5000;                   // rows per DELETE
+  std::chrono::seconds lock_wait{5};            // DDL's wait for a table lock at most
 };
 
 struct RetentionStats {
-  std::uint64_t runs = 0;                // runs that held the lock and finished
-  std::uint64_t skipped = 0;             // runs another hub's lock turned away
+  std::uint64_t runs = 0;     // runs that held the lock and finished
+  std::uint64_t skipped = 0;  // runs another hub's lock turned away
   std::uint64_t partitions_created = 0;
   std::uint64_t partitions_dropped = 0;
-  std::uint64_t rows_deleted = 0;        // by the row-by-row path
+  std::uint64_t rows_deleted = 0;  // by the row-by-row path
   std::uint64_t db_errors = 0;
 };
 

@@ -4,7 +4,6 @@
 
 using namespace vmpulse::hub;
 
-
 namespace {
 
 Day utc_day(int y, unsigned m, unsigned d) {
