@@ -31,7 +31,8 @@ std::int64_t bucket_in_units(std::int64_t from, std::int64_t to, int points, std
 
 // source=raw, rollup (minutes) or hour force that tier. Otherwise the coarsest tier the
 // bucket allows, and never one whose retention no longer holds `from`:
-//   - hour when the bucket is an hour or more, or `from` is older than minute_days;
+//   - hour when the bucket is half an hour or more (30 days at 1,000 points), or `from`
+//     is older than minute_days;
 //   - minute when the bucket is whole minutes, or `from` is older than raw_days;
 //   - raw otherwise (buckets under a minute over recent rows).
 // The bucket is bucket_seconds', rounded up to the tier's period.

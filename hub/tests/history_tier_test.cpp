@@ -7,7 +7,7 @@ using namespace vmpulse::hub;
 namespace {
 
 constexpr std::int64_t kNow = 1'780'000'000;  // 2026-05-28
-constexpr std::int64_t kDay = 24 * 3600;
+constexpr std::int64_t kDay = 24LL * 3600;
 constexpr TierDays kDays{7, 90};
 
 TierChoice choose(std::int64_t span, int points = 1000,
@@ -28,13 +28,21 @@ TEST(HistoryTier, WholeMinuteBucketsReadTheMinutes) {
   const TierChoice day = choose(kDay);
   EXPECT_EQ(day.tier, HistoryTier::minute);
   EXPECT_EQ(day.bucket, 120);
-  const TierChoice month = choose(30 * kDay);
+  const TierChoice week = choose(7 * kDay);
+  EXPECT_EQ(week.tier, HistoryTier::minute);
+  EXPECT_EQ(week.bucket, 660);
+  // 25-minute buckets are minutes; 30-minute ones read hours.
+  EXPECT_EQ(choose(25 * 1000 * 60 - 1).tier, HistoryTier::minute);
+  EXPECT_EQ(choose(30 * 1000 * 60 - 1).tier, HistoryTier::hour);
+  const TierChoice month = choose(30 * kDay, 10000);
   EXPECT_EQ(month.tier, HistoryTier::minute);
-  EXPECT_EQ(month.bucket % 60, 0);
-  EXPECT_LT(month.bucket, 3600);
+  EXPECT_EQ(month.bucket, 300);
 }
 
-TEST(HistoryTier, HourLongBucketsReadTheHours) {
+TEST(HistoryTier, HalfHourBucketsAndMoreReadTheHours) {
+  const TierChoice month = choose(30 * kDay);
+  EXPECT_EQ(month.tier, HistoryTier::hour);
+  EXPECT_EQ(month.bucket, 3600);
   const TierChoice year = choose(365 * kDay);
   EXPECT_EQ(year.tier, HistoryTier::hour);
   EXPECT_EQ(year.bucket % 3600, 0);

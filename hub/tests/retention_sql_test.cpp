@@ -47,7 +47,9 @@ TEST(RetentionSql, UpToDateTableNeedsNothing) {
 TEST(RetentionSql, DropsOnlyTheDaysBeforeTheCutoff) {
   // Keep 7 days on 12-10: the first kept day is 12-03.
   std::vector<std::string> existing{"pmax"};
-  for (unsigned d = 1; d <= 13; ++d) existing.push_back(partition_name(utc_day(2026, 12, d)));
+  for (unsigned d = 1; d <= 13; ++d) {
+    existing.push_back(partition_name(utc_day(2026, 12, d)));
+  }
   const auto p = plan(existing, utc_day(2026, 12, 10), 3, 7);
   EXPECT_EQ(p.drop, (std::vector<std::string>{"p20261201", "p20261202"}));
   EXPECT_TRUE(p.create.empty());

@@ -5,7 +5,8 @@
 #     kept, primary key (id, hora), a partition per day and 3 ahead, pmax) and reruns
 #     unchanged; an insert far in the future lands in pmax;
 #   - a hub rolls the rows up into minutes and hours; history over 30 days comes from
-#     the minutes and over a year from the hours, each the same answer as raw rows;
+#     the hours (or the minutes, at 8,640 points) and over a year from the hours, each
+#     the same answer as raw rows;
 #   - two hubs with short retention started at once: partitions are made ahead, expired
 #     days go by DROP PARTITION (newer rows untouched), expired rollup rows by DELETE,
 #     and exactly one hub does each (the other is turned away by the lock, no error).
@@ -129,15 +130,18 @@ same_as_raw() { # FROM TO POINTS TIER
   raw="$(curl -s "$keeper/api/history?vm=st-2&from=$from&to=$now&points=$3&source=raw")"
   [[ -n "$auto" && "$auto" == "$raw" ]] || { echo "auto: ${auto:0:300}"; echo "raw:  ${raw:0:300}"; return 1; }
   # Every row of the VM counted once.
-  python3 -c "import json,sys; a=json.loads(sys.argv[1]); n=sum(p['n'] for p in a['points']);
+  printf '%s' "$auto" >"$work/answer.json"
+  python3 -c "import json,sys; a=json.load(open(sys.argv[1])); n=sum(p['n'] for p in a['points']);
 sys.exit(0 if n == int(sys.argv[2]) and set(a) == {'vm','from','to','bucket_seconds','points'} else 1)" \
-    "$auto" "$(sql "SELECT COUNT(*) FROM metricas WHERE vm = 'st-2' AND hora BETWEEN FROM_UNIXTIME($from) AND FROM_UNIXTIME($now)")"
+    "$work/answer.json" "$(sql "SELECT COUNT(*) FROM metricas WHERE vm = 'st-2' AND hora BETWEEN FROM_UNIXTIME($from) AND FROM_UNIXTIME($now)")"
 }
-now="$(date -u +%s)"
-check "history over 30 days comes from the per-minute rollup, the same as raw rows" \
-  same_as_raw $((now - 30 * 86400)) "$now" 1000 rollup
-# A year of whole days in 365 points: buckets of a day whichever tier reads it.
-midnight=$((now / 86400 * 86400))
+# Spans of whole days, so that raw rows get the tier's bucket too: 30 days in 720 points
+# (hours) or 8,640 (5 minutes), a year in 365 (days).
+midnight=$(($(date -u +%s) / 86400 * 86400))
+check "history over 30 days (720 points) comes from the per-hour rollup, the same as raw rows" \
+  same_as_raw $((midnight - 29 * 86400)) $((midnight + 86399)) 720 hour
+check "history over 30 days (8,640 points) comes from the per-minute rollup, the same as raw rows" \
+  same_as_raw $((midnight - 29 * 86400)) $((midnight + 86399)) 8640 rollup
 check "history over 1 year comes from the per-hour rollup, the same as raw rows" \
   same_as_raw $((midnight - 364 * 86400)) $((midnight + 86399)) 365 hour
 kill -TERM "${pids[-1]}"
