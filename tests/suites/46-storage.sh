@@ -182,5 +182,13 @@ one_drop() {
   [[ "$drops" == 1 && "$errors" == 0 ]] || { echo "drops $drops, errors $errors"; return 1; }
 }
 check "one hub dropped the partitions, the other found nothing to do; no errors" one_drop
+dropped_metric() {
+  local a b
+  a="$(curl -fsS "$one/metrics" | awk '$1 == "vmpulse_hub_partitions_dropped_total" { print $2 }')"
+  b="$(curl -fsS "$base/metrics" | awk '$1 == "vmpulse_hub_partitions_dropped_total" { print $2 }')"
+  # Days -10 .. -4: seven partitions, counted by whichever hub dropped them.
+  [[ -n "$a" && -n "$b" && $((a + b)) == 7 ]] || { echo "hub one $a, hub two $b"; return 1; }
+}
+check "vmpulse_hub_partitions_dropped_total of the two hubs adds up to the 7 days dropped" dropped_metric
 
 suite_end
