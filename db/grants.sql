@@ -18,11 +18,18 @@ GRANT SELECT, INSERT, UPDATE ON `@DB@`.metricas_por_api TO @INGEST@;
 GRANT SELECT, INSERT ON `@DB@`.ingest_keys TO @INGEST@;
 
 -- The hub (hub/src/poller.cpp, http_api.cpp, rollup_sql.cpp): reads the rows and the
--- counts; keeps the per-minute rollup (002): upserts minutes and moves the state row,
--- which it locks with SELECT ... FOR UPDATE (that needs UPDATE as well as SELECT).
-GRANT SELECT ON `@DB@`.metricas TO @HUB@;
+-- counts; keeps the per-minute and per-hour rollups (002, 007): upserts them and moves
+-- the state row, which it locks with SELECT ... FOR UPDATE (that needs UPDATE as well
+-- as SELECT). Retention (hub/src/retention.cpp, docs/storage.md): splits and drops
+-- metricas' day partitions (REORGANIZE PARTITION needs ALTER, DROP PARTITION needs
+-- ALTER and DROP: enough on MariaDB 10.11, 46-storage runs it as this user; MySQL's
+-- manual asks CREATE and INSERT too for ALTER TABLE, not tried there) and deletes
+-- expired rollup rows. A stolen hub credential can therefore drop metricas' partitions,
+-- but still not insert a row.
+GRANT SELECT, ALTER, DROP ON `@DB@`.metricas TO @HUB@;
 GRANT SELECT ON `@DB@`.metricas_por_api TO @HUB@;
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.metricas_minuto TO @HUB@;
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.metricas_minuto TO @HUB@;
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.metricas_hora TO @HUB@;
 GRANT SELECT, UPDATE ON `@DB@`.metricas_minuto_estado TO @HUB@;
 
 -- The hub's alerts (004, hub/src/alert_store.cpp, alert_notifier.cpp): the evaluating
@@ -40,6 +47,7 @@ GRANT SELECT, INSERT, DELETE ON `@DB@`.silencios TO @HUB@;
 -- idempotency keys or the notification cursors.
 GRANT SELECT ON `@DB@`.metricas TO @READER@;
 GRANT SELECT ON `@DB@`.metricas_minuto TO @READER@;
+GRANT SELECT ON `@DB@`.metricas_hora TO @READER@;
 GRANT SELECT ON `@DB@`.metricas_por_api TO @READER@;
 GRANT SELECT ON `@DB@`.alertas TO @READER@;
 GRANT SELECT ON `@DB@`.alertas_historial TO @READER@;

@@ -1,30 +1,27 @@
 #!/usr/bin/env bash
-# Removes metricas rows older than N days (by hora), the same minutes of the per-minute
-# rollup (metricas_minuto) and old idempotency keys, in batches, so that a large purge
-# never holds long locks or a long transaction. Independent of
-# ./vmpulse: needs only bash and the mariadb (or mysql) client; run it from cron or a
-# Kubernetes CronJob.
+# Removes idempotency keys (ingest_keys) older than N days, in batches, so that a large
+# purge never holds long locks or a long transaction. The rows and their rollups are the
+# hub's to expire (--raw-days, --minute-days, --hour-days; docs/storage.md), so that the
+# rule lives in one place. Independent of ./vmpulse: needs only bash and the mariadb (or
+# mysql) client; run it from cron or a Kubernetes CronJob.
 #
-#   db/retention.sh [--db URL] [--days N] [--batch N] [--key-days N] [--pause SECONDS]
+#   db/retention.sh [--db URL] [--key-days N] [--batch N] [--pause SECONDS]
 #
 #   --db        mysql://user:pass@host:port/db   (default: $VMPULSE_DB_URL)
-#   --days      keep this many days of metricas   (default: $VMPULSE_RETENTION_DAYS or 30; 1-36500)
 #   --key-days  keep idempotency keys this long   (default: 7; 1-36500)
 #   --batch     rows per DELETE                   (default: 5000)
 #   --pause     seconds between batches           (default: 0.05)
 #
-# Prints one line: rows, rollup minutes and keys deleted. Exit 2 on bad arguments, 1 on
-# database errors.
+# Prints one line: keys deleted. Exit 2 on bad arguments, 1 on database errors.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 url="${VMPULSE_DB_URL:-}"
-days="${VMPULSE_RETENTION_DAYS:-30}"
 key_days=7
 batch=5000
 pause=0.05
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 bad() {
   echo "retention.sh: $*" >&2
   exit 2
@@ -33,7 +30,7 @@ bad() {
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --db) url="${2:-}"; shift 2 || bad "--db needs a value" ;;
-    --days) days="${2:-}"; shift 2 || bad "--days needs a value" ;;
+    --days) bad "metricas and its rollups are expired by the hub now (--raw-days, --minute-days, --hour-days; docs/storage.md)" ;;
     --key-days) key_days="${2:-}"; shift 2 || bad "--key-days needs a value" ;;
     --batch) batch="${2:-}"; shift 2 || bad "--batch needs a value" ;;
     --pause) pause="${2:-}"; shift 2 || bad "--pause needs a value" ;;
@@ -42,16 +39,13 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-# At least one day of each is always kept: --days 0 would delete every row (and a typo
-# for a number, every row too), which no schedule means to do.
-[[ "$days" =~ ^[0-9]{1,5}$ ]] || bad "--days must be a whole number of days (1-36500), not '$days'"
-((10#$days >= 1)) || bad "refusing --days $days: it would delete every row; keep at least 1 day"
-((10#$days <= 36500)) || bad "--days must be 1-36500, not $days"
+# At least one day is always kept: --key-days 0 (or a typo for a number) would forget
+# every key, which no schedule means to do.
 [[ "$key_days" =~ ^[0-9]{1,5}$ ]] || bad "--key-days must be a whole number of days (1-36500), not '$key_days'"
 ((10#$key_days >= 1)) ||
   bad "refusing --key-days $key_days: it would forget every idempotency key (a retried request would be stored twice); keep at least 1 day"
 ((10#$key_days <= 36500)) || bad "--key-days must be 1-36500, not $key_days"
-days=$((10#$days)) key_days=$((10#$key_days))
+key_days=$((10#$key_days))
 [[ "$batch" =~ ^[0-9]+$ && "$batch" -ge 1 && "$batch" -le 100000 ]] || bad "--batch must be 1-100000, not '$batch'"
 [[ "$pause" =~ ^[0-9]+(\.[0-9]+)?$ ]] || bad "--pause must be seconds, not '$pause'"
 [[ -n "$url" ]] || bad "no database: give --db mysql://user:pass@host:port/db or set VMPULSE_DB_URL"
@@ -70,21 +64,16 @@ client="$(command -v mariadb || command -v mysql || true)"
 
 # The password goes through the environment, never the command line (ps shows that).
 run_batch() {
-  { echo "SET @days = $days, @batch = $batch, @key_days = $key_days;" && cat "$here/retention.sql"; } |
+  { echo "SET @batch = $batch, @key_days = $key_days;" && cat "$here/retention.sql"; } |
     MYSQL_PWD="$db_pass" "$client" --no-defaults -h "$db_host" -P "$db_port" -u "$db_user" -N -B "$db_name"
 }
 
-rows_total=0 minutes_total=0 keys_total=0
+keys_total=0
 while :; do
-  out="$(run_batch)" || { echo "retention.sh: batch failed after $rows_total rows" >&2; exit 1; }
-  read -r rows minutes keys <<<"$out"
-  for n in "$rows" "$minutes" "$keys"; do
-    [[ "$n" =~ ^[0-9]+$ ]] || { echo "retention.sh: unexpected answer: $out" >&2; exit 1; }
-  done
-  rows_total=$((rows_total + rows))
-  minutes_total=$((minutes_total + minutes))
-  keys_total=$((keys_total + keys))
-  ((rows < batch && minutes < batch && keys < batch)) && break
+  out="$(run_batch)" || { echo "retention.sh: batch failed after $keys_total keys" >&2; exit 1; }
+  [[ "$out" =~ ^[0-9]+$ ]] || { echo "retention.sh: unexpected answer: $out" >&2; exit 1; }
+  keys_total=$((keys_total + out))
+  ((out < batch)) && break
   sleep "$pause"
 done
-echo "deleted $rows_total metricas rows and $minutes_total rollup minutes older than $days days and $keys_total idempotency keys older than $key_days days"
+echo "deleted $keys_total idempotency keys older than $key_days days"

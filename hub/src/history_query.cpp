@@ -115,8 +115,10 @@ std::variant<HistoryParams, ParamError> parse_history_params(const http::Request
       params.source = HistorySource::raw;
     } else if (*source == "rollup") {
       params.source = HistorySource::rollup;
+    } else if (*source == "hour") {
+      params.source = HistorySource::hour;
     } else if (*source != "auto") {
-      return ParamError{"invalid_parameter", "source must be auto, raw or rollup"};
+      return ParamError{"invalid_parameter", "source must be auto, raw, rollup or hour"};
     }
   }
   return params;

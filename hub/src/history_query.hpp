@@ -20,10 +20,10 @@ inline constexpr int kMaxPoints = 10000;
 inline constexpr std::int64_t kDefaultSpanSeconds = 3600;
 inline constexpr std::int64_t kMaxSpanSeconds = 400LL * 24 * 3600;
 
-// Where the answer comes from: `automatic` uses the per-minute rollup when the buckets are
-// whole minutes and the rollup is nearly up to date; `raw` and `rollup` force one path
+// Where the answer comes from: `automatic` picks the tier (history_tier.hpp) from the
+// span and what each tier still holds; `raw`, `rollup` (per minute) and `hour` force one
 // (?source=, for tests and benchmarks; every path gives the same answer).
-enum class HistorySource { automatic, raw, rollup };
+enum class HistorySource { automatic, raw, rollup, hour };
 
 struct HistoryParams {
   std::string vm;
@@ -50,7 +50,7 @@ std::optional<std::int64_t> parse_time(std::string_view text);
 std::variant<std::string, ParamError> vm_param(const http::Request& request);
 
 // vm required; to defaults to `now`, from to one hour before `to`; points 1..10000;
-// source auto (default), raw or rollup.
+// source auto (default), raw, rollup (minutes) or hour.
 std::variant<HistoryParams, ParamError> parse_history_params(const http::Request& request,
                                                              std::int64_t now);
 

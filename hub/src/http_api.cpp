@@ -166,9 +166,8 @@ void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
   }
   HistoryParams params = std::move(std::get<HistoryParams>(parsed));
   queries.submit(
-      [params = std::move(params), limit = max_raw_seconds](db::Connection& connection) {
-        return history_response(connection, params, limit);
-      },
+      [params = std::move(params), limits = HistoryLimits{max_raw_seconds, tier_days, now()}](
+          db::Connection& connection) { return history_response(connection, params, limits); },
       std::move(respond));
 }
 

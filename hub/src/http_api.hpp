@@ -21,6 +21,7 @@ struct HttpApi {
   std::function<std::int64_t()> now;   // Unix seconds, for history's defaults
   std::function<std::string()> stats;  // GET /api/stats: the hub's counters as JSON
   std::int64_t max_raw_seconds = kDefaultMaxRawSeconds;  // raw history's longest span
+  TierDays tier_days;                                    // what each history tier holds
   AlertService* alerts = nullptr;  // none: alerts are off (empty lists, no silences)
 
   void operator()(http::Request&& request, http::Respond respond) const;

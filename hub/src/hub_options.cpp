@@ -27,6 +27,11 @@ constexpr flags::Spec kOptions[] = {
     {"--max-pending-snapshots", "VMPULSE_HUB_MAX_PENDING_SNAPSHOTS"},
     {"--statement-timeout", "VMPULSE_HUB_STATEMENT_TIMEOUT"},
     {"--max-raw-span", "VMPULSE_HUB_MAX_RAW_SPAN"},
+    {"--raw-days", "VMPULSE_RETENTION_RAW_DAYS"},
+    {"--minute-days", "VMPULSE_RETENTION_MINUTE_DAYS"},
+    {"--hour-days", "VMPULSE_RETENTION_HOUR_DAYS"},
+    {"--partitions-ahead", "VMPULSE_PARTITIONS_AHEAD"},
+    {"--retention-every", "VMPULSE_HUB_RETENTION_EVERY"},
     {"--alerts", "VMPULSE_ALERTS_FILE"},
     {"--alert-webhook", "VMPULSE_ALERT_WEBHOOK"},
     {"--alertmanager", "VMPULSE_ALERTMANAGER_URL"},
@@ -135,6 +140,19 @@ std::string hub_usage() {
          "  --max-pending-snapshots N  snapshot requests waiting at most (default 4096)\n"
          "  --statement-timeout D  longest history or split query (default 10s)\n"
          "  --max-raw-span D       longest history span read from raw rows (default 48h)\n"
+         "  --raw-days N           days of raw rows kept (VMPULSE_RETENTION_RAW_DAYS; default " +
+         std::to_string(defaults::kRetentionRawDays) +
+         ")\n"
+         "  --minute-days N        days of the per-minute rollup kept (default " +
+         std::to_string(defaults::kRetentionMinuteDays) +
+         ")\n"
+         "  --hour-days N          days of the per-hour rollup kept (default " +
+         std::to_string(defaults::kRetentionHourDays) +
+         ")\n"
+         "  --partitions-ahead N   days of metricas partitions made ahead (default " +
+         std::to_string(defaults::kPartitionsAhead) +
+         ")\n"
+         "  --retention-every D    how often retention runs (default 10m; docs/storage.md)\n"
          "  --alerts FILE|off      alert rules file (VMPULSE_ALERTS_FILE; docs/alerts.md),\n"
          "                         checked at start; default off\n"
          "  --alert-webhook URL    POST each alert change there, in Alertmanager's webhook\n"
@@ -192,6 +210,8 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
        options.statement_timeout},
       {"--max-raw-span", std::chrono::milliseconds(60'000),
        std::chrono::milliseconds(400LL * 24 * 3600 * 1000), options.max_raw_span},
+      {"--retention-every", std::chrono::milliseconds(1000), std::chrono::milliseconds(86'400'000),
+       options.retention_every},
   };
   for (const Duration& d : durations) {
     const flags::Value* given = parsed.find(d.flag);
@@ -222,6 +242,11 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
       {"--threads", 1, 64, [&](auto n) { options.threads = static_cast<unsigned>(n); }},
       {"--max-per-address", 1, 1'000'000, [&](auto n) { options.max_per_address = n; }},
       {"--max-pending-snapshots", 1, 1'000'000, [&](auto n) { options.max_pending_snapshots = n; }},
+      {"--raw-days", 1, 36'500, [&](auto n) { options.raw_days = static_cast<int>(n); }},
+      {"--minute-days", 1, 36'500, [&](auto n) { options.minute_days = static_cast<int>(n); }},
+      {"--hour-days", 1, 36'500, [&](auto n) { options.hour_days = static_cast<int>(n); }},
+      {"--partitions-ahead", 1, 60,
+       [&](auto n) { options.partitions_ahead = static_cast<int>(n); }},
   };
   for (const Count& count : counts) {
     const flags::Value* given = parsed.find(count.flag);
@@ -233,6 +258,14 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
       return *problem;
     }
     count.set(std::get<unsigned long long>(n));
+  }
+  // History picks the finest tier that still holds the span's start (history_tier.hpp):
+  // a coarser tier kept for less time would leave a hole.
+  if (options.raw_days > options.minute_days || options.minute_days > options.hour_days) {
+    return "retention must not shrink from tier to tier: --raw-days (" +
+           std::to_string(options.raw_days) + ") <= --minute-days (" +
+           std::to_string(options.minute_days) + ") <= --hour-days (" +
+           std::to_string(options.hour_days) + ")";
   }
   if (const flags::Value* file = parsed.find("--viewer-token-file")) {
     options.viewer_token_file = file->text();

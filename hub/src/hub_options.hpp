@@ -22,6 +22,11 @@
 //   --max-pending-snapshots N VMPULSE_HUB_MAX_PENDING_SNAPSHOTS snapshot requests waiting (4096)
 //   --statement-timeout D VMPULSE_HUB_STATEMENT_TIMEOUT history/split queries at most (10s)
 //   --max-raw-span D      VMPULSE_HUB_MAX_RAW_SPAN history spans answered from raw rows (48h)
+//   --raw-days N          VMPULSE_RETENTION_RAW_DAYS    days of raw rows kept (7)
+//   --minute-days N       VMPULSE_RETENTION_MINUTE_DAYS days of the per-minute rollup (90)
+//   --hour-days N         VMPULSE_RETENTION_HOUR_DAYS   days of the per-hour rollup (730)
+//   --partitions-ahead N  VMPULSE_PARTITIONS_AHEAD      days of partitions made ahead (3)
+//   --retention-every D   VMPULSE_HUB_RETENTION_EVERY   how often retention runs (10m)
 //   --alerts FILE|off     VMPULSE_ALERTS_FILE      the alert rules (docs/alerts.md), read and
 //                                                  checked here; default off
 //   --alert-webhook URL   VMPULSE_ALERT_WEBHOOK    a POST per alert change (Alertmanager's
@@ -46,6 +51,7 @@
 #include "alert_rules.hpp"
 #include "origin_policy.hpp"
 #include "vmpulse/config.hpp"
+#include "vmpulse/defaults.hpp"
 #include "vmpulse/flags.hpp"
 
 namespace vmpulse::hub {
@@ -67,6 +73,12 @@ struct HubOptions {
   std::size_t max_pending_snapshots = 4096;
   std::chrono::milliseconds statement_timeout{10'000};
   std::chrono::milliseconds max_raw_span{2LL * 24 * 3600 * 1000};
+  // Retention (retention.hpp); defaults from config/defaults.env.
+  int raw_days = static_cast<int>(defaults::kRetentionRawDays);
+  int minute_days = static_cast<int>(defaults::kRetentionMinuteDays);
+  int hour_days = static_cast<int>(defaults::kRetentionHourDays);
+  int partitions_ahead = static_cast<int>(defaults::kPartitionsAhead);
+  std::chrono::milliseconds retention_every{600'000};
   // The parsed rules file; nullopt: alerts off (not given, or "off").
   std::optional<AlertRules> alerts;
   std::string alerts_file;

@@ -17,6 +17,7 @@
 #include "hub_options.hpp"
 #include "poller.hpp"
 #include "query_runner.hpp"
+#include "retention.hpp"
 #include "rollup.hpp"
 #include "viewer_api.hpp"
 #include "viewer_auth.hpp"
@@ -52,7 +53,7 @@ double seconds_since(std::chrono::steady_clock::time_point when,
 // The hub's own metrics (docs/hub.md, "Metrics"), read from the components' stats when
 // scraped, so that nothing is added to the poller's or the sessions' paths.
 void register_hub_metrics(vmpulse::metrics::Registry& registry, vmpulse::hub::Poller& poller,
-                          vmpulse::hub::Rollup& rollup,
+                          vmpulse::hub::Rollup& rollup, vmpulse::hub::Retention& retention,
                           const std::shared_ptr<vmpulse::hub::WsContext>& ws_context) {
   const auto started = std::chrono::steady_clock::now();
   registry.gauge_function("vmpulse_hub_clients", "WebSocket clients connected.",
@@ -74,6 +75,12 @@ void register_hub_metrics(vmpulse::metrics::Registry& registry, vmpulse::hub::Po
                             [&poller] { return poller.stats().db_errors; }, {{"op", "poll"}});
   registry.counter_function("vmpulse_db_errors_total", kDbErrors,
                             [&rollup] { return rollup.stats().db_errors; }, {{"op", "rollup"}});
+  registry.counter_function("vmpulse_db_errors_total", kDbErrors,
+                            [&retention] { return retention.stats().db_errors; },
+                            {{"op", "retention"}});
+  registry.counter_function("vmpulse_hub_partitions_dropped_total",
+                            "Expired day partitions this hub dropped (retention).",
+                            [&retention] { return retention.stats().partitions_dropped; });
 }
 
 }  // namespace
@@ -113,6 +120,11 @@ int main(int argc, char** argv) {
                         .max_pending_snapshots = options.max_pending_snapshots});
     hub::QueryRunner queries(options.db, 256, options.statement_timeout);
     hub::Rollup rollup({.db = options.db}, [&poller] { return poller.settled_id(); });
+    hub::Retention retention(
+        {.db = options.db,
+         .tiers = hub::retention_tiers(options.raw_days, options.minute_days, options.hour_days),
+         .ahead = options.partitions_ahead,
+         .interval = options.retention_every});
     // Notifications run only where a destination is set; every hub that has one takes
     // part, and the database lock picks the one that sends.
     std::unique_ptr<hub::AlertNotifier> notifier;
@@ -162,9 +174,10 @@ int main(int argc, char** argv) {
             hub::fan_out(ws_context, update, std::move(subscribers));
           });
     }
-    auto stats = [&poller, &rollup, &notifier, ws_context, service = alerts.get()] {
+    auto stats = [&poller, &rollup, &retention, &notifier, ws_context, service = alerts.get()] {
       const hub::PollerStats p = poller.stats();
       const hub::RollupStats r = rollup.stats();
+      const hub::RetentionStats k = retention.stats();
       const hub::AlertServiceStats a = service ? service->stats() : hub::AlertServiceStats{};
       const hub::NotifierStats n = notifier ? notifier->stats() : hub::NotifierStats{};
       return "{\"clients\":" + std::to_string(ws_context->clients.load()) +
@@ -177,6 +190,11 @@ int main(int argc, char** argv) {
              ",\"rollup_id\":" + std::to_string(r.rolled_id) +
              ",\"rollup_behind\":" + std::to_string(r.behind) +
              ",\"rollup_rows\":" + std::to_string(r.rows) +
+             ",\"retention_runs\":" + std::to_string(k.runs) +
+             ",\"retention_skipped\":" + std::to_string(k.skipped) +
+             ",\"partitions_created\":" + std::to_string(k.partitions_created) +
+             ",\"partitions_dropped\":" + std::to_string(k.partitions_dropped) +
+             ",\"retention_rows_deleted\":" + std::to_string(k.rows_deleted) +
              ",\"alerts\":" + (service ? "true" : "false") +
              ",\"alert_evaluator\":" + (a.evaluator ? "true" : "false") +
              ",\"alert_transitions\":" + std::to_string(a.transitions) +
@@ -188,7 +206,7 @@ int main(int argc, char** argv) {
     auto now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
     const std::int64_t max_raw_seconds = options.max_raw_span.count() / 1000;
     auto registry = std::make_shared<metrics::Registry>();
-    register_hub_metrics(*registry, poller, rollup, ws_context);
+    register_hub_metrics(*registry, poller, rollup, retention, ws_context);
     http::Server server(
         io, server_options,
         // GET /metrics needs no viewer (counts, not data, like /livez: docs/hub.md); CORS
@@ -196,9 +214,11 @@ int main(int argc, char** argv) {
         http::serve_metrics(
             registry,
             hub::with_cors(options.origins,
-                           hub::with_viewer_auth(viewers, now,
-                                                 hub::HttpApi{poller, queries, now, stats,
-                                                              max_raw_seconds, alerts.get()}))));
+                           hub::with_viewer_auth(
+                               viewers, now,
+                               hub::HttpApi{poller, queries, now, stats, max_raw_seconds,
+                                            hub::TierDays{options.raw_days, options.minute_days},
+                                            alerts.get()}))));
     server.set_metrics(std::make_shared<http::HttpMetrics>(*registry, hub_routes()));
     server.set_upgrade_handler([ws_context](auto socket, auto request, auto) {
       hub::serve_websocket(std::move(socket), std::move(request), ws_context);
@@ -224,6 +244,7 @@ int main(int argc, char** argv) {
     poller.start();
     queries.start();
     rollup.start();
+    retention.start();
     if (alerts) {
       alerts->start();
     }
@@ -240,6 +261,7 @@ int main(int argc, char** argv) {
     if (notifier) {
       notifier->stop();
     }
+    retention.stop();
     rollup.stop();
     queries.stop();
     poller.stop();

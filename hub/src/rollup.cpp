@@ -115,21 +115,26 @@ bool Rollup::step(db::Connection& connection) {
       spdlog::info("rollup: catching up from id {} to {}", last, settled);
       catch_up_start_ = started;
     }
-    const auto minutes = connection.query(rollup_source_sql(last, upto));
     std::uint64_t rows = 0;
     const Quote quote = [&connection](std::string& sql, std::string_view value) {
       connection.append_quoted(sql, value);
     };
-    for (std::size_t at = 0; at < minutes.size(); at += options_.rows_per_statement) {
-      const std::span<const db::Row> part(
-          minutes.data() + at, std::min(options_.rows_per_statement, minutes.size() - at));
-      const auto sql = rollup_upsert_sql(part, quote);
-      if (!sql) {
-        throw std::runtime_error("a malformed rollup row after id " + std::to_string(last));
-      }
-      connection.execute(*sql);
-      for (const auto& row : part) {
-        rows += to_u64(row[2]);
+    // The same ids into both rollups, so each holds exactly the rows up to ultimo_id.
+    for (const RollupTier tier : {RollupTier::minute, RollupTier::hour}) {
+      const auto periods = connection.query(rollup_source_sql(last, upto, tier));
+      for (std::size_t at = 0; at < periods.size(); at += options_.rows_per_statement) {
+        const std::span<const db::Row> part(
+            periods.data() + at, std::min(options_.rows_per_statement, periods.size() - at));
+        const auto sql = rollup_upsert_sql(part, quote, tier);
+        if (!sql) {
+          throw std::runtime_error("a malformed rollup row after id " + std::to_string(last));
+        }
+        connection.execute(*sql);
+        if (tier == RollupTier::minute) {
+          for (const auto& row : part) {
+            rows += to_u64(row[2]);
+          }
+        }
       }
     }
     connection.execute(rollup_advance_sql(upto));
@@ -159,11 +164,12 @@ bool Rollup::step(db::Connection& connection) {
 }
 
 http::Response history_response(db::Connection& connection, const HistoryParams& params,
-                                std::int64_t max_raw_seconds) {
-  const std::int64_t bucket = bucket_seconds(params.from, params.to, params.points);
-  const bool raw_too_long = params.to - params.from > max_raw_seconds;
-  const std::string raw_limit = std::to_string(max_raw_seconds / 3600) + " h";
-  if (raw_too_long && (params.source == HistorySource::raw || bucket % 60 != 0)) {
+                                const HistoryLimits& limits) {
+  const TierChoice choice = choose_history_tier(params, limits.now, limits.days);
+  const std::int64_t bucket = choice.bucket;
+  const bool raw_too_long = params.to - params.from > limits.max_raw_seconds;
+  const std::string raw_limit = std::to_string(limits.max_raw_seconds / 3600) + " h";
+  if (raw_too_long && choice.tier == HistoryTier::raw) {
     return http::Response::error(
         400, "span_too_long_for_raw",
         "raw rows answer spans up to " + raw_limit +
@@ -171,11 +177,11 @@ http::Response history_response(db::Connection& connection, const HistoryParams&
             "(those come from the per-minute rollup)");
   }
   std::vector<db::Row> rows;
-  const char* source = "raw";
-  if (params.source != HistorySource::raw && bucket % 60 == 0 &&
-      !whole_minutes(params.from, params.to).empty()) {
-    // The rollup's position and its minutes must come from one snapshot, or rows rolled
-    // up in between would be counted twice.
+  std::string_view source = "raw";
+  if (choice.tier == HistoryTier::hour ||
+      (choice.tier == HistoryTier::minute && !whole_minutes(params.from, params.to).empty())) {
+    // The rollup's position and its rows must come from one snapshot, or rows rolled up
+    // in between would be counted twice.
     connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
     connection.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
     try {
@@ -183,9 +189,11 @@ http::Response history_response(db::Connection& connection, const HistoryParams&
       if (!position.empty() && position[0][0] && position[0][1]) {
         const std::uint64_t rolled = to_u64(position[0][0]);
         const std::uint64_t newest = to_u64(position[0][1]);
-        if (params.source == HistorySource::rollup || newest <= rolled + kMaxUnrolledIds) {
-          rows = connection.query(history_rollup_sql(params, bucket, rolled));
-          source = "rollup";
+        if (params.source != HistorySource::automatic || newest <= rolled + kMaxUnrolledIds) {
+          rows = connection.query(choice.tier == HistoryTier::hour
+                                      ? history_hour_sql(params, bucket, rolled)
+                                      : history_rollup_sql(params, bucket, rolled));
+          source = history_tier_name(choice.tier);
         }
       }
       connection.commit();
@@ -196,12 +204,12 @@ http::Response history_response(db::Connection& connection, const HistoryParams&
       }
     }
   }
-  if (std::string_view(source) == "raw") {
+  if (source == "raw") {
     if (raw_too_long) {
-      http::Response response = http::Response::error(
-          503, "rollup_not_ready",
-          "the per-minute rollup is catching up, and raw rows answer spans up to " + raw_limit +
-              " only; retry shortly or ask for a shorter span");
+      http::Response response =
+          http::Response::error(503, "rollup_not_ready",
+                                "the rollup is catching up, and raw rows answer spans up to " +
+                                    raw_limit + " only; retry shortly or ask for a shorter span");
       response.headers.emplace_back("Retry-After", "5");
       return response;
     }
@@ -212,7 +220,7 @@ http::Response history_response(db::Connection& connection, const HistoryParams&
     return http::Response::error(500, "internal_error", error->detail);
   }
   http::Response response = http::Response::json(200, std::move(std::get<std::string>(encoded)));
-  response.headers.emplace_back("X-History-Source", source);
+  response.headers.emplace_back("X-History-Source", std::string(source));
   return response;
 }
 

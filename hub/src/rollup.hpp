@@ -20,6 +20,7 @@
 
 #include "db_session.hpp"
 #include "history_query.hpp"
+#include "history_tier.hpp"
 #include "vmpulse/http.hpp"
 
 namespace vmpulse::hub {
@@ -79,14 +80,21 @@ inline constexpr std::uint64_t kMaxUnrolledIds = 50'000;
 // Raw history's longest span by default: two days of a VM at 1 s is 172,800 rows.
 inline constexpr std::int64_t kDefaultMaxRawSeconds = 2LL * 24 * 3600;
 
-// GET /api/history's answer for valid `params`: from the rollup when the buckets are
-// whole minutes and it is within kMaxUnrolledIds of the newest id (or source=rollup),
-// otherwise raw; the same body either way, the path in the X-History-Source header.
-// Raw rows are read for spans up to `max_raw_seconds` only (their scan grows with the
-// span): past it, 400 when raw was asked for or the buckets are not whole minutes (the
-// error says what to ask instead), 503 while the rollup is not there or catching up.
-// Throws db::DbError (the QueryRunner answers 503 or 500).
+struct HistoryLimits {
+  std::int64_t max_raw_seconds = kDefaultMaxRawSeconds;  // raw history's longest span
+  TierDays days;                                         // what each tier still holds
+  std::int64_t now = 0;                                  // Unix seconds
+};
+
+// GET /api/history's answer for valid `params`: from the tier choose_history_tier picks
+// (history_tier.hpp); a rollup answers when it is within kMaxUnrolledIds of the newest
+// id (or was asked for by name), otherwise raw rows do; the same body either way, the
+// path in the X-History-Source header (raw, rollup, hour). Raw rows are read for spans
+// up to `max_raw_seconds` only (their scan grows with the span): past it, 400 when raw
+// was asked for or the buckets are under a minute (the error says what to ask instead),
+// 503 while the rollup is not there or catching up. Throws db::DbError (the
+// QueryRunner answers 503 or 500).
 http::Response history_response(db::Connection& connection, const HistoryParams& params,
-                                std::int64_t max_raw_seconds = kDefaultMaxRawSeconds);
+                                const HistoryLimits& limits);
 
 }  // namespace vmpulse::hub

@@ -177,3 +177,34 @@ TEST(HubOptions, BadAlertDestinationsAreErrorsWithoutTheirSecrets) {
     EXPECT_EQ(problem.find("secret"), std::string::npos) << problem;
   }
 }
+
+TEST(HubOptions, RetentionTiers) {
+  const auto defaults = parse_hub_options({"--db", kDb}, Env{});
+  ASSERT_TRUE(std::holds_alternative<HubOptions>(defaults));
+  EXPECT_EQ(std::get<HubOptions>(defaults).raw_days, 7);
+  EXPECT_EQ(std::get<HubOptions>(defaults).minute_days, 90);
+  EXPECT_EQ(std::get<HubOptions>(defaults).hour_days, 730);
+  EXPECT_EQ(std::get<HubOptions>(defaults).partitions_ahead, 3);
+
+  Env env{{{"VMPULSE_RETENTION_RAW_DAYS", "2"}}};
+  const auto given = parse_hub_options(
+      {"--db", kDb, "--minute-days", "30", "--hour-days=365", "--retention-every", "5s"}, env);
+  ASSERT_TRUE(std::holds_alternative<HubOptions>(given)) << std::get<std::string>(given);
+  const auto& options = std::get<HubOptions>(given);
+  EXPECT_EQ(options.raw_days, 2);
+  EXPECT_EQ(options.minute_days, 30);
+  EXPECT_EQ(options.hour_days, 365);
+  EXPECT_EQ(options.retention_every, std::chrono::milliseconds(5000));
+
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--db", kDb, "--raw-days", "0"},
+        {"--db", kDb, "--raw-days", "week"},
+        {"--db", kDb, "--partitions-ahead", "0"},
+        {"--db", kDb, "--raw-days", "100"},  // more than the minutes' 90
+        {"--db", kDb, "--minute-days", "800"}}) {
+    const auto parsed = parse_hub_options(args, Env{});
+    EXPECT_TRUE(std::holds_alternative<std::string>(parsed)) << args[3];
+  }
+  const auto shrinking = parse_hub_options({"--db", kDb, "--raw-days", "100"}, Env{});
+  EXPECT_NE(std::get<std::string>(shrinking).find("must not shrink"), std::string::npos);
+}

@@ -59,7 +59,7 @@ TEST(WholeMinutes, AlignedAndUnaligned) {
 
 TEST(RollupSql, SourceIsAnIdRange) {
   const std::string sql = rollup_source_sql(100, 250);
-  EXPECT_NE(sql.find("WHERE id > 100 AND id <= 250 GROUP BY vm, minuto"), std::string::npos);
+  EXPECT_NE(sql.find("WHERE id > 100 AND id <= 250 GROUP BY vm, periodo"), std::string::npos);
   EXPECT_NE(sql.find("DATE_FORMAT(hora, '%Y-%m-%d %H:%i:00')"), std::string::npos);
 }
 
@@ -127,7 +127,7 @@ TEST(HistoryRollupSql, WholeMinutesEdgesAndTheUnrolledTail) {
   // The edges from raw rows.
   EXPECT_NE(sql.find("hora >= '1970-01-01 00:00:30' AND hora < '1970-01-01 00:01:00'"),
             std::string::npos);
-  EXPECT_NE(sql.find("hora >= '1970-01-01 01:00:00' AND hora <= '1970-01-01 01:00:29'"),
+  EXPECT_NE(sql.find("hora >= '1970-01-01 01:00:00' AND hora < '1970-01-01 01:00:30'"),
             std::string::npos);
   // The rows of whole minutes not rolled up yet, by primary key.
   EXPECT_NE(sql.find("FORCE INDEX (PRIMARY) WHERE id > 900 AND vm = 'web-1' AND "
@@ -182,4 +182,44 @@ TEST(RollupSql, MigrationSixHasEverySeriesColumn) {
     }
   }
   EXPECT_EQ(count(text, "UNION ALL SELECT") + 1, columns);
+}
+
+TEST(RollupSql, HourSourceAndUpsert) {
+  const std::string sql = rollup_source_sql(100, 250, RollupTier::hour);
+  EXPECT_NE(sql.find("DATE_FORMAT(hora, '%Y-%m-%d %H:00:00')"), std::string::npos);
+  const std::vector<vmpulse::db::Row> rows{minute_row("web-1", "2026-01-01 03:00:00")};
+  const auto upsert = rollup_upsert_sql(rows, kQuote, RollupTier::hour);
+  ASSERT_TRUE(upsert);
+  EXPECT_EQ(upsert->rfind("INSERT INTO metricas_hora (vm, hora, n, ", 0), 0u);
+  // A minute that is not a whole hour is no hour row.
+  const std::vector<vmpulse::db::Row> minute{minute_row("web-1", "2026-01-01 03:01:00")};
+  EXPECT_FALSE(rollup_upsert_sql(minute, kQuote, RollupTier::hour));
+}
+
+TEST(HistoryHourSql, WholeHoursThenMinuteEdgesThenRawEdges) {
+  // 00:00:30 .. 02:30:29 in 1-hour buckets, rows up to id 900 rolled up.
+  HistoryParams params{"web-1", 30, 9029, 3};
+  const std::string sql = history_hour_sql(params, 3600, 900);
+  // The whole hour 01:00 from the hour rollup.
+  EXPECT_NE(sql.find("FROM metricas_hora WHERE vm = 'web-1' AND hora >= '1970-01-01 01:00:00' "
+                     "AND hora < '1970-01-01 02:00:00'"),
+            std::string::npos);
+  // The edges' whole minutes from the minute rollup.
+  EXPECT_NE(sql.find("FROM metricas_minuto WHERE vm = 'web-1' AND minuto >= '1970-01-01 00:01:00' "
+                     "AND minuto < '1970-01-01 01:00:00'"),
+            std::string::npos);
+  EXPECT_NE(sql.find("FROM metricas_minuto WHERE vm = 'web-1' AND minuto >= '1970-01-01 02:00:00' "
+                     "AND minuto < '1970-01-01 02:30:00'"),
+            std::string::npos);
+  // The minutes' edges from raw rows.
+  EXPECT_NE(sql.find("hora >= '1970-01-01 00:00:30' AND hora < '1970-01-01 00:01:00'"),
+            std::string::npos);
+  EXPECT_NE(sql.find("hora >= '1970-01-01 02:30:00' AND hora < '1970-01-01 02:30:30'"),
+            std::string::npos);
+  // Rows not rolled up yet: for the whole hour and for each edge's whole minutes.
+  EXPECT_NE(sql.find("WHERE id > 900 AND vm = 'web-1' AND hora >= '1970-01-01 01:00:00' AND "
+                     "hora < '1970-01-01 02:00:00'"),
+            std::string::npos);
+  EXPECT_EQ(count(sql, "FORCE INDEX (PRIMARY) WHERE id > 900"), 3u);
+  EXPECT_EQ(count(sql, " / 3600)"), 8u);  // 1 hour + 2 minutes + 2 raw edges + 3 unrolled
 }

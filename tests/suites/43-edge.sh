@@ -12,7 +12,7 @@
 #     the hub user cannot INSERT rows, but reads them and keeps the rollup; the migrate
 #     user changes the schema but cannot grant; no service user holds ALL; the cloud's
 #     migration script creates and grants the service users the same way;
-#   - retention refuses --days 0.
+#   - retention.sh refuses --key-days 0 and keeps recent keys (rows are the hub's: 46-storage).
 # timeout: 300
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -321,23 +321,23 @@ check "past the per-address connection cap (4): 429 from 127.0.0.2, 127.0.0.1 un
 # ---------------------------------------------------------------- retention
 retention_refuses() {
   local out before
-  before="$(db_client "$owner" -e "SELECT COUNT(*) FROM metricas")"
-  if out="$(db/retention.sh --db "$owner" --days 0 2>&1)"; then
-    echo "--days 0 ran: $out"
+  db_client "$owner" -e "INSERT INTO ingest_keys (idem_key, api, stored, created_at) VALUES
+    ('edge-old', 'cpp', 1, NOW() - INTERVAL 3 DAY), ('edge-new', 'cpp', 1, NOW())" || return 1
+  before="$(db_client "$owner" -e "SELECT COUNT(*) FROM ingest_keys")"
+  if out="$(db/retention.sh --db "$owner" --key-days 0 2>&1)"; then
+    echo "--key-days 0 ran: $out"
     return 1
   fi
-  grep -q 'refusing --days 0: it would delete every row' <<<"$out" || { echo "$out"; return 1; }
-  [[ "$(db_client "$owner" -e "SELECT COUNT(*) FROM metricas")" == "$before" && "$before" -gt 0 ]]
+  grep -q 'refusing --key-days 0: it would forget every idempotency key' <<<"$out" || { echo "$out"; return 1; }
+  [[ "$(db_client "$owner" -e "SELECT COUNT(*) FROM ingest_keys")" == "$before" ]]
 }
-check "retention --days 0 is refused with a clear error and deletes nothing" retention_refuses
-check "retention --days -1 and --days abc are refused" bash -c "! db/retention.sh --db '$owner' --days -1 2>/dev/null && ! db/retention.sh --db '$owner' --days abc 2>/dev/null"
+check "retention --key-days 0 is refused with a clear error and deletes nothing" retention_refuses
+check "retention --key-days -1 and abc are refused, and --days points to the hub" bash -c "! db/retention.sh --db '$owner' --key-days -1 2>/dev/null && ! db/retention.sh --db '$owner' --key-days abc 2>/dev/null && db/retention.sh --db '$owner' --days 1 2>&1 | grep -q 'expired by the hub'"
 retention_keeps_recent() {
-  db_client "$owner" -e "INSERT INTO metricas (vm,total_ram,ram_libre,uso_ram,porcentaje_ram,porcentaje_cpu_uso,porcentaje_cpu_libre,procesos_corriendo,total_procesos,procesos_durmiendo,procesos_zombie,procesos_parados,hora,api)
-    VALUES ('edge-old',1,1,1,1,1,1,1,1,1,1,1,UTC_TIMESTAMP() - INTERVAL 3 DAY,'cpp'), ('edge-new',1,1,1,1,1,1,1,1,1,1,1,UTC_TIMESTAMP(),'cpp')" || return 1
-  db/retention.sh --db "$owner" --days 1 >/dev/null || return 1
-  [[ "$(db_client "$owner" -e "SELECT COUNT(*) FROM metricas WHERE vm = 'edge-old'")" == 0 &&
-    "$(db_client "$owner" -e "SELECT COUNT(*) FROM metricas WHERE vm = 'edge-new'")" == 1 ]]
+  db/retention.sh --db "$owner" --key-days 1 >/dev/null || return 1
+  [[ "$(db_client "$owner" -e "SELECT COUNT(*) FROM ingest_keys WHERE idem_key = 'edge-old'")" == 0 &&
+    "$(db_client "$owner" -e "SELECT COUNT(*) FROM ingest_keys WHERE idem_key = 'edge-new'")" == 1 ]]
 }
-check "retention --days 1 deletes the old rows and keeps today's" retention_keeps_recent
+check "retention --key-days 1 deletes the old keys and keeps today's" retention_keeps_recent
 
 suite_end

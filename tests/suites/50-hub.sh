@@ -12,6 +12,11 @@ source "$ROOT/tests/lib/service_metrics.sh"
 # shellcheck source=scripts/lib/mariadb.sh
 source "$ROOT/scripts/lib/mariadb.sh"
 
+# The rows here are dated early in 2026, older than the default retention (7 days raw,
+# 90 of minutes): keep every tier for good, so the hubs' retention (46-storage) neither
+# deletes them nor sends their history to the per-hour tier.
+export VMPULSE_RETENTION_RAW_DAYS=36500 VMPULSE_RETENTION_MINUTE_DAYS=36500 VMPULSE_RETENTION_HOUR_DAYS=36500
+
 HUB="${VMPULSE_HUB_BIN:-$VMPULSE_BIN/vmpulse-hub}"
 [[ -x "$HUB" ]] || { echo "no $HUB (build first)"; echo "0 passed, 1 failed"; exit 1; }
 [[ -d "$ROOT/tests/hub/node_modules" ]] || (cd "$ROOT/tests/hub" && npm ci --no-audit --no-fund --loglevel=error)
