@@ -19,36 +19,33 @@ void append_integer(std::string& sql, std::int64_t value) {
 
 // Shortest text that reads back as the same double, so the database rounds the value
 // the client sent to DECIMAL(5,2) exactly as node-api's driver does. Fixed notation:
-// 1e+12 would be a DOUBLE literal, 1000000000000 is an exact DECIMAL one.
-void append_number(std::string& sql, double value) {
+// the server reads "1e+12" as a DOUBLE, "1000000000000" as an exact DECIMAL.
+void append_number(std::string& out, double value) {
   char buffer[400];  // fixed notation of the largest double fits
   const auto [end, ec] =
       std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-  sql.append(buffer, end);
+  out.append(buffer, end);
 }
 
-// A field's value as SQL: numbers as text, strings through the quoter, an absent
-// optional field as NULL, procesos_top as its JSON text (quoted: the column is JSON).
+// A field's value as a parameter: integers as integers, numbers and strings as text, an
+// absent optional field as NULL, procesos_top as its JSON text (the column is JSON).
 template <class T>
-void append_value(std::string& sql, const T& value, const Quote& quote) {
+void add_value(db::Params& params, const T& value) {
   if constexpr (std::is_same_v<T, std::string>) {
-    quote(sql, value);
+    params.add_text(value);
   } else if constexpr (std::is_same_v<T, double>) {
-    append_number(sql, value);
+    params.add_text_by([value](std::string& out) { append_number(out, value); });
   } else if constexpr (std::is_integral_v<T>) {
-    append_integer(sql, static_cast<std::int64_t>(value));
+    params.add_integer(static_cast<std::int64_t>(value));
   } else if constexpr (std::is_same_v<T, std::vector<ProcessEntry>>) {
-    std::string json;
-    json.reserve(value.size() * 96);
-    append_processes_json(json, value);
-    quote(sql, json);
+    params.add_text_by([&value](std::string& out) { append_processes_json(out, value); });
   } else {
     static_assert(
         requires { value.has_value(); }, "a record field of a type not written here");
     if (value.has_value()) {
-      append_value(sql, *value, quote);
+      add_value(params, *value);
     } else {
-      sql += "NULL";
+      params.add_null();
     }
   }
 }
@@ -84,44 +81,48 @@ std::string insert_prefix() {
   return sql;
 }
 
-void append_row(std::string& sql, const Record& r, std::string_view api, const Quote& quote,
-                bool add_processes) {
-  sql += '(';
-  visit_fields(r, [&](std::string_view name, const auto& value) {
-    // The route that stores the record stamps it, whatever the record says.
-    if (name == "api") {
-      quote(sql, api);
-    } else {
-      append_value(sql, value, quote);
-    }
-    sql += ',';
-  });
-  if (add_processes) {
-    append_value(sql, r.procesos_top, quote);
-    sql += ',';
+// "(?,?,...,?)": one placeholder per column.
+std::string row_placeholders() {
+  std::string row = "(";
+  std::size_t columns = visits_processes() ? 0 : 1;
+  const Record probe;
+  visit_fields(probe, [&columns](std::string_view, const auto&) { ++columns; });
+  for (std::size_t i = 0; i < columns; ++i) {
+    row += "?,";
   }
-  sql.back() = ')';
+  row.back() = ')';
+  return row;
 }
 
 }  // namespace
 
-std::string insert_records_sql(std::span<const Record* const> records, std::string_view api,
-                               const Quote& quote) {
+std::string insert_records_statement(std::size_t rows) {
   static const std::string prefix = insert_prefix();
-  static const bool add_processes = !visits_processes();
+  static const std::string row = row_placeholders();
   std::string sql = prefix;
-  // About 110 bytes per version 1 row with typical values, 250 more with the version 2
-  // scalars; procesos_top grows it further as needed.
-  sql.reserve(sql.size() + records.size() * 384);
-  bool first = true;
-  for (const Record* record : records) {
-    if (!first) {
+  sql.reserve(sql.size() + rows * (row.size() + 1));
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (i > 0) {
       sql += ',';
     }
-    first = false;
-    append_row(sql, *record, api, quote, add_processes);
+    sql += row;
   }
   return sql;
+}
+
+void add_record_params(db::Params& params, const Record& record, std::string_view api) {
+  static const bool add_processes = !visits_processes();
+  visit_fields(record, [&](std::string_view name, const auto& value) {
+    // The route that stores the record stamps it, whatever the record says.
+    if (name == "api") {
+      params.add_text(api);
+    } else {
+      add_value(params, value);
+    }
+  });
+  if (add_processes) {
+    add_value(params, record.procesos_top);
+  }
 }
 
 std::string add_count_sql(std::string_view api, std::size_t count, const Quote& quote) {

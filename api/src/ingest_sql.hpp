@@ -1,15 +1,17 @@
-// The SQL statements of one group commit, as text. Pure functions: values are quoted
-// through `quote` (the connection's escaping in production, a plain quoter in tests).
+// The SQL statements of one group commit. Pure functions. The records' INSERT is a
+// prepared statement with its values as parameters (db::Params); the small statements
+// are text, values quoted through `quote` (the connection's escaping in production, a
+// plain quoter in tests).
 // Table names are db/migrations/'s; metricas' columns are the record's field names
 // (visit_fields), which are the schema's property names (migrations 001 and 005).
 #pragma once
 
 #include <cstddef>
 #include <functional>
-#include <span>
 #include <string>
 #include <string_view>
 
+#include "vmpulse/db.hpp"
 #include "vmpulse/record.hpp"
 
 namespace vmpulse::api {
@@ -17,11 +19,14 @@ namespace vmpulse::api {
 // Appends `value` as a quoted SQL string literal.
 using Quote = std::function<void(std::string& sql, std::string_view value)>;
 
-// One multi-row INSERT INTO metricas of every record, each stamped with `api`: a column
-// per field of visit_fields plus procesos_top (its JSON text), NULL for an absent
-// optional field. `records` must not be empty.
-std::string insert_records_sql(std::span<const Record* const> records, std::string_view api,
-                               const Quote& quote);
+// "INSERT INTO metricas (...) VALUES (?,...),..." for `rows` records (rows > 0): a
+// column per field of visit_fields plus procesos_top.
+std::string insert_records_statement(std::size_t rows);
+
+// Appends one record's values to `params`, in insert_records_statement's column order:
+// stamped with `api`, integers as integers, numbers as their shortest exact decimal
+// text, NULL for an absent optional field, procesos_top as its JSON text.
+void add_record_params(db::Params& params, const Record& record, std::string_view api);
 
 // Adds `count` to the route's row of metricas_por_api (creating it when missing).
 std::string add_count_sql(std::string_view api, std::size_t count, const Quote& quote);

@@ -46,17 +46,35 @@ constexpr std::string_view kInsert =
     "swap_total,swap_libre,disco_total,disco_libre,disco_lectura_kib_s,disco_escritura_kib_s,"
     "red_rx_kib_s,red_tx_kib_s,tiempo_activo,hora,api,procesos_top) VALUES ";
 
-// MariaDB's escaping of a string literal, as mysql_real_escape_string does it for the
-// characters these tests use.
-void escaping_quote(std::string& sql, std::string_view value) {
-  sql += '\'';
-  for (const char c : value) {
-    if (c == '\'' || c == '\\') {
-      sql += '\\';
+// The parameters as one line: NULL, integers bare, text in quotes (as they are: the
+// binary protocol sends them unescaped), separated by commas.
+std::string shown(const db::Params& params) {
+  std::string out;
+  for (const auto& value : params.values()) {
+    if (!out.empty()) {
+      out += ',';
     }
-    sql += c;
+    switch (value.kind) {
+      case db::Params::Kind::kNull:
+        out += "NULL";
+        break;
+      case db::Params::Kind::kInteger:
+        out += std::to_string(value.integer);
+        break;
+      case db::Params::Kind::kText:
+        out += '\'';
+        out += params.text(value);
+        out += '\'';
+        break;
+    }
   }
-  sql += '\'';
+  return out;
+}
+
+std::string params_of(const Record& record) {
+  db::Params params;
+  add_record_params(params, record, "cpp");
+  return shown(params);
 }
 
 Record sample_v2(std::string vm) {
@@ -80,59 +98,66 @@ Record sample_v2(std::string vm) {
   return r;
 }
 
+TEST(IngestSql, TheStatementHasAPlaceholderPerColumnAndRow) {
+  const std::string row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  EXPECT_EQ(insert_records_statement(1), std::string(kInsert) + row);
+  EXPECT_EQ(insert_records_statement(3), std::string(kInsert) + row + "," + row + "," + row);
+}
+
 TEST(IngestSql, VersionOneRecordsHaveNullForEveryVersionTwoColumn) {
-  const Record a = sample("web-1", 3);
-  const Record b = sample("web-2", 4);
-  const std::vector<const Record*> records{&a, &b};
   const std::string nulls = "NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL";
-  EXPECT_EQ(insert_records_sql(records, "cpp", plain_quote),
-            std::string(kInsert) + "('web-1',16000,4000,12000,75,12.345,87.655,3,200,0,1,300," +
-                nulls + ",'2026-11-26 10:00:00','cpp',NULL),('web-2',16000,4000,12000,75,12.345," +
-                "87.655,4,200,0,1,300," + nulls + ",'2026-11-26 10:00:00','cpp',NULL)");
+  EXPECT_EQ(params_of(sample("web-1", 3)),
+            "'web-1',16000,4000,12000,'75','12.345','87.655',3,200,0,1,300," + nulls +
+                ",'2026-11-26 10:00:00','cpp',NULL");
 }
 
 TEST(IngestSql, VersionTwoRecordsFillEveryColumnAndProcessesAsJson) {
-  const Record r = sample_v2("db-1");
-  const std::vector<const Record*> records{&r};
-  EXPECT_EQ(insert_records_sql(records, "cpp", plain_quote),
-            std::string(kInsert) +
-                "('db-1',16000,4000,12000,75,12.345,87.655,2,200,0,1,300,0.5,1.25,2,0.1,3.5,2048,"
-                "1024,100000,25000,12.5,0,1000000000000,7.75,86400,'2026-11-26 10:00:00','cpp',"
-                "'[{\"pid\":1234,\"nombre\":\"postgres\",\"estado\":\"S\",\"porcentaje_cpu\":12.50,"
-                "\"ram_mib\":256.33},{\"pid\":1,\"nombre\":\"systemd\",\"estado\":\"S\","
-                "\"porcentaje_cpu\":0.00,\"ram_mib\":12.00}]')");
+  EXPECT_EQ(params_of(sample_v2("db-1")),
+            "'db-1',16000,4000,12000,'75','12.345','87.655',2,200,0,1,300,'0.5','1.25','2','0.1',"
+            "'3.5',2048,1024,100000,25000,'12.5','0','1000000000000','7.75',86400,"
+            "'2026-11-26 10:00:00','cpp',"
+            "'[{\"pid\":1234,\"nombre\":\"postgres\",\"estado\":\"S\",\"porcentaje_cpu\":12.50,"
+            "\"ram_mib\":256.33},{\"pid\":1,\"nombre\":\"systemd\",\"estado\":\"S\","
+            "\"porcentaje_cpu\":0.00,\"ram_mib\":12.00}]'");
+}
+
+TEST(IngestSql, ParamsOfSeveralRecordsFollowEachOther) {
+  db::Params params;
+  add_record_params(params, sample("a", 1), "cpp");
+  add_record_params(params, sample_v2("b"), "cpp");
+  ASSERT_EQ(params.values().size(), 58U);
+  EXPECT_EQ(params.text(params.values()[0]), "a");
+  EXPECT_EQ(params.text(params.values()[29]), "b");
+  EXPECT_EQ(shown(params), params_of(sample("a", 1)) + "," + params_of(sample_v2("b")));
 }
 
 TEST(IngestSql, OnlyThePresentOptionalFieldsAreNotNull) {
   Record r = sample("x", 0);
   r.tiempo_activo = 5;
   r.procesos_top = std::vector<ProcessEntry>{};
-  const std::vector<const Record*> records{&r};
-  const std::string sql = insert_records_sql(records, "cpp", plain_quote);
-  EXPECT_NE(sql.find(",300,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,5,"
-                     "'2026-11-26 10:00:00','cpp','[]')"),
+  const std::string params = params_of(r);
+  EXPECT_NE(params.find(",300,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,5,"
+                        "'2026-11-26 10:00:00','cpp','[]'"),
             std::string::npos)
-      << sql;
+      << params;
 }
 
-TEST(IngestSql, QuotesInAProcessNameAreEscapedForJsonThenForSql) {
+// The binary protocol takes the JSON text as it is: escaped for JSON, never for SQL.
+TEST(IngestSql, QuotesInAProcessNameAreEscapedForJsonOnly) {
   Record r = sample("x", 0);
   r.procesos_top = std::vector<ProcessEntry>{{7, R"(it's "x" \ y)", "R", 1, 2}};
-  const std::vector<const Record*> records{&r};
-  const std::string sql = insert_records_sql(records, "cpp", escaping_quote);
-  // JSON: "it's \"x\" \\ y"; then SQL: ' and \ escaped with a backslash.
-  EXPECT_NE(sql.find(R"('[{"pid":7,"nombre":"it\'s \\"x\\" \\\\ y","estado":"R",)"),
+  const std::string params = params_of(r);
+  EXPECT_NE(params.find(R"('[{"pid":7,"nombre":"it's \"x\" \\ y","estado":"R",)"),
             std::string::npos)
-      << sql;
+      << params;
 }
 
 TEST(IngestSql, TheRouteStampsApiWhateverTheRecordSays) {
   Record r = sample("x", 0);
   r.api = "forged";
-  const std::vector<const Record*> records{&r};
-  const std::string sql = insert_records_sql(records, "cpp", plain_quote);
-  EXPECT_EQ(sql.find("forged"), std::string::npos) << sql;
-  EXPECT_NE(sql.find("'2026-11-26 10:00:00','cpp',NULL)"), std::string::npos) << sql;
+  const std::string params = params_of(r);
+  EXPECT_EQ(params.find("forged"), std::string::npos) << params;
+  EXPECT_NE(params.find("'2026-11-26 10:00:00','cpp',NULL"), std::string::npos) << params;
 }
 
 // The INSERT names the migrations' columns: a field added to the record without its
@@ -144,9 +169,7 @@ TEST(IngestSql, EveryColumnIsCreatedByAMigration) {
     std::ifstream in(entry.path());
     migrations.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  const Record r = sample("x", 0);
-  const std::vector<const Record*> records{&r};
-  const std::string sql = insert_records_sql(records, "cpp", plain_quote);
+  const std::string sql = insert_records_statement(1);
   const std::size_t open = sql.find('(');
   const std::string columns = sql.substr(open + 1, sql.find(')') - open - 1);
   std::size_t count = 0;
@@ -159,6 +182,9 @@ TEST(IngestSql, EveryColumnIsCreatedByAMigration) {
     at = comma + 1;
   }
   EXPECT_EQ(count, 29U);
+  db::Params params;
+  add_record_params(params, sample("x", 0), "cpp");
+  EXPECT_EQ(params.values().size(), count);
 }
 
 // The stored text is what core's record JSON (the hub's live records) says for the list.
@@ -173,26 +199,8 @@ TEST(IngestSql, NumbersKeepTheirExactValue) {
   Record r = sample("x", 0);
   r.total_ram = 9007199254740991;
   r.porcentaje_ram = 0.1;
-  const std::vector<const Record*> records{&r};
-  const std::string sql = insert_records_sql(records, "cpp", plain_quote);
-  EXPECT_NE(sql.find("('x',9007199254740991,4000,12000,0.1,"), std::string::npos) << sql;
-}
-
-TEST(IngestSql, ValuesGoThroughTheQuoter) {
-  const Record v1 = sample("vm", 0);
-  const Record v2 = sample_v2("vm");
-  int calls = 0;
-  const Quote counting = [&](std::string& sql, std::string_view value) {
-    ++calls;
-    plain_quote(sql, value);
-  };
-  const std::vector<const Record*> only_v1{&v1};
-  insert_records_sql(only_v1, "cpp", counting);
-  EXPECT_EQ(calls, 3);  // vm, hora, api
-  calls = 0;
-  const std::vector<const Record*> only_v2{&v2};
-  insert_records_sql(only_v2, "cpp", counting);
-  EXPECT_EQ(calls, 4);  // and procesos_top
+  const std::string params = params_of(r);
+  EXPECT_NE(params.find("'x',9007199254740991,4000,12000,'0.1',"), std::string::npos) << params;
 }
 
 TEST(IngestSql, CountAddsToTheRoutesRow) {

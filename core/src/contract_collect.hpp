@@ -108,7 +108,6 @@ class BodyHandler {
         value.kind = Kind::kAbsent;
       }
       raw_.first_unknown.reset();
-      next_property_ = 0;
     }
     frames_.push_back(std::move(frame));
   }
@@ -123,16 +122,14 @@ class BodyHandler {
       const ObjectRule& rule = rule_of(frame);
       RawObject& object = object_of(frame);
       std::optional<std::size_t> index;
-      if (frame.role == Role::kRecord && next_property_ < rule.properties.size() &&
-          rule.properties[next_property_].name == name) {
-        index = next_property_;  // records come in schema order: no search
+      if (frame.next_property < rule.properties.size() &&
+          rule.properties[frame.next_property].name == name) {
+        index = frame.next_property;  // records and entries come in schema order: no search
       } else {
         index = rule.find(name);
       }
       if (index) {
-        if (frame.role == Role::kRecord) {
-          next_property_ = *index + 1;
-        }
+        frame.next_property = *index + 1;
         // Every key is followed by its value, which sets the kind: a kind already set
         // is a key seen before in this object.
         if (object.values[*index].kind != Kind::kAbsent) {
@@ -236,6 +233,7 @@ class BodyHandler {
     std::size_t slot = kNoSlot;           // the property the next value belongs to
     std::size_t list = kNoSlot;           // kList, kEntry: the record property of the list
     std::size_t item = 0;                 // kEntry: its index in the list's items
+    std::size_t next_property = 0;        // kRecord, kEntry: where the next key most likely is
     std::vector<std::string> other_keys;  // keys that are not schema properties, for duplicates
   };
 
@@ -367,7 +365,6 @@ class BodyHandler {
   }
 
   const ContractSchema* schema_ = nullptr;
-  std::size_t next_property_ = 0;  // where the next key most likely is: records come in order
   std::vector<Frame> frames_;
   std::size_t skipped_depth_ = 0;
   RawRecord raw_;

@@ -120,6 +120,12 @@ void Connection::close() {
     mysql_close(mysql_);
     mysql_ = nullptr;
   }
+  // After mysql_close: it detaches the statements, so closing them only frees memory
+  // (the server drops them with the session) and never writes to a dead socket.
+  for (auto& [sql, statement] : statements_) {
+    mysql_stmt_close(statement);
+  }
+  statements_.clear();
 }
 
 void Connection::fail(std::string_view context) {
@@ -132,6 +138,81 @@ void Connection::fail(std::string_view context) {
   }
   throw DbError(std::string(context) + ": " + message + " (error " + std::to_string(code) + ")",
                 code, lost);
+}
+
+void Connection::fail_statement(MYSQL_STMT* statement, std::string_view context) {
+  const unsigned code = mysql_stmt_errno(statement);
+  const std::string message = mysql_stmt_error(statement);
+  const bool lost = is_connection_lost(code);
+  if (lost) {
+    close();
+  }
+  throw DbError(std::string(context) + ": " + message + " (error " + std::to_string(code) + ")",
+                code, lost);
+}
+
+MYSQL_STMT* Connection::prepared(const std::string& sql) {
+  for (const auto& [text, statement] : statements_) {
+    if (text == sql) {
+      return statement;
+    }
+  }
+  MYSQL_STMT* statement = mysql_stmt_init(mysql_);
+  if (statement == nullptr) {
+    fail("preparing a statement");
+  }
+  if (mysql_stmt_prepare(statement, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+    const unsigned code = mysql_stmt_errno(statement);
+    const std::string message = mysql_stmt_error(statement);
+    mysql_stmt_close(statement);
+    const bool lost = is_connection_lost(code);
+    if (lost) {
+      close();
+    }
+    throw DbError("preparing a statement: " + message + " (error " + std::to_string(code) + ")",
+                  code, lost);
+  }
+  statements_.emplace_back(sql, statement);
+  return statement;
+}
+
+std::uint64_t Connection::execute_prepared(const std::string& sql, const Params& params) {
+  if (mysql_ == nullptr) {
+    fail("executing a prepared statement");
+  }
+  MYSQL_STMT* statement = prepared(sql);
+  const auto& values = params.values();
+  if (mysql_stmt_param_count(statement) != values.size()) {
+    throw DbError("a prepared statement with " + std::to_string(mysql_stmt_param_count(statement)) +
+                      " parameters given " + std::to_string(values.size()) + " values",
+                  0, false);
+  }
+  std::vector<MYSQL_BIND> binds(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const Params::Value& value = values[i];
+    MYSQL_BIND& bind = binds[i];
+    switch (value.kind) {
+      case Params::Kind::kNull:
+        bind.buffer_type = MYSQL_TYPE_NULL;
+        break;
+      case Params::Kind::kInteger:
+        bind.buffer_type = MYSQL_TYPE_LONGLONG;
+        // The library only reads the buffer; its API is not const-correct.
+        bind.buffer = const_cast<std::int64_t*>(&value.integer);
+        break;
+      case Params::Kind::kText: {
+        const std::string_view text = params.text(value);
+        bind.buffer_type = MYSQL_TYPE_STRING;
+        bind.buffer = const_cast<char*>(text.data());
+        bind.buffer_length = static_cast<unsigned long>(text.size());
+        break;
+      }
+    }
+  }
+  if (mysql_stmt_bind_param(statement, binds.data()) != 0 || mysql_stmt_execute(statement) != 0) {
+    fail_statement(statement, "executing a prepared statement");
+  }
+  return static_cast<std::uint64_t>(mysql_stmt_affected_rows(statement));
 }
 
 void Connection::execute(std::string_view sql) {

@@ -135,7 +135,10 @@ void append_json_fixed(std::string& out, double value, int decimals) {
     return;
   }
   // A value that rounds to zero is written "0.00", never "-0.00".
-  const double scale = std::pow(10.0, decimals);
+  // The usual decimals without pow(), which showed in route 1's profile (10 processes'
+  // two numbers per record).
+  static constexpr double kScales[] = {1, 10, 100, 1000, 10000};
+  const double scale = decimals >= 0 && decimals < 5 ? kScales[decimals] : std::pow(10.0, decimals);
   if (std::round(value * scale) == 0.0) {
     value = 0.0;
   }

@@ -197,6 +197,98 @@ TEST_F(DbTest, ConnectsThroughTheSocket) {
   EXPECT_EQ(db.query("SELECT @@session.time_zone")[0][0], "+00:00");
 }
 
+TEST_F(DbTest, PreparedValuesRoundTripAsTheirLiteralsWould) {
+  Connection db(url_);
+  db.connect();
+  db.execute(
+      "CREATE TEMPORARY TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, s VARCHAR(64) NULL, "
+      "n BIGINT NULL, d DECIMAL(5,2) NULL, j JSON NULL)");
+  const std::string sql = "INSERT INTO t (s,n,d,j) VALUES (?,?,?,?),(?,?,?,?)";
+  const std::string tricky("it's \"q\" \\ back\nline \0nul \xc3\xa9 \xf0\x9f\x98\x80", 34);
+  Params params;
+  params.add_text(tricky);
+  params.add_integer(9007199254740993);
+  params.add_text("1.005");  // the literal 1.005 rounds half up to 1.01
+  params.add_text(R"({"a":"it's \"x\""})");
+  for (int i = 0; i < 4; ++i) {
+    params.add_null();
+  }
+  EXPECT_EQ(db.execute_prepared(sql, params), 2U);
+  params.clear();
+  params.add_text("again");  // the same statement, kept from the first call
+  params.add_integer(-1);
+  params.add_text_by([](std::string& out) { out += "99.994"; });
+  params.add_text("[]");
+  params.add_text("");
+  params.add_integer(0);
+  params.add_text("0");
+  params.add_null();
+  EXPECT_EQ(db.execute_prepared(sql, params), 2U);
+  db.execute("INSERT INTO t (s,n,d) VALUES ('literal',0,1.005)");
+  const auto rows = db.query("SELECT s,n,d,j FROM t ORDER BY id");
+  ASSERT_EQ(rows.size(), 5U);
+  EXPECT_EQ(rows[0][0], tricky);
+  EXPECT_EQ(rows[0][1], "9007199254740993");
+  EXPECT_EQ(rows[0][2], "1.01");
+  EXPECT_EQ(rows[0][2], rows[4][2]);
+  EXPECT_EQ(rows[0][3], R"({"a":"it's \"x\""})");
+  EXPECT_EQ(rows[1], (Row{std::nullopt, std::nullopt, std::nullopt, std::nullopt}));
+  EXPECT_EQ(rows[2], (Row{"again", "-1", "99.99", "[]"}));
+  EXPECT_EQ(rows[3], (Row{"", "0", "0.00", std::nullopt}));
+}
+
+TEST_F(DbTest, PreparedErrorsAreDbErrorsAndKeepTheConnection) {
+  Connection db(url_);
+  db.connect();
+  db.execute("CREATE TEMPORARY TABLE t (id INT PRIMARY KEY)");
+  Params params;
+  params.add_integer(1);
+  const std::string sql = "INSERT INTO t (id) VALUES (?)";
+  db.execute_prepared(sql, params);
+  try {
+    db.execute_prepared(sql, params);
+    FAIL() << "a duplicate key went through";
+  } catch (const DbError& error) {
+    EXPECT_EQ(error.code(), static_cast<unsigned>(ER_DUP_ENTRY));
+    EXPECT_FALSE(error.connection_lost());
+  }
+  try {
+    db.execute_prepared("INSERT INTO nowhere (id) VALUES (?)", params);
+    FAIL() << "a statement on a missing table was prepared";
+  } catch (const DbError& error) {
+    EXPECT_EQ(error.code(), static_cast<unsigned>(ER_NO_SUCH_TABLE));
+    EXPECT_FALSE(error.connection_lost());
+  }
+  params.add_integer(2);
+  EXPECT_THROW(db.execute_prepared(sql, params), DbError);  // two values for one ?
+  params.clear();
+  params.add_integer(3);
+  EXPECT_EQ(db.execute_prepared(sql, params), 1U);
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], "2");
+}
+
+TEST_F(DbTest, PreparedOnAKilledConnectionIsLostThenPreparedAgain) {
+  Connection victim(url_);
+  victim.connect();
+  Connection killer(url_);
+  killer.connect();
+  Params params;
+  params.add_integer(7);
+  const std::string sql = "DO ?";
+  victim.execute_prepared(sql, params);
+  killer.execute("KILL " + connection_id(victim));
+  try {
+    victim.execute_prepared(sql, params);
+    FAIL() << "a killed connection answered";
+  } catch (const DbError& error) {
+    EXPECT_TRUE(error.connection_lost()) << error.what();
+  }
+  EXPECT_FALSE(victim.connected());
+  EXPECT_THROW(victim.execute_prepared(sql, params), DbError);
+  victim.connect();
+  EXPECT_EQ(victim.execute_prepared(sql, params), 0U);
+}
+
 TEST(DbQuote, EscapesWithoutAConnection) {
   Connection db(DbUrl{});
   std::string sql;

@@ -8,11 +8,13 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "vmpulse/config.hpp"
 
 struct st_mysql;
+struct st_mysql_stmt;
 
 namespace vmpulse::db {
 
@@ -32,6 +34,47 @@ class DbError : public std::runtime_error {
 // A result row; NULL is nullopt.
 using Row = std::vector<std::optional<std::string>>;
 
+// The values of a prepared statement's parameters, in order: NULL, a 64-bit integer, or
+// text (which the server converts to the column's type as it would a literal: "12.345"
+// into a DECIMAL column rounds as the literal 12.345 does). Text is kept back to back
+// in one buffer, so that adding a value seldom allocates.
+class Params {
+ public:
+  enum class Kind : std::uint8_t { kNull, kInteger, kText };
+  struct Value {
+    Kind kind;
+    std::int64_t integer;  // kInteger
+    std::size_t offset;    // kText: where in text() it starts
+    std::size_t length;
+  };
+
+  void add_null() { values_.push_back({Kind::kNull, 0, 0, 0}); }
+  void add_integer(std::int64_t value) { values_.push_back({Kind::kInteger, value, 0, 0}); }
+  void add_text(std::string_view value) {
+    add_text_by([value](std::string& out) { out += value; });
+  }
+  // A text value written in place: `write(std::string& out)` appends it to out.
+  template <class Write>
+  void add_text_by(Write&& write) {
+    const std::size_t offset = text_.size();
+    write(text_);
+    values_.push_back({Kind::kText, 0, offset, text_.size() - offset});
+  }
+  void clear() {
+    values_.clear();
+    text_.clear();
+  }
+
+  const std::vector<Value>& values() const { return values_; }
+  std::string_view text(const Value& value) const {
+    return std::string_view(text_).substr(value.offset, value.length);
+  }
+
+ private:
+  std::vector<Value> values_;
+  std::string text_;
+};
+
 class Connection {
  public:
   explicit Connection(DbUrl url, unsigned connect_timeout_s = 3);
@@ -46,6 +89,11 @@ class Connection {
   void execute(std::string_view sql);            // statements without results
   std::vector<Row> query(std::string_view sql);  // statements with results
   std::uint64_t affected_rows() const;
+  // Runs `sql`, with a ? per value of `params`, as a prepared statement (the binary
+  // protocol: values travel as they are, never escaped, lexed or unescaped as SQL text).
+  // Prepared on first use and kept, by its text, until the connection closes; MySQL 8
+  // and MariaDB alike. Returns the affected rows; errors as execute()'s.
+  std::uint64_t execute_prepared(const std::string& sql, const Params& params);
   void begin();
   void commit();
   void rollback() noexcept;
@@ -55,9 +103,13 @@ class Connection {
 
  private:
   [[noreturn]] void fail(std::string_view context);
+  [[noreturn]] void fail_statement(st_mysql_stmt* statement, std::string_view context);
+  st_mysql_stmt* prepared(const std::string& sql);
   DbUrl url_;
   unsigned connect_timeout_s_;
   st_mysql* mysql_ = nullptr;
+  // The prepared statements of this session, by their text (a handful: see callers).
+  std::vector<std::pair<std::string, st_mysql_stmt*>> statements_;
 };
 
 }  // namespace vmpulse::db
