@@ -37,7 +37,8 @@ std::string encode_records(const std::vector<StoredRecord>& records, const Split
 inline constexpr std::string_view kNoAlerts = R"({"active":[],"silences":[]})";
 
 // {"type":"snapshot","vm":…,"minutes":…,"vms":[…],"latest":{…},"series":[…],"split":{…},
-//  "alerts":{…}}
+//  "alerts":{…}}; "latest" holds the chosen VM's newest record only (the updates bring
+// the others'), "vms" every VM's summary.
 std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
                             const LiveState& state, const std::vector<StoredRecord>& series,
                             std::string_view alerts = kNoAlerts);
@@ -45,8 +46,9 @@ std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
 // {"type":"alerts","active":[…],"silences":[…]} from an encode_alerts body.
 std::string encode_alerts_message(std::string_view alerts);
 
-// {"vms":[{"vm":…,"last":…,"rows":…,"carga_1":…,"disco_total":…,"disco_libre":…}]}
-// (GET /api/vms); the last three from the VM's newest row, each left out when NULL there.
+// {"vms":[{"vm":…,"last":…,"rows":…,"porcentaje_cpu_uso":…,"porcentaje_ram":…,"carga_1":…,
+//  "disco_total":…,"disco_libre":…}]} (GET /api/vms), sorted by name; the last five from
+// the VM's newest row, each left out when NULL there.
 // The snapshot's "vms" is the same list.
 std::string encode_vms(const LiveState& state);
 

@@ -88,15 +88,21 @@ TEST(Messages, SnapshotCarriesLatestVmsSeriesAndSplit) {
   EXPECT_EQ(json["type"], "snapshot");
   EXPECT_EQ(json["vm"], "a");
   EXPECT_EQ(json["minutes"], 15);
-  EXPECT_EQ(json["vms"][0],
-            nlohmann::json::parse(R"({"vm":"a","last":"2026-11-26 10:00:01","rows":2})"));
+  EXPECT_EQ(json["vms"][0], nlohmann::json::parse(R"({"vm":"a","last":"2026-11-26 10:00:01",)"
+                                                  R"("rows":2,"porcentaje_cpu_uso":12.5,)"
+                                                  R"("porcentaje_ram":25})"));
+  // Only the chosen VM's record: the updates bring the others' (at 10,000 VMs every
+  // VM's record made the snapshot 15.6 MB).
   EXPECT_EQ(json["latest"]["a"]["id"], 1);
-  EXPECT_EQ(json["latest"]["b"]["api"], "nodejs");
+  EXPECT_FALSE(json["latest"].contains("b"));
+  EXPECT_EQ(
+      nlohmann::json::parse(encode_snapshot(std::string("b"), 15, state, {}))["latest"]["b"]["api"],
+      "nodejs");
   EXPECT_EQ(json["series"].size(), 1u);
   EXPECT_EQ(json["split"]["total"], 3);
 }
 
-TEST(Messages, VmsCarryLoadAndDiskOfTheNewestRow) {
+TEST(Messages, VmsCarryCpuRamLoadAndDiskOfTheNewestRow) {
   LiveState state;
   // "a": its newest row has them; an older row's values do not count.
   auto older = row(1, "a", "2026-12-05 06:00:00");
@@ -110,9 +116,10 @@ TEST(Messages, VmsCarryLoadAndDiskOfTheNewestRow) {
   // "b": a version 1 row, so none of them.
   state.apply(record(3, "b", "2026-12-05 06:00:02"));
   EXPECT_EQ(encode_vms(state),
-            R"({"vms":[{"vm":"a","last":"2026-12-05 06:00:01","rows":2,"carga_1":0.52,)"
-            R"("disco_total":51200,"disco_libre":20480},)"
-            R"({"vm":"b","last":"2026-12-05 06:00:02","rows":1}]})");
+            R"({"vms":[{"vm":"a","last":"2026-12-05 06:00:01","rows":2,"porcentaje_cpu_uso":12.50,)"
+            R"("porcentaje_ram":25.00,"carga_1":0.52,"disco_total":51200,"disco_libre":20480},)"
+            R"({"vm":"b","last":"2026-12-05 06:00:02","rows":1,"porcentaje_cpu_uso":12.50,)"
+            R"("porcentaje_ram":25.00}]})");
   // The snapshot's list is the same.
   const auto json = nlohmann::json::parse(encode_snapshot(std::string("a"), 15, state, {}));
   EXPECT_EQ(json["vms"][0]["disco_libre"], 20480);

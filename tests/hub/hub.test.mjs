@@ -52,12 +52,16 @@ describe('snapshot', () => {
     assert.equal(snapshot.type, 'snapshot');
     assert.equal(snapshot.minutes, 15);
     assert.equal(typeof snapshot.vm, 'string');
+    // latest holds the chosen VM's record only; vms carries every VM's CPU and RAM.
+    assert.deepEqual(Object.keys(snapshot.latest), [snapshot.vm]);
+    assert.equal(snapshot.vms.find((v) => v.vm === 'snap-a').porcentaje_cpu_uso, 42);
     const [counts] = await db.query('SELECT vm, COUNT(*) AS n FROM metricas GROUP BY vm');
     for (const { vm, n } of counts) {
       assert.equal(snapshot.vms.find((v) => v.vm === vm)?.rows, Number(n), `rows of ${vm}`);
     }
-    assert.equal(snapshot.latest['snap-a'].id, id);
-    assert.equal(snapshot.latest['snap-a'].porcentaje_cpu_uso, 42);
+    const chosen = await snapshotOf(await connect(MAIN, { path: '/ws?vm=snap-a' }));
+    assert.equal(chosen.latest['snap-a'].id, id);
+    assert.equal(chosen.latest['snap-a'].porcentaje_cpu_uso, 42);
     const split = await dbSplit();
     for (const [api, n] of Object.entries(split)) assert.equal(snapshot.split[api], n);
     assert.equal(
@@ -246,7 +250,7 @@ describe('HTTP', () => {
     assert.equal(status, 200);
     const [rows] = await db.query('SELECT vm, MAX(hora) AS last, COUNT(*) AS n FROM metricas GROUP BY vm ORDER BY vm');
     assert.deepEqual(
-      body.vms,
+      body.vms.map(({ vm, last, rows: n }) => ({ vm, last, rows: n })),
       rows.map((r) => ({ vm: r.vm, last: r.last, rows: Number(r.n) })),
     );
   });

@@ -91,14 +91,20 @@ describe('/api/vms', () => {
     assert.equal(entry.carga_1, v2.carga_1);
     assert.equal(entry.disco_total, v2.disco_total);
     assert.equal(entry.disco_libre, v2.disco_libre);
-    assert.deepEqual(Object.keys(body.vms.find((v) => v.vm === 'v2-vms-v1')), ['vm', 'last', 'rows']);
+    assert.deepEqual(Object.keys(body.vms.find((v) => v.vm === 'v2-vms-v1')), [
+      'vm',
+      'last',
+      'rows',
+      'porcentaje_cpu_uso',
+      'porcentaje_ram',
+    ]);
     // A newer version 1 row of the same VM: its NULLs, not the older row's values.
     await insertRecords(db, [v1Record('v2-vms', { hora: hora(now - 1) })]);
     await sleep(600);
     ({ body } = await getJson(MAIN, '/api/vms'));
     entry = body.vms.find((v) => v.vm === 'v2-vms');
     assert.equal(entry.rows, 2);
-    assert.deepEqual(Object.keys(entry), ['vm', 'last', 'rows']);
+    assert.deepEqual(Object.keys(entry), ['vm', 'last', 'rows', 'porcentaje_cpu_uso', 'porcentaje_ram']);
   });
 });
 

@@ -83,8 +83,8 @@ export default function FleetTable({
                   <span className={`dot ${mark.status === 'down' ? 'dot-down' : stale ? 'dot-stale' : 'dot-live'}`} />
                   {v.vm}
                 </td>
-                <td className="num">{formatPercent(r?.porcentaje_cpu_uso)}%</td>
-                <td className="num">{formatPercent(r?.porcentaje_ram)}%</td>
+                <td className="num">{formatPercent(r?.porcentaje_cpu_uso ?? v.porcentaje_cpu_uso)}%</td>
+                <td className="num">{formatPercent(r?.porcentaje_ram ?? v.porcentaje_ram)}%</td>
                 <td className="num" data-testid={`fleet-load-${v.vm}`}>
                   {formatLoad(load)}
                 </td>

@@ -93,6 +93,18 @@ describe('cards', () => {
     expect(html).toMatch(/dot-stale[^]*web-1/);
     expect(html).toMatch(/class="selected"[^]*web-2/);
   });
+
+  it("machines table shows CPU and RAM from the hub's VM list when no record came yet", () => {
+    const html = renderToStaticMarkup(
+      <FleetTable
+        vms={[{ vm: 'web-9', last: '2026-01-01 12:00:29', rows: 3, porcentaje_cpu_uso: 33.3, porcentaje_ram: 61.2 }]}
+        latest={{}}
+        onSelect={() => {}}
+        now={now}
+      />,
+    );
+    expect(html).toMatch(/33\.3%[^]*61\.2%/);
+  });
 });
 
 describe('contract v2 in the cards', () => {
