@@ -321,14 +321,24 @@ test("each service's database URL is its own user's; the Job grants db/grants.sq
   );
   const volume = podSpec(job).volumes.find((v) => v.name === mount?.name);
   assert.equal(volume?.configMap?.name, grants.metadata.name);
-  assert.doesNotMatch(read("db/grants.sql"), /\bALL\b|GRANT OPTION|DROP/);
-  // DELETE only where a row is state, not a record: an alert that resolved and a
-  // silence that was lifted or expired. Never on metricas or the counts.
-  const deletes = read("db/grants.sql")
+  const grantLines = read("db/grants.sql")
     .split("\n")
-    .filter((l) => /^GRANT\b.*\bDELETE\b/.test(l))
-    .map((l) => l.match(/ON `@DB@`\.(\w+)/)?.[1]);
-  assert.deepEqual(deletes.sort(), ["alertas", "silencios"]);
+    .filter((l) => /^GRANT\b/.test(l));
+  const tableOf = (l) => l.match(/ON `@DB@`\.(\w+)/)?.[1];
+  assert.ok(grantLines.length > 10, "grants.sql has its GRANT lines");
+  for (const l of grantLines) assert.doesNotMatch(l, /\bALL\b|GRANT OPTION|\*/, l);
+  // ALTER and DROP only for the hub's retention on metricas' day partitions
+  // (REORGANIZE and DROP PARTITION); never on another table, never for another user.
+  const ddl = grantLines.filter((l) => /\b(ALTER|DROP|CREATE)\b/.test(l));
+  assert.deepEqual(ddl, ["GRANT SELECT, ALTER, DROP ON `@DB@`.metricas TO @HUB@;"]);
+  // DELETE only where a row is state, not a record (an alert that resolved, a silence
+  // lifted or expired), and on the rollup tiers the hub expires row by row. Never on
+  // metricas (expired by partition) or the per-route counts.
+  const deletes = grantLines.filter((l) => /\bDELETE\b/.test(l)).map(tableOf);
+  assert.deepEqual(deletes.sort(), ["alertas", "metricas_hora", "metricas_minuto", "silencios"]);
+  assert.ok(
+    deletes.every((t) => grantLines.find((l) => tableOf(l) === t && /\bDELETE\b/.test(l)).endsWith("TO @HUB@;")),
+  );
 });
 
 // The edge numbers have one source, config/defaults.env.
