@@ -21,9 +21,9 @@ import { SERIES_KEYS, recordValues, hasValues } from './lib/metrics.js';
 import { vmMark } from './lib/alerts.js';
 import { chartData } from './lib/series.js';
 import { breakGaps, liveGapMs } from './lib/gaps.js';
-import { rangeById } from './lib/history.js';
+import { rangeById, clampZoom } from './lib/history.js';
 import { readView, writeView } from './lib/urlState.js';
-import { formatPercent, formatCountdown, formatTabTitle } from './lib/format.js';
+import { formatPercent, formatCountdown, formatTabTitle, formatDateTime } from './lib/format.js';
 import { timeWindow } from './lib/axis.js';
 
 export default function App({ hub }) {
@@ -32,7 +32,8 @@ export default function App({ hub }) {
   const now = useNow(1000);
   const range = rangeById(view.range);
   const vm = state.vm;
-  const history = useHistory(hub.apiBase ?? '', range.minutes ? vm : null, range.minutes);
+  const zoom = range.minutes ? view.zoom : null;
+  const history = useHistory(hub.apiBase ?? '', range.minutes ? vm : null, range.minutes, zoom);
   const [alertHistoryOpen, setAlertHistoryOpen] = useState(false);
   const [silencing, setSilencing] = useState(null); // the VM whose silence dialog is open
   const [silenceError, setSilenceError] = useState(null);
@@ -61,7 +62,12 @@ export default function App({ hub }) {
     );
     return Object.fromEntries(SERIES_KEYS.map((k, i) => [k, broken[i]]));
   }, [points]);
-  const { spanMs, xMin, xMax } = timeWindow(points, range.minutes, now);
+  const { spanMs, xMin, xMax } = timeWindow(points, range.minutes, now, zoom);
+  // A dragged interval on a history chart becomes the window; the range stays chosen.
+  const zoomTo = (aMs, bMs) => {
+    const z = clampZoom(aMs, bMs, Date.now());
+    if (z) setView((v) => ({ ...v, zoom: z }));
+  };
 
   const firstPainted = useFirstDataPaint(points.length > 0);
 
@@ -99,6 +105,7 @@ export default function App({ hub }) {
     xMax,
     loading: showHistory && history.loading,
     error: showHistory ? history.error : null,
+    onZoom: showHistory ? zoomTo : undefined,
   };
 
   return (
@@ -108,7 +115,7 @@ export default function App({ hub }) {
         vm={view.vm ?? vm}
         onVm={selectVm}
         range={range.id}
-        onRange={(id) => setView((v) => ({ ...v, range: id }))}
+        onRange={(id) => setView((v) => ({ ...v, range: id, zoom: null }))}
         conn={conn}
         now={now}
         stale={state.stale}
@@ -151,6 +158,21 @@ export default function App({ hub }) {
         {(vm || state.vms.length > 0) && (
           <>
             <StatCards record={record} now={now} />
+            {zoom && (
+              <div className="zoom-bar" data-testid="zoom-bar" data-from={zoom.fromMs} data-to={zoom.toMs}>
+                <span>
+                  Zoomed to {formatDateTime(zoom.fromMs)} – {formatDateTime(zoom.toMs)}
+                </span>
+                <button
+                  type="button"
+                  className="link-button"
+                  data-testid="zoom-reset"
+                  onClick={() => setView((v) => ({ ...v, zoom: null }))}
+                >
+                  Reset zoom ({range.label})
+                </button>
+              </div>
+            )}
             <div className="grid-charts">
               <MetricChart
                 id="cpu"

@@ -5,7 +5,29 @@
 import { formatTick, formatClock, formatPercent } from '../lib/format.js';
 
 // Tick spacing that lands on round clock times: the smallest step giving ≤ 7 ticks.
-const STEPS_MS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200].map((s) => s * 1000);
+// Days for the 7 d / 30 d / 1 y ranges.
+const DAY = 86400;
+const STEPS_MS = [
+  10,
+  30,
+  60,
+  120,
+  300,
+  600,
+  900,
+  1800,
+  3600,
+  7200,
+  10800,
+  21600,
+  43200,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+  14 * DAY,
+  30 * DAY,
+  61 * DAY,
+].map((s) => s * 1000);
 
 export function tickStep(spanMs, maxTicks = 7) {
   return STEPS_MS.find((step) => spanMs / step <= maxTicks) ?? STEPS_MS[STEPS_MS.length - 1];

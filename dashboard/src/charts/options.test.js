@@ -7,6 +7,9 @@ describe('time axis', () => {
     expect(tickStep(15 * 60_000)).toBe(300_000); // 900 s / 7 = 129 s > 120 s
     expect(tickStep(3600_000)).toBe(600_000);
     expect(tickStep(24 * 3600_000)).toBe(21_600_000); // 6 h
+    expect(tickStep(7 * 86400_000)).toBe(86400_000); // a day
+    expect(tickStep(30 * 86400_000)).toBe(7 * 86400_000);
+    expect(tickStep(365 * 86400_000)).toBe(61 * 86400_000);
   });
   it('places ticks on round clock times inside the range', () => {
     const base = Date.UTC(2026, 0, 1, 10, 0, 0) + new Date(Date.UTC(2026, 0, 1)).getTimezoneOffset() * 60_000;

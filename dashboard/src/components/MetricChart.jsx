@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Line } from 'react-chartjs-2';
 import { timeSeriesOptions } from '../charts/options.js';
 import { nearestX } from '../lib/axis.js';
@@ -13,7 +13,8 @@ function hexToRgba(hex, a) {
  * load 5/15 beside load 1). Live: the main line with a soft fill, the extras as plain
  * lines. History: the main metric's min–max band (filled between the two band lines)
  * with its average on top, the extras' averages as lines. A click calls onPick with
- * the time of the nearest sample of the main line.
+ * the time of the nearest sample of the main line. In history, dragging across the
+ * chart selects an interval and calls onZoom(fromMs, toMs) instead.
  */
 export default function MetricChart({
   id,
@@ -34,6 +35,7 @@ export default function MetricChart({
   format,
   tick,
   onPick,
+  onZoom,
 }) {
   const options = useMemo(
     () => timeSeriesOptions({ spanMs, xMin, xMax, yMax, format, tick }),
@@ -46,8 +48,39 @@ export default function MetricChart({
     const chart = chartRef.current;
     if (!chart || !onPick) return;
     const x = chart.scales.x.getValueForPixel(event.nativeEvent.offsetX);
+    if (dragged.current) {
+      dragged.current = false; // the click that ends a drag is not a pick
+      return;
+    }
     if (Number.isFinite(x)) onPick(nearestX(history ? history.avg : (live ?? []), x));
   };
+  // Drag to zoom: pixel offsets within the canvas while the button is down.
+  const zoomable = Boolean(history && onZoom);
+  const [drag, setDrag] = useState(null);
+  const dragged = useRef(false);
+  const offsetX = (e) => e.clientX - chartRef.current.canvas.getBoundingClientRect().left;
+  const dragHandlers = zoomable
+    ? {
+        onPointerDown: (e) => {
+          if (e.button !== 0 || !chartRef.current) return;
+          dragged.current = false;
+          e.currentTarget.setPointerCapture?.(e.pointerId);
+          const x = offsetX(e);
+          setDrag({ x0: x, x1: x });
+        },
+        onPointerMove: (e) => drag && setDrag({ ...drag, x1: offsetX(e) }),
+        onPointerUp: () => {
+          if (!drag) return;
+          setDrag(null);
+          // A few pixels is a click (pick a time), not a drag.
+          if (Math.abs(drag.x1 - drag.x0) < 5) return;
+          dragged.current = true;
+          const scale = chartRef.current.scales.x;
+          onZoom(scale.getValueForPixel(drag.x0), scale.getValueForPixel(drag.x1));
+        },
+        onPointerCancel: () => setDrag(null),
+      }
+    : {};
   const datasets = useMemo(() => {
     const extras = extra.map((e) => ({
       label: e.label,
@@ -104,7 +137,14 @@ export default function MetricChart({
           {headline}
         </div>
       </div>
-      <div className={`chart-box${clickable ? ' chart-pick' : ''}`}>
+      <div className={`chart-box${clickable ? ' chart-pick' : ''}${zoomable ? ' chart-zoom' : ''}`} {...dragHandlers}>
+        {drag && Math.abs(drag.x1 - drag.x0) >= 5 && (
+          <div
+            className="zoom-select"
+            data-testid={`zoom-select-${id}`}
+            style={{ left: Math.min(drag.x0, drag.x1), width: Math.abs(drag.x1 - drag.x0) }}
+          />
+        )}
         {count > 0 ? (
           <Line
             ref={chartRef}
@@ -113,7 +153,9 @@ export default function MetricChart({
             options={options}
             updateMode="none"
             role="img"
-            aria-label={`${title} over time${clickable ? '; click a time to list its processes' : ''}`}
+            aria-label={`${title} over time${clickable ? '; click a time to list its processes' : ''}${
+              zoomable ? '; drag across a time interval to zoom into it' : ''
+            }`}
           />
         ) : (
           <div className="chart-empty muted">{loading ? 'Loading…' : error ? '' : 'No samples in this range'}</div>

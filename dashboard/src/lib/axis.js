@@ -6,10 +6,12 @@ const MINUTE_MS = 60_000;
 
 /**
  * points: the live series ({x} in epoch ms, oldest first); minutes: the history range
- * (0 or missing = live); now: epoch ms. → {spanMs, xMin, xMax}; with no live points
- * xMin and xMax are undefined (Chart.js then picks the axis).
+ * (0 or missing = live); now: epoch ms; zoom: a dragged window {fromMs, toMs}, which
+ * wins. → {spanMs, xMin, xMax}; with no live points xMin and xMax are undefined
+ * (Chart.js then picks the axis).
  */
-export function timeWindow(points, minutes, now) {
+export function timeWindow(points, minutes, now, zoom = null) {
+  if (zoom) return { spanMs: zoom.toMs - zoom.fromMs, xMin: zoom.fromMs, xMax: zoom.toMs };
   if (minutes) {
     const spanMs = minutes * MINUTE_MS;
     const xMax = Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;

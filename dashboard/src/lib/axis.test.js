@@ -10,6 +10,8 @@ describe('timeWindow', () => {
   });
   it('history ignores the live points', () => {
     expect(timeWindow([], 60, 0)).toEqual({ spanMs: 3_600_000, xMin: 60_000 - 3_600_000, xMax: 60_000 });
+    // A zoom wins over the range.
+    expect(timeWindow([], 60, 0, { fromMs: 5000, toMs: 95_000 })).toEqual({ spanMs: 90_000, xMin: 5000, xMax: 95_000 });
   });
   it('live: follows the data when it spans more than a minute', () => {
     expect(timeWindow(at(1000, 50_000, 91_000), 0, 5)).toEqual({ spanMs: 90_000, xMin: 1000, xMax: 91_000 });

@@ -39,6 +39,8 @@ export function formatClock(ms, timeZone) {
 export function formatTick(ms, spanMs, timeZone) {
   if (!isNum(ms)) return '';
   const d = new Date(ms);
+  // Over weeks the hour says nothing: the day and month only.
+  if (spanMs > 8 * 86400 * 1000) return d.toLocaleDateString('en-GB', { timeZone, day: '2-digit', month: 'short' });
   if (spanMs > 20 * 3600 * 1000) {
     return d.toLocaleString('en-GB', {
       hour12: false,

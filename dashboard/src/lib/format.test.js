@@ -35,6 +35,7 @@ describe('format', () => {
     expect(formatTick(t, 5 * 60_000, 'UTC')).toBe('14:03:07');
     expect(formatTick(t, 3600_000, 'UTC')).toBe('14:03');
     expect(formatTick(t, 86400_000, 'UTC')).toMatch(/01 Jan.*14:03/);
+    expect(formatTick(t, 30 * 86400_000, 'UTC')).toBe('01 Jan');
   });
   it('ages', () => {
     expect(formatAgo(0, 500)).toBe('just now');

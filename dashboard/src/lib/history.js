@@ -1,5 +1,7 @@
-// The 15 min / 1 h / 24 h views: asking /api/history and turning its answer into
-// band data for the charts (docs/ws-protocol.md, "HTTP").
+// The history views (15 min … 1 y, or a window zoomed by dragging on a chart): asking
+// /api/history and turning its answer into band data for the charts
+// (docs/ws-protocol.md, "HTTP"). The hub picks the raw, per-minute or per-hour tier
+// from the span (hub/src/history_tier.hpp); the answer's shape is the same.
 
 import { horaToMs, msToUnixSeconds } from './time.js';
 import { mergeBuckets } from './downsample.js';
@@ -11,7 +13,15 @@ export const RANGES = Object.freeze([
   { id: '15m', label: '15 min', minutes: 15 },
   { id: '1h', label: '1 h', minutes: 60 },
   { id: '24h', label: '24 h', minutes: 24 * 60 },
+  { id: '7d', label: '7 d', minutes: 7 * 24 * 60 },
+  { id: '30d', label: '30 d', minutes: 30 * 24 * 60 },
+  { id: '1y', label: '1 y', minutes: 365 * 24 * 60 },
 ]);
+
+/** A zoomed window narrower than this is widened around its middle. */
+export const MIN_ZOOM_MS = 60_000;
+/** How far back a zoom may reach: the longest range. */
+const MAX_BACK_MS = RANGES[RANGES.length - 1].minutes * 60_000;
 
 /** Buckets asked of the hub; the chart merges them down to its width. */
 export const HISTORY_POINTS = 720;
@@ -20,10 +30,55 @@ export function rangeById(id) {
   return RANGES.find((r) => r.id === id) ?? RANGES[0];
 }
 
-export function historyUrl(apiBase, vm, minutes, nowMs, points = HISTORY_POINTS) {
-  const to = msToUnixSeconds(nowMs);
-  const from = to - minutes * 60;
-  const q = new URLSearchParams({ vm, from: String(from), to: String(to), points: String(points) });
+export function isRangeId(id) {
+  return RANGES.some((r) => r.id === id);
+}
+
+/**
+ * The time window a view shows, in epoch ms: a zoom ({fromMs, toMs}) as it is, else
+ * the range's last `minutes` up to now. Live (minutes 0) without a zoom → null.
+ */
+export function viewWindow(minutes, zoom, nowMs) {
+  if (zoom) return { fromMs: zoom.fromMs, toMs: zoom.toMs };
+  if (!minutes) return null;
+  return { fromMs: nowMs - minutes * 60_000, toMs: nowMs };
+}
+
+/**
+ * A dragged interval (two x values in epoch ms, either order) → the zoom window in
+ * whole seconds: at least MIN_ZOOM_MS wide (widened around its middle), not past
+ * `nowMs`, not further back than the longest range. null when the input is not two
+ * finite times.
+ */
+export function clampZoom(aMs, bMs, nowMs) {
+  if (![aMs, bMs, nowMs].every(Number.isFinite)) return null;
+  let fromMs = Math.min(aMs, bMs);
+  let toMs = Math.max(aMs, bMs);
+  if (toMs - fromMs < MIN_ZOOM_MS) {
+    const mid = (fromMs + toMs) / 2;
+    fromMs = mid - MIN_ZOOM_MS / 2;
+    toMs = mid + MIN_ZOOM_MS / 2;
+  }
+  const latest = Math.floor(nowMs / 1000) * 1000;
+  if (toMs > latest) {
+    fromMs -= toMs - latest;
+    toMs = latest;
+  }
+  fromMs = Math.max(fromMs, latest - MAX_BACK_MS);
+  fromMs = Math.floor(fromMs / 1000) * 1000;
+  toMs = Math.ceil(toMs / 1000) * 1000;
+  if (toMs - fromMs < MIN_ZOOM_MS) return null;
+  return { fromMs, toMs };
+}
+
+/** The /api/history request for [fromMs, toMs] (epoch ms), in Unix seconds. */
+export function historyUrl(apiBase, vm, fromMs, toMs, points = HISTORY_POINTS) {
+  const q = new URLSearchParams({
+    vm,
+    from: String(msToUnixSeconds(fromMs)),
+    to: String(msToUnixSeconds(toMs)),
+    points: String(points),
+  });
   return `${apiBase}/api/history?${q}`;
 }
 

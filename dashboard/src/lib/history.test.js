@@ -1,9 +1,18 @@
 import { describe, it, expect } from 'vitest';
-import { historyUrl, shapeHistory, historyError, rangeById } from './history.js';
+import {
+  historyUrl,
+  shapeHistory,
+  historyError,
+  rangeById,
+  isRangeId,
+  viewWindow,
+  clampZoom,
+  MIN_ZOOM_MS,
+} from './history.js';
 
 describe('history', () => {
   it('builds the request in Unix seconds', () => {
-    const url = historyUrl('http://h:1', 'web 1', 15, 1_700_000_000_500, 100);
+    const url = historyUrl('http://h:1', 'web 1', 1_699_999_100_500, 1_700_000_000_500, 100);
     expect(url).toBe('http://h:1/api/history?vm=web+1&from=1699999100&to=1700000000&points=100');
   });
   it('shapes bands per metric', () => {
@@ -76,4 +85,50 @@ describe('history', () => {
     expect(await historyError(new Response('oops', { status: 502 }))).toBe('HTTP 502');
   });
   it('unknown range ids fall back to live', () => expect(rangeById('zzz').id).toBe('live'));
+});
+
+describe('ranges and zoom', () => {
+  const now = Date.UTC(2026, 11, 5, 12, 0, 0);
+  const DAY = 86_400_000;
+  it('offers 7 d, 30 d and 1 y after the short ranges', () => {
+    expect(['7d', '30d', '1y'].map((id) => rangeById(id).minutes)).toEqual([7 * 1440, 30 * 1440, 365 * 1440]);
+    expect(isRangeId('30d')).toBe(true);
+    expect(isRangeId('2y')).toBe(false);
+    expect(isRangeId(null)).toBe(false);
+  });
+  it('a range is its last N minutes up to now; a zoom is itself; live without zoom has none', () => {
+    expect(viewWindow(7 * 1440, null, now)).toEqual({ fromMs: now - 7 * DAY, toMs: now });
+    expect(viewWindow(60, { fromMs: 1, toMs: 2 }, now)).toEqual({ fromMs: 1, toMs: 2 });
+    expect(viewWindow(0, null, now)).toBeNull();
+  });
+  it('asks a 7-day span in Unix seconds for 7 d', () => {
+    const w = viewWindow(7 * 1440, null, now);
+    const q = new URL(historyUrl('http://h', 'a', w.fromMs, w.toMs)).searchParams;
+    expect(Number(q.get('to')) - Number(q.get('from'))).toBe(7 * 86400);
+  });
+  it('orders a drag either way and rounds it to whole seconds', () => {
+    expect(clampZoom(now - 3_600_500, now - 1_800_200, now)).toEqual({
+      fromMs: now - 3_601_000,
+      toMs: now - 1_800_000,
+    });
+    expect(clampZoom(now - 1_800_000, now - 3_600_000, now)).toEqual({
+      fromMs: now - 3_600_000,
+      toMs: now - 1_800_000,
+    });
+  });
+  it('widens a narrow drag to a minute around its middle', () => {
+    const z = clampZoom(now - 600_000, now - 599_000, now);
+    expect(z.toMs - z.fromMs).toBe(MIN_ZOOM_MS + 1000);
+    expect(z.fromMs).toBeLessThanOrEqual(now - 600_000);
+    expect(z.toMs).toBeGreaterThanOrEqual(now - 599_000);
+  });
+  it('keeps the window out of the future and within a year', () => {
+    expect(clampZoom(now - 60_000, now + 3_600_000, now)).toEqual({ fromMs: now - 3_660_000, toMs: now });
+    expect(clampZoom(now - 3 * 365 * DAY, now - DAY, now)).toEqual({ fromMs: now - 365 * DAY, toMs: now - DAY });
+  });
+  it('refuses what is not two times, or a window wholly older than a year', () => {
+    expect(clampZoom(NaN, now, now)).toBeNull();
+    expect(clampZoom(undefined, now, now)).toBeNull();
+    expect(clampZoom(now - 3 * 365 * DAY, now - 2 * 365 * DAY, now)).toBeNull();
+  });
 });
