@@ -1,7 +1,8 @@
 // Everything the dashboard knows, derived from the hub's messages (docs/ws-protocol.md)
-// by one pure reducer: snapshot replaces, records append, resync marks the view stale
-// until the snapshot that follows it, `alerts` replaces the active alerts and
-// silences. The React side only dispatches and renders.
+// by one pure reducer: snapshot replaces, records append, `fleet` replaces the vms
+// entries it carries (and appends new VMs), resync marks the view stale until the
+// snapshot that follows it, `alerts` replaces the active alerts and silences. The
+// React side only dispatches and renders.
 
 import { appendRecords, seriesFromRecords, emptySeries } from './series.js';
 import { normalizeSplit } from './split.js';
@@ -12,7 +13,7 @@ export const initialState = Object.freeze({
   stale: false, // a resync was announced and its snapshot has not arrived yet
   vm: null, // the VM whose series we hold
   minutes: 0,
-  vms: [], // [{vm, last, rows}], sorted by name
+  vms: [], // [{vm, last, rows, porcentaje_cpu_uso?, …, etiquetas?}], sorted by name
   latest: {}, // vm → newest record
   series: emptySeries(),
   split: normalizeSplit(null),
@@ -45,6 +46,9 @@ export function parseMessage(text) {
     case 'records':
       if (!Array.isArray(msg.records)) return { type: 'bad-message', detail: 'records without an array' };
       return msg;
+    case 'fleet':
+      if (!Array.isArray(msg.vms)) return { type: 'bad-message', detail: 'fleet without a vms array' };
+      return msg;
     case 'alerts': {
       const alerts = normalizeAlerts(msg);
       if (!alerts) return { type: 'bad-message', detail: 'alerts without active and silences arrays' };
@@ -64,6 +68,8 @@ export function reducer(state, action) {
       return applySnapshot(state, action);
     case 'records':
       return applyRecords(state, action);
+    case 'fleet':
+      return applyFleet(state, action);
     case 'alerts':
       return { ...state, alerts: action.alerts, alertsKnown: true };
     case 'resync':
@@ -105,7 +111,11 @@ function applyRecords(state, msg) {
       if (!prev || (Number(r.id) || 0) >= (Number(prev.id) || 0)) latest[r.vm] = r;
       const entry = byName.get(r.vm) ?? { vm: r.vm, last: r.hora, rows: 0 };
       entry.rows = (Number(entry.rows) || 0) + 1;
-      if (!entry.last || r.hora > entry.last) entry.last = r.hora;
+      if (!entry.last || r.hora >= entry.last) {
+        entry.last = r.hora;
+        // The entry carries the newest numbers too: the machines table reads them there.
+        for (const k of ENTRY_FIELDS) if (r[k] !== undefined) entry[k] = r[k];
+      }
       byName.set(r.vm, entry);
     }
     vms = sortVms([...byName.values()]);
@@ -125,6 +135,31 @@ function applyRecords(state, msg) {
     vm,
     split: msg.split ? normalizeSplit(msg.split) : state.split,
   };
+}
+
+// The record fields a vms entry repeats (docs/ws-protocol.md: /api/vms, `fleet`).
+const ENTRY_FIELDS = ['porcentaje_cpu_uso', 'porcentaje_ram', 'carga_1', 'disco_total', 'disco_libre'];
+
+/**
+ * A `fleet` message: the entries of the VMs that changed. Each replaces the entry of
+ * the same `vm` (it is the hub's whole entry); a VM not yet listed is added. Entries
+ * that are not objects with a string vm are skipped.
+ */
+function applyFleet(state, msg) {
+  const entries = msg.vms.filter((v) => isObject(v) && typeof v.vm === 'string');
+  if (entries.length === 0) return state;
+  const index = new Map(state.vms.map((v, i) => [v.vm, i]));
+  const vms = [...state.vms];
+  let added = false;
+  for (const e of entries) {
+    const i = index.get(e.vm);
+    if (i === undefined) {
+      index.set(e.vm, vms.length);
+      vms.push(e);
+      added = true;
+    } else vms[i] = e;
+  }
+  return { ...state, vms: added ? sortVms(vms) : vms };
 }
 
 function sortVms(vms) {

@@ -36,6 +36,8 @@ describe('parseMessage', () => {
     ['{"type":"nope"}', 'unknown message type "nope"'],
     ['{"type":"snapshot"}', 'snapshot without series or vms'],
     ['{"type":"records"}', 'records without an array'],
+    ['{"type":"fleet"}', 'fleet without a vms array'],
+    ['{"type":"fleet","vms":{}}', 'fleet without a vms array'],
   ])('turns %s into a bad-message action', (text, detail) => {
     expect(parseMessage(text)).toEqual({ type: 'bad-message', detail });
   });
@@ -165,5 +167,46 @@ describe('alerts', () => {
     const s = reducer(s0, parseMessage('{"type":"alerts","active":{}}'));
     expect(s.badMessages).toBe(1);
     expect(s.alerts).toBe(s0.alerts);
+  });
+
+  it('a fleet message replaces the entries it carries, by vm, and adds new VMs in name order', () => {
+    let s = reducer(initialState, snapshot());
+    const before = s.vms.find((v) => v.vm === 'web-2');
+    const web1 = { vm: 'web-1', last: '2026-01-01 00:05:00', rows: 9, porcentaje_cpu_uso: 12.5, porcentaje_ram: 33 };
+    const added = { vm: 'app-1', last: '2026-01-01 00:05:00', rows: 1, etiquetas: { env: 'prod' } };
+    s = reducer(s, parseMessage(JSON.stringify({ type: 'fleet', vms: [web1, added, null, { vm: 7 }] })));
+    expect(s.vms.map((v) => v.vm)).toEqual(['app-1', 'web-1', 'web-2']);
+    expect(s.vms[1]).toEqual(web1);
+    expect(s.vms[0].etiquetas).toEqual({ env: 'prod' });
+    expect(s.vms[2]).toBe(before); // untouched
+    expect(s.badMessages).toBe(0);
+  });
+
+  it('a fleet message with nothing usable leaves the state as it was', () => {
+    const s = reducer(initialState, snapshot());
+    expect(reducer(s, { type: 'fleet', vms: [1, 'x'] })).toBe(s);
+  });
+
+  it('a malformed fleet message is counted, not applied', () => {
+    const s0 = reducer(initialState, snapshot());
+    const s = reducer(s0, parseMessage('{"type":"fleet","vms":"web-1"}'));
+    expect(s.vms).toBe(s0.vms);
+    expect(s.badMessages).toBe(1);
+    expect(s.lastMessageError).toBe('fleet without a vms array');
+  });
+
+  it("records update the VM's entry numbers too, where the machines table reads them", () => {
+    let s = reducer(initialState, snapshot());
+    s = reducer(s, { type: 'records', records: [{ ...rec(9, 'web-2', 30, 61), carga_1: 0.5 }] });
+    expect(s.vms.find((v) => v.vm === 'web-2')).toMatchObject({
+      last: '2026-01-01 00:00:30',
+      rows: 2,
+      porcentaje_cpu_uso: 61,
+      porcentaje_ram: 40,
+      carga_1: 0.5,
+    });
+    // A late, older row counts but does not overwrite the newer numbers.
+    s = reducer(s, { type: 'records', records: [rec(8, 'web-2', 20, 5)] });
+    expect(s.vms.find((v) => v.vm === 'web-2')).toMatchObject({ rows: 3, porcentaje_cpu_uso: 61 });
   });
 });
