@@ -107,6 +107,36 @@ describe('cards', () => {
   });
 });
 
+describe('machines table at fleet scale', () => {
+  const many = Array.from({ length: 10_000 }, (_, i) => ({
+    vm: `vm-${String(i).padStart(5, '0')}`,
+    last: '2026-01-01 12:00:29',
+    rows: 1,
+    porcentaje_cpu_uso: i % 100,
+    porcentaje_ram: 50,
+  }));
+  const render = (vms) => renderToStaticMarkup(<FleetTable vms={vms} latest={{}} onSelect={() => {}} now={now} />);
+
+  it('renders only the rows in view of 10,000, with spacers standing in for the rest', () => {
+    const html = render(many);
+    const drawn = [...html.matchAll(/data-vm="([^"]+)"/g)].map((m) => m[1]);
+    expect(drawn.length).toBeGreaterThan(5);
+    expect(drawn.length).toBeLessThan(40);
+    expect(drawn[0]).toBe('vm-00000');
+    expect(html).toMatch(/class="fleet-spacer"[^>]*style="height:\d{6}px"/);
+    expect(html).toContain('10,000 VMs');
+  });
+
+  it('shows labels as key=value with a label filter only when the hub sends them', () => {
+    const plain = render(many.slice(0, 3));
+    expect(plain).not.toContain('machines-label');
+    expect(plain).not.toContain('Labels');
+    const labelled = render([{ ...many[0], etiquetas: { role: 'web', env: 'prod' } }, many[1]]);
+    expect(labelled).toContain('data-testid="machines-label"');
+    expect(labelled).toMatch(/env=prod<\/button>[^]*role=web<\/button>/);
+  });
+});
+
 describe('contract v2 in the cards', () => {
   const top = [
     { pid: 12, nombre: 'nginx', estado: 'S', porcentaje_cpu: 3.5, ram_mib: 40 },
