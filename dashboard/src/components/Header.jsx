@@ -1,6 +1,10 @@
 import ConnectionBadge from './ConnectionBadge.jsx';
 import { RANGES } from '../lib/history.js';
 
+// Past this many VMs the picker holds only the chosen one: thousands of <option>s
+// cost the first paint more than the whole machines table, which has the search.
+export const PICKER_MAX = 500;
+
 export default function Header({ vms, vm, onVm, range, onRange, conn, now, stale, hubLabel }) {
   return (
     <header className="topbar">
@@ -31,12 +35,18 @@ export default function Header({ vms, vm, onVm, range, onRange, conn, now, stale
             disabled={vms.length === 0}
           >
             {vms.length === 0 && <option value="">no VMs yet</option>}
-            {vm && !vms.some((v) => v.vm === vm) && <option value={vm}>{vm}</option>}
-            {vms.map((v) => (
-              <option key={v.vm} value={v.vm}>
-                {v.vm}
+            {vm && (vms.length > PICKER_MAX || !vms.some((v) => v.vm === vm)) && <option value={vm}>{vm}</option>}
+            {vms.length <= PICKER_MAX &&
+              vms.map((v) => (
+                <option key={v.vm} value={v.vm}>
+                  {v.vm}
+                </option>
+              ))}
+            {vms.length > PICKER_MAX && (
+              <option value="" disabled>
+                {vms.length.toLocaleString('en-US')} VMs: search them under Machines
               </option>
-            ))}
+            )}
           </select>
         </label>
         <div className="segmented" role="tablist" aria-label="Time range">

@@ -6,6 +6,7 @@ import ProcessTable from './ProcessTable.jsx';
 import ConnectionBadge from './ConnectionBadge.jsx';
 import EmptyState from './EmptyState.jsx';
 import FleetTable from './FleetTable.jsx';
+import Header, { PICKER_MAX } from './Header.jsx';
 import { normalizeSplit } from '../lib/split.js';
 import SplitCard from './SplitCard.jsx';
 import AlertBar from './AlertBar.jsx';
@@ -125,6 +126,15 @@ describe('machines table at fleet scale', () => {
     expect(drawn[0]).toBe('vm-00000');
     expect(html).toMatch(/class="fleet-spacer"[^>]*style="height:\d{6}px"/);
     expect(html).toContain('10,000 VMs');
+  });
+
+  it('the VM picker holds only the chosen VM past PICKER_MAX VMs, and every VM below it', () => {
+    const props = { onVm: () => {}, range: 'live', onRange: () => {}, conn: { status: 'open' }, now };
+    const big = renderToStaticMarkup(<Header vms={many} vm="vm-00042" {...props} />);
+    expect([...big.matchAll(/<option/g)]).toHaveLength(2);
+    expect(big).toContain('10,000 VMs: search them under Machines');
+    const small = renderToStaticMarkup(<Header vms={many.slice(0, PICKER_MAX)} vm="vm-00042" {...props} />);
+    expect([...small.matchAll(/<option/g)]).toHaveLength(PICKER_MAX);
   });
 
   it('shows labels as key=value with a label filter only when the hub sends them', () => {
