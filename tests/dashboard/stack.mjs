@@ -64,6 +64,21 @@ export function startHub({ bin, port, dbUrl, logDir, viewerTokenFile }) {
   });
 }
 
+/** bench/dashboard/fleet-hub.mjs: a snapshot of `vms` VMs and a `fleet` message a second. */
+export function startFleetHub({ port, logDir, vms, labels = false, alerts = false }) {
+  return launch(
+    `fleet-hub-${vms}`,
+    process.execPath,
+    [
+      path.join(here, '../../bench/dashboard/fleet-hub.mjs'),
+      ...['--port', String(port), '--vms', String(vms)],
+      ...(labels ? ['--labels'] : []),
+      ...(alerts ? ['--alerts'] : []),
+    ],
+    logDir,
+  );
+}
+
 /** tests/dashboard/fake-hub.mjs: synthetic VMs and the alerts protocol, driven by POST /fake/alerts. */
 /** v1: VM names (comma-separated) that send contract v1 records, without the v2 fields. */
 export function startFakeHub({ port, logDir, vms = 4, v1 = '' }) {

@@ -75,7 +75,7 @@ fi
 #    table and the v2 charts, against the fake hub, which speaks the alerts protocol
 #    and /api/processes, lets the test drive the alert changes, and sends v1 records
 #    for the VMs given to --v1.
-for name in alerts processes; do
+for name in alerts processes fleet; do
   if [[ -f "$work/dist/index.html" ]]; then
     VMPULSE_E2E_DIST="$work/dist" VMPULSE_E2E_OUT="$out" \
       timeout 150 node --test --test-reporter=spec --test-reporter-destination=stdout \
