@@ -44,37 +44,32 @@ export default function MetricChart({
   const chartRef = useRef(null);
   const clickable = Boolean(onPick);
   // The time under the pointer, snapped to the nearest sample of the main line.
-  const pick = (event) => {
+  // px: a position on the canvas, in CSS pixels from its left edge.
+  const pickAt = (px) => {
     const chart = chartRef.current;
     if (!chart || !onPick) return;
-    const x = chart.scales.x.getValueForPixel(event.nativeEvent.offsetX);
-    if (dragged.current) {
-      dragged.current = false; // the click that ends a drag is not a pick
-      return;
-    }
+    const x = chart.scales.x.getValueForPixel(px);
     if (Number.isFinite(x)) onPick(nearestX(history ? history.avg : (live ?? []), x));
   };
-  // Drag to zoom: pixel offsets within the canvas while the button is down.
+  // Drag to zoom: pixel offsets within the canvas while the button is down. The box
+  // captures the pointer, so the release is seen even outside the chart; a release
+  // within a few pixels of the press is a click and picks a time instead.
   const zoomable = Boolean(history && onZoom);
   const [drag, setDrag] = useState(null);
-  const dragged = useRef(false);
   const offsetX = (e) => e.clientX - chartRef.current.canvas.getBoundingClientRect().left;
   const dragHandlers = zoomable
     ? {
         onPointerDown: (e) => {
           if (e.button !== 0 || !chartRef.current) return;
-          dragged.current = false;
           e.currentTarget.setPointerCapture?.(e.pointerId);
           const x = offsetX(e);
           setDrag({ x0: x, x1: x });
         },
         onPointerMove: (e) => drag && setDrag({ ...drag, x1: offsetX(e) }),
         onPointerUp: () => {
-          if (!drag) return;
+          if (!drag || !chartRef.current) return;
           setDrag(null);
-          // A few pixels is a click (pick a time), not a drag.
-          if (Math.abs(drag.x1 - drag.x0) < 5) return;
-          dragged.current = true;
+          if (Math.abs(drag.x1 - drag.x0) < 5) return pickAt(drag.x0);
           const scale = chartRef.current.scales.x;
           onZoom(scale.getValueForPixel(drag.x0), scale.getValueForPixel(drag.x1));
         },
@@ -148,7 +143,7 @@ export default function MetricChart({
         {count > 0 ? (
           <Line
             ref={chartRef}
-            onClick={clickable ? pick : undefined}
+            onClick={clickable && !zoomable ? (e) => pickAt(e.nativeEvent.offsetX) : undefined}
             data={{ datasets }}
             options={options}
             updateMode="none"
