@@ -48,6 +48,12 @@ describe('fleet rows', () => {
     expect(by['web-2'].alerting).toBe(true);
     expect(by['web-1'].seenMs).toBe(now - 1000);
   });
+  it('follow an entry replaced by a newer one (what a fleet message does)', () => {
+    const newer = { ...vms[1], last: hora(now - STALE_MS - 5000) };
+    const again = fleetRows([vms[0], newer], latest, [], now);
+    expect(again[1].status).toBe('stale');
+    expect(fleetRows([vms[0], vms[1]], latest, [], now)[1].status).toBe('up');
+  });
   it('read labels as sorted pairs, ignoring what is not a string map', () => {
     expect(labelsOf(vms[0])).toEqual([
       ['env', 'prod'],

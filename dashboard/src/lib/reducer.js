@@ -105,20 +105,34 @@ function applyRecords(state, msg) {
   let { vms, latest, series, vm } = state;
   if (records.length > 0) {
     latest = { ...latest };
-    const byName = new Map(vms.map((v) => [v.vm, { ...v }]));
+    // Only the entries of the VMs in this message are copied and changed: with 10,000
+    // VMs the others stay the same objects (the machines table caches per entry).
+    const index = new Map(vms.map((v, i) => [v.vm, i]));
+    const next = [...vms];
+    const copied = new Set();
+    let added = false;
     for (const r of records) {
       const prev = latest[r.vm];
       if (!prev || (Number(r.id) || 0) >= (Number(prev.id) || 0)) latest[r.vm] = r;
-      const entry = byName.get(r.vm) ?? { vm: r.vm, last: r.hora, rows: 0 };
+      let i = index.get(r.vm);
+      if (i === undefined) {
+        i = next.push({ vm: r.vm, last: r.hora, rows: 0 }) - 1;
+        index.set(r.vm, i);
+        copied.add(r.vm);
+        added = true;
+      } else if (!copied.has(r.vm)) {
+        next[i] = { ...next[i] };
+        copied.add(r.vm);
+      }
+      const entry = next[i];
       entry.rows = (Number(entry.rows) || 0) + 1;
       if (!entry.last || r.hora >= entry.last) {
         entry.last = r.hora;
         // The entry carries the newest numbers too: the machines table reads them there.
         for (const k of ENTRY_FIELDS) if (r[k] !== undefined) entry[k] = r[k];
       }
-      byName.set(r.vm, entry);
     }
-    vms = sortVms([...byName.values()]);
+    vms = added ? sortVms(next) : next;
     // With an empty table the snapshot has no VM; the first VM to report becomes the
     // view, so a fresh install shows data without a click.
     if (vm === null) vm = records[0].vm;

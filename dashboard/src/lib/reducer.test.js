@@ -205,6 +205,11 @@ describe('alerts', () => {
       porcentaje_ram: 40,
       carga_1: 0.5,
     });
+    // The other VMs' entries are the same objects (the table caches per entry).
+    const before = reducer(initialState, snapshot());
+    const after = reducer(before, { type: 'records', records: [rec(9, 'web-2', 30, 61)] });
+    expect(after.vms.find((v) => v.vm === 'web-1')).toBe(before.vms.find((v) => v.vm === 'web-1'));
+    expect(before.vms.find((v) => v.vm === 'web-2').rows).toBe(1); // not changed in place
     // A late, older row counts but does not overwrite the newer numbers.
     s = reducer(s, { type: 'records', records: [rec(8, 'web-2', 20, 5)] });
     expect(s.vms.find((v) => v.vm === 'web-2')).toMatchObject({ rows: 3, porcentaje_cpu_uso: 61 });
