@@ -93,7 +93,9 @@ function alertsBody() {
 
 const liveMinutes = Math.min(60, Number(args.minutes) || 60);
 let lastSnapshotBytes = 0;
+let lastSnapshotMs = 0; // building and serialising it, this process's share of the wait
 function snapshot(vm, minutes) {
+  const t0 = performance.now();
   const i = Math.max(0, names.indexOf(vm));
   const now = Date.now();
   const series = [];
@@ -109,6 +111,7 @@ function snapshot(vm, minutes) {
     alerts: alertsBody(),
   });
   lastSnapshotBytes = Buffer.byteLength(text);
+  lastSnapshotMs = performance.now() - t0;
   return text;
 }
 
@@ -164,7 +167,7 @@ const server = http.createServer((req, res) => {
     res.end(JSON.stringify(body));
   };
   if (url.pathname === '/livez' || url.pathname === '/readyz') return json(200, { status: 'ok' });
-  if (url.pathname === '/bench/snapshot-bytes') return json(200, { bytes: lastSnapshotBytes });
+  if (url.pathname === '/bench/snapshot') return json(200, { bytes: lastSnapshotBytes, ms: lastSnapshotMs });
   if (url.pathname === '/api/vms') return json(200, { vms: names.map((_, k) => entry(k, Date.now())) });
   if (url.pathname === '/api/alerts') return json(200, alertsBody());
   if (url.pathname === '/api/history') {
