@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { formatPercent, formatAgo, formatCount, formatClock, formatDateTime, formatLoad } from '../lib/format.js';
 import { usedPercent } from '../lib/metrics.js';
 import { NO_ALERTS, vmMark } from '../lib/alerts.js';
@@ -52,6 +52,15 @@ export default function FleetTable({
   const [labelText, setLabelText] = useState('');
   const [sort, setSort] = useState({ key: 'name', dir: 'asc' });
   const [scrollTop, setScrollTop] = useState(0);
+  const scroller = useRef(null);
+  // A new search, filter or order starts at the top of the list.
+  const fromTop =
+    (set) =>
+    (...args) => {
+      if (scroller.current) scroller.current.scrollTop = 0;
+      setScrollTop(0);
+      set(...args);
+    };
 
   const label = useMemo(() => parseLabelFilter(labelText), [labelText]);
   const rows = useMemo(() => fleetRows(vms, latest, alerts.active, now), [vms, latest, alerts.active, now]);
@@ -72,7 +81,7 @@ export default function FleetTable({
         aria-sort={active ? (sort.dir === 'desc' ? 'descending' : 'ascending') : 'none'}
         data-testid={`machines-sort-${key}`}
       >
-        <button type="button" className="sort-button" onClick={() => setSort((s) => nextSort(s, key))}>
+        <button type="button" className="sort-button" onClick={() => fromTop(setSort)((s) => nextSort(s, key))}>
           {text}
           <span aria-hidden="true">{active ? (sort.dir === 'desc' ? ' ▼' : ' ▲') : ''}</span>
         </button>
@@ -96,12 +105,12 @@ export default function FleetTable({
           placeholder="Search by name"
           aria-label="Search machines by name"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={(e) => fromTop(setSearch)(e.target.value)}
           data-testid="machines-search"
         />
         <label>
           Status{' '}
-          <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="machines-status">
+          <select value={status} onChange={(e) => fromTop(setStatus)(e.target.value)} data-testid="machines-status">
             {STATUS_FILTERS.map((s) => (
               <option key={s} value={s}>
                 {STATUS_LABEL[s]}
@@ -116,7 +125,7 @@ export default function FleetTable({
             aria-label="Filter machines by label, key=value"
             aria-invalid={label?.error ? 'true' : 'false'}
             value={labelText}
-            onChange={(e) => setLabelText(e.target.value)}
+            onChange={(e) => fromTop(setLabelText)(e.target.value)}
             data-testid="machines-label"
           />
         )}
@@ -128,6 +137,7 @@ export default function FleetTable({
       </div>
       <div
         className="fleet-scroll"
+        ref={scroller}
         style={{ maxHeight: VIEWPORT_PX }}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         data-testid="machines-scroll"
@@ -163,7 +173,7 @@ export default function FleetTable({
                 alerts={alerts}
                 alertsKnown={alertsKnown}
                 hasLabels={hasLabels}
-                onLabel={setLabelText}
+                onLabel={fromTop(setLabelText)}
                 onSilence={onSilence}
                 onUnsilence={onUnsilence}
               />
