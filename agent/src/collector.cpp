@@ -148,7 +148,7 @@ Collector::Collector(CollectorOptions options)
            {"porcentaje_cpu_uso", "porcentaje_cpu_libre"});
   describe(kMemory, "memory", modules_.ram_path(), memory_.path(),
            {"total_ram", "ram_libre", "uso_ram", "porcentaje_ram"});
-  describe(kProcesses, "processes", modules_.procesos_path(), processes_.path() + "/[0-9]*/stat",
+  describe(kProcesses, "processes", modules_.processes_path(), processes_.path() + "/[0-9]*/stat",
            {"procesos_corriendo", "procesos_durmiendo", "procesos_zombie", "procesos_parados",
             "total_procesos"});
   describe(kLoad, "load", "", load_.path(), {"carga_1", "carga_5", "carga_15"});
@@ -161,7 +161,7 @@ Collector::Collector(CollectorOptions options)
            {"disco_lectura_kib_s", "disco_escritura_kib_s"});
   describe(kNetwork, "network", "", network_.path(), {"red_rx_kib_s", "red_tx_kib_s"});
   describe(kUptime, "uptime", "", uptime_.path(), {"tiempo_activo"});
-  describe(kProcessTop, "process_top", options_.top == 0 ? "" : modules_.procesos_path(),
+  describe(kProcessTop, "process_top", options_.top == 0 ? "" : modules_.processes_path(),
            options_.top == 0 ? std::string("off (--top 0)") : processes_.path() + "/[0-9]*/stat",
            {"procesos_top"});
 }
@@ -219,7 +219,7 @@ Sample Collector::collect() {
         if (module_list && failure_of(*module_list) == nullptr) {
           return std::get<ModuleProcesses>(*module_list).counts;
         }
-        return modules_.read_procesos();  // a module without (a valid) list still counts
+        return modules_.read_counts();  // a module without (a valid) list still counts
       },
       [&](SourceReport& report) -> Result<ProcessCounts> {
         if (!scan) {

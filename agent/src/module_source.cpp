@@ -24,7 +24,7 @@ using nlohmann::json;
 constexpr std::size_t kMaxModuleFile = std::size_t{64} * 1024;
 // procesos lists every process, ~60 bytes each (at most ~110 with an escaped name):
 // 32 MiB is several hundred thousand processes, the list's own cap is 1,000,000.
-constexpr std::size_t kMaxProcesosFile = std::size_t{32} * 1024 * 1024;
+constexpr std::size_t kMaxProcessesFile = std::size_t{32} * 1024 * 1024;
 constexpr std::size_t kMaxTasks = 1'000'000;
 // TASK_COMM_LEN is 16 today; the contract's nombre is cut to 64 bytes anyway.
 constexpr std::size_t kMaxCommBytes = 64;
@@ -267,7 +267,7 @@ Result<Memory> parse_module_ram(std::string_view text) {
 
 namespace {
 
-Result<ProcessCounts> procesos_counts(const json& object) {
+Result<ProcessCounts> counts_of(const json& object) {
   constexpr std::int64_t kMaxCount = std::numeric_limits<std::int32_t>::max();
   ProcessCounts counts;
   const std::pair<const char*, std::int64_t*> fields[] = {{"procesos_corriendo", &counts.running},
@@ -292,12 +292,12 @@ Result<ProcessCounts> procesos_counts(const json& object) {
 
 }  // namespace
 
-Result<ProcessCounts> parse_module_procesos(std::string_view text) {
+Result<ProcessCounts> parse_module_counts(std::string_view text) {
   auto parsed = parse_object(text);
   if (auto* failure = failure_of(parsed)) {
     return *failure;
   }
-  return procesos_counts(std::get<json>(parsed));
+  return counts_of(std::get<json>(parsed));
 }
 
 Result<ModuleProcesses> parse_module_processes(std::string_view text) {
@@ -306,7 +306,7 @@ Result<ModuleProcesses> parse_module_processes(std::string_view text) {
     return *failure;
   }
   const json& object = std::get<json>(parsed);
-  auto counts = procesos_counts(object);
+  auto counts = counts_of(object);
   if (auto* failure = failure_of(counts)) {
     return *failure;
   }
@@ -340,7 +340,7 @@ Result<std::vector<TaskSample>> parse_module_tasks(std::string_view text) {
 ModuleReader::ModuleReader(const std::string& procfs, const std::string& module_id)
     : cpu_path_(procfs + "/cpu_" + module_id),
       ram_path_(procfs + "/ram_" + module_id),
-      procesos_path_(procfs + "/procesos_" + module_id) {}
+      processes_path_(procfs + "/procesos_" + module_id) {}
 
 namespace {
 
@@ -362,14 +362,14 @@ Result<CpuUsage> ModuleReader::read_cpu() const {
 Result<Memory> ModuleReader::read_ram() const {
   return read_and_parse(ram_path_, &parse_module_ram);
 }
-Result<ProcessCounts> ModuleReader::read_procesos() const {
-  return read_and_parse(procesos_path_, &parse_module_procesos, kMaxProcesosFile);
+Result<ProcessCounts> ModuleReader::read_counts() const {
+  return read_and_parse(processes_path_, &parse_module_counts, kMaxProcessesFile);
 }
 Result<ModuleProcesses> ModuleReader::read_processes() const {
-  return read_and_parse(procesos_path_, &parse_module_processes, kMaxProcesosFile);
+  return read_and_parse(processes_path_, &parse_module_processes, kMaxProcessesFile);
 }
 Result<std::vector<TaskSample>> ModuleReader::read_tasks() const {
-  return read_and_parse(procesos_path_, &parse_module_tasks, kMaxProcesosFile);
+  return read_and_parse(processes_path_, &parse_module_tasks, kMaxProcessesFile);
 }
 
 }  // namespace vmpulse::agent

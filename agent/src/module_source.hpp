@@ -28,7 +28,7 @@ Result<Memory> parse_module_ram(std::string_view json);
 
 // {"procesos_corriendo", "total_procesos", "procesos_durmiendo", "procesos_zombie",
 // "procesos_parados"}: integers ≥ 0, each state ≤ total_procesos.
-Result<ProcessCounts> parse_module_procesos(std::string_view json);
+Result<ProcessCounts> parse_module_counts(std::string_view json);
 
 // The module's process list and the counts printed after it, from one walk of the
 // kernel's task list.
@@ -51,16 +51,16 @@ class ModuleReader {
   ModuleReader(const std::string& procfs, const std::string& module_id);
   Result<CpuUsage> read_cpu() const;
   Result<Memory> read_ram() const;
-  Result<ProcessCounts> read_procesos() const;
+  Result<ProcessCounts> read_counts() const;
   // One read of procesos_<id> for both the counts and the list: the two then agree.
   Result<ModuleProcesses> read_processes() const;
   Result<std::vector<TaskSample>> read_tasks() const;
   const std::string& cpu_path() const { return cpu_path_; }
   const std::string& ram_path() const { return ram_path_; }
-  const std::string& procesos_path() const { return procesos_path_; }
+  const std::string& processes_path() const { return processes_path_; }
 
  private:
-  std::string cpu_path_, ram_path_, procesos_path_;
+  std::string cpu_path_, ram_path_, processes_path_;
 };
 
 }  // namespace vmpulse::agent

@@ -97,7 +97,7 @@ TEST(ParseModuleRam, RejectsNegativeFractionalAndMissingFields) {
 }
 
 TEST(ParseModuleProcesos, ReadsWhatTheKernelModulePrints) {
-  auto counts = parse_module_procesos(
+  auto counts = parse_module_counts(
       R"({"procesos_corriendo":3,"total_procesos":120,"procesos_durmiendo":110,"procesos_zombie":1,"procesos_parados":2})");
   ASSERT_TRUE(std::holds_alternative<ProcessCounts>(counts)) << message_of(counts);
   EXPECT_EQ(std::get<ProcessCounts>(counts), (ProcessCounts{3, 110, 1, 2, 120}));
@@ -106,7 +106,7 @@ TEST(ParseModuleProcesos, ReadsWhatTheKernelModulePrints) {
 TEST(ParseModuleProcesos, RejectsAStateAboveTheTotal) {
   EXPECT_NE(
       message_of(
-          parse_module_procesos(
+          parse_module_counts(
               R"({"procesos_corriendo":3,"total_procesos":2,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":0})"))
           .find("procesos_corriendo is greater than total_procesos"),
       std::string::npos);
@@ -115,13 +115,13 @@ TEST(ParseModuleProcesos, RejectsAStateAboveTheTotal) {
 TEST(ParseModuleProcesos, RejectsNegativeAndHugeCounts) {
   EXPECT_NE(
       message_of(
-          parse_module_procesos(
+          parse_module_counts(
               R"({"procesos_corriendo":0,"total_procesos":2,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":-1})"))
           .find("procesos_parados is negative"),
       std::string::npos);
   EXPECT_NE(
       message_of(
-          parse_module_procesos(
+          parse_module_counts(
               R"({"procesos_corriendo":0,"total_procesos":4294967296,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":0})"))
           .find("too large"),
       std::string::npos);
@@ -135,7 +135,7 @@ TEST(ModuleReader, ReadsTheModuleFixture) {
   auto ram = reader.read_ram();
   ASSERT_TRUE(std::holds_alternative<Memory>(ram)) << message_of(ram);
   EXPECT_EQ(std::get<Memory>(ram), (Memory{2048, 1536, 512, 25.0}));
-  auto procesos = reader.read_procesos();
+  auto procesos = reader.read_counts();
   ASSERT_TRUE(std::holds_alternative<ProcessCounts>(procesos)) << message_of(procesos);
   EXPECT_EQ(std::get<ProcessCounts>(procesos), (ProcessCounts{3, 110, 1, 2, 120}));
 }
@@ -145,7 +145,7 @@ TEST(ModuleReader, NamesTheFileOfAMalformedModule) {
   EXPECT_NE(message_of(reader.read_cpu()).find("module-malformed/cpu_so1: "), std::string::npos);
   EXPECT_NE(message_of(reader.read_ram()).find("module-malformed/ram_so1: not valid JSON"),
             std::string::npos);
-  EXPECT_NE(message_of(reader.read_procesos()).find("procesos_so1: procesos_parados is negative"),
+  EXPECT_NE(message_of(reader.read_counts()).find("procesos_so1: procesos_parados is negative"),
             std::string::npos);
 }
 
@@ -153,12 +153,12 @@ TEST(ModuleReader, NamesTheFileOfAMalformedModule) {
 constexpr const char* kCounts =
     R"("procesos_corriendo":1,"total_procesos":3,"procesos_durmiendo":1,"procesos_zombie":0,"procesos_parados":1})";
 
-std::string procesos_file(const std::string& tareas, const char* counts = kCounts) {
+std::string processes_file(const std::string& tareas, const char* counts = kCounts) {
   return R"({"tareas":)" + tareas + "," + counts;
 }
 
 TEST(ParseModuleTasks, ReadsWhatTheKernelModulePrints) {
-  auto tasks = parse_module_tasks(procesos_file(
+  auto tasks = parse_module_tasks(processes_file(
       R"([[1,"S",812345,10240,120000000,"init"],[42,"R",18446744073709551615,4,9876543210,"busy"],[43,"T",0,0,1,"stopped"]])"));
   ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
   const auto& list = std::get<std::vector<TaskSample>>(tasks);
@@ -176,7 +176,7 @@ TEST(ParseModuleTasks, ReadsWhatTheKernelModulePrints) {
 TEST(ParseModuleTasks, KeepsSpacesAndParenthesesInTheName) {
   // The case /proc/<pid>/stat parsers get wrong: "(" and ")" inside the name.
   auto tasks = parse_module_tasks(
-      procesos_file(R"([[7,"S",1,2,3,"a b) (c"],[8,"R",1,2,3,") S 1 "],[9,"T",1,2,3," "]])"));
+      processes_file(R"([[7,"S",1,2,3,"a b) (c"],[8,"R",1,2,3,") S 1 "],[9,"T",1,2,3," "]])"));
   ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
   const auto& list = std::get<std::vector<TaskSample>>(tasks);
   EXPECT_EQ(list[0].comm, "a b) (c");
@@ -187,7 +187,7 @@ TEST(ParseModuleTasks, KeepsSpacesAndParenthesesInTheName) {
 TEST(ParseModuleTasks, TurnsEscapesBackIntoTheKernelsBytes) {
   // The module writes '"' and '\' escaped and every other byte outside 0x20..0x7e as
   // \u00XX: each becomes the single byte it was, not its UTF-8 encoding.
-  auto tasks = parse_module_tasks(procesos_file(
+  auto tasks = parse_module_tasks(processes_file(
       R"([[7,"S",1,2,3,"q\"b\\s\u0001\u007f\u00e9\u00ff"],[8,"R",1,2,3,""],[9,"T",1,2,3,"\t/"]])"));
   ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
   const auto& list = std::get<std::vector<TaskSample>>(tasks);
@@ -197,7 +197,7 @@ TEST(ParseModuleTasks, TurnsEscapesBackIntoTheKernelsBytes) {
 }
 
 TEST(ParseModuleTasks, AcceptsAnEmptyList) {
-  auto tasks = parse_module_tasks(procesos_file(
+  auto tasks = parse_module_tasks(processes_file(
       "[]",
       R"("procesos_corriendo":0,"total_procesos":0,"procesos_durmiendo":0,"procesos_zombie":0,"procesos_parados":0})"));
   ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
@@ -236,7 +236,7 @@ TEST(ParseModuleTasks, RejectsMalformedEntriesNamingTheEntry) {
       {R"({"1":[1,"S",1,2,3,"a"]})", "tareas is not an array"},
   };
   for (const auto& [tareas, want] : cases) {
-    const std::string text = message_of(parse_module_tasks(procesos_file(tareas)));
+    const std::string text = message_of(parse_module_tasks(processes_file(tareas)));
     EXPECT_NE(text.find(want), std::string::npos) << tareas << " -> " << text;
   }
 }
@@ -247,8 +247,8 @@ TEST(ParseModuleTasks, AcceptsTheLongestNameTheKernelCanHaveEscaped) {
   for (int i = 0; i < 15; ++i) {
     escaped += "\\u00ff";
   }
-  auto tasks = parse_module_tasks(
-      procesos_file(R"([[1,"S",1,2,3,")" + escaped + R"("],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])"));
+  auto tasks = parse_module_tasks(processes_file(R"([[1,"S",1,2,3,")" + escaped +
+                                                 R"("],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"]])"));
   ASSERT_TRUE(std::holds_alternative<std::vector<TaskSample>>(tasks)) << message_of(tasks);
   EXPECT_EQ(std::get<std::vector<TaskSample>>(tasks)[0].comm, std::string(15, '\xff'));
 }
@@ -257,11 +257,11 @@ TEST(ParseModuleTasks, RejectsAListThatDoesNotTallyWithTheCounts) {
   // One process too many, then the right number in the wrong states.
   EXPECT_NE(
       message_of(
-          parse_module_tasks(procesos_file(
+          parse_module_tasks(processes_file(
               R"([[1,"S",1,2,3,"a"],[2,"R",1,2,3,"b"],[3,"T",1,2,3,"c"],[4,"S",1,2,3,"d"]])")))
           .find("tareas tally to 4 (R 1, S 2, Z 0, T 1) but the counts say 3 (R 1, S 1, Z 0, T 1)"),
       std::string::npos);
-  EXPECT_NE(message_of(parse_module_tasks(procesos_file(
+  EXPECT_NE(message_of(parse_module_tasks(processes_file(
                            R"([[1,"S",1,2,3,"a"],[2,"S",1,2,3,"b"],[3,"T",1,2,3,"c"]])")))
                 .find("tareas tally to"),
             std::string::npos);
@@ -279,12 +279,12 @@ TEST(ParseModuleTasks, RejectsAFileWithoutTheListOrTheCounts) {
   EXPECT_EQ(message_of(parse_module_tasks(R"({"tareas":[[1,"S",1,2,3,"a"])")), "not valid JSON");
   EXPECT_EQ(message_of(parse_module_tasks("[[1,\"S\",1,2,3,\"a\"]]")), "not a JSON object");
   // Raw bytes that are not UTF-8: the module escapes them, so this is not its file.
-  EXPECT_EQ(message_of(parse_module_tasks(procesos_file("[[1,\"S\",1,2,3,\"\xe9\"]]"))),
+  EXPECT_EQ(message_of(parse_module_tasks(processes_file("[[1,\"S\",1,2,3,\"\xe9\"]]"))),
             "not valid JSON");
 }
 
 TEST(ParseModuleProcesses, GivesTheCountsAndTheListOfOneRead) {
-  auto processes = parse_module_processes(procesos_file(
+  auto processes = parse_module_processes(processes_file(
       R"([[1,"S",812345,10240,120000000,"init"],[2,"R",0,0,1,"a"],[3,"t",0,0,1,"b"]])"));
   ASSERT_TRUE(std::holds_alternative<ModuleProcesses>(processes)) << message_of(processes);
   EXPECT_EQ(std::get<ModuleProcesses>(processes).counts, (ProcessCounts{1, 1, 0, 1, 3}));
@@ -300,7 +300,7 @@ TEST(ModuleReader, ReadsTheTasksFixture) {
   EXPECT_EQ(list[2].pid, 77);
   EXPECT_EQ(list[2].comm, "sh -c \"x\" (1)");
   EXPECT_EQ(list[2].cpu_time_us, 5000123U);
-  auto counts = reader.read_procesos();
+  auto counts = reader.read_counts();
   ASSERT_TRUE(std::holds_alternative<ProcessCounts>(counts)) << message_of(counts);
   EXPECT_EQ(std::get<ProcessCounts>(counts), (ProcessCounts{1, 2, 1, 0, 4}));
 }
@@ -316,7 +316,7 @@ TEST(ModuleReader, ReadsAProcessListLargerThanTheSmallFilesLimit) {
   }
   tareas += "]";
   std::ofstream(dir + "/procesos_so1")
-      << procesos_file(
+      << processes_file(
              tareas,
              R"("procesos_corriendo":0,"total_procesos":5000,"procesos_durmiendo":5000,"procesos_zombie":0,"procesos_parados":0})")
       << "\n";
@@ -325,7 +325,7 @@ TEST(ModuleReader, ReadsAProcessListLargerThanTheSmallFilesLimit) {
   ASSERT_TRUE(std::holds_alternative<ModuleProcesses>(processes)) << message_of(processes);
   EXPECT_EQ(std::get<ModuleProcesses>(processes).tasks.size(), 5000U);
   EXPECT_EQ(std::get<ModuleProcesses>(processes).tasks.back().pid, 5000);
-  auto counts = reader.read_procesos();
+  auto counts = reader.read_counts();
   ASSERT_TRUE(std::holds_alternative<ProcessCounts>(counts)) << message_of(counts);
   EXPECT_EQ(std::get<ProcessCounts>(counts).total, 5000);
   std::filesystem::remove_all(dir);

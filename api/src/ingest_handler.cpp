@@ -159,9 +159,6 @@ http::Response IngestHandler::ingest(http::Request&& request, const http::Respon
   std::string body_sha256 = key ? secret::sha256_hex(request.body) : std::string();
   IngestItem item{std::move(std::get<std::vector<Record>>(parsed)), std::move(key),
                   std::move(body_sha256)};
-  for (Record& record : item.records) {
-    record.api = options_.api;
-  }
 
   auto done = [respond, this](ItemResult result) {
     switch (result.status) {

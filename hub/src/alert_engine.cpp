@@ -77,7 +77,7 @@ bool matches(std::string_view pattern, std::string_view name) {
 }
 
 // "YYYY-MM-DD HH:MM:SS" (UTC, as stored) to Unix ms; nullopt when it is not that.
-std::optional<std::int64_t> hora_ms(std::string_view text) {
+std::optional<std::int64_t> time_ms(std::string_view text) {
   if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
       text[16] != ':') {
     return std::nullopt;
@@ -333,7 +333,7 @@ void AlertEngine::observe(const StoredRecord& row, std::int64_t received_ms,
     vm.down_changed_ms = received_ms;
     out.push_back({s.down_alert(row.vm, vm, AlertState::resolved), AlertState::firing});
   }
-  const std::int64_t at_ms = hora_ms(row.hora).value_or(received_ms);
+  const std::int64_t at_ms = time_ms(row.hora).value_or(received_ms);
   // vm.active is sorted by rule and the rules are walked in order, so one cursor finds
   // each rule's alert: a row costs O(rules + active), even with many alerts firing.
   std::size_t cursor = 0;

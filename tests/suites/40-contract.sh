@@ -46,7 +46,7 @@ need_npm node-api >/dev/null
 need_npm tests/contract >/dev/null
 
 echo "== node-api unit tests"
-(cd node-api && timeout 120 node --test --test-reporter=spec test/) 2>&1 | tee "$work/unit.log"
+(cd node-api && timeout 120 node --test --test-reporter=spec tests/) 2>&1 | tee "$work/unit.log"
 count_node_test "$work/unit.log"
 
 echo "== private MariaDB"
