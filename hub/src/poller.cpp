@@ -67,8 +67,9 @@ void Poller::subscribe(const std::shared_ptr<Subscriber>& subscriber, std::strin
 }
 
 void Poller::unsubscribe(const Subscriber* subscriber) {
+  std::shared_ptr<Subscriber> last_reference;  // released outside the lock
   std::lock_guard lock(mutex_);
-  routes_.remove(subscriber);
+  last_reference = routes_.remove(subscriber);
   requests_.erase(subscriber);
 }
 

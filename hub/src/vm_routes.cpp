@@ -10,10 +10,15 @@ void VmRoutes::add(std::shared_ptr<Subscriber> subscriber) {
   table_.reset();
 }
 
-void VmRoutes::remove(const Subscriber* subscriber) {
-  if (subscribers_.erase(subscriber) > 0) {
-    table_.reset();  // no reference left behind to a client that is gone
+std::shared_ptr<Subscriber> VmRoutes::remove(const Subscriber* subscriber) {
+  const auto it = subscribers_.find(subscriber);
+  if (it == subscribers_.end()) {
+    return nullptr;
   }
+  std::shared_ptr<Subscriber> reference = std::move(it->second.subscriber);
+  subscribers_.erase(it);
+  table_.reset();  // no reference left behind to a client that is gone
+  return reference;
 }
 
 void VmRoutes::route(const Subscriber* subscriber, std::string vm) {

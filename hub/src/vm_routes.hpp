@@ -28,7 +28,8 @@ class VmRoutes {
 
   // A new subscriber: it watches no VM until its snapshot says which.
   void add(std::shared_ptr<Subscriber> subscriber);
-  void remove(const Subscriber* subscriber);
+  // Returns the reference it held, for the caller to release outside its lock.
+  std::shared_ptr<Subscriber> remove(const Subscriber* subscriber);
   // The VM whose rows `subscriber` gets from now on (its snapshot's VM); "" for none.
   void route(const Subscriber* subscriber, std::string vm);
   // Every subscriber that watches no VM watches `vm` from now on: with an empty table a

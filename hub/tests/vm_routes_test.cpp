@@ -128,7 +128,7 @@ TEST(VmRoutes, SelectMovesTheClientAndLeavingDropsIt) {
   EXPECT_NE(after, before);
   EXPECT_EQ(after->by_vm.count("a"), 0u);
   EXPECT_EQ(after->by_vm.at("b")->size(), 1u);
-  routes.remove(d.get());
+  EXPECT_EQ(routes.remove(d.get()), d) << "the reference, for release outside the lock";
   EXPECT_EQ(routes.size(), 0u);
   EXPECT_TRUE(routes.table()->everyone->empty());
   EXPECT_TRUE(routes.table()->by_vm.empty());
