@@ -15,6 +15,7 @@ constexpr flags::Spec kOptions[] = {
     {"--listen", "VMPULSE_LISTEN"},
     {"--poll", "VMPULSE_HUB_POLL"},
     {"--late-window", "VMPULSE_HUB_LATE_WINDOW"},
+    {"--fleet-interval", "VMPULSE_HUB_FLEET_INTERVAL"},
     {"--allow-origin", "VMPULSE_HUB_ALLOW_ORIGIN"},
     {"--max-clients", "VMPULSE_HUB_MAX_CLIENTS"},
     {"--queue-messages", "VMPULSE_HUB_QUEUE_MESSAGES"},
@@ -123,6 +124,10 @@ std::string hub_usage() {
          std::string(defaults::kHubPoll) +
          ")\n"
          "  --late-window DURATION how long a gap in row ids is waited for (default 10s)\n"
+         "  --fleet-interval DUR   fleet messages (every VM's changed summary) at most this\n"
+         "                         often (VMPULSE_HUB_FLEET_INTERVAL; default " +
+         std::string(defaults::kHubFleetInterval) +
+         ")\n"
          "  --allow-origin ORIGIN  browser origins allowed on /ws and /api (CORS), repeated or\n"
          "                         comma separated; * allows all\n"
          "                         (default: same host and localhost)\n"
@@ -204,6 +209,8 @@ std::variant<HubOptions, std::string> parse_hub_options(const std::vector<std::s
       {"--poll", std::chrono::milliseconds(10), std::chrono::milliseconds(60'000), options.poll},
       {"--late-window", std::chrono::milliseconds(100), std::chrono::milliseconds(600'000),
        options.late_window},
+      {"--fleet-interval", std::chrono::milliseconds(100), std::chrono::milliseconds(60'000),
+       options.fleet_interval},
       {"--keepalive", std::chrono::milliseconds(500), std::chrono::milliseconds(300'000),
        options.keepalive},
       {"--statement-timeout", std::chrono::milliseconds(100), std::chrono::milliseconds(600'000),

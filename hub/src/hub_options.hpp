@@ -5,6 +5,7 @@
 //   --listen HOST:PORT    VMPULSE_LISTEN, PORT     default 0.0.0.0:VMPULSE_HUB_PORT (8081)
 //   --poll DURATION       VMPULSE_HUB_POLL         default 250ms
 //   --late-window DUR     VMPULSE_HUB_LATE_WINDOW  how long an id gap is waited for (10s)
+//   --fleet-interval DUR  VMPULSE_HUB_FLEET_INTERVAL `fleet` messages at most this often (1s)
 //   --allow-origin O      VMPULSE_HUB_ALLOW_ORIGIN for /ws and CORS on /api; repeated or
 //                                                  comma separated; * for all
 //   --max-clients N       VMPULSE_HUB_MAX_CLIENTS  default 20000
@@ -61,6 +62,7 @@ struct HubOptions {
   Endpoint listen;
   std::chrono::milliseconds poll{250};
   std::chrono::milliseconds late_window{10'000};
+  std::chrono::milliseconds fleet_interval = defaults::kHubFleetIntervalDuration;
   OriginPolicy origins;
   std::size_t max_clients = 20'000;
   std::size_t queue_messages = 64;

@@ -117,7 +117,8 @@ int main(int argc, char** argv) {
     hub::Poller poller({.db = options.db,
                         .poll = options.poll,
                         .late_window = options.late_window,
-                        .max_pending_snapshots = options.max_pending_snapshots});
+                        .max_pending_snapshots = options.max_pending_snapshots,
+                        .fleet_interval = options.fleet_interval});
     hub::QueryRunner queries(options.db, 256, options.statement_timeout);
     hub::Rollup rollup({.db = options.db}, [&poller] { return poller.settled_id(); });
     hub::Retention retention(
@@ -169,10 +170,9 @@ int main(int argc, char** argv) {
     ws_options.viewers = viewers;
     auto ws_context = std::make_shared<hub::WsContext>(io, options.threads, poller, ws_options);
     if (ws_context->single_thread) {
-      poller.set_fanout(
-          [ws_context](const hub::Message& update, hub::Poller::SubscriberList subscribers) {
-            hub::fan_out(ws_context, update, std::move(subscribers));
-          });
+      poller.set_fanout([ws_context](std::vector<hub::Delivery> update) {
+        hub::fan_out(ws_context, std::move(update));
+      });
     }
     auto stats = [&poller, &rollup, &retention, &notifier, ws_context, service = alerts.get()] {
       const hub::PollerStats p = poller.stats();

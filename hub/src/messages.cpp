@@ -27,6 +27,27 @@ constexpr std::array<std::size_t, 5> kVmSummaryMetrics{
 static_assert(std::ranges::all_of(kVmSummaryMetrics,
                                   [](std::size_t i) { return i < kMetricColumns.size(); }));
 
+void append_vm_entry(std::string& out, const std::string& vm, const VmEntry& entry) {
+  out += "{\"vm\":";
+  append_json_string(out, vm);
+  out += ",\"last\":";
+  append_json_string(out, entry.last);
+  out += ",\"rows\":";
+  out += std::to_string(entry.rows);
+  if (entry.latest) {
+    for (const std::size_t index : kVmSummaryMetrics) {
+      const std::size_t mark = out.size();
+      out += ",\"";
+      out += kMetricColumns[index];
+      out += "\":";
+      if (!append_metric(out, *entry.latest, index)) {
+        out.resize(mark);  // NULL in the newest row: left out
+      }
+    }
+  }
+  out += '}';
+}
+
 void append_vms_array(std::string& out, const LiveState& state) {
   out += '[';
   bool first = true;
@@ -35,24 +56,7 @@ void append_vms_array(std::string& out, const LiveState& state) {
       out += ',';
     }
     first = false;
-    out += "{\"vm\":";
-    append_json_string(out, vm);
-    out += ",\"last\":";
-    append_json_string(out, entry.last);
-    out += ",\"rows\":";
-    out += std::to_string(entry.rows);
-    if (entry.latest) {
-      for (const std::size_t index : kVmSummaryMetrics) {
-        const std::size_t mark = out.size();
-        out += ",\"";
-        out += kMetricColumns[index];
-        out += "\":";
-        if (!append_metric(out, *entry.latest, index)) {
-          out.resize(mark);  // NULL in the newest row: left out
-        }
-      }
-    }
-    out += '}';
+    append_vm_entry(out, vm, entry);
   }
   out += ']';
 }
@@ -73,11 +77,11 @@ void append_split(std::string& out, const Split& split) {
   out += '}';
 }
 
-std::string encode_records(const std::vector<StoredRecord>& records, const Split& split) {
+std::string encode_records(const std::vector<const StoredRecord*>& records, const Split& split) {
   std::string out;
   std::size_t size = 64;
-  for (const auto& record : records) {
-    size += record.json.size() + 1;
+  for (const StoredRecord* record : records) {
+    size += record->json.size() + 1;
   }
   out.reserve(size + 64);
   out += "{\"type\":\"records\",\"records\":[";
@@ -85,12 +89,21 @@ std::string encode_records(const std::vector<StoredRecord>& records, const Split
     if (i > 0) {
       out += ',';
     }
-    out += records[i].json;
+    out += records[i]->json;
   }
   out += "],\"split\":";
   append_split(out, split);
   out += '}';
   return out;
+}
+
+std::string encode_records(const std::vector<StoredRecord>& records, const Split& split) {
+  std::vector<const StoredRecord*> all;
+  all.reserve(records.size());
+  for (const StoredRecord& record : records) {
+    all.push_back(&record);
+  }
+  return encode_records(all, split);
 }
 
 std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
@@ -128,6 +141,24 @@ std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
   out += ",\"alerts\":";
   out += alerts;
   out += '}';
+  return out;
+}
+
+std::string encode_fleet(const LiveState& state, const std::set<std::string>& vms) {
+  std::string out = "{\"type\":\"fleet\",\"vms\":[";
+  bool first = true;
+  for (const std::string& vm : vms) {
+    const VmEntry* entry = state.find(vm);
+    if (entry == nullptr) {
+      continue;
+    }
+    if (!first) {
+      out += ',';
+    }
+    first = false;
+    append_vm_entry(out, vm, *entry);
+  }
+  out += "]}";
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +30,9 @@ inline Message make_message(std::string_view payload) {
 // {"cpp":N,"nodejs":M,…,"total":T}; cpp and nodejs are always present.
 void append_split(std::string& out, const Split& split);
 
-// {"type":"records","records":[…],"split":{…}}
+// {"type":"records","records":[…],"split":{…}}, the records in the order given.
 std::string encode_records(const std::vector<StoredRecord>& records, const Split& split);
+std::string encode_records(const std::vector<const StoredRecord*>& records, const Split& split);
 
 // The alerts as clients see them, {"active":[…],"silences":[…]} (alert_api.hpp's
 // encode_alerts); this when the hub has no alerts.
@@ -51,6 +53,10 @@ std::string encode_alerts_message(std::string_view alerts);
 // the VM's newest row, each left out when NULL there.
 // The snapshot's "vms" is the same list.
 std::string encode_vms(const LiveState& state);
+
+// {"type":"fleet","vms":[…]}: the entries of /api/vms (encode_vms) for `vms`, by name;
+// a name the state does not know is left out.
+std::string encode_fleet(const LiveState& state, const std::set<std::string>& vms);
 
 // {"cpp":N,"nodejs":M,"total":T,"shares":{"cpp":0.51,"nodejs":0.49}} (GET /api/split)
 std::string encode_split_answer(const Split& split);

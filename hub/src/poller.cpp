@@ -36,7 +36,8 @@ const std::string kSplitPadding = [] {
 Poller::Poller(PollerOptions options)
     : options_(std::move(options)),
       session_(options_.db, "poller"),
-      tracker_(options_.late_window) {}
+      tracker_(options_.late_window),
+      fleet_(options_.fleet_interval) {}
 
 Poller::~Poller() { stop(); }
 
@@ -48,8 +49,7 @@ void Poller::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
-    subscribers_.clear();
-    fanout_list_.reset();
+    routes_ = VmRoutes();
   }
   wake_.notify_all();
   if (thread_.joinable()) {
@@ -60,8 +60,7 @@ void Poller::stop() {
 void Poller::subscribe(const std::shared_ptr<Subscriber>& subscriber, std::string vm, int minutes) {
   {
     std::lock_guard lock(mutex_);
-    subscribers_.emplace(subscriber.get(), subscriber);
-    fanout_list_.reset();
+    routes_.add(subscriber);
     requests_[subscriber.get()] = {subscriber, std::move(vm), minutes};
   }
   wake_.notify_one();
@@ -70,12 +69,7 @@ void Poller::subscribe(const std::shared_ptr<Subscriber>& subscriber, std::strin
 void Poller::unsubscribe(const Subscriber* subscriber) {
   std::shared_ptr<Subscriber> last_reference;  // released outside the lock
   std::lock_guard lock(mutex_);
-  auto it = subscribers_.find(subscriber);
-  if (it != subscribers_.end()) {
-    last_reference = std::move(it->second);
-    subscribers_.erase(it);
-    fanout_list_.reset();  // no reference left behind to a client that is gone
-  }
+  last_reference = routes_.remove(subscriber);
   requests_.erase(subscriber);
 }
 
@@ -123,7 +117,7 @@ void Poller::set_alerts(std::string alerts) {
 PollerStats Poller::stats() const {
   std::lock_guard lock(mutex_);
   PollerStats stats = stats_;
-  stats.subscribers = subscribers_.size();
+  stats.subscribers = routes_.size();
   return stats;
 }
 
@@ -318,6 +312,7 @@ bool Poller::poll(db::Connection& connection) {
     if (split_changed) {
       publish_state();
     }
+    send_fleet({});  // VMs that changed while the last message was too recent
     return false;
   }
   std::sort(fresh.begin(), fresh.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
@@ -327,34 +322,56 @@ bool Poller::poll(db::Connection& connection) {
   if (observer_) {
     observer_(fresh);
   }
-  send_to_all(make_message(encode_records(fresh, state_.split())));
+  std::shared_ptr<const VmRoutes::Table> table;
+  {
+    std::lock_guard lock(mutex_);
+    routes_.route_unrouted(fresh.front().vm);
+    table = routes_.table();
+  }
+  // Encoded outside the lock: subscribing and leaving do not wait for it.
+  std::vector<Delivery> deliveries = records_deliveries(fresh, state_.split(), *table);
+  fleet_.changed(fresh);
+  send_fleet(std::move(deliveries));
   publish_state();
   return record_rows >= options_.batch;
 }
 
-void Poller::send_to_all(const Message& message) {
-  if (fanout_) {
-    SubscriberList targets;
+void Poller::send_fleet(std::vector<Delivery> deliveries) {
+  if (auto fleet = fleet_.take(state_, std::chrono::steady_clock::now())) {
+    SubscriberList everyone;
     {
       std::lock_guard lock(mutex_);
-      if (!fanout_list_) {
-        auto list = std::make_shared<std::vector<std::shared_ptr<Subscriber>>>();
-        list->reserve(subscribers_.size());
-        for (const auto& [key, subscriber] : subscribers_) {
-          list->push_back(subscriber);
-        }
-        fanout_list_ = std::move(list);
-      }
-      targets = fanout_list_;
+      everyone = routes_.table()->everyone;
     }
+    deliveries.push_back({make_message(*fleet), std::move(everyone)});
+  }
+  if (!deliveries.empty()) {
+    send(std::move(deliveries));
+  }
+}
+
+void Poller::send(std::vector<Delivery> deliveries) {
+  if (fanout_) {
     fanout_busy_ = true;
-    fanout_(message, std::move(targets));
-  } else {
-    std::lock_guard lock(mutex_);
-    for (const auto& [key, subscriber] : subscribers_) {
-      subscriber->deliver_update(message);
+    fanout_(std::move(deliveries));
+    return;
+  }
+  for (const Delivery& delivery : deliveries) {
+    for (const auto& subscriber : *delivery.subscribers) {
+      subscriber->deliver_update(delivery.message);
     }
   }
+}
+
+void Poller::send_to_all(const Message& message) {
+  SubscriberList everyone;
+  {
+    std::lock_guard lock(mutex_);
+    everyone = routes_.table()->everyone;
+  }
+  std::vector<Delivery> deliveries;
+  deliveries.push_back({message, std::move(everyone)});
+  send(std::move(deliveries));
 }
 
 void Poller::send_alerts() {
@@ -385,9 +402,17 @@ void Poller::serve_snapshots(db::Connection& connection) {
   // Clients that asked for the same VM and window share one query and one buffer.
   std::map<std::pair<std::string, int>, std::vector<std::weak_ptr<Subscriber>>> groups;
   const auto newest = state_.newest_vm();
-  for (auto& entry : requests) {
-    SnapshotRequest& request = entry.second;
-    std::string vm = request.vm.empty() ? newest.value_or("") : request.vm;
+  for (auto& [key, request] : requests) {
+    // No VM named (a resync of a client that never chose one): the VM it watches, so
+    // its view does not jump to another; a new client: the VM that reported last.
+    std::string vm = request.vm;
+    if (vm.empty()) {
+      std::lock_guard lock(mutex_);
+      vm = routes_.vm_of(key);
+    }
+    if (vm.empty()) {
+      vm = newest.value_or("");
+    }
     groups[{std::move(vm), request.minutes}].push_back(std::move(request.subscriber));
   }
   for (const auto& [key, subscribers] : groups) {
@@ -430,6 +455,9 @@ void Poller::serve_snapshots(db::Connection& connection) {
     for (const auto& weak : subscribers) {
       if (auto subscriber = weak.lock()) {
         subscriber->deliver_snapshot(snapshot);
+        // The updates after this snapshot carry its VM's rows (none while vm is "").
+        std::lock_guard lock(mutex_);
+        routes_.route(subscriber.get(), vm);
       }
     }
   }

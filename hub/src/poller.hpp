@@ -1,9 +1,10 @@
 // The one reader of new rows: every poll interval it runs ONE query for all clients
-// (new rows plus the per-route counts), encodes the update once and hands the same
-// buffer to every subscriber. It also answers snapshot requests, grouping the clients
-// that asked for the same VM and window into one query and one buffer, and keeps the
-// per-VM state that /api/vms and snapshots read. Runs on its own thread so MySQL never
-// blocks the io threads. Public functions are thread-safe.
+// (new rows plus the per-route counts), encodes each watched VM's rows once and hands
+// the same buffer to every subscriber of that VM (vm_routes.hpp), and at most once per
+// fleet interval every VM's changed summary to all (fleet_updates.hpp). It also answers snapshot
+// requests, grouping the clients that asked for the same VM and window into one query and one
+// buffer, and keeps the per-VM state that /api/vms and snapshots read. Runs on its own thread so
+// MySQL never blocks the io threads. Public functions are thread-safe.
 #pragma once
 
 #include <atomic>
@@ -20,9 +21,12 @@
 #include <vector>
 
 #include "db_session.hpp"
+#include "fleet_updates.hpp"
 #include "live_state.hpp"
 #include "row_tracker.hpp"
 #include "subscriber.hpp"
+#include "vm_routes.hpp"
+#include "vmpulse/defaults.hpp"
 
 namespace vmpulse::hub {
 
@@ -35,6 +39,8 @@ struct PollerOptions {
   // Snapshot requests waiting at most; each client has at most one (a new request
   // replaces its old one), so this bounds the work a burst of clients can queue.
   std::size_t max_pending_snapshots = 4096;
+  // `fleet` messages at most this often (config/defaults.env).
+  std::chrono::milliseconds fleet_interval = defaults::kHubFleetIntervalDuration;
 };
 
 struct PollerStats {
@@ -55,12 +61,10 @@ class Poller {
   Poller& operator=(const Poller&) = delete;
 
   // How an update reaches the subscribers: by default the poller calls deliver_update
-  // on each from its own thread; a fan-out may instead hand the whole list to the io
-  // thread in one step (what a single-threaded hub does). Set before start().
-  // The list is shared and immutable: kept between polls while nobody subscribes or
-  // leaves, so a poll copies no per-client reference.
-  using SubscriberList = std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>>;
-  using Fanout = std::function<void(const Message&, SubscriberList)>;
+  // on each from its own thread; a fan-out may instead hand the whole update (each
+  // message with its subscribers, in order) to the io thread in one step (what a
+  // single-threaded hub does). Set before start().
+  using Fanout = std::function<void(std::vector<Delivery>)>;
   void set_fanout(Fanout fanout) { fanout_ = std::move(fanout); }
   // The fan-out calls this when it has handed the update to every subscriber. Until
   // then the poller does not poll: under load updates grow instead of piling up.
@@ -111,6 +115,9 @@ class Poller {
   void serve_snapshots(db::Connection& connection);
   void publish_state();
   void report(const std::string& problem);
+  void send(std::vector<Delivery> deliveries);
+  // Adds the `fleet` message when one is due, then sends.
+  void send_fleet(std::vector<Delivery> deliveries);
   void send_to_all(const Message& message);
   void send_alerts();
 
@@ -126,8 +133,7 @@ class Poller {
   std::condition_variable wake_;
   bool stopping_ = false;
   bool alerts_unsent_ = false;  // alerts_ changed since the last `alerts` message
-  std::unordered_map<const Subscriber*, std::shared_ptr<Subscriber>> subscribers_;
-  SubscriberList fanout_list_;  // subscribers_ as a list; null once either changes
+  VmRoutes routes_;             // the subscribers and the VM each watches
   std::unordered_map<const Subscriber*, SnapshotRequest> requests_;  // one per client
   std::string vms_json_ = "{\"vms\":[]}";
   std::map<std::string, std::int64_t> loaded_last_seen_;
@@ -138,6 +144,7 @@ class Poller {
   DbSession session_;
   RowTracker tracker_;
   LiveState state_;
+  FleetUpdates fleet_;
   bool loaded_ = false;
   std::string last_problem_;
   std::chrono::steady_clock::time_point last_report_{};

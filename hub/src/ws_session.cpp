@@ -333,11 +333,12 @@ std::optional<std::string_view> forwarded_for(const bhttp::request<bhttp::string
 
 }  // namespace
 
-void fan_out(const std::shared_ptr<WsContext>& context, const Message& update,
-             Poller::SubscriberList subscribers) {
-  asio::post(context->io, [context, update, subscribers = std::move(subscribers)] {
-    for (const auto& subscriber : *subscribers) {
-      subscriber->deliver_update(update);
+void fan_out(const std::shared_ptr<WsContext>& context, std::vector<Delivery> update) {
+  asio::post(context->io, [context, update = std::move(update)] {
+    for (const Delivery& delivery : update) {
+      for (const auto& subscriber : *delivery.subscribers) {
+        subscriber->deliver_update(delivery.message);
+      }
     }
     context->poller.fanout_done();
   });

@@ -57,11 +57,10 @@ struct WsContext {
   Message pong = make_message(encode_pong());
 };
 
-// Hands an update to every subscriber from the io thread, in one posted task, then
-// tells the poller (Poller::fanout_done). Only for a single-threaded io_context
-// (WsContext::single_thread).
-void fan_out(const std::shared_ptr<WsContext>& context, const Message& update,
-             Poller::SubscriberList subscribers);
+// Hands an update (each message to its subscribers, in order) over from the io thread,
+// in one posted task, then tells the poller (Poller::fanout_done). Only for a
+// single-threaded io_context (WsContext::single_thread).
+void fan_out(const std::shared_ptr<WsContext>& context, std::vector<Delivery> update);
 
 // The Server's upgrade handler: takes over a socket whose request asked for a WebSocket.
 void serve_websocket(boost::asio::ip::tcp::socket socket,

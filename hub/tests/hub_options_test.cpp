@@ -25,6 +25,23 @@ TEST(HubOptions, Defaults) {
   EXPECT_EQ(options.listen.port, 8081);
   EXPECT_EQ(options.poll, std::chrono::milliseconds(250));
   EXPECT_EQ(options.max_clients, 20000u);
+  EXPECT_EQ(options.fleet_interval, vmpulse::defaults::kHubFleetIntervalDuration);
+}
+
+TEST(HubOptions, FleetIntervalFromTheVariableOrTheFlagWithinBounds) {
+  const Env env{{{"VMPULSE_DB_URL", kDb}, {"VMPULSE_HUB_FLEET_INTERVAL", "5s"}}};
+  auto parsed = parse_hub_options({}, env);
+  ASSERT_TRUE(std::holds_alternative<HubOptions>(parsed)) << std::get<std::string>(parsed);
+  EXPECT_EQ(std::get<HubOptions>(parsed).fleet_interval, std::chrono::seconds(5));
+  parsed = parse_hub_options({"--fleet-interval", "250ms"}, env);
+  ASSERT_TRUE(std::holds_alternative<HubOptions>(parsed)) << std::get<std::string>(parsed);
+  EXPECT_EQ(std::get<HubOptions>(parsed).fleet_interval, std::chrono::milliseconds(250));
+  for (const char* bad : {"0ms", "10ms", "2m", "often"}) {
+    parsed = parse_hub_options({"--fleet-interval", bad}, env);
+    ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << bad;
+    EXPECT_NE(std::get<std::string>(parsed).find("--fleet-interval"), std::string::npos)
+        << std::get<std::string>(parsed);
+  }
 }
 
 TEST(HubOptions, EnvironmentAndFlags) {

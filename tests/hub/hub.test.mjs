@@ -118,7 +118,7 @@ describe('snapshot', () => {
 
 describe('delivery', () => {
   test('every row, in order, exactly once, to every client', async () => {
-    const clients = await Promise.all([1, 2, 3].map(() => connect(MAIN)));
+    const clients = await Promise.all([1, 2, 3].map(() => connect(MAIN, { path: '/ws?vm=order-a' })));
     await Promise.all(clients.map(snapshotOf));
     const ids = [];
     for (let i = 0; i < 30; i++) ids.push(...(await insertRows(db, [row('order-a', { cpu: i })])));
@@ -137,7 +137,7 @@ describe('delivery', () => {
   });
 
   test('a row whose transaction commits after a larger id is still delivered, once', async () => {
-    const clients = await Promise.all([1, 2].map(() => connect(MAIN)));
+    const clients = await Promise.all([1, 2].map(() => connect(MAIN, { path: '/ws?vm=late-a' })));
     await Promise.all(clients.map(snapshotOf));
     const slow = await db.getConnection();
     // The two routes count in different metricas_por_api rows, so their transactions
@@ -156,7 +156,7 @@ describe('delivery', () => {
   });
 
   test('concurrent transactions committing in random order: all delivered, once, same order for all', async () => {
-    const clients = await Promise.all([1, 2, 3].map(() => connect(MAIN)));
+    const clients = await Promise.all([1, 2, 3].map(() => connect(MAIN, { path: '/ws?vm=race-a' })));
     await Promise.all(clients.map(snapshotOf));
     const ids = (
       await Promise.all(
@@ -195,6 +195,71 @@ describe('delivery', () => {
         );
       }
     }
+  });
+});
+
+describe('per VM', () => {
+  // Issue 15: a dashboard gets the records of the VM it shows and, at most once a
+  // second, every VM's summary (`fleet`), not every VM's records.
+  test("two clients on different VMs: each gets only its VM's records, both get fleet entries of both", async () => {
+    const a = await connect(MAIN, { path: '/ws?vm=pervm-a' });
+    const b = await connect(MAIN);
+    await Promise.all([snapshotOf(a), snapshotOf(b)]);
+    b.send({ type: 'select', vm: 'pervm-b' });
+    await b.until((c) => c.ofType('snapshot').some((s) => s.vm === 'pervm-b'), 10000, 'the selected snapshot');
+    const ids = { 'pervm-a': [], 'pervm-b': [] };
+    for (let i = 0; i < 6; i++) {
+      const got = await insertRows(db, [row('pervm-a', { cpu: i }), row('pervm-b', { cpu: 50 + i }), row('pervm-a')]);
+      ids['pervm-a'].push(got[0], got[2]);
+      ids['pervm-b'].push(got[1]);
+      await sleep(150);
+    }
+    for (const [client, vm] of [
+      [a, 'pervm-a'],
+      [b, 'pervm-b'],
+    ]) {
+      await client.until((c) => c.recordIds((r) => r.vm === vm).length >= ids[vm].length, 10000, `${vm}'s rows`);
+      // Both VMs' entries arrive in fleet messages, the newest with every row counted.
+      await client.until(
+        (c) =>
+          ['pervm-a', 'pervm-b'].every((name) =>
+            c.ofType('fleet').some((f) => f.vms.some((v) => v.vm === name && v.rows === ids[name].length)),
+          ),
+        5000,
+        'fleet entries of both VMs',
+      );
+    }
+    await sleep(600); // nothing more arrives later
+    for (const [client, vm] of [
+      [a, 'pervm-a'],
+      [b, 'pervm-b'],
+    ]) {
+      const after = client.messages.findIndex((m) => m.type === 'snapshot' && m.vm === vm);
+      const records = client.messages.slice(after).filter((m) => m.type === 'records');
+      assert.ok(
+        records.every((m) => m.records.every((r) => r.vm === vm)),
+        `only ${vm}'s rows`,
+      );
+      assert.deepEqual(
+        client.recordIds((r) => r.vm === vm),
+        ids[vm],
+      );
+      for (const m of records) assert.ok(m.split && m.split.total > 0, 'records keep the split');
+    }
+    // A fleet entry is the VM's /api/vms entry; fleet messages come at most once a second.
+    const vms = (await getJson(MAIN, '/api/vms')).body.vms;
+    const lastB = a
+      .ofType('fleet')
+      .flatMap((f) => f.vms)
+      .filter((v) => v.vm === 'pervm-b')
+      .at(-1);
+    assert.deepEqual(
+      lastB,
+      vms.find((v) => v.vm === 'pervm-b'),
+    );
+    assert.equal(lastB.porcentaje_cpu_uso, 55);
+    const times = a.messages.map((m, i) => (m.type === 'fleet' ? a.arrivals[i] : null)).filter((t) => t !== null);
+    for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 900, `fleet gaps ${times}`);
   });
 });
 
@@ -395,8 +460,8 @@ describe('limits', () => {
 
   test('a client that stops reading is resynced without holding back the others', async () => {
     await sleep(300);
-    const stuck = await connect(STRICT);
-    const reader = await connect(STRICT);
+    const stuck = await connect(STRICT, { path: '/ws?vm=flood-a' });
+    const reader = await connect(STRICT, { path: '/ws?vm=flood-a' });
     await Promise.all([snapshotOf(stuck), snapshotOf(reader)]);
     stuck.ws._socket.pause(); // stops reading: its socket buffers, then its queue, fill up
     const ids = [];
@@ -426,7 +491,7 @@ describe('limits', () => {
 
   test('a client that answers no pings is dropped; the others keep receiving', async () => {
     const silent = await connect(DROP);
-    const alive = await connect(DROP);
+    const alive = await connect(DROP, { path: '/ws?vm=drop-a' });
     await Promise.all([snapshotOf(silent), snapshotOf(alive)]);
     silent.ws._socket.pause();
     const start = Date.now();
@@ -444,7 +509,7 @@ describe('limits', () => {
 
 describe('database outage', () => {
   test('/readyz goes 503 while MariaDB is down, the hub reconnects by itself and delivers again', async () => {
-    const client = await connect(MAIN);
+    const client = await connect(MAIN, { path: '/ws?vm=after-outage' });
     await snapshotOf(client);
     const root = env('VMPULSE_ROOT');
     const script = `source "${root}/scripts/lib/common.sh"; source "${root}/scripts/lib/mariadb.sh";`;

@@ -50,13 +50,19 @@ const V2_FIELDS = Object.keys(v2Record('x', 1)).filter((k) => !(k in v1Record('x
 
 describe('live records', () => {
   test('records carry the version 2 fields and procesos_top as stored; version 1 rows lack them', async () => {
-    const client = await Client.open(MAIN);
-    open.push(client);
-    await client.until((c) => c.ofType('snapshot').length > 0, 10000, 'a snapshot');
+    // A client gets the records of the VM it watches: one client per VM.
+    const clients = [];
+    for (const vm of ['v2-live', 'v2-live-old']) {
+      const client = await Client.open(MAIN, { path: `/ws?vm=${vm}` });
+      open.push(client);
+      await client.until((c) => c.ofType('snapshot').length > 0, 10000, 'a snapshot');
+      clients.push(client);
+    }
     const v2 = v2Record('v2-live', 5, { top: TOP });
     const [v2Id, v1Id] = await insertRecords(db, [v2, v1Record('v2-live-old')]);
-    await client.until((c) => c.recordIds().includes(v1Id), 10000, 'both rows');
-    const records = client.ofType('records').flatMap((m) => m.records);
+    await clients[0].until((c) => c.recordIds().includes(v2Id), 10000, 'the version 2 row');
+    await clients[1].until((c) => c.recordIds().includes(v1Id), 10000, 'the version 1 row');
+    const records = clients.flatMap((client) => client.ofType('records').flatMap((m) => m.records));
     const got = records.find((r) => r.id === v2Id);
     for (const field of V2_FIELDS) assert.equal(got[field], v2[field], field);
     assert.deepEqual(got.procesos_top, TOP);
