@@ -11,10 +11,11 @@ void FleetUpdates::changed(const std::vector<StoredRecord>& rows) {
 }
 
 std::optional<std::string> FleetUpdates::take(const LiveState& state, Clock::time_point now) {
-  if (changed_.empty() || (last_ && now - *last_ < interval_)) {
+  if ((changed_.empty() && split_ == state.split()) || (last_ && now - *last_ < interval_)) {
     return std::nullopt;
   }
   last_ = now;
+  split_ = state.split();
   std::string payload = encode_fleet(state, changed_);
   changed_.clear();
   return payload;

@@ -158,7 +158,9 @@ std::string encode_fleet(const LiveState& state, const std::set<std::string>& vm
     first = false;
     append_vm_entry(out, vm, *entry);
   }
-  out += "]}";
+  out += "],\"split\":";
+  append_split(out, state.split());
+  out += '}';
   return out;
 }
 

@@ -54,8 +54,9 @@ std::string encode_alerts_message(std::string_view alerts);
 // The snapshot's "vms" is the same list.
 std::string encode_vms(const LiveState& state);
 
-// {"type":"fleet","vms":[…]}: the entries of /api/vms (encode_vms) for `vms`, by name;
-// a name the state does not know is left out.
+// {"type":"fleet","vms":[…],"split":{…}}: the entries of /api/vms (encode_vms) for `vms`,
+// by name (a name the state does not know is left out), and the state's split, which
+// `records` no longer brings to a client that watches another VM.
 std::string encode_fleet(const LiveState& state, const std::set<std::string>& vms);
 
 // {"cpp":N,"nodejs":M,"total":T,"shares":{"cpp":0.51,"nodejs":0.49}} (GET /api/split)

@@ -30,7 +30,7 @@ void deliver(LiveState& state, FleetUpdates& fleet, const std::vector<StoredReco
 std::vector<std::string> names(const std::string& payload) {
   const auto json = nlohmann::json::parse(payload);
   EXPECT_EQ(json["type"], "fleet");
-  EXPECT_EQ(json.size(), 2u);
+  EXPECT_EQ(json.size(), 3u);
   std::vector<std::string> vms;
   for (const auto& entry : json["vms"]) {
     vms.push_back(entry["vm"].get<std::string>());
@@ -87,4 +87,28 @@ TEST(FleetUpdates, NothingChangedNoMessage) {
   deliver(state, fleet, {record(1, "a", "2026-12-05 06:00:00")});
   ASSERT_TRUE(fleet.take(state, t0 + 5s));
   EXPECT_FALSE(fleet.take(state, t0 + 10s)) << "a VM is sent once per change, not again";
+}
+
+// A row of a VM nobody here watches moves the split: `records` no longer tell these
+// clients, so `fleet` does, with or without entries.
+TEST(FleetUpdates, TheSplitRidesOnFleetAndAChangeAloneSendsOne) {
+  LiveState state;
+  FleetUpdates fleet(1s);
+  deliver(state, fleet, {record(1, "a", "2026-12-05 06:00:00")});
+  state.set_split(Split{{{"cpp", 7}, {"nodejs", 4}}});
+  auto payload = fleet.take(state, t0);
+  ASSERT_TRUE(payload);
+  auto json = nlohmann::json::parse(*payload);
+  EXPECT_EQ(json["split"]["cpp"], 7);
+  EXPECT_EQ(json["split"]["nodejs"], 4);
+  EXPECT_EQ(json["split"]["total"], 11);
+
+  EXPECT_FALSE(fleet.take(state, t0 + 2s)) << "same split, no VM changed";
+  state.set_split(Split{{{"cpp", 8}, {"nodejs", 4}}});
+  EXPECT_FALSE(fleet.take(state, t0 + 500ms)) << "within the interval";
+  payload = fleet.take(state, t0 + 3s);
+  ASSERT_TRUE(payload);
+  json = nlohmann::json::parse(*payload);
+  EXPECT_TRUE(json["vms"].empty());
+  EXPECT_EQ(json["split"]["total"], 12);
 }

@@ -157,11 +157,13 @@ const ENTRY_FIELDS = ['porcentaje_cpu_uso', 'porcentaje_ram', 'carga_1', 'disco_
 /**
  * A `fleet` message: the entries of the VMs that changed. Each replaces the entry of
  * the same `vm` (it is the hub's whole entry); a VM not yet listed is added. Entries
- * that are not objects with a string vm are skipped.
+ * that are not objects with a string vm are skipped. It also carries the split, which
+ * `records` (the watched VM's rows only) no longer bring for the other VMs' rows.
  */
 function applyFleet(state, msg) {
+  const split = msg.split ? normalizeSplit(msg.split) : state.split;
   const entries = msg.vms.filter((v) => isObject(v) && typeof v.vm === 'string');
-  if (entries.length === 0) return state;
+  if (entries.length === 0) return split === state.split ? state : { ...state, split };
   const index = new Map(state.vms.map((v, i) => [v.vm, i]));
   const vms = [...state.vms];
   let added = false;
@@ -173,7 +175,7 @@ function applyFleet(state, msg) {
       added = true;
     } else vms[i] = e;
   }
-  return { ...state, vms: added ? sortVms(vms) : vms };
+  return { ...state, vms: added ? sortVms(vms) : vms, split };
 }
 
 function sortVms(vms) {

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { chartData } from './series.js';
 import { reducer, initialState, parseMessage } from './reducer.js';
+import { normalizeSplit } from './split.js';
 
 const rec = (id, vm, sec, cpu = 10) => ({
   id,
@@ -180,6 +181,15 @@ describe('alerts', () => {
     expect(s.vms[0].etiquetas).toEqual({ env: 'prod' });
     expect(s.vms[2]).toBe(before); // untouched
     expect(s.badMessages).toBe(0);
+  });
+
+  it('a fleet message brings the split, which records of the watched VM alone no longer do', () => {
+    const s0 = reducer(initialState, snapshot());
+    const split = { cpp: 7, nodejs: 4, total: 11 };
+    const s = reducer(s0, parseMessage(JSON.stringify({ type: 'fleet', vms: [], split })));
+    expect(s.split).toEqual(normalizeSplit(split));
+    expect(s.split).not.toEqual(s0.split);
+    expect(s.vms).toBe(s0.vms);
   });
 
   it('a fleet message with nothing usable leaves the state as it was', () => {
