@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import Header from './components/Header.jsx';
 import StatCards from './components/StatCards.jsx';
 import MetricChart from './components/MetricChart.jsx';
@@ -47,11 +47,23 @@ export default function App({ hub }) {
     return r;
   };
 
+  // Each view the user picks is an entry of the browser's history, so Back undoes a
+  // zoom, a range or a VM; the address the page was opened with is only tidied.
+  const opened = useRef(true);
   useEffect(() => {
     const search = writeView(window.location.search, view);
-    if (search !== window.location.search)
-      window.history.replaceState(null, '', `${window.location.pathname}${search}`);
+    const first = opened.current;
+    opened.current = false;
+    if (search === window.location.search) return;
+    const url = `${window.location.pathname}${search}`;
+    if (first) window.history.replaceState(null, '', url);
+    else window.history.pushState(null, '', url);
   }, [view]);
+  useEffect(() => {
+    const back = () => setView(readView(window.location.search));
+    window.addEventListener('popstate', back);
+    return () => window.removeEventListener('popstate', back);
+  }, []);
 
   const points = state.series.points;
   const live = useMemo(() => {

@@ -6,7 +6,11 @@ namespace vmpulse::hub {
 
 void VmRoutes::add(std::shared_ptr<Subscriber> subscriber) {
   const Subscriber* key = subscriber.get();
-  subscribers_[key] = Route{std::move(subscriber), {}};
+  const auto [it, added] = subscribers_.try_emplace(key);
+  if (added || !it->second.vm.empty()) {
+    ++unrouted_;
+  }
+  it->second = Route{std::move(subscriber), {}};
   table_.reset();
 }
 
@@ -14,6 +18,9 @@ std::shared_ptr<Subscriber> VmRoutes::remove(const Subscriber* subscriber) {
   const auto it = subscribers_.find(subscriber);
   if (it == subscribers_.end()) {
     return nullptr;
+  }
+  if (it->second.vm.empty()) {
+    --unrouted_;
   }
   std::shared_ptr<Subscriber> reference = std::move(it->second.subscriber);
   subscribers_.erase(it);
@@ -26,11 +33,20 @@ void VmRoutes::route(const Subscriber* subscriber, std::string vm) {
   if (it == subscribers_.end() || it->second.vm == vm) {
     return;
   }
+  if (it->second.vm.empty()) {
+    --unrouted_;
+  } else if (vm.empty()) {
+    ++unrouted_;
+  }
   it->second.vm = std::move(vm);
   table_.reset();
 }
 
 void VmRoutes::route_unrouted(const std::string& vm) {
+  if (unrouted_ == 0 || vm.empty()) {
+    return;
+  }
+  unrouted_ = 0;
   for (auto& [key, route] : subscribers_) {
     if (route.vm.empty()) {
       route.vm = vm;

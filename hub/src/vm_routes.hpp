@@ -34,10 +34,13 @@ class VmRoutes {
   void route(const Subscriber* subscriber, std::string vm);
   // Every subscriber that watches no VM watches `vm` from now on: with an empty table a
   // dashboard's snapshot has no VM, and the first VM to report becomes its view.
+  // Called on every poll with rows: it costs nothing while every client has a VM.
   void route_unrouted(const std::string& vm);
   // The VM `subscriber` watches; "" for none or an unknown subscriber.
   std::string vm_of(const Subscriber* subscriber) const;
   std::size_t size() const { return subscribers_.size(); }
+  // Subscribers that watch no VM.
+  std::size_t unrouted() const { return unrouted_; }
   std::shared_ptr<const Table> table();
 
  private:
@@ -46,6 +49,7 @@ class VmRoutes {
     std::string vm;
   };
   std::unordered_map<const Subscriber*, Route> subscribers_;
+  std::size_t unrouted_ = 0;            // routes in subscribers_ whose vm is ""
   std::shared_ptr<const Table> table_;  // null once a route changes
 };
 

@@ -111,9 +111,45 @@ TEST(VmRoutes, UnroutedClientsTakeTheFirstVmToReport) {
   routes.add(empty);
   routes.add(chosen);
   routes.route(chosen.get(), "b");
+  EXPECT_EQ(routes.unrouted(), 1u);
   routes.route_unrouted("a");
   EXPECT_EQ(routes.vm_of(empty.get()), "a");
   EXPECT_EQ(routes.vm_of(chosen.get()), "b") << "a chosen VM stays";
+  EXPECT_EQ(routes.unrouted(), 0u);
+}
+
+TEST(VmRoutes, CountsUnroutedClientsThroughEveryChange) {
+  VmRoutes routes;
+  auto a = std::make_shared<Dashboard>();
+  auto b = std::make_shared<Dashboard>();
+  routes.add(a);
+  routes.add(b);
+  EXPECT_EQ(routes.unrouted(), 2u);
+  routes.route(a.get(), "x");
+  EXPECT_EQ(routes.unrouted(), 1u);
+  routes.route(a.get(), "y");  // one VM to another: still routed
+  EXPECT_EQ(routes.unrouted(), 1u);
+  routes.route(a.get(), "");  // back to none
+  EXPECT_EQ(routes.unrouted(), 2u);
+  routes.route_unrouted("");  // no VM to give: nothing changes
+  EXPECT_EQ(routes.unrouted(), 2u);
+  EXPECT_EQ(routes.vm_of(a.get()), "");
+  routes.add(a);  // added again while unrouted: counted once
+  EXPECT_EQ(routes.unrouted(), 2u);
+  routes.route(b.get(), "x");
+  routes.add(b);  // added again while routed: it starts over unrouted
+  EXPECT_EQ(routes.unrouted(), 2u);
+  EXPECT_EQ(routes.remove(a.get()), a);
+  EXPECT_EQ(routes.unrouted(), 1u);
+  routes.route_unrouted("z");
+  EXPECT_EQ(routes.vm_of(b.get()), "z");
+  EXPECT_EQ(routes.unrouted(), 0u);
+  const auto table = routes.table();
+  routes.route_unrouted("w");  // nobody unrouted: the table is kept
+  EXPECT_EQ(routes.table(), table);
+  routes.remove(b.get());
+  EXPECT_EQ(routes.unrouted(), 0u);
+  EXPECT_EQ(routes.size(), 0u);
 }
 
 TEST(VmRoutes, SelectMovesTheClientAndLeavingDropsIt) {

@@ -2,6 +2,7 @@
 // - against tests/dashboard/fake-hub.mjs: 7 d, 30 d and 1 y ask /api/history for that
 //   span and draw the min–max band; dragging across the CPU chart narrows the window
 //   (the zoom bar, the address and the next request say so) and Reset zoom restores it;
+//   + / - / arrows on a focused chart zoom too, and Back / Forward undo and redo;
 // - against bench/dashboard/fleet-hub.mjs: with 300 VMs (labels, alerts) the search,
 //   the CPU / last-seen sorts both ways, the status, alerting and label filters, rows
 //   updated by `fleet` messages; with
@@ -157,6 +158,43 @@ describe('long ranges and drag to zoom', () => {
     assert.equal(lastSpan(), 7 * DAY);
     const after = new URL(page.url()).searchParams;
     assert.deepEqual([after.get('range'), after.get('from'), after.get('to')], ['7d', null, null]);
+  });
+
+  it('the keyboard zooms a focused chart, and Back undoes each step', async () => {
+    await page.goto(`${url}?vm=web-1&range=7d`);
+    await until(() => document.querySelector('[data-testid=chart-cpu] canvas') !== null, undefined);
+    const zoomBar = async () => {
+      const bar = page.getByTestId('zoom-bar');
+      if ((await bar.count()) === 0) return null;
+      return { from: Number(await bar.getAttribute('data-from')), to: Number(await bar.getAttribute('data-to')) };
+    };
+    await page.locator('[data-testid=chart-cpu] .chart-box').focus();
+    await page.keyboard.press('+');
+    await page.getByTestId('zoom-bar').waitFor();
+    const zoomed = await zoomBar();
+    // The middle half of the 7 days shown.
+    assert.equal(zoomed.to - zoomed.from, 3.5 * DAY * 1000);
+    await page.keyboard.press('ArrowLeft');
+    await until((from) => Number(document.querySelector('[data-testid=zoom-bar]')?.dataset.from) < from, zoomed.from);
+    const moved = await zoomBar();
+    assert.deepEqual(moved, { from: zoomed.from - 0.875 * DAY * 1000, to: zoomed.to - 0.875 * DAY * 1000 });
+    assert.equal(new URL(page.url()).searchParams.get('from'), String(moved.from / 1000));
+
+    // Back: the previous zoom, then the range without a zoom; Forward redoes.
+    await page.goBack();
+    await until((from) => Number(document.querySelector('[data-testid=zoom-bar]')?.dataset.from) === from, zoomed.from);
+    assert.deepEqual(await zoomBar(), zoomed);
+    const asked = historyAsked.length;
+    await page.goBack();
+    await until(() => document.querySelector('[data-testid=zoom-bar]') === null, undefined);
+    await askedMoreThan(asked);
+    assert.equal(lastSpan(), 7 * DAY);
+    assert.deepEqual(
+      ['range', 'from', 'to'].map((k) => new URL(page.url()).searchParams.get(k)),
+      ['7d', null, null],
+    );
+    await page.goForward();
+    await until((from) => Number(document.querySelector('[data-testid=zoom-bar]')?.dataset.from) === from, zoomed.from);
   });
 
   it('a malformed zoom in the address is ignored: the range as it is', async () => {

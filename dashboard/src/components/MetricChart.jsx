@@ -2,6 +2,7 @@ import { useMemo, useRef, useState } from 'react';
 import { Line } from 'react-chartjs-2';
 import { timeSeriesOptions } from '../charts/options.js';
 import { nearestX } from '../lib/axis.js';
+import { zoomStep } from '../lib/history.js';
 
 function hexToRgba(hex, a) {
   const n = parseInt(hex.slice(1), 16);
@@ -14,7 +15,8 @@ function hexToRgba(hex, a) {
  * lines. History: the main metric's min–max band (filled between the two band lines)
  * with its average on top, the extras' averages as lines. A click calls onPick with
  * the time of the nearest sample of the main line. In history, dragging across the
- * chart selects an interval and calls onZoom(fromMs, toMs) instead.
+ * chart selects an interval and calls onZoom(fromMs, toMs) instead; with the chart
+ * focused, + and - zoom in and out and the arrows move the window (zoomStep).
  */
 export default function MetricChart({
   id,
@@ -76,6 +78,19 @@ export default function MetricChart({
         onPointerCancel: () => setDrag(null),
       }
     : {};
+  // The keyboard needs no drawn data, only the window: it keeps working (and the box
+  // keeps the focus) while the window it chose is loading.
+  const keyHandlers = onZoom
+    ? {
+        tabIndex: 0,
+        onKeyDown: (e) => {
+          const w = zoomStep({ fromMs: xMin, toMs: xMax }, e.key, Date.now());
+          if (!w) return;
+          e.preventDefault();
+          onZoom(w.fromMs, w.toMs);
+        },
+      }
+    : {};
   const datasets = useMemo(() => {
     const extras = extra.map((e) => ({
       label: e.label,
@@ -132,7 +147,11 @@ export default function MetricChart({
           {headline}
         </div>
       </div>
-      <div className={`chart-box${clickable ? ' chart-pick' : ''}${zoomable ? ' chart-zoom' : ''}`} {...dragHandlers}>
+      <div
+        className={`chart-box${clickable ? ' chart-pick' : ''}${zoomable ? ' chart-zoom' : ''}`}
+        {...dragHandlers}
+        {...keyHandlers}
+      >
         {drag && Math.abs(drag.x1 - drag.x0) >= 5 && (
           <div
             className="zoom-select"
@@ -149,7 +168,7 @@ export default function MetricChart({
             updateMode="none"
             role="img"
             aria-label={`${title} over time${clickable ? '; click a time to list its processes' : ''}${
-              zoomable ? '; drag across a time interval to zoom into it' : ''
+              zoomable ? '; drag across a time interval, or press + or - or the arrows, to zoom' : ''
             }`}
           />
         ) : (

@@ -71,6 +71,35 @@ export function clampZoom(aMs, bMs, nowMs) {
   return { fromMs, toMs };
 }
 
+/** The keys a focused history chart answers, as the zoom step each one takes. */
+const ZOOM_KEYS = Object.freeze({
+  '+': 'in',
+  '=': 'in',
+  '-': 'out',
+  _: 'out',
+  ArrowLeft: 'back',
+  ArrowRight: 'forward',
+});
+
+/**
+ * The keyboard's zoom: from the window shown ({fromMs, toMs}, epoch ms), `key` →
+ * the next zoom window (clampZoom), or null when the key is not a zoom key or the
+ * window is not known. `+` keeps the middle half, `-` doubles the width around the
+ * middle, the arrows move by a quarter of the width. The same steps as a drag, so a
+ * chart can be zoomed without a mouse.
+ */
+export function zoomStep(window, key, nowMs) {
+  const step = ZOOM_KEYS[key];
+  if (!step || !window || !Number.isFinite(window.fromMs) || !Number.isFinite(window.toMs)) return null;
+  const { fromMs, toMs } = window;
+  const width = toMs - fromMs;
+  const mid = (fromMs + toMs) / 2;
+  if (step === 'in') return clampZoom(mid - width / 4, mid + width / 4, nowMs);
+  if (step === 'out') return clampZoom(mid - width, mid + width, nowMs);
+  const shift = (step === 'back' ? -width : width) / 4;
+  return clampZoom(fromMs + shift, toMs + shift, nowMs);
+}
+
 /** The /api/history request for [fromMs, toMs] (epoch ms), in Unix seconds. */
 export function historyUrl(apiBase, vm, fromMs, toMs, points = HISTORY_POINTS) {
   const q = new URLSearchParams({

@@ -7,6 +7,7 @@ import {
   isRangeId,
   viewWindow,
   clampZoom,
+  zoomStep,
   MIN_ZOOM_MS,
 } from './history.js';
 
@@ -130,5 +131,27 @@ describe('ranges and zoom', () => {
     expect(clampZoom(NaN, now, now)).toBeNull();
     expect(clampZoom(undefined, now, now)).toBeNull();
     expect(clampZoom(now - 3 * 365 * DAY, now - 2 * 365 * DAY, now)).toBeNull();
+  });
+  it('zooms with the keyboard: + halves around the middle, - doubles, arrows move a quarter', () => {
+    const w = { fromMs: now - 4 * 3_600_000, toMs: now - 2 * 3_600_000 };
+    expect(zoomStep(w, '+', now)).toEqual({ fromMs: now - 3.5 * 3_600_000, toMs: now - 2.5 * 3_600_000 });
+    expect(zoomStep(w, '=', now)).toEqual(zoomStep(w, '+', now));
+    expect(zoomStep(w, '-', now)).toEqual({ fromMs: now - 5 * 3_600_000, toMs: now - 3_600_000 });
+    expect(zoomStep(w, 'ArrowLeft', now)).toEqual({ fromMs: now - 4.5 * 3_600_000, toMs: now - 2.5 * 3_600_000 });
+    expect(zoomStep(w, 'ArrowRight', now)).toEqual({ fromMs: now - 3.5 * 3_600_000, toMs: now - 1.5 * 3_600_000 });
+  });
+  it('keeps keyboard steps inside the same limits as a drag', () => {
+    // Forward at the present stays at the present; out stops at a year; in stops at a minute.
+    const recent = { fromMs: now - 3_600_000, toMs: now };
+    expect(zoomStep(recent, 'ArrowRight', now)).toEqual(recent);
+    expect(zoomStep({ fromMs: now - 300 * DAY, toMs: now }, '-', now)).toEqual({ fromMs: now - 365 * DAY, toMs: now });
+    const narrow = zoomStep({ fromMs: now - 600_000, toMs: now - 540_000 }, '+', now);
+    expect(narrow.toMs - narrow.fromMs).toBe(MIN_ZOOM_MS);
+  });
+  it('ignores other keys and an unknown window', () => {
+    const w = { fromMs: now - 7_200_000, toMs: now - 3_600_000 };
+    for (const key of ['a', 'Enter', 'ArrowUp', ' ', 'Escape']) expect(zoomStep(w, key, now)).toBeNull();
+    expect(zoomStep(null, '+', now)).toBeNull();
+    expect(zoomStep({ fromMs: undefined, toMs: now }, '+', now)).toBeNull();
   });
 });
