@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
     server_options.port = options.listen.port;
     server_options.max_connections = options.max_clients + 256;  // room for HTTP requests
     server_options.server_name = "vmpulse-hub";
+    server_options.single_thread = options.threads == 1;
     hub::WsOptions ws_options;
     ws_options.max_clients = options.max_clients;
     ws_options.queue.max_messages = options.queue_messages;
@@ -168,7 +169,8 @@ int main(int argc, char** argv) {
     ws_options.max_per_address = options.max_per_address;
     ws_options.trusted_proxies = options.trusted_proxies;
     ws_options.viewers = viewers;
-    auto ws_context = std::make_shared<hub::WsContext>(io, options.threads, poller, ws_options);
+    auto ws_context =
+        std::make_shared<hub::WsContext>(io, server_options.single_thread, poller, ws_options);
     if (ws_context->single_thread) {
       poller.set_fanout([ws_context](std::vector<hub::Delivery> update) {
         hub::fan_out(ws_context, std::move(update));
