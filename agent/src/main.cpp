@@ -82,7 +82,9 @@ int main(int argc, char** argv) {
                         .top = options.top}),
       options.interval, store,
       agent::AgentInfo{options.module_id, kVersion, options.process_metrics},
-      pusher ? agent::Sampler::OnSample([&pusher](const Record& record) { pusher->add(record); })
+      pusher ? agent::Sampler::OnSample([&pusher](const std::string& vm, const std::string& json) {
+        pusher->add(vm, json);
+      })
              : agent::Sampler::OnSample{},
       pusher ? agent::Sampler::ExtraMetrics([&pusher] {
         std::string text;
