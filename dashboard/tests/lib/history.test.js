@@ -8,7 +8,7 @@ import {
   viewWindow,
   clampZoom,
   MIN_ZOOM_MS,
-} from './history.js';
+} from '../../src/lib/history.js';
 
 describe('history', () => {
   it('builds the request in Unix seconds', () => {
