@@ -45,6 +45,8 @@ void reload_tokens_on_sighup(boost::asio::signal_set& signals, vmpulse::api::Tok
   });
 }
 
+// Wires the group-commit queue with its writers, the ingest handler and the HTTP server,
+// serves until SIGINT or SIGTERM, then answers what is queued and stops.
 int run(const vmpulse::api::ApiConfig& config) {
   using namespace vmpulse;
   std::vector<std::unique_ptr<api::GroupWriter>> writers;
