@@ -21,7 +21,7 @@ export default defineConfig({
   },
   preview: { host: '127.0.0.1' },
   test: {
-    include: ['src/**/*.test.{js,jsx}'],
+    include: ['tests/**/*.test.{js,jsx}'],
     environment: 'node',
   },
 });

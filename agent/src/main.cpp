@@ -43,24 +43,10 @@ void reload_token(vmpulse::agent::Pusher* pusher, const std::string& path) {
   spdlog::info("SIGHUP: token file {} read again, sending its newest token", path);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Wires the sampler, the pusher (--push) and the HTTP server, serves until SIGINT or
+// SIGTERM, then stops them; what was not delivered stays in the spool.
+int run(const vmpulse::agent::AgentOptions& options) {
   using namespace vmpulse;
-  auto parsed = agent::parse_options(std::vector<std::string>(argv + 1, argv + argc));
-  if (auto* exit = std::get_if<agent::OptionsExit>(&parsed)) {
-    std::fputs(exit->message.c_str(), exit->code == 0 ? stdout : stderr);
-    return exit->code;
-  }
-  const agent::AgentOptions& options = std::get<agent::AgentOptions>(parsed);
-  // Each thread would otherwise get its own 64 MiB malloc arena; the agent allocates
-  // little and its idle RSS matters more than allocator contention.
-  mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe): before any other thread
-  if (auto problem = init_logging("vmpulse-agent", options.log_level, options.log_format)) {
-    std::fprintf(stderr, "vmpulse-agent: %s\n", problem->c_str());
-    return 2;
-  }
-
   std::unique_ptr<agent::Pusher> pusher;
   if (!options.push.url.empty()) {
     try {
@@ -82,7 +68,9 @@ int main(int argc, char** argv) {
                         .top = options.top}),
       options.interval, store,
       agent::AgentInfo{options.module_id, kVersion, options.process_metrics},
-      pusher ? agent::Sampler::OnSample([&pusher](const Record& record) { pusher->add(record); })
+      pusher ? agent::Sampler::OnSample([&pusher](const std::string& vm, const std::string& json) {
+        pusher->add(vm, json);
+      })
              : agent::Sampler::OnSample{},
       pusher ? agent::Sampler::ExtraMetrics([&pusher] {
         std::string text;
@@ -146,4 +134,30 @@ int main(int argc, char** argv) {
   }
   spdlog::info("stopped");
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace vmpulse;
+  auto parsed = agent::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (auto* exit = std::get_if<agent::OptionsExit>(&parsed)) {
+    std::fputs(exit->message.c_str(), exit->code == 0 ? stdout : stderr);
+    return exit->code;
+  }
+  const agent::AgentOptions& options = std::get<agent::AgentOptions>(parsed);
+  // Each thread would otherwise get its own 64 MiB malloc arena; the agent allocates
+  // little and its idle RSS matters more than allocator contention.
+  mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe): before any other thread
+  if (auto problem = init_logging("vmpulse-agent", options.log_level, options.log_format)) {
+    std::fprintf(stderr, "vmpulse-agent: %s\n", problem->c_str());
+    return 2;
+  }
+
+  try {
+    return run(options);
+  } catch (const std::exception& error) {
+    spdlog::critical("{}", error.what());
+    return 1;
+  }
 }

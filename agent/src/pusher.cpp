@@ -227,13 +227,13 @@ void Pusher::journal_locked(const std::string& line, bool sync) {
   }
 }
 
-void Pusher::add(const Record& record) {
-  PendingSample pending{JournalSample{new_idempotency_key(record.vm), to_json(record)}, false,
+void Pusher::add(const std::string& vm, std::string record_json) {
+  PendingSample pending{JournalSample{new_idempotency_key(vm), std::move(record_json)}, false,
                         std::chrono::steady_clock::now()};
   std::lock_guard lock(mutex_);
   // On disk before the pusher can see it: from here on only a lost disk can lose it.
   journal_locked(journal_sample_line(pending.sample.key, pending.sample.json), true);
-  vm_ = record.vm;
+  vm_ = vm;
   pending_.push_back(std::move(pending));
   ++stats_.samples;
   stats_.pending_samples = pending_.size();

@@ -87,7 +87,8 @@ class Pusher {
   Pusher(const Pusher&) = delete;
   Pusher& operator=(const Pusher&) = delete;
 
-  void add(const Record& record);
+  // A sample of `vm`, as its record's JSON (to_json).
+  void add(const std::string& vm, std::string record_json);
   // The token for the next requests (the token file was read again on SIGHUP).
   void set_token(std::string token);
   void start();

@@ -36,13 +36,13 @@ void Sampler::stop() {
 
 void Sampler::sample_once() {
   Sample sample = collector_.collect();
-  const Record record = sample.record;
+  std::string json = to_json(sample.record);  // once: served and pushed alike
   // Handed to the pusher first, so that the published push metrics include it.
   if (on_sample_) {
-    on_sample_(record);
+    on_sample_(sample.record.vm, json);
   }
-  store_.publish(
-      render_snapshot(std::move(sample), info_, extra_metrics_ ? extra_metrics_() : std::string()));
+  store_.publish(render_snapshot(std::move(sample), std::move(json), info_,
+                                 extra_metrics_ ? extra_metrics_() : std::string()));
 }
 
 std::chrono::system_clock::time_point next_tick(std::chrono::system_clock::time_point now,

@@ -21,7 +21,8 @@ std::chrono::system_clock::time_point next_tick(std::chrono::system_clock::time_
 
 class Sampler {
  public:
-  using OnSample = std::function<void(const Record&)>;
+  // A sample's VM and its record as JSON (to_json), the bytes GET /metrics answers.
+  using OnSample = std::function<void(const std::string& vm, const std::string& record_json)>;
   using ExtraMetrics = std::function<std::string()>;
   Sampler(Collector collector, std::chrono::milliseconds interval, SnapshotStore& store,
           AgentInfo info, OnSample on_sample = {}, ExtraMetrics extra_metrics = {});

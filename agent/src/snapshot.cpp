@@ -244,10 +244,11 @@ std::string render_sources(const Sample& sample) {
   return out.dump(2) + "\n";
 }
 
-std::shared_ptr<const Snapshot> render_snapshot(Sample sample, const AgentInfo& info,
+std::shared_ptr<const Snapshot> render_snapshot(Sample sample, std::string record_json,
+                                                const AgentInfo& info,
                                                 const std::string& extra_prometheus) {
   auto snapshot = std::make_shared<Snapshot>();
-  snapshot->json = to_json(sample.record);
+  snapshot->json = std::move(record_json);
   snapshot->prometheus = render_prometheus(sample, info);
   snapshot->prometheus += extra_prometheus;
   snapshot->sources = render_sources(sample);

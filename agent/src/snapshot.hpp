@@ -35,8 +35,11 @@ struct Snapshot {
 
 std::string render_prometheus(const Sample& sample, const AgentInfo& info);
 std::string render_sources(const Sample& sample);
-// `extra_prometheus` is appended to the exposition (the pusher's metrics).
-std::shared_ptr<const Snapshot> render_snapshot(Sample sample, const AgentInfo& info,
+// `record_json` is to_json(sample.record), encoded once per sample by the sampler (the
+// pusher sends the same bytes); `extra_prometheus` is appended to the exposition (the
+// pusher's metrics).
+std::shared_ptr<const Snapshot> render_snapshot(Sample sample, std::string record_json,
+                                                const AgentInfo& info,
                                                 const std::string& extra_prometheus = {});
 
 // Thread-safe. Readers get a shared_ptr that stays valid while they send it.

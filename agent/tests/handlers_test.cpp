@@ -30,7 +30,9 @@ class Handlers : public ::testing::Test {
   void publish() {
     Collector collector(
         {testing::fixture("normal"), "so1", "fixture-vm", Clock{parse_utc("2026-01-02 03:04:05")}});
-    store.publish(render_snapshot(collector.collect(), AgentInfo{"so1", "test"}));
+    Sample sample = collector.collect();
+    std::string json = to_json(sample.record);
+    store.publish(render_snapshot(std::move(sample), std::move(json), AgentInfo{"so1", "test"}));
   }
   SnapshotStore store;
 };

@@ -114,7 +114,7 @@ TEST(Pusher, StopSealsWhatWasNotBatchedInBatchesOfAtMostBatchMax) {
     record.porcentaje_cpu_libre = 100;
     for (int i = 0; i < 25; ++i) {
       record.total_procesos = i;
-      pusher.add(record);
+      pusher.add(record.vm, to_json(record));
     }
     EXPECT_EQ(pusher.stats().pending_samples, 25u);
     pusher.stop();

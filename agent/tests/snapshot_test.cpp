@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "options.hpp"
+#include "sampler.hpp"
 #include "test_support.hpp"
 
 namespace vmpulse::agent {
@@ -134,13 +135,36 @@ TEST(RenderJson, Version2FieldsAsExpected) {
   expect_file(to_json(sample.record) + "\n", "rates-1.json");
 }
 
+// The record is encoded once a sample: the pusher gets the bytes GET /metrics serves.
+TEST(Sampler, PushesTheBytesItServes) {
+  SnapshotStore store;
+  std::string pushed_vm;
+  std::string pushed;
+  Sampler sampler(Collector({testing::fixture("normal"), "so1", "fixture-vm",
+                             Clock{parse_utc("2026-01-02 03:04:05")}}),
+                  std::chrono::seconds(1), store, AgentInfo{"so1", "v"},
+                  [&](const std::string& vm, const std::string& json) {
+                    pushed_vm = vm;
+                    pushed = json;
+                  });
+  sampler.sample_once();
+  ASSERT_NE(store.latest(), nullptr);
+  EXPECT_EQ(pushed_vm, "fixture-vm");
+  EXPECT_EQ(pushed, store.latest()->json);
+  EXPECT_EQ(pushed, to_json(store.latest()->sample.record));
+}
+
 TEST(SnapshotStore, PublishReplacesWhatReadersGetNext) {
   SnapshotStore store;
   EXPECT_EQ(store.latest(), nullptr);
-  auto first = render_snapshot(fixture_sample("normal"), AgentInfo{"so1", "v"});
+  Sample normal = fixture_sample("normal");
+  std::string json = to_json(normal.record);
+  auto first = render_snapshot(std::move(normal), std::move(json), AgentInfo{"so1", "v"});
   store.publish(first);
   const auto held = store.latest();
-  store.publish(render_snapshot(fixture_sample("module"), AgentInfo{"so1", "v"}, "extra 1\n"));
+  Sample module = fixture_sample("module");
+  json = to_json(module.record);
+  store.publish(render_snapshot(std::move(module), json, AgentInfo{"so1", "v"}, "extra 1\n"));
   EXPECT_EQ(held, first);  // a reader's snapshot stays valid
   EXPECT_EQ(store.latest()->sample.record.total_ram, 2048);
   EXPECT_TRUE(store.latest()->prometheus.ends_with("\nextra 1\n"));

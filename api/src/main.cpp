@@ -45,6 +45,8 @@ void reload_tokens_on_sighup(boost::asio::signal_set& signals, vmpulse::api::Tok
   });
 }
 
+// Wires the group-commit queue with its writers, the ingest handler and the HTTP server,
+// serves until SIGINT or SIGTERM, then answers what is queued and stops.
 int run(const vmpulse::api::ApiConfig& config) {
   using namespace vmpulse;
   std::vector<std::unique_ptr<api::GroupWriter>> writers;
@@ -82,14 +84,13 @@ int run(const vmpulse::api::ApiConfig& config) {
   }
   http::Server server(io, server_options, std::move(handle));
   if (config.metrics) {
-    // Route names, not paths, label the request counts: /metrics is both the scrape
-    // (GET) and the bare ingest path (POST).
-    server.set_metrics(std::make_shared<http::HttpMetrics>(
-        *registry, std::vector<http::MetricsRoute>{{"ingest", "/api/cpp/metrics", false},
-                                                   {"ingest_split", "/api/metrics", false},
-                                                   {"metrics", "/metrics", false},
-                                                   {"livez", "/livez", false},
-                                                   {"readyz", "/readyz", false}}));
+    // Route names, not paths, label the request counts (the contract's, as node-api's):
+    // /metrics is both the scrape (GET) and the bare ingest path (POST).
+    std::vector<http::MetricsRoute> routes;
+    for (auto& [label, path] : ingest_route_labels("cpp")) {
+      routes.push_back({std::move(label), std::move(path), false});
+    }
+    server.set_metrics(std::make_shared<http::HttpMetrics>(*registry, std::move(routes)));
   }
   // Path, method, token and declared size are judged before a byte of body is read.
   server.set_header_check(

@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "alert_engine.hpp"
-#include "json_text.hpp"
 #include "live_state.hpp"
 #include "messages.hpp"
 #include "rows.hpp"
+#include "vmpulse/record.hpp"
 
 using namespace vmpulse::hub;
 
@@ -72,7 +72,7 @@ vmpulse::db::Row text_row(std::size_t vm, std::int64_t second) {
       {"red_rx_kib_s", "3.40"},
       {"red_tx_kib_s", "1.10"},
       {"tiempo_activo", "86400"},
-      {"hora", format_utc_seconds(kStart + second)},
+      {"hora", vmpulse::format_utc(kStart + second)},
       {"api", "cpp"}};
   vmpulse::db::Row row(kRecordColumnCount);  // procesos_top stays NULL
   for (const auto& [name, value] : cells) {

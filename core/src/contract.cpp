@@ -45,4 +45,20 @@ std::vector<std::string> ingest_paths(std::string_view route) {
   return paths;
 }
 
+std::vector<RouteLabel> ingest_route_labels(std::string_view route) {
+  const auto& schema = detail::contract_schema();
+  std::vector<RouteLabel> labels;
+  for (const auto& [name, path] : schema.routes) {
+    if (name == route) {
+      labels.push_back({"ingest", path});
+    }
+  }
+  if (!labels.empty()) {
+    for (const auto& [label, path] : schema.metrics_routes) {
+      labels.push_back({label, path});
+    }
+  }
+  return labels;
+}
+
 }  // namespace vmpulse

@@ -1,5 +1,5 @@
-#include "json_text.hpp"
 #include "vmpulse/contract.hpp"
+#include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse {
 

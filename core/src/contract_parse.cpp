@@ -8,7 +8,7 @@
 
 #include "contract_collect.hpp"
 #include "contract_raw.hpp"
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse::detail {
 

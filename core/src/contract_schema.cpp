@@ -185,6 +185,11 @@ void read_ingest(ContractSchema& schema, const Json& ingest) {
       schema.paths.push_back(path.get<std::string>());
     }
   }
+  if (ingest.contains("metrics_routes")) {
+    for (const auto& [label, path] : ingest.at("metrics_routes").items()) {
+      schema.metrics_routes.emplace_back(label, path.get<std::string>());
+    }
+  }
   for (const char* needed : {"invalid_json", "invalid_record", "batch_too_large"}) {
     if (!schema.error_status.count(needed)) {
       bad_schema(std::string("errors lacks \"") + needed + "\"");

@@ -92,6 +92,8 @@ struct ContractSchema : ObjectRule {
   std::map<std::string, int, std::less<>> error_status;
   std::vector<std::pair<std::string, std::string>> routes;  // x-vmpulse-ingest.routes
   std::vector<std::string> paths;                           // x-vmpulse-ingest.paths
+  // x-vmpulse-ingest.metrics_routes: (label, path) of the routes' request counts.
+  std::vector<std::pair<std::string, std::string>> metrics_routes;
 
   // Where a Record's members come from (see kNotFromInput): one entry per member that
   // visit_fields() visits, one per member of visit_process_fields(), and the property

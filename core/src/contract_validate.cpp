@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "contract_raw.hpp"
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse::detail {
 

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "hex.hpp"
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse::http {
 

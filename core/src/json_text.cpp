@@ -1,4 +1,4 @@
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -146,6 +146,40 @@ void append_json_fixed(std::string& out, double value, int decimals) {
   const auto result =
       std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
   out.append(buffer, result.ptr);
+}
+
+bool is_plain_number(std::string_view text) {
+  std::size_t i = 0;
+  if (i < text.size() && text[i] == '-') {
+    ++i;
+  }
+  const std::size_t digits_start = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    ++i;
+  }
+  if (i == digits_start) {
+    return false;
+  }
+  // JSON forbids leading zeros ("007"); MySQL never prints them, but be strict.
+  if (text[digits_start] == '0' && i - digits_start > 1) {
+    return false;
+  }
+  if (i < text.size() && text[i] == '.') {
+    const std::size_t fraction_start = ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      ++i;
+    }
+    if (i == fraction_start) {
+      return false;
+    }
+  }
+  return i == text.size();
+}
+
+bool is_json_array_text(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] == '[' && text[last] == ']';
 }
 
 }  // namespace vmpulse::detail

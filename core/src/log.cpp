@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse {
 namespace {

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse {
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <type_traits>
 
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
 #include "vmpulse/processes_json.hpp"
 
 namespace vmpulse {
@@ -91,8 +91,15 @@ std::string to_json(const Record& record) {
 }
 
 std::string format_utc(std::chrono::system_clock::time_point when) {
+  return format_utc(
+      std::int64_t{std::chrono::floor<std::chrono::seconds>(when).time_since_epoch().count()});
+}
+
+// In seconds all the way: a system_clock::time_point counts nanoseconds in 64 bits and
+// ends in 2262, and the hub formats times up to DATETIME's last, 9999-12-31 23:59:59.
+std::string format_utc(std::int64_t unix_seconds) {
   using namespace std::chrono;
-  const auto seconds_since_epoch = floor<seconds>(when);
+  const sys_seconds seconds_since_epoch{seconds{unix_seconds}};
   const auto day = floor<days>(seconds_since_epoch);
   const year_month_day date{day};
   const hh_mm_ss time{seconds_since_epoch - day};

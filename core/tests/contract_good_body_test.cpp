@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "contract_test_util.hpp"
 #include "vmpulse/contract.hpp"
 
@@ -238,6 +242,24 @@ TEST(IngestPaths, TheRoutesOwnPathThenTheSharedOnes) {
   EXPECT_EQ(ingest_paths("nodejs"),
             (std::vector<std::string>{"/api/nodejs/metrics", "/api/metrics", "/metrics"}));
   EXPECT_TRUE(ingest_paths("python").empty());
+}
+
+TEST(IngestRouteLabels, TheRoutesOwnPathIsIngestThenTheSchemasLabels) {
+  std::map<std::string, std::string> labels;
+  const auto cpp = ingest_route_labels("cpp");
+  ASSERT_FALSE(cpp.empty());
+  EXPECT_EQ(cpp.front().label, "ingest");
+  EXPECT_EQ(cpp.front().path, "/api/cpp/metrics");
+  for (const auto& [label, path] : cpp) {
+    EXPECT_TRUE(labels.emplace(label, path).second) << "twice: " << label;
+  }
+  EXPECT_EQ(labels, (std::map<std::string, std::string>{{"ingest", "/api/cpp/metrics"},
+                                                        {"ingest_split", "/api/metrics"},
+                                                        {"metrics", "/metrics"},
+                                                        {"livez", "/livez"},
+                                                        {"readyz", "/readyz"}}));
+  EXPECT_EQ(ingest_route_labels("nodejs").front().path, "/api/nodejs/metrics");
+  EXPECT_TRUE(ingest_route_labels("python").empty());
 }
 
 }  // namespace

@@ -155,5 +155,11 @@ TEST(FormatUtc, EpochAndLeapDay) {
   EXPECT_EQ(format_utc(leap), "2024-02-29 23:59:59");
 }
 
+TEST(FormatUtc, UnixSeconds) {
+  EXPECT_EQ(format_utc(std::int64_t{0}), "1970-01-01 00:00:00");
+  EXPECT_EQ(format_utc(std::int64_t{1709251199}), "2024-02-29 23:59:59");
+  EXPECT_EQ(format_utc(std::int64_t{253402300799}), "9999-12-31 23:59:59");  // DATETIME's last
+}
+
 }  // namespace
 }  // namespace vmpulse

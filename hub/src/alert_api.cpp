@@ -5,9 +5,12 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
+#include "vmpulse/record.hpp"
 
 namespace vmpulse::hub {
+
+using vmpulse::detail::append_json_string;
 namespace {
 
 std::optional<std::int64_t> parse_integer(std::string_view text) {
@@ -32,7 +35,7 @@ void append_number(std::string& out, const std::optional<double>& value) {
 }
 
 void append_time(std::string& out, std::int64_t ms) {
-  append_json_string(out, format_utc_seconds(ms / 1000));
+  append_json_string(out, format_utc(ms / 1000));
 }
 
 }  // namespace
@@ -172,11 +175,11 @@ void append_silence(std::string& out, const Silence& silence) {
   out += ",\"match\":";
   append_json_string(out, silence.match);
   out += ",\"until\":";
-  append_json_string(out, format_utc_seconds(silence.until_s));
+  append_json_string(out, format_utc(silence.until_s));
   out += ",\"comment\":";
   append_json_string(out, silence.comment);
   out += ",\"created\":";
-  append_json_string(out, format_utc_seconds(silence.created_s));
+  append_json_string(out, format_utc(silence.created_s));
   out += '}';
 }
 

@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <ctime>
 
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse::hub {
+
+using vmpulse::detail::append_json_string;
 namespace {
 
 // Local rather than alert.hpp's to_string: the notifier only ever sends these words,

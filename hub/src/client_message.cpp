@@ -1,10 +1,26 @@
 #include "client_message.hpp"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "vmpulse/contract.hpp"
 
 namespace vmpulse::hub {
+namespace {
+
+std::optional<int> minutes_of(const nlohmann::json& value) {
+  // 15 and 15.0 are the same number in JSON.
+  if (!value.is_number()) {
+    return std::nullopt;
+  }
+  const auto minutes = value.get<double>();
+  if (!(minutes >= 1 && minutes <= kMaxMinutes) || minutes != std::floor(minutes)) {
+    return std::nullopt;
+  }
+  return static_cast<int>(minutes);
+}
+
+}  // namespace
 
 ClientMessage parse_client_message(std::string_view text) {
   const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -37,16 +53,18 @@ ClientMessage parse_client_message(std::string_view text) {
   select.vm = vm->get<std::string>();
   const auto minutes = json.find("minutes");
   if (minutes != json.end()) {
-    // 15 and 15.0 are the same number in JSON.
-    if (!minutes->is_number() ||
-        minutes->get<double>() !=
-            static_cast<double>(static_cast<long long>(minutes->get<double>())) ||
-        minutes->get<double>() < 1 || minutes->get<double>() > kMaxMinutes) {
+    const auto value = minutes_of(*minutes);
+    if (!value) {
       return ProtocolViolation{kClosePolicy, "select: minutes must be an integer 1..60"};
     }
-    select.minutes = static_cast<int>(minutes->get<double>());
+    select.minutes = *value;
   }
   return select;
+}
+
+std::optional<int> parse_minutes(std::string_view text) {
+  const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return json.is_discarded() ? std::nullopt : minutes_of(json);
 }
 
 }  // namespace vmpulse::hub

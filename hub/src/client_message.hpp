@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -33,5 +34,9 @@ using ClientMessage = std::variant<SelectMessage, PingMessage, ProtocolViolation
 
 // A text frame's payload.
 ClientMessage parse_client_message(std::string_view text);
+
+// The `minutes` of /ws?minutes=N, by select's rule (a JSON number that is a whole
+// number of minutes, 1..60: 15 and 15.0 alike); nullopt for anything else.
+std::optional<int> parse_minutes(std::string_view text);
 
 }  // namespace vmpulse::hub

@@ -5,10 +5,14 @@
 #include <utility>
 
 #include "history_series.hpp"
-#include "json_text.hpp"
 #include "vmpulse/contract.hpp"
+#include "vmpulse/detail/json_text.hpp"
+#include "vmpulse/record.hpp"
 
 namespace vmpulse::hub {
+
+using vmpulse::detail::append_json_string;
+using vmpulse::detail::is_plain_number;
 namespace {
 
 std::optional<std::int64_t> parse_int(std::string_view text) {
@@ -160,7 +164,7 @@ std::string history_sql(const HistoryParams& params, std::int64_t bucket) {
     append_sql(sql, {", ROUND(AVG(", value, "), 2), MAX(", value, ")"});
   }
   sql += " FROM metricas WHERE vm = '" + params.vm + "' AND hora BETWEEN '" +
-         format_utc_seconds(params.from) + "' AND '" + format_utc_seconds(params.to) +
+         format_utc(params.from) + "' AND '" + format_utc(params.to) +
          "' GROUP BY bucket ORDER BY bucket";
   return sql;
 }
@@ -172,9 +176,8 @@ std::variant<std::string, EncodeError> encode_history(const HistoryParams& param
   out.reserve(128 + rows.size() * 400);
   out += "{\"vm\":";
   append_json_string(out, params.vm);
-  out += ",\"from\":\"" + format_utc_seconds(params.from) + "\",\"to\":\"" +
-         format_utc_seconds(params.to) + "\",\"bucket_seconds\":" + std::to_string(bucket) +
-         ",\"points\":[";
+  out += ",\"from\":\"" + format_utc(params.from) + "\",\"to\":\"" + format_utc(params.to) +
+         "\",\"bucket_seconds\":" + std::to_string(bucket) + ",\"points\":[";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const db::Row& row = rows[i];
     if (row.size() != kHistoryColumns) {
@@ -196,7 +199,7 @@ std::variant<std::string, EncodeError> encode_history(const HistoryParams& param
     if (i > 0) {
       out += ',';
     }
-    out += "{\"t\":\"" + format_utc_seconds(*index * bucket) + "\",\"n\":" + *row[1];
+    out += "{\"t\":\"" + format_utc(*index * bucket) + "\",\"n\":" + *row[1];
     out += ",\"cpu\":{\"min\":" + *row[2] + ",\"avg\":" + *row[3] + ",\"max\":" + *row[4] + '}';
     out += ",\"ram\":{\"min\":" + *row[5] + ",\"avg\":" + *row[6] + ",\"max\":" + *row[7] + '}';
     out += ",\"procesos\":{\"avg\":" + *row[8] + '}';

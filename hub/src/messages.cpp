@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse::hub {
+
+using vmpulse::detail::append_json_string;
 namespace {
 
 Split with_known_routes(const Split& split) {

@@ -2,9 +2,13 @@
 
 #include <utility>
 
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
+#include "vmpulse/record.hpp"
 
 namespace vmpulse::hub {
+
+using vmpulse::detail::append_json_string;
+using vmpulse::detail::is_json_array_text;
 
 std::variant<ProcessesParams, ParamError> parse_processes_params(const http::Request& request,
                                                                  std::int64_t now) {
@@ -29,16 +33,16 @@ std::variant<ProcessesParams, ParamError> parse_processes_params(const http::Req
 std::string processes_sql(const ProcessesParams& params) {
   // vm passed valid_vm_name, so it needs no escaping inside quotes.
   return "SELECT hora, procesos_top FROM metricas WHERE vm = '" + params.vm + "' AND hora >= '" +
-         format_utc_seconds(params.at - kProcessesLookbackSeconds) + "' AND hora <= '" +
-         format_utc_seconds(params.at) +
+         format_utc(params.at - kProcessesLookbackSeconds) + "' AND hora <= '" +
+         format_utc(params.at) +
          "' AND procesos_top IS NOT NULL ORDER BY hora DESC, id DESC LIMIT 1";
 }
 
 http::Response processes_response(const ProcessesParams& params, const std::vector<db::Row>& rows) {
   if (rows.empty()) {
-    return http::Response::error(404, "not_found",
-                                 "no process list of " + params.vm + " in the 5 minutes up to " +
-                                     format_utc_seconds(params.at));
+    return http::Response::error(
+        404, "not_found",
+        "no process list of " + params.vm + " in the 5 minutes up to " + format_utc(params.at));
   }
   const db::Row& row = rows.front();
   if (row.size() != 2 || !row[0] || !row[1]) {

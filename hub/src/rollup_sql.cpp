@@ -1,12 +1,15 @@
 #include "rollup_sql.hpp"
 
 #include "history_series.hpp"
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
+#include "vmpulse/record.hpp"
 
 namespace vmpulse::hub {
+
+using vmpulse::detail::is_plain_number;
 namespace {
 
-std::string quoted_time(std::int64_t seconds) { return "'" + format_utc_seconds(seconds) + "'"; }
+std::string quoted_time(std::int64_t seconds) { return "'" + format_utc(seconds) + "'"; }
 
 // An integer floor division that is right for negative numbers too.
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {

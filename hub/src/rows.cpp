@@ -4,9 +4,13 @@
 #include <cmath>
 #include <cstdio>
 
-#include "json_text.hpp"
+#include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse::hub {
+
+using vmpulse::detail::append_json_string;
+using vmpulse::detail::is_json_array_text;
+using vmpulse::detail::is_plain_number;
 namespace {
 
 // kMetricColumns' kinds, in the same order.

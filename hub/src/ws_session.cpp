@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -380,13 +379,12 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
                   "invalid_parameter", "vm is not a valid VM name (the contract's vm rule)");
   }
   if (const auto text = plain.query_param("minutes")) {
-    const auto parsed =
-        parse_client_message(R"({"type":"select","vm":"x","minutes":)" + *text + "}");
-    if (!std::holds_alternative<SelectMessage>(parsed)) {
+    const auto parsed = parse_minutes(*text);
+    if (!parsed) {
       return refuse(std::move(socket), request.version(), bhttp::status::bad_request,
                     "invalid_parameter", "minutes must be an integer 1..60");
     }
-    minutes = std::get<SelectMessage>(parsed).minutes;
+    minutes = *parsed;
   }
   error_code peer_error;
   const auto peer = socket.remote_endpoint(peer_error);
@@ -404,21 +402,9 @@ void serve_websocket(tcp::socket socket, bhttp::request<bhttp::string_body> requ
     return refuse(std::move(socket), request.version(), bhttp::status::service_unavailable,
                   "too_many_clients", "the hub has reached --max-clients");
   }
-  // The server hands over sockets bound to a strand; with one io thread a strand only
-  // costs time, so the session takes the descriptor onto the plain io_context.
-  error_code ec;
-  const auto protocol = socket.local_endpoint(ec).protocol();
-  tcp::socket own = context->single_thread ? tcp::socket(context->io)
-                                           : tcp::socket(asio::make_strand(context->io));
-  if (!ec) {
-    own.assign(protocol, socket.release(ec), ec);
-  }
-  if (ec) {
-    --context->clients;
-    spdlog::warn("ws: cannot take over a connection: {}", ec.message());
-    return;
-  }
-  auto session = std::make_shared<WsSession>(std::move(own), context, std::move(lease),
+  // The socket stays on the executor the server gave it: the io_context itself with one
+  // io thread (ServerOptions::single_thread), else the connection's own strand.
+  auto session = std::make_shared<WsSession>(std::move(socket), context, std::move(lease),
                                              std::move(vm), minutes);
   session->start(std::move(request));
 }

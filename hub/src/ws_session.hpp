@@ -38,15 +38,16 @@ struct WsOptions {
 
 // Shared by every session: options, the poller, the number of open clients.
 struct WsContext {
-  WsContext(boost::asio::io_context& io_, unsigned threads, Poller& poller_, WsOptions options_)
+  WsContext(boost::asio::io_context& io_, bool single_thread_, Poller& poller_, WsOptions options_)
       : io(io_),
-        single_thread(threads == 1),
+        single_thread(single_thread_),
         poller(poller_),
         options(std::move(options_)),
         per_address(std::make_shared<AddressLimit>(options.max_per_address)) {}
   boost::asio::io_context& io;
-  // One io thread: sessions need no strand, and an update reaches every session in
-  // one task on that thread (fan_out) instead of one posted task per session.
+  // One io thread (the server's ServerOptions::single_thread): sessions need no strand,
+  // and an update reaches every session in one task on that thread (fan_out) instead
+  // of one posted task per session.
   const bool single_thread;
   Poller& poller;
   WsOptions options;

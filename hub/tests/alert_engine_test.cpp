@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "json_text.hpp"
+#include "vmpulse/record.hpp"
 
 using namespace vmpulse::hub;
 
@@ -27,7 +27,7 @@ AlertRules rules_from(std::string_view text) {
 StoredRecord row(std::string vm, std::int64_t second, double cpu, double zombies = 0) {
   StoredRecord r;
   r.vm = std::move(vm);
-  r.hora = format_utc_seconds(kStart + second);
+  r.hora = vmpulse::format_utc(kStart + second);
   r.metrics[kCpu] = cpu;
   r.metrics[kZombies] = zombies;
   return r;

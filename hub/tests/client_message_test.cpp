@@ -45,3 +45,13 @@ TEST(ClientMessage, ReasonStaysShortForLongTypes) {
   const auto parsed = parse_client_message(R"({"type":")" + std::string(500, 'x') + R"("})");
   EXPECT_LE(std::get<ProtocolViolation>(parsed).reason.size(), 123u);
 }
+
+TEST(ClientMessage, MinutesOfTheQueryFollowSelectsRule) {
+  EXPECT_EQ(parse_minutes("1"), 1);
+  EXPECT_EQ(parse_minutes("60"), 60);
+  EXPECT_EQ(parse_minutes("15.0"), 15);
+  for (const char* text :
+       {"", "0", "61", "1.5", "-5", "abc", "\"5\"", "5,\"vm\":\"b\"", "5}", "[5]", "1e999"}) {
+    EXPECT_FALSE(parse_minutes(text).has_value()) << text;
+  }
+}

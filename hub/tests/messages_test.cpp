@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_text.hpp"
 #include "record_rows.hpp"
 
 using namespace vmpulse::hub;
@@ -48,16 +47,6 @@ TEST(Rows, RejectsWhatIsNotANumber) {
   bad = row(1, "a", "2026-11-26 10:00:01");
   bad[test::column_of("api")] = std::nullopt;
   EXPECT_TRUE(std::holds_alternative<std::string>(from_row(bad)));
-}
-
-TEST(JsonText, EscapesStrings) {
-  std::string out;
-  append_json_string(out, "a\"b\\c\n\x01");
-  EXPECT_EQ(out, R"("a\"b\\c\u000a\u0001")");
-  EXPECT_TRUE(is_plain_number("-12.50"));
-  EXPECT_FALSE(is_plain_number("1."));
-  EXPECT_FALSE(is_plain_number("01"));
-  EXPECT_FALSE(is_plain_number(""));
 }
 
 TEST(Messages, RecordsMessageIsValidJsonInIdOrder) {

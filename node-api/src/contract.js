@@ -27,6 +27,7 @@ class Contract {
     this.errorStatus = ingest.errors;
     this.routes = ingest.routes || {};
     this.sharedPaths = ingest.paths || [];
+    this.metricsRoutes = ingest.metrics_routes || {};
     this.idempotencyKeyPattern = new RegExp(ingest.idempotency_key_pattern, 'u');
     this.required = schema.required;
     this.propertyNames = Object.keys(schema.properties);
@@ -53,6 +54,18 @@ class Contract {
   /** The paths on which the route named `api` takes records: its own, then the shared ones; [] if unknown. */
   ingestPaths(api) {
     return Object.hasOwn(this.routes, api) ? [this.routes[api], ...this.sharedPaths] : [];
+  }
+
+  /**
+   * The `route` label and path of each endpoint whose requests the route named `api`
+   * counts: "ingest" for its own path, then the schema's metrics_routes; [] if unknown.
+   */
+  routeLabels(api) {
+    if (!Object.hasOwn(this.routes, api)) return [];
+    return [
+      { name: 'ingest', path: this.routes[api] },
+      ...Object.entries(this.metricsRoutes).map(([name, path]) => ({ name, path })),
+    ];
   }
 
   validIdempotencyKey(key) {

@@ -11,14 +11,6 @@ const { createLog } = require('./log');
 const { createMetrics } = require('./metrics');
 
 const API_NAME = 'nodejs';
-// The `route` label of the request counts, as the C++ route names its own.
-const METRICS_ROUTES = [
-  { name: 'ingest', path: `/api/${API_NAME}/metrics` },
-  { name: 'ingest_split', path: '/api/metrics' },
-  { name: 'metrics', path: '/metrics' },
-  { name: 'livez', path: '/livez' },
-  { name: 'readyz', path: '/readyz' },
-];
 
 function main() {
   let config;
@@ -35,7 +27,8 @@ function main() {
   }
   const log = createLog(config.logFormat, 'vmpulse-node-api');
   const contract = loadContract();
-  const metrics = createMetrics(METRICS_ROUTES);
+  // The `route` labels of the request counts come from the contract, as route 1's do.
+  const metrics = createMetrics(contract.routeLabels(API_NAME));
   const store = createStore({ db: config.db, api: API_NAME, schema: contract.schema, log, metrics });
   metrics.setQueueDepth(store.queueDepth);
   const tokens = createTokenSet(config.tokens, config.tokenFile);

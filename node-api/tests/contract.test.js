@@ -37,6 +37,17 @@ test('ingest paths: the route own path from the schema, then the shared ones', (
   assert.deepEqual(contract.ingestPaths('python'), []);
 });
 
+test('route labels of the request counts: ingest for the route own path, then the schema ones', () => {
+  assert.deepEqual(contract.routeLabels('nodejs'), [
+    { name: 'ingest', path: '/api/nodejs/metrics' },
+    { name: 'ingest_split', path: '/api/metrics' },
+    { name: 'metrics', path: '/metrics' },
+    { name: 'livez', path: '/livez' },
+    { name: 'readyz', path: '/readyz' },
+  ]);
+  assert.deepEqual(contract.routeLabels('python'), []);
+});
+
 test('a valid record passes, with or without api', () => {
   assert.equal(check(VALID), null);
   assert.equal(check({ ...VALID, api: 'whatever' }), null);

@@ -6,7 +6,8 @@ import react from 'eslint-plugin-react';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const dashboard = 'dashboard/src/**/*.{js,jsx}';
+// The dashboard's code and its Vitest unit tests (dashboard/tests/), which import it.
+const dashboard = 'dashboard/{src,tests}/**/*.{js,jsx}';
 
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**'] },

@@ -58,4 +58,13 @@ bool valid_vm_name(std::string_view name);
 // Empty for a route the schema does not name.
 std::vector<std::string> ingest_paths(std::string_view route);
 
+// The `route` label and path of each endpoint whose requests the ingest route named
+// `route` counts: "ingest" for its own path (x-vmpulse-ingest.routes), then
+// x-vmpulse-ingest.metrics_routes. Empty for a route the schema does not name.
+struct RouteLabel {
+  std::string label;
+  std::string path;
+};
+std::vector<RouteLabel> ingest_route_labels(std::string_view route);
+
 }  // namespace vmpulse

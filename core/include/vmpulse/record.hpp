@@ -24,5 +24,7 @@ std::string to_json(const Record& record);
 
 // "YYYY-MM-DD HH:MM:SS" in UTC.
 std::string format_utc(std::chrono::system_clock::time_point when);
+// The same for seconds since the Unix epoch (the hub's query bounds and time buckets).
+std::string format_utc(std::int64_t unix_seconds);
 
 }  // namespace vmpulse

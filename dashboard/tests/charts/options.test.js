@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { tickStep, roundTicks, timeSeriesOptions } from './options.js';
+import { tickStep, roundTicks, timeSeriesOptions } from '../../src/charts/options.js';
 
 describe('time axis', () => {
   it('picks the smallest round step giving at most 7 ticks', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { SERIES, SERIES_KEYS, recordValues, usedPercent, bucketOf, hasValues } from './metrics.js';
+import { SERIES, SERIES_KEYS, recordValues, usedPercent, bucketOf, hasValues } from '../../src/lib/metrics.js';
 
 const v2 = {
   porcentaje_cpu_uso: 40,

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { chartData } from './series.js';
-import { reducer, initialState, parseMessage } from './reducer.js';
-import { normalizeSplit } from './split.js';
+import { chartData } from '../../src/lib/series.js';
+import { reducer, initialState, parseMessage } from '../../src/lib/reducer.js';
+import { normalizeSplit } from '../../src/lib/split.js';
 
 const rec = (id, vm, sec, cpu = 10) => ({
   id,

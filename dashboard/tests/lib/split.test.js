@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { normalizeSplit } from './split.js';
+import { normalizeSplit } from '../../src/lib/split.js';
 
 describe('normalizeSplit', () => {
   it('derives shares from counts', () => {

@@ -9,7 +9,7 @@ import {
   clampZoom,
   zoomStep,
   MIN_ZOOM_MS,
-} from './history.js';
+} from '../../src/lib/history.js';
 
 describe('history', () => {
   it('builds the request in Unix seconds', () => {

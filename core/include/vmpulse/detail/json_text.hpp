@@ -1,5 +1,7 @@
-// Writing JSON text by hand on hot paths (the record, error answers) where building a
-// DOM would cost more than the answer itself. Pure functions; thread-safe.
+// Writing JSON text by hand on hot paths (the record, error answers, the hub's messages
+// built straight from the database's text) where building a DOM would cost more than
+// the answer itself. Internal to vmpulse (agent, api and hub), not a public API.
+// Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -26,5 +28,14 @@ std::size_t utf8_sequence_length(std::string_view text);
 
 // Unicode code points in valid UTF-8 text (what JSON Schema's minLength and maxLength count).
 std::size_t utf8_length(std::string_view text);
+
+// True when `text` is a JSON number as MySQL prints DECIMAL, BIGINT and AVG results
+// ("-12", "3.50", "0.000000"), so it can be copied into a message unquoted.
+bool is_plain_number(std::string_view text);
+
+// True when `text` is bracketed as a JSON array (outer whitespace aside): the check on
+// a stored JSON column's text before it is copied into a message. The database
+// validated the rest when it was stored.
+bool is_json_array_text(std::string_view text);
 
 }  // namespace vmpulse::detail

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { backoffCeiling, backoffDelay } from './backoff.js';
+import { backoffCeiling, backoffDelay } from '../../src/lib/backoff.js';
 
 const opts = { baseMs: 500, maxMs: 30_000, floorMs: 250 };
 

@@ -12,7 +12,7 @@ import {
   formatRate,
   formatUptime,
   formatTabTitle,
-} from './format.js';
+} from '../../src/lib/format.js';
 
 describe('format', () => {
   it('percent with one decimal, dash for missing', () => {

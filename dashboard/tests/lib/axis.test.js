@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { timeWindow, nearestX } from './axis.js';
+import { timeWindow, nearestX } from '../../src/lib/axis.js';
 
 const at = (...xs) => xs.map((x) => ({ x, y: 1 }));
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readView, writeView, readZoom } from './urlState.js';
+import { readView, writeView, readZoom } from '../../src/lib/urlState.js';
 
 describe('view in the URL', () => {
   it('defaults to live and no VM', () => expect(readView('')).toEqual({ vm: null, range: 'live', zoom: null }));

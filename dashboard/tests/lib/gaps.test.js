@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { breakGaps, typicalStep, liveGapMs } from './gaps.js';
+import { breakGaps, typicalStep, liveGapMs } from '../../src/lib/gaps.js';
 
 const line = (xs) => xs.map((x) => ({ x, y: x }));
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { horaToMs, msToUnixSeconds, msToHora } from './time.js';
+import { horaToMs, msToUnixSeconds, msToHora } from '../../src/lib/time.js';
 
 describe('horaToMs', () => {
   it('reads the record time as UTC', () => {

@@ -1,17 +1,17 @@
 // The cards rendered to HTML (no browser): what a person reads for a given record.
 import { describe, it, expect } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
-import StatCards from './StatCards.jsx';
-import ProcessTable from './ProcessTable.jsx';
-import ConnectionBadge from './ConnectionBadge.jsx';
-import EmptyState from './EmptyState.jsx';
-import FleetTable from './FleetTable.jsx';
-import Header, { PICKER_MAX } from './Header.jsx';
-import { normalizeSplit } from '../lib/split.js';
-import SplitCard from './SplitCard.jsx';
-import AlertBar from './AlertBar.jsx';
-import AlertHistory from './AlertHistory.jsx';
-import { normalizeAlerts, shapeAlertHistory } from '../lib/alerts.js';
+import StatCards from '../../src/components/StatCards.jsx';
+import ProcessTable from '../../src/components/ProcessTable.jsx';
+import ConnectionBadge from '../../src/components/ConnectionBadge.jsx';
+import EmptyState from '../../src/components/EmptyState.jsx';
+import FleetTable from '../../src/components/FleetTable.jsx';
+import Header, { PICKER_MAX } from '../../src/components/Header.jsx';
+import { normalizeSplit } from '../../src/lib/split.js';
+import SplitCard from '../../src/components/SplitCard.jsx';
+import AlertBar from '../../src/components/AlertBar.jsx';
+import AlertHistory from '../../src/components/AlertHistory.jsx';
+import { normalizeAlerts, shapeAlertHistory } from '../../src/lib/alerts.js';
 
 const now = Date.UTC(2026, 0, 1, 12, 0, 30);
 const record = {

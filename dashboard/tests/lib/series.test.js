@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { appendRecords, emptySeries, seriesFromRecords, recordToPoint, chartData } from './series.js';
+import { appendRecords, emptySeries, seriesFromRecords, recordToPoint, chartData } from '../../src/lib/series.js';
 
 const rec = (id, sec, cpu = 10, ram = 20, vm = 'a') => ({
   id,

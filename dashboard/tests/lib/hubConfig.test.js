@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { hubOrigin, resolveHub, wsUrlFor } from './hubConfig.js';
+import { hubOrigin, resolveHub, wsUrlFor } from '../../src/lib/hubConfig.js';
 
 const page = (over = {}) => ({ protocol: 'http:', host: '127.0.0.1:8000', search: '', ...over });
 

@@ -8,7 +8,7 @@ import {
   labelsOf,
   visibleRange,
   STALE_MS,
-} from './fleet.js';
+} from '../../src/lib/fleet.js';
 
 const now = Date.UTC(2026, 11, 5, 12, 0, 0);
 const hora = (ms) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { HubConnection, PING_EVERY_MS, SILENCE_LIMIT_MS } from './connection.js';
+import { HubConnection, PING_EVERY_MS, SILENCE_LIMIT_MS } from '../../src/lib/connection.js';
 
 // A deterministic world: fake sockets, a manual clock and timers.
 class FakeTimers {

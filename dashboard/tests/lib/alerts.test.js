@@ -10,7 +10,7 @@ import {
   formatAlertValue,
   alertCounts,
   msToHora,
-} from './alerts.js';
+} from '../../src/lib/alerts.js';
 
 const alert = (over = {}) => ({
   rule: 'cpu_high',

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mergeBuckets } from './downsample.js';
+import { mergeBuckets } from '../../src/lib/downsample.js';
 
 describe('mergeBuckets', () => {
   const pts = [

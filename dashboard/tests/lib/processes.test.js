@@ -7,7 +7,7 @@ import {
   stateName,
   processesUrl,
   shapeProcessesAnswer,
-} from './processes.js';
+} from '../../src/lib/processes.js';
 
 const p = (pid, nombre, cpu, mem, estado = 'S') => ({ pid, nombre, estado, porcentaje_cpu: cpu, ram_mib: mem });
 const list = normalizeProcesses([
