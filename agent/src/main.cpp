@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
                         .clock = agent::Clock{options.clock},
                         .rootfs = options.rootfs,
                         .sysfs = options.sysfs,
-                        .top = options.top}),
+                        .top = options.top,
+                        .labels = options.labels}),
       options.interval, store,
       agent::AgentInfo{options.module_id, kVersion, options.process_metrics},
       pusher ? agent::Sampler::OnSample([&pusher](const Record& record) { pusher->add(record); })
