@@ -39,7 +39,7 @@ struct AgentOptions {
   bool process_metrics = false;  // per-process Prometheus series
   std::string module_id;
   std::string vm;
-  Labels labels;  // --label / VMPULSE_LABELS: every record's etiquetas
+  Labels labels{};  // --label / VMPULSE_LABELS: every record's etiquetas
   unsigned threads = 1;
   std::chrono::milliseconds request_timeout{10'000};  // a slow client is cut off after this
   std::string log_level;

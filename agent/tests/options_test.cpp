@@ -153,15 +153,15 @@ TEST_F(Options, BadLabelsExitWithTwo) {
   for (int i = 0; i < 17; ++i) {
     seventeen.insert(seventeen.end(), {"--label", "k" + std::to_string(i) + "=v"});
   }
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--label", "env"},
-           {"--label", "=prod"},
-           {"--label", "env="},
-           {"--label", "Env=prod"},
-           {"--label", "env=\x01"},
-           {"--label", "env=" + std::string(65, 'v')},
-           {"--label", "env=a", "--label", "env=b"},
-           seventeen}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--label", "env"},
+                                             {"--label", "=prod"},
+                                             {"--label", "env="},
+                                             {"--label", "Env=prod"},
+                                             {"--label", "env=\x01"},
+                                             {"--label", "env=" + std::string(65, 'v')},
+                                             {"--label", "env=a", "--label", "env=b"},
+                                             seventeen}) {
     const OptionsExit exit = exits(args);
     EXPECT_EQ(exit.code, 2) << args[1];
     EXPECT_NE(exit.message.find("--label"), std::string::npos) << exit.message;

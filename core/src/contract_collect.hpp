@@ -93,10 +93,9 @@ class BodyHandler {
       } else {
         batch_too_large = true;
       }
-    } else if (Frame& parent = frames_.back(); parent.role == Role::kRecord &&
-                                               parent.slot != kNoSlot &&
-                                               schema_->properties[parent.slot].type ==
-                                                   FieldType::kMap) {
+    } else if (Frame& parent = frames_.back();
+               parent.role == Role::kRecord && parent.slot != kNoSlot &&
+               schema_->properties[parent.slot].type == FieldType::kMap) {
       RawValue& map = raw_.values[parent.slot];
       map.kind = Kind::kObject;
       map.pair_count = 0;

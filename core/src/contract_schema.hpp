@@ -35,11 +35,11 @@ struct PropertyRule {
   std::optional<std::size_t> min_length;
   std::optional<std::size_t> max_length;
   std::optional<Pattern> pattern;
-  std::optional<std::size_t> min_items;     // kArray
-  std::optional<std::size_t> max_items;     // kArray
-  std::shared_ptr<const ObjectRule> items;  // kArray: the rules of one entry
-  std::optional<std::size_t> min_properties;  // kMap
-  std::optional<std::size_t> max_properties;  // kMap
+  std::optional<std::size_t> min_items;        // kArray
+  std::optional<std::size_t> max_items;        // kArray
+  std::shared_ptr<const ObjectRule> items;     // kArray: the rules of one entry
+  std::optional<std::size_t> min_properties;   // kMap
+  std::optional<std::size_t> max_properties;   // kMap
   std::shared_ptr<const PropertyRule> names;   // kMap: propertyNames, a string rule
   std::shared_ptr<const PropertyRule> values;  // kMap: additionalProperties, a string rule
 };

@@ -288,12 +288,12 @@ std::optional<std::string> check_map(const PropertyRule& rule, const RawValue& v
     return name() + " must be an object, not " + kind_name(value);
   }
   if (rule.min_properties && value.length < *rule.min_properties) {
-    return name() + " must hold at least " + std::to_string(*rule.min_properties) +
-           " pairs, not " + std::to_string(value.length);
+    return name() + " must hold at least " + std::to_string(*rule.min_properties) + " pairs, not " +
+           std::to_string(value.length);
   }
   if (rule.max_properties && value.length > *rule.max_properties) {
-    return name() + " must hold at most " + std::to_string(*rule.max_properties) +
-           " pairs, not " + std::to_string(value.length);
+    return name() + " must hold at most " + std::to_string(*rule.max_properties) + " pairs, not " +
+           std::to_string(value.length);
   }
   for (std::size_t i = 0; i < value.pair_count; ++i) {
     const RawPair& pair = value.pairs[i];

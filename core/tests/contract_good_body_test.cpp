@@ -186,8 +186,8 @@ TEST(GoodBody, LabelsBounds) {
   // The longest key and value, every printable ASCII character in a value.
   const std::string key = "k" + std::string(31, '_');
   const std::string value = R"( !"#$%&'()*+,-./0123456789:;<=>?@AZ[\]^_`az{|}~)";
-  const auto edges = accepted(with("etiquetas", "{\"" + key + "\":\"" + std::string(64, '~') +
-                                                    "\",\"p\":\"" + value + "\"}"));
+  const auto edges = accepted(with(
+      "etiquetas", "{\"" + key + "\":\"" + std::string(64, '~') + "\",\"p\":\"" + value + "\"}"));
   ASSERT_EQ(edges.size(), 1U);
   EXPECT_EQ(edges[0].etiquetas->at(0).first, key);
   EXPECT_EQ(edges[0].etiquetas->at(1).second, R"( !"#$%&'()*+,-./0123456789:;<=>?@AZ[\]^_`az{|}~)");

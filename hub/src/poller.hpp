@@ -23,9 +23,9 @@
 #include "db_session.hpp"
 #include "fleet_updates.hpp"
 #include "live_state.hpp"
+#include "messages.hpp"
 #include "row_tracker.hpp"
 #include "subscriber.hpp"
-#include "messages.hpp"
 #include "vm_routes.hpp"
 #include "vmpulse/defaults.hpp"
 

@@ -164,7 +164,7 @@ struct StoredRecord {
   std::string vm;
   std::string hora;  // "YYYY-MM-DD HH:MM:SS" UTC, as stored
   std::string api;
-  Labels labels;     // etiquetas, in stored order; empty when NULL
+  Labels labels;  // etiquetas, in stored order; empty when NULL
   std::string json;  // {"id":…,"vm":…,…,"etiquetas":{…},"procesos_top":[…],"hora":…,"api":…}
   // kMetricColumns' values, parsed once here so that the alert engine compares numbers
   // without another query or parse. NaN where the column is NULL (a version 1 row).

@@ -11,8 +11,8 @@ std::variant<LabelFilter, ParamError> parse_label_filter(const http::Request& re
   for (const std::string& param : request.query_params("label")) {
     const auto eq = param.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return ParamError{"invalid_parameter", "label must be key=value, not \"" +
-                                                 param.substr(0, 80) + "\""};
+      return ParamError{"invalid_parameter",
+                        "label must be key=value, not \"" + param.substr(0, 80) + "\""};
     }
     filter.emplace_back(param.substr(0, eq), param.substr(eq + 1));
   }

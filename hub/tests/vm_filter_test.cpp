@@ -36,7 +36,8 @@ TEST(VmFilter, MalformedLabelsAreInvalidParameters) {
   for (const char* query :
        {"label=env", "label==prod", "label=", "label", "label=env=", "label=Env=prod",
         "label=1env=prod", "label=env=%01", "label=env=%C3%B1", "label=env=a&label=env=b",
-        "label=env=" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}) {
+        "label=env="
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}) {
     const auto filter = parse(query);
     ASSERT_TRUE(std::holds_alternative<ParamError>(filter)) << query;
     EXPECT_EQ(std::get<ParamError>(filter).code, "invalid_parameter") << query;

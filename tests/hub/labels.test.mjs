@@ -78,7 +78,14 @@ describe('labels', () => {
   });
 
   test('a malformed label parameter is a 400 naming it', async () => {
-    for (const query of ['label=env', 'label==prod', 'label=Env=prod', 'label=env=', 'label=env=%01', 'label=a=1&label=a=2']) {
+    for (const query of [
+      'label=env',
+      'label==prod',
+      'label=Env=prod',
+      'label=env=',
+      'label=env=%01',
+      'label=a=1&label=a=2',
+    ]) {
       const answer = await getJson(MAIN, `/api/vms?${query}`);
       assert.equal(answer.status, 400, query);
       assert.equal(answer.body.error, 'invalid_parameter', query);

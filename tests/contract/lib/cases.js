@@ -317,7 +317,8 @@ function mapCases(map, prop, base) {
     }
     // Every printable ASCII character is allowed, quote and backslash included.
     const printable = String.fromCharCode(...Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i));
-    if (valueRe.test(printable.slice(0, 64))) ok('a value of printable ASCII', { a: printable.slice(0, 64), b: printable.slice(31, 95) });
+    if (valueRe.test(printable.slice(0, 64)))
+      ok('a value of printable ASCII', { a: printable.slice(0, 64), b: printable.slice(31, 95) });
   }
   // The first bad pair in document order is reported; both are the map's error anyway.
   bad('a bad key after a bad value', { env: '', Bad: 'x' });
