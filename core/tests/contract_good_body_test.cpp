@@ -185,12 +185,13 @@ TEST(GoodBody, LabelsBounds) {
   EXPECT_EQ(full[0].etiquetas->at(15), (std::pair<std::string, std::string>{"k15", "v15"}));
   // The longest key and value, every printable ASCII character in a value.
   const std::string key = "k" + std::string(31, '_');
-  const std::string value = R"( !"#$%&'()*+,-./0123456789:;<=>?@AZ[\]^_`az{|}~)";
+  const std::string printable = R"( !"#$%&'()*+,-./0123456789:;<=>?@AZ[\]^_`az{|}~)";
   const auto edges = accepted(with(
-      "etiquetas", "{\"" + key + "\":\"" + std::string(64, '~') + "\",\"p\":\"" + value + "\"}"));
+      "etiquetas", nlohmann::ordered_json({{key, std::string(64, '~')}, {"p", printable}}).dump()));
   ASSERT_EQ(edges.size(), 1U);
-  EXPECT_EQ(edges[0].etiquetas->at(0).first, key);
-  EXPECT_EQ(edges[0].etiquetas->at(1).second, R"( !"#$%&'()*+,-./0123456789:;<=>?@AZ[\]^_`az{|}~)");
+  EXPECT_EQ(edges[0].etiquetas->at(0),
+            (std::pair<std::string, std::string>{key, std::string(64, '~')}));
+  EXPECT_EQ(edges[0].etiquetas->at(1).second, printable);
 }
 
 TEST(GoodBody, LabelsAreWrittenBackAsTheRoutesStoreThem) {
