@@ -193,7 +193,7 @@ TEST(IngestSql, EveryColumnIsCreatedByAMigration) {
     EXPECT_TRUE(in_001 || in_005) << column << " is created by no migration";
     at = comma + 1;
   }
-  EXPECT_EQ(count, 29U);
+  EXPECT_EQ(count, 30U);
   db::Params params;
   add_record_params(params, sample("x", 0), "cpp");
   EXPECT_EQ(params.values().size(), count);

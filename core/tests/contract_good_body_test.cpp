@@ -199,7 +199,7 @@ TEST(GoodBody, LabelsAreWrittenBackAsTheRoutesStoreThem) {
   ASSERT_EQ(records.size(), 1U);
   std::string text;
   append_labels_json(text, *records[0].etiquetas);
-  EXPECT_EQ(text, R"({"env":"prod","role":"db "primary" \ a"})");
+  EXPECT_EQ(text, R"({"env":"prod","role":"db \"primary\" \\ a"})");
   EXPECT_NE(to_json(records[0]).find(R"(,"etiquetas":)" + text + R"(,"procesos_top":)"),
             std::string::npos);
 }

@@ -180,7 +180,7 @@ VmList encode_vm_list(const LiveState& state) {
   list.entries.reserve(state.vms().size());
   std::string& out = list.json;
   out.reserve(64 + state.vms().size() * 200);
-  out += "{\"vms\":[";
+  out = "{\"vms\":[";
   for (const auto& [vm, entry] : state.vms()) {
     if (!list.entries.empty()) {
       out += ',';

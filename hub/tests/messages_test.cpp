@@ -90,7 +90,7 @@ TEST(Messages, SnapshotCarriesLatestVmsSeriesAndSplit) {
   EXPECT_EQ(json["minutes"], 15);
   EXPECT_EQ(json["vms"][0], nlohmann::json::parse(R"({"vm":"a","last":"2026-11-26 10:00:01",)"
                                                   R"("rows":2,"porcentaje_cpu_uso":12.5,)"
-                                                  R"("porcentaje_ram":25})"));
+                                                  R"("porcentaje_ram":25,"etiquetas":{}})"));
   // Only the chosen VM's record: the updates bring the others' (at 10,000 VMs every
   // VM's record made the snapshot 15.6 MB).
   EXPECT_EQ(json["latest"]["a"]["id"], 1);
@@ -167,7 +167,8 @@ TEST(Messages, SelectVmsKeepsTheEntriesWhoseLabelsHoldEveryPair) {
   EXPECT_EQ(list.json, encode_vms(state));
   const auto names = [&list](const LabelFilter& filter) {
     std::vector<std::string> out;
-    for (const auto& entry : nlohmann::json::parse(select_vms(list, filter))["vms"]) {
+    const auto body = nlohmann::json::parse(select_vms(list, filter));
+    for (const auto& entry : body["vms"]) {
       out.push_back(entry["vm"]);
     }
     return out;
