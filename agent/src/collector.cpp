@@ -172,6 +172,9 @@ Sample Collector::collect() {
   sample.sequence = ++sequence_;
   Record& record = sample.record;
   record.vm = options_.vm;
+  if (!options_.labels.empty()) {
+    record.etiquetas = options_.labels;
+  }
   record.hora = format_utc(sample.taken);
   const Clock& clock = options_.clock;
 

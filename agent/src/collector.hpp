@@ -95,6 +95,7 @@ struct CollectorOptions {
   std::string rootfs = "/";    // the filesystem disco_total/disco_libre describe
   std::string sysfs = "/sys";  // where <sysfs>/block tells whole disks from partitions
   std::size_t top = 10;        // N of procesos_top, 0: off
+  Labels labels{};             // every record's etiquetas (none: left out)
   StatUnits units = stat_units_of_this_machine();
 };
 

@@ -65,7 +65,8 @@ int run(const vmpulse::agent::AgentOptions& options) {
                         .clock = agent::Clock{options.clock},
                         .rootfs = options.rootfs,
                         .sysfs = options.sysfs,
-                        .top = options.top}),
+                        .top = options.top,
+                        .labels = options.labels}),
       options.interval, store,
       agent::AgentInfo{options.module_id, kVersion, options.process_metrics},
       pusher ? agent::Sampler::OnSample([&pusher](const std::string& vm, const std::string& json) {

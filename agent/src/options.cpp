@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -89,6 +90,21 @@ std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view 
   return sys_days{date} + hours{*h} + minutes{*mi} + seconds{*s};
 }
 
+std::variant<Labels, std::string> parse_labels(const std::vector<std::string>& items) {
+  Labels labels;
+  for (const std::string& item : items) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return "\"" + item + "\": write a label as key=value";
+    }
+    labels.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  if (auto problem = check_labels(labels)) {
+    return *problem + " (contract/record.schema.json, etiquetas)";
+  }
+  return labels;
+}
+
 std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::string>& args) {
   AgentOptions options;
   const std::string default_port =
@@ -134,6 +150,10 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
       ->envname("VMPULSE_MODULE_ID");
   app.add_option("--vm", vm, "this VM's name in the records (default: the hostname)")
       ->envname("VMPULSE_VM");
+  std::vector<std::string> label_items;
+  app.add_option("--label", label_items,
+                 "KEY=VALUE, repeatable: a label of this VM in every record (etiquetas); "
+                 "VMPULSE_LABELS=k=v,k2=v2 when no --label is given");
   app.add_option("--threads", options.threads, "HTTP threads")->envname("VMPULSE_AGENT_THREADS");
   app.add_option("--request-timeout", request_timeout, "time a client has to send a whole request")
       ->envname("VMPULSE_AGENT_REQUEST_TIMEOUT");
@@ -239,6 +259,20 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
   } else {
     options.vm = vm;
   }
+  if (label_items.empty()) {
+    // Comma-separated: a value holding a comma can only be given with --label.
+    const std::string from_env = env_or("VMPULSE_LABELS", "");
+    for (std::size_t at = 0; at < from_env.size();) {
+      const std::size_t comma = std::min(from_env.find(',', at), from_env.size());
+      label_items.push_back(from_env.substr(at, comma - at));
+      at = comma + 1;
+    }
+  }
+  auto labels = parse_labels(label_items);
+  if (const auto* problem = std::get_if<std::string>(&labels)) {
+    return bad("--label / VMPULSE_LABELS: " + *problem);
+  }
+  options.labels = std::get<Labels>(std::move(labels));
   if (options.threads < 1 || options.threads > 64) {
     return bad("--threads: 1 to 64");
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vmpulse/config.hpp"
+#include "vmpulse/record.hpp"
 #include "vmpulse/tls_context.hpp"
 
 namespace vmpulse::agent {
@@ -38,6 +39,7 @@ struct AgentOptions {
   bool process_metrics = false;  // per-process Prometheus series
   std::string module_id;
   std::string vm;
+  Labels labels{};  // --label / VMPULSE_LABELS: every record's etiquetas
   unsigned threads = 1;
   std::chrono::milliseconds request_timeout{10'000};  // a slow client is cut off after this
   std::string log_level;
@@ -57,6 +59,10 @@ std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::str
 
 // A hostname made valid for the contract (other characters become '-', cut at 64).
 std::string vm_name_from_host(std::string_view host);
+
+// "k=v" items (--label, each a pair; VMPULSE_LABELS, comma-separated) → labels checked
+// against the contract's etiquetas rule (check_labels), or the reason they break it.
+std::variant<Labels, std::string> parse_labels(const std::vector<std::string>& items);
 
 // "YYYY-MM-DD HH:MM:SS" (UTC) → time point; nullopt when not a real date and time.
 std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text);

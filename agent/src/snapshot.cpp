@@ -165,6 +165,20 @@ std::string render_prometheus(const Sample& sample, const AgentInfo& info) {
   out += "\",version=\"";
   append_label_value(out, info.version);
   out += "\"} 1\n";
+  if (r.etiquetas && !r.etiquetas->empty()) {
+    // One label per pair, named label_<key> (as kube-state-metrics names node labels) so
+    // that a key such as `vm` cannot clash; the contract's keys are valid label names.
+    header(out, "vmpulse_agent_labels", "The VM's labels (--label, the records' etiquetas).");
+    out += "vmpulse_agent_labels{vm=\"";
+    append_label_value(out, r.vm);
+    for (const auto& [key, value] : *r.etiquetas) {
+      out += "\",label_";
+      out += key;
+      out += "=\"";
+      append_label_value(out, value);
+    }
+    out += "\"} 1\n";
+  }
   gauge(out, "vmpulse_sample_timestamp_seconds", "When the served sample was taken, Unix time.",
         std::chrono::duration<double>(sample.taken.time_since_epoch()).count());
   gauge(out, "vmpulse_cpu_used_percent",

@@ -37,7 +37,8 @@ class Options : public ::testing::Test {
                              "VMPULSE_ROOTFS",
                              "VMPULSE_SYSFS",
                              "VMPULSE_TOP",
-                             "VMPULSE_PROCESS_METRICS"}) {
+                             "VMPULSE_PROCESS_METRICS",
+                             "VMPULSE_LABELS"}) {
       ::unsetenv(name);
     }
   }
@@ -136,6 +137,37 @@ TEST_F(Options, BadValuesExitWithTwoAndNameTheFlag) {
     EXPECT_NE(exit.message.find(needle), std::string::npos) << exit.message;
     EXPECT_TRUE(exit.message.starts_with("vmpulse-agent: ")) << exit.message;
   }
+}
+
+TEST_F(Options, LabelsFromFlagsOrTheEnvironment) {
+  EXPECT_TRUE(ok({}).labels.empty());
+  const Labels both{{"env", "prod"}, {"role", "db=primary, a"}};
+  EXPECT_EQ(ok({"--label", "env=prod", "--label", "role=db=primary, a"}).labels, both);
+  ::setenv("VMPULSE_LABELS", "env=dev,zona=eu west 1", 1);
+  EXPECT_EQ(ok({}).labels, (Labels{{"env", "dev"}, {"zona", "eu west 1"}}));
+  EXPECT_EQ(ok({"--label", "env=prod"}).labels, (Labels{{"env", "prod"}}));  // the flag wins
+}
+
+TEST_F(Options, BadLabelsExitWithTwo) {
+  std::vector<std::string> seventeen;
+  for (int i = 0; i < 17; ++i) {
+    seventeen.insert(seventeen.end(), {"--label", "k" + std::to_string(i) + "=v"});
+  }
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--label", "env"},
+                                             {"--label", "=prod"},
+                                             {"--label", "env="},
+                                             {"--label", "Env=prod"},
+                                             {"--label", "env=\x01"},
+                                             {"--label", "env=" + std::string(65, 'v')},
+                                             {"--label", "env=a", "--label", "env=b"},
+                                             seventeen}) {
+    const OptionsExit exit = exits(args);
+    EXPECT_EQ(exit.code, 2) << args[1];
+    EXPECT_NE(exit.message.find("--label"), std::string::npos) << exit.message;
+  }
+  ::setenv("VMPULSE_LABELS", "env=prod,,role=db", 1);
+  EXPECT_NE(exits({}).message.find("VMPULSE_LABELS"), std::string::npos);
 }
 
 TEST_F(Options, HelpExitsWithZeroAndListsEveryFlag) {

@@ -55,6 +55,28 @@ TEST(RenderPrometheus, LabelValuesAreEscaped) {
   EXPECT_NE(text.find(R"(module_id="a\"b\\c\nd")"), std::string::npos);
 }
 
+TEST(RenderPrometheus, LabelsAreOneInfoSeriesOnlyWhenSet) {
+  Sample sample = fixture_sample("normal");
+  EXPECT_EQ(render_prometheus(sample, AgentInfo{"so1", "v"}).find("vmpulse_agent_labels"),
+            std::string::npos);
+  sample.record.etiquetas = Labels{{"env", "prod"}, {"vm", "a \"b\""}};
+  const std::string text = render_prometheus(sample, AgentInfo{"so1", "v"});
+  EXPECT_TRUE(has_line(text, "# TYPE vmpulse_agent_labels gauge"));
+  EXPECT_TRUE(has_line(
+      text, R"(vmpulse_agent_labels{vm="fixture-vm",label_env="prod",label_vm="a \"b\""} 1)"))
+      << text;
+}
+
+TEST(RenderJson, LabelsAreInTheRecord) {
+  Collector collector({.procfs = testing::fixture("normal"),
+                       .module_id = "so1",
+                       .vm = "fixture-vm",
+                       .clock = Clock{parse_utc("2026-01-02 03:04:05")},
+                       .labels = Labels{{"env", "prod"}}});
+  const auto snapshot = render_snapshot(collector.collect(), AgentInfo{"so1", "v"}, "");
+  EXPECT_EQ(nlohmann::json::parse(snapshot->json)["etiquetas"], nlohmann::json({{"env", "prod"}}));
+}
+
 TEST(RenderPrometheus, FailedSourcesReportZero) {
   const std::string text = render_prometheus(fixture_sample("truncated"), AgentInfo{"so1", "v"});
   EXPECT_TRUE(has_line(text, R"(vmpulse_source_success{source="cpu"} 0)"));

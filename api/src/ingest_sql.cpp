@@ -28,7 +28,8 @@ void append_number(std::string& out, double value) {
 }
 
 // A field's value as a parameter: integers as integers, numbers and strings as text, an
-// absent optional field as NULL, procesos_top as its JSON text (the column is JSON).
+// absent optional field as NULL, procesos_top and etiquetas as their JSON text (the
+// columns are JSON).
 template <class T>
 void add_value(db::Params& params, const T& value) {
   if constexpr (std::is_same_v<T, std::string>) {
@@ -39,6 +40,8 @@ void add_value(db::Params& params, const T& value) {
     params.add_integer(static_cast<std::int64_t>(value));
   } else if constexpr (std::is_same_v<T, std::vector<ProcessEntry>>) {
     params.add_text_by([&value](std::string& out) { append_processes_json(out, value); });
+  } else if constexpr (std::is_same_v<T, Labels>) {
+    params.add_text_by([&value](std::string& out) { append_labels_json(out, value); });
   } else {
     static_assert(
         requires { value.has_value(); }, "a record field of a type not written here");

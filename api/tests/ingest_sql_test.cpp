@@ -44,7 +44,7 @@ constexpr std::string_view kInsert =
     "porcentaje_cpu_libre,procesos_corriendo,procesos_durmiendo,procesos_zombie,procesos_parados,"
     "total_procesos,carga_1,carga_5,carga_15,porcentaje_cpu_robado,porcentaje_cpu_espera,"
     "swap_total,swap_libre,disco_total,disco_libre,disco_lectura_kib_s,disco_escritura_kib_s,"
-    "red_rx_kib_s,red_tx_kib_s,tiempo_activo,hora,api,procesos_top) VALUES ";
+    "red_rx_kib_s,red_tx_kib_s,tiempo_activo,etiquetas,hora,api,procesos_top) VALUES ";
 
 // The parameters as one line: NULL, integers bare, text in quotes (as they are: the
 // binary protocol sends them unescaped), separated by commas.
@@ -93,19 +93,21 @@ Record sample_v2(std::string vm) {
   r.red_rx_kib_s = 1000000000000;
   r.red_tx_kib_s = 7.75;
   r.tiempo_activo = 86400;
+  r.etiquetas = Labels{{"env", "prod"}, {"role", "db"}};
   r.procesos_top =
       std::vector<ProcessEntry>{{1234, "postgres", "S", 12.5, 256.333}, {1, "systemd", "S", 0, 12}};
   return r;
 }
 
 TEST(IngestSql, TheStatementHasAPlaceholderPerColumnAndRow) {
-  const std::string row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  const std::string row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
   EXPECT_EQ(insert_records_statement(1), std::string(kInsert) + row);
   EXPECT_EQ(insert_records_statement(3), std::string(kInsert) + row + "," + row + "," + row);
 }
 
 TEST(IngestSql, VersionOneRecordsHaveNullForEveryVersionTwoColumn) {
-  const std::string nulls = "NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL";
+  const std::string nulls =
+      "NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL";
   EXPECT_EQ(params_of(sample("web-1", 3)),
             "'web-1',16000,4000,12000,'75','12.345','87.655',3,200,0,1,300," + nulls +
                 ",'2026-11-26 10:00:00','cpp',NULL");
@@ -115,7 +117,7 @@ TEST(IngestSql, VersionTwoRecordsFillEveryColumnAndProcessesAsJson) {
   EXPECT_EQ(params_of(sample_v2("db-1")),
             "'db-1',16000,4000,12000,'75','12.345','87.655',2,200,0,1,300,'0.5','1.25','2','0.1',"
             "'3.5',2048,1024,100000,25000,'12.5','0','1000000000000','7.75',86400,"
-            "'2026-11-26 10:00:00','cpp',"
+            "'{\"env\":\"prod\",\"role\":\"db\"}','2026-11-26 10:00:00','cpp',"
             "'[{\"pid\":1234,\"nombre\":\"postgres\",\"estado\":\"S\",\"porcentaje_cpu\":12.50,"
             "\"ram_mib\":256.33},{\"pid\":1,\"nombre\":\"systemd\",\"estado\":\"S\","
             "\"porcentaje_cpu\":0.00,\"ram_mib\":12.00}]'");
@@ -125,9 +127,9 @@ TEST(IngestSql, ParamsOfSeveralRecordsFollowEachOther) {
   db::Params params;
   add_record_params(params, sample("a", 1), "cpp");
   add_record_params(params, sample_v2("b"), "cpp");
-  ASSERT_EQ(params.values().size(), 58U);
+  ASSERT_EQ(params.values().size(), 60U);
   EXPECT_EQ(params.text(params.values()[0]), "a");
-  EXPECT_EQ(params.text(params.values()[29]), "b");
+  EXPECT_EQ(params.text(params.values()[30]), "b");
   EXPECT_EQ(shown(params), params_of(sample("a", 1)) + "," + params_of(sample_v2("b")));
 }
 
@@ -137,9 +139,19 @@ TEST(IngestSql, OnlyThePresentOptionalFieldsAreNotNull) {
   r.procesos_top = std::vector<ProcessEntry>{};
   const std::string params = params_of(r);
   EXPECT_NE(params.find(",300,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,5,"
-                        "'2026-11-26 10:00:00','cpp','[]'"),
+                        "NULL,'2026-11-26 10:00:00','cpp','[]'"),
             std::string::npos)
       << params;
+}
+
+TEST(IngestSql, LabelsAreTheirJsonTextAndEmptyIsNotNull) {
+  Record r = sample("x", 0);
+  r.etiquetas = Labels{{"note", R"(it's "x" \ y)"}};
+  EXPECT_NE(params_of(r).find(R"(,'{"note":"it's \"x\" \\ y"}','2026-11-26 10:00:00',)"),
+            std::string::npos)
+      << params_of(r);
+  r.etiquetas = Labels{};
+  EXPECT_NE(params_of(r).find(",'{}','2026-11-26 10:00:00',"), std::string::npos) << params_of(r);
 }
 
 // The binary protocol takes the JSON text as it is: escaped for JSON, never for SQL.
@@ -181,7 +193,7 @@ TEST(IngestSql, EveryColumnIsCreatedByAMigration) {
     EXPECT_TRUE(in_001 || in_005) << column << " is created by no migration";
     at = comma + 1;
   }
-  EXPECT_EQ(count, 29U);
+  EXPECT_EQ(count, 30U);
   db::Params params;
   add_record_params(params, sample("x", 0), "cpp");
   EXPECT_EQ(params.values().size(), count);

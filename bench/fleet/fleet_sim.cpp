@@ -40,7 +40,27 @@ struct Options {
   std::size_t batch = 10;
   std::size_t connections = 16;
   std::size_t top = 10;
+  std::size_t labels = 0;  // etiquetas pairs per sample (issue 15), at most 16
 };
+
+// VM `index`'s labels: `count` pairs of realistic length (env, role, zone, team, then
+// l4…), the values varying with the index as a fleet's would.
+vmpulse::Labels fleet_labels(std::size_t index, std::size_t count) {
+  static const char* const kKeys[] = {"env", "role", "zona", "equipo"};
+  static const char* const kValues[][3] = {{"production", "staging", "development"},
+                                           {"database-primary", "web-frontend", "cache"},
+                                           {"europe-west1-b", "us-central1-a", "asia-east1-c"},
+                                           {"plataforma", "pagos", "datos"}};
+  vmpulse::Labels labels;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i < 4) {
+      labels.emplace_back(kKeys[i], kValues[i][(index + i) % 3]);
+    } else {
+      labels.emplace_back("l" + std::to_string(i), "value-" + std::to_string(index % 100));
+    }
+  }
+  return labels;
+}
 
 struct ThreadTotals {
   std::uint64_t requests_ok = 0;   // answered 201
@@ -125,8 +145,12 @@ void run_thread(const Options& options, const vmpulse::HttpUrl& url, std::size_t
       if (s > next[k]) {
         body += ',';
       }
-      vmpulse::append_json(body,
-                           vmpulse::fleet::sample(names[k], mine[k], s, wall_start, options.top));
+      vmpulse::Record record =
+          vmpulse::fleet::sample(names[k], mine[k], s, wall_start, options.top);
+      if (options.labels > 0) {
+        record.etiquetas = fleet_labels(mine[k], options.labels);
+      }
+      vmpulse::append_json(body, record);
     }
     body += ']';
     deliver(client, options, names[k], body, last - next[k] + 1, give_up, totals);
@@ -167,6 +191,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 512));
   app.add_option("--top", options.top, "procesos_top entries per sample")->check(CLI::Range(0, 50));
   app.add_option("--prefix", options.prefix, "VM names are PREFIX-<index>");
+  app.add_option("--labels", options.labels, "etiquetas pairs per sample (0: none)")
+      ->check(CLI::Range(0, 16));
   CLI11_PARSE(app, argc, argv);
 
   const auto token = vmpulse::flags::from_environment("VMPULSE_TOKEN");

@@ -13,6 +13,7 @@
 #   bench/fleet/run.sh                              (1,000 VMs x 60 s)
 #   FLEET_VMS="1000 5000 10000" FLEET_SECONDS=150 bench/fleet/run.sh
 #   FLEET_BATCH=10 (samples per request), FLEET_TOP=10 (procesos_top entries),
+#   FLEET_LABELS=0 (etiquetas pairs per sample, 0-16),
 #   FLEET_CONNECTIONS=32 (simulator threads)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -28,6 +29,7 @@ VMS_LIST="${FLEET_VMS:-1000}"
 SECS="${FLEET_SECONDS:-60}"
 BATCH="${FLEET_BATCH:-10}"
 TOP="${FLEET_TOP:-10}"
+LABELS="${FLEET_LABELS:-0}"
 CONNECTIONS="${FLEET_CONNECTIONS:-32}"
 VMPULSE_BIN="${VMPULSE_BIN:-$ROOT/build/bin}"
 for bin in vmpulse-api vmpulse-hub vmpulse-fleet-sim; do
@@ -60,12 +62,12 @@ run_row() {
   wait_http "http://127.0.0.1:$api_port/readyz" 30 || die "vmpulse-api did not start"
   wait_http "http://127.0.0.1:$hub_port/readyz" 60 || die "vmpulse-hub did not start"
 
-  info "$vms VMs x $SECS s, batch $BATCH, top $TOP"
+  info "$vms VMs x $SECS s, batch $BATCH, top $TOP, labels $LABELS"
   t0="$(date +%s.%N)"
   hub0="$(cpu_ticks "$hub_pid")"
   db0="$(cpu_ticks "$(db_pid)")"
   "$VMPULSE_BIN/vmpulse-fleet-sim" --url "http://127.0.0.1:$api_port/api/cpp/metrics" \
-    --vms "$vms" --seconds "$SECS" --batch "$BATCH" --top "$TOP" --connections "$CONNECTIONS" \
+    --vms "$vms" --seconds "$SECS" --batch "$BATCH" --top "$TOP" --labels "$LABELS" --connections "$CONNECTIONS" \
     --prefix fleet >"$work/sim-$vms.out" 2>"$work/sim-$vms.err" &
   sim_pid=$!
   : >"$work/vms-$vms.times"

@@ -2,7 +2,7 @@
 -- record, or an array of BATCH records) with the bearer token from TOKEN, and the run
 -- ends with one machine-readable RESULT line that run.sh turns into a table row.
 -- RECORD=v2 sends version 2 records (every new field, procesos_top with 10 processes)
--- instead of version 1 ones (bench/ingest/record_v2.sh).
+-- instead of version 1 ones (bench/ingest/record_v2.sh). LABELS=N adds N labels.
 local batch = tonumber(os.getenv("BATCH") or "1")
 local token = os.getenv("TOKEN") or ""
 
@@ -25,6 +25,19 @@ if os.getenv("RECORD") == "v2" then
     '"disco_total":102400,"disco_libre":51200,"disco_lectura_kib_s":120.5,' ..
     '"disco_escritura_kib_s":340.25,"red_rx_kib_s":1500.75,"red_tx_kib_s":200.5,' ..
     '"tiempo_activo":864000,"procesos_top":[' .. table.concat(processes, ",") .. ']}'
+end
+
+-- LABELS=4: every record carries 4 labels (etiquetas, issue 15; bench/ingest/labels.sh).
+local labels = tonumber(os.getenv("LABELS") or "0")
+if labels > 0 then
+  local pairs_ = {}
+  local sample = { { "env", "production" }, { "role", "database-primary" }, { "zona", "europe-west1-b" },
+    { "equipo", "plataforma" } }
+  for k = 1, labels do
+    local pair = sample[(k - 1) % #sample + 1]
+    pairs_[k] = string.format('"%s%s":"%s"', pair[1], k > #sample and tostring(k) or "", pair[2])
+  end
+  record = record:sub(1, -2) .. ',"etiquetas":{' .. table.concat(pairs_, ",") .. '}}'
 end
 
 local body = record

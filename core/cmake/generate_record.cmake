@@ -3,9 +3,11 @@
 # visit_process_fields() from the contract schema, so that a field added to the schema
 # is one edit there (and one migration): required integer -> std::int64_t, required
 # number -> double, string -> std::string, an optional property -> std::optional<...>,
-# procesos_top (a list of objects) -> std::optional<std::vector<ProcessEntry>>, and the
+# procesos_top (a list of objects) -> std::optional<std::vector<ProcessEntry>>, an object
+# of string values (etiquetas) -> std::optional<Labels>, and the
 # fields the route sets (x-vmpulse-rules.ignored_on_input: api) -> std::string, last.
-# The visitors visit scalar members only, in the schema's `properties` order.
+# The visitors visit the members that are a column each (scalars, etiquetas), in the
+# schema's `properties` order.
 cmake_minimum_required(VERSION 3.25)
 file(READ "${INPUT}" schema)
 
@@ -98,6 +100,16 @@ function(object_members prefix holder)
     elseif(type STREQUAL "string")
       set(cpp "std::string")
       set(init "")
+    elseif(type STREQUAL "object" AND holder STREQUAL "r")
+      # A map of string values (etiquetas); contract_schema.cpp checks its rules.
+      string(JSON value_type ERROR_VARIABLE untyped_values
+             GET "${schema}" ${ARGN} properties ${name} additionalProperties type)
+      if(untyped_values OR NOT value_type STREQUAL "string")
+        message(FATAL_ERROR "${INPUT}: object property \"${name}\" must have string values "
+                            "(additionalProperties: {type: string})")
+      endif()
+      set(cpp "Labels")
+      set(init "")
     elseif(type STREQUAL "array" AND holder STREQUAL "r" AND name STREQUAL "procesos_top")
       # The one list of a Record; another would need its entry type named here.
       string(APPEND members "${comment}  std::optional<std::vector<ProcessEntry>> ${name};\n")
@@ -138,9 +150,14 @@ file(WRITE "${OUTPUT}.tmp"
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vmpulse {
+
+// An object of string values (etiquetas): its key/value pairs in the order received
+// (the contract refuses a repeated key).
+using Labels = std::vector<std::pair<std::string, std::string>>;
 
 // One entry of procesos_top.
 struct ProcessEntry {
@@ -155,10 +172,11 @@ ${record_members}
   bool operator==(const Record&) const = default;
 };
 
-// Calls visitor(name, member) for every scalar field of the record in schema order
-// (procesos_top, a list, is not visited; the route's fields last). Works on const and
-// non-const records. What the generic plumbing (JSON, SQL columns, the hub's rows)
-// iterates over, so that a field added to the schema needs no edit there.
+// Calls visitor(name, member) for every field of the record that is a column of its own
+// in schema order: the scalars and etiquetas (procesos_top, a list, is not visited; the
+// route's fields last). Works on const and non-const records. What the generic plumbing
+// (JSON, SQL columns, the hub's rows) iterates over, so that a field added to the schema
+// needs no edit there.
 template <class R, class Visitor>
 constexpr void visit_fields(R& r, Visitor&& visitor) {
 ${record_visits}}

@@ -31,6 +31,30 @@ bool valid_vm_name(std::string_view name) {
   return vm && !detail::check_string(schema.properties[*vm], name);
 }
 
+std::optional<std::string> check_labels(const Labels& labels) {
+  const auto& schema = detail::contract_schema();
+  const auto index = schema.find("etiquetas");
+  if (!index || schema.properties[*index].type != detail::FieldType::kMap) {
+    return "the contract has no etiquetas";
+  }
+  detail::RawValue value;
+  value.kind = detail::RawValue::Kind::kObject;
+  value.length = labels.size();
+  value.pair_count = labels.size();
+  value.pairs.resize(labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (labels[j].first == labels[i].first) {
+        return "the key \"" + labels[i].first + "\" appears twice";
+      }
+    }
+    value.pairs[i].key = labels[i].first;
+    value.pairs[i].value.kind = detail::RawValue::Kind::kString;
+    value.pairs[i].value.text = labels[i].second;
+  }
+  return detail::check_map(schema.properties[*index], value);
+}
+
 std::vector<std::string> ingest_paths(std::string_view route) {
   const auto& schema = detail::contract_schema();
   std::vector<std::string> paths;

@@ -93,6 +93,15 @@ class BodyHandler {
       } else {
         batch_too_large = true;
       }
+    } else if (Frame& parent = frames_.back();
+               parent.role == Role::kRecord && parent.slot != kNoSlot &&
+               schema_->properties[parent.slot].type == FieldType::kMap) {
+      RawValue& map = raw_.values[parent.slot];
+      map.kind = Kind::kObject;
+      map.pair_count = 0;
+      map.length = 0;
+      frame.role = Role::kMap;
+      frame.list = parent.slot;
     } else if (frames_.back().role == Role::kList) {
       Frame& list = frames_.back();
       if (new_item(list, Kind::kObject)) {
@@ -150,6 +159,9 @@ class BodyHandler {
       }
     }
     frame.other_keys.emplace_back(name);
+    if (frame.role == Role::kMap) {
+      frame.slot = new_pair(frame, name);
+    }
   }
 
   void end_object() {
@@ -222,8 +234,9 @@ class BodyHandler {
   static constexpr std::size_t kNoSlot = std::numeric_limits<std::size_t>::max();
 
   // kRecord: a record object; kList: the array of a list property (procesos_top);
-  // kEntry: an object element of such a list; kPlain: anything else.
-  enum class Role : std::uint8_t { kPlain, kRecord, kList, kEntry };
+  // kEntry: an object element of such a list; kMap: the object of a map property
+  // (etiquetas); kPlain: anything else.
+  enum class Role : std::uint8_t { kPlain, kRecord, kList, kEntry, kMap };
 
   struct Frame {
     bool is_object = false;
@@ -231,7 +244,7 @@ class BodyHandler {
     std::size_t element = 0;              // position in the top-level array (records)
     std::size_t count = 0;                // elements so far (the top-level array)
     std::size_t slot = kNoSlot;           // the property the next value belongs to
-    std::size_t list = kNoSlot;           // kList, kEntry: the record property of the list
+    std::size_t list = kNoSlot;           // kList, kEntry, kMap: the record property
     std::size_t item = 0;                 // kEntry: its index in the list's items
     std::size_t next_property = 0;        // kRecord, kEntry: where the next key most likely is
     std::vector<std::string> other_keys;  // keys that are not schema properties, for duplicates
@@ -255,10 +268,34 @@ class BodyHandler {
 
   // Where the value after the frame's last key goes, or nullptr when nowhere.
   RawValue* slot_value(const Frame& frame) {
-    if (frame.slot == kNoSlot || (frame.role != Role::kRecord && frame.role != Role::kEntry)) {
+    if (frame.slot == kNoSlot) {
+      return nullptr;
+    }
+    if (frame.role == Role::kMap) {
+      return &raw_.values[frame.list].pairs[frame.slot].value;
+    }
+    if (frame.role != Role::kRecord && frame.role != Role::kEntry) {
       return nullptr;
     }
     return &object_of(frame).values[frame.slot];
+  }
+
+  // One more pair of a map: its index in the map's pairs, or kNoSlot once the map is
+  // past its maxProperties (the rest are only counted, as a list's items are).
+  std::size_t new_pair(const Frame& map_frame, std::string_view key) {
+    RawValue& map = raw_.values[map_frame.list];
+    ++map.length;
+    const PropertyRule& rule = schema_->properties[map_frame.list];
+    if (rule.max_properties && map.pair_count >= *rule.max_properties) {
+      return kNoSlot;
+    }
+    if (map.pair_count == map.pairs.size()) {
+      map.pairs.emplace_back();
+    }
+    RawPair& pair = map.pairs[map.pair_count];
+    pair.key.assign(key);
+    pair.value.kind = Kind::kAbsent;
+    return map.pair_count++;
   }
 
   // One more element of a list, kept unless the list is already past its maxItems

@@ -16,6 +16,7 @@
 namespace vmpulse::detail {
 
 struct RawItem;
+struct RawPair;
 
 struct RawValue {
   enum class Kind : std::uint8_t {
@@ -40,6 +41,11 @@ struct RawValue {
   std::vector<RawItem> items;
   std::size_t item_count = 0;
   std::size_t length = 0;
+  // kObject of a map property (etiquetas): its pairs in document order, the first
+  // `pair_count` of `pairs` kept the same way; `length` counts every pair, also those
+  // past the map's maxProperties.
+  std::vector<RawPair> pairs;
+  std::size_t pair_count = 0;
 };
 
 // An object's values as collected: the record, or one element of a list (whose `kind`
@@ -54,6 +60,12 @@ struct RawItem : RawObject {
   RawValue::Kind kind = RawValue::Kind::kAbsent;
 };
 
+// One key and its value in a map property.
+struct RawPair {
+  std::string key;
+  RawValue value;
+};
+
 // Step 8 of contract/README.md for one record: on success fills `out`, otherwise the
 // error (without `index`, which the caller knows).
 std::optional<ContractError> check_record(const ContractSchema& schema, const RawRecord& raw,
@@ -62,6 +74,11 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
 // The length and pattern rules of a string property (its type already checked): the
 // reason `text` breaks them, or nullopt.
 std::optional<std::string> check_string(const PropertyRule& rule, std::string_view text);
+
+// The rules of a map property (etiquetas) for a value of kind kObject with its pairs
+// collected (a repeated key is the parser's to find): the reason it breaks them, or
+// nullopt.
+std::optional<std::string> check_map(const PropertyRule& rule, const RawValue& value);
 
 // An invalid_record / invalid_json … error with the status from the schema's table.
 ContractError make_error(const ContractSchema& schema, std::string code,

@@ -27,6 +27,8 @@ std::size_t size_value(const Json& value, std::string_view where) {
 }
 
 void read_object(ObjectRule& object, const Json& spec, std::string_view where, bool nested);
+std::shared_ptr<const PropertyRule> string_rule(const std::string& name, const Json& spec,
+                                                std::string_view where);
 
 PropertyRule property_rule(const std::string& name, const Json& spec, bool nested) {
   PropertyRule rule;
@@ -43,6 +45,8 @@ PropertyRule property_rule(const std::string& name, const Json& spec, bool neste
       rule.type = FieldType::kNumber;
     } else if (type == "array" && !nested) {
       rule.type = FieldType::kArray;
+    } else if (type == "object" && !nested) {
+      rule.type = FieldType::kMap;
     } else {
       bad_schema("property \"", name, "\" has unsupported type \"", type, "\"");
     }
@@ -76,6 +80,14 @@ PropertyRule property_rule(const std::string& name, const Json& spec, bool neste
       auto items = std::make_shared<ObjectRule>();
       read_object(*items, value, name + ".items", true);
       rule.items = std::move(items);
+    } else if ((keyword == "minProperties" || keyword == "maxProperties") &&
+               rule.type == FieldType::kMap) {
+      (keyword == "minProperties" ? rule.min_properties : rule.max_properties) =
+          size_value(value, name + "." + keyword);
+    } else if (keyword == "propertyNames" && rule.type == FieldType::kMap) {
+      rule.names = string_rule(name + " key", value, name + ".propertyNames");
+    } else if (keyword == "additionalProperties" && rule.type == FieldType::kMap) {
+      rule.values = string_rule(name + " value", value, name + ".additionalProperties");
     } else if (keyword != "description" && keyword != "title" && keyword != "examples") {
       // A keyword this validator would ignore is a rule nobody enforces: refuse it.
       bad_schema("property \"", name, "\" uses keyword \"", keyword,
@@ -85,7 +97,28 @@ PropertyRule property_rule(const std::string& name, const Json& spec, bool neste
   if (rule.type == FieldType::kArray && !rule.items) {
     bad_schema("property \"", name, "\" is an array without \"items\"");
   }
+  if (rule.type == FieldType::kMap && !rule.values) {
+    // Without it any value would pass here but not in the Record's Labels.
+    bad_schema("property \"", name, "\" is an object without \"additionalProperties\"");
+  }
   return rule;
+}
+
+// The rule of a map's keys (propertyNames: always strings, "type" may be left out) or of
+// its values (additionalProperties: {"type": "string", ...}).
+std::shared_ptr<const PropertyRule> string_rule(const std::string& name, const Json& spec,
+                                                std::string_view where) {
+  if (!spec.is_object()) {
+    bad_schema(where, " must be a schema object");
+  }
+  PropertyRule rule = property_rule(name, spec, true);
+  if (rule.type == FieldType::kAny && !spec.contains("type")) {
+    rule.type = FieldType::kString;
+  }
+  if (rule.type != FieldType::kString) {
+    bad_schema(where, " must describe strings");
+  }
+  return std::make_shared<const PropertyRule>(std::move(rule));
 }
 
 std::size_t object_index(const ObjectRule& object, const Json& name, std::string_view where) {
@@ -213,7 +246,7 @@ struct IsOptional : std::false_type {};
 template <class T>
 struct IsOptional<std::optional<T>> : std::true_type {};
 
-// The schema type a C++ member holds: std::string, std::int64_t or double, possibly
+// The schema type a C++ member holds: std::string, std::int64_t, double or Labels, possibly
 // inside std::optional (the property is then not required).
 template <class T>
 constexpr FieldType member_type() {
@@ -223,6 +256,8 @@ constexpr FieldType member_type() {
     return FieldType::kString;
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
     return FieldType::kInteger;
+  } else if constexpr (std::is_same_v<T, Labels>) {
+    return FieldType::kMap;
   } else {
     static_assert(std::is_same_v<T, double>, "a Record member of a type the contract lacks");
     return FieldType::kNumber;
@@ -241,6 +276,8 @@ const char* type_name(FieldType type) {
       return "any value";
     case FieldType::kArray:
       return "an array";
+    case FieldType::kMap:
+      return "an object of strings";
   }
   return "?";
 }

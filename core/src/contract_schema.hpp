@@ -21,8 +21,9 @@
 namespace vmpulse::detail {
 
 // kAny: a property without "type" (`api`), any JSON value. kArray: a list of objects
-// (`procesos_top`), its entries checked by `items`.
-enum class FieldType { kString, kInteger, kNumber, kAny, kArray };
+// (`procesos_top`), its entries checked by `items`. kMap: an object of string values
+// (`etiquetas`), its keys checked by `names` and its values by `values`.
+enum class FieldType { kString, kInteger, kNumber, kAny, kArray, kMap };
 
 struct ObjectRule;
 
@@ -34,9 +35,13 @@ struct PropertyRule {
   std::optional<std::size_t> min_length;
   std::optional<std::size_t> max_length;
   std::optional<Pattern> pattern;
-  std::optional<std::size_t> min_items;     // kArray
-  std::optional<std::size_t> max_items;     // kArray
-  std::shared_ptr<const ObjectRule> items;  // kArray: the rules of one entry
+  std::optional<std::size_t> min_items;        // kArray
+  std::optional<std::size_t> max_items;        // kArray
+  std::shared_ptr<const ObjectRule> items;     // kArray: the rules of one entry
+  std::optional<std::size_t> min_properties;   // kMap
+  std::optional<std::size_t> max_properties;   // kMap
+  std::shared_ptr<const PropertyRule> names;   // kMap: propertyNames, a string rule
+  std::shared_ptr<const PropertyRule> values;  // kMap: additionalProperties, a string rule
 };
 
 // The rules of an object: the record itself, or one entry of a list.

@@ -130,6 +130,8 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
       return std::nullopt;
     case FieldType::kArray:
       return check_list(rule, value);
+    case FieldType::kMap:
+      return check_map(rule, value);
   }
   if (rule.minimum && integer_below(value, *rule.minimum)) {
     return name() + " must be at least " + number_text(*rule.minimum) + ", not " +
@@ -209,6 +211,13 @@ std::int64_t as_int64(const RawValue& value) {
 void assign(std::string& member, const RawValue& value) { member = value.text; }
 void assign(std::int64_t& member, const RawValue& value) { member = as_int64(value); }
 void assign(double& member, const RawValue& value) { member = as_double(value); }
+void assign(Labels& member, const RawValue& value) {
+  member.clear();
+  member.reserve(value.pair_count);
+  for (std::size_t i = 0; i < value.pair_count; ++i) {
+    member.emplace_back(value.pairs[i].key, value.pairs[i].value.text);
+  }
+}
 template <class T>
 void assign(std::optional<T>& member, const RawValue& value) {
   if (value.kind != Kind::kAbsent) {
@@ -269,6 +278,40 @@ bool both_integers(const RawValue& a, const RawValue& b) {
 }
 
 }  // namespace
+
+// A map of strings (etiquetas): its type and size, then each pair in document order, its
+// key (propertyNames) before its value (additionalProperties). The error names the map;
+// the detail names the key.
+std::optional<std::string> check_map(const PropertyRule& rule, const RawValue& value) {
+  const auto name = [&rule] { return quoted(rule.name); };
+  if (value.kind != Kind::kObject) {
+    return name() + " must be an object, not " + kind_name(value);
+  }
+  if (rule.min_properties && value.length < *rule.min_properties) {
+    return name() + " must hold at least " + std::to_string(*rule.min_properties) + " pairs, not " +
+           std::to_string(value.length);
+  }
+  if (rule.max_properties && value.length > *rule.max_properties) {
+    return name() + " must hold at most " + std::to_string(*rule.max_properties) + " pairs, not " +
+           std::to_string(value.length);
+  }
+  for (std::size_t i = 0; i < value.pair_count; ++i) {
+    const RawPair& pair = value.pairs[i];
+    if (rule.names) {
+      if (auto problem = check_string(*rule.names, pair.key)) {
+        return *problem + " (key " + quoted(pair.key) + ")";
+      }
+    }
+    if (pair.value.kind != Kind::kString) {
+      return name() + " value of " + quoted(pair.key) + " must be a string, not " +
+             kind_name(pair.value);
+    }
+    if (auto problem = check_string(*rule.values, pair.value.text)) {
+      return *problem + " (key " + quoted(pair.key) + ")";
+    }
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> check_string(const PropertyRule& rule, std::string_view text) {
   const auto name = [&rule] { return quoted(rule.name); };

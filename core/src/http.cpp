@@ -61,6 +61,22 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
   return std::nullopt;
 }
 
+std::vector<std::string> Request::query_params(std::string_view name) const {
+  std::vector<std::string> values;
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const auto pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (form_decode(pair.substr(0, eq)) == name) {
+      values.push_back(eq == std::string_view::npos ? std::string{}
+                                                    : form_decode(pair.substr(eq + 1)));
+    }
+  }
+  return values;
+}
+
 Response Response::json(int status, std::string body) {
   Response response;
   response.status = status;

@@ -23,6 +23,7 @@ void append_value(std::string& out, const std::string& value) {
 }
 void append_value(std::string& out, std::int64_t value) { detail::append_json_int(out, value); }
 void append_value(std::string& out, double value) { detail::append_json_fixed(out, value, 2); }
+void append_value(std::string& out, const Labels& value) { append_labels_json(out, value); }
 
 template <class T>
 struct IsOptional : std::false_type {};
@@ -80,6 +81,21 @@ void append_json(std::string& out, const Record& record) {
     }
     writer(name, member);
   });
+  out.push_back('}');
+}
+
+void append_labels_json(std::string& out, const Labels& labels) {
+  out.push_back('{');
+  bool first = true;
+  for (const auto& [key, value] : labels) {
+    if (!first) {
+      out.push_back(',');
+    }
+    first = false;
+    detail::append_json_string(out, key);
+    out.push_back(':');
+    detail::append_json_string(out, value);
+  }
   out.push_back('}');
 }
 

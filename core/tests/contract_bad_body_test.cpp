@@ -27,6 +27,15 @@ struct BadBody {
 
 void PrintTo(const BadBody& c, std::ostream* os) { *os << c.name; }
 
+// {"k0":"v",…,"k16":"v"}: one pair over maxProperties.
+std::string seventeen_labels() {
+  std::string out = "{";
+  for (int i = 0; i < 17; ++i) {
+    out += (i > 0 ? ",\"k" : "\"k") + std::to_string(i) + "\":\"v\"";
+  }
+  return out + "}";
+}
+
 std::vector<BadBody> bad_bodies() {
   const std::string good = kGoodRecord;
   const auto none = std::nullopt;
@@ -268,6 +277,54 @@ std::vector<BadBody> bad_bodies() {
       {"top_bad_in_batch",
        "[" + good + "," + with("procesos_top", "[" + entry_with("estado", R"("")") + "]") + "]",
        400, "invalid_record", "procesos_top", 1},
+      // etiquetas: a map of strings (maxProperties, propertyNames, additionalProperties).
+      {"labels_array", with("etiquetas", R"(["env"])"), 400, "invalid_record", "etiquetas", none},
+      {"labels_null", with("etiquetas", "null"), 400, "invalid_record", "etiquetas", none},
+      {"labels_string", with("etiquetas", R"("env=prod")"), 400, "invalid_record", "etiquetas",
+       none},
+      {"labels_17_pairs", with("etiquetas", seventeen_labels()), 400, "invalid_record", "etiquetas",
+       none},
+      {"labels_upper_key", with("etiquetas", R"({"Env":"prod"})"), 400, "invalid_record",
+       "etiquetas", none},
+      {"labels_digit_first", with("etiquetas", R"({"1env":"prod"})"), 400, "invalid_record",
+       "etiquetas", none},
+      {"labels_empty_key", with("etiquetas", R"({"":"prod"})"), 400, "invalid_record", "etiquetas",
+       none},
+      {"labels_key_33", with("etiquetas", "{\"k" + std::string(32, '0') + "\":\"v\"}"), 400,
+       "invalid_record", "etiquetas", none},
+      {"labels_empty_value", with("etiquetas", R"({"env":""})"), 400, "invalid_record", "etiquetas",
+       none},
+      {"labels_value_65", with("etiquetas", "{\"env\":\"" + std::string(65, 'v') + "\"}"), 400,
+       "invalid_record", "etiquetas", none},
+      {"labels_number_value", with("etiquetas", R"({"env":1})"), 400, "invalid_record", "etiquetas",
+       none},
+      {"labels_null_value", with("etiquetas", R"({"env":null})"), 400, "invalid_record",
+       "etiquetas", none},
+      {"labels_object_value", with("etiquetas", R"({"env":{}})"), 400, "invalid_record",
+       "etiquetas", none},
+      {"labels_control_value", with("etiquetas", R"({"env":"a\u0001"})"), 400, "invalid_record",
+       "etiquetas", none},
+      {"labels_del_value", with("etiquetas", R"({"env":"a\u007f"})"), 400, "invalid_record",
+       "etiquetas", none},
+      {"labels_non_ascii_value", with("etiquetas", R"({"env":"\u00f1"})"), 400, "invalid_record",
+       "etiquetas", none},
+      {"labels_bad_after_good", with("etiquetas", R"({"env":"prod","Role":"db"})"), 400,
+       "invalid_record", "etiquetas", none},
+      // Raw text: a JSON library would keep one of the two keys.
+      {"labels_duplicate_key", R"({"etiquetas":{"env":"a","env":"b"},)" + good.substr(1), 400,
+       "invalid_json", "env", none},
+      {"labels_duplicate_wins_over_bad_value",
+       R"({"etiquetas":{"env":"","env":"b"},)" + good.substr(1), 400, "invalid_json", "env", none},
+      {"labels_before_hora", with_all({{"etiquetas", "[]"}, {"hora", "1"}}), 400, "invalid_record",
+       "etiquetas", none},
+      {"labels_bad_in_batch", "[" + good + "," + with("etiquetas", R"({"env":""})") + "]", 400,
+       "invalid_record", "etiquetas", 1},
+      // In a batch etiquetas is depth 3: a value one more level down is still judged by the
+      // rules, two more is past max_depth.
+      {"labels_value_at_max_depth", "[" + with("etiquetas", R"({"env":[1]})") + "]", 400,
+       "invalid_record", "etiquetas", 0},
+      {"labels_value_past_max_depth", "[" + with("etiquetas", R"({"env":[[1]]})") + "]", 400,
+       "invalid_json", none, none},
   };
 }
 

@@ -132,6 +132,7 @@ TEST(GoodBody, Version2RecordHasEveryField) {
   EXPECT_EQ(r.red_rx_kib_s, 4.25);
   EXPECT_EQ(r.red_tx_kib_s, 1.0);
   EXPECT_EQ(r.tiempo_activo, 86400);
+  EXPECT_EQ(r.etiquetas, (Labels{{"env", "prod"}, {"role", R"(db "primary" \ a)"}}));
   ASSERT_TRUE(r.procesos_top);
   ASSERT_EQ(r.procesos_top->size(), 2U);
   EXPECT_EQ((*r.procesos_top)[0], (ProcessEntry{1234, "stress-ng (cpu)", "R", 99.5, 12.25}));
@@ -167,6 +168,61 @@ TEST(GoodBody, ProcessListBounds) {
           .procesos_top->at(0)
           .nombre,
       "(sd-pam) x");
+}
+
+TEST(GoodBody, LabelsBounds) {
+  const auto none = accepted(kGoodRecord);
+  ASSERT_EQ(none.size(), 1U);
+  EXPECT_FALSE(none[0].etiquetas);
+  const auto empty = accepted(with("etiquetas", "{}"));
+  ASSERT_EQ(empty.size(), 1U);
+  ASSERT_TRUE(empty[0].etiquetas);  // present and empty, not absent
+  EXPECT_TRUE(empty[0].etiquetas->empty());
+  std::string sixteen = "{";
+  for (int i = 0; i < 16; ++i) {
+    sixteen += (i > 0 ? ",\"k" : "\"k") + std::to_string(i) + "\":\"v" + std::to_string(i) + "\"";
+  }
+  sixteen += "}";
+  const auto full = accepted(with("etiquetas", sixteen));
+  ASSERT_EQ(full.size(), 1U);
+  ASSERT_EQ(full[0].etiquetas->size(), 16U);
+  EXPECT_EQ(full[0].etiquetas->at(15), (std::pair<std::string, std::string>{"k15", "v15"}));
+  // The longest key and value, every printable ASCII character in a value.
+  const std::string key = "k" + std::string(31, '_');
+  const std::string printable = R"( !"#$%&'()*+,-./0123456789:;<=>?@AZ[\]^_`az{|}~)";
+  const auto edges = accepted(with(
+      "etiquetas", nlohmann::ordered_json({{key, std::string(64, '~')}, {"p", printable}}).dump()));
+  ASSERT_EQ(edges.size(), 1U);
+  EXPECT_EQ(edges[0].etiquetas->at(0),
+            (std::pair<std::string, std::string>{key, std::string(64, '~')}));
+  EXPECT_EQ(edges[0].etiquetas->at(1).second, printable);
+}
+
+TEST(GoodBody, LabelsAreWrittenBackAsTheRoutesStoreThem) {
+  const auto records = accepted(test::kGoodRecordV2);
+  ASSERT_EQ(records.size(), 1U);
+  std::string text;
+  append_labels_json(text, *records[0].etiquetas);
+  EXPECT_EQ(text, R"({"env":"prod","role":"db \"primary\" \\ a"})");
+  EXPECT_NE(to_json(records[0]).find(R"(,"etiquetas":)" + text + R"(,"procesos_top":)"),
+            std::string::npos);
+}
+
+TEST(CheckLabels, FollowsTheSchemasEtiquetas) {
+  EXPECT_FALSE(check_labels({}));
+  EXPECT_FALSE(check_labels({{"env", "prod"}, {"zona_1", "eu west 1"}}));
+  EXPECT_TRUE(check_labels({{"Env", "prod"}}));
+  EXPECT_TRUE(check_labels({{"env", ""}}));
+  EXPECT_TRUE(check_labels({{"env", std::string(65, 'v')}}));
+  EXPECT_TRUE(check_labels({{"env", "a\tb"}}));
+  EXPECT_TRUE(check_labels({{"env", "a"}, {"env", "b"}}));
+  Labels seventeen;
+  for (int i = 0; i < 17; ++i) {
+    seventeen.emplace_back("k" + std::to_string(i), "v");
+  }
+  EXPECT_TRUE(check_labels(seventeen));
+  seventeen.pop_back();
+  EXPECT_FALSE(check_labels(seventeen));
 }
 
 TEST(GoodBody, ProcessListsOfABatchStaySeparate) {

@@ -39,6 +39,7 @@ void expect_rule_of(const detail::PropertyRule& rule, const std::string& name, c
                              : type == "integer" ? detail::FieldType::kInteger
                              : type == "number"  ? detail::FieldType::kNumber
                              : type == "array"   ? detail::FieldType::kArray
+                             : type == "object"  ? detail::FieldType::kMap
                                                  : detail::FieldType::kAny;
   EXPECT_EQ(rule.type, expected_type) << name;
   if (spec.contains("minimum")) {
@@ -81,6 +82,20 @@ void expect_rule_of(const detail::PropertyRule& rule, const std::string& name, c
     EXPECT_EQ(rule.items->additional_properties, items.value("additionalProperties", true));
   } else {
     EXPECT_FALSE(rule.items) << name;
+  }
+  EXPECT_EQ(rule.min_properties, size_of("minProperties")) << name;
+  EXPECT_EQ(rule.max_properties, size_of("maxProperties")) << name;
+  if (type == "object") {
+    // A map of strings: its keys' rule (propertyNames, always strings) and its values'.
+    ASSERT_TRUE(rule.names) << name;
+    Json names = spec["propertyNames"];
+    names["type"] = "string";
+    expect_rule_of(*rule.names, name + " key", names);
+    ASSERT_TRUE(rule.values) << name;
+    expect_rule_of(*rule.values, name + " value", spec["additionalProperties"]);
+  } else {
+    EXPECT_FALSE(rule.names) << name;
+    EXPECT_FALSE(rule.values) << name;
   }
 }
 
@@ -225,6 +240,31 @@ TEST(Schema, RefusesWhatItCannotEnforce) {
       std::invalid_argument);
   EXPECT_THROW(edited([](Json& s) { s["dependentRequired"]["carga_1"].push_back("nothing"); }),
                std::invalid_argument);
+  // etiquetas: a map of strings, nothing else.
+  EXPECT_THROW(edited([](Json& s) {
+                 s["properties"]["etiquetas"]["additionalProperties"] = {{"type", "integer"}};
+               }),
+               std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) { s["properties"]["etiquetas"].erase("additionalProperties"); }),
+               std::invalid_argument);
+  EXPECT_THROW(edited([](Json& s) {
+                 s["properties"]["etiquetas"]["properties"] = {{"env", {{"type", "string"}}}};
+               }),
+               std::invalid_argument);
+  EXPECT_THROW(
+      edited([](Json& s) { s["properties"]["etiquetas"]["propertyNames"]["format"] = "x"; }),
+      std::invalid_argument);
+}
+
+TEST(Schema, ChangingTheMapsRulesChangesTheChecks) {
+  const auto table = edited([](Json& s) {
+    s["properties"]["etiquetas"]["maxProperties"] = 1;
+    s["properties"]["etiquetas"]["propertyNames"]["pattern"] = "^[a-z]{1,3}$";
+  });
+  const auto& rule = table.properties[*table.find("etiquetas")];
+  EXPECT_EQ(rule.max_properties, 1U);
+  EXPECT_TRUE(rule.names->pattern->matches("env"));
+  EXPECT_FALSE(rule.names->pattern->matches("role"));
 }
 
 }  // namespace

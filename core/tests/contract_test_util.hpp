@@ -22,7 +22,8 @@ inline const std::string kGoodRecordV2 =
     R"("carga_1":0.5,"carga_5":1.25,"carga_15":2,"porcentaje_cpu_robado":0.5,)"
     R"("porcentaje_cpu_espera":3.75,"swap_total":2048,"swap_libre":1024,"disco_total":100000,)"
     R"("disco_libre":40000,"disco_lectura_kib_s":12.5,"disco_escritura_kib_s":300,)"
-    R"("red_rx_kib_s":4.25,"red_tx_kib_s":1,"tiempo_activo":86400,"procesos_top":[)"
+    R"("red_rx_kib_s":4.25,"red_tx_kib_s":1,"tiempo_activo":86400,)"
+    R"("etiquetas":{"env":"prod","role":"db \"primary\" \\ a"},"procesos_top":[)"
     R"j({"pid":1234,"nombre":"stress-ng (cpu)","estado":"R","porcentaje_cpu":99.5,"ram_mib":12.25},)j"
     R"({"pid":1,"nombre":"systemd","estado":"S","porcentaje_cpu":0,"ram_mib":9}],)"
     R"("hora":"2026-11-26 18:00:00"})";

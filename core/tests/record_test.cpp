@@ -134,6 +134,7 @@ TEST(RecordJson, KeysInSchemaOrder) {
   r.disco_libre = 2;
   r.disco_lectura_kib_s = 1;
   r.disco_escritura_kib_s = 1;
+  r.etiquetas = Labels{{"env", "prod"}};
   r.api = "cpp";
   std::vector<std::string> keys;
   const auto json = nlohmann::ordered_json::parse(to_json(r));

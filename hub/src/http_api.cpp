@@ -5,6 +5,7 @@
 #include "history_query.hpp"
 #include "processes_query.hpp"
 #include "rollup.hpp"
+#include "vm_filter.hpp"
 
 namespace vmpulse::hub {
 namespace {
@@ -139,7 +140,11 @@ void HttpApi::operator()(http::Request&& request, http::Respond respond) const {
     return respond(database_unavailable("the database is unreachable or the hub is still loading"));
   }
   if (path == "/api/vms") {
-    return respond(http::Response::json(200, poller.vms_json()));
+    auto filter = parse_label_filter(request);
+    if (auto* error = std::get_if<ParamError>(&filter)) {
+      return respond(http::Response::error(400, error->code, error->detail));
+    }
+    return respond(http::Response::json(200, poller.vms_json(std::get<LabelFilter>(filter))));
   }
   if (path == "/api/stats") {
     return respond(http::Response::json(200, stats()));

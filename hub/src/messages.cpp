@@ -47,6 +47,9 @@ void append_vm_entry(std::string& out, const std::string& vm, const VmEntry& ent
       }
     }
   }
+  // The newest record's labels: a VM that dropped a label no longer shows it.
+  out += ",\"etiquetas\":";
+  append_labels_json(out, entry.latest ? entry.latest->labels : Labels{});
   out += '}';
 }
 
@@ -172,10 +175,47 @@ std::string encode_alerts_message(std::string_view alerts) {
   return out;
 }
 
-std::string encode_vms(const LiveState& state) {
-  std::string out = "{\"vms\":";
-  append_vms_array(out, state);
-  out += '}';
+std::string encode_vms(const LiveState& state) { return encode_vm_list(state).json; }
+
+VmList encode_vm_list(const LiveState& state) {
+  VmList list;
+  list.entries.reserve(state.vms().size());
+  std::string& out = list.json;
+  out.reserve(64 + state.vms().size() * 200);
+  out = "{\"vms\":[";
+  for (const auto& [vm, entry] : state.vms()) {
+    if (!list.entries.empty()) {
+      out += ',';
+    }
+    VmList::Entry& listed = list.entries.emplace_back();
+    listed.begin = out.size();
+    append_vm_entry(out, vm, entry);
+    listed.end = out.size();
+    if (entry.latest) {
+      listed.labels = entry.latest->labels;
+    }
+  }
+  out += "]}";
+  return list;
+}
+
+std::string select_vms(const VmList& list, const LabelFilter& filter) {
+  if (filter.empty()) {
+    return list.json;
+  }
+  std::string out = "{\"vms\":[";
+  bool first = true;
+  for (const VmList::Entry& entry : list.entries) {
+    if (!labels_match(entry.labels, filter)) {
+      continue;
+    }
+    if (!first) {
+      out += ',';
+    }
+    first = false;
+    out.append(list.json, entry.begin, entry.end - entry.begin);
+  }
+  out += "]}";
   return out;
 }
 

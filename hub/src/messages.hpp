@@ -11,6 +11,7 @@
 
 #include "live_state.hpp"
 #include "rows.hpp"
+#include "vm_filter.hpp"
 
 namespace vmpulse::hub {
 
@@ -49,10 +50,28 @@ std::string encode_snapshot(const std::optional<std::string>& vm, int minutes,
 std::string encode_alerts_message(std::string_view alerts);
 
 // {"vms":[{"vm":…,"last":…,"rows":…,"porcentaje_cpu_uso":…,"porcentaje_ram":…,"carga_1":…,
-//  "disco_total":…,"disco_libre":…}]} (GET /api/vms), sorted by name; the last five from
-// the VM's newest row, each left out when NULL there.
+//  "disco_total":…,"disco_libre":…,"etiquetas":{…}}]} (GET /api/vms), sorted by name; the
+// five metrics from the VM's newest row, each left out when NULL there; etiquetas that
+// row's labels, {} when it has none.
 // The snapshot's "vms" is the same list.
 std::string encode_vms(const LiveState& state);
+
+// encode_vms's body with where each entry lies in it and its labels, so that a filtered
+// GET /api/vms copies the matching entries without the poller's state (which only the
+// poller's thread may read).
+struct VmList {
+  struct Entry {
+    std::size_t begin = 0;  // the entry's object in json: [begin, end)
+    std::size_t end = 0;
+    Labels labels;
+  };
+  std::string json = "{\"vms\":[]}";
+  std::vector<Entry> entries;
+};
+VmList encode_vm_list(const LiveState& state);
+
+// The body of GET /api/vms?label=…: the entries of `list` whose labels hold `filter`.
+std::string select_vms(const VmList& list, const LabelFilter& filter);
 
 // {"type":"fleet","vms":[…],"split":{…}}: the entries of /api/vms (encode_vms) for `vms`,
 // by name (a name the state does not know is left out), and the state's split, which

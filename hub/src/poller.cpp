@@ -97,7 +97,16 @@ bool Poller::request_snapshot(const std::weak_ptr<Subscriber>& subscriber, std::
 
 std::string Poller::vms_json() const {
   std::lock_guard lock(mutex_);
-  return vms_json_;
+  return vms_->json;
+}
+
+std::string Poller::vms_json(const LabelFilter& filter) const {
+  std::shared_ptr<const VmList> vms;
+  {
+    std::lock_guard lock(mutex_);
+    vms = vms_;
+  }
+  return select_vms(*vms, filter);  // outside the lock: 10,000 entries to look at
 }
 
 std::map<std::string, std::int64_t> Poller::loaded_last_seen() const {
@@ -464,9 +473,9 @@ void Poller::serve_snapshots(db::Connection& connection) {
 }
 
 void Poller::publish_state() {
-  std::string vms = encode_vms(state_);
+  auto vms = std::make_shared<const VmList>(encode_vm_list(state_));
   std::lock_guard lock(mutex_);
-  vms_json_ = std::move(vms);
+  vms_ = std::move(vms);
 }
 
 }  // namespace vmpulse::hub

@@ -23,6 +23,7 @@
 #include "db_session.hpp"
 #include "fleet_updates.hpp"
 #include "live_state.hpp"
+#include "messages.hpp"
 #include "row_tracker.hpp"
 #include "subscriber.hpp"
 #include "vm_routes.hpp"
@@ -98,6 +99,8 @@ class Poller {
   // watermark); 0 until the start-up load is done. For the rollup.
   std::uint64_t settled_id() const { return settled_.load(); }
   std::string vms_json() const;
+  // The same list with only the VMs whose newest labels hold `filter`.
+  std::string vms_json(const LabelFilter& filter) const;
   // Each VM's newest sample time (Unix ms) as the start-up load found it; empty before.
   std::map<std::string, std::int64_t> loaded_last_seen() const;
   PollerStats stats() const;
@@ -135,7 +138,7 @@ class Poller {
   bool alerts_unsent_ = false;  // alerts_ changed since the last `alerts` message
   VmRoutes routes_;             // the subscribers and the VM each watches
   std::unordered_map<const Subscriber*, SnapshotRequest> requests_;  // one per client
-  std::string vms_json_ = "{\"vms\":[]}";
+  std::shared_ptr<const VmList> vms_ = std::make_shared<const VmList>();
   std::map<std::string, std::int64_t> loaded_last_seen_;
   std::string alerts_{kNoAlerts};  // the newest encode_alerts body
   PollerStats stats_;

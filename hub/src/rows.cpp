@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "vmpulse/detail/json_text.hpp"
 
@@ -18,7 +19,7 @@ constexpr auto kMetricKinds = [] {
   std::array<ColumnKind, kMetricColumns.size()> out{};
   std::size_t n = 0;
   for (const RecordField& field : kRecordFields) {
-    if (field.kind != ColumnKind::text) {
+    if (detail::is_metric(field.kind)) {
       out[n++] = field.kind;
     }
   }
@@ -38,6 +39,23 @@ constexpr std::size_t kHoraColumn = field_column("hora");
 constexpr std::size_t kApiColumn = field_column("api");
 static_assert(kApiColumn < kRecordColumnCount - 1 && kHoraColumn < kApiColumn,
               "the hub groups by vm and orders by hora: the schema must keep them");
+
+// A stored etiquetas column: an object whose values are strings (the routes checked the
+// rest of the contract's rule before storing it).
+bool read_labels(const std::string& text, Labels& out) {
+  const auto parsed = nlohmann::ordered_json::parse(text, nullptr, false);
+  if (!parsed.is_object()) {
+    return false;  // also a parse error (discarded)
+  }
+  out.clear();
+  for (const auto& [key, value] : parsed.items()) {
+    if (!value.is_string()) {
+      return false;
+    }
+    out.emplace_back(key, value.get<std::string>());
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -89,6 +107,19 @@ std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t
       json += *processes;
     }
     const auto& cell = text(i + 1);
+    if (field.kind == ColumnKind::labels) {
+      if (!cell) {
+        continue;
+      }
+      if (!read_labels(*cell, record.labels)) {
+        return std::string(field.name) + " is not a JSON object of strings";
+      }
+      json += ",\"";
+      json += field.name;
+      json += "\":";
+      append_labels_json(json, record.labels);
+      continue;
+    }
     if (field.kind == ColumnKind::text) {
       if (!cell) {
         if (!field.optional) {

@@ -19,8 +19,9 @@
 
 namespace vmpulse::hub {
 
-// How a column's text goes into the JSON and the metrics: quoted, or a number.
-enum class ColumnKind { text, integer, decimal };
+// How a column's text goes into the JSON and the metrics: quoted, a number, or a JSON
+// object of strings (etiquetas, read into StoredRecord::labels).
+enum class ColumnKind { text, integer, decimal, labels };
 
 struct RecordField {
   std::string_view name;
@@ -57,15 +58,20 @@ constexpr void each_field(F f) {
     using Member = FieldType<std::remove_cvref_t<decltype(member)>>;
     using T = typename Member::type;
     const ColumnKind kind = std::is_same_v<T, std::string> ? ColumnKind::text
+                            : std::is_same_v<T, Labels>    ? ColumnKind::labels
                             : std::is_floating_point_v<T>  ? ColumnKind::decimal
                                                            : ColumnKind::integer;
     f(RecordField{name, kind, Member::optional});
   });
 }
 
+constexpr bool is_metric(ColumnKind kind) {
+  return kind == ColumnKind::integer || kind == ColumnKind::decimal;
+}
+
 constexpr std::size_t count_fields(bool metrics_only) {
   std::size_t n = 0;
-  each_field([&](RecordField field) { n += !metrics_only || field.kind != ColumnKind::text; });
+  each_field([&](RecordField field) { n += !metrics_only || is_metric(field.kind); });
   return n;
 }
 
@@ -137,7 +143,7 @@ inline constexpr auto kMetricColumns = [] {
   std::array<std::string_view, detail::count_fields(true)> out{};
   std::size_t n = 0;
   for (const RecordField& field : kRecordFields) {
-    if (field.kind != ColumnKind::text) {
+    if (detail::is_metric(field.kind)) {
       out[n++] = field.name;
     }
   }
@@ -158,7 +164,8 @@ struct StoredRecord {
   std::string vm;
   std::string hora;  // "YYYY-MM-DD HH:MM:SS" UTC, as stored
   std::string api;
-  std::string json;  // {"id":…,"vm":…,…,"procesos_top":[…],"hora":…,"api":…}
+  Labels labels;  // etiquetas, in stored order; empty when NULL
+  std::string json;  // {"id":…,"vm":…,…,"etiquetas":{…},"procesos_top":[…],"hora":…,"api":…}
   // kMetricColumns' values, parsed once here so that the alert engine compares numbers
   // without another query or parse. NaN where the column is NULL (a version 1 row).
   std::array<double, kMetricColumns.size()> metrics{};
@@ -172,7 +179,9 @@ inline constexpr double kNullMetric = std::numeric_limits<double>::quiet_NaN();
 // Converts a row selected with kRecordColumns (from column `first` on); an error names
 // the column that is missing or not what the schema promises. NULL is accepted in the
 // optional fields and procesos_top only; procesos_top's text is copied as it is (the
-// ingest routes stored a valid array), after a check that it is an array.
+// ingest routes stored a valid array), after a check that it is an array; etiquetas is
+// read (an object of strings, or the row is refused) and written back in the routes'
+// form, whatever spacing the server returns it with (MySQL 8 normalises JSON).
 std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t first = 0);
 
 // Appends metric `index` of `record` as JSON the way the row stores it (an integer, or 2

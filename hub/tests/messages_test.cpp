@@ -79,7 +79,7 @@ TEST(Messages, SnapshotCarriesLatestVmsSeriesAndSplit) {
   EXPECT_EQ(json["minutes"], 15);
   EXPECT_EQ(json["vms"][0], nlohmann::json::parse(R"({"vm":"a","last":"2026-11-26 10:00:01",)"
                                                   R"("rows":2,"porcentaje_cpu_uso":12.5,)"
-                                                  R"("porcentaje_ram":25})"));
+                                                  R"("porcentaje_ram":25,"etiquetas":{}})"));
   // Only the chosen VM's record: the updates bring the others' (at 10,000 VMs every
   // VM's record made the snapshot 15.6 MB).
   EXPECT_EQ(json["latest"]["a"]["id"], 1);
@@ -106,13 +106,69 @@ TEST(Messages, VmsCarryCpuRamLoadAndDiskOfTheNewestRow) {
   state.apply(record(3, "b", "2026-12-05 06:00:02"));
   EXPECT_EQ(encode_vms(state),
             R"({"vms":[{"vm":"a","last":"2026-12-05 06:00:01","rows":2,"porcentaje_cpu_uso":12.50,)"
-            R"("porcentaje_ram":25.00,"carga_1":0.52,"disco_total":51200,"disco_libre":20480},)"
+            R"("porcentaje_ram":25.00,"carga_1":0.52,"disco_total":51200,"disco_libre":20480,)"
+            R"("etiquetas":{}},)"
             R"({"vm":"b","last":"2026-12-05 06:00:02","rows":1,"porcentaje_cpu_uso":12.50,)"
-            R"("porcentaje_ram":25.00}]})");
+            R"("porcentaje_ram":25.00,"etiquetas":{}}]})");
   // The snapshot's list is the same.
   const auto json = nlohmann::json::parse(encode_snapshot(std::string("a"), 15, state, {}));
   EXPECT_EQ(json["vms"][0]["disco_libre"], 20480);
   EXPECT_FALSE(json["vms"][1].contains("carga_1"));
+}
+
+TEST(Messages, VmsCarryTheLabelsOfTheNewestRow) {
+  LiveState state;
+  auto older = row(1, "a", "2026-12-05 06:00:00");
+  older[test::column_of("etiquetas")] = R"({"env":"dev"})";
+  state.apply(std::get<StoredRecord>(from_row(older)));
+  auto newest = row(2, "a", "2026-12-05 06:00:01");
+  newest[test::column_of("etiquetas")] = R"({"env": "prod", "role": "db"})";
+  state.apply(std::get<StoredRecord>(from_row(newest)));
+  // A late row of "b" with labels, older than its newest (which has none).
+  state.apply(record(4, "b", "2026-12-05 06:00:05"));
+  auto late = row(3, "b", "2026-12-05 06:00:02");
+  late[test::column_of("etiquetas")] = R"({"env":"prod"})";
+  state.apply(std::get<StoredRecord>(from_row(late)));
+  const auto vms = nlohmann::json::parse(encode_vms(state))["vms"];
+  EXPECT_EQ(vms[0]["etiquetas"], nlohmann::json({{"env", "prod"}, {"role", "db"}}));
+  EXPECT_EQ(vms[1]["etiquetas"], nlohmann::json::object());
+  // The fleet message and the snapshot carry the same entries.
+  const auto fleet = nlohmann::json::parse(encode_fleet(state, {"a"}));
+  EXPECT_EQ(fleet["vms"][0]["etiquetas"]["role"], "db");
+  const auto snapshot = nlohmann::json::parse(encode_snapshot(std::string("a"), 15, state, {}));
+  EXPECT_EQ(snapshot["vms"][0]["etiquetas"]["env"], "prod");
+}
+
+TEST(Messages, SelectVmsKeepsTheEntriesWhoseLabelsHoldEveryPair) {
+  LiveState state;
+  const auto labelled = [&state](std::uint64_t id, const char* vm, const char* labels) {
+    auto r = row(id, vm, "2026-12-05 06:00:00");
+    if (labels != nullptr) {
+      r[test::column_of("etiquetas")] = labels;
+    }
+    state.apply(std::get<StoredRecord>(from_row(r)));
+  };
+  labelled(1, "a", R"({"env":"prod","role":"db"})");
+  labelled(2, "b", R"({"env":"prod","role":"web"})");
+  labelled(3, "c", R"({"env":"dev","role":"db"})");
+  labelled(4, "d", nullptr);
+  const VmList list = encode_vm_list(state);
+  EXPECT_EQ(list.json, encode_vms(state));
+  const auto names = [&list](const LabelFilter& filter) {
+    std::vector<std::string> out;
+    const auto body = nlohmann::json::parse(select_vms(list, filter));
+    for (const auto& entry : body["vms"]) {
+      out.push_back(entry["vm"]);
+    }
+    return out;
+  };
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(names({}), (Names{"a", "b", "c", "d"}));
+  EXPECT_EQ(names({{"env", "prod"}}), (Names{"a", "b"}));
+  EXPECT_EQ(names({{"env", "prod"}, {"role", "db"}}), (Names{"a"}));
+  EXPECT_EQ(names({{"role", "db"}, {"env", "prod"}}), (Names{"a"}));
+  EXPECT_EQ(names({{"env", "staging"}}), Names{});
+  EXPECT_EQ(names({{"env", "pro"}}), Names{});  // exact values, not prefixes
 }
 
 TEST(Messages, RecordsCarryTheVersionTwoFieldsAndProcessList) {

@@ -27,7 +27,9 @@ TEST(Rows, ColumnsFollowTheRecordsFields) {
 }
 
 TEST(Rows, MetricsAreEveryNumericColumn) {
-  EXPECT_EQ(kMetricColumns.size(), kRecordColumnCount - 5);  // not id, vm, hora, api, top
+  // not id, vm, etiquetas, hora, api, procesos_top
+  EXPECT_EQ(kMetricColumns.size(), kRecordColumnCount - 6);
+  EXPECT_EQ(metric_index("etiquetas"), kMetricColumns.size());
   EXPECT_EQ(kMetricColumns[4], "porcentaje_cpu_uso");
   EXPECT_LT(metric_index("carga_1"), kMetricColumns.size());
   EXPECT_LT(metric_index("porcentaje_cpu_robado"), kMetricColumns.size());
@@ -119,6 +121,31 @@ TEST(Rows, ProcessListMustBeAnArray) {
     ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << bad;
   }
   EXPECT_TRUE(std::holds_alternative<StoredRecord>(from_row(record_row({{"procesos_top", "[]"}}))));
+}
+
+TEST(Rows, LabelsAreReadAndWrittenInTheRoutesForm) {
+  // MySQL 8 gives JSON back with spaces; the record's JSON has the routes' form.
+  auto parsed = from_row(record_row({{"etiquetas", R"({"env": "prod", "role": "a \"b\" \\c"})"}}));
+  ASSERT_TRUE(std::holds_alternative<StoredRecord>(parsed));
+  const auto& record = std::get<StoredRecord>(parsed);
+  const vmpulse::Labels expected{{"env", "prod"}, {"role", R"(a "b" \c)"}};
+  EXPECT_EQ(record.labels, expected);
+  EXPECT_NE(record.json.find(R"(,"etiquetas":{"env":"prod","role":"a \"b\" \\c"},"hora":)"),
+            std::string::npos)
+      << record.json;
+  // NULL: no labels, and no key in the JSON.
+  const StoredRecord none = std::get<StoredRecord>(from_row(record_row()));
+  EXPECT_TRUE(none.labels.empty());
+  EXPECT_EQ(none.json.find("etiquetas"), std::string::npos);
+  EXPECT_TRUE(std::holds_alternative<StoredRecord>(from_row(record_row({{"etiquetas", "{}"}}))));
+}
+
+TEST(Rows, LabelsMustBeAnObjectOfStrings) {
+  for (const char* bad : {"[]", "", "{", R"({"env":1})", R"({"env":null})", R"("env")", "null"}) {
+    auto parsed = from_row(record_row({{"etiquetas", bad}}));
+    ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << bad;
+    EXPECT_NE(std::get<std::string>(parsed).find("etiquetas"), std::string::npos) << bad;
+  }
 }
 
 TEST(Rows, FromAnOffset) {

@@ -87,6 +87,9 @@ function assertValue(got, sent, property, where) {
       for (const [name, inner] of Object.entries(property.items.properties))
         assertValue(entry[name], sent[k][name], inner, `${where}[${k}].${name}`);
     });
+  } else if (property.type === 'object') {
+    // etiquetas: the same bytes from both routes, pairs in the order sent.
+    assert.equal(typeof got === 'string' ? got : JSON.stringify(got), JSON.stringify(sent), what);
   } else if (typeof sent === 'string') assert.equal(got, sent, what);
   else if (property.type === 'integer') assert.equal(BigInt(got), BigInt(sent), what);
   // DECIMAL(…,2) and procesos_top's numbers: two decimals kept, rounded either way.

@@ -224,6 +224,10 @@ describe('machines table with a few hundred VMs', () => {
       rows.map((r) => r.vm),
       Array.from({ length: 10 }, (_, i) => `vm-0001${i}`),
     );
+    // The search also finds a label written key=value (every third VM has role=db).
+    await page.getByTestId('machines-search').fill('role=db');
+    await until(() => document.querySelector('[data-testid=machines-count]').dataset.shown === '100', undefined);
+    assert.ok((await fleetRows()).every((r) => r.labels.includes('role=db')));
     await page.getByTestId('machines-search').fill('no-such-vm');
     await page.getByTestId('machines-none').waitFor();
     await page.getByTestId('machines-search').fill('');

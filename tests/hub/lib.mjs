@@ -74,7 +74,7 @@ export async function insertRows(db, rows, { commit = true, counts = true } = {}
 }
 
 // Inserts records given as objects of column values (version 2 fields, procesos_top as
-// an array) in one transaction, the per-route counts with them, the way the ingest routes
+// an array, etiquetas as an object) in one transaction, the per-route counts with them, the way the ingest routes
 // store them; columns a record leaves out are NULL. Returns their ids.
 export async function insertRecords(db, records) {
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
@@ -82,7 +82,8 @@ export async function insertRecords(db, records) {
     columns.map((c) => {
       const value = r[c];
       if (value === undefined) return null;
-      return c === 'procesos_top' ? JSON.stringify(value) : value;
+      // procesos_top and etiquetas: JSON columns, their text as the routes write it.
+      return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
     }),
   );
   const conn = await db.getConnection();

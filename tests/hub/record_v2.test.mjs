@@ -103,6 +103,7 @@ describe('/api/vms', () => {
       'rows',
       'porcentaje_cpu_uso',
       'porcentaje_ram',
+      'etiquetas',
     ]);
     // A newer version 1 row of the same VM: its NULLs, not the older row's values.
     await insertRecords(db, [v1Record('v2-vms', { hora: hora(now - 1) })]);
@@ -110,7 +111,7 @@ describe('/api/vms', () => {
     ({ body } = await getJson(MAIN, '/api/vms'));
     entry = body.vms.find((v) => v.vm === 'v2-vms');
     assert.equal(entry.rows, 2);
-    assert.deepEqual(Object.keys(entry), ['vm', 'last', 'rows', 'porcentaje_cpu_uso', 'porcentaje_ram']);
+    assert.deepEqual(Object.keys(entry), ['vm', 'last', 'rows', 'porcentaje_cpu_uso', 'porcentaje_ram', 'etiquetas']);
   });
 });
 

@@ -2,8 +2,9 @@
 # Version 2 records in the database (issue 13), both ingest routes (build/bin/vmpulse-api
 # and node-api) on one private MariaDB, connected as the ingest user of db/grants.sql:
 #   - migration 005 reruns unchanged;
-#   - a version 2 record reads back from metricas column by column, procesos_top as the
-#     same JSON text from either route (quotes and a backslash in a name included);
+#   - a version 2 record reads back from metricas column by column, procesos_top and
+#     etiquetas as the same JSON text from either route (quotes and a backslash in a
+#     name and a label included);
 #   - a version 1 record has NULL in every column the schema makes optional;
 #   - a batch of version 2 records is all or nothing: refused whole for one bad record,
 #     rolled back whole when the database fails one row, stored whole otherwise.
@@ -87,21 +88,25 @@ declare -A v2=(
 # writes them, so the stored text is exactly this array.
 processes='[{"pid":1234,"nombre":"it'"'"'s \"q\" \\ x","estado":"R","porcentaje_cpu":12.34,"ram_mib":256.78},{"pid":1,"nombre":"systemd","estado":"S","porcentaje_cpu":0.00,"ram_mib":12.50}]'
 
+# etiquetas (issue 15): a value with a quote, double quotes and a backslash; the routes
+# store the object as this text, pairs in the order sent.
+labels='{"env":"prod","note":"it'"'"'s \"q\" \\ x"}'
+
 # The schema's optional properties (the version 2 columns), from the schema node-api reads.
 mapfile -t optional < <(node -e '
   const s = require(require("node:path").resolve(process.env.VMPULSE_SCHEMA || "contract/record.schema.json"));
   for (const p of Object.keys(s.properties)) if (!s.required.includes(p) && p !== "api") console.log(p);')
 v2_json=""
 for name in "${optional[@]}"; do
-  [[ "$name" == procesos_top ]] && continue
+  [[ "$name" == procesos_top || "$name" == etiquetas ]] && continue
   v2_json+=",\"$name\":${v2[$name]:-null}"
 done
-v2_record() { echo "{\"vm\":\"$1\",$v1_fields$v2_json,\"procesos_top\":$processes}"; }
+v2_record() { echo "{\"vm\":\"$1\",$v1_fields$v2_json,\"etiquetas\":$labels,\"procesos_top\":$processes}"; }
 
 every_optional_field_has_a_value() {
   local name missing=()
   for name in "${optional[@]}"; do
-    [[ "$name" == procesos_top || -n "${v2[$name]:-}" ]] || missing+=("$name")
+    [[ "$name" == procesos_top || "$name" == etiquetas || -n "${v2[$name]:-}" ]] || missing+=("$name")
   done
   ((${#missing[@]} == 0)) || { echo "  no value in this suite for: ${missing[*]}"; return 1; }
   [[ " ${optional[*]} " == *" procesos_top "* ]]
@@ -112,7 +117,7 @@ check "the suite has a value for every optional field of the schema (${#optional
 reads_back() {
   local vm="$1" name got bad=0
   for name in "${optional[@]}"; do
-    [[ "$name" == procesos_top ]] && continue
+    [[ "$name" == procesos_top || "$name" == etiquetas ]] && continue
     got="$(sql "SELECT $name FROM metricas WHERE vm = '$vm'")"
     [[ "$got" == "${v2[$name]}" ]] || { echo "  $vm $name: stored '$got', sent ${v2[$name]}"; bad=1; }
   done
@@ -120,6 +125,10 @@ reads_back() {
   [[ "$got" == "$processes" ]] || { echo "  $vm procesos_top: stored $got"; bad=1; }
   got="$(raw "SELECT JSON_UNQUOTE(JSON_EXTRACT(procesos_top, '\$[0].nombre')) FROM metricas WHERE vm = '$vm'")"
   [[ "$got" == 'it'"'"'s "q" \ x' ]] || { echo "  $vm: the first process's name reads back as '$got'"; bad=1; }
+  got="$(raw "SELECT etiquetas FROM metricas WHERE vm = '$vm'")"
+  [[ "$got" == "$labels" ]] || { echo "  $vm etiquetas: stored $got"; bad=1; }
+  got="$(raw "SELECT JSON_UNQUOTE(JSON_EXTRACT(etiquetas, '\$.note')) FROM metricas WHERE vm = '$vm'")"
+  [[ "$got" == 'it'"'"'s "q" \ x' ]] || { echo "  $vm: the note label reads back as '$got'"; bad=1; }
   got="$(sql "SELECT api FROM metricas WHERE vm = '$vm'")"
   [[ "$vm" == *"-$got" ]] || { echo "  $vm: api '$got'"; bad=1; }
   return "$bad"
@@ -181,5 +190,9 @@ same_text() {
   [[ "$(sql "SELECT COUNT(DISTINCT procesos_top) FROM metricas WHERE vm IN ('v2-cpp', 'v2-nodejs')")" == 1 ]]
 }
 check "both routes store the same procesos_top text for the same record" same_text
+same_labels() {
+  [[ "$(sql "SELECT COUNT(DISTINCT etiquetas) FROM metricas WHERE vm IN ('v2-cpp', 'v2-nodejs')")" == 1 ]]
+}
+check "both routes store the same etiquetas text for the same record" same_labels
 
 suite_end

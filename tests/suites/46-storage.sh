@@ -3,7 +3,8 @@
 # MariaDB with build/bin/vmpulse-hub connected as the hub user of db/grants.sql:
 #   - migration 007 partitions a metricas that already holds 10 days of rows (every row
 #     kept, primary key (id, hora), a partition per day and 3 ahead, pmax) and reruns
-#     unchanged; an insert far in the future lands in pmax;
+#     unchanged; an insert far in the future lands in pmax; migration 008 then adds the
+#     etiquetas column to that partitioned table, every row kept;
 #   - a hub rolls the rows up into minutes and hours; history over 30 days comes from
 #     the hours (or the minutes, at 8,640 points) and over a year from the hours, each
 #     the same answer as raw rows;
@@ -88,6 +89,22 @@ check "a row dated 40 days ahead is stored (in pmax): no insert fails for want o
     procesos_zombie, procesos_parados, hora, api) VALUES ('st-future', 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     UTC_TIMESTAMP() + INTERVAL 40 DAY, 'cpp')\" &&
   [[ \"\$(db_client '$owner' -e 'SELECT COUNT(*) FROM metricas PARTITION (pmax)')\" == 1 ]]"
+migrate_labels() {
+  db_client "$owner" <db/migrations/008_etiquetas.sql || return 1
+  db_client "$owner" <db/migrations/008_etiquetas.sql || return 1 # a rerun changes nothing
+  [[ "$(sql "SELECT COUNT(*), SUM(porcentaje_cpu_uso), MIN(id), MAX(id) FROM metricas WHERE vm <> 'st-future'")" == "$before" ]] ||
+    { echo "rows changed"; return 1; }
+  [[ "$(sql "SELECT COUNT(*) FROM metricas WHERE etiquetas IS NOT NULL")" == 0 ]] || return 1
+  [[ "$(partitions)" == "$first_list" ]] || { echo "partitions changed: $(partitions)"; return 1; }
+  sql "INSERT INTO metricas (vm, total_ram, ram_libre, uso_ram, porcentaje_ram, porcentaje_cpu_uso,
+    porcentaje_cpu_libre, procesos_corriendo, total_procesos, procesos_durmiendo, procesos_zombie,
+    procesos_parados, hora, api, etiquetas) VALUES ('st-labels', 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    UTC_TIMESTAMP(), 'cpp', '{\"env\":\"prod\"}')" &&
+    [[ "$(sql "SELECT JSON_VALUE(etiquetas, '\$.env') FROM metricas WHERE vm = 'st-labels'")" == prod ]] &&
+    sql "DELETE FROM metricas WHERE vm = 'st-labels'"
+}
+check "migration 008 adds etiquetas to the partitioned metricas (rows and partitions kept, NULL), reruns unchanged" \
+  migrate_labels
 db_grant_roles "$work/db" || { echo "0 passed, 1 failed"; exit 1; }
 hub_url="$(db_role_url "$work/db" "$db_port" hub)"
 

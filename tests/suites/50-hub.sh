@@ -96,7 +96,7 @@ check "a viewer token file that is missing: exit 1" bash -c \
       HUB_VIEWER_TOKEN="$VIEWER_TOKEN" HUB_INGEST_TOKEN="$INGEST_TOKEN" HUB_GUARD="$GUARD" \
       HUB_MAIN_PID="$MAIN_PID" HUB_MAIN_LOG="$WORK/main.log" \
       timeout 420 node --test --test-reporter=spec --test-concurrency=1 auth.test.mjs hub.test.mjs \
-        record_v2.test.mjs
+        record_v2.test.mjs labels.test.mjs
 ) 2>&1 | tee "$WORK/node.log"
 node_pass="$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$WORK/node.log" | tail -n1)"
 node_fail="$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$WORK/node.log" | tail -n1)"

@@ -53,6 +53,11 @@ bool valid_idempotency_key(std::string_view key);
 // backslash (core's contract tests check that it does not).
 bool valid_vm_name(std::string_view name);
 
+// The etiquetas rule (the schema's etiquetas property: at most maxProperties pairs, each
+// key and value as propertyNames and additionalProperties say, no key twice), for the
+// agent's --label and the hub's label filter: the reason `labels` breaks it, or nullopt.
+std::optional<std::string> check_labels(const Labels& labels);
+
 // The paths on which the ingest route named `route` ("cpp", "nodejs") takes records:
 // its own (x-vmpulse-ingest.routes), then the shared ones (x-vmpulse-ingest.paths).
 // Empty for a route the schema does not name.

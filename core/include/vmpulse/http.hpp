@@ -26,6 +26,8 @@ struct Request {
   std::optional<std::string_view> header(std::string_view name) const;
   // Value of a query parameter, percent-decoded; nullopt when absent.
   std::optional<std::string> query_param(std::string_view name) const;
+  // Every value of a repeated query parameter, in order, percent-decoded.
+  std::vector<std::string> query_params(std::string_view name) const;
 };
 
 struct Response {

@@ -22,6 +22,11 @@ namespace vmpulse {
 void append_json(std::string& out, const Record& record);
 std::string to_json(const Record& record);
 
+// Appends etiquetas as `{"key":"value",…}`, pairs in their order, no spaces: the text both
+// ingest routes store (node-api's JSON.stringify writes the same bytes for the printable
+// ASCII the contract allows) and the hub sends.
+void append_labels_json(std::string& out, const Labels& labels);
+
 // "YYYY-MM-DD HH:MM:SS" in UTC.
 std::string format_utc(std::chrono::system_clock::time_point when);
 // The same for seconds since the Unix epoch (the hub's query bounds and time buckets).

@@ -102,8 +102,8 @@ export default function FleetTable({
       <div className="fleet-controls">
         <input
           type="search"
-          placeholder="Search by name"
-          aria-label="Search machines by name"
+          placeholder={hasLabels ? 'Search by name or key=value' : 'Search by name'}
+          aria-label="Search machines by name or label"
           value={search}
           onChange={(e) => fromTop(setSearch)(e.target.value)}
           data-testid="machines-search"

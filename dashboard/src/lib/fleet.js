@@ -37,14 +37,16 @@ const facts = new WeakMap();
 function entryFacts(entry) {
   let f = facts.get(entry);
   if (!f) {
-    f = { lastMs: horaToMs(entry.last), labels: labelsOf(entry) };
+    const labels = labelsOf(entry);
+    f = { lastMs: horaToMs(entry.last), labels, labelTexts: labels.map(([k, v]) => `${k}=${v}`.toLowerCase()) };
     facts.set(entry, f);
   }
   return f;
 }
 
 /**
- * One row per vms entry: {vm, entry, cpu, ram, seenMs, status, alerting, labels}.
+ * One row per vms entry: {vm, entry, cpu, ram, seenMs, status, alerting, labels,
+ * labelTexts (each label as "key=value", lower case, for the search)}.
  * CPU, RAM and last seen come from the entry (the hub's `fleet` message keeps it
  * current), else the VM's newest record. `down`: its vm_down alert is firing (last
  * seen is then the alert's since); `stale`: nothing for STALE_MS; else `up`.
@@ -60,7 +62,7 @@ export function fleetRows(vms, latest, active, nowMs) {
     const r = latest?.[entry.vm];
     const mine = byVm.get(entry.vm) ?? [];
     const down = mine.find((a) => a.rule === VM_DOWN && a.state === 'firing');
-    const { lastMs, labels } = entryFacts(entry);
+    const { lastMs, labels, labelTexts } = entryFacts(entry);
     const seenMs = down && isNum(down.sinceMs) ? down.sinceMs : isNum(lastMs) ? lastMs : horaToMs(r?.hora);
     const status = down ? 'down' : isNum(seenMs) && nowMs - seenMs > STALE_MS ? 'stale' : 'up';
     return {
@@ -72,6 +74,7 @@ export function fleetRows(vms, latest, active, nowMs) {
       status,
       alerting: mine.some((a) => a !== down),
       labels,
+      labelTexts,
     };
   });
 }
@@ -91,13 +94,25 @@ export function parseLabelFilter(text) {
 }
 
 /**
- * Rows kept by {search (name contains, any case), status (STATUS_FILTERS), label
- * ({key, value}: exact match; an {error} filter keeps nothing)}.
+ * The search box: true when `needle` (already trimmed and lower case; "" matches all) is
+ * in the row's name or in one of its labels written key=value, in any case: "web" finds
+ * web-1 and every role=web, "env=prod" every VM labelled so (and "env=pro" too: it is a
+ * search, the label filter is the exact match).
+ */
+export function matchesSearch(row, needle) {
+  if (!needle || row.vm.toLowerCase().includes(needle)) return true;
+  const texts = row.labelTexts ?? (row.labels ?? []).map(([k, v]) => `${k}=${v}`.toLowerCase());
+  return texts.some((text) => text.includes(needle));
+}
+
+/**
+ * Rows kept by {search (matchesSearch), status (STATUS_FILTERS), label ({key, value}:
+ * exact match; an {error} filter keeps nothing)}.
  */
 export function filterFleet(rows, { search = '', status = 'all', label = null } = {}) {
   const needle = search.trim().toLowerCase();
   return rows.filter((row) => {
-    if (needle && !row.vm.toLowerCase().includes(needle)) return false;
+    if (!matchesSearch(row, needle)) return false;
     if (status === 'alerting' ? !row.alerting : status !== 'all' && row.status !== status) return false;
     if (label && (label.error || !row.labels.some(([k, v]) => k === label.key && v === label.value))) return false;
     return true;

@@ -6,6 +6,7 @@ import {
   nextSort,
   parseLabelFilter,
   labelsOf,
+  matchesSearch,
   visibleRange,
   STALE_MS,
 } from '../../src/lib/fleet.js';
@@ -70,6 +71,22 @@ describe('fleet filters', () => {
     expect(names(filterFleet(rows, { search: 'WEB' }))).toEqual(['web-1', 'web-2']);
     expect(filterFleet(rows, { search: 'nope' })).toEqual([]);
     expect(filterFleet(rows, { search: '  ' })).toHaveLength(5);
+  });
+  it('search a label written key=value, or a part of it, in any case', () => {
+    expect(names(filterFleet(rows, { search: 'env=prod' }))).toEqual(['web-1', 'db-1']);
+    expect(names(filterFleet(rows, { search: ' ROLE=DB ' }))).toEqual(['db-1']);
+    expect(names(filterFleet(rows, { search: 'staging' }))).toEqual(['web-2']);
+    expect(names(filterFleet(rows, { search: 'role=' }))).toEqual(['web-1', 'db-1']);
+    expect(filterFleet(rows, { search: 'env=dev' })).toEqual([]);
+    // A name and a label both count; combined with the label filter.
+    expect(names(filterFleet(rows, { search: 'web' }))).toEqual(['web-1', 'web-2']);
+    expect(names(filterFleet(rows, { search: 'prod', label: parseLabelFilter('role=db') }))).toEqual(['db-1']);
+  });
+  it('matchesSearch on a row without labels or without the cached texts', () => {
+    expect(matchesSearch({ vm: 'a-1', labels: [] }, 'x=y')).toBe(false);
+    expect(matchesSearch({ vm: 'a-1', labels: [['x', 'Y']] }, 'x=y')).toBe(true);
+    expect(matchesSearch({ vm: 'a-1' }, '')).toBe(true);
+    expect(matchesSearch({ vm: 'a-1' }, 'a-')).toBe(true);
   });
   it('filter by status or alerting', () => {
     expect(names(filterFleet(rows, { status: 'up' }))).toEqual(['web-1', 'web-2', 'cache-1']);

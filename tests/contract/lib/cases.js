@@ -40,6 +40,9 @@ const PROCESSES = Object.freeze([
   Object.freeze({ pid: 1, nombre: 'systemd', estado: 'R', porcentaje_cpu: 0.25, ram_mib: 12 }),
 ]);
 
+/** Labels (etiquetas) leaving room on every side of every rule. */
+const LABELS = Object.freeze({ env: 'prod', role: 'db_primary', zona: 'eu west 1' });
+
 /** BASE with every optional field of version 2, valid. */
 const FULL = Object.freeze({
   ...BASE,
@@ -57,6 +60,7 @@ const FULL = Object.freeze({
   red_rx_kib_s: 10.75,
   red_tx_kib_s: 3.5,
   tiempo_activo: 86400,
+  etiquetas: LABELS,
   procesos_top: PROCESSES,
 });
 for (const name of Object.keys(schema.properties)) {
@@ -119,7 +123,12 @@ function propertyCases() {
   const cases = [];
   for (const [name, prop] of Object.entries(schema.properties)) {
     const base = baseFor(name);
-    const values = prop.type === 'string' ? [123, true, null, ['x'], { a: 1 }] : ['1', true, null, [1], {}];
+    const values =
+      prop.type === 'string'
+        ? [123, true, null, ['x'], { a: 1 }]
+        : prop.type === 'object'
+          ? ['1', true, null, [1], 5]
+          : ['1', true, null, [1], {}];
     if (prop.type === undefined) {
       // No type (`api`): any value is accepted, then overwritten by the route.
       for (const value of [...values, 123, 'x'.repeat(300)]) {
@@ -204,6 +213,7 @@ function propertyCases() {
       cases.push({ name: `${name}: an empty list`, body: empty, expect: saved([empty]) });
     }
     if (prop.items?.type === 'object') cases.push(...entryCases(name, prop.items, base));
+    if (prop.type === 'object') cases.push(...mapCases(name, prop, base));
     if (prop.pattern !== undefined) {
       const bad = patternViolation(prop);
       cases.push({
@@ -259,6 +269,69 @@ function entryCases(list, items, base) {
     if (prop.minLength) bad(`${name} shorter than ${prop.minLength}`, { ...good, [name]: '' });
     if (prop.pattern !== undefined) bad(`${name} breaks its pattern`, { ...good, [name]: patternViolation(prop) });
   }
+  return cases;
+}
+
+/**
+ * A map of strings (etiquetas) broken in each way its schema describes (maxProperties,
+ * propertyNames, additionalProperties' type, length and pattern), and its bounds kept;
+ * every error names the map.
+ */
+function mapCases(map, prop, base) {
+  const cases = [];
+  const keyRule = prop.propertyNames;
+  const valueRule = prop.additionalProperties;
+  const pairs = (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `v${i}`]));
+  const bad = (what, labels) =>
+    cases.push({ name: `${map}: ${what}`, body: { ...base, [map]: labels }, expect: invalid(map) });
+  const ok = (what, labels) => {
+    const record = { ...base, [map]: labels };
+    cases.push({ name: `${map}: ${what}`, body: record, expect: saved([record]) });
+  };
+  ok('no pairs ({})', {});
+  if (prop.maxProperties !== undefined) {
+    bad(`${prop.maxProperties + 1} pairs, over maxProperties`, pairs(prop.maxProperties + 1));
+    ok(`exactly ${prop.maxProperties} pairs`, pairs(prop.maxProperties));
+  }
+  const keyRe = new RegExp(keyRule.pattern, 'u');
+  for (const key of ['Env', '1env', '_env', 'env-1', 'env.x', 'e nv', 'ñ', '']) {
+    if (!keyRe.test(key)) bad(`key ${JSON.stringify(key)} breaks propertyNames`, { ...LABELS, [key]: 'x' });
+  }
+  // The longest key of the form k0…0 the pattern admits, and one character more.
+  let longest = 'k';
+  while (longest.length < 256 && keyRe.test(`${longest}0`)) longest += '0';
+  ok(`a key of ${longest.length} characters`, { [longest]: 'x' });
+  bad(`a key of ${longest.length + 1} characters`, { [`${longest}0`]: 'x' });
+  for (const value of [1, 1.5, true, null, ['x'], { a: 'b' }]) {
+    bad(`a value of a wrong type ${JSON.stringify(value)}`, { ...LABELS, env: value });
+  }
+  if (valueRule.minLength) bad(`an empty value`, { ...LABELS, env: '' });
+  if (valueRule.maxLength !== undefined) {
+    bad(`a value of ${valueRule.maxLength + 1} characters`, { ...LABELS, env: 'v'.repeat(valueRule.maxLength + 1) });
+    ok(`a value of ${valueRule.maxLength} characters`, { ...LABELS, env: 'v'.repeat(valueRule.maxLength) });
+  }
+  if (valueRule.pattern !== undefined) {
+    const valueRe = new RegExp(valueRule.pattern, 'u');
+    for (const text of ['tab\there', 'bell\u0007', 'del\u007f', 'ñandú', 'emoji😀']) {
+      if (!valueRe.test(text)) bad(`a value breaking the pattern (${JSON.stringify(text)})`, { ...LABELS, env: text });
+    }
+    // Every printable ASCII character is allowed, quote and backslash included.
+    const printable = String.fromCharCode(...Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i));
+    if (valueRe.test(printable.slice(0, 64)))
+      ok('a value of printable ASCII', { a: printable.slice(0, 64), b: printable.slice(31, 95) });
+  }
+  // The first bad pair in document order is reported; both are the map's error anyway.
+  bad('a bad key after a bad value', { env: '', Bad: 'x' });
+  cases.push({
+    name: `${map}: in element 1 of a batch`,
+    body: [base, { ...base, [map]: { env: '' } }],
+    expect: invalid(map, 1),
+  });
+  cases.push({
+    name: `${map}: before hora, a bad map is reported before a bad hora`,
+    body: { ...base, [map]: { env: '' }, hora: 'x' },
+    expect: invalid(map),
+  });
   return cases;
 }
 
@@ -450,6 +523,26 @@ function badInputCases() {
       'duplicate key in a procesos_top entry',
       JSON.stringify(FULL).replace('{"pid":1234,', '{"pid":1234,"pid":1235,'),
       badJson('pid'),
+    ),
+    text(
+      'duplicate key in etiquetas',
+      JSON.stringify(FULL).replace('{"env":"prod",', '{"env":"prod","env":"dev",'),
+      badJson('env'),
+    ),
+    text(
+      'a duplicate etiquetas key wins over a bad etiquetas value',
+      JSON.stringify({ ...FULL, etiquetas: { role: '' } }).replace('{"role":', '{"env":"a","env":"b","role":'),
+      badJson('env'),
+    ),
+    text(
+      `etiquetas in a batch is depth 3; a value nested to max_depth ${ingest.max_depth} is a type error`,
+      `[${JSON.stringify({ ...FULL, etiquetas: { env: nested(ingest.max_depth - 3) } })}]`,
+      invalid('etiquetas', 0),
+    ),
+    text(
+      `etiquetas in a batch with a value one level past max_depth ${ingest.max_depth}`,
+      `[${JSON.stringify({ ...FULL, etiquetas: { env: nested(ingest.max_depth - 2) } })}]`,
+      badJson(),
     ),
     text('top-level null', 'null', invalid()),
     text('top-level string', '"vm-contract"', invalid()),
