@@ -73,8 +73,9 @@ TEST(RenderJson, LabelsAreInTheRecord) {
                        .vm = "fixture-vm",
                        .clock = Clock{parse_utc("2026-01-02 03:04:05")},
                        .labels = Labels{{"env", "prod"}}});
-  const auto snapshot = render_snapshot(collector.collect(), AgentInfo{"so1", "v"}, "");
-  EXPECT_EQ(nlohmann::json::parse(snapshot->json)["etiquetas"], nlohmann::json({{"env", "prod"}}));
+  // The sampler encodes the record once and serves and pushes those bytes.
+  const std::string json = to_json(collector.collect().record);
+  EXPECT_EQ(nlohmann::json::parse(json)["etiquetas"], nlohmann::json({{"env", "prod"}}));
 }
 
 TEST(RenderPrometheus, FailedSourcesReportZero) {
