@@ -40,7 +40,8 @@ copy_closure() {
   # "libx.so => /path (0x..)" and the interpreter's "/lib64/ld-linux-x86-64.so.2 (0x..)".
   while read -r lib; do
     local to="$dest/usr${lib#/usr}"
-    [[ -e "$to" ]] || install -D -m 0644 "$(realpath "$lib")" "$to"
+    # The file itself, its mode kept (the loader must stay executable).
+    [[ -e "$to" ]] || { mkdir -p "$(dirname "$to")" && cp -L --preserve=mode "$lib" "$to"; }
   done < <(awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' <<<"$out")
 }
 

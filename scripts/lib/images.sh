@@ -36,12 +36,24 @@ recipe_key() {
   printf '%s\n' "$@" | sha256sum | cut -c1-16
 }
 
+# build_trust_args: where this machine's npm trusts its own CA bundle (a TLS-inspecting
+# proxy between it and the registry), the builds' npm gets that bundle too: mounted
+# into RUN steps with a global npmrc pointing at it, never copied into an image.
+build_trust_args() {
+  local bundle="${NODE_EXTRA_CA_CERTS:-}"
+  [[ -n "$bundle" ]] || bundle="$(npm config get cafile 2>/dev/null || true)"
+  [[ -n "$bundle" && "$bundle" != null && -f "$bundle" ]] || return 0
+  [[ -f "$IMAGES_LOG_DIR/npmrc" ]] || echo "cafile=/run/vmpulse-build/ca.crt" >"$IMAGES_LOG_DIR/npmrc"
+  printf '%s\n' -v "$bundle:/run/vmpulse-build/ca.crt:ro" -v "$IMAGES_LOG_DIR/npmrc:/usr/etc/npmrc:ro"
+}
+
 # podman_build IMAGE CONTEXT ARGS...: one quiet build (its log kept beside the others).
 podman_build() {
-  local image="$1" context="$2" log
+  local image="$1" context="$2" log trust
   shift 2
   log="$IMAGES_LOG_DIR/build-${image//[:\/]/_}.log"
-  if ! nice "${PODMAN[@]}" build --network=host "${PODMAN_LIMITS[@]}" --layers -t "$image" "$@" "$context" \
+  mapfile -t trust < <(build_trust_args)
+  if ! nice "${PODMAN[@]}" build --network=host "${PODMAN_LIMITS[@]}" "${trust[@]}" --layers -t "$image" "$@" "$context" \
     >"$log" 2>&1; then
     tail -n 40 "$log" >&2
     die "podman build of $image failed; log: $log"

@@ -93,8 +93,8 @@ size_within() {
 check "vmpulse-agent is at most 15 MB" size_within agent 15
 check "vmpulse-api is at most 100 MB" size_within api 100
 check "vmpulse-hub is at most 100 MB" size_within hub 100
-check "vmpulse-node-api is at most 250 MB" size_within node-api 250
-check "vmpulse-dashboard is at most 150 MB" size_within dashboard 150
+check "vmpulse-node-api is at most 350 MB" size_within node-api 350
+check "vmpulse-dashboard is at most 250 MB" size_within dashboard 250
 
 image_user_numeric_non_root() {
   local user
