@@ -1,7 +1,6 @@
 // compose.yaml: the Compose specification's schema and best-practice rules (dclint),
 // and the stack's own promises: secrets only from the environment, hardened services,
 // the 50/50 split in the ingress, migrations before the routes start.
-import { IMAGES } from "./lib/images.js";
 import test from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -10,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import { ROOT, read } from "./lib/repo.js";
+import { IMAGES } from "./lib/images.js";
 
 const DCLINT = path.join(ROOT, "tests/deploy/node_modules/dclint/bin/dclint.cjs");
 // Ordering rules are taste, not correctness (services are in start order here, keys in

@@ -46,7 +46,10 @@ for (const c of COMPONENTS) {
 
 test("every Dockerfile in deploy/docker builds an image (no leftover per-component C++ files)", () => {
   const files = fs.readdirSync(path.join(ROOT, "deploy/docker")).filter((f) => f.endsWith(".Dockerfile"));
-  assert.deepEqual(files.map((f) => `deploy/docker/${f}`).sort(), [...new Set(Object.values(IMAGES).map((i) => i.file))].sort());
+  assert.deepEqual(
+    files.map((f) => `deploy/docker/${f}`).sort(),
+    [...new Set(Object.values(IMAGES).map((i) => i.file))].sort(),
+  );
 });
 
 test("the C++ images share one build stage on a pinned Debian release and run on an empty base", () => {
@@ -108,7 +111,9 @@ test("the focused checks catch what they claim to", () => {
   }
   assert.ok(dockerfileProblems("FROM a:1.2 AS b\nFROM b\nUSER root\n", ROOT).some((p) => /not numeric/.test(p)));
   assert.ok(dockerfileProblems("FROM a:1.2 AS b\nFROM b\nUSER 0:0\n", ROOT).some((p) => /root/.test(p)));
-  assert.ok(dockerfileProblems("FROM a:1.2 AS b\nFROM b AS c\nUSER 1\n", ROOT, "d").some((p) => /no stage named d/.test(p)));
+  assert.ok(
+    dockerfileProblems("FROM a:1.2 AS b\nFROM b AS c\nUSER 1\n", ROOT, "d").some((p) => /no stage named d/.test(p)),
+  );
   assert.deepEqual(dockerfileProblems('FROM a:1.2 AS b\nFROM scratch AS c\nUSER 1\nCMD ["x"]\n', ROOT, "c"), []);
   assert.equal(isPinned("node:20-bookworm-slim"), false);
   assert.equal(isPinned("node:20.19.2-bookworm-slim"), true);

@@ -1,14 +1,12 @@
 // .github/workflows/images.yml: valid for GitHub Actions (action-validator, the
 // workflow JSON schema), builds every Dockerfile, takes the user and tag as inputs
 // and the token as a secret.
-import { IMAGES } from "./lib/images.js";
 import test from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
-import { ROOT, read } from "./lib/repo.js";
+import { read } from "./lib/repo.js";
+import { IMAGES } from "./lib/images.js";
 
 const text = read(".github/workflows/images.yml");
 const wf = parse(text);
@@ -23,10 +21,7 @@ test("the validator rejects a broken workflow", () => {
 
 test("every image is built from its Dockerfile and target, and pushed", () => {
   const matrix = wf.jobs.image.strategy.matrix.include;
-  assert.deepEqual(
-    matrix.map((m) => m.component).sort(),
-    Object.keys(IMAGES).sort(),
-  );
+  assert.deepEqual(matrix.map((m) => m.component).sort(), Object.keys(IMAGES).sort());
   for (const m of matrix) {
     assert.equal(`deploy/docker/${m.file}`, IMAGES[m.component].file, m.component);
     assert.equal(m.target || undefined, IMAGES[m.component].target, m.component);

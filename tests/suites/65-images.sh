@@ -38,6 +38,32 @@ trap cleanup EXIT
 TAG=suite
 export IMAGES_LOG_DIR="$WORK/logs"
 
+# ---------------------------------------------------------------- the command's checks
+# fails_with MESSAGE CMD...: CMD exits non-zero and says MESSAGE (nothing is pushed:
+# each of these stops before podman is asked to).
+fails_with() {
+  local want="$1" out
+  shift
+  if out="$("$@" 2>&1)"; then
+    echo "succeeded, but should have failed: $*"
+    return 1
+  fi
+  grep -qF -- "$want" <<<"$out" || { echo "no \"$want\" in: $out"; return 1; }
+}
+check "images push without --prefix is refused (no default registry)" \
+  fails_with "push needs --prefix" "$ROOT/vmpulse" images push --tag v1.0.0
+check "images push with a bad prefix is refused" \
+  fails_with "not an image prefix" "$ROOT/vmpulse" images push --prefix 'Docker.io/Me;x' --tag v1.0.0
+check "images push without --tag is refused" \
+  fails_with "push needs --tag" "$ROOT/vmpulse" images push --prefix registry.example:5000/team
+check "images push with a bad tag is refused" \
+  fails_with "not an image tag" "$ROOT/vmpulse" images push --prefix docker.io/me --tag 'v1;rm'
+check "images push of a tag never built says so" \
+  fails_with "is not built" "$ROOT/vmpulse" images push --prefix docker.io/me --tag "never-built-$$"
+check "images build with a bad tag is refused" fails_with "not an image tag" "$ROOT/vmpulse" images build --tag '-x'
+check "images with an unknown option is refused" fails_with "unknown option: --force" "$ROOT/vmpulse" images build --force
+check "images without a step explains itself" fails_with "usage: ./vmpulse images" "$ROOT/vmpulse" images
+
 # ---------------------------------------------------------------- build
 t_build=$SECONDS
 bases_ready() {

@@ -79,7 +79,8 @@ export function dockerfileProblems(text, root, target) {
   const froms = baseImages(ins);
   if (froms.length < 2) p.push("not multi-stage (build and runtime in one image)");
   for (const f of froms) {
-    if (!f.stageRef && f.image !== "scratch" && !isPinned(f.image)) p.push(`line ${f.line}: base image ${f.image} is not pinned to a version`);
+    if (!f.stageRef && f.image !== "scratch" && !isPinned(f.image))
+      p.push(`line ${f.line}: base image ${f.image} is not pinned to a version`);
   }
   const last = imageStage(ins, target);
   if (!last.length) p.push(`no stage named ${target}`);
