@@ -164,7 +164,13 @@ images_prebuilt() {
 image_build() {
   local file_args extra=()
   mapfile -t file_args < <(image_dockerfile_args "$1")
-  [[ "$1" == agent || "$1" == api || "$1" == hub ]] && extra=("${IMAGES_PREBUILT_ARGS[@]}")
+  if [[ "$1" == agent || "$1" == api || "$1" == hub ]]; then
+    # podman 4.3 decides which stages are unused before it expands ARGs, so it would skip
+    # build-source, which only `FROM build-${BINARIES}` names; build every stage then
+    # (the other, build-prebuilt, is an empty scratch stage).
+    extra=(--skip-unused-stages=false)
+    ((${#IMAGES_PREBUILT_ARGS[@]} == 0)) || extra=("${IMAGES_PREBUILT_ARGS[@]}")
+  fi
   podman_build "localhost/vmpulse-$1:$2" "$VMPULSE_ROOT" "${file_args[@]}" "${IMAGES_BASE_ARGS[@]}" "${extra[@]}"
 }
 
