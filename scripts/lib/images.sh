@@ -53,7 +53,10 @@ podman_build() {
   shift 2
   log="$IMAGES_LOG_DIR/build-${image//[:\/]/_}.log"
   mapfile -t trust < <(build_trust_args)
-  if ! nice "${PODMAN[@]}" build --network=host "${PODMAN_LIMITS[@]}" "${trust[@]}" --layers -t "$image" "$@" "$context" \
+  # Docker's image format: the OCI one has no SHELL, and podman would drop the
+  # Dockerfiles' `SHELL [... pipefail ...]`.
+  if ! nice "${PODMAN[@]}" build --format docker --network=host "${PODMAN_LIMITS[@]}" "${trust[@]}" --layers \
+    -t "$image" "$@" "$context" \
     >"$log" 2>&1; then
     tail -n 40 "$log" >&2
     die "podman build of $image failed; log: $log"
