@@ -9,7 +9,8 @@ ARG NGINX_IMAGE=nginxinc/nginx-unprivileged:1.28.0-alpine3.21
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app/dashboard
 COPY dashboard/package.json dashboard/package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm's download cache is a build cache mount (kept between builds on one machine).
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY dashboard/ ./
 # The VM name rule is read from the contract (src/lib/urlState.js).
 COPY contract/record.schema.json /app/contract/record.schema.json

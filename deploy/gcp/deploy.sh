@@ -4,7 +4,7 @@
 # the Secrets from the environment, applies, runs the migration Job, waits for every
 # rollout, and deploys the dashboard to Cloud Run with the hub's URL.
 #
-#   deploy/gcp/deploy.sh [--dry-run] [--render] [--overlay gateway|ingress-nginx] [--tag TAG]
+#   deploy/gcp/deploy.sh [--dry-run] [--render] [--overlay gateway|ingress-nginx] [--tag TAG] [--release FILE]
 #   (or ./vmpulse cloud deploy ...)
 #
 # --dry-run prints every gcloud and kubectl command in order and runs none.
@@ -77,6 +77,16 @@ _hub_url="https://$_domain"
 # A kustomization of our own around the chosen overlay: the project's values without
 # editing the checked-in files.
 _overlay_rel="$(realpath --relative-to="$WORKDIR" "$REPO_ROOT/deploy/k8s/overlays/$OVERLAY")"
+# kustomize_image COMPONENT: the kustomization's images entry for it, by digest or by tag.
+kustomize_image() {
+  local ref="${IMAGE_REF[$1]}"
+  printf '  - name: vmpulse/%s\n' "$1"
+  if [[ "$ref" == *@sha256:* ]]; then
+    printf '    newName: %s\n    digest: %s\n' "${ref%@*}" "${ref#*@}"
+  else
+    printf '    newName: %s\n    newTag: "%s"\n' "${ref%:*}" "${ref##*:}"
+  fi
+}
 cat >"$WORKDIR/kustomization.yaml" <<YAML
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
@@ -84,15 +94,9 @@ namespace: $NAMESPACE
 resources:
   - $_overlay_rel
 images:
-  - name: vmpulse/api
-    newName: $IMAGE_PREFIX/vmpulse-api
-    newTag: "$IMAGE_TAG"
-  - name: vmpulse/node-api
-    newName: $IMAGE_PREFIX/vmpulse-node-api
-    newTag: "$IMAGE_TAG"
-  - name: vmpulse/hub
-    newName: $IMAGE_PREFIX/vmpulse-hub
-    newTag: "$IMAGE_TAG"
+$(kustomize_image api)
+$(kustomize_image node-api)
+$(kustomize_image hub)
 configMapGenerator:
   - name: vmpulse-config
     behavior: merge
@@ -188,7 +192,7 @@ for _d in cloudsql-proxy api node-api hub; do
 done
 
 run "${GCLOUD[@]}" run deploy "$RUN_SERVICE" --region="$REGION" \
-  --image="$IMAGE_PREFIX/vmpulse-dashboard:$IMAGE_TAG" --port=8080 \
+  --image="${IMAGE_REF[dashboard]}" --port=8080 \
   --allow-unauthenticated --cpu=1 --memory=256Mi --min-instances=0 --max-instances=3 \
   --set-env-vars="HUB_URL=$_hub_url"
 

@@ -53,11 +53,16 @@ gcp_parse_args() {
         VMPULSE_IMAGE_TAG="$2"
         shift
         ;;
+      --release)
+        [[ $# -ge 2 ]] || gcp_die "--release needs a file (written by ./vmpulse images push)"
+        VMPULSE_IMAGE_RELEASE="$2"
+        shift
+        ;;
       -h | --help)
         sed -n '2,/^$/s/^# \{0,1\}//p' "$0"
         exit 0
         ;;
-      *) gcp_die "unknown option: $1 (options: --dry-run, --overlay NAME, --tag TAG)" ;;
+      *) gcp_die "unknown option: $1 (options: --dry-run, --overlay NAME, --tag TAG, --release FILE)" ;;
     esac
     shift
   done
@@ -98,6 +103,7 @@ gcp_settings() {
     gcp_die "overlay must be gateway or ingress-nginx (got: $OVERLAY)"
   [[ "$IMAGE_TAG" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || gcp_die "VMPULSE_IMAGE_TAG=$IMAGE_TAG is not an image tag"
   [[ "$NODES" =~ ^[1-9][0-9]*$ ]] || gcp_die "VMPULSE_NODES must be a positive number"
+  gcp_image_refs
   [[ "$EDGE_RATE" =~ ^[1-9][0-9]{0,5}$ ]] || gcp_die "VMPULSE_EDGE_RATE must be a positive number of requests/s"
   if [[ -n "$DOMAIN" && ! "$DOMAIN" =~ ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$ ]]; then
     gcp_die "VMPULSE_DOMAIN=$DOMAIN is not a host name"
@@ -209,4 +215,25 @@ public_domain() {
   ip="$(value 203.0.113.10 "${GCLOUD[@]}" compute addresses describe "$ADDRESS_NAME" --global --format='value(address)')"
   [[ "$ip" =~ ^[0-9.]+$ ]] || gcp_die "no static address $ADDRESS_NAME yet (run ./vmpulse cloud setup first)"
   printf '%s.sslip.io\n' "$ip"
+}
+
+# gcp_image_refs: IMAGE_REF[component], the image each component runs: by digest from
+# the release file of `./vmpulse images push` (VMPULSE_IMAGE_RELEASE, --release), the
+# exact bytes built and tested; else PREFIX/vmpulse-COMPONENT:TAG.
+declare -gA IMAGE_REF=()
+gcp_image_refs() {
+  local c var line ref
+  for c in api node-api hub dashboard; do
+    IMAGE_REF[$c]="$IMAGE_PREFIX/vmpulse-$c:$IMAGE_TAG"
+  done
+  [[ -n "${VMPULSE_IMAGE_RELEASE:-}" ]] || return 0
+  [[ -f "$VMPULSE_IMAGE_RELEASE" ]] || gcp_die "no release file $VMPULSE_IMAGE_RELEASE (./vmpulse images push writes it)"
+  for c in api node-api hub dashboard; do
+    var="VMPULSE_IMAGE_$(tr 'a-z-' 'A-Z_' <<<"$c")"
+    line="$(grep -E "^$var=" "$VMPULSE_IMAGE_RELEASE" | tail -n1)"
+    ref="${line#*=}"
+    [[ "$ref" =~ ^[a-z0-9][a-z0-9./:_-]*/vmpulse-$c@sha256:[0-9a-f]{64}$ ]] ||
+      gcp_die "$VMPULSE_IMAGE_RELEASE: no $var=REGISTRY/USER/vmpulse-$c@sha256:… line"
+    IMAGE_REF[$c]="$ref"
+  done
 }

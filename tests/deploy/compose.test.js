@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import { ROOT, read } from "./lib/repo.js";
+import { IMAGES } from "./lib/images.js";
 
 const DCLINT = path.join(ROOT, "tests/deploy/node_modules/dclint/bin/dclint.cjs");
 // Ordering rules are taste, not correctness (services are in start order here, keys in
@@ -48,8 +49,9 @@ test("dclint rejects a compose file that breaks the schema", () => {
 });
 
 test("every component runs, built from its Dockerfile", () => {
-  for (const c of ["agent", "api", "hub", "node-api", "dashboard"]) {
-    assert.equal(compose.services[c]?.build?.dockerfile, `deploy/docker/${c}.Dockerfile`, c);
+  for (const [c, { file, target }] of Object.entries(IMAGES)) {
+    assert.equal(compose.services[c]?.build?.dockerfile, file, c);
+    assert.equal(compose.services[c].build.target, target, c);
     assert.equal(compose.services[c].build.context, ".");
   }
   for (const c of ["db", "migrate", "ingress"]) assert.ok(compose.services[c], c);
@@ -103,7 +105,7 @@ test("the agent sees the host: PID namespace and /proc read-only at /host/proc",
   const agent = compose.services.agent;
   assert.equal(agent.pid, "host");
   assert.ok(agent.volumes.includes("/proc:/host/proc:ro"));
-  assert.match(read("deploy/docker/agent.Dockerfile"), /"--procfs", "\/host\/proc"/);
+  assert.match(read("deploy/docker/cpp.Dockerfile"), /"--procfs", "\/host\/proc"/);
 });
 
 test("the ingress splits /api/metrics 50/50 with split_clients and serves WebSockets for an hour", () => {

@@ -5,6 +5,9 @@ import assert from "node:assert/strict";
 import { validate as lintDockerfile } from "dockerfile-utils";
 import { parse } from "yaml";
 import { ROOT, read } from "./lib/repo.js";
+import fs from "node:fs";
+import path from "node:path";
+import { IMAGES } from "./lib/images.js";
 import { dockerfileProblems, baseImages, parseDockerfile, exposedPorts, isPinned } from "./lib/dockerfile.js";
 
 const COMPONENTS = ["agent", "api", "hub", "node-api", "dashboard"];
@@ -23,28 +26,44 @@ const PORTS = {
 };
 
 for (const c of COMPONENTS) {
-  const file = `deploy/docker/${c}.Dockerfile`;
+  const { file, target } = IMAGES[c];
   const text = read(file);
+  const name = target ? `${file} --target ${target}` : file;
 
-  test(`${file}: no linter diagnostics`, () => {
+  test(`${name}: no linter diagnostics`, () => {
     const diagnostics = lintDockerfile(text, {}).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
     assert.deepEqual(diagnostics, []);
   });
 
-  test(`${file}: pinned bases, multi-stage, numeric non-root user, exec form, tidy apt, sources exist`, () => {
-    assert.deepEqual(dockerfileProblems(text, ROOT), []);
+  test(`${name}: pinned bases, multi-stage, numeric non-root user, exec form, tidy apt, sources exist`, () => {
+    assert.deepEqual(dockerfileProblems(text, ROOT, target), []);
   });
 
-  test(`${file}: exposes the component's port from config/defaults.env`, () => {
-    assert.deepEqual(exposedPorts(text), [PORTS[c]]);
+  test(`${name}: exposes the component's port from config/defaults.env`, () => {
+    assert.deepEqual(exposedPorts(text, target), [PORTS[c]]);
   });
 }
 
-test("the C++ images build and run on one pinned Debian release", () => {
-  const bases = ["agent", "api", "hub"].map((c) => baseImages(parseDockerfile(read(`deploy/docker/${c}.Dockerfile`))));
-  const all = new Set(bases.flat().map((b) => b.image));
-  assert.equal(all.size, 1, `different bases: ${[...all].join(", ")}`);
-  assert.match([...all][0], /^debian:12\.\d+-slim$/);
+test("every Dockerfile in deploy/docker builds an image (no leftover per-component C++ files)", () => {
+  const files = fs.readdirSync(path.join(ROOT, "deploy/docker")).filter((f) => f.endsWith(".Dockerfile"));
+  assert.deepEqual(
+    files.map((f) => `deploy/docker/${f}`).sort(),
+    [...new Set(Object.values(IMAGES).map((i) => i.file))].sort(),
+  );
+});
+
+test("the C++ images share one build stage on a pinned Debian release and run on an empty base", () => {
+  const text = read("deploy/docker/cpp.Dockerfile");
+  const bases = baseImages(parseDockerfile(text)).filter((b) => !b.stageRef);
+  assert.match(bases[0].image, /^debian:12\.\d+-slim$/);
+  // The rest: the prebuilt stage (scratch unless PREBUILT_IMAGE is given) and the three images.
+  assert.deepEqual(
+    bases.slice(1).map((b) => b.image),
+    ["scratch", "scratch", "scratch", "scratch"],
+  );
+  assert.match(text, /^ARG BINARIES=source$/m, "users build from source by default");
+  assert.match(text, /cmake --preset static/);
+  for (const c of ["agent", "api", "hub"]) assert.match(text, new RegExp(`^COPY --from=build /rootfs/${c}/ /$`, "m"));
 });
 
 test("images shared by compose.yaml, the Dockerfiles and Kubernetes are the same versions", () => {
@@ -92,6 +111,10 @@ test("the focused checks catch what they claim to", () => {
   }
   assert.ok(dockerfileProblems("FROM a:1.2 AS b\nFROM b\nUSER root\n", ROOT).some((p) => /not numeric/.test(p)));
   assert.ok(dockerfileProblems("FROM a:1.2 AS b\nFROM b\nUSER 0:0\n", ROOT).some((p) => /root/.test(p)));
+  assert.ok(
+    dockerfileProblems("FROM a:1.2 AS b\nFROM b AS c\nUSER 1\n", ROOT, "d").some((p) => /no stage named d/.test(p)),
+  );
+  assert.deepEqual(dockerfileProblems('FROM a:1.2 AS b\nFROM scratch AS c\nUSER 1\nCMD ["x"]\n', ROOT, "c"), []);
   assert.equal(isPinned("node:20-bookworm-slim"), false);
   assert.equal(isPinned("node:20.19.2-bookworm-slim"), true);
   assert.equal(isPinned(`mysql@sha256:${"a".repeat(64)}`), true);

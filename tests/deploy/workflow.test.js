@@ -3,11 +3,10 @@
 // and the token as a secret.
 import test from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
-import { ROOT, read } from "./lib/repo.js";
+import { read } from "./lib/repo.js";
+import { IMAGES } from "./lib/images.js";
 
 const text = read(".github/workflows/images.yml");
 const wf = parse(text);
@@ -20,16 +19,17 @@ test("the validator rejects a broken workflow", () => {
   assert.ok(validateWorkflow(text.replace("runs-on: ubuntu-24.04", "runs_on: ubuntu-24.04")).errors.length > 0);
 });
 
-test("every Dockerfile is built and pushed", () => {
-  const dockerfiles = fs
-    .readdirSync(path.join(ROOT, "deploy/docker"))
-    .filter((f) => f.endsWith(".Dockerfile"))
-    .map((f) => f.replace(/\.Dockerfile$/, ""))
-    .sort();
-  assert.deepEqual([...wf.jobs.image.strategy.matrix.component].sort(), dockerfiles);
+test("every image is built from its Dockerfile and target, and pushed", () => {
+  const matrix = wf.jobs.image.strategy.matrix.include;
+  assert.deepEqual(matrix.map((m) => m.component).sort(), Object.keys(IMAGES).sort());
+  for (const m of matrix) {
+    assert.equal(`deploy/docker/${m.file}`, IMAGES[m.component].file, m.component);
+    assert.equal(m.target || undefined, IMAGES[m.component].target, m.component);
+  }
   const build = wf.jobs.image.steps.find((s) => String(s.uses).startsWith("docker/build-push-action@"));
   assert.equal(build.with.push, true);
-  assert.equal(build.with.file, "deploy/docker/${{ matrix.component }}.Dockerfile");
+  assert.equal(build.with.file, "deploy/docker/${{ matrix.file }}");
+  assert.equal(build.with.target, "${{ matrix.target }}");
   assert.equal(build.with.context, ".");
 });
 

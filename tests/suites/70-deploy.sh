@@ -90,6 +90,28 @@ check "an unknown overlay is refused" fails_with "gateway or ingress-nginx" \
   "${dry_env[@]}" deploy/gcp/deploy.sh --dry-run --overlay traefik
 check "an unknown option is refused" fails_with "unknown option: --force" "${dry_env[@]}" deploy/gcp/cleanup.sh --force
 check "a bad image tag is refused" fails_with "not an image tag" "${dry_env[@]}" deploy/gcp/deploy.sh --dry-run --tag 'v1;rm'
+# A release file from `./vmpulse images push`: every component deployed by its digest.
+release_by_digest() {
+  local c var n rel="$TMP/release.env" out="$TMP/release-render.yaml"
+  echo "# ./vmpulse images push --prefix registry.example:5000/team --tag v9" >"$rel"
+  for c in api node-api hub dashboard agent; do
+    var="VMPULSE_IMAGE_$(tr 'a-z-' 'A-Z_' <<<"$c")"
+    echo "$var=registry.example:5000/team/vmpulse-$c@sha256:$(printf '%064d' "${#c}")" >>"$rel"
+  done
+  "${dry_env[@]}" deploy/gcp/deploy.sh --render --release "$rel" >"$out" 2>"$TMP/release.err" || { cat "$TMP/release.err"; return 1; }
+  for c in api node-api hub; do
+    grep -q "image: registry.example:5000/team/vmpulse-$c@sha256:$(printf '%064d' "${#c}")\$" "$out" ||
+      { echo "vmpulse-$c is not deployed by digest"; return 1; }
+  done
+  n="$(grep -c 'image: .*vmpulse-' "$out")"
+  [[ "$n" -ge 3 && "$(grep -c 'image: .*vmpulse-.*@sha256:' "$out")" == "$n" ]] || { echo "an image by tag is left"; return 1; }
+  "${dry_env[@]}" deploy/gcp/deploy.sh --dry-run --release "$rel" 2>&1 |
+    grep -q -- "--image=registry.example:5000/team/vmpulse-dashboard@sha256:$(printf '%064d' 9) "
+}
+check "deploy --release FILE runs each component by the digest images push recorded" release_by_digest
+printf 'VMPULSE_IMAGE_API=docker.io/x/vmpulse-api:latest\n' >"$TMP/bad-release.env"
+check "a release file without digests is refused" fails_with "no VMPULSE_IMAGE_API=REGISTRY/USER/vmpulse-api@sha256" \
+  "${dry_env[@]}" deploy/gcp/deploy.sh --dry-run --release "$TMP/bad-release.env"
 check "./vmpulse cloud without a step explains itself" fails_with "usage: ./vmpulse cloud" ./vmpulse cloud
 check "deploy without the secrets stops before doing anything" fails_with "set VMPULSE_DB_PASSWORD" \
   "${dry_env[@]}" "PATH=$TMP/trap-bin:$PATH" deploy/gcp/deploy.sh

@@ -60,20 +60,30 @@ export function isPinned(image) {
   return /^v?\d+\.\d+/.test(tag) && !/latest/.test(tag);
 }
 
-function finalStage(instructions) {
-  const last = Math.max(...instructions.map((i) => i.stage));
-  return instructions.filter((i) => i.stage === last);
+// The instructions of the image's stage: the one named TARGET (docker build --target),
+// or the last.
+function imageStage(instructions, target) {
+  let stage = Math.max(...instructions.map((i) => i.stage));
+  if (target) {
+    const from = instructions.find((i) => i.keyword === "FROM" && i.args.split(/\s+/)[2] === target);
+    if (!from) return [];
+    stage = from.stage;
+  }
+  return instructions.filter((i) => i.stage === stage);
 }
 
-export function dockerfileProblems(text, root) {
+// TARGET: the stage an image is built from, when a Dockerfile holds several images.
+export function dockerfileProblems(text, root, target) {
   const p = [];
   const ins = parseDockerfile(text);
   const froms = baseImages(ins);
   if (froms.length < 2) p.push("not multi-stage (build and runtime in one image)");
   for (const f of froms) {
-    if (!f.stageRef && !isPinned(f.image)) p.push(`line ${f.line}: base image ${f.image} is not pinned to a version`);
+    if (!f.stageRef && f.image !== "scratch" && !isPinned(f.image))
+      p.push(`line ${f.line}: base image ${f.image} is not pinned to a version`);
   }
-  const last = finalStage(ins);
+  const last = imageStage(ins, target);
+  if (!last.length) p.push(`no stage named ${target}`);
   const users = last.filter((i) => i.keyword === "USER");
   if (!users.length) p.push("the final stage sets no USER (it would run as root)");
   else {
@@ -115,8 +125,8 @@ export function dockerfileProblems(text, root) {
   return p;
 }
 
-export function exposedPorts(text) {
-  return parseDockerfile(text)
+export function exposedPorts(text, target) {
+  return imageStage(parseDockerfile(text), target)
     .filter((i) => i.keyword === "EXPOSE")
     .flatMap((i) => i.args.split(/\s+/).map((x) => Number(x.split("/")[0])));
 }
