@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <memory>
+#include <utility>
 
 #include "hex.hpp"
 #include "vmpulse/detail/json_text.hpp"
@@ -48,17 +49,12 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
 }
 
 std::optional<std::string> Request::query_param(std::string_view name) const {
-  std::string_view rest = query;
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const auto pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    const auto eq = pair.find('=');
-    if (form_decode(pair.substr(0, eq)) == name) {
-      return eq == std::string_view::npos ? std::string{} : form_decode(pair.substr(eq + 1));
-    }
+  // A query is a few short pairs: decoding every match to keep the first costs nothing.
+  std::vector<std::string> values = query_params(name);
+  if (values.empty()) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return std::move(values.front());
 }
 
 std::vector<std::string> Request::query_params(std::string_view name) const {

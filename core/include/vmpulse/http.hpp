@@ -24,7 +24,8 @@ struct Request {
 
   // Case-insensitive header lookup (first match).
   std::optional<std::string_view> header(std::string_view name) const;
-  // Value of a query parameter, percent-decoded; nullopt when absent.
+  // Value of a query parameter (the first when repeated), percent-decoded; nullopt when
+  // absent.
   std::optional<std::string> query_param(std::string_view name) const;
   // Every value of a repeated query parameter, in order, percent-decoded.
   std::vector<std::string> query_params(std::string_view name) const;
