@@ -76,6 +76,8 @@ int run(const vmpulse::api::ApiConfig& config) {
   server_options.max_body_bytes = ingest_limits().max_body_bytes + std::size_t{64} * 1024;
   server_options.server_name = "vmpulse-api";
   server_options.max_body_bytes_in_flight = config.body_bytes_in_flight;
+  server_options.busy_retry_after_seconds =
+      static_cast<int>(ingest_limits().busy_retry_after_seconds);
   http::Handler handle = [&handler](http::Request&& request, const http::Respond& respond) {
     handler.handle(std::move(request), respond);
   };

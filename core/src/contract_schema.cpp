@@ -82,8 +82,10 @@ PropertyRule property_rule(const std::string& name, const Json& spec, bool neste
       rule.items = std::move(items);
     } else if ((keyword == "minProperties" || keyword == "maxProperties") &&
                rule.type == FieldType::kMap) {
+      std::string where = name;
+      where.append(".").append(keyword);
       (keyword == "minProperties" ? rule.min_properties : rule.max_properties) =
-          size_value(value, name + "." + keyword);
+          size_value(value, where);
     } else if (keyword == "propertyNames" && rule.type == FieldType::kMap) {
       rule.names = string_rule(name + " key", value, name + ".propertyNames");
     } else if (keyword == "additionalProperties" && rule.type == FieldType::kMap) {
@@ -204,6 +206,8 @@ void read_ingest(ContractSchema& schema, const Json& ingest) {
   if (schema.limits.max_depth < 2) {
     bad_schema("max_depth below 2 would refuse every batch");
   }
+  schema.limits.busy_retry_after_seconds =
+      size_value(ingest.at("busy_retry_after_seconds"), "busy_retry_after_seconds");
   schema.idempotency_key.emplace(ingest.at("idempotency_key_pattern").get<std::string>());
   for (const auto& [code, status] : ingest.at("errors").items()) {
     schema.error_status.emplace(code, status.get<int>());

@@ -256,6 +256,7 @@ TEST(Limits, ComeFromTheSchema) {
   EXPECT_EQ(ingest_limits().max_batch, 1000U);
   EXPECT_EQ(ingest_limits().max_body_bytes, 1048576U);
   EXPECT_EQ(ingest_limits().max_depth, 4U);
+  EXPECT_EQ(ingest_limits().busy_retry_after_seconds, 1U);
 }
 
 TEST(StatusOf, KnownAndUnknownCodes) {

@@ -23,6 +23,7 @@ class Contract {
       maxBatch: ingest.max_batch,
       maxBodyBytes: ingest.max_body_bytes,
       maxDepth: ingest.max_depth,
+      busyRetryAfterSeconds: ingest.busy_retry_after_seconds,
     };
     this.errorStatus = ingest.errors;
     this.routes = ingest.routes || {};

@@ -18,16 +18,18 @@ const express = require('express');
 // How long a connection closed after an early answer keeps reading (and dropping) what
 // the client still sends, so that closing does not reset the answer away (RFC 9112 9.6).
 const LINGER_MS = 500;
-const RETRY_AFTER_SECONDS = '1';
 
 /**
  * @param {(request) => Promise<{status, headers, body}>} handle   may carry handle.beforeBody(request) → answer|null
  * @param {number} maxBodyBytes  bodies are read up to one byte past this, then dropped
  * @param {(msg: string) => void} log
- * @param {{bodyBytesInFlight?: number, metrics?: object}} [limits]  bodyBytesInFlight 0 or absent: no
- *        cap; metrics (metrics.js): every answer counted, and GET /metrics served without a token
+ * @param {{bodyBytesInFlight?: number, retryAfterSeconds?: number, metrics?: object}} [limits]
+ *        bodyBytesInFlight 0 or absent: no cap; past it 503 server_busy with Retry-After
+ *        retryAfterSeconds (required with a cap); metrics (metrics.js): every answer counted, and GET /metrics served without a token
  */
-function createApp(handle, maxBodyBytes, log, { bodyBytesInFlight = 0, metrics = null } = {}) {
+function createApp(handle, maxBodyBytes, log, { bodyBytesInFlight = 0, retryAfterSeconds = 0, metrics = null } = {}) {
+  if (bodyBytesInFlight > 0 && !(Number.isInteger(retryAfterSeconds) && retryAfterSeconds > 0))
+    throw new Error("a cap on body bytes needs retryAfterSeconds (the contract's busy_retry_after_seconds)");
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -59,10 +61,10 @@ function createApp(handle, maxBodyBytes, log, { bodyBytesInFlight = 0, metrics =
     if (bodyBytesInFlight > 0 && reserved > 0 && inFlight + reserved > bodyBytesInFlight) {
       return answerUnread(req, res, {
         status: 503,
-        headers: { 'content-type': 'application/json', 'retry-after': RETRY_AFTER_SECONDS },
+        headers: { 'content-type': 'application/json', 'retry-after': String(retryAfterSeconds) },
         body: JSON.stringify({
           error: 'server_busy',
-          detail: `too many request bodies in flight; retry after ${RETRY_AFTER_SECONDS} s`,
+          detail: `too many request bodies in flight; retry after ${retryAfterSeconds} s`,
         }),
       });
     }

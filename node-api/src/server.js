@@ -35,6 +35,7 @@ function main() {
   const handle = createHandler({ contract, api: API_NAME, tokens, store, log });
   const app = createApp(handle, contract.limits.maxBodyBytes, log, {
     bodyBytesInFlight: config.bodyBytesInFlight,
+    retryAfterSeconds: contract.limits.busyRetryAfterSeconds,
     metrics,
   });
   // A token rotation (./vmpulse token rotate) rewrites the file, then sends SIGHUP.

@@ -27,7 +27,7 @@ const check = (record) =>
 const fieldOf = (record) => check(record)?.field;
 
 test('limits come from the schema', () => {
-  assert.deepEqual(contract.limits, { maxBatch: 1000, maxBodyBytes: 1048576, maxDepth: 4 });
+  assert.deepEqual(contract.limits, { maxBatch: 1000, maxBodyBytes: 1048576, maxDepth: 4, busyRetryAfterSeconds: 1 });
   assert.equal(contract.status('payload_too_large'), 413);
 });
 

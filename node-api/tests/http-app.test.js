@@ -155,7 +155,8 @@ test('past bodyBytesInFlight a request is answered 503 server_busy with Retry-Af
       await new Promise((r) => setTimeout(r, 100));
       const busy = await raw(port, 'POST /api/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\n');
       assert.match(busy, /^HTTP\/1.1 503 /);
-      assert.match(busy, /retry-after: 1/i);
+      assert.match(busy, /retry-after: 7\r\n/i);
+      assert.match(busy, /retry after 7 s/);
       assert.match(busy, /"error":"server_busy"/);
       const small = await post(port, ['x'.repeat(600)], 600);
       assert.equal(small.status, 200, 'what fits beside it is served');
@@ -164,6 +165,10 @@ test('past bodyBytesInFlight a request is answered 503 server_busy with Retry-Af
       const after = await post(port, ['y'.repeat(800)], 800);
       assert.equal(after.status, 200, 'the bytes are released when the request ends');
     },
-    { bodyBytesInFlight: 1500 },
+    { bodyBytesInFlight: 1500, retryAfterSeconds: 7 },
   );
+});
+
+test('a cap on body bytes without a Retry-After is refused at start', () => {
+  assert.throws(() => createApp(echoLength, 1000, () => {}, { bodyBytesInFlight: 1500 }), /retryAfterSeconds/);
 });

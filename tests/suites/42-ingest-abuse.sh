@@ -134,12 +134,14 @@ extra_pids+=($!)
 VMPULSE_DB_URL="$url" node node-api/src/server.js --listen "127.0.0.1:$cap_port_node" --token-file "$token_file" \
   --body-bytes-in-flight 2097152 >>"$work/cap-node.log" 2>&1 &
 extra_pids+=($!)
+# The Retry-After both routes must give: the contract's.
+busy_retry_after="$(node -p "require('./contract/record.schema.json')['x-vmpulse-ingest'].busy_retry_after_seconds")"
 cap() {
   local out
   wait_http "$1/readyz" 30 || { echo "  not ready"; return 1; }
   out="$(timeout 30 node "$abuse/cap.js" "$1/api/metrics" "$(local_token)")"
   echo "  $(tr '\n' ' ' <<<"$out")"
-  [[ "$out" == $'503 1 server_busy\n201' ]]
+  [[ "$out" == "503 $busy_retry_after server_busy"$'\n201' ]]
 }
 check "api: past --body-bytes-in-flight 503 server_busy with Retry-After; served again once the bytes are freed" \
   cap "http://127.0.0.1:$cap_port_api"

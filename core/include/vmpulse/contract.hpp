@@ -34,6 +34,8 @@ struct IngestLimits {
   std::size_t max_batch = 0;
   std::size_t max_body_bytes = 0;
   std::size_t max_depth = 0;
+  // Retry-After of a 503 server_busy answer, the same on both routes.
+  std::size_t busy_retry_after_seconds = 0;
 };
 const IngestLimits& ingest_limits();
 
