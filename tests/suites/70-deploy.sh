@@ -105,8 +105,10 @@ release_by_digest() {
   done
   n="$(grep -c 'image: .*vmpulse-' "$out")"
   [[ "$n" -ge 3 && "$(grep -c 'image: .*vmpulse-.*@sha256:' "$out")" == "$n" ]] || { echo "an image by tag is left"; return 1; }
-  "${dry_env[@]}" deploy/gcp/deploy.sh --dry-run --release "$rel" 2>&1 |
-    grep -q -- "--image=registry.example:5000/team/vmpulse-dashboard@sha256:$(printf '%064d' 9) "
+  # To a file, then grep: `| grep -q` would stop reading at the first match, and under
+  # pipefail the dry run's SIGPIPE would fail the check whenever it is still writing.
+  "${dry_env[@]}" deploy/gcp/deploy.sh --dry-run --release "$rel" >"$TMP/release-dry.txt" 2>&1 || return 1
+  grep -q -- "--image=registry.example:5000/team/vmpulse-dashboard@sha256:$(printf '%064d' 9) " "$TMP/release-dry.txt"
 }
 check "deploy --release FILE runs each component by the digest images push recorded" release_by_digest
 printf 'VMPULSE_IMAGE_API=docker.io/x/vmpulse-api:latest\n' >"$TMP/bad-release.env"

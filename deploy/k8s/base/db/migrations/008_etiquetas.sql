@@ -8,9 +8,10 @@
 -- it with every record and keeps each VM's newest labels for /api/vms and its filter
 -- (docs/hub.md); nothing queries by label in SQL, so there is no index.
 --
--- metricas is partitioned by day (007): a nullable column at the end is added in place
--- on MariaDB (ALGORITHM=INSTANT since 10.3) and on MySQL 8.0.29+, partitions included, so
--- a table full of rows is not copied (tests/suites/46-storage.sh migrates one).
+-- metricas is partitioned by day (007): the ALTER names no algorithm, so the server adds
+-- the nullable column the cheapest way it can for the partitioned table (instantly where
+-- it supports that, else by a copy, as 005 did). tests/suites/46-storage.sh migrates a
+-- partitioned metricas holding 43,200 rows and checks every row is kept, with NULL here.
 
 -- ADD COLUMN IF NOT EXISTS is MariaDB only: ask information_schema whether it is missing.
 SET @vmpulse_missing := (
