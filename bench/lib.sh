@@ -8,6 +8,10 @@
 #   cpu_ticks PID...   user + system clock ticks of processes and their children
 #   us_per_record TICKS RECORDS   CPU microseconds per record
 #   settled_rows       COUNT(*) of metricas once commits in flight have landed
+#   start_route NAME READY_URL TARGET_URL CMD...   a route in the background, its pid in
+#                      route_pid[NAME] and `pids`; url[NAME] set once it answers, else
+#                      a warning and left out
+#   ratio A B [DECIMALS]   A / B (2 decimals), "n/a" when B is not positive
 # Sourced after scripts/lib/common.sh (and scripts/lib/mariadb.sh for bench_db).
 
 pids=()
@@ -77,4 +81,39 @@ settled_rows() {
     [[ "$after" == "$before" ]] && break
   done
   echo "$after"
+}
+
+# wait_answer URL SECONDS: until anything answers HTTP there (the Flask route has no
+# health path: a GET answers 404 or 405, which is enough to know it is up).
+wait_answer() {
+  local deadline=$((SECONDS + $2))
+  while ((SECONDS < deadline)); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1")" != 000 ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Read by the scripts that source this file.
+# shellcheck disable=SC2034
+declare -A url route_pid
+start_route() { # NAME READY_URL TARGET_URL CMD...
+  local name="$1" ready="$2" target="$3"
+  shift 3
+  "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  # shellcheck disable=SC2034
+  route_pid[$name]=$!
+  local up=wait_answer
+  [[ "$ready" == */readyz ]] && up=wait_http
+  if "$up" "$ready" 30; then
+    # shellcheck disable=SC2034
+    url[$name]="$target"
+  else
+    warn "$name did not start; left out: $(tail -n 3 "$work/$name.log")"
+  fi
+}
+
+ratio() {
+  awk -v a="${1:-0}" -v b="${2:-0}" -v f="%.${3:-2}f" 'BEGIN { if (b > 0) printf f, a / b; else printf "n/a" }'
 }

@@ -23,20 +23,10 @@ bench_db
   WHERE table_schema = DATABASE() AND table_name = 'metricas' AND column_name = 'etiquetas'")" == 1 ]] ||
   die "metricas has no etiquetas column (db/migrations/008)"
 
-declare -A url route_pid
-# start_route NAME READY_URL POST_URL COMMAND...
-start_route() {
-  local name="$1" ready="$2" post="$3"
-  shift 3
-  "$@" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  route_pid[$name]=$!
-  wait_http "$ready" 30 || die "$name did not start: $(tail -n 3 "$work/$name.log")"
-  url[$name]="$post"
-}
 port="$(free_port)"
 start_route cpp "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/cpp/metrics" \
   "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port"
+[[ -n "${url[cpp]:-}" ]] || die "route 1 did not start"
 if [[ "$skip" != *" nodejs "* && -d node-api/node_modules ]]; then
   port="$(free_port)"
   start_route nodejs "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/nodejs/metrics" \
@@ -87,7 +77,6 @@ echo "| route | labels | round | connections | records/request | records/s | p99
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
-ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 for name in "${!url[@]}"; do
   for batch in 1 100; do
     r="$(ratio "${rate[$name/4/$batch]:-0}" "${rate[$name/0/$batch]:-0}")"

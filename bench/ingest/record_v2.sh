@@ -134,7 +134,6 @@ echo "| record | round | connections | records/request | records/s | p99 ms | 2x
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${route_rows[@]}"
 echo
-ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 echo "- child table / JSON column: inserts $(ratio "${layout[child/insert]}" "${layout[json/insert]}")×, lookups $(ratio "${layout[child/lookup]}" "${layout[json/lookup]}")×, scan $(ratio "${layout[child/scan]}" "${layout[json/scan]}")×, bytes per sample $(ratio "${layout[child/bytes]}" "${layout[json/bytes]}")×"
 echo "- bytes per sample: v1 ${layout[v1/bytes]}, v2 with the JSON column ${layout[json/bytes]} ($(ratio "${layout[json/bytes]}" "${layout[v1/bytes]}")×), v2 with the child table ${layout[child/bytes]} ($(ratio "${layout[child/bytes]}" "${layout[v1/bytes]}")×)"
 for batch in 1 100; do

@@ -31,33 +31,6 @@ bench_db
 # shellcheck disable=SC2046
 g++ -std=c++20 -O2 -o "$work/floor" bench/ingest/floor.cpp $(pkg-config --cflags --libs libmariadb) -lpthread
 
-# wait_answer URL SECONDS: until anything answers HTTP there (the Flask route has no
-# health path: a GET answers 404 or 405, which is enough to know it is up).
-wait_answer() {
-  local deadline=$((SECONDS + $2))
-  while ((SECONDS < deadline)); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1")" != 000 ]] && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-declare -A url route_pid
-start_route() { # NAME READY_URL TARGET_URL CMD...
-  local name="$1" ready="$2" target="$3"
-  shift 3
-  "$@" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  route_pid[$name]=$!
-  local up=wait_answer
-  [[ "$ready" == */readyz ]] && up=wait_http
-  if "$up" "$ready" 30; then
-    url[$name]="$target"
-  else
-    warn "$name did not start; left out: $(tail -n 3 "$work/$name.log")"
-  fi
-}
-
 port="$(free_port)"
 start_route cpp "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/cpp/metrics" \
   "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port"
@@ -143,6 +116,7 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 
+# One decimal: these ratios are compared with whole-number targets.
 ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else printf "n/a" }'; }
 target() { # TEXT VALUE LIMIT (VALUE >= LIMIT is met)
   awk -v t="$1" -v v="$2" -v l="$3" 'BEGIN { m = (v != "n/a" && v + 0 >= l + 0) ? "met" : "NOT met"; printf "- %s: %s (%s)\n", t, v, m }'
