@@ -8,8 +8,9 @@
 #   cpu_ticks PID...   user + system clock ticks of processes and their children
 #   us_per_record TICKS RECORDS   CPU microseconds per record
 #   settled_rows       COUNT(*) of metricas once commits in flight have landed
-#   start_route NAME READY_URL TARGET_URL CMD...   a route in the background, its pid in
-#                      route_pid[NAME] and `pids`; url[NAME] set once it answers, else
+#   start_route NAME READY_URL TARGET_URL CMD...   (after declare -A route_url route_pid)
+#                      a route in the background, its pid in
+#                      route_pid[NAME] and `pids`; route_url[NAME] set once it answers, else
 #                      a warning and left out
 #   ratio A B [DECIMALS]   A / B (2 decimals), "n/a" when B is not positive
 # Sourced after scripts/lib/common.sh (and scripts/lib/mariadb.sh for bench_db).
@@ -94,21 +95,19 @@ wait_answer() {
   return 1
 }
 
-# Read by the scripts that source this file.
-# shellcheck disable=SC2034
-declare -A url route_pid
+# The caller declares the maps: declare -A route_url route_pid.
 start_route() { # NAME READY_URL TARGET_URL CMD...
   local name="$1" ready="$2" target="$3"
   shift 3
   "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
-  # shellcheck disable=SC2034
+  # shellcheck disable=SC2034,SC2004 # associative arrays, declared by the caller
   route_pid[$name]=$!
   local up=wait_answer
   [[ "$ready" == */readyz ]] && up=wait_http
   if "$up" "$ready" 30; then
-    # shellcheck disable=SC2034
-    url[$name]="$target"
+    # shellcheck disable=SC2034,SC2004 # associative arrays, declared by the caller
+    route_url[$name]="$target"
   else
     warn "$name did not start; left out: $(tail -n 3 "$work/$name.log")"
   fi

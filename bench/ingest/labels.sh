@@ -23,10 +23,11 @@ bench_db
   WHERE table_schema = DATABASE() AND table_name = 'metricas' AND column_name = 'etiquetas'")" == 1 ]] ||
   die "metricas has no etiquetas column (db/migrations/008)"
 
+declare -A route_url route_pid
 port="$(free_port)"
 start_route cpp "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/cpp/metrics" \
   "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port"
-[[ -n "${url[cpp]:-}" ]] || die "route 1 did not start"
+[[ -n "${route_url[cpp]:-}" ]] || die "route 1 did not start"
 if [[ "$skip" != *" nodejs "* && -d node-api/node_modules ]]; then
   port="$(free_port)"
   start_route nodejs "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/nodejs/metrics" \
@@ -41,7 +42,7 @@ measure() {
   db_client "$VMPULSE_DB_URL" -e "TRUNCATE TABLE metricas"
   ticks0=$(($(cpu_ticks "${route_pid[$name]}") + $(cpu_ticks "$(db_pid)")))
   out="$(LABELS="$labels" BATCH="$batch" TOKEN="$VMPULSE_TOKEN" \
-    wrk -t2 -c"$conns" -d"${seconds}s" --timeout 5s -s bench/ingest/post.lua "${url[$name]}" 2>&1)"
+    wrk -t2 -c"$conns" -d"${seconds}s" --timeout 5s -s bench/ingest/post.lua "${route_url[$name]}" 2>&1)"
   ticks=$(($(cpu_ticks "${route_pid[$name]}") + $(cpu_ticks "$(db_pid)") - ticks0))
   line="$(grep '^RESULT' <<<"$out")" || die "wrk gave no result: $out"
   requests="$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")"
@@ -63,7 +64,7 @@ measure() {
 for round in 1 2; do
   order=(0 4)
   [[ "$round" == 2 ]] && order=(4 0)
-  for name in "${!url[@]}"; do
+  for name in "${!route_url[@]}"; do
     for labels in "${order[@]}"; do measure "$name" "$labels" 64 1 "$round"; done
     for labels in "${order[@]}"; do measure "$name" "$labels" 8 100 "$round"; done
   done
@@ -77,7 +78,7 @@ echo "| route | labels | round | connections | records/request | records/s | p99
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
-for name in "${!url[@]}"; do
+for name in "${!route_url[@]}"; do
   for batch in 1 100; do
     r="$(ratio "${rate[$name/4/$batch]:-0}" "${rate[$name/0/$batch]:-0}")"
     awk -v r="$r" -v n="$name" -v b="$batch" \

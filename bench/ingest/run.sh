@@ -31,10 +31,11 @@ bench_db
 # shellcheck disable=SC2046
 g++ -std=c++20 -O2 -o "$work/floor" bench/ingest/floor.cpp $(pkg-config --cflags --libs libmariadb) -lpthread
 
+declare -A route_url route_pid
 port="$(free_port)"
 start_route cpp "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/cpp/metrics" \
   "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port"
-[[ -n "${url[cpp]:-}" ]] || die "vmpulse-api did not start"
+[[ -n "${route_url[cpp]:-}" ]] || die "vmpulse-api did not start"
 port="$(free_port)"
 start_route cpp-nometrics "http://127.0.0.1:$port/readyz" "http://127.0.0.1:$port/api/cpp/metrics" \
   "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port" --metrics off
@@ -63,13 +64,13 @@ rows=()
 measure() {
   local name="$1" conns="$2" batch="$3" out line requests bad errors duration p50 p99ms ok stored rps check
   local route0 db0 route_ticks db_ticks wrk_ticks
-  [[ -n "${url[$name]:-}" ]] || return 0
+  [[ -n "${route_url[$name]:-}" ]] || return 0
   db_client "$VMPULSE_DB_URL" -e "TRUNCATE TABLE metricas"
   route0="$(cpu_ticks "${route_pid[$name]}")"
   db0="$(cpu_ticks "$(db_pid)")"
   # wrk's own CPU time comes from /usr/bin/time (user and system seconds).
   out="$(BATCH="$batch" TOKEN="$VMPULSE_TOKEN" /usr/bin/time -f 'WRKCPU %U %S' \
-    wrk -t2 -c"$conns" -d"${seconds}s" --timeout 5s -s bench/ingest/post.lua "${url[$name]}" 2>&1)"
+    wrk -t2 -c"$conns" -d"${seconds}s" --timeout 5s -s bench/ingest/post.lua "${route_url[$name]}" 2>&1)"
   route_ticks=$(($(cpu_ticks "${route_pid[$name]}") - route0))
   db_ticks=$(($(cpu_ticks "$(db_pid)") - db0))
   wrk_ticks="$(awk -v hz="$ticks_per_second" '/^WRKCPU/ { printf "%.0f", ($2 + $3) * hz }' <<<"$out")"
@@ -130,7 +131,7 @@ done
 for conns in 150 300; do
   echo "- CPU per record, route + db + wrk, at $conns connections: cpp ${cpu[cpp/$conns/1]:-n/a} µs, nodejs ${cpu[nodejs/$conns/1]:-n/a} µs (node-api / route 1: $(ratio "${cpu[nodejs/$conns/1]:-}" "${cpu[cpp/$conns/1]:-}"))"
 done
-if [[ -n "${url[cpp-baseline]:-}" ]]; then
+if [[ -n "${route_url[cpp-baseline]:-}" ]]; then
   for conns in 150 300; do
     echo "- route 1 / its baseline build at $conns connections: records/s $(ratio "${rate[cpp/$conns/1]:-}" "${rate[cpp-baseline/$conns/1]:-}"), CPU per record $(ratio "${cpu[cpp/$conns/1]:-}" "${cpu[cpp-baseline/$conns/1]:-}")"
   done
