@@ -8,12 +8,17 @@
 // requests are spread evenly over each batch interval. Thread j (of --connections)
 // owns the VMs with i % connections == j and one keep-alive connection.
 //
-// Prints one line: RESULT key=value ... (bench/fleet/run.sh reads it).
+// Prints one line: RESULT key=value ... (bench/fleet/run.sh reads it). --latency-log FILE
+// also writes each 201's send time (Unix ms) and latency (ms), one per line, so that a
+// bench can cut the latencies into windows (bench/storage/retention.sh: while a
+// partition is dropped, while rows are deleted).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -40,7 +45,8 @@ struct Options {
   std::size_t batch = 10;
   std::size_t connections = 16;
   std::size_t top = 10;
-  std::size_t labels = 0;  // etiquetas pairs per sample (issue 15), at most 16
+  std::size_t labels = 0;   // etiquetas pairs per sample (issue 15), at most 16
+  std::string latency_log;  // empty: none
 };
 
 // VM `index`'s labels: `count` pairs of realistic length (env, role, zone, team, then
@@ -63,15 +69,22 @@ vmpulse::Labels fleet_labels(std::size_t index, std::size_t count) {
 }
 
 struct ThreadTotals {
-  std::uint64_t requests_ok = 0;   // answered 201
-  std::uint64_t records_sent = 0;  // in batches answered 201
-  std::uint64_t stored = 0;        // sum of the 201s' "stored"
-  std::uint64_t replayed = 0;      // 201s marked replayed (an earlier try was stored)
-  std::uint64_t retries = 0;       // transport errors, 5xx, 429: sent again
-  std::uint64_t rejected = 0;      // any other answer: a bug in the simulator or the route
-  std::uint64_t late_ticks = 0;    // a tick's batches started over a second late
-  std::vector<float> latency_ms;   // of each 201, the try that got it
+  std::uint64_t requests_ok = 0;           // answered 201
+  std::uint64_t records_sent = 0;          // in batches answered 201
+  std::uint64_t stored = 0;                // sum of the 201s' "stored"
+  std::uint64_t replayed = 0;              // 201s marked replayed (an earlier try was stored)
+  std::uint64_t retries = 0;               // transport errors, 5xx, 429: sent again
+  std::uint64_t rejected = 0;              // any other answer: a bug in the simulator or the route
+  std::uint64_t late_ticks = 0;            // a tick's batches started over a second late
+  std::vector<float> latency_ms;           // of each 201, the try that got it
+  std::vector<std::int64_t> sent_unix_ms;  // when that try was sent, for --latency-log
 };
+
+std::int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // "stored":N in a 201's body; -1 when missing.
 long long stored_of(const std::string& body) {
@@ -91,11 +104,13 @@ void deliver(vmpulse::HttpClient& client, const Options& options, const std::str
   auto wait = std::chrono::milliseconds(100);
   while (true) {
     const auto sent = Clock::now();
+    const auto sent_unix_ms = unix_ms_now();
     const auto answer = client.post(request);
     const auto* ok = std::get_if<vmpulse::HttpAnswer>(&answer);
     if (ok != nullptr && ok->status == 201) {
       totals.latency_ms.push_back(
           std::chrono::duration<float, std::milli>(Clock::now() - sent).count());
+      totals.sent_unix_ms.push_back(sent_unix_ms);
       ++totals.requests_ok;
       totals.records_sent += samples;
       const long long stored = stored_of(ok->body);
@@ -176,6 +191,22 @@ void run_thread(const Options& options, const vmpulse::HttpUrl& url, std::size_t
   }
 }
 
+// "SENT_UNIX_MS LATENCY_MS" per 201, in send order per thread (the reader sorts).
+bool write_latency_log(const std::string& path, const std::vector<ThreadTotals>& totals) {
+  std::ofstream out(path);
+  for (const auto& t : totals) {
+    for (std::size_t i = 0; i < t.latency_ms.size(); ++i) {
+      out << t.sent_unix_ms[i] << ' ' << t.latency_ms[i] << '\n';
+    }
+  }
+  out.close();
+  if (!out) {
+    std::cerr << "--latency-log: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -193,6 +224,8 @@ int main(int argc, char** argv) {
   app.add_option("--prefix", options.prefix, "VM names are PREFIX-<index>");
   app.add_option("--labels", options.labels, "etiquetas pairs per sample (0: none)")
       ->check(CLI::Range(0, 16));
+  app.add_option("--latency-log", options.latency_log,
+                 "write each 201's send time (Unix ms) and latency (ms) to FILE");
   CLI11_PARSE(app, argc, argv);
 
   const auto token = vmpulse::flags::from_environment("VMPULSE_TOKEN");
@@ -232,6 +265,7 @@ int main(int argc, char** argv) {
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
 
+  const bool logged = options.latency_log.empty() || write_latency_log(options.latency_log, totals);
   ThreadTotals all;
   for (auto& t : totals) {
     all.requests_ok += t.requests_ok;
@@ -263,5 +297,5 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(all.retries), static_cast<unsigned long long>(all.rejected),
       static_cast<unsigned long long>(all.late_ticks), elapsed, pct(0.50), pct(0.99),
       all.latency_ms.empty() ? 0.0 : static_cast<double>(all.latency_ms.back()));
-  return all.rejected == 0 && all.records_sent == options.vms * options.seconds ? 0 : 1;
+  return logged && all.rejected == 0 && all.records_sent == options.vms * options.seconds ? 0 : 1;
 }

@@ -4,17 +4,22 @@
 #   - expiring one day of metricas: ALTER TABLE … DROP PARTITION (the hub's way since
 #     migration 007) against batched DELETEs of the same rows from an unpartitioned copy
 #     (the row-by-row way db/retention.sql had, 5,000 rows a batch);
+#   - ingest latency while each runs: INGEST_VMS simulated VMs (vmpulse-fleet-sim,
+#     1 sample/s, batches of 10 with procesos_top 10) push through route 1
+#     (vmpulse-api) while a second day's partition is dropped and, later, a third day's
+#     rows are DELETEd from the live table; p50/p99/max of the requests in flight in
+#     each window against those in the quiet time around them;
 #   - bytes per stored row and per raw sample of each tier (data + indexes, InnoDB's
 #     figures after ANALYZE): raw rows, the per-minute and the per-hour rollup;
 #   - GET /api/history of one VM over 30 days (per-minute tier) and over 1 year (per-hour
 #     tier), median and worst of REQUESTS requests, target 100 ms each.
 #
-#   bench/storage/retention.sh                           (2 days of 500,000 rows, 100 VMs)
-#   STORAGE_BENCH_ROWS_PER_DAY=2000000 bench/storage/retention.sh
+#   bench/storage/retention.sh                           (3 days of 500,000 rows, 100 VMs)
+#   STORAGE_BENCH_ROWS_PER_DAY=2000000 STORAGE_BENCH_INGEST_VMS=2000 bench/storage/retention.sh
 #
-# The raw rows fill 2 UTC days (yesterday and the day before); the VM whose history is
+# The raw rows fill 3 UTC days (the three before today); the VM whose history is
 # timed gets its rollup rows written directly: 90 days of minutes and 365 of hours, as
-# a VM at 1 sample/s leaves them. VMPULSE_HUB_BIN picks the hub binary.
+# a VM at 1 sample/s leaves them. VMPULSE_BIN picks the folder of the binaries.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=scripts/lib/common.sh
@@ -25,32 +30,39 @@ source "$ROOT/scripts/lib/mariadb.sh"
 source "$ROOT/bench/lib.sh"
 
 PER_DAY="${STORAGE_BENCH_ROWS_PER_DAY:-500000}"
+INGEST_VMS="${STORAGE_BENCH_INGEST_VMS:-1000}"
 VMS=100
 REQUESTS=9
 TARGET_MS=100
 [[ "$PER_DAY" =~ ^[0-9]+$ && "$PER_DAY" -ge 100000 ]] ||
   die "STORAGE_BENCH_ROWS_PER_DAY must be a number of rows >= 100000, not '$PER_DAY'"
-HUB="${VMPULSE_HUB_BIN:-$ROOT/build/bin/vmpulse-hub}"
-[[ -x "$HUB" ]] || die "no $HUB: cmake --build build/release --target vmpulse-hub"
+[[ "$INGEST_VMS" =~ ^[0-9]+$ && "$INGEST_VMS" -ge 10 ]] ||
+  die "STORAGE_BENCH_INGEST_VMS must be a number of VMs >= 10, not '$INGEST_VMS'"
+BIN="${VMPULSE_BIN:-$ROOT/build/bin}"
+for bin in vmpulse-hub vmpulse-api vmpulse-fleet-sim; do
+  [[ -x "$BIN/$bin" ]] || die "no $BIN/$bin: cmake --build build/release --target $bin"
+done
+HUB="$BIN/vmpulse-hub"
 
 bench_setup storage
 bench_db
 sql() { db_client "$VMPULSE_DB_URL" -e "$1"; }
 now_ms() { date +%s%3N; }
 
-# Day partitions for the two days (the migration ran on an empty table, so its first
+# Day partitions for the three days (the migration ran on an empty table, so its first
 # partition, today's, holds everything older).
 t0="$(date -u +%F)"
-d1="$(date -u -d "$t0 -1 day" +%F)" d2="$(date -u -d "$t0 -2 day" +%F)"
+d1="$(date -u -d "$t0 -1 day" +%F)" d2="$(date -u -d "$t0 -2 day" +%F)" d3="$(date -u -d "$t0 -3 day" +%F)"
 p() { echo "p${1//-/}"; }
 sql "ALTER TABLE metricas REORGANIZE PARTITION $(p "$t0") INTO (
-  PARTITION $(p "$d2") VALUES LESS THAN ('$d1'), PARTITION $(p "$d1") VALUES LESS THAN ('$t0'),
+  PARTITION $(p "$d3") VALUES LESS THAN ('$d2'), PARTITION $(p "$d2") VALUES LESS THAN ('$d1'),
+  PARTITION $(p "$d1") VALUES LESS THAN ('$t0'),
   PARTITION $(p "$t0") VALUES LESS THAN ('$(date -u -d "$t0 +1 day" +%F)'))"
 
-echo "loading 2 days of $PER_DAY rows ($VMS VMs, one row each every $((86400 * VMS / PER_DAY)) s)..." >&2
+echo "loading 3 days of $PER_DAY rows ($VMS VMs, one row each every $((86400 * VMS / PER_DAY)) s)..." >&2
 started="$(now_ms)"
 chunk=100000
-for day in "$d2" "$d1"; do
+for day in "$d3" "$d2" "$d1"; do
   for ((at = 0; at < PER_DAY; at += chunk)); do
     sql "INSERT INTO metricas (vm, total_ram, ram_libre, uso_ram, porcentaje_ram, porcentaje_cpu_uso,
       porcentaje_cpu_libre, procesos_corriendo, total_procesos, procesos_durmiendo, procesos_zombie,
@@ -101,19 +113,75 @@ sizes="$(
 )"
 
 # Drop against DELETE of the same day's rows.
-day_rows="$(sql "SELECT COUNT(*) FROM metricas PARTITION ($(p "$d2"))")"
+# delete_rows TABLE BEFORE: the old retention's loop; prints the rows it removed.
+delete_rows() {
+  local deleted=0 n
+  while :; do
+    n="$(sql "DELETE FROM $1 WHERE hora < '$2' ORDER BY hora LIMIT 5000; SELECT ROW_COUNT()")"
+    deleted=$((deleted + n))
+    ((n < 5000)) && break
+  done
+  echo "$deleted"
+}
+day_rows="$(sql "SELECT COUNT(*) FROM metricas PARTITION ($(p "$d3"))")"
 started="$(now_ms)"
-sql "ALTER TABLE metricas DROP PARTITION $(p "$d2")"
+sql "ALTER TABLE metricas DROP PARTITION $(p "$d3")"
 drop_ms=$(($(now_ms) - started))
 started="$(now_ms)"
-deleted=0
-while :; do
-  n="$(sql "DELETE FROM metricas_plain WHERE hora < '$d1' ORDER BY hora LIMIT 5000; SELECT ROW_COUNT()")"
-  deleted=$((deleted + n))
-  ((n < 5000)) && break
-done
+deleted="$(delete_rows metricas_plain "$d2")"
 delete_ms=$(($(now_ms) - started))
 [[ "$deleted" == "$day_rows" ]] || die "DELETE removed $deleted rows, the partition held $day_rows"
+
+# The same two ways on the live table, while route 1 takes a fleet's batches: quiet,
+# DROP PARTITION (day 2), quiet, DELETE (day 1), quiet. The simulator runs long enough
+# for all of it at the speeds just measured.
+quiet=15
+sim_seconds=$((3 * quiet + (drop_ms + 2 * delete_ms) / 1000 + 5))
+api_port="$(free_port)"
+"$BIN/vmpulse-api" --listen "127.0.0.1:$api_port" --log-level warn >"$work/api.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$api_port/readyz" 30 || die "vmpulse-api did not start: $(tail -5 "$work/api.log")"
+echo "ingest: $INGEST_VMS VMs for $sim_seconds s while day 2 is dropped and day 1 deleted..." >&2
+"$BIN/vmpulse-fleet-sim" --url "http://127.0.0.1:$api_port/api/cpp/metrics" --vms "$INGEST_VMS" \
+  --seconds "$sim_seconds" --batch 10 --top 10 --prefix live --latency-log "$work/latency.log" \
+  >"$work/sim.out" 2>"$work/sim.err" &
+sim_pid=$!
+pids+=("$sim_pid")
+sleep "$quiet"
+live_day_rows="$(sql "SELECT COUNT(*) FROM metricas PARTITION ($(p "$d2"))")"
+drop_from="$(now_ms)"
+sql "ALTER TABLE metricas DROP PARTITION $(p "$d2")"
+drop_to="$(now_ms)"
+sleep "$quiet"
+delete_from="$(now_ms)"
+live_deleted="$(delete_rows metricas "$t0")"
+delete_to="$(now_ms)"
+wait "$sim_pid" || die "the simulator reported failures: $(tail -n 3 "$work/sim.err")"
+[[ "$live_deleted" == "$live_day_rows" ]] ||
+  die "the live DELETE removed $live_deleted rows, the day held $live_day_rows"
+sim_result="$(grep '^RESULT' "$work/sim.out")"
+# A request counts in a window when it was in flight during any part of it. The
+# simulator sends each second's batches in a burst at the start of the second, so a
+# window is at least one second long (a 0.2 s DROP can fall between two bursts).
+latency_row() { # NAME FROM_MS TO_MS (FROM 0: outside both windows)
+  awk -v a="$2" -v b="$(window_end "$2" "$3")" -v da="$drop_from" -v db="$(window_end "$drop_from" "$drop_to")" \
+    -v la="$delete_from" -v lb="$(window_end "$delete_from" "$delete_to")" '
+    function in_window(s, e, x, y) { return s <= y && e >= x }
+    { s = $1; e = $1 + $2
+      if (a ? in_window(s, e, a, b) : !in_window(s, e, da, db) && !in_window(s, e, la, lb)) print $2 }' \
+    "$work/latency.log" | sort -g | awk -v name="$1" -v len="$(($3 - $2))" '
+    { v[NR] = $1 }
+    END {
+      if (!NR) { printf "| %-27s | %8s | %8d | %8s | %8s | %8s |\n", name, "-", 0, "-", "-", "-"; exit }
+      printf "| %-27s | %8s | %8d | %8.1f | %8.1f | %8.1f |\n", name, (len ? sprintf("%.2f", len / 1000) : "-"),
+        NR, v[int((NR + 1) / 2)], v[int(0.99 * (NR - 1)) + 1], v[NR] }'
+}
+window_end() { echo $(($2 > $1 + 1000 ? $2 : $1 + 1000)); } # FROM_MS TO_MS
+latency="$(
+  latency_row "quiet (outside both)" 0 0
+  latency_row "DROP PARTITION (day 2)" "$drop_from" "$drop_to"
+  latency_row "DELETE … LIMIT 5000 (day 1)" "$delete_from" "$delete_to"
+)"
 
 # History of one VM: its rollup rows as 1 sample/s leaves them.
 sql "INSERT INTO metricas_minuto (vm, minuto, n, cpu_suma, cpu_min, cpu_max, ram_suma, ram_min, ram_max,
@@ -138,20 +206,28 @@ history_row() { # DAYS TIER [QUERY]
   printf '%s\n' "${times[@]}" | sort -n | awk -v d="$1" -v s="$source" -v t=$TARGET_MS '
     { v[NR] = $1 } END { printf "| %4d days | %-6s | %9.1f | %8.1f | %s |\n", d, s, v[int((NR + 1) / 2)], v[NR], (v[NR] <= t ? "yes" : "NO") }'
 }
+load_avg="$(cut -d' ' -f1-3 /proc/loadavg)"
 hist_30="$(history_row 30 hour)"
 hist_30_minutes="$(history_row 30 rollup '&source=rollup')"
 hist_365="$(history_row 365 hour)"
 
 cat <<TABLE
 
-Storage tiers, $(date -u +%F), $(nproc) cores, MariaDB $(sql "SELECT VERSION()" | cut -d- -f1).
-$((2 * PER_DAY)) raw rows over 2 days ($VMS VMs), loaded in $load_s s.
+Storage tiers, $(date -u +%F), $(nproc) cores (load average $load_avg), MariaDB $(sql "SELECT VERSION()" | cut -d- -f1).
+$((3 * PER_DAY)) raw rows over 3 days ($VMS VMs), loaded in $load_s s.
 
 Expiring one day ($day_rows rows):
 | how                                   | time (ms) |
 |---------------------------------------|-----------|
 | ALTER TABLE metricas DROP PARTITION   | $(printf '%9d' "$drop_ms") |
 | DELETE … LIMIT 5000, unpartitioned    | $(printf '%9d' "$delete_ms") |
+
+Route 1 while the live table loses a day ($live_day_rows rows each way), $INGEST_VMS VMs x 1 sample/s,
+batches of 10 (procesos_top 10); latency of the 201s in flight during each window:
+$sim_result
+| window                      | took s   | requests | p50 ms   | p99 ms   | max ms   |
+|-----------------------------|----------|----------|----------|----------|----------|
+$latency
 
 Bytes per tier (data + indexes):
 | table            |       rows |       MiB | B / row  | B / sample * | KiB / VM-day * |
