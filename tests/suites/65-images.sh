@@ -161,7 +161,9 @@ runs_hardened() {
   caps="$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status")"
   ro="$(awk '$5 == "/" {print $6}' "/proc/$pid/mountinfo" | tail -n1)"
   echo "$1: uid $uid, CapEff $caps, root mount $ro"
-  [[ "$uid" != 0 && "$caps" =~ ^0+$ && "$ro" == ro,* || "$ro" == ro ]]
+  # The root mount's options are "ro" or "ro,..."; grouped, or `||` would let a root or
+  # capable process pass whenever the mount alone was read-only.
+  [[ "$uid" != 0 && "$caps" =~ ^0+$ && ("$ro" == ro || "$ro" == ro,*) ]]
 }
 
 # The agent as the README runs it: host PID namespace, host /proc read-only at /host/proc.
