@@ -6,9 +6,15 @@
 # the foreground with the command's options. The administrator is the OS user mysql
 # over the local socket only (unix_socket): no root password exists to leak.
 set -euo pipefail
-datadir=/var/lib/mysql socket=/run/mysqld/mysqld.sock
+# The socket and pid file in /tmp: podman does not apply a tmpfs's mode below its own
+# /run tmpfs, so /run/mysqld would be root's; /tmp is writable for everyone on both engines.
+datadir=/var/lib/mysql socket=/tmp/mysqld.sock pidfile=/tmp/mysqld.pid
 [[ "${1:-}" == mariadbd || "${1:-}" == mysqld ]] && shift
 [[ "${1:-}" == -* || $# -eq 0 ]] || exec "$@"
+# With a read-only root filesystem these must be writable mounts (tmpfs, mode 1777).
+for dir in "$datadir" /tmp; do
+  [[ -w "$dir" ]] || { echo "entrypoint: $dir is not writable by uid $(id -u)" >&2; exit 1; }
+done
 
 if [[ ! -d "$datadir/mysql" ]]; then
   : "${MYSQL_DATABASE:?set MYSQL_DATABASE}" "${MYSQL_USER:?set MYSQL_USER}" "${MYSQL_PASSWORD:?set MYSQL_PASSWORD}"
@@ -17,10 +23,10 @@ if [[ ! -d "$datadir/mysql" ]]; then
   echo "entrypoint: initialising $datadir"
   mariadb-install-db --user=mysql --datadir="$datadir" --skip-test-db --auth-root-authentication-method=socket \
     >/tmp/install-db.log 2>&1 || { cat /tmp/install-db.log >&2; exit 1; }
-  mariadbd --datadir="$datadir" --socket="$socket" --skip-networking &
+  mariadbd --datadir="$datadir" --socket="$socket" --pid-file="$pidfile" --skip-networking &
   pid=$!
-  for _ in $(seq 60); do
-    mariadb-admin --socket="$socket" -u mysql ping >/dev/null 2>&1 && break
+  until mariadb-admin --socket="$socket" -u mysql ping >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { echo "entrypoint: the initialising server stopped" >&2; exit 1; }
     sleep 0.5
   done
   password="${MYSQL_PASSWORD//\\/\\\\}"
@@ -36,4 +42,4 @@ if [[ ! -d "$datadir/mysql" ]]; then
   wait "$pid" || true
   echo "entrypoint: $MYSQL_DATABASE and $MYSQL_USER created"
 fi
-exec mariadbd --datadir="$datadir" --socket="$socket" --bind-address=0.0.0.0 --port=3306 "$@"
+exec mariadbd --datadir="$datadir" --socket="$socket" --pid-file="$pidfile" --bind-address=0.0.0.0 --port=3306 "$@"

@@ -4,8 +4,8 @@
 # the part of the mysql image's contract compose.yaml uses (MYSQL_DATABASE, MYSQL_USER,
 # MYSQL_PASSWORD, /docker-entrypoint-initdb.d/*.sql on first start, mysql and
 # mysqladmin for the migrate one-shot and the healthcheck). Runs as uid 999 as the mysql
-# image does; writes only /var/lib/mysql (a volume), /run/mysqld and /tmp (tmpfs), so
-# the root filesystem can be read-only. Context: deploy/docker/local-bases.
+# image does; writes only /var/lib/mysql (a volume) and /tmp (a tmpfs: the socket and
+# pid file too), so the root filesystem can be read-only. Context: deploy/docker/local-bases.
 ARG DEBIAN_IMAGE=debian:12.11-slim
 FROM ${DEBIAN_IMAGE}
 # The user first, with the mysql image's ids, so the package's files belong to 999.
@@ -15,7 +15,7 @@ RUN groupadd --system --gid 999 mysql \
  && apt-get install -y --no-install-recommends mariadb-server mariadb-client \
  && rm -rf /var/lib/apt/lists/* /var/lib/mysql \
  && install -d -o 999 -g 999 -m 0750 /var/lib/mysql \
- && install -d -o 999 -g 999 -m 0755 /run/mysqld /docker-entrypoint-initdb.d
+ && install -d -m 0755 /docker-entrypoint-initdb.d
 COPY mariadb-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 USER 999:999
 VOLUME /var/lib/mysql
