@@ -54,7 +54,10 @@ test("every component runs, built from its Dockerfile", () => {
     assert.equal(compose.services[c].build.target, target, c);
     assert.equal(compose.services[c].build.context, ".");
     // The names images build and push make (scripts/lib/image-names.sh), no registry by default.
-    assert.equal(compose.services[c].image, `\${VMPULSE_IMAGE_PREFIX:-localhost}/vmpulse-${c}:\${VMPULSE_IMAGE_TAG:-dev}`);
+    assert.equal(
+      compose.services[c].image,
+      `\${VMPULSE_IMAGE_PREFIX:-localhost}/vmpulse-${c}:\${VMPULSE_IMAGE_TAG:-dev}`,
+    );
   }
   for (const c of ["db", "migrate", "ingress"]) assert.ok(compose.services[c], c);
 });
