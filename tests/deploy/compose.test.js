@@ -14,7 +14,14 @@ import { IMAGES } from "./lib/images.js";
 const DCLINT = path.join(ROOT, "tests/deploy/node_modules/dclint/bin/dclint.cjs");
 // Ordering rules are taste, not correctness (services are in start order here, keys in
 // reading order); the rest of dclint's rules, schema validation among them, apply.
-const STYLE_RULES = ["service-keys-order", "services-alphabetical-order", "top-level-properties-order"];
+// no-build-and-image is taste too: with both, Compose tags what it builds with `image:`,
+// the name `./vmpulse images build` and `push` use, so one file runs built or pushed images.
+const STYLE_RULES = [
+  "service-keys-order",
+  "services-alphabetical-order",
+  "top-level-properties-order",
+  "no-build-and-image",
+];
 
 function dclint(file) {
   try {
