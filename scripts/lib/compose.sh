@@ -22,6 +22,17 @@ CONF
   export CONTAINERS_CONF="$conf"
 }
 
+# compose_local_bases: exports VMPULSE_DB_IMAGE and VMPULSE_INGRESS_IMAGE, compose.yaml's
+# database and ingress images, as the local stand-ins (the MariaDB image and the nginx
+# base, made from the local Debian base when missing): for machines without Docker Hub.
+compose_local_bases() {
+  local debian nginx mariadb
+  images_bases local || return 1
+  debian="$(local_debian_base)" && nginx="$(local_nginx_base "$debian")" &&
+    mariadb="$(local_mariadb_base "$debian")" || return 1
+  export VMPULSE_DB_IMAGE="$mariadb" VMPULSE_INGRESS_IMAGE="$nginx"
+}
+
 # compose PROJECT ARGS...: podman-compose on the repository's compose.yaml as PROJECT,
 # with the podman (and image store) of scripts/lib/images.sh.
 compose() {

@@ -13,7 +13,7 @@
 # podman-compose 1.0.3 ignores depends_on's conditions and `pid: host` (the agent reads
 # the host's /proc through its mount all the same), and puts `environment:` values on
 # podman's command line, so its output, which repeats them, goes to a private file.
-# Uses from the suite: WORK, TAG, PODMAN, IMAGES_BASE_ARGS, check, container_hardened.
+# Uses from the suite: ROOT, WORK, TAG, PODMAN, check, container_hardened.
 
 # shellcheck source=scripts/lib/compose.sh
 source "$ROOT/scripts/lib/compose.sh"
@@ -25,18 +25,15 @@ mkdir -p "$COMPOSE_OUT"
 compose_env "$COMPOSE_DIR"
 t_compose=$SECONDS
 
-base_arg() {
-  local a
-  for a in "${IMAGES_BASE_ARGS[@]}"; do [[ "$a" == "$1="* ]] && echo "${a#*=}"; done
-}
+# In this shell (the images are exported to compose); a failure (die) is caught by the
+# check through the subshell's exit, and the variables then come from its file.
 mariadb_ready() {
-  local debian
-  debian="$(base_arg DEBIAN_IMAGE)"
-  [[ -n "$debian" ]] || { echo "no local Debian base"; return 1; }
-  (local_mariadb_base "$debian" >"$COMPOSE_DIR/mariadb-image") || return 1
-  echo "MariaDB base: $(cat "$COMPOSE_DIR/mariadb-image")"
+  (compose_local_bases && declare -p VMPULSE_DB_IMAGE VMPULSE_INGRESS_IMAGE >"$COMPOSE_DIR/bases") || return 1
+  cat "$COMPOSE_DIR/bases"
 }
 check "the local MariaDB image is made (or found by its recipe's key)" mariadb_ready
+# shellcheck source=/dev/null
+[[ -f "$COMPOSE_DIR/bases" ]] && source "$COMPOSE_DIR/bases"
 
 # The secrets: passwords in this shell's environment, tokens in files the services'
 # users can read, in a directory nobody else can enter.
@@ -47,8 +44,6 @@ COMPOSE_PORT="$(free_port)" COMPOSE_AGENT_PORT="$(free_port)"
 COMPOSE_VM="compose-$$"
 export VMPULSE_IMAGE_PREFIX=localhost VMPULSE_IMAGE_TAG="$TAG" VMPULSE_SECRETS_DIR="$COMPOSE_DIR/secrets" \
   VMPULSE_COMPOSE_PORT="$COMPOSE_PORT" VMPULSE_COMPOSE_AGENT_PORT="$COMPOSE_AGENT_PORT" VMPULSE_VM="$COMPOSE_VM"
-VMPULSE_DB_IMAGE="$(cat "$COMPOSE_DIR/mariadb-image" 2>/dev/null)"
-VMPULSE_INGRESS_IMAGE="$(base_arg NGINX_IMAGE)"
 VMPULSE_DB_PASSWORD="$(rand_hex 24)" VMPULSE_DB_INGEST_PASSWORD="$(rand_hex 24)" VMPULSE_DB_HUB_PASSWORD="$(rand_hex 24)"
 export VMPULSE_DB_IMAGE VMPULSE_INGRESS_IMAGE VMPULSE_DB_PASSWORD VMPULSE_DB_INGEST_PASSWORD VMPULSE_DB_HUB_PASSWORD
 COMPOSE_SERVICES=(db migrate api node-api hub agent dashboard ingress)
