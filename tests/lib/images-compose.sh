@@ -56,10 +56,16 @@ compose_logs() { "${PODMAN[@]}" logs "$(cnt "$1")" 2>&1 | tail -n "${2:-15}"; }
 
 compose_up() {
   (umask 077 && : >"$COMPOSE_DIR/compose.log")
-  compose "$COMPOSE_PROJECT" up -d --no-build "${COMPOSE_SERVICES[@]}" >>"$COMPOSE_DIR/compose.log" 2>&1 || {
-    grep -iE 'error|warn' "$COMPOSE_DIR/compose.log" | grep -v -- ' -e ' | tail -n 10
-    return 1
-  }
+  local s missing=()
+  # 1.0.3 exits 0 even when a podman run failed: each service's container must exist.
+  compose "$COMPOSE_PROJECT" up -d --no-build "${COMPOSE_SERVICES[@]}" >>"$COMPOSE_DIR/compose.log" 2>&1
+  for s in "${COMPOSE_SERVICES[@]}"; do
+    "${PODMAN[@]}" container exists "$(cnt "$s")" || missing+=("$s")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  echo "no container for: ${missing[*]}"
+  grep -E '^Error' "$COMPOSE_DIR/compose.log" | tail -n 10
+  return 1
 }
 check "podman-compose brings compose.yaml up (images :$TAG, local MariaDB and nginx)" compose_up
 
