@@ -26,6 +26,7 @@ done
 gcp_parse_args "${_args[@]}"
 [[ -n "$RENDER" ]] && DRY_RUN=1
 gcp_settings
+gcp_image_refs
 gcp_need_tools gcloud kubectl
 
 if [[ -z "$DRY_RUN" ]]; then
@@ -77,16 +78,6 @@ _hub_url="https://$_domain"
 # A kustomization of our own around the chosen overlay: the project's values without
 # editing the checked-in files.
 _overlay_rel="$(realpath --relative-to="$WORKDIR" "$REPO_ROOT/deploy/k8s/overlays/$OVERLAY")"
-# kustomize_image COMPONENT: the kustomization's images entry for it, by digest or by tag.
-kustomize_image() {
-  local ref="${IMAGE_REF[$1]}"
-  printf '  - name: vmpulse/%s\n' "$1"
-  if [[ "$ref" == *@sha256:* ]]; then
-    printf '    newName: %s\n    digest: %s\n' "${ref%@*}" "${ref#*@}"
-  else
-    printf '    newName: %s\n    newTag: "%s"\n' "${ref%:*}" "${ref##*:}"
-  fi
-}
 cat >"$WORKDIR/kustomization.yaml" <<YAML
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
@@ -94,9 +85,9 @@ namespace: $NAMESPACE
 resources:
   - $_overlay_rel
 images:
-$(kustomize_image api)
-$(kustomize_image node-api)
-$(kustomize_image hub)
+$(kustomize_image api "${IMAGE_REF[api]}")
+$(kustomize_image node-api "${IMAGE_REF[node-api]}")
+$(kustomize_image hub "${IMAGE_REF[hub]}")
 configMapGenerator:
   - name: vmpulse-config
     behavior: merge

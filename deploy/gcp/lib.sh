@@ -15,7 +15,8 @@
 #   VMPULSE_NAMESPACE      so1-fase2           must be a DNS-1123 label
 #   VMPULSE_DOMAIN         the public host name; default <static IP>.sslip.io
 #   VMPULSE_OVERLAY        gateway             or ingress-nginx
-#   VMPULSE_IMAGE_PREFIX   docker.io/vmpulse   images are PREFIX/vmpulse-<component>:TAG
+#   VMPULSE_IMAGE_PREFIX   (deploy: required without --release) images are
+#                          PREFIX/vmpulse-<component>:TAG, e.g. docker.io/<your user>
 #   VMPULSE_IMAGE_TAG      latest
 #   VMPULSE_EDGE_RATE      from config/defaults.env: requests/s per client address
 #   VMPULSE_DB_PASSWORD, VMPULSE_DB_INGEST_PASSWORD, VMPULSE_DB_HUB_PASSWORD, VMPULSE_TOKEN,
@@ -25,6 +26,8 @@
 
 GCP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$GCP_DIR/../.." && pwd)"
+# shellcheck source=scripts/lib/image-names.sh
+source "$REPO_ROOT/scripts/lib/image-names.sh"
 
 DRY_RUN=""
 # What --dry-run assumes a describe would find: setup and deploy assume a new project
@@ -81,7 +84,7 @@ gcp_settings() {
   NAMESPACE="${VMPULSE_NAMESPACE:-so1-fase2}"
   DOMAIN="${VMPULSE_DOMAIN:-}"
   OVERLAY="${VMPULSE_OVERLAY:-gateway}"
-  IMAGE_PREFIX="${VMPULSE_IMAGE_PREFIX:-docker.io/vmpulse}"
+  IMAGE_PREFIX="${VMPULSE_IMAGE_PREFIX:-}"
   IMAGE_TAG="${VMPULSE_IMAGE_TAG:-latest}"
   DB_NAME="${VMPULSE_DB_NAME:-sistema_monitoreo_fase2}"
   DB_USER="${VMPULSE_DB_USER:-vmpulse}"
@@ -101,9 +104,8 @@ gcp_settings() {
     gcp_die "VMPULSE_NAMESPACE=$NAMESPACE is not a DNS-1123 label (lower case, digits, '-'; e.g. so1-fase2)"
   [[ "$OVERLAY" == gateway || "$OVERLAY" == ingress-nginx ]] ||
     gcp_die "overlay must be gateway or ingress-nginx (got: $OVERLAY)"
-  [[ "$IMAGE_TAG" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || gcp_die "VMPULSE_IMAGE_TAG=$IMAGE_TAG is not an image tag"
+  valid_image_tag "$IMAGE_TAG" || gcp_die "VMPULSE_IMAGE_TAG=$IMAGE_TAG is not an image tag"
   [[ "$NODES" =~ ^[1-9][0-9]*$ ]] || gcp_die "VMPULSE_NODES must be a positive number"
-  gcp_image_refs
   [[ "$EDGE_RATE" =~ ^[1-9][0-9]{0,5}$ ]] || gcp_die "VMPULSE_EDGE_RATE must be a positive number of requests/s"
   if [[ -n "$DOMAIN" && ! "$DOMAIN" =~ ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$ ]]; then
     gcp_die "VMPULSE_DOMAIN=$DOMAIN is not a host name"
@@ -217,23 +219,25 @@ public_domain() {
   printf '%s.sslip.io\n' "$ip"
 }
 
-# gcp_image_refs: IMAGE_REF[component], the image each component runs: by digest from
-# the release file of `./vmpulse images push` (VMPULSE_IMAGE_RELEASE, --release), the
-# exact bytes built and tested; else PREFIX/vmpulse-COMPONENT:TAG.
+# gcp_image_refs: IMAGE_REF[component], the image each component runs (deploy only):
+# by digest from the release file of `./vmpulse images push` (VMPULSE_IMAGE_RELEASE,
+# --release), the exact bytes built and tested; else PREFIX/vmpulse-COMPONENT:TAG, with
+# the prefix given explicitly (a default namespace could be anyone's).
 declare -gA IMAGE_REF=()
 gcp_image_refs() {
-  local c var line ref
+  local c
+  if [[ -n "${VMPULSE_IMAGE_RELEASE:-}" ]]; then
+    [[ -f "$VMPULSE_IMAGE_RELEASE" ]] || gcp_die "no release file $VMPULSE_IMAGE_RELEASE (./vmpulse images push writes it)"
+    for c in api node-api hub dashboard; do
+      IMAGE_REF[$c]="$(release_ref "$VMPULSE_IMAGE_RELEASE" "$c")" ||
+        gcp_die "$VMPULSE_IMAGE_RELEASE: no $(release_var "$c")=REGISTRY/USER/vmpulse-$c@sha256:… line"
+    done
+    return 0
+  fi
+  [[ -n "$IMAGE_PREFIX" ]] ||
+    gcp_die "set VMPULSE_IMAGE_PREFIX (REGISTRY/USER the images were pushed to, e.g. docker.io/<your user>) or give --release FILE: there is no default registry"
+  valid_image_prefix "$IMAGE_PREFIX" || gcp_die "VMPULSE_IMAGE_PREFIX=$IMAGE_PREFIX is not an image prefix (REGISTRY/USER, lower case)"
   for c in api node-api hub dashboard; do
-    IMAGE_REF[$c]="$IMAGE_PREFIX/vmpulse-$c:$IMAGE_TAG"
-  done
-  [[ -n "${VMPULSE_IMAGE_RELEASE:-}" ]] || return 0
-  [[ -f "$VMPULSE_IMAGE_RELEASE" ]] || gcp_die "no release file $VMPULSE_IMAGE_RELEASE (./vmpulse images push writes it)"
-  for c in api node-api hub dashboard; do
-    var="VMPULSE_IMAGE_$(tr 'a-z-' 'A-Z_' <<<"$c")"
-    line="$(grep -E "^$var=" "$VMPULSE_IMAGE_RELEASE" | tail -n1)"
-    ref="${line#*=}"
-    [[ "$ref" =~ ^[a-z0-9][a-z0-9./:_-]*/vmpulse-$c@sha256:[0-9a-f]{64}$ ]] ||
-      gcp_die "$VMPULSE_IMAGE_RELEASE: no $var=REGISTRY/USER/vmpulse-$c@sha256:… line"
-    IMAGE_REF[$c]="$ref"
+    IMAGE_REF[$c]="$(image_ref "$IMAGE_PREFIX" "$c" "$IMAGE_TAG")"
   done
 }

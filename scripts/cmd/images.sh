@@ -18,11 +18,6 @@ source "$VMPULSE_ROOT/scripts/lib/images.sh"
 _images_usage="usage: ./vmpulse images build [--tag T] [--bases local|upstream] [--prebuilt]
        ./vmpulse images push --prefix REGISTRY/USER --tag T [--release FILE]"
 
-# The workflow's and the registries' rules: a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127};
-# a prefix is a registry host (with an optional port) and at least one path component.
-valid_tag() { [[ "$1" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; }
-valid_prefix() { [[ "$1" =~ ^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)+$ ]]; }
-
 _images_step="${1:-}"
 [[ $# -gt 0 ]] && shift
 _tag="" _prefix="" _release="" _bases="" _prebuilt=""
@@ -54,7 +49,7 @@ case "$_images_step" in
   build)
     [[ -z "$_prefix" && -z "$_release" ]] || die "build takes --tag, --bases and --prebuilt only"
     _tag="${_tag:-dev}"
-    valid_tag "$_tag" || die "not an image tag: $_tag"
+    valid_image_tag "$_tag" || die "not an image tag: $_tag"
     if [[ -z "$_bases" ]]; then
       if timeout 20 "${PODMAN[@]}" pull -q "$(upstream_base cpp.Dockerfile DEBIAN_IMAGE)" >/dev/null 2>&1; then
         _bases=upstream
@@ -68,9 +63,9 @@ case "$_images_step" in
     ;;
   push)
     [[ -n "$_prefix" ]] || die "push needs --prefix REGISTRY/USER (e.g. docker.io/yourname): no default, the images go where you say"
-    valid_prefix "$_prefix" || die "not an image prefix (REGISTRY/USER, lower case): $_prefix"
+    valid_image_prefix "$_prefix" || die "not an image prefix (REGISTRY/USER, lower case): $_prefix"
     [[ -n "$_tag" ]] || die "push needs --tag T (the tag the images were built with)"
-    valid_tag "$_tag" || die "not an image tag: $_tag"
+    valid_image_tag "$_tag" || die "not an image tag: $_tag"
     [[ -z "$_bases" && -z "$_prebuilt" ]] || die "push takes --prefix, --tag and --release only"
     _release="${_release:-$VMPULSE_STATE_DIR/release/$_tag.env}"
     images_push "$_prefix" "$_tag" "$_release"

@@ -6,6 +6,8 @@
 # by mmdebstrap, and from it Node.js and nginx stand-ins (deploy/docker/local-bases/);
 # each is tagged with a key made from its recipe, so a second build on the same machine
 # finds it and makes nothing (docs/deploy.md, "Images").
+# shellcheck source=scripts/lib/image-names.sh
+source "$VMPULSE_ROOT/scripts/lib/image-names.sh"
 
 # The components, and the Dockerfile (and target) each is built from: the C++ three
 # share one build stage, so the first compiles and the other two find it in the cache.
@@ -122,6 +124,19 @@ local_nginx_base() {
   echo "$image"
 }
 
+# local_mariadb_base DEBIAN: the Debian base plus Debian's MariaDB, standing in for
+# compose.yaml's mysql image (the compose check in tests/suites/65-images.sh).
+local_mariadb_base() {
+  local debian="$1" key image dir="$VMPULSE_ROOT/deploy/docker/local-bases"
+  key="$(recipe_key "$debian" "$(cat "$dir/mariadb.Dockerfile" "$dir/mariadb-entrypoint.sh")")"
+  image="localhost/vmpulse-base/mariadb:$key"
+  if ! "${PODMAN[@]}" image exists "$image"; then
+    info "making the MariaDB base ($image)" >&2
+    podman_build "$image" "$dir" -f "$dir/mariadb.Dockerfile" --build-arg "DEBIAN_IMAGE=$debian"
+  fi
+  echo "$image"
+}
+
 # images_bases BASES: sets IMAGES_BASE_ARGS, the build arguments that point the
 # Dockerfiles at their bases: "local" (made here) or "upstream" (the Dockerfiles' pinned
 # Docker Hub bases, no arguments).
@@ -201,20 +216,20 @@ image_size_mb() {
 # and writes RELEASE: one line per image, VMPULSE_IMAGE_<C>=PREFIX/vmpulse-C@sha256:...,
 # the exact bytes pushed (a tag can be moved; a digest cannot).
 images_push() {
-  local prefix="$1" tag="$2" release="$3" c digest var lines=()
+  local prefix="$1" tag="$2" release="$3" c digest lines=()
   for c in "${IMAGE_COMPONENTS[@]}"; do
     "${PODMAN[@]}" image exists "localhost/vmpulse-$c:$tag" ||
       die "localhost/vmpulse-$c:$tag is not built (./vmpulse images build --tag $tag)"
   done
   mkdir -p "$(dirname "$release")"
   for c in "${IMAGE_COMPONENTS[@]}"; do
-    info "pushing $prefix/vmpulse-$c:$tag"
-    "${PODMAN[@]}" push --digestfile "$release.digest" "localhost/vmpulse-$c:$tag" "docker://$prefix/vmpulse-$c:$tag" ||
+    info "pushing $(image_ref "$prefix" "$c" "$tag")"
+    "${PODMAN[@]}" push --digestfile "$release.digest" "$(image_ref localhost "$c" "$tag")" \
+      "docker://$(image_ref "$prefix" "$c" "$tag")" ||
       die "podman push of vmpulse-$c failed"
     digest="$(cat "$release.digest")"
     [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || die "podman reported no digest for vmpulse-$c"
-    var="VMPULSE_IMAGE_$(tr 'a-z-' 'A-Z_' <<<"$c")"
-    lines+=("$var=$prefix/vmpulse-$c@$digest")
+    lines+=("$(release_line "$c" "$prefix" "$digest")")
   done
   rm -f "$release.digest"
   printf '%s\n' "# ./vmpulse images push --prefix $prefix --tag $tag, $(date -u +%FT%TZ)" "${lines[@]}" >"$release"

@@ -1,5 +1,5 @@
 // compose.yaml: the Compose specification's schema and best-practice rules (dclint),
-// and the stack's own promises: secrets only from the environment, hardened services,
+// and the stack's own promises: secrets only from the environment or files, hardened services,
 // the 50/50 split in the ingress, migrations before the routes start.
 import test from "node:test";
 import assert from "node:assert/strict";
@@ -14,7 +14,14 @@ import { IMAGES } from "./lib/images.js";
 const DCLINT = path.join(ROOT, "tests/deploy/node_modules/dclint/bin/dclint.cjs");
 // Ordering rules are taste, not correctness (services are in start order here, keys in
 // reading order); the rest of dclint's rules, schema validation among them, apply.
-const STYLE_RULES = ["service-keys-order", "services-alphabetical-order", "top-level-properties-order"];
+// no-build-and-image is taste too: with both, Compose tags what it builds with `image:`,
+// the name `./vmpulse images build` and `push` use, so one file runs built or pushed images.
+const STYLE_RULES = [
+  "service-keys-order",
+  "services-alphabetical-order",
+  "top-level-properties-order",
+  "no-build-and-image",
+];
 
 function dclint(file) {
   try {
@@ -53,11 +60,16 @@ test("every component runs, built from its Dockerfile", () => {
     assert.equal(compose.services[c]?.build?.dockerfile, file, c);
     assert.equal(compose.services[c].build.target, target, c);
     assert.equal(compose.services[c].build.context, ".");
+    // The names images build and push make (scripts/lib/image-names.sh), no registry by default.
+    assert.equal(
+      compose.services[c].image,
+      `\${VMPULSE_IMAGE_PREFIX:-localhost}/vmpulse-${c}:\${VMPULSE_IMAGE_TAG:-dev}`,
+    );
   }
   for (const c of ["db", "migrate", "ingress"]) assert.ok(compose.services[c], c);
 });
 
-test("secrets come from the environment and are required", () => {
+test("secrets come from the environment or files and are required; tokens only from files", () => {
   const text = read("compose.yaml");
   const url = compose.services.api.environment.VMPULSE_DB_URL;
   assert.match(url, /^mysql:\/\/vmpulse_ingest:\$\{VMPULSE_DB_INGEST_PASSWORD:\?[^}]+\}@/);
@@ -76,14 +88,22 @@ test("secrets come from the environment and are required", () => {
   assert.match(m.INGEST_DB_PASSWORD, /^\$\{VMPULSE_DB_INGEST_PASSWORD:\?/);
   assert.match(m.HUB_DB_PASSWORD, /^\$\{VMPULSE_DB_HUB_PASSWORD:\?/);
   assert.ok(compose.services.migrate.volumes.includes(`./db/grants.sql:${m.GRANTS_FILE}:ro`));
-  assert.match(compose.services.api.environment.VMPULSE_TOKEN, /^\$\{VMPULSE_TOKEN:\?/);
+  for (const c of ["api", "node-api", "agent"]) {
+    assert.equal(compose.services[c].environment.VMPULSE_TOKEN_FILE, "/run/secrets/ingest-token", c);
+    assert.deepEqual(compose.services[c].secrets, ["ingest-token"], c);
+  }
+  assert.equal(compose.services.hub.environment.VMPULSE_VIEWER_TOKEN_FILE, "/run/secrets/viewer-token");
+  for (const [name, secret] of Object.entries(compose.secrets)) {
+    assert.equal(secret.file, `\${VMPULSE_SECRETS_DIR:-./.secrets}/${name}`, name);
+  }
+  assert.doesNotMatch(text, /VMPULSE_(VIEWER_)?TOKEN:/, "a token in an environment variable");
   assert.match(compose.services.db.environment.MYSQL_PASSWORD, /^\$\{VMPULSE_DB_PASSWORD:\?/);
   assert.doesNotMatch(text, /MYSQL_ROOT_PASSWORD:/);
   assert.equal(compose.services.hub.environment.VMPULSE_TOKEN, undefined, "the hub does not need the ingest token");
 });
 
 test("application services are hardened", () => {
-  for (const c of ["api", "hub", "node-api", "agent", "dashboard", "ingress", "migrate"]) {
+  for (const c of ["db", "api", "hub", "node-api", "agent", "dashboard", "ingress", "migrate"]) {
     const s = compose.services[c];
     assert.equal(s.read_only, true, `${c}: read_only`);
     assert.deepEqual(s.cap_drop, ["ALL"], `${c}: cap_drop`);
@@ -105,6 +125,8 @@ test("the agent sees the host: PID namespace and /proc read-only at /host/proc",
   const agent = compose.services.agent;
   assert.equal(agent.pid, "host");
   assert.ok(agent.volumes.includes("/proc:/host/proc:ro"));
+  // It pushes through the ingress, as an agent on any VM does.
+  assert.equal(agent.environment.VMPULSE_PUSH_URL, "http://ingress:8080/api/metrics");
   assert.match(read("deploy/docker/cpp.Dockerfile"), /"--procfs", "\/host\/proc"/);
 });
 

@@ -9,7 +9,9 @@
 #   - api, node-api and hub against a MariaDB on this host, each with its own database
 #     user: a record posted to each route is stored, the hub streams it, and every
 #     /readyz goes 503 while the database is down and 200 when it is back;
-#   - the dashboard container serves the built app and its runtime config.
+#   - the dashboard container serves the built app and its runtime config;
+#   - compose.yaml brought up with podman-compose on these images shows the agent
+#     container's data live in the dashboard, in Chromium (tests/lib/images-compose.sh).
 # The C++ images hold the binaries the test run already built (release and static
 # presets; cpp.Dockerfile's BINARIES=prebuilt), so nothing is compiled twice;
 # VMPULSE_IMAGES_FROM_SOURCE=1 compiles them in the image as users do, and checks that
@@ -31,6 +33,7 @@ CONTAINERS=()
 cleanup() {
   local c
   for c in "${CONTAINERS[@]}"; do "${PODMAN[@]}" rm -f -t 2 "$c" >/dev/null 2>&1; done
+  [[ -z "${COMPOSE_PROJECT:-}" ]] || compose_cleanup
   db_stop "$WORK/db"
   rm -rf "$WORK"
 }
@@ -151,18 +154,21 @@ run_container() {
 }
 logs_of() { "${PODMAN[@]}" logs "vmpulse-suite-$1-$$" 2>&1 | tail -n 20; }
 
-# runs_hardened NAME: the container's process runs as a non-root user, with the root
+# container_hardened CONTAINER: its process runs as a non-root user, with the root
 # filesystem read-only and no capabilities (seen from the host, not from the image).
-runs_hardened() {
-  local name="vmpulse-suite-$1-$$" pid uid ro caps
-  pid="$("${PODMAN[@]}" inspect --format '{{.State.Pid}}' "$name")" || return 1
-  [[ "$pid" =~ ^[1-9][0-9]*$ ]] || { echo "not running"; logs_of "$1"; return 1; }
+container_hardened() {
+  local pid uid ro caps
+  pid="$("${PODMAN[@]}" inspect --format '{{.State.Pid}}' "$1")" || return 1
+  [[ "$pid" =~ ^[1-9][0-9]*$ ]] || { echo "not running"; "${PODMAN[@]}" logs "$1" 2>&1 | tail -n 20; return 1; }
   uid="$(awk '/^Uid:/ {print $3}' "/proc/$pid/status")"
   caps="$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status")"
   ro="$(awk '$5 == "/" {print $6}' "/proc/$pid/mountinfo" | tail -n1)"
   echo "$1: uid $uid, CapEff $caps, root mount $ro"
-  [[ "$uid" != 0 && "$caps" =~ ^0+$ && "$ro" == ro,* || "$ro" == ro ]]
+  # The root mount's options are "ro" or "ro,..."; grouped, or `||` would let a root or
+  # capable process pass whenever the mount alone was read-only.
+  [[ "$uid" != 0 && "$caps" =~ ^0+$ && ("$ro" == ro || "$ro" == ro,*) ]]
 }
+runs_hardened() { container_hardened "vmpulse-suite-$1-$$"; }
 
 # The agent as the README runs it: host PID namespace, host /proc read-only at /host/proc.
 AGENT_PORT="$(free_port)"
@@ -289,6 +295,10 @@ dashboard_serves_app() {
 }
 check "the dashboard serves the built app and config.js from HUB_URL" dashboard_serves_app
 check "the dashboard container runs as a non-root user, read-only, without capabilities" runs_hardened dashboard
+
+# ---------------------------------------------------------------- compose.yaml
+# shellcheck source=tests/lib/images-compose.sh
+source "$ROOT/tests/lib/images-compose.sh"
 
 echo "suite time: $((SECONDS)) s"
 suite_end

@@ -46,6 +46,20 @@ for _f in "${_scripts[@]}"; do
   check "shellcheck $_f" shellcheck -x "$_f"
 done
 
+# ---------------------------------------------------------------- workflows
+# Every action a workflow uses is pinned by commit SHA, its tag in a comment (a tag can
+# be moved to other code; a commit cannot).
+actions_pinned() {
+  local bad
+  bad="$(grep -hnE '^[[:space:]-]*uses:' .github/workflows/*.yml |
+    grep -vE 'uses: [A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40} # v[0-9]+(\.[0-9]+)*$')"
+  [[ -z "$bad" ]] || { echo "not pinned by SHA with its tag: $bad"; return 1; }
+}
+check "every GitHub action is pinned by commit SHA (tag in a comment)" actions_pinned
+# shellcheck disable=SC2016 # a GitHub expression, not a shell one
+check "the images workflow builds with base images resolved to digests" \
+  grep -qF 'DEBIAN_IMAGE=${{ needs.bases.outputs.debian }}' .github/workflows/images.yml
+
 # ---------------------------------------------------------------- gcp scripts
 REAL_KUBECTL="$(command -v kubectl || true)"
 export REAL_KUBECTL
@@ -114,6 +128,16 @@ check "deploy --release FILE runs each component by the digest images push recor
 printf 'VMPULSE_IMAGE_API=docker.io/x/vmpulse-api:latest\n' >"$TMP/bad-release.env"
 check "a release file without digests is refused" fails_with "no VMPULSE_IMAGE_API=REGISTRY/USER/vmpulse-api@sha256" \
   "${dry_env[@]}" deploy/gcp/deploy.sh --dry-run --release "$TMP/bad-release.env"
+# No default registry: without a prefix or a release file, deploy stops (setup and
+# cleanup need no images and do not ask).
+no_prefix_env=("${clean_env[@]}" VMPULSE_GCP_PROJECT=vmpulse-demo)
+check "deploy without VMPULSE_IMAGE_PREFIX or --release is refused (no default registry)" \
+  fails_with "set VMPULSE_IMAGE_PREFIX" "${no_prefix_env[@]}" ./vmpulse cloud deploy --dry-run
+check "deploy with a bad VMPULSE_IMAGE_PREFIX is refused" fails_with "is not an image prefix" \
+  "${no_prefix_env[@]}" VMPULSE_IMAGE_PREFIX='Docker.io/x;y' deploy/gcp/deploy.sh --dry-run
+no_prefix_release() { "${no_prefix_env[@]}" deploy/gcp/deploy.sh --render --release "$TMP/release.env" >/dev/null; }
+check "deploy --release FILE needs no prefix" no_prefix_release
+check "setup needs no image prefix" bash -c '"$@" >/dev/null' _ "${no_prefix_env[@]}" deploy/gcp/setup.sh --dry-run
 check "./vmpulse cloud without a step explains itself" fails_with "usage: ./vmpulse cloud" ./vmpulse cloud
 check "deploy without the secrets stops before doing anything" fails_with "set VMPULSE_DB_PASSWORD" \
   "${dry_env[@]}" "PATH=$TMP/trap-bin:$PATH" deploy/gcp/deploy.sh
@@ -121,7 +145,7 @@ check "...and still has called nothing" test ! -e "$TMP/called"
 
 # Real runs against stand-ins for gcloud and kubectl.
 fake_env=("${clean_env[@]}" "PATH=$VMPULSE_ROOT/tests/deploy/fake-bin:$PATH" "REAL_KUBECTL=$REAL_KUBECTL"
-  "FAKE_LOG=$TMP/fake.log" "FAKE_SECRETS=$TMP/secrets" VMPULSE_GCP_PROJECT=fake-project)
+  "FAKE_LOG=$TMP/fake.log" "FAKE_SECRETS=$TMP/secrets" VMPULSE_GCP_PROJECT=fake-project VMPULSE_IMAGE_PREFIX=registry.example/team)
 mkdir -p "$TMP/secrets"
 
 setup_creates_nothing_that_exists() {
@@ -175,7 +199,7 @@ deploy_stores_the_secrets() {
   ! grep -q -e 'p@ss' -e 0123456789abcdef0123 -e fedcba9876543210fedc "$TMP/out" "$TMP/fake.log" || { echo "a secret was printed"; return 1; }
   grep -q 'kubectl apply --filename=' "$TMP/fake.log" &&
     grep -q 'kubectl wait job/vmpulse-migrate' "$TMP/fake.log" &&
-    grep -q 'run deploy vmpulse-dashboard .*--image=docker.io/vmpulse/vmpulse-dashboard:v2.0.0 .*HUB_URL=https://203.0.113.7.sslip.io' "$TMP/fake.log"
+    grep -q 'run deploy vmpulse-dashboard .*--image=registry.example/team/vmpulse-dashboard:v2.0.0 .*HUB_URL=https://203.0.113.7.sslip.io' "$TMP/fake.log"
 }
 check "deploy stores one Secret per database user (passwords URL-encoded) and the viewer token, prints none, migrates, deploys the dashboard" deploy_stores_the_secrets
 check "deploy without the service users' passwords stops with a clear error" fails_with "set VMPULSE_DB_HUB_PASSWORD" \
