@@ -28,8 +28,8 @@ CONF
 compose_local_bases() {
   local debian nginx mariadb
   images_bases local || return 1
-  debian="$(local_debian_base)" && nginx="$(local_nginx_base "$debian")" &&
-    mariadb="$(local_mariadb_base "$debian")" || return 1
+  debian="$(local_debian_base)" && nginx="$(local_package_base nginx "$debian")" &&
+    mariadb="$(local_package_base mariadb "$debian")" || return 1
   export VMPULSE_DB_IMAGE="$mariadb" VMPULSE_INGRESS_IMAGE="$nginx"
 }
 

@@ -112,27 +112,18 @@ local_node_base() {
   echo "$image"
 }
 
-# local_nginx_base DEBIAN: the Debian base plus Debian's nginx, arranged as nginx-unprivileged.
-local_nginx_base() {
-  local debian="$1" key image dir="$VMPULSE_ROOT/deploy/docker/local-bases"
-  key="$(recipe_key "$debian" "$(cat "$dir/nginx.Dockerfile" "$dir/nginx-entrypoint.sh")")"
-  image="localhost/vmpulse-base/nginx:$key"
+# local_package_base NAME DEBIAN: the Debian base plus Debian's packages of NAME, made
+# from local-bases/NAME.Dockerfile and NAME-entrypoint.sh, cached by their recipe:
+#   nginx    arranged as nginx-unprivileged (the dashboard's and ingress's base)
+#   mariadb  standing in for compose.yaml's mysql image (the compose check in
+#            tests/suites/65-images.sh)
+local_package_base() {
+  local name="$1" debian="$2" key image dir="$VMPULSE_ROOT/deploy/docker/local-bases"
+  key="$(recipe_key "$debian" "$(cat "$dir/$name.Dockerfile" "$dir/$name-entrypoint.sh")")"
+  image="localhost/vmpulse-base/$name:$key"
   if ! "${PODMAN[@]}" image exists "$image"; then
-    info "making the nginx base ($image)" >&2
-    podman_build "$image" "$dir" -f "$dir/nginx.Dockerfile" --build-arg "DEBIAN_IMAGE=$debian"
-  fi
-  echo "$image"
-}
-
-# local_mariadb_base DEBIAN: the Debian base plus Debian's MariaDB, standing in for
-# compose.yaml's mysql image (the compose check in tests/suites/65-images.sh).
-local_mariadb_base() {
-  local debian="$1" key image dir="$VMPULSE_ROOT/deploy/docker/local-bases"
-  key="$(recipe_key "$debian" "$(cat "$dir/mariadb.Dockerfile" "$dir/mariadb-entrypoint.sh")")"
-  image="localhost/vmpulse-base/mariadb:$key"
-  if ! "${PODMAN[@]}" image exists "$image"; then
-    info "making the MariaDB base ($image)" >&2
-    podman_build "$image" "$dir" -f "$dir/mariadb.Dockerfile" --build-arg "DEBIAN_IMAGE=$debian"
+    info "making the $name base ($image)" >&2
+    podman_build "$image" "$dir" -f "$dir/$name.Dockerfile" --build-arg "DEBIAN_IMAGE=$debian"
   fi
   echo "$image"
 }
@@ -149,7 +140,7 @@ images_bases() {
   local debian node nginx
   debian="$(local_debian_base)"
   node="$(local_node_base "$debian")"
-  nginx="$(local_nginx_base "$debian")"
+  nginx="$(local_package_base nginx "$debian")"
   IMAGES_BASE_ARGS=(--build-arg "DEBIAN_IMAGE=$debian" --build-arg "NODE_IMAGE=$node" --build-arg "NGINX_IMAGE=$nginx")
 }
 
