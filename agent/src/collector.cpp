@@ -181,8 +181,9 @@ std::optional<Throughput> collect_rate(SourceReport& report, const std::string& 
 
 }  // namespace
 
-// The order here is the order of /metrics/prometheus's source series.
-const std::array<Collector::Source, kSourceCount> Collector::kSources = {{
+// The order here is the order of /metrics/prometheus's source series. to_array: a
+// table of other than kSourceCount entries does not compile.
+const std::array<Collector::Source, kSourceCount> Collector::kSources = std::to_array<Source>({
     {"cpu",
      {"porcentaje_cpu_uso", "porcentaje_cpu_libre"},
      kKeepsLast,
@@ -293,7 +294,7 @@ const std::array<Collector::Source, kSourceCount> Collector::kSources = {{
      [](Collector& c, Reads& reads, SourceReport& report) {
        c.collect_process_top(reads, report);
      }},
-}};
+});
 
 const SourceReport* find_source(const Sample& sample, std::string_view name) {
   for (const SourceReport& report : sample.sources) {
