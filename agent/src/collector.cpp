@@ -123,6 +123,188 @@ const char* origin_name(Origin origin) {
   return "none";
 }
 
+// What one collection reads once for several sources: /proc/stat (cpu, cpu_wait and
+// the processes' CPU shares), the module's tareas list or the /proc scan (processes and
+// process_top), the uptime (the clock of the rates).
+struct Collector::Reads {
+  Record& record;
+  Result<CpuUsage> stat;
+  std::optional<Result<ModuleProcesses>> module_list;
+  std::optional<Result<ProcessScan>> scan;
+  Result<double> uptime;
+};
+
+// A source registered by name: the record fields it fills, where its report says the
+// values come from, and how one collection reads it.
+struct Collector::Source {
+  const char* name;
+  std::array<const char*, 5> fields;
+  bool keeps_last;                               // see SourceReport::keeps_last
+  std::string (*module_path)(const Collector&);  // "" when no module provides it
+  std::string (*procfs_path)(const Collector&);
+  void (*collect)(Collector&, Reads&, SourceReport&);
+};
+
+namespace {
+
+// Source::keeps_last, as the table says it.
+constexpr bool kKeepsLast = true;
+constexpr bool kLeavesAbsent = false;
+
+std::string no_module(const Collector& /*collector*/) { return {}; }
+
+// A version 2 source with one reader: its value in the record, or its fields absent.
+template <class Reader, class Fill>
+void collect_read(SourceReport& report, Record& record, const Clock& clock, Reader& reader,
+                  Fill fill) {
+  if (const auto value =
+          collect_procfs(report, record.hora, clock, [&] { return reader.read(); })) {
+    fill(record, *value);
+  }
+}
+
+// A rate (disk_io, network): measured on the uptime clock (see uptime_source.hpp).
+template <class Reader>
+std::optional<Throughput> collect_rate(SourceReport& report, const std::string& hora,
+                                       const Clock& clock, Reader& reader,
+                                       const Result<double>& uptime) {
+  return collect_procfs(report, hora, clock,
+                        [&]() -> Result<std::optional<Throughput>> {
+                          if (failure_of(uptime) != nullptr) {
+                            reader.forget();
+                            return fail("no uptime to measure the interval on");
+                          }
+                          return reader.read(std::get<double>(uptime));
+                        })
+      .value_or(std::nullopt);
+}
+
+}  // namespace
+
+// The order here is the order of /metrics/prometheus's source series. to_array: a
+// table of other than kSourceCount entries does not compile.
+const std::array<Collector::Source, kSourceCount> Collector::kSources = std::to_array<Source>({
+    {"cpu",
+     {"porcentaje_cpu_uso", "porcentaje_cpu_libre"},
+     kKeepsLast,
+     [](const Collector& c) { return c.modules_.cpu_path(); },
+     [](const Collector& c) { return c.cpu_.path(); },
+     [](Collector& c, Reads& reads, SourceReport& report) { c.collect_cpu(reads, report); }},
+    {"memory",
+     {"total_ram", "ram_libre", "uso_ram", "porcentaje_ram"},
+     kKeepsLast,
+     [](const Collector& c) { return c.modules_.ram_path(); },
+     [](const Collector& c) { return c.memory_.path(); },
+     [](Collector& c, Reads& reads, SourceReport& report) { c.collect_memory(reads, report); }},
+    {"processes",
+     {"procesos_corriendo", "procesos_durmiendo", "procesos_zombie", "procesos_parados",
+      "total_procesos"},
+     kKeepsLast,
+     [](const Collector& c) { return c.modules_.processes_path(); },
+     [](const Collector& c) { return c.processes_.path() + "/[0-9]*/stat"; },
+     [](Collector& c, Reads& reads, SourceReport& report) { c.collect_processes(reads, report); }},
+    {"load",
+     {"carga_1", "carga_5", "carga_15"},
+     kLeavesAbsent,
+     no_module,
+     [](const Collector& c) { return c.load_.path(); },
+     [](Collector& c, Reads& reads, SourceReport& report) {
+       collect_read(report, reads.record, c.options_.clock, c.load_,
+                    [](Record& r, const LoadAverage& load) {
+                      r.carga_1 = load.one;
+                      r.carga_5 = load.five;
+                      r.carga_15 = load.fifteen;
+                    });
+     }},
+    {"cpu_wait",
+     {"porcentaje_cpu_robado", "porcentaje_cpu_espera"},
+     kLeavesAbsent,
+     no_module,
+     [](const Collector& c) { return c.cpu_.path(); },
+     [](Collector& c, Reads& reads, SourceReport& report) { c.collect_cpu_wait(reads, report); }},
+    {"swap",
+     {"swap_total", "swap_libre"},
+     kLeavesAbsent,
+     no_module,
+     [](const Collector& c) { return c.swap_.path(); },
+     [](Collector& c, Reads& reads, SourceReport& report) {
+       collect_read(report, reads.record, c.options_.clock, c.swap_,
+                    [](Record& r, const Swap& swap) {
+                      r.swap_total = swap.total_mib;
+                      r.swap_libre = swap.free_mib;
+                    });
+     }},
+    {"disk_space",
+     {"disco_total", "disco_libre"},
+     kLeavesAbsent,
+     no_module,
+     [](const Collector& c) { return "statvfs " + c.disk_space_.path(); },
+     [](Collector& c, Reads& reads, SourceReport& report) {
+       collect_read(report, reads.record, c.options_.clock, c.disk_space_,
+                    [](Record& r, const DiskSpace& space) {
+                      r.disco_total = space.total_mib;
+                      r.disco_libre = space.free_mib;
+                    });
+     }},
+    {"disk_io",
+     {"disco_lectura_kib_s", "disco_escritura_kib_s"},
+     kLeavesAbsent,
+     no_module,
+     [](const Collector& c) { return c.disk_io_.path(); },
+     [](Collector& c, Reads& reads, SourceReport& report) {
+       if (const auto disk = collect_rate(report, reads.record.hora, c.options_.clock, c.disk_io_,
+                                          reads.uptime)) {
+         reads.record.disco_lectura_kib_s = disk->in_kib_s;
+         reads.record.disco_escritura_kib_s = disk->out_kib_s;
+       }
+     }},
+    {"network",
+     {"red_rx_kib_s", "red_tx_kib_s"},
+     kLeavesAbsent,
+     no_module,
+     [](const Collector& c) { return c.network_.path(); },
+     [](Collector& c, Reads& reads, SourceReport& report) {
+       if (const auto network = collect_rate(report, reads.record.hora, c.options_.clock,
+                                             c.network_, reads.uptime)) {
+         reads.record.red_rx_kib_s = network->in_kib_s;
+         reads.record.red_tx_kib_s = network->out_kib_s;
+       }
+     }},
+    {"uptime",
+     {"tiempo_activo"},
+     kLeavesAbsent,
+     no_module,
+     [](const Collector& c) { return c.uptime_.path(); },
+     [](Collector& c, Reads& reads, SourceReport& report) {
+       if (const auto uptime = collect_procfs(report, reads.record.hora, c.options_.clock,
+                                              [&] { return reads.uptime; })) {
+         reads.record.tiempo_activo = static_cast<std::int64_t>(*uptime);
+       }
+     }},
+    {"process_top",
+     {"procesos_top"},
+     kLeavesAbsent,
+     [](const Collector& c) {
+       return c.options_.top == 0 ? std::string() : c.modules_.processes_path();
+     },
+     [](const Collector& c) {
+       return c.options_.top == 0 ? std::string("off (--top 0)")
+                                  : c.processes_.path() + "/[0-9]*/stat";
+     },
+     [](Collector& c, Reads& reads, SourceReport& report) {
+       c.collect_process_top(reads, report);
+     }},
+});
+
+const SourceReport* find_source(const Sample& sample, std::string_view name) {
+  for (const SourceReport& report : sample.sources) {
+    if (name == report.name) {
+      return &report;
+    }
+  }
+  return nullptr;
+}
+
 Collector::Collector(CollectorOptions options)
     : options_(std::move(options)),
       modules_(options_.procfs, options_.module_id),
@@ -136,34 +318,15 @@ Collector::Collector(CollectorOptions options)
       network_(options_.procfs + "/net/dev"),
       uptime_(options_.procfs + "/uptime"),
       top_(options_.top) {
-  auto describe = [this](SourceIndex index, const char* name, std::string module_path,
-                         std::string procfs_path, std::array<const char*, 5> fields) {
-    SourceReport& report = reports_[index];
-    report.name = name;
-    report.module_path = std::move(module_path);
-    report.procfs_path = std::move(procfs_path);
-    report.fields = fields;
-  };
-  describe(kCpu, "cpu", modules_.cpu_path(), cpu_.path(),
-           {"porcentaje_cpu_uso", "porcentaje_cpu_libre"});
-  describe(kMemory, "memory", modules_.ram_path(), memory_.path(),
-           {"total_ram", "ram_libre", "uso_ram", "porcentaje_ram"});
-  describe(kProcesses, "processes", modules_.processes_path(), processes_.path() + "/[0-9]*/stat",
-           {"procesos_corriendo", "procesos_durmiendo", "procesos_zombie", "procesos_parados",
-            "total_procesos"});
-  describe(kLoad, "load", "", load_.path(), {"carga_1", "carga_5", "carga_15"});
-  describe(kCpuWait, "cpu_wait", "", cpu_.path(),
-           {"porcentaje_cpu_robado", "porcentaje_cpu_espera"});
-  describe(kSwap, "swap", "", swap_.path(), {"swap_total", "swap_libre"});
-  describe(kDiskSpace, "disk_space", "", "statvfs " + disk_space_.path(),
-           {"disco_total", "disco_libre"});
-  describe(kDiskIo, "disk_io", "", disk_io_.path(),
-           {"disco_lectura_kib_s", "disco_escritura_kib_s"});
-  describe(kNetwork, "network", "", network_.path(), {"red_rx_kib_s", "red_tx_kib_s"});
-  describe(kUptime, "uptime", "", uptime_.path(), {"tiempo_activo"});
-  describe(kProcessTop, "process_top", options_.top == 0 ? "" : modules_.processes_path(),
-           options_.top == 0 ? std::string("off (--top 0)") : processes_.path() + "/[0-9]*/stat",
-           {"procesos_top"});
+  for (std::size_t i = 0; i < kSources.size(); ++i) {
+    const Source& source = kSources[i];
+    SourceReport& report = reports_[i];
+    report.name = source.name;
+    report.fields = source.fields;
+    report.keeps_last = source.keeps_last;
+    report.module_path = source.module_path(*this);
+    report.procfs_path = source.procfs_path(*this);
+  }
 }
 
 Sample Collector::collect() {
@@ -176,159 +339,130 @@ Sample Collector::collect() {
     record.etiquetas = options_.labels;
   }
   record.hora = format_utc(sample.taken);
-  const Clock& clock = options_.clock;
 
   // /proc/stat is read every time, even when the module gives the usage: it is also
   // the source of steal and iowait and the basis of each process's CPU share.
-  const Result<CpuUsage> stat = cpu_.read();
+  Reads reads{record, cpu_.read(), std::nullopt, std::nullopt, uptime_.read()};
+  // With procesos_top on, the module's tareas list (counts and list from one read)
+  // spares the /proc scan; without a usable list the scan runs even when the module
+  // gives the counts: only the scan then sees each process.
+  if (options_.top > 0) {
+    reads.module_list = modules_.read_processes();
+    if (failure_of(*reads.module_list) != nullptr) {
+      reads.scan = processes_.read(tasks_, options_.units);
+    }
+  }
+  for (std::size_t i = 0; i < kSources.size(); ++i) {
+    kSources[i].collect(*this, reads, reports_[i]);
+  }
+  sample.sources = reports_;
+  return sample;
+}
+
+void Collector::collect_cpu(Reads& reads, SourceReport& report) {
   const CpuUsage cpu = collect_source(
-      reports_[kCpu], last_cpu_, record.hora, clock, [&] { return modules_.read_cpu(); },
-      [&](SourceReport&) -> const Result<CpuUsage>& { return stat; });
-  record.porcentaje_cpu_uso = cpu.used_percent;
-  record.porcentaje_cpu_libre = cpu.free_percent;
+      report, last_cpu_, reads.record.hora, options_.clock, [&] { return modules_.read_cpu(); },
+      [&](SourceReport&) -> const Result<CpuUsage>& { return reads.stat; });
+  reads.record.porcentaje_cpu_uso = cpu.used_percent;
+  reads.record.porcentaje_cpu_libre = cpu.free_percent;
+}
+
+void Collector::collect_cpu_wait(Reads& reads, SourceReport& report) {
   if (const auto shares =
-          collect_procfs(reports_[kCpuWait], record.hora, clock, [&]() -> Result<CpuShares> {
-            if (const auto* failure = failure_of(stat)) {
+          collect_procfs(report, reads.record.hora, options_.clock, [&]() -> Result<CpuShares> {
+            if (const auto* failure = failure_of(reads.stat)) {
               return *failure;
             }
             return cpu_.shares().value_or(CpuShares{});
           })) {
-    record.porcentaje_cpu_robado = shares->steal_percent;
-    record.porcentaje_cpu_espera = shares->iowait_percent;
+    reads.record.porcentaje_cpu_robado = shares->steal_percent;
+    reads.record.porcentaje_cpu_espera = shares->iowait_percent;
   }
+}
 
+void Collector::collect_memory(Reads& reads, SourceReport& report) {
   const Memory memory = collect_source(
-      reports_[kMemory], last_memory_, record.hora, clock, [&] { return modules_.read_ram(); },
+      report, last_memory_, reads.record.hora, options_.clock, [&] { return modules_.read_ram(); },
       [&](SourceReport&) { return memory_.read(); });
-  record.total_ram = memory.total_mib;
-  record.ram_libre = memory.available_mib;
-  record.uso_ram = memory.used_mib;
-  record.porcentaje_ram = memory.used_percent;
+  reads.record.total_ram = memory.total_mib;
+  reads.record.ram_libre = memory.available_mib;
+  reads.record.uso_ram = memory.used_mib;
+  reads.record.porcentaje_ram = memory.used_percent;
+}
 
-  // With procesos_top on, the module's tareas list (counts and list from one read)
-  // spares the /proc scan; without a usable list the scan runs even when the module
-  // gives the counts: only the scan then sees each process.
-  std::optional<Result<ModuleProcesses>> module_list;
-  std::optional<Result<ProcessScan>> scan;
-  if (options_.top > 0) {
-    module_list = modules_.read_processes();
-    if (failure_of(*module_list) != nullptr) {
-      scan = processes_.read(tasks_, options_.units);
-    }
-  }
+void Collector::collect_processes(Reads& reads, SourceReport& report) {
   const ProcessCounts processes = collect_source(
-      reports_[kProcesses], last_processes_, record.hora, clock,
+      report, last_processes_, reads.record.hora, options_.clock,
       [&]() -> Result<ProcessCounts> {
-        if (module_list && failure_of(*module_list) == nullptr) {
-          return std::get<ModuleProcesses>(*module_list).counts;
+        if (reads.module_list && failure_of(*reads.module_list) == nullptr) {
+          return std::get<ModuleProcesses>(*reads.module_list).counts;
         }
         return modules_.read_counts();  // a module without (a valid) list still counts
       },
-      [&](SourceReport& report) -> Result<ProcessCounts> {
-        if (!scan) {
-          scan = processes_.read();
+      [&](SourceReport& next) -> Result<ProcessCounts> {
+        if (!reads.scan) {
+          reads.scan = processes_.read();
         }
-        if (auto* failure = failure_of(*scan)) {
+        if (auto* failure = failure_of(*reads.scan)) {
           return *failure;
         }
-        const ProcessScan& result = std::get<ProcessScan>(*scan);
+        const ProcessScan& result = std::get<ProcessScan>(*reads.scan);
         if (result.malformed > 0) {
-          report.procfs_error =
+          next.procfs_error =
               "skipped " + std::to_string(result.malformed) +
               " process stat file(s) without a state after the command name, first " +
               processes_.path() + "/" + result.first_malformed;
         }
         return result.counts;
       });
+  Record& record = reads.record;
   record.procesos_corriendo = processes.running;
   record.procesos_durmiendo = processes.sleeping;
   record.procesos_zombie = processes.zombie;
   record.procesos_parados = processes.stopped;
   record.total_procesos = processes.total;
-  if (options_.top > 0) {
-    using Top = std::optional<std::vector<ProcessEntry>>;
-    auto read_top = [&]() -> Result<Top> {
-      std::optional<std::uint64_t> cpu_total_us;
-      if (failure_of(stat) == nullptr && cpu_.latest()) {
-        cpu_total_us = cpu_.latest()->total() * 1'000'000 / options_.units.ticks_per_second;
-      }
-      const Origin origin = scan ? Origin::procfs : Origin::module;
-      if (origin != top_origin_) {
-        // The module's start times are nanoseconds, /proc's ticks: no process would
-        // match its previous sample, so the list starts afresh.
-        top_ = ProcessTop(options_.top);
-        top_origin_ = origin;
-      }
-      if (!scan) {
-        return top_.update(std::get<ModuleProcesses>(*module_list).tasks, cpu_total_us);
-      }
-      if (const auto* failure = failure_of(*scan)) {
-        top_.update(tasks_, std::nullopt);  // the next list starts afresh
-        return *failure;
-      }
-      return top_.update(tasks_, cpu_total_us);
-    };
-    // As collect_source reports a module: a missing file is no error, an unusable
-    // list is logged (once, when the reason changes) with the fallback to the scan.
-    auto note_module = [&](SourceReport& next) {
-      const auto* failure = failure_of(*module_list);
-      next.module_loaded = failure == nullptr || !failure->missing;
-      next.module_error = failure != nullptr && !failure->missing ? failure->message : "";
-      if (failure == nullptr && next.ok) {
-        next.from = Origin::module;
-      }
-    };
-    auto top = collect_procfs(reports_[kProcessTop], record.hora, clock, read_top, note_module);
-    if (top) {
-      record.procesos_top = std::move(*top);
+}
+
+void Collector::collect_process_top(Reads& reads, SourceReport& report) {
+  if (options_.top == 0) {
+    return;
+  }
+  using Top = std::optional<std::vector<ProcessEntry>>;
+  auto read_top = [&]() -> Result<Top> {
+    std::optional<std::uint64_t> cpu_total_us;
+    if (failure_of(reads.stat) == nullptr && cpu_.latest()) {
+      cpu_total_us = cpu_.latest()->total() * 1'000'000 / options_.units.ticks_per_second;
     }
-  }
-
-  if (const auto load =
-          collect_procfs(reports_[kLoad], record.hora, clock, [&] { return load_.read(); })) {
-    record.carga_1 = load->one;
-    record.carga_5 = load->five;
-    record.carga_15 = load->fifteen;
-  }
-  if (const auto swap =
-          collect_procfs(reports_[kSwap], record.hora, clock, [&] { return swap_.read(); })) {
-    record.swap_total = swap->total_mib;
-    record.swap_libre = swap->free_mib;
-  }
-  if (const auto space = collect_procfs(reports_[kDiskSpace], record.hora, clock,
-                                        [&] { return disk_space_.read(); })) {
-    record.disco_total = space->total_mib;
-    record.disco_libre = space->free_mib;
-  }
-
-  // The rates are measured on the uptime clock (see uptime_source.hpp).
-  const auto uptime =
-      collect_procfs(reports_[kUptime], record.hora, clock, [&] { return uptime_.read(); });
-  if (uptime) {
-    record.tiempo_activo = static_cast<std::int64_t>(*uptime);
-  }
-  auto rate = [&](SourceIndex index, auto& reader) {
-    return collect_procfs(reports_[index], record.hora, clock,
-                          [&]() -> Result<std::optional<Throughput>> {
-                            if (!uptime) {
-                              reader.forget();
-                              return fail("no uptime to measure the interval on");
-                            }
-                            return reader.read(*uptime);
-                          })
-        .value_or(std::nullopt);
+    const Origin origin = reads.scan ? Origin::procfs : Origin::module;
+    if (origin != top_origin_) {
+      // The module's start times are nanoseconds, /proc's ticks: no process would
+      // match its previous sample, so the list starts afresh.
+      top_ = ProcessTop(options_.top);
+      top_origin_ = origin;
+    }
+    if (!reads.scan) {
+      return top_.update(std::get<ModuleProcesses>(*reads.module_list).tasks, cpu_total_us);
+    }
+    if (const auto* failure = failure_of(*reads.scan)) {
+      top_.update(tasks_, std::nullopt);  // the next list starts afresh
+      return *failure;
+    }
+    return top_.update(tasks_, cpu_total_us);
   };
-  if (const auto disk = rate(kDiskIo, disk_io_)) {
-    record.disco_lectura_kib_s = disk->in_kib_s;
-    record.disco_escritura_kib_s = disk->out_kib_s;
+  // As collect_source reports a module: a missing file is no error, an unusable
+  // list is logged (once, when the reason changes) with the fallback to the scan.
+  auto note_module = [&](SourceReport& next) {
+    const auto* failure = failure_of(*reads.module_list);
+    next.module_loaded = failure == nullptr || !failure->missing;
+    next.module_error = failure != nullptr && !failure->missing ? failure->message : "";
+    if (failure == nullptr && next.ok) {
+      next.from = Origin::module;
+    }
+  };
+  auto top = collect_procfs(report, reads.record.hora, options_.clock, read_top, note_module);
+  if (top) {
+    reads.record.procesos_top = std::move(*top);
   }
-  if (const auto network = rate(kNetwork, network_)) {
-    record.red_rx_kib_s = network->in_kib_s;
-    record.red_tx_kib_s = network->out_kib_s;
-  }
-
-  sample.sources = reports_;
-  return sample;
 }
 
 }  // namespace vmpulse::agent

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cpu_source.hpp"
@@ -35,27 +36,16 @@ namespace vmpulse::agent {
 enum class Origin { none, module, procfs };
 const char* origin_name(Origin origin);
 
-// The sources in Sample::sources' order; the first kModuleSources can come from a module.
-enum SourceIndex : std::size_t {
-  kCpu,
-  kMemory,
-  kProcesses,
-  kLoad,
-  kCpuWait,
-  kSwap,
-  kDiskSpace,
-  kDiskIo,
-  kNetwork,
-  kUptime,
-  kProcessTop,
-  kSourceCount
-};
-inline constexpr std::size_t kModuleSources = 3;
+// The sources, in Sample::sources' order, are the kSources table of collector.cpp.
+inline constexpr std::size_t kSourceCount = 11;
 
 // What happened to one source in the latest collection.
 struct SourceReport {
   const char* name = "";
   std::array<const char*, 5> fields{};  // the record fields it fills (nullptr-padded)
+  // A failed source serves its last good value (cpu, memory, processes: the contract
+  // requires their fields); the others leave their fields absent.
+  bool keeps_last = false;
   std::string module_path;
   std::string procfs_path;
   Origin from = Origin::none;  // where this collection's value came from
@@ -70,7 +60,7 @@ struct SourceReport {
 
 struct Sample {
   Record record;
-  std::array<SourceReport, kSourceCount> sources;  // in SourceIndex order
+  std::array<SourceReport, kSourceCount> sources;  // in kSources' order
   std::chrono::system_clock::time_point taken;
   std::uint64_t sequence = 0;  // 1 for the first collection
 };
@@ -99,12 +89,25 @@ struct CollectorOptions {
   StatUnits units = stat_units_of_this_machine();
 };
 
+// The report of the source registered as `name` (kSources), or nullptr.
+const SourceReport* find_source(const Sample& sample, std::string_view name);
+
 class Collector {
  public:
   explicit Collector(CollectorOptions options);
   Sample collect();
 
  private:
+  struct Reads;   // what one collection reads once for several sources
+  struct Source;  // an entry of kSources
+  static const std::array<Source, kSourceCount> kSources;
+  // The sources with more than one reader or a shared read (collector.cpp).
+  void collect_cpu(Reads& reads, SourceReport& report);
+  void collect_cpu_wait(Reads& reads, SourceReport& report);
+  void collect_memory(Reads& reads, SourceReport& report);
+  void collect_processes(Reads& reads, SourceReport& report);
+  void collect_process_top(Reads& reads, SourceReport& report);
+
   CollectorOptions options_;
   ModuleReader modules_;
   CpuReader cpu_;

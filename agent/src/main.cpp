@@ -4,14 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <csignal>
-#include <cstdio>
-#include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
-#include <vector>
 
 #include "collector.hpp"
 #include "handlers.hpp"
@@ -19,8 +14,8 @@
 #include "pusher.hpp"
 #include "sampler.hpp"
 #include "snapshot.hpp"
+#include "vmpulse/detail/program.hpp"
 #include "vmpulse/http_server.hpp"
-#include "vmpulse/log.hpp"
 #include "vmpulse/secret.hpp"
 
 namespace {
@@ -47,6 +42,9 @@ void reload_token(vmpulse::agent::Pusher* pusher, const std::string& path) {
 // SIGTERM, then stops them; what was not delivered stays in the spool.
 int run(const vmpulse::agent::AgentOptions& options) {
   using namespace vmpulse;
+  // Each thread would otherwise get its own 64 MiB malloc arena; the agent allocates
+  // little and its idle RSS matters more than allocator contention.
+  mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe): before any other thread
   std::unique_ptr<agent::Pusher> pusher;
   if (!options.push.url.empty()) {
     try {
@@ -112,23 +110,14 @@ int run(const vmpulse::agent::AgentOptions& options) {
                options.module_id, options.listen.host, server->port(),
                pusher ? ", pushing to " + options.push.url : std::string());
 
-  boost::asio::signal_set hangup(io, SIGHUP);
-  std::function<void()> wait_for_hangup = [&] {
-    hangup.async_wait([&](const boost::system::error_code& ec, int) {
-      if (!ec) {
-        reload_token(pusher.get(), options.push.token_file);
-        wait_for_hangup();
-      }
-    });
-  };
-  wait_for_hangup();
-
   sampler.start();
   if (pusher) {
     pusher->start();
   }
   server->start();
-  http::run_until_signal(io, options.threads, [&server] { server->stop(); });
+  http::run_until_signal(
+      io, options.threads, [&server] { server->stop(); },
+      [&pusher, &options] { reload_token(pusher.get(), options.push.token_file); });
   sampler.stop();
   if (pusher) {
     pusher->stop();  // what was not delivered stays in the spool for the next start
@@ -140,25 +129,6 @@ int run(const vmpulse::agent::AgentOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace vmpulse;
-  auto parsed = agent::parse_options(std::vector<std::string>(argv + 1, argv + argc));
-  if (auto* exit = std::get_if<agent::OptionsExit>(&parsed)) {
-    std::fputs(exit->message.c_str(), exit->code == 0 ? stdout : stderr);
-    return exit->code;
-  }
-  const agent::AgentOptions& options = std::get<agent::AgentOptions>(parsed);
-  // Each thread would otherwise get its own 64 MiB malloc arena; the agent allocates
-  // little and its idle RSS matters more than allocator contention.
-  mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe): before any other thread
-  if (auto problem = init_logging("vmpulse-agent", options.log_level, options.log_format)) {
-    std::fprintf(stderr, "vmpulse-agent: %s\n", problem->c_str());
-    return 2;
-  }
-
-  try {
-    return run(options);
-  } catch (const std::exception& error) {
-    spdlog::critical("{}", error.what());
-    return 1;
-  }
+  return vmpulse::detail::run_logged("vmpulse-agent", argc, argv, vmpulse::agent::parse_options,
+                                     run);
 }

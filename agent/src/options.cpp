@@ -33,9 +33,7 @@ bool valid_module_id(std::string_view id) {
   return true;
 }
 
-OptionsExit bad(const std::string& message) {
-  return OptionsExit{2, "vmpulse-agent: " + message + "\n"};
-}
+OptionsExit bad(const std::string& message) { return detail::refuse("vmpulse-agent", message); }
 
 bool valid_token(std::string_view token) {
   for (const char c : token) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vmpulse/config.hpp"
+#include "vmpulse/detail/program.hpp"
 #include "vmpulse/record.hpp"
 #include "vmpulse/tls_context.hpp"
 
@@ -50,10 +51,7 @@ struct AgentOptions {
 };
 
 // Not options: how the program should end at once (--help → 0, bad input → 2).
-struct OptionsExit {
-  int code = 2;
-  std::string message;  // for stdout when code is 0, stderr otherwise
-};
+using OptionsExit = detail::ProgramExit;
 
 std::variant<AgentOptions, OptionsExit> parse_options(const std::vector<std::string>& args);
 

@@ -226,8 +226,7 @@ std::string render_sources(const Sample& sample) {
   using nlohmann::json;
   json sources = json::object();
   json fields = json::object();
-  for (std::size_t i = 0; i < sample.sources.size(); ++i) {
-    const SourceReport& s = sample.sources[i];
+  for (const SourceReport& s : sample.sources) {
     sources[s.name] = json{
         {"from", s.from == Origin::none ? json(nullptr) : json(origin_name(s.from))},
         {"ok", s.ok},
@@ -243,7 +242,7 @@ std::string render_sources(const Sample& sample) {
     };
     // A failed source keeps the last value of a required field; a version 2 field is
     // then absent from the record.
-    const char* failed = i < kModuleSources ? "last" : "absent";
+    const char* failed = s.keeps_last ? "last" : "absent";
     for (const char* field : s.fields) {
       if (field != nullptr) {
         fields[field] = s.from == Origin::none ? json(failed) : json(origin_name(s.from));

@@ -5,9 +5,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <string_view>
 #include <thread>
 
 #include "options.hpp"
@@ -16,6 +19,17 @@
 
 namespace vmpulse::agent {
 namespace {
+
+// The sources a kernel module can provide.
+constexpr std::array<const char*, 3> kModuleSources = {"cpu", "memory", "processes"};
+
+// The report of source `name`; a missing one is a test failure, not a crash.
+const SourceReport& source_of(const Sample& sample, std::string_view name) {
+  static const SourceReport kMissing;
+  const SourceReport* report = find_source(sample, name);
+  EXPECT_NE(report, nullptr) << "no source " << name;
+  return report != nullptr ? *report : kMissing;
+}
 
 Collector collector_for(const std::string& tree) {
   return Collector({.procfs = testing::fixture(tree),
@@ -75,14 +89,31 @@ TEST(Collector, NormalFixtureFromProcfs) {
   expect_valid(r);
 }
 
+// kSources: one name and one set of record fields a source, found by name.
+TEST(Collector, EachSourceIsRegisteredOnceByName) {
+  const Sample sample = collector_for("normal").collect();
+  std::set<std::string_view> names;
+  std::set<std::string_view> fields;
+  for (const SourceReport& source : sample.sources) {
+    EXPECT_TRUE(names.insert(source.name).second) << "twice: " << source.name;
+    EXPECT_EQ(find_source(sample, source.name), &source);
+    for (const char* field : source.fields) {
+      if (field != nullptr) {
+        EXPECT_TRUE(fields.insert(field).second) << "filled twice: " << field;
+      }
+    }
+  }
+  EXPECT_EQ(find_source(sample, "no-such-source"), nullptr);
+}
+
 TEST(Collector, ModuleValuesWinOverProcfs) {
   Sample sample = collector_for("module").collect();
   const Record& r = sample.record;
   EXPECT_EQ(r.porcentaje_cpu_uso, 37.5);
   EXPECT_EQ(r.total_ram, 2048);
   EXPECT_EQ(r.total_procesos, 120);
-  for (std::size_t i = 0; i < kModuleSources; ++i) {
-    const SourceReport& source = sample.sources[i];
+  for (const char* name : kModuleSources) {
+    const SourceReport& source = source_of(sample, name);
     EXPECT_EQ(source.from, Origin::module) << source.name;
     EXPECT_TRUE(source.module_loaded);
   }
@@ -96,8 +127,8 @@ TEST(Collector, MalformedModulesFallBackToProcfsAndSaySo) {
   EXPECT_EQ(r.total_ram, 7976);
   EXPECT_EQ(r.total_procesos, 3);
   EXPECT_EQ(r.procesos_zombie, 1);
-  for (std::size_t i = 0; i < kModuleSources; ++i) {
-    const SourceReport& source = sample.sources[i];
+  for (const char* name : kModuleSources) {
+    const SourceReport& source = source_of(sample, name);
     EXPECT_TRUE(source.ok);
     EXPECT_EQ(source.from, Origin::procfs) << source.name;
     EXPECT_TRUE(source.module_loaded);
@@ -111,18 +142,21 @@ TEST(Collector, MalformedModulesFallBackToProcfsAndSaySo) {
 TEST(Collector, TruncatedFilesFailTheirSourcesButTheRecordStaysValid) {
   Sample sample = collector_for("truncated").collect();
   const Record& r = sample.record;
-  EXPECT_FALSE(sample.sources[0].ok);  // cpu: /proc/stat cut short
-  EXPECT_EQ(sample.sources[0].from, Origin::none);
+  EXPECT_FALSE(source_of(sample, "cpu").ok);  // cpu: /proc/stat cut short
+  EXPECT_EQ(source_of(sample, "cpu").from, Origin::none);
   EXPECT_EQ(r.porcentaje_cpu_uso, 0.0);
   EXPECT_EQ(r.porcentaje_cpu_libre, 100.0);
-  EXPECT_FALSE(sample.sources[1].ok);  // memory: no MemTotal
+  EXPECT_FALSE(source_of(sample, "memory").ok);  // memory: no MemTotal
   EXPECT_EQ(r.total_ram, 0);
-  EXPECT_TRUE(sample.sources[2].ok);  // processes: the readable ones, the others reported
+  EXPECT_TRUE(
+      source_of(sample, "processes").ok);  // processes: the readable ones, the others reported
   EXPECT_EQ(r.total_procesos, 2);
-  EXPECT_NE(sample.sources[2].procfs_error.find(
-                "skipped 3 process stat file(s) without a state after the command name, first " +
-                testing::fixture("truncated") + "/3/stat"),
-            std::string::npos);
+  EXPECT_NE(
+      source_of(sample, "processes")
+          .procfs_error.find(
+              "skipped 3 process stat file(s) without a state after the command name, first " +
+              testing::fixture("truncated") + "/3/stat"),
+      std::string::npos);
   expect_valid(r);
 }
 
@@ -137,9 +171,9 @@ TEST(Collector, AFailedSourceKeepsItsLastGoodValue) {
   EXPECT_EQ(good.record.total_ram, 7976);
   std::filesystem::remove(dir + "/meminfo");
   const Sample bad = collector.collect();
-  EXPECT_FALSE(bad.sources[1].ok);
+  EXPECT_FALSE(source_of(bad, "memory").ok);
   EXPECT_EQ(bad.record.total_ram, 7976);
-  EXPECT_NE(bad.sources[1].last_error.find("meminfo"), std::string::npos);
+  EXPECT_NE(source_of(bad, "memory").last_error.find("meminfo"), std::string::npos);
   EXPECT_EQ(bad.sequence, 2u);
   std::filesystem::remove_all(dir);
 }
@@ -226,10 +260,10 @@ TEST_F(TwoReadings, TheSecondHasRatesSharesAndTheTopList) {
       {700, "idle?name", "S", 0.0, 3.91},
   };
   EXPECT_EQ(*r.procesos_top, expected);
-  EXPECT_FALSE(sample.sources[kDiskSpace].ok);
-  EXPECT_NE(sample.sources[kDiskSpace].procfs_error.find("no-rootfs"), std::string::npos);
-  for (std::size_t i = 0; i < kSourceCount; ++i) {
-    EXPECT_TRUE(i == kDiskSpace || sample.sources[i].ok) << sample.sources[i].name;
+  EXPECT_FALSE(source_of(sample, "disk_space").ok);
+  EXPECT_NE(source_of(sample, "disk_space").procfs_error.find("no-rootfs"), std::string::npos);
+  for (const SourceReport& source : sample.sources) {
+    EXPECT_TRUE(source.name == std::string_view("disk_space") || source.ok) << source.name;
   }
   expect_valid(r);
 }
@@ -319,9 +353,9 @@ TEST_F(ModuleTareas, TheListComesFromTheModuleWithoutAProcScan) {
   ASSERT_TRUE(sample.record.procesos_top.has_value());
   EXPECT_EQ(*sample.record.procesos_top, expected);
   EXPECT_EQ(sample.record.total_procesos, 3);
-  EXPECT_EQ(sample.sources[kProcesses].from, Origin::module);
-  EXPECT_EQ(sample.sources[kProcessTop].from, Origin::module);
-  EXPECT_EQ(sample.sources[kProcessTop].module_error, "");
+  EXPECT_EQ(source_of(sample, "processes").from, Origin::module);
+  EXPECT_EQ(source_of(sample, "process_top").from, Origin::module);
+  EXPECT_EQ(source_of(sample, "process_top").module_error, "");
   expect_valid(sample.record);
 }
 
@@ -334,10 +368,10 @@ TEST_F(ModuleTareas, AListThatDoesNotTallyFallsBackToTheScanAndSaysWhy) {
   const Sample sample = c.collect();
   ASSERT_TRUE(sample.record.procesos_top.has_value());
   EXPECT_EQ(sample.record.procesos_top->front().pid, 200);  // rates-1's busiest, from /proc
-  EXPECT_EQ(sample.sources[kProcessTop].from, Origin::procfs);
-  EXPECT_NE(sample.sources[kProcessTop].module_error.find("tally"), std::string::npos)
-      << sample.sources[kProcessTop].module_error;
-  EXPECT_EQ(sample.sources[kProcesses].from, Origin::module) << "the counts still parse";
+  EXPECT_EQ(source_of(sample, "process_top").from, Origin::procfs);
+  EXPECT_NE(source_of(sample, "process_top").module_error.find("tally"), std::string::npos)
+      << source_of(sample, "process_top").module_error;
+  EXPECT_EQ(source_of(sample, "processes").from, Origin::module) << "the counts still parse";
 }
 
 // Captures what the collector logs while it lives, and puts the default logger back.

@@ -158,6 +158,17 @@ TEST(RenderJson, Version2FieldsAsExpected) {
   expect_file(to_json(sample.record) + "\n", "rates-1.json");
 }
 
+// The sources the one-sample fixtures of tests/suites/20-agent.sh leave out: rates
+// (disk_io, network) and procesos_top need a second reading. Paths say @DIR@.
+TEST(RenderSources, RatesAndProcessTopAsExpected) {
+  const std::string dir = ::testing::TempDir() + "/snapshot-rates-sources";
+  std::string text = render_sources(second_rates_sample(dir));
+  for (auto at = text.find(dir); at != std::string::npos; at = text.find(dir, at)) {
+    text.replace(at, dir.size(), "@DIR@");
+  }
+  expect_file(text, "rates-1.sources.json");
+}
+
 // The record is encoded once a sample: the pusher gets the bytes GET /metrics serves.
 TEST(Sampler, PushesTheBytesItServes) {
   SnapshotStore store;

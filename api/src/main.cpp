@@ -4,11 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,28 +16,22 @@
 #include "mysql_group_writer.hpp"
 #include "token_store.hpp"
 #include "vmpulse/contract.hpp"
+#include "vmpulse/detail/program.hpp"
 #include "vmpulse/http_metrics.hpp"
 #include "vmpulse/http_server.hpp"
-#include "vmpulse/log.hpp"
 
 namespace {
 
 // SIGHUP reads the token file again (a rotation); a bad file is logged and the tokens
-// accepted so far stay. Re-arms itself.
-void reload_tokens_on_sighup(boost::asio::signal_set& signals, vmpulse::api::TokenStore& tokens) {
-  signals.async_wait([&signals, &tokens](const boost::system::error_code& ec, int) {
-    if (ec) {
-      return;
-    }
-    auto reloaded = tokens.reload();
-    if (const auto* problem = std::get_if<std::string>(&reloaded)) {
-      spdlog::error("SIGHUP: tokens not reloaded, the previous ones stay: {}", *problem);
-    } else {
-      spdlog::info("SIGHUP: {} ingest tokens accepted from {}", std::get<std::size_t>(reloaded),
-                   tokens.path());
-    }
-    reload_tokens_on_sighup(signals, tokens);
-  });
+// accepted so far stay.
+void reload_tokens(vmpulse::api::TokenStore& tokens) {
+  auto reloaded = tokens.reload();
+  if (const auto* problem = std::get_if<std::string>(&reloaded)) {
+    spdlog::error("SIGHUP: tokens not reloaded, the previous ones stay: {}", *problem);
+  } else {
+    spdlog::info("SIGHUP: {} ingest tokens accepted from {}", std::get<std::size_t>(reloaded),
+                 tokens.path());
+  }
 }
 
 // Wires the group-commit queue with its writers, the ingest handler and the HTTP server,
@@ -104,8 +93,6 @@ int run(const vmpulse::api::ApiConfig& config) {
                                           request.header("Authorization"),
                                           request.header("Content-Length"));
       });
-  boost::asio::signal_set hangup(io, SIGHUP);
-  reload_tokens_on_sighup(hangup, *tokens);
   server.start();
   spdlog::info(
       "listening on {}:{}, database {}, {} writers, queue {} records, {} threads, {} tokens{}, "
@@ -115,40 +102,29 @@ int run(const vmpulse::api::ApiConfig& config) {
       config.token_file.empty() ? "" : " from " + config.token_file + " (SIGHUP reloads)",
       config.body_bytes_in_flight, config.metrics ? "on" : "off");
 
-  http::run_until_signal(io, config.threads, [&] {
-    hangup.cancel();
-    server.stop();
-    // Answer what is queued (stored if the database lets us) before the io stops.
-    queue.stop();
-    const auto s = queue.stats();
-    spdlog::info("stopped: {} records in {} commits, {} requests answered 503", s.records_committed,
-                 s.groups_committed, s.items_failed);
-  });
+  http::run_until_signal(
+      io, config.threads,
+      [&] {
+        server.stop();
+        // Answer what is queued (stored if the database lets us) before the io stops.
+        queue.stop();
+        const auto s = queue.stats();
+        spdlog::info("stopped: {} records in {} commits, {} requests answered 503",
+                     s.records_committed, s.groups_committed, s.items_failed);
+      },
+      [&tokens] { reload_tokens(*tokens); });
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  auto parsed = vmpulse::api::parse_api_config(args, vmpulse::flags::from_environment);
-  if (auto* problem = std::get_if<std::string>(&parsed)) {
-    std::fprintf(stderr, "vmpulse-api: %s\n", problem->c_str());
-    return 2;
-  }
-  const auto& config = std::get<vmpulse::api::ApiConfig>(parsed);
-  if (config.help) {
-    std::fputs(vmpulse::api::api_usage().c_str(), stdout);
-    return 0;
-  }
-  if (auto problem = vmpulse::init_logging("vmpulse-api", config.log_level, config.log_format)) {
-    std::fprintf(stderr, "vmpulse-api: %s\n", problem->c_str());
-    return 2;
-  }
-  try {
-    return run(config);
-  } catch (const std::exception& e) {
-    spdlog::critical("{}", e.what());
-    return 1;
-  }
+  using namespace vmpulse;
+  return detail::run_logged(
+      "vmpulse-api", argc, argv,
+      [](const std::vector<std::string>& args) {
+        return detail::with_usage(
+            "vmpulse-api", api::parse_api_config(args, flags::from_environment), api::api_usage);
+      },
+      run);
 }

@@ -614,7 +614,21 @@ void Server::stop() {
   });
 }
 
-void run_until_signal(asio::io_context& io, unsigned threads, std::function<void()> on_stop) {
+void run_until_signal(asio::io_context& io, unsigned threads, std::function<void()> on_stop,
+                      std::function<void()> on_hangup) {
+  std::optional<asio::signal_set> hangup;
+  std::function<void()> await_hangup = [&] {
+    hangup->async_wait([&](error_code ec, int) {
+      if (!ec) {
+        on_hangup();
+        await_hangup();
+      }
+    });
+  };
+  if (on_hangup) {
+    hangup.emplace(io, SIGHUP);
+    await_hangup();
+  }
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&io, &on_stop](error_code ec, int signal_number) {
     if (ec) {

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -670,6 +671,41 @@ TEST(RunUntilSignal, SigtermStopsTheContextAfterOnStop) {
   ::kill(::getpid(), SIGTERM);
   runner.join();
   EXPECT_TRUE(stopped_cleanly);
+  EXPECT_TRUE(io.stopped());
+}
+
+// Waits (bounded) until `count` reaches `at_least`.
+bool reaches(const std::atomic<int>& count, int at_least) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (count.load() < at_least && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return count.load() >= at_least;
+}
+
+TEST(RunUntilSignal, EachSighupCallsOnHangupAndTheContextRunsOn) {
+  boost::asio::io_context io;
+  std::promise<void> running;
+  boost::asio::post(io, [&running] { running.set_value(); });
+  std::atomic<int> reloads{0};
+  std::atomic<int> stops{0};
+  std::thread runner([&] {
+    run_until_signal(
+        io, 2, [&stops] { ++stops; }, [&reloads] { ++reloads; });
+  });
+  ASSERT_EQ(running.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  ::kill(::getpid(), SIGHUP);
+  EXPECT_TRUE(reaches(reloads, 1));
+  // A second SIGHUP once the first is handled (two pending at once would merge): the
+  // handler must have been armed again.
+  ::kill(::getpid(), SIGHUP);
+  EXPECT_TRUE(reaches(reloads, 2));
+  EXPECT_FALSE(io.stopped());
+  EXPECT_EQ(stops.load(), 0);
+  ::kill(::getpid(), SIGTERM);
+  runner.join();
+  EXPECT_EQ(reloads.load(), 2);
+  EXPECT_EQ(stops.load(), 1);
   EXPECT_TRUE(io.stopped());
 }
 

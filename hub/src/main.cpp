@@ -3,11 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <chrono>
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
 #include <ctime>
 
 #include "alert_notifier.hpp"
@@ -21,10 +17,10 @@
 #include "rollup.hpp"
 #include "viewer_api.hpp"
 #include "viewer_auth.hpp"
+#include "vmpulse/detail/program.hpp"
 #include "vmpulse/flags.hpp"
 #include "vmpulse/http_metrics.hpp"
 #include "vmpulse/http_server.hpp"
-#include "vmpulse/log.hpp"
 #include "ws_session.hpp"
 
 namespace {
@@ -205,23 +201,6 @@ int run(const vmpulse::hub::HubOptions& options) {
     hub::serve_websocket(std::move(socket), std::move(request), ws_context);
   });
 
-  // SIGHUP re-reads the viewer token file: a rotation without a restart.
-  boost::asio::signal_set hangup(io, SIGHUP);
-  std::function<void()> await_hangup = [&] {
-    hangup.async_wait([&](const boost::system::error_code& ec, int) {
-      if (ec) {
-        return;
-      }
-      if (auto problem = viewers->reload()) {
-        spdlog::error("SIGHUP: the viewer tokens stay as they were: {}", *problem);
-      } else if (!viewers->open()) {
-        spdlog::info("SIGHUP: viewer tokens reloaded");
-      }
-      await_hangup();
-    });
-  };
-  await_hangup();
-
   poller.start();
   queries.start();
   rollup.start();
@@ -235,10 +214,16 @@ int run(const vmpulse::hub::HubOptions& options) {
   server.start();
   spdlog::info("listening on {}:{} (poll {} ms, database {})", server_options.host, server.port(),
                options.poll.count(), options.db.redacted());
-  http::run_until_signal(io, options.threads, [&] {
-    server.stop();
-    hangup.cancel();
-  });
+  // SIGHUP re-reads the viewer token file: a rotation without a restart.
+  http::run_until_signal(
+      io, options.threads, [&server] { server.stop(); },
+      [&viewers] {
+        if (auto problem = viewers->reload()) {
+          spdlog::error("SIGHUP: the viewer tokens stay as they were: {}", *problem);
+        } else if (!viewers->open()) {
+          spdlog::info("SIGHUP: viewer tokens reloaded");
+        }
+      });
   if (notifier) {
     notifier->stop();
   }
@@ -256,29 +241,17 @@ int run(const vmpulse::hub::HubOptions& options) {
 
 int main(int argc, char** argv) {
   using namespace vmpulse;
-  const std::vector<std::string> args(argv + 1, argv + argc);
-  auto parsed = hub::parse_hub_options(args, flags::from_environment);
-  if (auto* problem = std::get_if<std::string>(&parsed)) {
-    std::fprintf(stderr, "vmpulse-hub: %s\n", problem->c_str());
-    return 2;
-  }
-  const hub::HubOptions options = std::get<hub::HubOptions>(std::move(parsed));
-  if (options.help) {
-    std::fputs(hub::hub_usage().c_str(), stdout);
-    return 0;
-  }
-  if (auto problem = hub::viewer_auth_problem(options)) {
-    std::fprintf(stderr, "vmpulse-hub: %s\n", problem->c_str());
-    return 2;
-  }
-  if (auto problem = init_logging("vmpulse-hub", options.log_level, options.log_format)) {
-    std::fprintf(stderr, "vmpulse-hub: %s\n", problem->c_str());
-    return 2;
-  }
-  try {
-    return run(options);
-  } catch (const std::exception& error) {
-    spdlog::critical("{}", error.what());
-    return 1;
-  }
+  return detail::run_logged(
+      "vmpulse-hub", argc, argv,
+      [](const std::vector<std::string>& args) {
+        auto parsed = detail::with_usage(
+            "vmpulse-hub", hub::parse_hub_options(args, flags::from_environment), hub::hub_usage);
+        if (const auto* options = std::get_if<hub::HubOptions>(&parsed)) {
+          if (auto problem = hub::viewer_auth_problem(*options)) {
+            return detail::Parsed<hub::HubOptions>(detail::refuse("vmpulse-hub", *problem));
+          }
+        }
+        return parsed;
+      },
+      run);
 }

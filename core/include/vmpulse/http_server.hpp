@@ -101,8 +101,10 @@ class Server {
   std::shared_ptr<Impl> impl_;
 };
 
-// Runs `io` on `threads` threads until SIGINT or SIGTERM, then stops it cleanly.
+// Runs `io` on `threads` threads until SIGINT or SIGTERM, then calls `on_stop` and
+// stops it. With `on_hangup`, each SIGHUP calls it on an io thread (a reload: the
+// programs read their token files again); without, SIGHUP keeps its default action.
 void run_until_signal(boost::asio::io_context& io, unsigned threads,
-                      std::function<void()> on_stop = {});
+                      std::function<void()> on_stop = {}, std::function<void()> on_hangup = {});
 
 }  // namespace vmpulse::http
