@@ -22,8 +22,8 @@ set(VMPULSE_PCH_STD
   <string_view> <utility> <variant> <vector>)
 set(VMPULSE_PCH_TESTS <gtest/gtest.h> ${VMPULSE_PCH_STD})
 
-# ccache reuses objects built with a PCH only with this sloppiness (its manual,
-# "Precompiled headers"): the PCH is newer than the objects and carries __DATE__ state.
+# ccache caches compiles that use a PCH only with this sloppiness (its manual,
+# "Precompiled headers"): the PCH is made just before them and hides its macros.
 if(VMPULSE_PCH AND CMAKE_CXX_COMPILER_LAUNCHER MATCHES "ccache$")
   set(CMAKE_CXX_COMPILER_LAUNCHER env
     CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime

@@ -13,8 +13,8 @@ build="build/fuzz"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# Line tables only (not full -g): enough for the sanitizers' stack traces, and 13 % less
-# compile time than -g.
+# Line tables only (not full -g): enough for the sanitizers' stack traces, and less to
+# compile (docs/development.md, "Where the suite's time goes").
 configure() {
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" \
