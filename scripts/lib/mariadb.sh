@@ -25,9 +25,7 @@ db_start() {
   [[ "$(id -u)" -eq 0 ]] && user_opt=(--user=root)
   if [[ ! -d "$dir/data/mysql" ]]; then
     mkdir -p "$dir/data"
-    mariadb-install-db --no-defaults "${user_opt[@]}" --datadir="$dir/data" \
-      --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 ||
-      { cat "$dir/install.log" >&2; return 1; }
+    _db_install "$dir/data" "$dir/install.log" || return 1
   fi
   if [[ ! -f "$dir/password" ]]; then
     (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$dir/password")
@@ -71,6 +69,37 @@ db_start() {
       echo "GRANT CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, SELECT, INSERT, UPDATE, DELETE ON \`$db\`.* TO '$(db_role_user migrate)'@'$host';"
     done
   } | _db_root_stdin "$dir"
+}
+
+# _db_install DATADIR LOG: an initialised, empty datadir (system tables, root by socket).
+# mariadb-install-db takes about 7 s (mostly waiting on fsync) and a test run starts about
+# 15 instances, so it runs once per server version and user into a template under
+# build/ that later instances copy (a fraction of a second). VMPULSE_DB_TEMPLATE=0 skips it.
+_db_install() {
+  local data="$1" log="$2" template tmp user_opt=()
+  [[ "$(id -u)" -eq 0 ]] && user_opt=(--user=root)
+  if [[ "${VMPULSE_DB_TEMPLATE:-1}" == 0 ]]; then
+    _db_install_db "$data" "$log" "${user_opt[@]}"
+    return
+  fi
+  template="$VMPULSE_ROOT/build/mariadb-datadir/$("$(_db_server)" --version | cksum | cut -d' ' -f1)-$(id -u)"
+  if [[ ! -d "$template/mysql" ]]; then
+    rm -rf "$template" # an interrupted first copy
+    mkdir -p "$(dirname "$template")"
+    tmp="$(mktemp -d "$template.XXXXXX")"
+    _db_install_db "$tmp" "$log" "${user_opt[@]}" || { rm -rf "$tmp"; return 1; }
+    # Whoever renames first wins; a concurrent second install is dropped.
+    mv -T "$tmp" "$template" 2>/dev/null || rm -rf "$tmp"
+  fi
+  cp -a "$template/." "$data/"
+}
+
+_db_install_db() {
+  local data="$1" log="$2"
+  shift 2
+  mariadb-install-db --no-defaults "$@" --datadir="$data" \
+    --auth-root-authentication-method=socket --skip-test-db >"$log" 2>&1 ||
+    { cat "$log" >&2; return 1; }
 }
 
 # _db_account_sql ACCOUNT PASSWORD: SQL that creates ACCOUNT or sets its password.

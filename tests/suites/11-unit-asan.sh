@@ -7,5 +7,6 @@ cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/suite.sh
 # shellcheck source=scripts/lib/build.sh
 source scripts/lib/build.sh
-build_preset asan || { echo "0 passed, 1 failed"; exit 1; }
+# Only what ctest runs: the servers, tools and benchmarks add nothing under the sanitizers here.
+build_preset asan --target vmpulse_tests || { echo "0 passed, 1 failed"; exit 1; }
 run_ctest asan
