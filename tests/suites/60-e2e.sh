@@ -60,26 +60,30 @@ check "per-route counters equal the rows" test "$split_total" -eq "$(rows)"
 # Signed-in reads through the ingress: every dashboard and hub path is 401 without a
 # viewer credential (the ingest token is not one), 200 with the viewer token.
 INGRESS="http://127.0.0.1:$VMPULSE_INGRESS_PORT"
+# The tokens go to curl as header files and to Chromium as a file: on no command line.
 VIEWER="$(tr -d '[:space:]' <"$VMPULSE_STATE_DIR/viewer-token")"
 INGEST="$(tr -d '[:space:]' <"$VMPULSE_STATE_DIR/token")"
+VIEWER_H="$VMPULSE_STATE_DIR/e2e-viewer.header" INGEST_H="$VMPULSE_STATE_DIR/e2e-ingest.header"
+(umask 077 && printf 'Authorization: Bearer %s\n' "$VIEWER" >"$VIEWER_H" &&
+  printf 'Authorization: Bearer %s\n' "$INGEST" >"$INGEST_H")
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 reads_need_a_viewer() {
   local path code bad=0
   for path in / /index.html /config.js /api/vms /api/split "/api/history?vm=x"; do
     code="$(status_of "$INGRESS$path")"
     [[ "$code" == 401 ]] || { echo "$path without a credential: $code"; bad=1; }
-    code="$(status_of -H "Authorization: Bearer $INGEST" "$INGRESS$path")"
+    code="$(status_of -H "@$INGEST_H" "$INGRESS$path")"
     [[ "$code" == 401 ]] || { echo "$path with the ingest token: $code"; bad=1; }
-    code="$(status_of -H "Authorization: Bearer $VIEWER" "$INGRESS$path")"
+    code="$(status_of -H "@$VIEWER_H" "$INGRESS$path")"
     [[ "$code" == 200 ]] || { echo "$path with the viewer token: $code"; bad=1; }
   done
   # /api/processes for a VM with no rows: 404 with the viewer (past the credential check).
   path="/api/processes?vm=x"
   code="$(status_of "$INGRESS$path")"
   [[ "$code" == 401 ]] || { echo "$path without a credential: $code"; bad=1; }
-  code="$(status_of -H "Authorization: Bearer $INGEST" "$INGRESS$path")"
+  code="$(status_of -H "@$INGEST_H" "$INGRESS$path")"
   [[ "$code" == 401 ]] || { echo "$path with the ingest token: $code"; bad=1; }
-  code="$(status_of -H "Authorization: Bearer $VIEWER" "$INGRESS$path")"
+  code="$(status_of -H "@$VIEWER_H" "$INGRESS$path")"
   [[ "$code" == 404 ]] || { echo "$path with the viewer token: $code"; bad=1; }
   code="$(status_of -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
     -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$INGRESS/ws")"
@@ -87,15 +91,16 @@ reads_need_a_viewer() {
   [[ "$(status_of "$INGRESS/signin")" == 200 ]] || { echo "/signin is not open"; bad=1; }
   curl -s -D - -o /dev/null "$INGRESS/" | grep -qi '^content-security-policy:.*script-src .self.' ||
     { echo "no Content-Security-Policy on the 401 page"; bad=1; }
-  curl -s -D - -o /dev/null -H "Authorization: Bearer $VIEWER" "$INGRESS/" |
+  curl -s -D - -o /dev/null -H "@$VIEWER_H" "$INGRESS/" |
     grep -qi '^content-security-policy:.*connect-src .self.' || { echo "no Content-Security-Policy on the page"; bad=1; }
   return "$bad"
 }
 check "every dashboard and hub path needs the viewer credential (401 without, ingest token 401, viewer 200)" reads_need_a_viewer
-check "./vmpulse up printed the sign-in URL" grep -q "/signin#$VIEWER" "$OUT/up.log"
+signin_printed() { grep -qFf <(printf '/signin#%s\n' "$VIEWER") "$OUT/up.log"; }
+check "./vmpulse up printed the sign-in URL" signin_printed
 
 check "Chromium signs in through the sign-in URL and the dashboard shows the new data" \
-  node "$ROOT/tests/e2e/dashboard-check.mjs" "$INGRESS/signin#$VIEWER" "$OUT" "$(db_client "$URL" -e "SELECT vm FROM metricas ORDER BY id DESC LIMIT 1")"
+  node "$ROOT/tests/e2e/dashboard-check.mjs" "$INGRESS" "$VMPULSE_STATE_DIR/viewer-token" "$OUT" "$(db_client "$URL" -e "SELECT vm FROM metricas ORDER BY id DESC LIMIT 1")"
 
 pids=()
 for f in "$VMPULSE_STATE_DIR"/run/*.pid; do pids+=("$(cat "$f")"); done
