@@ -39,6 +39,11 @@ run_agent() {
   local log="$1"
   shift
   PORT="$(free_port)"
+  # Each run starts in a later wall second than the last sample of the one before: hora
+  # has whole seconds and a run samples as it starts, so a restart within the second of
+  # a kill stamps a second, real sample with the same hora, which the duplicate check
+  # below would take for one sample stored twice (seen: killed at .066, restarted at .394).
+  sleep "$(awk -v t="$(now)" 'BEGIN { printf "%.3f", 1.02 - (t - int(t)) }')"
   echo "start $(now)" >>"$EVENTS"
   "$AGENT" --listen "127.0.0.1:$PORT" --interval 1s --vm durable-vm \
     --push "http://127.0.0.1:$INGEST_PORT/api/metrics" --token test-token --spool "$SPOOL" \
