@@ -1,26 +1,16 @@
-// What the e2e page checks share: Debian's Chromium through playwright-core (every
-// launch a fresh, empty profile), one page at 1440×900 whose uncaught errors fail the
-// check, and the outcome as one line and the exit status the suites' `check` reads.
+// What the e2e page checks share: Debian's Chromium as every browser test launches it
+// (tests/dashboard/browser.mjs: a fresh profile, nothing that phones home), one page at
+// 1440×900 whose uncaught errors fail the check, and the outcome as one line and the
+// exit status the suites' `check` reads.
 // usage: await pageCheck(async (page) => 'what was seen') — the body throws to fail.
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../dashboard/browser.mjs';
 
 export async function pageCheck(body) {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
   let failed = false;
+  let browser;
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    browser = await launchBrowser();
+    const page = await browser.context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     const seen = await body(page);
@@ -31,10 +21,11 @@ export async function pageCheck(body) {
       console.log(seen);
     }
   } catch (e) {
-    console.log(`dashboard check failed: ${e.message}`);
+    // Playwright's messages quote the URL, whose fragment is the viewer token.
+    console.log(`dashboard check failed: ${e.message.replace(/#[^\s"]*/g, '#…')}`);
     failed = true;
   } finally {
-    await browser.close();
+    await browser?.close();
   }
   process.exit(failed ? 1 : 0);
 }
