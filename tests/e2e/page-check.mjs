@@ -1,5 +1,6 @@
 // What the e2e page checks share: Debian's Chromium as every browser test launches it
-// (tests/dashboard/browser.mjs: a fresh profile, nothing that phones home), one page at
+// (tests/dashboard/browser.mjs: a fresh profile, nothing that phones home; tests/e2e has
+// no packages of its own, playwright-core comes with tests/dashboard's), one page at
 // 1440×900 whose uncaught errors fail the check, and the outcome as one line and the
 // exit status the suites' `check` reads.
 // usage: await pageCheck(async (page) => 'what was seen') — the body throws to fail.
