@@ -180,7 +180,7 @@ image_build() {
     extra=(--skip-unused-stages=false)
     ((${#IMAGES_PREBUILT_ARGS[@]} == 0)) || extra=("${IMAGES_PREBUILT_ARGS[@]}")
   fi
-  podman_build "localhost/vmpulse-$1:$2" "$VMPULSE_ROOT" "${file_args[@]}" "${IMAGES_BASE_ARGS[@]}" "${extra[@]}"
+  podman_build "$(image_ref localhost "$1" "$2")" "$VMPULSE_ROOT" "${file_args[@]}" "${IMAGES_BASE_ARGS[@]}" "${extra[@]}"
 }
 
 # images_build TAG BASES [prebuilt]: every image, each one's time and size reported.
@@ -192,7 +192,7 @@ images_build() {
   for c in "${IMAGE_COMPONENTS[@]}"; do
     t0=$SECONDS
     image_build "$c" "$tag"
-    ok "vmpulse-$c:$tag built in $((SECONDS - t0)) s ($(image_size_mb "localhost/vmpulse-$c:$tag") MB)"
+    ok "vmpulse-$c:$tag built in $((SECONDS - t0)) s ($(image_size_mb "$(image_ref localhost "$c" "$tag")") MB)"
   done
 }
 
@@ -209,7 +209,7 @@ image_size_mb() {
 images_push() {
   local prefix="$1" tag="$2" release="$3" c digest lines=()
   for c in "${IMAGE_COMPONENTS[@]}"; do
-    "${PODMAN[@]}" image exists "localhost/vmpulse-$c:$tag" ||
+    "${PODMAN[@]}" image exists "$(image_ref localhost "$c" "$tag")" ||
       die "localhost/vmpulse-$c:$tag is not built (./vmpulse images build --tag $tag)"
   done
   mkdir -p "$(dirname "$release")"

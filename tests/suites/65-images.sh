@@ -115,7 +115,7 @@ fi
 
 size_within() {
   local mb
-  mb="$(image_size_mb "localhost/vmpulse-$1:$TAG")" || return 1
+  mb="$(image_size_mb "$(image_ref localhost "$1" "$TAG")")" || return 1
   echo "vmpulse-$1: $mb MB (target: at most $2 MB)"
   ((mb <= $2))
 }
@@ -127,7 +127,7 @@ check "vmpulse-dashboard is at most 250 MB" size_within dashboard 250
 
 image_user_numeric_non_root() {
   local user
-  user="$("${PODMAN[@]}" image inspect --format '{{.Config.User}}' "localhost/vmpulse-$1:$TAG")" || return 1
+  user="$("${PODMAN[@]}" image inspect --format '{{.Config.User}}' "$(image_ref localhost "$1" "$TAG")")" || return 1
   [[ "$user" =~ ^[1-9][0-9]*(:[0-9]+)?$ ]] || { echo "vmpulse-$1 runs as '$user'"; return 1; }
 }
 for c in "${IMAGE_COMPONENTS[@]}"; do
@@ -141,7 +141,8 @@ done
 HARDENED=(--read-only --cap-drop ALL --security-opt no-new-privileges --tmpfs "/tmp:size=16m,mode=1777"
   --network host "${PODMAN_LIMITS[@]}")
 run_container() {
-  local name="vmpulse-suite-$1-$$" image="localhost/vmpulse-$2:$TAG"
+  local name="vmpulse-suite-$1-$$" image
+  image="$(image_ref localhost "$2" "$TAG")"
   shift 2
   local opts=()
   while [[ $# -gt 0 && "$1" != -- ]]; do
