@@ -1,6 +1,7 @@
 // vmpulse-fleet-sim: N simulated VMs, each taking 1 sample a second and pushing them in
 // batches to a real ingest route the way an agent does (core's HttpClient, an
-// Idempotency-Key per batch, the same key again on a retry), on loopback only, for a
+// Idempotency-Key per batch, the same key again on a retry; https:// verified against
+// --ca-file, as an agent pushes through the ingress), on loopback only, for a
 // bounded time. It counts every 201 and the rows each one said were stored, so that a
 // bench can check the database holds exactly those rows (0 lost, 0 doubled).
 //
@@ -31,6 +32,7 @@
 #include "vmpulse/flags.hpp"
 #include "vmpulse/http_client.hpp"
 #include "vmpulse/http_url.hpp"
+#include "vmpulse/tls_context.hpp"
 
 namespace {
 
@@ -47,6 +49,7 @@ struct Options {
   std::size_t top = 10;
   std::size_t labels = 0;   // etiquetas pairs per sample (issue 15), at most 16
   std::string latency_log;  // empty: none
+  std::string ca_file;      // https:// only: the CA that signed the ingress's certificate
 };
 
 // VM `index`'s labels: `count` pairs of realistic length (env, role, zone, team, then
@@ -142,7 +145,9 @@ void deliver(vmpulse::HttpClient& client, const Options& options, const std::str
 void run_thread(const Options& options, const vmpulse::HttpUrl& url, std::size_t thread,
                 std::chrono::system_clock::time_point wall_start, Clock::time_point start,
                 ThreadTotals& totals) {
-  vmpulse::HttpClient client(url, std::chrono::seconds(10), {}, "vmpulse-fleet-sim");
+  vmpulse::TlsFiles tls;
+  tls.ca_file = options.ca_file;
+  vmpulse::HttpClient client(url, std::chrono::seconds(10), tls, "vmpulse-fleet-sim");
   std::vector<std::size_t> mine;
   std::vector<std::string> names;
   for (std::size_t i = thread; i < options.vms; i += options.connections) {
@@ -212,7 +217,10 @@ bool write_latency_log(const std::string& path, const std::vector<ThreadTotals>&
 int main(int argc, char** argv) {
   Options options;
   CLI::App app{"vmpulse-fleet-sim: N simulated VMs pushing 1 sample/s each to an ingest route"};
-  app.add_option("--url", options.url, "the ingest URL, loopback only")->required();
+  app.add_option("--url", options.url, "the ingest URL (http:// or https://), loopback only")
+      ->required();
+  app.add_option("--ca-file", options.ca_file,
+                 "https:// only: PEM CA to verify the server with (required for https)");
   app.add_option("--vms", options.vms, "simulated VMs")->check(CLI::Range(1, 1000000));
   app.add_option("--seconds", options.seconds, "samples per VM (one a second)")
       ->check(CLI::Range(1, 86400));
@@ -240,8 +248,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto url = std::get<vmpulse::HttpUrl>(parsed);
-  if (url.tls || !vmpulse::is_loopback_host(url.host)) {
-    std::cerr << "--url: only http:// on loopback (this is a load generator)\n";
+  if (!vmpulse::is_loopback_host(url.host)) {
+    std::cerr << "--url: loopback only (this is a load generator)\n";
+    return 2;
+  }
+  // Verified TLS like an agent's push, never an unchecked one.
+  if (url.tls != !options.ca_file.empty()) {
+    std::cerr << "--ca-file: needed with an https:// --url, and only then\n";
     return 2;
   }
   const std::string probe = vmpulse::fleet::vm_name(options.prefix, options.vms - 1, options.vms);

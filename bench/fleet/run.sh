@@ -6,7 +6,8 @@
 #                    the 201s said they stored (both must be 0)
 #   ingest p50/p99   each 201's request time, as the simulator measured it
 #   hub cpu / rss    the hub's cores over the run, its peak RSS (VmHWM)
-#   db cpu           MariaDB's cores over the run
+#   db cpu           MariaDB's cores over the run; route 1's, node-api's, the ingress's
+#                    and the simulator's too (every core of the machine is one of them)
 #   /api/vms p99     GET /api/vms twice a second during the run (curl time_total), and its
 #                    size at the end
 #
@@ -15,6 +16,10 @@
 #   FLEET_BATCH=10 (samples per request), FLEET_TOP=10 (procesos_top entries),
 #   FLEET_LABELS=0 (etiquetas pairs per sample, 0-16),
 #   FLEET_CONNECTIONS=32 (simulator threads)
+#   FLEET_VIA=route1 (default: straight to vmpulse-api) or ingress: the way agents push in
+#   production, HTTPS (verified against the local CA) to the local ingress of `./vmpulse up`
+#   (scripts/ingress/nginx.conf.template), whose POST /api/metrics splits the batches
+#   between route 1 and node-api (route 2); node-api needs node-api/node_modules.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -31,11 +36,20 @@ BATCH="${FLEET_BATCH:-10}"
 TOP="${FLEET_TOP:-10}"
 LABELS="${FLEET_LABELS:-0}"
 CONNECTIONS="${FLEET_CONNECTIONS:-32}"
+VIA="${FLEET_VIA:-route1}"
+[[ "$VIA" == route1 || "$VIA" == ingress ]] || die "FLEET_VIA must be route1 or ingress, not $VIA"
 VMPULSE_BIN="${VMPULSE_BIN:-$ROOT/build/bin}"
 for bin in vmpulse-api vmpulse-hub vmpulse-fleet-sim; do
   [[ -x "$VMPULSE_BIN/$bin" ]] ||
     die "$VMPULSE_BIN/$bin is not built (cmake --build build/release --target $bin)"
 done
+
+if [[ "$VIA" == ingress ]]; then
+  # shellcheck source=scripts/lib/ingress.sh
+  source scripts/lib/ingress.sh
+  command -v nginx >/dev/null || die "nginx is not installed (scripts/packages/local.apt)"
+  [[ -d node-api/node_modules ]] || die "node-api/node_modules is missing (npm ci --prefix node-api)"
+fi
 
 bench_setup fleet
 bench_db
@@ -46,8 +60,42 @@ rss_peak_mib() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status";
 # p99 FILE: the 99th percentile of the numbers in FILE (one a line), in ms from seconds.
 p99_ms() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", 1000 * v[int(0.99 * (NR - 1)) + 1]; else printf "n/a" }'; }
 
+# start_ingress: node-api and the local ingress in front of route 1 ($api_port) and the
+# hub ($hub_port); sets node_pid, nginx_pid and sim_url.
+start_ingress() {
+  export VMPULSE_API_PORT="$api_port" VMPULSE_HUB_PORT="$hub_port"
+  export VMPULSE_NODE_API_PORT VMPULSE_INGRESS_PORT VMPULSE_INGRESS_TLS_PORT
+  VMPULSE_NODE_API_PORT="$(free_port)" VMPULSE_INGRESS_PORT="$(free_port)"
+  VMPULSE_INGRESS_TLS_PORT="$(free_port)"
+  env PORT="$VMPULSE_NODE_API_PORT" node node-api/src/server.js >"$work/node-$1.log" 2>&1 &
+  node_pid=$!
+  pids+=("$node_pid")
+  wait_http "http://127.0.0.1:$VMPULSE_NODE_API_PORT/readyz" 30 ||
+    die "node-api did not start: $(tail -n 3 "$work/node-$1.log")"
+  mkdir -p "$work/dist"
+  echo '<!doctype html>' >"$work/dist/index.html"
+  ingress_render "$work/ing-$1" "$work/dist" "$work/tls" || die "the ingress configuration did not render"
+  nginx -p "$work/ing-$1" -c "$work/ing-$1/nginx.conf" -e "$work/ing-$1/error.log" -g 'daemon off;' \
+    >"$work/nginx-$1.log" 2>&1 &
+  nginx_pid=$!
+  pids+=("$nginx_pid")
+  sim_url="https://127.0.0.1:$VMPULSE_INGRESS_TLS_PORT/api/metrics"
+  local try
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    curl -fsS --cacert "$work/tls/ca.pem" -o /dev/null "https://127.0.0.1:$VMPULSE_INGRESS_TLS_PORT/livez" 2>/dev/null &&
+      return 0
+    sleep 0.5
+  done
+  die "the ingress does not answer HTTPS after $try tries: $(tail -n 3 "$work/ing-$1/error.log")"
+}
+
+# ticks_of PID: its CPU ticks, or 0 once it is gone (a process not started in this mode).
+ticks_of() { if [[ -n "$1" ]]; then cpu_ticks "$1"; else echo 0; fi; }
+
 run_row() {
   local vms="$1" api_port hub_port api_pid hub_pid sim_pid t0 hub0 db0 hub1 db1 t1 result
+  local node_pid="" nginx_pid="" sim_url api0 api1 node0 node1 nginx0 nginx1 sim_ticks=0 ticks
+  local sim_tls=()
   db_client "$VMPULSE_DB_URL" -e "TRUNCATE metricas; TRUNCATE metricas_por_api;
     TRUNCATE ingest_keys; TRUNCATE metricas_minuto; TRUNCATE metricas_minuto_estado"
   api_port="$(free_port)"
@@ -61,12 +109,20 @@ run_row() {
   pids+=("$hub_pid")
   wait_http "http://127.0.0.1:$api_port/readyz" 30 || die "vmpulse-api did not start"
   wait_http "http://127.0.0.1:$hub_port/readyz" 60 || die "vmpulse-hub did not start"
+  sim_url="http://127.0.0.1:$api_port/api/cpp/metrics"
+  if [[ "$VIA" == ingress ]]; then
+    start_ingress "$vms"
+    sim_tls=(--ca-file "$work/tls/ca.pem")
+  fi
 
-  info "$vms VMs x $SECS s, batch $BATCH, top $TOP, labels $LABELS"
+  info "$vms VMs x $SECS s via $VIA, batch $BATCH, top $TOP, labels $LABELS, $CONNECTIONS connections"
   t0="$(date +%s.%N)"
   hub0="$(cpu_ticks "$hub_pid")"
   db0="$(cpu_ticks "$(db_pid)")"
-  "$VMPULSE_BIN/vmpulse-fleet-sim" --url "http://127.0.0.1:$api_port/api/cpp/metrics" \
+  api0="$(cpu_ticks "$api_pid")"
+  node0="$(ticks_of "$node_pid")"
+  nginx0="$(ticks_of "$nginx_pid")"
+  "$VMPULSE_BIN/vmpulse-fleet-sim" --url "$sim_url" "${sim_tls[@]}" \
     --vms "$vms" --seconds "$SECS" --batch "$BATCH" --top "$TOP" --labels "$LABELS" --connections "$CONNECTIONS" \
     --prefix fleet >"$work/sim-$vms.out" 2>"$work/sim-$vms.err" &
   sim_pid=$!
@@ -74,6 +130,8 @@ run_row() {
   while kill -0 "$sim_pid" 2>/dev/null; do
     curl -s -o "$work/vms.json" -w '%{time_total}\n' "http://127.0.0.1:$hub_port/api/vms" \
       >>"$work/vms-$vms.times" || true
+    # The simulator's own ticks, last seen alive (it is reaped before it could be read).
+    ticks="$(cpu_ticks "$sim_pid")" && ((ticks > sim_ticks)) && sim_ticks="$ticks"
     sleep 0.5
   done
   # The simulator is this script's own child: its status says whether every batch got a 201.
@@ -81,6 +139,9 @@ run_row() {
   t1="$(date +%s.%N)"
   hub1="$(cpu_ticks "$hub_pid")"
   db1="$(cpu_ticks "$(db_pid)")"
+  api1="$(cpu_ticks "$api_pid")"
+  node1="$(ticks_of "$node_pid")"
+  nginx1="$(ticks_of "$nginx_pid")"
   local rows distinct hub_vms vms_bytes
   rows="$(settled_rows)"
   distinct="$(db_client "$VMPULSE_DB_URL" -e "SELECT COUNT(*) FROM (SELECT DISTINCT vm, hora FROM metricas) d")"
@@ -91,10 +152,11 @@ run_row() {
   echo "$result rows=$rows distinct=$distinct hub_vms=$hub_vms vms_bytes=$vms_bytes" \
     "window_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
     "hub_ticks=$((hub1 - hub0)) db_ticks=$((db1 - db0)) hub_rss=$(rss_peak_mib "$hub_pid")" \
+    "api_ticks=$((api1 - api0)) node_ticks=$((node1 - node0)) nginx_ticks=$((nginx1 - nginx0)) sim_ticks=$sim_ticks" \
     "vms_p99=$(p99_ms "$work/vms-$vms.times") vms_n=$(wc -l <"$work/vms-$vms.times")" | tee -a "$results"
-  kill -TERM "$api_pid" "$hub_pid" 2>/dev/null || true
-  timeout 10 tail --pid="$api_pid" -f /dev/null || true
-  timeout 10 tail --pid="$hub_pid" -f /dev/null || true
+  local pid
+  for pid in "$api_pid" "$hub_pid" $node_pid $nginx_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "$api_pid" "$hub_pid" $node_pid $nginx_pid; do timeout 10 tail --pid="$pid" -f /dev/null || true; done
 }
 
 for vms in $VMS_LIST; do
@@ -102,7 +164,7 @@ for vms in $VMS_LIST; do
 done
 
 echo
-echo "fleet: N VMs x 1 sample/s for $SECS s through vmpulse-api (batch $BATCH, procesos_top $TOP), one machine"
+echo "fleet: N VMs x 1 sample/s for $SECS s via $VIA (batch $BATCH, procesos_top $TOP, labels $LABELS), one machine"
 awk -v hz="$ticks_per_second" '
 function val(key,   i, kv) {
   for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] }
@@ -115,3 +177,16 @@ function val(key,   i, kv) {
 }' "$results"
 echo "lost = expected - distinct (vm, hora) rows; doubled = rows - distinct; stored = sum of the 201s' \"stored\""
 echo "late = simulator ticks that started over 1 s late (the sender could not keep up)"
+echo
+echo "where the cores went (CPU over the run's window; the machine has $(nproc)):"
+awk -v hz="$ticks_per_second" '
+function val(key,   i, kv) {
+  for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] }
+  return ""
+}
+function cores(key) { return val(key) / hz / val("window_s") }
+/^RESULT/ {
+  if (!header++) printf "%7s %9s %10s %9s %10s %8s %9s %8s %8s %10s\n", "vms", "window_s", "rows/s", "route1", "node-api", "ingress", "simulator", "hub", "db", "all"
+  all = cores("api_ticks") + cores("node_ticks") + cores("nginx_ticks") + cores("sim_ticks") + cores("hub_ticks") + cores("db_ticks")
+  printf "%7d %9.1f %10.0f %9.3f %10.3f %8.3f %9.3f %8.3f %8.3f %10.3f\n", val("vms"), val("window_s"), val("rows") / val("window_s"), cores("api_ticks"), cores("node_ticks"), cores("nginx_ticks"), cores("sim_ticks"), cores("hub_ticks"), cores("db_ticks"), all
+}' "$results"
