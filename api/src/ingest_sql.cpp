@@ -138,18 +138,28 @@ std::string add_count_sql(std::string_view api, std::size_t count, const Quote& 
   return sql;
 }
 
+std::string claim_keys_sql(std::span<const KeyClaim> claims, std::string_view api,
+                           const Quote& quote) {
+  std::string sql = "INSERT IGNORE INTO ingest_keys (idem_key,api,stored,body_sha256) VALUES ";
+  for (const KeyClaim& claim : claims) {
+    sql += '(';
+    quote(sql, claim.key);
+    sql += ',';
+    quote(sql, api);
+    sql += ',';
+    append_integer(sql, static_cast<std::int64_t>(claim.stored));
+    sql += ',';
+    quote(sql, claim.body_sha256);
+    sql += "),";
+  }
+  sql.pop_back();
+  return sql;
+}
+
 std::string claim_key_sql(std::string_view key, std::string_view api, std::size_t stored,
                           std::string_view body_sha256, const Quote& quote) {
-  std::string sql = "INSERT IGNORE INTO ingest_keys (idem_key,api,stored,body_sha256) VALUES (";
-  quote(sql, key);
-  sql += ',';
-  quote(sql, api);
-  sql += ',';
-  append_integer(sql, static_cast<std::int64_t>(stored));
-  sql += ',';
-  quote(sql, body_sha256);
-  sql += ')';
-  return sql;
+  const KeyClaim claim{key, stored, body_sha256};
+  return claim_keys_sql(std::span(&claim, 1), api, quote);
 }
 
 std::string stored_for_key_sql(std::string_view key, const Quote& quote) {

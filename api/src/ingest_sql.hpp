@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -32,8 +33,19 @@ void add_record_params(db::Params& params, const Record& record, std::string_vie
 // Adds `count` to the route's row of metricas_por_api (creating it when missing).
 std::string add_count_sql(std::string_view api, std::size_t count, const Quote& quote);
 
-// Claims an Idempotency-Key for the body whose SHA-256 is `body_sha256` (hex): affects
-// one row when the key is new, none when it exists (db/migrations/003).
+// One request's Idempotency-Key, the records it stores and its body's SHA-256 (hex).
+struct KeyClaim {
+  std::string_view key;
+  std::size_t stored = 0;
+  std::string_view body_sha256;
+};
+
+// Claims the keys in one statement, in the order given: affects one row per key that is
+// new, none for one that exists (db/migrations/003) or comes twice. Not empty.
+std::string claim_keys_sql(std::span<const KeyClaim> claims, std::string_view api,
+                           const Quote& quote);
+
+// claim_keys_sql of one key.
 std::string claim_key_sql(std::string_view key, std::string_view api, std::size_t stored,
                           std::string_view body_sha256, const Quote& quote);
 

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <charconv>
 #include <numeric>
+#include <span>
 #include <utility>
+#include <vector>
 
 #include "ingest_sql.hpp"
 
@@ -131,7 +133,29 @@ std::vector<ItemResult> MysqlGroupWriter::write_once(std::span<const IngestItem*
   std::stable_sort(keyed.begin(), keyed.end(), [&](std::size_t a, std::size_t b) {
     return *items[a]->idempotency_key < *items[b]->idempotency_key;
   });
-  for (const std::size_t i : keyed) {
+  // Every key in one statement, the common case (each one's round trip was most of a
+  // group's time under load); if any is not new (a retry of a stored request, or a key
+  // twice in the group), start the transaction again and claim one key at a time, which
+  // tells which request each existing key belongs to. ROLLBACK as a statement: a failed
+  // one throws (the group is retried), where one that failed silently would leave this
+  // transaction's claims to be read back as replays.
+  bool claimed = false;
+  if (keyed.size() > 1) {
+    std::vector<KeyClaim> claims;
+    claims.reserve(keyed.size());
+    for (const std::size_t i : keyed) {
+      claims.push_back(
+          {*items[i]->idempotency_key, items[i]->records.size(), items[i]->body_sha256});
+    }
+    connection_.execute(claim_keys_sql(claims, api_, quote));
+    claimed = connection_.affected_rows() == keyed.size();
+    if (!claimed) {
+      connection_.execute("ROLLBACK");
+    }
+  }
+  const std::span<const std::size_t> one_by_one =
+      claimed ? std::span<const std::size_t>{} : std::span<const std::size_t>(keyed);
+  for (const std::size_t i : one_by_one) {
     const std::string& key = *items[i]->idempotency_key;
     connection_.execute(
         claim_key_sql(key, api_, items[i]->records.size(), items[i]->body_sha256, quote));

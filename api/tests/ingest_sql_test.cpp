@@ -225,6 +225,10 @@ TEST(IngestSql, KeyClaimIgnoresAnExistingKey) {
   EXPECT_EQ(claim_key_sql("k-1", "cpp", 7, "ab12", plain_quote),
             "INSERT IGNORE INTO ingest_keys (idem_key,api,stored,body_sha256) VALUES "
             "('k-1','cpp',7,'ab12')");
+  const std::vector<KeyClaim> claims{{"k-1", 7, "ab12"}, {"k-2", 1, "cd34"}};
+  EXPECT_EQ(claim_keys_sql(claims, "cpp", plain_quote),
+            "INSERT IGNORE INTO ingest_keys (idem_key,api,stored,body_sha256) VALUES "
+            "('k-1','cpp',7,'ab12'),('k-2','cpp',1,'cd34')");
   EXPECT_EQ(stored_for_key_sql("k-1", plain_quote),
             "SELECT stored,body_sha256 FROM ingest_keys WHERE idem_key = 'k-1'");
 }

@@ -173,6 +173,32 @@ describe('idempotency', () => {
       assert.equal(await db.countKey(k), 1);
     });
 
+    // Concurrent requests share a group commit, whose keys are claimed in one statement
+    // unless one of them exists: then one at a time. Stored keys mixed with new ones
+    // exercise that second path (and, when the group is all new, the first).
+    it(`${target.name}: concurrent replays and new keys: each new key stores once, each stored one replays`, async () => {
+      const stored = Array.from({ length: 6 }, (_, i) => key(target, `mixed-old-${i}`));
+      for (const k of stored) {
+        const first = await request(target, { body: [BASE, BASE], headers: { 'idempotency-key': k } });
+        assert.equal(first.status, 201, first.text);
+      }
+      const fresh = Array.from({ length: 6 }, (_, i) => key(target, `mixed-new-${i}`));
+      const before = await db.snapshot();
+      const answers = await Promise.all(
+        [...stored, ...fresh, ...fresh].map((k) =>
+          request(target, { body: [BASE, BASE], headers: { 'idempotency-key': k } }),
+        ),
+      );
+      for (const a of answers) assert.equal(a.status, 201, a.text);
+      for (const a of answers.slice(0, 6))
+        assert.deepEqual(a.json, { status: 'saved', stored: 2, api: target.name, replayed: true });
+      const originals = answers.slice(6).filter((a) => !a.json.replayed);
+      assert.equal(originals.length, 6, 'each new key is stored by exactly one of its two requests');
+      const afterward = await db.snapshot();
+      assert.equal(afterward.rows - before.rows, 12, 'two rows per new key, none for a replay');
+      for (const k of [...stored, ...fresh]) assert.equal(await db.countKey(k), 1);
+    });
+
     it(`${target.name}: the same key with another body is 422 idempotency_key_reused and stores nothing`, async () => {
       const k = key(target, 'reused');
       const first = await request(target, { body: [BASE], headers: { 'idempotency-key': k } });
