@@ -26,8 +26,8 @@ std::string insert_records_statement(std::size_t rows);
 
 // Appends one record's values to `params`, in insert_records_statement's column order:
 // stamped with `api`, integers as integers, numbers as their shortest exact decimal
-// text, NULL for an absent optional field, procesos_top and etiquetas as
-// their JSON text.
+// text, NULL for an absent optional field, etiquetas as its JSON text, procesos_top in
+// its stored form (core's append_processes_stored, db/migrations/009).
 void add_record_params(db::Params& params, const Record& record, std::string_view api);
 
 // Adds `count` to the route's row of metricas_por_api (creating it when missing).

@@ -3,7 +3,7 @@
 // never wait on each other in a cycle); a key already stored — or being stored by
 // another writer, whose commit we wait for on the key's row lock — turns its request
 // into a replay without failing the rest of the group. Then the records, in prepared
-// multi-row INSERTs (binary protocol: the JSON of procesos_top is neither escaped by us
+// multi-row INSERTs (binary protocol: the text of procesos_top is neither escaped by us
 // nor lexed by the server), one update of metricas_por_api, one COMMIT.
 // Used by one writer thread; not thread-safe.
 #pragma once

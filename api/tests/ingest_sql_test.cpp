@@ -113,14 +113,12 @@ TEST(IngestSql, VersionOneRecordsHaveNullForEveryVersionTwoColumn) {
                 ",'2026-11-26 10:00:00','cpp',NULL");
 }
 
-TEST(IngestSql, VersionTwoRecordsFillEveryColumnAndProcessesAsJson) {
+TEST(IngestSql, VersionTwoRecordsFillEveryColumnAndProcessesInTheStoredForm) {
   EXPECT_EQ(params_of(sample_v2("db-1")),
             "'db-1',16000,4000,12000,'75','12.345','87.655',2,200,0,1,300,'0.5','1.25','2','0.1',"
             "'3.5',2048,1024,100000,25000,'12.5','0','1000000000000','7.75',86400,"
             "'{\"env\":\"prod\",\"role\":\"db\"}','2026-11-26 10:00:00','cpp',"
-            "'[{\"pid\":1234,\"nombre\":\"postgres\",\"estado\":\"S\",\"porcentaje_cpu\":12.50,"
-            "\"ram_mib\":256.33},{\"pid\":1,\"nombre\":\"systemd\",\"estado\":\"S\","
-            "\"porcentaje_cpu\":0.00,\"ram_mib\":12.00}]'");
+            "'[[1234,\"postgres\",\"S\",12.50,256.33],[1,\"systemd\",\"S\",0.00,12.00]]'");
 }
 
 TEST(IngestSql, ParamsOfSeveralRecordsFollowEachOther) {
@@ -154,13 +152,12 @@ TEST(IngestSql, LabelsAreTheirJsonTextAndEmptyIsNotNull) {
   EXPECT_NE(params_of(r).find(",'{}','2026-11-26 10:00:00',"), std::string::npos) << params_of(r);
 }
 
-// The binary protocol takes the JSON text as it is: escaped for JSON, never for SQL.
+// The binary protocol takes the text as it is: escaped for JSON, never for SQL.
 TEST(IngestSql, QuotesInAProcessNameAreEscapedForJsonOnly) {
   Record r = sample("x", 0);
-  r.procesos_top = std::vector<ProcessEntry>{{7, R"(it's "x" \ y)", "R", 1, 2}};
+  r.procesos_top = std::vector<ProcessEntry>{{7, R"x(it's "x" \ y (ñ))x", "R", 1, 2}};
   const std::string params = params_of(r);
-  EXPECT_NE(params.find(R"('[{"pid":7,"nombre":"it's \"x\" \\ y","estado":"R",)"),
-            std::string::npos)
+  EXPECT_NE(params.find(R"x(,'[[7,"it's \"x\" \\ y (ñ)","R",1.00,2.00]]')x"), std::string::npos)
       << params;
 }
 
@@ -199,12 +196,17 @@ TEST(IngestSql, EveryColumnIsCreatedByAMigration) {
   EXPECT_EQ(params.values().size(), count);
 }
 
-// The stored text is what core's record JSON (the hub's live records) says for the list.
-TEST(IngestSql, StoredProcessesAreTheRecordJsonsText) {
+// The stored text, read back by the hub, is what core's record JSON says for the list.
+TEST(IngestSql, StoredProcessesReadBackAsTheRecordJsonsText) {
   const Record r = sample_v2("db-1");
-  std::string stored;
-  append_processes_json(stored, *r.procesos_top);
-  EXPECT_NE(to_json(r).find("\"procesos_top\":" + stored + ","), std::string::npos) << to_json(r);
+  const std::string params = params_of(r);
+  const std::size_t list = params.rfind(",'[[");
+  ASSERT_NE(list, std::string::npos) << params;
+  std::string read_back;
+  ASSERT_FALSE(
+      append_processes_from_stored(read_back, params.substr(list + 2, params.size() - list - 3)));
+  EXPECT_NE(to_json(r).find("\"procesos_top\":" + read_back + ","), std::string::npos)
+      << to_json(r);
 }
 
 TEST(IngestSql, NumbersKeepTheirExactValue) {

@@ -1,11 +1,14 @@
 // Where procesos_top lives, measured from a C client with no HTTP in the way (issue 13):
 //   v1     metricas rows of version 1 records (the version 2 columns NULL): the baseline;
-//   json   version 2 rows, procesos_top in metricas' JSON column (db/migrations/005);
-//   child  version 2 rows, procesos_top as one metricas_procesos row per process (the
-//          alternative; bench/ingest/record_v2.sh creates that table).
+//   json     version 2 rows, procesos_top as the objects' JSON text in a JSON column
+//            (db/migrations/005; bench/ingest/record_v2.sh sets the column's type);
+//   compact  version 2 rows, procesos_top as the routes store it since db/migrations/009:
+//            `[[pid,"nombre","S",cpu,ram],…]` in a MEDIUMTEXT with no JSON check;
+//   child    version 2 rows, procesos_top as one metricas_procesos row per process (the
+//            alternative; bench/ingest/record_v2.sh creates that table).
 // Inserts --records records with --processes processes each, in durable transactions of
-// --batch records from --threads connections, as the ingest routes do; then, for json
-// and child, reads them back the two ways the hub does: --reads lookups of one VM's
+// --batch records from --threads connections, as the ingest routes do; then, for the
+// version 2 modes, reads them back the two ways the hub does: --reads lookups of one VM's
 // processes at a time (GET /api/processes) and a scan of every row in id order, 1,000 at
 // a time, with its processes (the live stream's poller). Prints one line:
 //   LAYOUT mode=M records=N insert_s=S lookups=L lookup_s=S scanned=N scan_s=S
@@ -80,18 +83,21 @@ Process process_of(int record, int k) {
           2048.0 / (k + 1) + 0.5};
 }
 
-std::string processes_json(int record, int count) {
-  std::string json = "[";
+// The column's text: the objects (json) or an array of values per process (compact), the
+// numbers with two decimals as the routes write them.
+std::string processes_text(int record, int count, bool compact) {
+  std::string text = "[";
   char buffer[256];
   for (int k = 0; k < count; ++k) {
     const Process p = process_of(record, k);
     std::snprintf(buffer, sizeof buffer,
-                  "%s{\"pid\":%d,\"nombre\":\"%s\",\"estado\":\"%s\",\"porcentaje_cpu\":%.2f,"
-                  "\"ram_mib\":%.2f}",
+                  compact ? "%s[%d,\"%s\",\"%s\",%.2f,%.2f]"
+                          : "%s{\"pid\":%d,\"nombre\":\"%s\",\"estado\":\"%s\","
+                            "\"porcentaje_cpu\":%.2f,\"ram_mib\":%.2f}",
                   k > 0 ? "," : "", p.pid, p.nombre, p.estado, p.cpu, p.ram);
-    json += buffer;
+    text += buffer;
   }
-  return json + "]";
+  return text + "]";
 }
 
 struct Connection {
@@ -133,17 +139,20 @@ constexpr const char* kV1Columns =
     "porcentaje_cpu_libre,procesos_corriendo,total_procesos,procesos_durmiendo,procesos_zombie,"
     "procesos_parados,hora,api";
 
+// The modes that keep procesos_top in metricas' own column.
+bool in_column(const Options& o) { return o.mode == "json" || o.mode == "compact"; }
+
 // One transaction: records [first, first + count).
 bool insert_batch(Connection& c, const Options& o, int first, int count) {
   std::string sql = kV1Columns;
   if (o.mode != "v1") sql += kV2Columns;
-  if (o.mode == "json") sql += ",procesos_top";
+  if (in_column(o)) sql += ",procesos_top";
   sql += ") VALUES ";
   for (int i = first; i < first + count; ++i) {
     if (i > first) sql += ',';
     sql += v1_values(i);
     if (o.mode != "v1") sql += kV2Values;
-    if (o.mode == "json") sql += ",'" + processes_json(i, o.processes) + "'";
+    if (in_column(o)) sql += ",'" + processes_text(i, o.processes, o.mode == "compact") + "'";
     sql += ')';
   }
   if (!c.run(sql)) return false;
@@ -174,7 +183,7 @@ bool insert_batch(Connection& c, const Options& o, int first, int count) {
 std::string lookup_sql(const Options& o, int i) {
   const std::string where = "m.vm = " + vm_of(i) + " AND m.hora <= " + hora_of(i) +
                             " AND m.hora >= " + hora_of(i) + " - INTERVAL 5 MINUTE";
-  if (o.mode == "json") {
+  if (in_column(o)) {
     return "SELECT m.hora, m.procesos_top FROM metricas m WHERE " + where +
            " AND m.procesos_top IS NOT NULL ORDER BY m.hora DESC LIMIT 1";
   }
@@ -212,7 +221,7 @@ bool on_threads(const Options& o, Work work) {
 int main(int argc, char** argv) {
   if (argc < 6) {
     std::fprintf(stderr,
-                 "usage: record_layout HOST PORT USER DATABASE v1|json|child [--records N] "
+                 "usage: record_layout HOST PORT USER DATABASE v1|json|compact|child [--records N] "
                  "[--batch B] [--threads T] [--processes P] [--reads R]\n");
     return 2;
   }
@@ -235,11 +244,11 @@ int main(int argc, char** argv) {
     }
     *target = std::atoi(argv[i + 1]);
   }
-  if ((o.mode != "v1" && o.mode != "json" && o.mode != "child") || o.records < 1 || o.batch < 1 ||
+  if ((o.mode != "v1" && !in_column(o) && o.mode != "child") || o.records < 1 || o.batch < 1 ||
       o.batch > 1000 || o.threads < 1 || o.threads > 64 || o.processes < 0 || o.processes > 50 ||
       o.reads < 0) {
     std::fprintf(stderr,
-                 "record_layout: mode v1|json|child, --batch 1-1000, --threads 1-64, "
+                 "record_layout: mode v1|json|compact|child, --batch 1-1000, --threads 1-64, "
                  "--processes 0-50\n");
     return 2;
   }
@@ -285,7 +294,7 @@ int main(int argc, char** argv) {
           "SELECT id,vm,total_ram,ram_libre,uso_ram,porcentaje_ram,porcentaje_cpu_uso,"
           "porcentaje_cpu_libre,procesos_corriendo,total_procesos,procesos_durmiendo,"
           "procesos_zombie,procesos_parados,hora,api" +
-          std::string(kV2Columns) + (o.mode == "json" ? ",procesos_top" : "") +
+          std::string(kV2Columns) + (in_column(o) ? ",procesos_top" : "") +
           " FROM metricas WHERE id > " + std::to_string(last) + " ORDER BY id LIMIT 1000";
       if (!c.run(rows_sql)) {
         ok = false;

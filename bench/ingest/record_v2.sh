@@ -2,17 +2,19 @@
 # Version 2 records (issue 13) against version 1 ones, on one private MariaDB with durable
 # commits, in one run:
 #   1. storage: where procesos_top lives. A C client (record_layout.cpp) inserts the same
-#      records as version 1 rows, as version 2 rows with procesos_top in metricas' JSON
-#      column (db/migrations/005), and as version 2 rows with a child table
-#      metricas_procesos (one row per process); then reads them back as the hub does
-#      (one VM's processes at a time, and every row in id order with its processes).
-#      Bytes per sample from information_schema after ANALYZE TABLE.
+#      records as version 1 rows, as version 2 rows with procesos_top as the objects in
+#      a JSON column (db/migrations/005), as version 2 rows with the compact stored form
+#      in a MEDIUMTEXT (db/migrations/009, what the routes write now), and as version 2
+#      rows with a child table metricas_procesos (one row per process); then reads them
+#      back as the hub does (one VM's processes at a time, and every row in id order
+#      with its processes). Bytes per sample from information_schema after ANALYZE TABLE.
 #   2. route 1 (build/bin/vmpulse-api): records/s and CPU per record posting version 1
 #      and version 2 records (10 processes each) with wrk, alternately, one record per
 #      request and batches of 100; target: version 2 ≥ 0.7× version 1.
 #   bench/ingest/record_v2.sh      prints two markdown tables and the targets
 # BENCH_SECONDS (default 10) bounds each wrk run; BENCH_RECORDS (default 20000) the
-# records of each storage layout; BENCH_PROCESSES (default 10) the processes of each.
+# records of each storage layout; BENCH_PROCESSES (default 10) the processes of each;
+# BENCH_ROUTE=0 measures the storage layouts only (no route 1, no wrk needed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
@@ -22,10 +24,13 @@ source bench/lib.sh
 seconds="${BENCH_SECONDS:-10}"
 records="${BENCH_RECORDS:-20000}"
 processes="${BENCH_PROCESSES:-10}"
+route="${BENCH_ROUTE:-1}"
 bench_setup record-v2
 
-[[ -x "$VMPULSE_BIN/vmpulse-api" ]] || die "$VMPULSE_BIN/vmpulse-api is not built (./vmpulse build)"
-command -v wrk >/dev/null || die "wrk is not installed (scripts/packages/api.apt)"
+if [[ "$route" != 0 ]]; then
+  [[ -x "$VMPULSE_BIN/vmpulse-api" ]] || die "$VMPULSE_BIN/vmpulse-api is not built (./vmpulse build)"
+  command -v wrk >/dev/null || die "wrk is not installed (scripts/packages/api.apt)"
+fi
 
 bench_db
 sql() { db_client "$VMPULSE_DB_URL" -e "$1"; }
@@ -58,10 +63,20 @@ bytes() {
        WHERE table_schema = DATABASE() AND table_name IN ($list)"
 }
 
+# procesos_top's type per layout: 005's JSON column (MariaDB: LONGTEXT with a json_valid
+# check) for json, 009's for the others (the table is empty, so the change is quick).
+column_type() {
+  case "$1" in
+    json) echo "JSON NULL" ;;
+    *) echo "MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL" ;;
+  esac
+}
+
 declare -A layout
 layout_rows=()
-for mode in v1 json child; do
+for mode in v1 json compact child; do
   sql "TRUNCATE TABLE metricas; TRUNCATE TABLE metricas_procesos"
+  sql "ALTER TABLE metricas MODIFY COLUMN procesos_top $(column_type "$mode")"
   line="$(MYSQL_PWD="$(cat "$work/db/password")" "$work/record_layout" 127.0.0.1 "$db_port" \
     "$VMPULSE_DB_USER" "$VMPULSE_DB_NAME" "$mode" --records "$records" --processes "$processes" \
     --batch 100 --threads 4 --reads 4000)"
@@ -80,6 +95,28 @@ for mode in v1 json child; do
   layout_rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s |' "$mode" "$stored" "$insert_rate" \
     "$lookup_rate" "$(field found)" "$scan_rate" "$per_sample" "$json_bytes")")
 done
+sql "TRUNCATE TABLE metricas; ALTER TABLE metricas MODIFY COLUMN procesos_top $(column_type compact)"
+
+layouts_summary() {
+  echo "- compact (009) / JSON column (005): inserts $(ratio "${layout[compact/insert]}" "${layout[json/insert]}")×, lookups $(ratio "${layout[compact/lookup]}" "${layout[json/lookup]}")×, scan $(ratio "${layout[compact/scan]}" "${layout[json/scan]}")×, bytes per sample $(ratio "${layout[compact/bytes]}" "${layout[json/bytes]}")×"
+  echo "- child table / JSON column: inserts $(ratio "${layout[child/insert]}" "${layout[json/insert]}")×, lookups $(ratio "${layout[child/lookup]}" "${layout[json/lookup]}")×, scan $(ratio "${layout[child/scan]}" "${layout[json/scan]}")×, bytes per sample $(ratio "${layout[child/bytes]}" "${layout[json/bytes]}")×"
+  echo "- bytes per sample: v1 ${layout[v1/bytes]}, v2 with the JSON column ${layout[json/bytes]} ($(ratio "${layout[json/bytes]}" "${layout[v1/bytes]}")×), compact ${layout[compact/bytes]} ($(ratio "${layout[compact/bytes]}" "${layout[v1/bytes]}")×), child table ${layout[child/bytes]} ($(ratio "${layout[child/bytes]}" "${layout[v1/bytes]}")×)"
+}
+storage_header() {
+  echo "Version 2 records: private MariaDB $(mariadb --version | sed -E 's/.*(Distrib |from )([0-9.]+).*/\2/') (innodb_flush_log_at_trx_commit=1), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M') UTC, load average $(cut -d' ' -f1 /proc/loadavg) at the end"
+  echo
+  echo "Storage: $records records, $processes processes each, transactions of 100 records from 4 connections; reads from 4 connections"
+  echo
+  echo "| layout | rows | inserts records/s | lookups/s (one VM's processes) | lookups found | scan rows/s (with processes) | bytes per sample | procesos_top bytes |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${layout_rows[@]}"
+  echo
+}
+if [[ "$route" == 0 ]]; then
+  storage_header
+  layouts_summary
+  exit 0
+fi
 
 port="$(free_port)"
 "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$port" >"$work/api.log" 2>&1 &
@@ -120,22 +157,14 @@ for round in 1 2; do
   for record in v1 v2; do measure "$record" 8 100 "$round"; done
 done
 
-echo "Version 2 records: private MariaDB $(mariadb --version | sed -E 's/.*(Distrib |from )([0-9.]+).*/\2/') (innodb_flush_log_at_trx_commit=1), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M') UTC, load average $(cut -d' ' -f1 /proc/loadavg) at the end"
-echo
-echo "Storage: $records records, $processes processes each, transactions of 100 records from 4 connections; reads from 4 connections"
-echo
-echo "| layout | rows | inserts records/s | lookups/s (one VM's processes) | lookups found | scan rows/s (with processes) | bytes per sample | procesos_top JSON bytes |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-printf '%s\n' "${layout_rows[@]}"
-echo
+storage_header
 echo "Route 1: wrk -t2 -d${seconds}s on loopback"
 echo
 echo "| record | round | connections | records/request | records/s | p99 ms | 2xx records | rows in db | route + db CPU µs/record |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${route_rows[@]}"
 echo
-echo "- child table / JSON column: inserts $(ratio "${layout[child/insert]}" "${layout[json/insert]}")×, lookups $(ratio "${layout[child/lookup]}" "${layout[json/lookup]}")×, scan $(ratio "${layout[child/scan]}" "${layout[json/scan]}")×, bytes per sample $(ratio "${layout[child/bytes]}" "${layout[json/bytes]}")×"
-echo "- bytes per sample: v1 ${layout[v1/bytes]}, v2 with the JSON column ${layout[json/bytes]} ($(ratio "${layout[json/bytes]}" "${layout[v1/bytes]}")×), v2 with the child table ${layout[child/bytes]} ($(ratio "${layout[child/bytes]}" "${layout[v1/bytes]}")×)"
+layouts_summary
 for batch in 1 100; do
   r="$(ratio "${rate[v2/$batch]:-0}" "${rate[v1/$batch]:-0}")"
   awk -v r="$r" -v b="$batch" -v c="$(ratio "${cpu[v2/$batch]:-0}" "${cpu[v1/$batch]:-0}")" \

@@ -106,13 +106,15 @@ TEST(RecordJson, Version2FieldsOnlyWhenPresent) {
       R"("ram_mib":9.00}],"hora":"2026-11-26 17:55:00"})");
 }
 
-// The agent's record and the routes' procesos_top column come from one writer, so the
-// list in a record's JSON is byte for byte what the routes store.
-TEST(RecordJson, ProcessListIsWhatTheRoutesStore) {
+// The routes store procesos_top in its compact form; the hub turns that back into the
+// list of the record's JSON byte for byte, so clients see what the agent sent.
+TEST(RecordJson, ProcessListIsWhatTheHubReadsBackFromTheRoutesStoredForm) {
   const Record r = sample_v2();
   std::string stored;
-  append_processes_json(stored, *r.procesos_top);
-  EXPECT_NE(to_json(r).find(R"("procesos_top":)" + stored + R"(,"hora")"), std::string::npos)
+  append_processes_stored(stored, *r.procesos_top);
+  std::string read_back;
+  ASSERT_FALSE(append_processes_from_stored(read_back, stored));
+  EXPECT_NE(to_json(r).find(R"("procesos_top":)" + read_back + R"(,"hora")"), std::string::npos)
       << to_json(r);
 }
 

@@ -3,12 +3,12 @@
 #include <utility>
 
 #include "vmpulse/detail/json_text.hpp"
+#include "vmpulse/processes_json.hpp"
 #include "vmpulse/record.hpp"
 
 namespace vmpulse::hub {
 
 using vmpulse::detail::append_json_string;
-using vmpulse::detail::is_json_array_text;
 
 std::variant<ProcessesParams, ParamError> parse_processes_params(const http::Request& request,
                                                                  std::int64_t now) {
@@ -48,18 +48,18 @@ http::Response processes_response(const ProcessesParams& params, const std::vect
   if (row.size() != 2 || !row[0] || !row[1]) {
     return http::Response::error(500, "internal_error", "the process list row is malformed");
   }
-  const std::string& list = *row[1];
-  if (!is_json_array_text(list)) {
-    return http::Response::error(500, "internal_error", "the stored procesos_top is not an array");
-  }
+  const std::string& stored = *row[1];
   std::string out;
-  out.reserve(64 + params.vm.size() + list.size());
+  out.reserve(64 + params.vm.size() + 2 * stored.size());  // the object form's keys
   out += "{\"vm\":";
   append_json_string(out, params.vm);
   out += ",\"hora\":";
   append_json_string(out, *row[0]);
   out += ",\"procesos_top\":";
-  out += list;
+  if (auto error = append_processes_from_stored(out, stored)) {
+    return http::Response::error(500, "internal_error",
+                                 "the stored procesos_top is malformed: " + *error);
+  }
   out += '}';
   return http::Response::json(200, std::move(out));
 }

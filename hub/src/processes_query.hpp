@@ -31,9 +31,9 @@ std::variant<ProcessesParams, ParamError> parse_processes_params(const http::Req
 // procesos_top not NULL.
 std::string processes_sql(const ProcessesParams& params);
 
-// 200 {"vm":…,"hora":…,"procesos_top":[…]} (the stored array as it is) from
-// processes_sql's rows; 404 {"error":"not_found",…} when there is none; 500 when the
-// row is malformed.
+// 200 {"vm":…,"hora":…,"procesos_top":[{…},…]} (the stored list in the contract's form,
+// append_processes_from_stored) from processes_sql's rows; 404 {"error":"not_found",…}
+// when there is none; 500 when the row or its list is malformed.
 http::Response processes_response(const ProcessesParams& params, const std::vector<db::Row>& rows);
 
 }  // namespace vmpulse::hub

@@ -6,11 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "vmpulse/detail/json_text.hpp"
+#include "vmpulse/processes_json.hpp"
 
 namespace vmpulse::hub {
 
 using vmpulse::detail::append_json_string;
-using vmpulse::detail::is_json_array_text;
 using vmpulse::detail::is_plain_number;
 namespace {
 
@@ -89,12 +89,10 @@ std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t
   record.hora = *text(kHoraColumn);
   record.api = *text(kApiColumn);
   const auto& processes = text(kRecordColumnCount - 1);
-  if (processes && !is_json_array_text(*processes)) {
-    return std::string(kProcessesColumn) + " is not a JSON array";
-  }
 
   std::string& json = record.json;
-  json.reserve(processes ? 512 + processes->size() : 512);
+  // The compact stored list grows by its keys, about twice its size, in the contract's form.
+  json.reserve(processes ? 512 + 2 * processes->size() : 512);
   json += "{\"id\":";
   json += id_text;
   std::size_t metric = 0;
@@ -104,7 +102,9 @@ std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t
       json += ",\"";
       json += kProcessesColumn;
       json += "\":";
-      json += *processes;
+      if (auto error = append_processes_from_stored(json, *processes)) {
+        return std::string(kProcessesColumn) + ": " + *error;
+      }
     }
     const auto& cell = text(i + 1);
     if (field.kind == ColumnKind::labels) {

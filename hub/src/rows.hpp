@@ -165,7 +165,7 @@ struct StoredRecord {
   std::string hora;  // "YYYY-MM-DD HH:MM:SS" UTC, as stored
   std::string api;
   Labels labels;  // etiquetas, in stored order; empty when NULL
-  std::string json;  // {"id":…,"vm":…,…,"etiquetas":{…},"procesos_top":[…],"hora":…,"api":…}
+  std::string json;  // {"id":…,"vm":…,…,"etiquetas":{…},"procesos_top":[{…}],"hora":…,"api":…}
   // kMetricColumns' values, parsed once here so that the alert engine compares numbers
   // without another query or parse. NaN where the column is NULL (a version 1 row).
   std::array<double, kMetricColumns.size()> metrics{};
@@ -178,8 +178,9 @@ inline constexpr double kNullMetric = std::numeric_limits<double>::quiet_NaN();
 
 // Converts a row selected with kRecordColumns (from column `first` on); an error names
 // the column that is missing or not what the schema promises. NULL is accepted in the
-// optional fields and procesos_top only; procesos_top's text is copied as it is (the
-// ingest routes stored a valid array), after a check that it is an array; etiquetas is
+// optional fields and procesos_top only; procesos_top goes back to the contract's form
+// (append_processes_from_stored: the compact stored form converted, rows stored before
+// db/migrations/009 as they are; anything else refuses the row); etiquetas is
 // read (an object of strings, or the row is refused) and written back in the routes'
 // form, whatever spacing the server returns it with (MySQL 8 normalises JSON).
 std::variant<StoredRecord, std::string> from_row(const db::Row& row, std::size_t first = 0);

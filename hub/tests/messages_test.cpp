@@ -175,13 +175,13 @@ TEST(Messages, RecordsCarryTheVersionTwoFieldsAndProcessList) {
   auto v2 = row(4, "a", "2026-12-05 06:00:03");
   v2[test::column_of("porcentaje_cpu_robado")] = "1.25";
   v2[test::column_of("porcentaje_cpu_espera")] = "0.50";
-  v2[test::column_of("procesos_top")] =
-      R"([{"pid":42,"nombre":"postgres","estado":"R","porcentaje_cpu":12.5,"ram_mib":512.75}])";
+  v2[test::column_of("procesos_top")] = R"([[42,"postgres","R",12.50,512.75]])";
   const auto json = nlohmann::json::parse(encode_records(
       {std::get<StoredRecord>(from_row(v2)), record(5, "b", "2026-12-05 06:00:03")}, Split{}));
   EXPECT_EQ(json["records"][0]["porcentaje_cpu_robado"], 1.25);
   EXPECT_EQ(json["records"][0]["procesos_top"][0]["nombre"], "postgres");
   EXPECT_EQ(json["records"][0]["procesos_top"][0]["ram_mib"], 512.75);
+  EXPECT_EQ(json["records"][0]["procesos_top"][0]["estado"], "R");
   EXPECT_FALSE(json["records"][1].contains("procesos_top"));
   EXPECT_FALSE(json["records"][1].contains("porcentaje_cpu_robado"));
 }

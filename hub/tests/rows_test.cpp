@@ -65,9 +65,13 @@ TEST(Rows, VersionOneRowsOmitTheNullFields) {
   EXPECT_EQ(r.metric("total_ram"), 8000);
 }
 
-TEST(Rows, VersionTwoFieldsAndTheProcessListAsStored) {
+TEST(Rows, VersionTwoFieldsAndTheProcessListInTheContractsForm) {
+  // As the routes store it since db/migrations/009.
+  const std::string stored =
+      R"x([[1,"init (a \"b\")","S",0.50,12.25],[2,"kthreadd","S",0.00,0.00]])x";
   const std::string top =
-      R"([{"pid": 1, "nombre": "init", "estado": "S", "porcentaje_cpu": 0.5, "ram_mib": 12.25}])";
+      R"x([{"pid":1,"nombre":"init (a \"b\")","estado":"S","porcentaje_cpu":0.50,"ram_mib":12.25},)x"
+      R"({"pid":2,"nombre":"kthreadd","estado":"S","porcentaje_cpu":0.00,"ram_mib":0.00}])";
   auto parsed = from_row(record_row({{"carga_1", "0.52"},
                                      {"carga_5", "0.40"},
                                      {"carga_15", "0.31"},
@@ -75,13 +79,13 @@ TEST(Rows, VersionTwoFieldsAndTheProcessListAsStored) {
                                      {"swap_libre", "1024"},
                                      {"red_rx_kib_s", "12.40"},
                                      {"tiempo_activo", "3600"},
-                                     {"procesos_top", top}}));
+                                     {"procesos_top", stored}}));
   ASSERT_TRUE(std::holds_alternative<StoredRecord>(parsed)) << std::get<std::string>(parsed);
   const StoredRecord& r = std::get<StoredRecord>(parsed);
   EXPECT_EQ(r.metric("carga_1"), 0.52);
   EXPECT_EQ(r.metric("swap_total"), 2048);
   EXPECT_FALSE(r.metric("disco_total"));
-  // In the schema's order; procesos_top's text copied byte for byte, before hora.
+  // In the schema's order; procesos_top as the contract's objects, before hora.
   EXPECT_NE(r.json.find(R"("total_procesos":124,"carga_1":0.52,"carga_5":0.40,"carga_15":0.31,)"
                         R"("swap_total":2048,"swap_libre":1024,"red_rx_kib_s":12.40,)"
                         R"("tiempo_activo":3600,"procesos_top":)" +
@@ -89,8 +93,20 @@ TEST(Rows, VersionTwoFieldsAndTheProcessListAsStored) {
             std::string::npos)
       << r.json;
   const auto json = nlohmann::json::parse(r.json);
-  EXPECT_EQ(json["procesos_top"][0]["nombre"], "init");
+  EXPECT_EQ(json["procesos_top"][0]["nombre"], "init (a \"b\")");
   EXPECT_FALSE(json.contains("disco_total"));
+}
+
+// Rows stored before db/migrations/009 hold the objects: sent as they are.
+TEST(Rows, AProcessListStoredAsObjectsIsCopiedAsItIs) {
+  const std::string top =
+      R"([{"pid": 1, "nombre": "init", "estado": "S", "porcentaje_cpu": 0.5, "ram_mib": 12.25}])";
+  auto parsed = from_row(record_row({{"tiempo_activo", "3600"}, {"procesos_top", top}}));
+  ASSERT_TRUE(std::holds_alternative<StoredRecord>(parsed)) << std::get<std::string>(parsed);
+  EXPECT_NE(std::get<StoredRecord>(parsed).json.find(R"("tiempo_activo":3600,"procesos_top":)" +
+                                                     top + R"(,"hora":)"),
+            std::string::npos)
+      << std::get<StoredRecord>(parsed).json;
 }
 
 TEST(Rows, NonNumbersAreErrors) {
@@ -115,11 +131,16 @@ TEST(Rows, NullOnlyWhereTheSchemaAllowsIt) {
   EXPECT_TRUE(std::holds_alternative<std::string>(from_row(row)));
 }
 
-TEST(Rows, ProcessListMustBeAnArray) {
-  for (const char* bad : {"{}", "", "  ", "[1", "null"}) {
+TEST(Rows, AMalformedProcessListRefusesTheRowSayingWhy) {
+  for (const char* bad :
+       {"{}", "", "  ", "[1", "null", R"([[1,"a","S",0.50]])", R"([[1,"a","S",0.50,2.00]]x)"}) {
     auto parsed = from_row(record_row({{"procesos_top", bad}}));
     ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << bad;
+    EXPECT_TRUE(std::get<std::string>(parsed).starts_with("procesos_top: ")) << bad;
   }
+  EXPECT_EQ(
+      std::get<std::string>(from_row(record_row({{"procesos_top", R"([[1,"a","S",0.50]])"}}))),
+      "procesos_top: entry 0: fewer than 5 values");
   EXPECT_TRUE(std::holds_alternative<StoredRecord>(from_row(record_row({{"procesos_top", "[]"}}))));
 }
 

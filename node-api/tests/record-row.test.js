@@ -1,4 +1,6 @@
 'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadContract } = require('../src/contract');
@@ -65,26 +67,28 @@ test('a version 1 record has NULL in every version 2 column', () => {
   assert.equal(row.procesos_top, null);
 });
 
-test('a version 2 record fills every column, procesos_top as route 1 writes it', () => {
+test('a version 2 record fills every column, procesos_top in the stored form route 1 writes', () => {
   const row = byColumn(builder.row(V2, 'nodejs'));
   for (const [name, value] of Object.entries(V2)) {
     if (name !== 'procesos_top') assert.equal(row[name], value, name);
   }
   // The same text as api/tests/ingest_sql_test.cpp expects from route 1.
-  assert.equal(
-    row.procesos_top,
-    '[{"pid":1234,"nombre":"postgres","estado":"S","porcentaje_cpu":12.50,"ram_mib":256.33},' +
-      '{"pid":1,"nombre":"systemd","estado":"S","porcentaje_cpu":0.00,"ram_mib":12.00}]',
-  );
-  assert.deepEqual(
-    JSON.parse(row.procesos_top).map((p) => p.pid),
-    [1234, 1],
-  );
+  assert.equal(row.procesos_top, '[[1234,"postgres","S",12.50,256.33],[1,"systemd","S",0.00,12.00]]');
 });
 
-test('an empty procesos_top is [], quotes in a name stay valid JSON', () => {
-  const empty = byColumn(builder.row({ ...V1, procesos_top: [] }, 'nodejs'));
-  assert.equal(empty.procesos_top, '[]');
+// contract/processes-stored-cases.json: core/tests/processes_json_test.cpp checks route 1's
+// writer on the same cases.
+test('procesos_top is the stored text of the shared cases, byte for byte', () => {
+  const { cases } = JSON.parse(
+    fs.readFileSync(path.resolve(__dirname, '../../contract/processes-stored-cases.json'), 'utf8'),
+  );
+  assert.ok(cases.length >= 3);
+  for (const c of cases) {
+    assert.equal(byColumn(builder.row({ ...V1, procesos_top: c.processes }, 'nodejs')).procesos_top, c.stored, c.name);
+  }
+});
+
+test('quotes in a name stay valid JSON, escaped for JSON only', () => {
   const name = 'it\'s "x" \\ y';
   const quoted = byColumn(
     builder.row(
@@ -92,8 +96,8 @@ test('an empty procesos_top is [], quotes in a name stay valid JSON', () => {
       'nodejs',
     ),
   );
-  assert.equal(JSON.parse(quoted.procesos_top)[0].nombre, name);
-  assert.ok(quoted.procesos_top.startsWith('[{"pid":7,"nombre":"it\'s \\"x\\" \\\\ y","estado":"R",'));
+  assert.equal(quoted.procesos_top, '[[7,"it\'s \\"x\\" \\\\ y","R",1.00,2.00]]');
+  assert.equal(JSON.parse(quoted.procesos_top)[0][1], name);
 });
 
 test('the route stamps api whatever the record says; unknown keys bind nothing', () => {

@@ -79,13 +79,15 @@ function assertValue(got, sent, property, where) {
   if (sent === undefined)
     assert.equal(got, null, what); // an absent optional field is NULL
   else if (property.type === 'array') {
-    // procesos_top: its JSON text, the entries' fields in schema order.
-    const list = typeof got === 'string' ? JSON.parse(got) : got;
+    // procesos_top: its stored text (db/migrations/009), an array of values per entry,
+    // the entry's fields in schema order.
+    assert.equal(typeof got, 'string', what);
+    const list = JSON.parse(got);
     assert.equal(list.length, sent.length, what);
+    const fields = Object.entries(property.items.properties);
     list.forEach((entry, k) => {
-      assert.deepEqual(Object.keys(entry), Object.keys(property.items.properties), what);
-      for (const [name, inner] of Object.entries(property.items.properties))
-        assertValue(entry[name], sent[k][name], inner, `${where}[${k}].${name}`);
+      assert.ok(Array.isArray(entry) && entry.length === fields.length, what);
+      fields.forEach(([name, inner], i) => assertValue(entry[i], sent[k][name], inner, `${where}[${k}].${name}`));
     });
   } else if (property.type === 'object') {
     // etiquetas: the same bytes from both routes, pairs in the order sent.

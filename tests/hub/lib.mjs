@@ -1,9 +1,16 @@
 // Helpers for the hub's end-to-end tests: WebSocket clients that record what they
 // receive, and rows written the way the ingest routes write them (the row and the
 // per-route count in one transaction).
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import WebSocket from 'ws';
+
+// Route 2's row writer (plain Node, no dependencies): the stored form of procesos_top.
+const require = createRequire(import.meta.url);
+const { createRowBuilder } = require('../../node-api/src/record-row.js');
+const routeRow = createRowBuilder(require('../../contract/record.schema.json'));
+const PROCESSES = routeRow.columns.indexOf('procesos_top');
 
 export { sleep };
 
@@ -74,15 +81,18 @@ export async function insertRows(db, rows, { commit = true, counts = true } = {}
 }
 
 // Inserts records given as objects of column values (version 2 fields, procesos_top as
-// an array, etiquetas as an object) in one transaction, the per-route counts with them, the way the ingest routes
-// store them; columns a record leaves out are NULL. Returns their ids.
+// an array, etiquetas as an object) in one transaction, the per-route counts with them,
+// the way the ingest routes store them; columns a record leaves out are NULL. A
+// procesos_top given as a string is stored as it is (a row written before
+// db/migrations/009 holds the objects' JSON). Returns their ids.
 export async function insertRecords(db, records) {
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
   const values = records.map((r) =>
     columns.map((c) => {
       const value = r[c];
       if (value === undefined) return null;
-      // procesos_top and etiquetas: JSON columns, their text as the routes write it.
+      // procesos_top and etiquetas: their text as the routes write it.
+      if (c === 'procesos_top' && Array.isArray(value)) return routeRow.row({ procesos_top: value }, '')[PROCESSES];
       return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
     }),
   );

@@ -1,7 +1,9 @@
 // Record version 2 through the hub (issue 13), with a private MariaDB: live records and
-// snapshots carry the new fields and procesos_top as stored, /api/vms the newest row's
-// load and disk, /api/history the new series from raw rows and from the per-minute
-// rollup, and GET /api/processes. Run by tests/suites/50-hub.sh after hub.test.mjs.
+// snapshots carry the new fields and procesos_top as the contract's objects (rebuilt from
+// the routes' compact stored form, or a row stored before migration 009 as it is),
+// /api/vms the newest row's load and disk, /api/history the new series from raw rows and
+// from the per-minute rollup, and GET /api/processes. Run by tests/suites/50-hub.sh after
+// hub.test.mjs.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, env, getJson, insertRecords, pool, sleep, utcNow, v1Record, viewerHeaders } from './lib.mjs';
@@ -49,7 +51,7 @@ function v2Record(vm, i, { hora: at = utcNow(), top } = {}) {
 const V2_FIELDS = Object.keys(v2Record('x', 1)).filter((k) => !(k in v1Record('x')));
 
 describe('live records', () => {
-  test('records carry the version 2 fields and procesos_top as stored; version 1 rows lack them', async () => {
+  test('records carry the version 2 fields and procesos_top as the contract objects; version 1 rows lack them', async () => {
     // A client gets the records of the VM it watches: one client per VM.
     const clients = [];
     for (const vm of ['v2-live', 'v2-live-old']) {
@@ -231,6 +233,37 @@ describe('/api/processes', () => {
     assert.equal(answer.body.hora, hora(T + 60));
     answer = await ask(`vm=v2-proc&at=${T + 60 + 300}`); // exactly five minutes after
     assert.equal(answer.body.hora, hora(T + 60));
+  });
+
+  // As the JSON column held it before db/migrations/009 (MySQL 8's form: spaces, keys
+  // by length): sent as it is, key order included; the routes' compact form is converted.
+  const OLD_TEXT = '[{"pid": 77, "estado": "R", "nombre": "nginx (old)", "ram_mib": 64.0, "porcentaje_cpu": 40}]';
+
+  test('a list stored before migration 009, as objects, is served as it is', async () => {
+    const oldKeys = ['pid', 'estado', 'nombre', 'ram_mib', 'porcentaje_cpu'];
+    const client = await Client.open(MAIN, { path: '/ws?vm=v2-proc-old' });
+    open.push(client);
+    await client.until((c) => c.ofType('snapshot').length > 0, 10000, 'a snapshot');
+    const [id] = await insertRecords(db, [v2Record('v2-proc-old', 6, { hora: hora(T), top: OLD_TEXT })]);
+    await client.until((c) => c.recordIds().includes(id), 10000, 'the row');
+    const live = client
+      .ofType('records')
+      .flatMap((m) => m.records)
+      .find((r) => r.id === id);
+    assert.deepEqual(live.procesos_top, JSON.parse(OLD_TEXT));
+    assert.deepEqual(Object.keys(live.procesos_top[0]), oldKeys);
+    const answer = await ask(`vm=v2-proc-old&at=${T}`);
+    assert.equal(answer.status, 200);
+    assert.deepEqual(answer.body.procesos_top, JSON.parse(OLD_TEXT));
+    assert.deepEqual(Object.keys(answer.body.procesos_top[0]), oldKeys);
+  });
+
+  test('a stored list that is neither form is a 500 saying what is wrong', async () => {
+    await insertRecords(db, [v2Record('v2-proc-bad', 7, { hora: hora(T), top: '[[77,"nginx","R",40.00]]' })]);
+    const answer = await ask(`vm=v2-proc-bad&at=${T}`);
+    assert.equal(answer.status, 500);
+    assert.equal(answer.body.error, 'internal_error');
+    assert.match(answer.body.detail, /procesos_top is malformed: entry 0: fewer than 5 values/);
   });
 
   test('omitted `at` is now', async () => {

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Version 2 records in the database (issue 13), both ingest routes (build/bin/vmpulse-api
 # and node-api) on one private MariaDB, connected as the ingest user of db/grants.sql:
-#   - migration 005 reruns unchanged;
-#   - a version 2 record reads back from metricas column by column, procesos_top and
-#     etiquetas as the same JSON text from either route (quotes and a backslash in a
-#     name and a label included);
+#   - migrations 005 and 009 rerun unchanged;
+#   - a version 2 record reads back from metricas column by column, procesos_top in its
+#     compact stored form (db/migrations/009) and etiquetas as JSON, the same text from
+#     either route (quotes, a backslash and parentheses in a name and a label included);
 #   - a version 1 record has NULL in every column the schema makes optional;
 #   - a batch of version 2 records is all or nothing: refused whole for one bad record,
 #     rolled back whole when the database fails one row, stored whole otherwise.
@@ -49,6 +49,7 @@ sql() { db_client "$owner" -e "$1"; }
 raw() { db_client "$owner" -r -e "$1"; }
 
 check "migration 005 reruns unchanged" db_client "$owner" <db/migrations/005_record_v2.sql
+check "migration 009 reruns unchanged" db_client "$owner" <db/migrations/009_procesos_top_compacto.sql
 
 token="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 VMPULSE_DB_URL="$(db_role_url "$work/db" "$db_port" ingest)"
@@ -84,9 +85,10 @@ declare -A v2=(
   [disco_libre]=51200 [disco_lectura_kib_s]=120.50 [disco_escritura_kib_s]=340.25
   [red_rx_kib_s]=999999999999.99 [red_tx_kib_s]=0.00 [tiempo_activo]=864000
 )
-# A name with a quote, double quotes and a backslash, as JSON text; numbers as route 1
-# writes them, so the stored text is exactly this array.
-processes='[{"pid":1234,"nombre":"it'"'"'s \"q\" \\ x","estado":"R","porcentaje_cpu":12.34,"ram_mib":256.78},{"pid":1,"nombre":"systemd","estado":"S","porcentaje_cpu":0.00,"ram_mib":12.50}]'
+# A name with a quote, double quotes, a backslash and parentheses, as JSON text, and the
+# text both routes store for it: an array of values per process, numbers with 2 decimals.
+processes='[{"pid":1234,"nombre":"it'"'"'s \"q\" \\ x (y)","estado":"R","porcentaje_cpu":12.34,"ram_mib":256.78},{"pid":1,"nombre":"systemd","estado":"S","porcentaje_cpu":0,"ram_mib":12.5}]'
+stored_processes='[[1234,"it'"'"'s \"q\" \\ x (y)","R",12.34,256.78],[1,"systemd","S",0.00,12.50]]'
 
 # etiquetas (issue 15): a value with a quote, double quotes and a backslash; the routes
 # store the object as this text, pairs in the order sent.
@@ -113,7 +115,7 @@ every_optional_field_has_a_value() {
 }
 check "the suite has a value for every optional field of the schema (${#optional[@]})" every_optional_field_has_a_value
 
-# reads_back VM: each version 2 column holds what was sent; procesos_top the same text.
+# reads_back VM: each version 2 column holds what was sent; procesos_top its stored text.
 reads_back() {
   local vm="$1" name got bad=0
   for name in "${optional[@]}"; do
@@ -122,9 +124,9 @@ reads_back() {
     [[ "$got" == "${v2[$name]}" ]] || { echo "  $vm $name: stored '$got', sent ${v2[$name]}"; bad=1; }
   done
   got="$(raw "SELECT procesos_top FROM metricas WHERE vm = '$vm'")"
-  [[ "$got" == "$processes" ]] || { echo "  $vm procesos_top: stored $got"; bad=1; }
-  got="$(raw "SELECT JSON_UNQUOTE(JSON_EXTRACT(procesos_top, '\$[0].nombre')) FROM metricas WHERE vm = '$vm'")"
-  [[ "$got" == 'it'"'"'s "q" \ x' ]] || { echo "  $vm: the first process's name reads back as '$got'"; bad=1; }
+  [[ "$got" == "$stored_processes" ]] || { echo "  $vm procesos_top: stored $got"; bad=1; }
+  got="$(raw "SELECT JSON_UNQUOTE(JSON_EXTRACT(procesos_top, '\$[0][1]')) FROM metricas WHERE vm = '$vm'")"
+  [[ "$got" == 'it'"'"'s "q" \ x (y)' ]] || { echo "  $vm: the first process's name reads back as '$got'"; bad=1; }
   got="$(raw "SELECT etiquetas FROM metricas WHERE vm = '$vm'")"
   [[ "$got" == "$labels" ]] || { echo "  $vm etiquetas: stored $got"; bad=1; }
   got="$(raw "SELECT JSON_UNQUOTE(JSON_EXTRACT(etiquetas, '\$.note')) FROM metricas WHERE vm = '$vm'")"
@@ -162,7 +164,7 @@ batch() {
 
 for route in cpp nodejs; do
   check "$route: a version 2 record is stored (201)" test "$(post "$route" "$(v2_record "v2-$route")")" == 201
-  check "$route: it reads back column by column, procesos_top as sent" reads_back "v2-$route"
+  check "$route: it reads back column by column, procesos_top in the stored form" reads_back "v2-$route"
   check "$route: a version 1 record is stored (201)" test "$(post "$route" "{\"vm\":\"v1-$route\",$v1_fields}")" == 201
   check "$route: it has NULL in every version 2 column" all_null "v1-$route"
 

@@ -4,7 +4,8 @@
 #   - migration 007 partitions a metricas that already holds 10 days of rows (every row
 #     kept, primary key (id, hora), a partition per day and 3 ahead, pmax) and reruns
 #     unchanged; an insert far in the future lands in pmax; migration 008 then adds the
-#     etiquetas column to that partitioned table, every row kept;
+#     etiquetas column to that partitioned table, every row kept; migration 009 turns
+#     procesos_top into a MEDIUMTEXT without the JSON check, every row and list kept;
 #   - a hub rolls the rows up into minutes and hours; history over 30 days comes from
 #     the hours (or the minutes, at 8,640 points) and over a year from the hours, each
 #     the same answer as raw rows;
@@ -105,6 +106,33 @@ migrate_labels() {
 }
 check "migration 008 adds etiquetas to the partitioned metricas (rows and partitions kept, NULL), reruns unchanged" \
   migrate_labels
+column_type() {
+  sql "SELECT CONCAT(data_type, ' ', COALESCE(collation_name, '-')) FROM information_schema.columns
+    WHERE table_schema = DATABASE() AND table_name = 'metricas' AND column_name = 'procesos_top'"
+}
+lists() { sql "SELECT COUNT(procesos_top), SUM(CRC32(procesos_top)), COUNT(*), MAX(id) FROM metricas"; }
+migrate_processes() {
+  # Rows stored before 009 hold the list as JSON objects; a tenth of st-1's get one.
+  sql "UPDATE metricas SET procesos_top = CONCAT('[{\"pid\":', id, ',\"nombre\":\"a \\\\\"b\\\\\" (c)\",\"estado\":\"S\",',
+    '\"porcentaje_cpu\":0.50,\"ram_mib\":12.25}]') WHERE vm = 'st-1' AND id % 10 = 0" || return 1
+  local old_lists
+  old_lists="$(lists)"
+  [[ "$(column_type)" == "longtext utf8mb4_bin" ]] || { echo "before 009: $(column_type)"; return 1; }
+  [[ "$(sql "SELECT COUNT(*) FROM information_schema.table_constraints WHERE table_schema = DATABASE()
+    AND table_name = 'metricas' AND constraint_name = 'procesos_top'")" == 1 ]] || { echo "no JSON check before 009"; return 1; }
+  db_client "$owner" <db/migrations/009_procesos_top_compacto.sql || return 1
+  db_client "$owner" <db/migrations/009_procesos_top_compacto.sql || return 1 # a rerun changes nothing
+  [[ "$(column_type)" == "mediumtext utf8mb4_bin" ]] || { echo "after 009: $(column_type)"; return 1; }
+  [[ "$(sql "SELECT COUNT(*) FROM information_schema.table_constraints WHERE table_schema = DATABASE()
+    AND table_name = 'metricas' AND constraint_name = 'procesos_top'")" == 0 ]] || { echo "the JSON check is still there"; return 1; }
+  [[ "$(lists)" == "$old_lists" ]] || { echo "lists changed: $old_lists -> $(lists)"; return 1; }
+  [[ "${old_lists%%$'\t'*}" -gt 1000 ]] || { echo "too few lists: $old_lists"; return 1; }
+  [[ "$(sql "SELECT JSON_VALUE(procesos_top, '\$[0].nombre') FROM metricas WHERE procesos_top IS NOT NULL LIMIT 1")" == 'a "b" (c)' ]] ||
+    { echo "an old list does not read back"; return 1; }
+  [[ "$(partitions)" == "$first_list" ]] || { echo "partitions changed: $(partitions)"; return 1; }
+}
+check "migration 009 makes procesos_top a MEDIUMTEXT without the JSON check (rows, lists and partitions kept), reruns unchanged" \
+  migrate_processes
 db_grant_roles "$work/db" || { echo "0 passed, 1 failed"; exit 1; }
 hub_url="$(db_role_url "$work/db" "$db_port" hub)"
 
