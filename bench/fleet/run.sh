@@ -163,13 +163,17 @@ for vms in $VMS_LIST; do
   run_row "$vms"
 done
 
-echo
-echo "fleet: N VMs x 1 sample/s for $SECS s via $VIA (batch $BATCH, procesos_top $TOP, labels $LABELS), one machine"
-awk -v hz="$ticks_per_second" '
+# val(key): the value of key=value on a RESULT line, for both tables' awk programs.
+# shellcheck disable=SC2016 # an awk program: its $i is awk's
+awk_val='
 function val(key,   i, kv) {
   for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] }
   return ""
-}
+}'
+
+echo
+echo "fleet: N VMs x 1 sample/s for $SECS s via $VIA (batch $BATCH, procesos_top $TOP, labels $LABELS), one machine"
+awk -v hz="$ticks_per_second" "$awk_val"'
 /^RESULT/ {
   if (!header++) printf "%7s %9s %8s %7s %7s %8s %8s %6s %9s %9s %8s %9s %9s %8s\n", "vms", "expected", "stored", "lost", "doubled", "p50_ms", "p99_ms", "late", "hub_cores", "hub_rss", "db_cores", "vms_p99", "vms_KiB", "hub_vms"
   w = val("window_s"); e = val("expected"); r = val("rows"); d = val("distinct")
@@ -179,11 +183,7 @@ echo "lost = expected - distinct (vm, hora) rows; doubled = rows - distinct; sto
 echo "late = simulator ticks that started over 1 s late (the sender could not keep up)"
 echo
 echo "where the cores went (CPU over the run's window; the machine has $(nproc)):"
-awk -v hz="$ticks_per_second" '
-function val(key,   i, kv) {
-  for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] }
-  return ""
-}
+awk -v hz="$ticks_per_second" "$awk_val"'
 function cores(key) { return val(key) / hz / val("window_s") }
 /^RESULT/ {
   if (!header++) printf "%7s %9s %10s %9s %10s %8s %9s %8s %8s %10s\n", "vms", "window_s", "rows/s", "route1", "node-api", "ingress", "simulator", "hub", "db", "all"
