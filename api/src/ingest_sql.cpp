@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "vmpulse/detail/json_text.hpp"
 #include "vmpulse/processes_json.hpp"
 
 namespace vmpulse::api {
@@ -20,12 +21,7 @@ void append_integer(std::string& sql, std::int64_t value) {
 // Shortest text that reads back as the same double, so the database rounds the value
 // the client sent to DECIMAL(5,2) exactly as node-api's driver does. Fixed notation:
 // the server reads "1e+12" as a DOUBLE, "1000000000000" as an exact DECIMAL.
-void append_number(std::string& out, double value) {
-  char buffer[400];  // fixed notation of the largest double fits
-  const auto [end, ec] =
-      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-  out.append(buffer, end);
-}
+void append_number(std::string& out, double value) { detail::append_shortest_fixed(out, value); }
 
 // A field's value as a parameter: integers as integers, numbers and strings as text, an
 // absent optional field as NULL, etiquetas as its JSON text (a JSON column), procesos_top

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The core library's hot paths next to nlohmann::json: the strict ingest parser with
-# every contract check (1 record and a 1,000-record batch) against a DOM parse that
-# checks nothing, and the record encoder against building and dumping a DOM.
+# every contract check (1 record and a 1,000-record batch; version 2 records with 10
+# processes, 1 and a batch of 100) against a DOM parse that checks nothing, the record
+# encoder against building and dumping a DOM, and procesos_top's stored form (written by
+# the routes, turned back into objects by the hub).
 # Usage: bench/core/run.sh            (builds build/bench-core, release, then runs)
 # BENCH_BUILD=DIR builds and runs in another build tree (core only, release).
 set -euo pipefail
@@ -24,5 +26,14 @@ print("|---|---|---|---|")
 row("ingest body, 1 record (vmpulse: parse + all checks; peer: DOM parse only)",
     "vmpulse_parse_ingest_body/1", "nlohmann_dom_parse_only/1")
 row("ingest body, 1,000 records (same)", "vmpulse_parse_ingest_body/1000", "nlohmann_dom_parse_only/1000")
+row("ingest body, 1 version 2 record (10 processes; same)",
+    "vmpulse_parse_ingest_body_v2/1", "nlohmann_dom_parse_only_v2/1")
+row("ingest body, 100 version 2 records (same)",
+    "vmpulse_parse_ingest_body_v2/100", "nlohmann_dom_parse_only_v2/100")
 row("record to JSON (vmpulse: append_json; peer: build DOM + dump)", "vmpulse_append_json", "nlohmann_dump")
+row("procesos_top (10) stored form back to objects (hub; peer: parse, build DOM, dump)",
+    "vmpulse_append_processes_from_stored", "nlohmann_processes_from_stored")
+a = runs["vmpulse_append_processes_stored"]
+print(f"\nprocesos_top (10) to the stored form (routes' append_processes_stored): "
+      f"{a['real_time']:.2f} {a['time_unit']}")
 PY

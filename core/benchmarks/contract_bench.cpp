@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vmpulse/contract.hpp"
+#include "vmpulse/processes_json.hpp"
 #include "vmpulse/record.hpp"
 
 namespace {
@@ -28,11 +29,40 @@ vmpulse::Record sample_record() {
   return r;
 }
 
-std::string batch_body(std::size_t count) {
+// A version 2 record (issue 13): every optional field and procesos_top with 10 processes,
+// the values of bench/ingest/post.lua's RECORD=v2 body.
+vmpulse::Record sample_record_v2() {
+  vmpulse::Record r = sample_record();
+  r.carga_1 = 1.25;
+  r.carga_5 = 0.98;
+  r.carga_15 = 0.75;
+  r.porcentaje_cpu_robado = 0.5;
+  r.porcentaje_cpu_espera = 2.25;
+  r.swap_total = 4096;
+  r.swap_libre = 3900;
+  r.disco_total = 102400;
+  r.disco_libre = 51200;
+  r.disco_lectura_kib_s = 120.5;
+  r.disco_escritura_kib_s = 340.25;
+  r.red_rx_kib_s = 1500.75;
+  r.red_tx_kib_s = 200.5;
+  r.tiempo_activo = 864000;
+  const char* names[] = {"postgres",   "java",        "node", "systemd-journal", "nginx",
+                         "containerd", "kworker/0:1", "sshd", "python3",         "dockerd"};
+  r.procesos_top.emplace();
+  for (int k = 1; k <= 10; ++k) {
+    r.procesos_top->push_back(
+        {1000 + k * 37, names[k - 1], k == 1 ? "R" : "S", 40.0 / k + 0.25, 2048.0 / k + 0.5});
+  }
+  return r;
+}
+
+std::string batch_body(std::size_t count, bool v2 = false) {
+  const vmpulse::Record record = v2 ? sample_record_v2() : sample_record();
   std::string body = "[";
   for (std::size_t i = 0; i < count; ++i) {
     if (i) body += ',';
-    vmpulse::append_json(body, sample_record());
+    vmpulse::append_json(body, record);
   }
   return body + "]";
 }
@@ -49,6 +79,81 @@ void vmpulse_parse_ingest_body(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
 }
 BENCHMARK(vmpulse_parse_ingest_body)->Arg(1)->Arg(1000);
+
+// Route 1's share of a version 2 record: the same parse and checks for bodies of v2
+// records (route 1's batches of 100, record_v2.sh).
+void vmpulse_parse_ingest_body_v2(benchmark::State& state) {
+  const auto body = batch_body(static_cast<std::size_t>(state.range(0)), true);
+  for (auto _ : state) {
+    auto result = vmpulse::parse_ingest_body(body);
+    if (!std::holds_alternative<std::vector<vmpulse::Record>>(result))
+      state.SkipWithError("refused");
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
+}
+BENCHMARK(vmpulse_parse_ingest_body_v2)->Arg(1)->Arg(100);
+
+void nlohmann_dom_parse_only_v2(benchmark::State& state) {
+  const auto body = batch_body(static_cast<std::size_t>(state.range(0)), true);
+  for (auto _ : state) {
+    auto json = nlohmann::json::parse(body);
+    benchmark::DoNotOptimize(json);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
+}
+BENCHMARK(nlohmann_dom_parse_only_v2)->Arg(1)->Arg(100);
+
+// procesos_top of 10 processes in the stored form (what both routes write, migration
+// 009), and the hub's way back to the contract's objects (once per row its poller reads).
+void vmpulse_append_processes_stored(benchmark::State& state) {
+  const auto record = sample_record_v2();
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    vmpulse::append_processes_stored(out, *record.procesos_top);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(vmpulse_append_processes_stored);
+
+void vmpulse_append_processes_from_stored(benchmark::State& state) {
+  std::string stored;
+  vmpulse::append_processes_stored(stored, *sample_record_v2().procesos_top);
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    if (vmpulse::append_processes_from_stored(out, stored)) state.SkipWithError("refused");
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(stored.size()));
+}
+BENCHMARK(vmpulse_append_processes_from_stored);
+
+// The peer for the way back: nlohmann parses the stored text and builds and dumps the
+// objects.
+void nlohmann_processes_from_stored(benchmark::State& state) {
+  std::string stored;
+  vmpulse::append_processes_stored(stored, *sample_record_v2().procesos_top);
+  static const char* keys[] = {"pid", "nombre", "estado", "porcentaje_cpu", "ram_mib"};
+  for (auto _ : state) {
+    const auto rows = nlohmann::json::parse(stored);
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& row : rows) {
+      nlohmann::ordered_json entry;
+      for (std::size_t i = 0; i < row.size() && i < 5; ++i) entry[keys[i]] = row[i];
+      out.push_back(std::move(entry));
+    }
+    auto text = out.dump();
+    benchmark::DoNotOptimize(text.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(nlohmann_processes_from_stored);
 
 void nlohmann_dom_parse_only(benchmark::State& state) {
   const auto body = batch_body(static_cast<std::size_t>(state.range(0)));

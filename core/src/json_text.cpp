@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 
 namespace vmpulse::detail {
 
@@ -129,15 +130,61 @@ void append_json_uint(std::string& out, std::uint64_t value) {
   out.append(buffer, result.ptr);
 }
 
+namespace {
+
+// Appends `scaled` / 10^decimals in fixed notation with exactly `decimals` digits after
+// the point (none and no point for 0), `scaled` being a whole number of magnitude below
+// 2^53 (exact in a double).
+void append_scaled(std::string& out, double scaled, int decimals) {
+  auto magnitude = static_cast<std::uint64_t>(std::fabs(scaled));
+  char text[24];  // filled from the end: digits, the point, more digits, the sign
+  char* first = text + sizeof text;
+  for (int i = 0; i < decimals; ++i) {
+    *--first = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  }
+  if (decimals > 0) {
+    *--first = '.';
+  }
+  do {
+    *--first = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  if (scaled < 0) {
+    *--first = '-';
+  }
+  out.append(first, text + sizeof text);
+}
+
+constexpr double kScales[] = {1, 10, 100, 1000, 10000};
+
+}  // namespace
+
 void append_json_fixed(std::string& out, double value, int decimals) {
   if (!std::isfinite(value)) {
     out.append("null");
     return;
   }
-  // A value that rounds to zero is written "0.00", never "-0.00".
-  // The usual decimals without pow(), which showed in route 1's profile (10 processes'
-  // two numbers per record).
-  static constexpr double kScales[] = {1, 10, 100, 1000, 10000};
+  // The usual numbers (below 2^40 once scaled, decimals 0..4) without to_chars, which
+  // showed in route 1's profile (20 numbers per record in procesos_top's stored form):
+  // the product value * 10^decimals in a double is within 2^-13 of the exact one, so
+  // when it is more than 10^-3 away from a midpoint (k + 0.5) the exact product rounds
+  // to the same whole number, and that is what to_chars writes. Products nearer a
+  // midpoint (0.125 with 2 decimals is exactly on one: to_chars rounds it to even) and
+  // everything else take to_chars.
+  if (decimals >= 0 && decimals < 5) {
+    const double scaled = value * kScales[decimals];
+    if (std::fabs(scaled) < 0x1p40) {
+      const double whole = std::floor(scaled);
+      const double fraction = scaled - whole;
+      if (std::fabs(fraction - 0.5) > 1e-3) {
+        const double rounded = fraction > 0.5 ? whole + 1 : whole;
+        // A value that rounds to zero is written "0.00", never "-0.00".
+        append_scaled(out, rounded == 0 ? 0.0 : rounded, decimals);
+        return;
+      }
+    }
+  }
   const double scale = decimals >= 0 && decimals < 5 ? kScales[decimals] : std::pow(10.0, decimals);
   if (std::round(value * scale) == 0.0) {
     value = 0.0;
@@ -145,6 +192,32 @@ void append_json_fixed(std::string& out, double value, int decimals) {
   char buffer[400];  // fixed notation of the largest double fits
   const auto result =
       std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+  out.append(buffer, result.ptr);
+}
+
+void append_shortest_fixed(std::string& out, double value) {
+  // Values with at most two decimals (every number of a normal record) without to_chars:
+  // when n / 100 (n whole, below 2^53, so the division rounds correctly as a parse of
+  // that decimal would) is `value`, that decimal reads back as `value`; below 10^9 two
+  // doubles are much closer than 0.01, so no other decimal of at most two decimals
+  // does, and no shorter one either: it is to_chars' shortest text. Trailing zeros go,
+  // as to_chars writes none. Zero (and -0, which to_chars writes "-0") takes to_chars.
+  if (value != 0 && std::fabs(value) < 1e9) {
+    const double scaled = std::nearbyint(value * 100);
+    if (scaled / 100 == value) {
+      const auto magnitude = static_cast<std::uint64_t>(std::fabs(scaled));
+      const int decimals = magnitude % 10 != 0 ? 2 : magnitude % 100 != 0 ? 1 : 0;
+      append_scaled(out,
+                    decimals == 2   ? scaled
+                    : decimals == 1 ? scaled / 10
+                                    : scaled / 100,
+                    decimals);
+      return;
+    }
+  }
+  char buffer[400];  // fixed notation of the largest double fits
+  const auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
   out.append(buffer, result.ptr);
 }
 

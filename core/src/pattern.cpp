@@ -179,7 +179,32 @@ bool Pattern::compile() {
     atoms_.push_back(atom);
   }
   // Unanchored patterns search anywhere; leave them to std::regex_search.
-  return anchored_start_ && anchored_end_;
+  if (!anchored_start_ || !anchored_end_) {
+    return false;
+  }
+  linear_ = true;
+  for (std::size_t k = 0; k + 1 < atoms_.size(); ++k) {
+    linear_ = linear_ && atoms_[k].min == atoms_[k].max;
+  }
+  return true;
+}
+
+// Every atom but the last takes a fixed count, so there is one way to match: each atom
+// takes its count in turn and the last one the rest (no backtracking, no recursion).
+// All the schema's patterns are of this kind (vm, hora, a process's name and state).
+bool Pattern::match_linear(std::string_view text) const {
+  std::size_t pos = 0;
+  for (const Atom& atom : atoms_) {
+    std::size_t count = 0;
+    while (count < atom.max && pos < text.size() &&
+           atom.bytes.test(static_cast<unsigned char>(text[pos]))) {
+      ++count, ++pos;
+    }
+    if (count < atom.min) {
+      return false;
+    }
+  }
+  return pos == text.size();
 }
 
 bool Pattern::match_from(std::size_t atom, std::string_view text, std::size_t pos,
@@ -210,6 +235,9 @@ bool Pattern::match_from(std::size_t atom, std::string_view text, std::size_t po
 }
 
 bool Pattern::matches(std::string_view text) const {
+  if (compiled_ && linear_) {
+    return match_linear(text);
+  }
   if (compiled_) {
     // Backtracking is bounded so that no input makes a match slow; the schema's patterns
     // never come near it. A pattern that does is answered by std::regex instead.

@@ -34,12 +34,14 @@ class Pattern {
   bool compile();
   bool match_from(std::size_t atom, std::string_view text, std::size_t pos,
                   std::size_t& budget) const;
+  bool match_linear(std::string_view text) const;
 
   std::string source_;
   std::vector<Atom> atoms_;
   bool anchored_start_ = false;
   bool anchored_end_ = false;
   bool compiled_ = false;
+  bool linear_ = false;  // compiled, and no atom but the last has a choice of count
   // std::regex, kept out of this header: it validates the pattern and is the matcher
   // when the pattern is not compiled. Shared so that a Pattern copies cheaply.
   struct Fallback;

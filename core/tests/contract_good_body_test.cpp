@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cstdint>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -73,6 +78,51 @@ TEST(GoodBody, IntegersMayBeWrittenAsWholeFloats) {
   EXPECT_EQ(records[0].total_ram, 8000);
   EXPECT_EQ(accepted(with_raw("procesos_zombie", "0.0")).at(0).procesos_zombie, 0);
   EXPECT_EQ(accepted(with_raw("procesos_zombie", "-0")).at(0).procesos_zombie, 0);
+}
+
+// Numbers with a fraction are read by the parser's own fast path up to 15 digits and by
+// from_chars beyond: either way exactly the double from_chars reads (bit for bit).
+TEST(GoodBody, DecimalsAreReadAsFromCharsReadsThem) {
+  std::mt19937_64 random(20261206);
+  std::uniform_int_distribution<int> integer_digits(1, 12);
+  std::uniform_int_distribution<int> fraction_digits(1, 17);
+  std::uniform_int_distribution<int> digit(0, 9);
+  std::vector<std::string> texts = {
+      "0.0", "0.5", "1.005", "0.125", "999999999999.9", "0.000000000000001", "123456789012.345",
+      "1.10"};
+  while (texts.size() < 5000) {
+    std::string text;
+    const int whole = integer_digits(random);
+    for (int i = 0; i < whole; ++i) {
+      text.push_back(
+          static_cast<char>('0' + (i == 0 && whole > 1 ? 1 + digit(random) % 9 : digit(random))));
+    }
+    text.push_back('.');
+    const int fraction = fraction_digits(random);
+    for (int i = 0; i < fraction; ++i) {
+      text.push_back(static_cast<char>('0' + digit(random)));
+    }
+    texts.push_back(text);
+  }
+  const std::size_t batch = ingest_limits().max_batch;
+  for (std::size_t at = 0; at < texts.size(); at += batch) {
+    std::string body = "[";
+    const std::size_t end = std::min(texts.size(), at + batch);
+    for (std::size_t i = at; i < end; ++i) {
+      const std::string record = kGoodRecord;
+      body += (i == at ? "" : ",") + record.substr(0, record.rfind('}')) +
+              ",\"disco_lectura_kib_s\":" + texts[i] + ",\"disco_escritura_kib_s\":0}";
+    }
+    const auto records = accepted(body + "]");
+    ASSERT_EQ(records.size(), end - at);
+    for (std::size_t i = at; i < end; ++i) {
+      double expected = 0;
+      std::from_chars(texts[i].data(), texts[i].data() + texts[i].size(), expected);
+      const double got = records[i - at].disco_lectura_kib_s.value_or(-1);
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(got), std::bit_cast<std::uint64_t>(expected))
+          << texts[i];
+    }
+  }
 }
 
 TEST(GoodBody, BoundariesAreInclusive) {

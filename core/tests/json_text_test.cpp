@@ -2,8 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstring>
 #include <limits>
+#include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace vmpulse::detail {
 namespace {
@@ -36,6 +42,70 @@ TEST(JsonText, Numbers) {
   out.push_back(' ');
   append_json_fixed(out, std::numeric_limits<double>::infinity(), 2);
   EXPECT_EQ(out, "-12 0.00 null");
+}
+
+// Doubles of the kinds a record carries and the awkward ones around them: two-decimal
+// values, exact midpoints (0.125, 2.5), values just beside a midpoint, tiny and huge
+// magnitudes, both signs, and uniformly random bits.
+std::vector<double> awkward_doubles() {
+  std::vector<double> values = {0.0,    -0.0,  0.005,  0.015,    0.125, 2.5,       0.5,
+                                -0.5,   1e-9,  1e-300, 1e15,     1e22,  1e300,     0x1p40,
+                                0x1p38, 1e9,   -1e9,   99.995,   1.005, 0.0049999, 1e9 - 0.01,
+                                4e-5,   -4e-5, 123.45, 1000000.1};
+  std::mt19937_64 random(20261206);
+  std::uniform_int_distribution<std::int64_t> cents(-200'000'000, 200'000'000);
+  std::uniform_real_distribution<double> uniform(-1e6, 1e6);
+  std::uniform_int_distribution<std::uint64_t> bits;
+  for (int i = 0; i < 20'000; ++i) {
+    const double cent_value = static_cast<double>(cents(random)) / 100;
+    values.push_back(cent_value);
+    values.push_back(static_cast<double>(cents(random)) / 1000 + 0.0005);  // near a midpoint
+    values.push_back(std::nextafter(cent_value, 1e300));
+    values.push_back(std::nextafter(cent_value, -1e300));
+    values.push_back(uniform(random));
+    values.push_back(uniform(random) * 1e-6);
+    double raw = 0;
+    const std::uint64_t pattern = bits(random);
+    static_assert(sizeof raw == sizeof pattern);
+    std::memcpy(&raw, &pattern, sizeof raw);
+    if (std::isfinite(raw)) {
+      values.push_back(raw);
+    }
+  }
+  return values;
+}
+
+std::string to_chars_text(double value, std::optional<int> decimals) {
+  std::vector<char> buffer(400);
+  const auto result = decimals ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                               std::chars_format::fixed, *decimals)
+                               : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                               std::chars_format::fixed);
+  return {buffer.data(), result.ptr};
+}
+
+TEST(JsonText, FixedIsToCharsRoundedWithoutNegativeZero) {
+  for (const double value : awkward_doubles()) {
+    for (int decimals = 0; decimals <= 5; ++decimals) {
+      const double scale = std::pow(10.0, decimals);
+      const double expected_value = std::round(value * scale) == 0 ? 0.0 : value;
+      std::string out;
+      append_json_fixed(out, value, decimals);
+      ASSERT_EQ(out, to_chars_text(expected_value, decimals))
+          << "value " << to_chars_text(value, std::nullopt) << ", decimals " << decimals;
+    }
+  }
+}
+
+TEST(JsonText, ShortestFixedIsToCharsShortest) {
+  for (const double value : awkward_doubles()) {
+    std::string out;
+    append_shortest_fixed(out, value);
+    ASSERT_EQ(out, to_chars_text(value, std::nullopt));
+  }
+  std::string out;
+  append_shortest_fixed(out, -0.0);
+  EXPECT_EQ(out, "-0");
 }
 
 TEST(JsonText, PlainNumberIsWhatMySqlPrints) {

@@ -41,7 +41,9 @@ TEST(Pattern, AgreesWithStdRegex) {
   const auto texts = random_texts(alphabet, 3000, 12);
   for (const std::string source :
        {"^[A-Za-z0-9._-]+$", "^[A-Za-z0-9._:-]{1,5}$", "^[0-9]{2}-[0-9]{2}$", "^a*a*0$", "^[^a]+$",
-        "^\\d+\\.\\d?$", "^[a-]{2,}$", "^[.]?Z*$", "^\\w+$", "^[\\d.]+$"}) {
+        "^\\d+\\.\\d?$", "^[a-]{2,}$", "^[.]?Z*$", "^\\w+$", "^[\\d.]+$",
+        // one way to match (every atom but the last of fixed count): no backtracking
+        "^[ -~]+$", "^[A-Za-z]$", "^a{2}[a0]*$", "^[0-9]{2}a?$", "^Z[a-z]{0,3}$"}) {
     expect_same_as_regex(source, texts);
   }
   expect_same_as_regex("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",

@@ -22,6 +22,11 @@ void append_json_uint(std::string& out, std::uint64_t value);
 // JSON has no NaN or infinity.
 void append_json_fixed(std::string& out, double value, int decimals);
 
+// The shortest fixed-notation text that reads back as `value` (std::to_chars with
+// chars_format::fixed and no precision): "20.5", "1000000000000", "-0", "0.001". Finite
+// values only.
+void append_shortest_fixed(std::string& out, double value);
+
 // Length in bytes of the valid UTF-8 sequence starting at text[0], or 0 when the bytes
 // there are not one (overlong forms, surrogates and code points above U+10FFFF included).
 std::size_t utf8_sequence_length(std::string_view text);
