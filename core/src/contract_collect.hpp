@@ -111,7 +111,11 @@ class BodyHandler {
       value.integer = values[k].integer;
       value.unsigned_integer = 0;
       value.number = values[k].number;
-      value.text.assign(values[k].text);
+      if (value.kind == Kind::kString) {
+        value.text.assign(values[k].text);
+      } else {
+        value.text.clear();
+      }
     }
   }
 

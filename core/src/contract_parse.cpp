@@ -37,18 +37,18 @@ std::optional<double> short_decimal(const char* first, const char* last) {
     return std::nullopt;
   }
   std::uint64_t digits = 0;
-  int decimals = -1;
-  for (; p < last; ++p) {
-    if (*p == '.') {
-      decimals = 0;
-    } else {
-      digits = digits * 10 + static_cast<std::uint64_t>(*p - '0');
-      if (decimals >= 0) {
-        ++decimals;
-      }
-    }
+  for (; p < last && *p != '.'; ++p) {
+    digits = digits * 10 + static_cast<std::uint64_t>(*p - '0');
   }
-  if (decimals < 1 || decimals > 15) {  // no point (never here: the caller saw one)
+  if (p == last) {  // no point (never here: the caller saw one)
+    return std::nullopt;
+  }
+  const char* fraction = ++p;
+  for (; p < last; ++p) {
+    digits = digits * 10 + static_cast<std::uint64_t>(*p - '0');
+  }
+  const auto decimals = static_cast<std::size_t>(last - fraction);
+  if (decimals < 1 || decimals > 15) {
     return std::nullopt;
   }
   const double value = static_cast<double>(digits) / kPowers[decimals];
