@@ -4,6 +4,9 @@
 # processes, 1 and a batch of 100) against a DOM parse that checks nothing, the record
 # encoder against building and dumping a DOM, and procesos_top's stored form (written by
 # the routes, turned back into objects by the hub).
+# Then the instructions route 1 spends per record (parse and checks, v1 and v2; the
+# stored form of v2's processes), counted by callgrind: a measure that stays put on a
+# busy machine, for following v2 against v1 (issue 13).
 # Usage: bench/core/run.sh            (builds build/bench-core, release, then runs)
 # BENCH_BUILD=DIR builds and runs in another build tree (core only, release).
 set -euo pipefail
@@ -11,7 +14,7 @@ cd "$(dirname "$0")/../.."
 build="${BENCH_BUILD:-build/bench-core}"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DVMPULSE_COMPONENTS=core -DVMPULSE_BENCH=ON >/dev/null
-cmake --build "$build" -j 2 --target vmpulse_core_bench >/dev/null
+cmake --build "$build" -j 2 --target vmpulse_core_bench vmpulse_parse_instructions >/dev/null
 "$build/bin/vmpulse_core_bench" --benchmark_format=json --benchmark_min_time=1 \
   --benchmark_repetitions=3 --benchmark_report_aggregates_only=true >"$build/core-bench.json"
 python3 - "$build/core-bench.json" <<'PY'
@@ -37,3 +40,23 @@ a = runs["vmpulse_append_processes_stored"]
 print(f"\nprocesos_top (10) to the stored form (routes' append_processes_stored): "
       f"{a['real_time']:.2f} {a['time_unit']}")
 PY
+
+# Instructions per record under callgrind (the same count on a busy machine): a run with
+# 10 repeats of a 100-record body less a run with none, over 1,000 records.
+command -v valgrind >/dev/null || { echo "valgrind is not installed: no instruction counts"; exit 0; }
+instructions() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$build/bin/vmpulse_parse_instructions" "$1" "$2" 2>&1 |
+    sed -nE 's/.*Collected : ([0-9]+).*/\1/p'
+}
+echo
+echo "| route 1's work per record (callgrind) | instructions |"
+echo "|---|---:|"
+declare -A per_record
+for mode in parse-v1 parse-v2 stored-v2; do
+  base="$(instructions "$mode" 0)"
+  more="$(instructions "$mode" 10)"
+  per_record[$mode]=$(((more - base) / 1000))
+  echo "| $mode | ${per_record[$mode]} |"
+done
+awk -v a="${per_record[parse-v2]}" -v b="${per_record[stored-v2]}" -v c="${per_record[parse-v1]}" \
+  'BEGIN { printf "\nversion 2 / version 1, parse and checks: %.2fx (with the stored form: %.2fx)\n", a / c, (a + b) / c }'
