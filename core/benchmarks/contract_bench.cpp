@@ -25,8 +25,8 @@ std::string batch_body(std::size_t count, bool v2 = false) {
   return body + "]";
 }
 
-void vmpulse_parse_ingest_body(benchmark::State& state) {
-  const auto body = batch_body(static_cast<std::size_t>(state.range(0)));
+void time_parse(benchmark::State& state, bool v2) {
+  const auto body = batch_body(static_cast<std::size_t>(state.range(0)), v2);
   for (auto _ : state) {
     auto result = vmpulse::parse_ingest_body(body);
     if (!std::holds_alternative<std::vector<vmpulse::Record>>(result))
@@ -36,33 +36,14 @@ void vmpulse_parse_ingest_body(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
 }
+
+void vmpulse_parse_ingest_body(benchmark::State& state) { time_parse(state, false); }
 BENCHMARK(vmpulse_parse_ingest_body)->Arg(1)->Arg(1000);
 
 // Route 1's share of a version 2 record: the same parse and checks for bodies of v2
 // records (route 1's batches of 100, record_v2.sh).
-void vmpulse_parse_ingest_body_v2(benchmark::State& state) {
-  const auto body = batch_body(static_cast<std::size_t>(state.range(0)), true);
-  for (auto _ : state) {
-    auto result = vmpulse::parse_ingest_body(body);
-    if (!std::holds_alternative<std::vector<vmpulse::Record>>(result))
-      state.SkipWithError("refused");
-    benchmark::DoNotOptimize(result);
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
-}
+void vmpulse_parse_ingest_body_v2(benchmark::State& state) { time_parse(state, true); }
 BENCHMARK(vmpulse_parse_ingest_body_v2)->Arg(1)->Arg(100);
-
-void nlohmann_dom_parse_only_v2(benchmark::State& state) {
-  const auto body = batch_body(static_cast<std::size_t>(state.range(0)), true);
-  for (auto _ : state) {
-    auto json = nlohmann::json::parse(body);
-    benchmark::DoNotOptimize(json);
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
-}
-BENCHMARK(nlohmann_dom_parse_only_v2)->Arg(1)->Arg(100);
 
 // procesos_top of 10 processes in the stored form (what both routes write, migration
 // 009), and the hub's way back to the contract's objects (once per row its poller reads).
@@ -113,8 +94,8 @@ void nlohmann_processes_from_stored(benchmark::State& state) {
 }
 BENCHMARK(nlohmann_processes_from_stored);
 
-void nlohmann_dom_parse_only(benchmark::State& state) {
-  const auto body = batch_body(static_cast<std::size_t>(state.range(0)));
+void time_dom_parse(benchmark::State& state, bool v2) {
+  const auto body = batch_body(static_cast<std::size_t>(state.range(0)), v2);
   for (auto _ : state) {
     auto json = nlohmann::json::parse(body);
     benchmark::DoNotOptimize(json);
@@ -122,7 +103,12 @@ void nlohmann_dom_parse_only(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
 }
+
+void nlohmann_dom_parse_only(benchmark::State& state) { time_dom_parse(state, false); }
 BENCHMARK(nlohmann_dom_parse_only)->Arg(1)->Arg(1000);
+
+void nlohmann_dom_parse_only_v2(benchmark::State& state) { time_dom_parse(state, true); }
+BENCHMARK(nlohmann_dom_parse_only_v2)->Arg(1)->Arg(100);
 
 void vmpulse_append_json(benchmark::State& state) {
   const auto record = sample_record();
