@@ -457,7 +457,8 @@ class BodyGenerator {
         out += std::string(first ? "" : ",") + k + ":" + v;
         first = false;
       }
-      out += std::string(first ? "" : ",") + k + ":" + space() + v;
+      // Mostly compact, as agents write entries (the parser's fast path), sometimes not.
+      out += std::string(first ? "" : ",") + k + ":" + (pick(4) == 0 ? space() : "") + v;
       first = false;
     }
     return out + "}";
