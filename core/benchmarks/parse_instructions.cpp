@@ -24,7 +24,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string_view mode = argv[1];
-  const long repeats = std::strtol(argv[2], nullptr, 10);
+  char* end = nullptr;
+  const long repeats = std::strtol(argv[2], &end, 10);
+  if (mode != "parse-v1" && mode != "parse-v2" && mode != "stored-v2") {
+    std::fprintf(stderr, "unknown mode \"%s\": parse-v1, parse-v2 or stored-v2\n", argv[1]);
+    return 2;
+  }
+  if (end == argv[2] || *end != '\0' || repeats < 0 || repeats > 1'000'000) {
+    std::fprintf(stderr, "REPEATS must be a whole number from 0 to 1000000, not \"%s\"\n", argv[2]);
+    return 2;
+  }
   const bool v2 = mode != "parse-v1";
   const vmpulse::Record record =
       v2 ? vmpulse::bench::sample_record_v2() : vmpulse::bench::sample_record();
