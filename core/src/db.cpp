@@ -187,18 +187,25 @@ std::uint64_t Connection::execute_prepared(const std::string& sql, const Params&
                       " parameters given " + std::to_string(values.size()) + " values",
                   0, false);
   }
-  std::vector<MYSQL_BIND> binds(values.size());
+  // Only buffer_type, buffer and buffer_length are ever set: every other member stays
+  // as value-initialised (the library copies the array and changes only its copy).
+  if (binds_.size() < values.size()) {
+    binds_.resize(values.size());
+  }
   for (std::size_t i = 0; i < values.size(); ++i) {
     const Params::Value& value = values[i];
-    MYSQL_BIND& bind = binds[i];
+    MYSQL_BIND& bind = binds_[i];
     switch (value.kind) {
       case Params::Kind::kNull:
         bind.buffer_type = MYSQL_TYPE_NULL;
+        bind.buffer = nullptr;
+        bind.buffer_length = 0;
         break;
       case Params::Kind::kInteger:
         bind.buffer_type = MYSQL_TYPE_LONGLONG;
         // The library only reads the buffer; its API is not const-correct.
         bind.buffer = const_cast<std::int64_t*>(&value.integer);
+        bind.buffer_length = 0;
         break;
       case Params::Kind::kText: {
         const std::string_view text = params.text(value);
@@ -209,7 +216,7 @@ std::uint64_t Connection::execute_prepared(const std::string& sql, const Params&
       }
     }
   }
-  if (mysql_stmt_bind_param(statement, binds.data()) != 0 || mysql_stmt_execute(statement) != 0) {
+  if (mysql_stmt_bind_param(statement, binds_.data()) != 0 || mysql_stmt_execute(statement) != 0) {
     fail_statement(statement, "executing a prepared statement");
   }
   return static_cast<std::uint64_t>(mysql_stmt_affected_rows(statement));

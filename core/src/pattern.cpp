@@ -197,7 +197,7 @@ bool Pattern::match_linear(std::string_view text) const {
   for (const Atom& atom : atoms_) {
     std::size_t count = 0;
     while (count < atom.max && pos < text.size() &&
-           atom.bytes.test(static_cast<unsigned char>(text[pos]))) {
+           atom.bytes[static_cast<unsigned char>(text[pos])]) {
       ++count, ++pos;
     }
     if (count < atom.min) {
@@ -219,7 +219,7 @@ bool Pattern::match_from(std::size_t atom, std::string_view text, std::size_t po
   const Atom& a = atoms_[atom];
   std::size_t count = 0;
   while (count < a.max && pos + count < text.size() &&
-         a.bytes.test(static_cast<unsigned char>(text[pos + count]))) {
+         a.bytes[static_cast<unsigned char>(text[pos + count])]) {
     ++count;
   }
   if (count < a.min) {

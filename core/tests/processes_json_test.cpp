@@ -2,10 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
+
+#include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse {
 namespace {
@@ -64,6 +69,85 @@ TEST(ProcessesStored, ReadsBackAsTheContractsFormByteForByte) {
     const auto error = append_processes_from_stored(out, c.stored);
     EXPECT_FALSE(error) << c.name << ": " << error.value_or("");
     EXPECT_EQ(out, "{\"procesos_top\":" + c.json) << c.name;
+  }
+}
+
+// Both forms, entry by entry, as the per-value writers put them (what the header
+// promises), whichever way the writer took: entries of plain values it writes through
+// its own buffer, the rest (escapes, UTF-8, bad bytes, names longer than that buffer,
+// midpoints, huge and non-finite numbers) value by value.
+TEST(ProcessesStored, EveryEntryIsItsValuesWrittenOneByOne) {
+  std::mt19937_64 random(20261207);
+  const std::vector<std::string> names = {
+      "bash",
+      "",
+      "postgres: writer",
+      "a\"b",
+      "back\\slash",
+      "tab\there",
+      "\x01ctl",
+      "caf\xC3\xA9",
+      "bad\xFF",
+      "sixty-four-bytes-0123456789012345678901234567890123456789012345",
+      std::string(300, 'x'),
+      std::string(40, '"'),
+      "~ !#$%&'()*+,-./:;<=>?@[]^_`{|}"};
+  const std::vector<double> numbers = {
+      0,           -0.0,  0.125,   2.5,    99.995,
+      12.34,       -3.5,  1e-9,    0x1p38, 0x1p40,
+      1e15,        1e300, 4194304, 512.25, std::numeric_limits<double>::infinity(),
+      std::nan("")};
+  const std::vector<std::int64_t> pids = {1,
+                                          4194304,
+                                          0,
+                                          -7,
+                                          std::numeric_limits<std::int64_t>::min(),
+                                          std::numeric_limits<std::int64_t>::max()};
+  std::uniform_int_distribution<std::size_t> pick(0, 1'000'000);
+  std::uniform_real_distribution<double> percent(0, 100);
+  for (int round = 0; round < 2'000; ++round) {
+    std::vector<ProcessEntry> top(pick(random) % 12);
+    for (auto& entry : top) {
+      const bool usual = pick(random) % 2 == 0;  // half as an agent sends them
+      entry.pid =
+          usual ? static_cast<std::int64_t>(pick(random)) : pids[pick(random) % pids.size()];
+      entry.nombre = names[pick(random) % (usual ? 3 : names.size())];
+      entry.estado = usual ? "S" : names[pick(random) % names.size()];
+      entry.porcentaje_cpu = usual ? percent(random) : numbers[pick(random) % numbers.size()];
+      entry.ram_mib =
+          usual ? static_cast<double>(pick(random)) / 64 : numbers[pick(random) % numbers.size()];
+    }
+    std::string stored = "[";
+    std::string json = "[";
+    for (const auto& entry : top) {
+      stored += stored.size() > 1 ? ",[" : "[";
+      json += json.size() > 1 ? ",{" : "{";
+      const auto both = [&](const char* key, const auto& write) {
+        if (stored.back() != '[') {
+          stored += ',';
+          json += ',';
+        }
+        json += std::string("\"") + key + "\":";
+        write(stored);
+        write(json);
+      };
+      both("pid", [&](std::string& out) { detail::append_json_int(out, entry.pid); });
+      both("nombre", [&](std::string& out) { detail::append_json_string(out, entry.nombre); });
+      both("estado", [&](std::string& out) { detail::append_json_string(out, entry.estado); });
+      both("porcentaje_cpu",
+           [&](std::string& out) { detail::append_json_fixed(out, entry.porcentaje_cpu, 2); });
+      both("ram_mib", [&](std::string& out) { detail::append_json_fixed(out, entry.ram_mib, 2); });
+      stored += ']';
+      json += '}';
+    }
+    stored += ']';
+    json += ']';
+    std::string out = "prefix";
+    append_processes_stored(out, top);
+    ASSERT_EQ(out, "prefix" + stored) << "round " << round;
+    out.clear();
+    append_processes_json(out, top);
+    ASSERT_EQ(out, json) << "round " << round;
   }
 }
 

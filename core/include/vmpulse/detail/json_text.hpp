@@ -4,6 +4,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,6 +22,13 @@ void append_json_uint(std::string& out, std::uint64_t value);
 // Fixed-point with `decimals` digits; non-finite values are written as null because
 // JSON has no NaN or infinity.
 void append_json_fixed(std::string& out, double value, int decimals);
+
+// What append_json_fixed appends, for the usual numbers (decimals 0..4, below 2^40 once
+// scaled, not within 10^-3 of a rounding midpoint), written at `at` — room for
+// kJsonFixedFastMax bytes — with the end returned; nullptr (nothing written) for any
+// other value. For writers that fill a buffer of their own.
+inline constexpr std::size_t kJsonFixedFastMax = 24;
+char* write_json_fixed_fast(char* at, double value, int decimals);
 
 // The shortest fixed-notation text that reads back as `value` (std::to_chars with
 // chars_format::fixed and no precision): "20.5", "1000000000000", "-0", "0.001". Finite
