@@ -11,10 +11,15 @@
 #   2. route 1 (build/bin/vmpulse-api): records/s and CPU per record posting version 1
 #      and version 2 records (10 processes each) with wrk, alternately, one record per
 #      request and batches of 100; target: version 2 ≥ 0.7× version 1.
-#   bench/ingest/record_v2.sh      prints two markdown tables and the targets
+#   3. route 1's instructions per stored record (callgrind, when valgrind is installed):
+#      the whole route — HTTP, parse and checks, the statement's parameters, the client
+#      library — for version 1 and version 2 records in batches of 100: a count that does
+#      not move with this shared machine's speed, as the records/s above do.
+#   bench/ingest/record_v2.sh      prints three markdown tables and the targets
 # BENCH_SECONDS (default 10) bounds each wrk run; BENCH_RECORDS (default 20000) the
 # records of each storage layout; BENCH_PROCESSES (default 10) the processes of each;
-# BENCH_ROUTE=0 measures the storage layouts only (no route 1, no wrk needed).
+# BENCH_ROUTE=0 measures the storage layouts only (no route 1, no wrk needed);
+# BENCH_CALLGRIND=0 leaves out part 3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
@@ -160,6 +165,44 @@ for round in 1 2; do
   for record in v1 v2; do measure "$record" 8 100 "$round"; done
 done
 
+# Part 3: a second route 1 under callgrind on the same database (one HTTP thread). Per
+# record version: a warm-up run (statements prepared, buffers grown), then the counters
+# zeroed, a run, the rows settled and the counters dumped; instructions / rows stored.
+declare -A instructions
+instruction_rows=()
+if [[ "${BENCH_CALLGRIND:-1}" != 0 ]] && command -v valgrind >/dev/null; then
+  cg_port="$(free_port)"
+  valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+    "$VMPULSE_BIN/vmpulse-api" --listen "127.0.0.1:$cg_port" --threads 1 >"$work/api-callgrind.log" 2>&1 &
+  pids+=($!)
+  cg_pid=$!
+  wait_http "http://127.0.0.1:$cg_port/readyz" 120 ||
+    die "vmpulse-api under callgrind did not start: $(tail -n 3 "$work/api-callgrind.log")"
+  cg_url="http://127.0.0.1:$cg_port/api/cpp/metrics"
+  # cg_run RECORD SECONDS: batches of 100 to the route under callgrind.
+  cg_run() {
+    RECORD="$1" BATCH=100 TOKEN="$VMPULSE_TOKEN" \
+      wrk -t1 -c2 -d"$2s" --timeout 30s -s bench/ingest/post.lua "$cg_url" >/dev/null 2>&1
+  }
+  part=0
+  for record in v1 v2; do
+    cg_run "$record" 3
+    settled_rows >/dev/null
+    sql "TRUNCATE TABLE metricas"
+    callgrind_control -z "$cg_pid" >/dev/null
+    cg_run "$record" 10
+    stored="$(settled_rows)"
+    callgrind_control -d "$cg_pid" >/dev/null
+    part=$((part + 1))
+    dump="$work/callgrind.out.$part"
+    for _ in $(seq 50); do [[ -s "$dump" ]] && grep -q '^summary:' "$dump" && break; sleep 0.2; done
+    total="$(sed -nE 's/^summary: ([0-9]+).*/\1/p' "$dump")"
+    [[ -n "$total" && "$stored" -gt 0 ]] || die "no callgrind count for $record ($dump, $stored rows)"
+    instructions[$record]=$((total / stored))
+    instruction_rows+=("$(printf '| %s | %s | %s |' "$record" "$stored" "${instructions[$record]}")")
+  done
+fi
+
 storage_header
 echo "Route 1: wrk -t2 -d${seconds}s on loopback"
 echo
@@ -174,3 +217,13 @@ for batch in 1 100; do
     -v rc="$(ratio "${route_cpu[v2/$batch]:-0}" "${route_cpu[v1/$batch]:-0}")" \
     'BEGIN { printf "- route 1 v2 / v1 records/s, %s records/request (≥ 0.7): %s (%s); CPU per record v2 / v1: %s (route alone: %s)\n", b, r, (r != "n/a" && r + 0 >= 0.7 ? "met" : "NOT met"), c, rc }'
 done
+if ((${#instruction_rows[@]} > 0)); then
+  echo
+  echo "Route 1 under callgrind (HTTP, parse and checks, parameters, client library), batches of 100"
+  echo
+  echo "| record | rows stored | instructions per record |"
+  echo "|---|---:|---:|"
+  printf '%s\n' "${instruction_rows[@]}"
+  echo
+  echo "- route 1 instructions per record v2 / v1: $(ratio "${instructions[v2]}" "${instructions[v1]}")"
+fi
