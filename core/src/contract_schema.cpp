@@ -1,6 +1,7 @@
 #include "contract_schema.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <type_traits>
@@ -59,7 +60,12 @@ PropertyRule property_rule(const std::string& name, const Json& spec, bool neste
       if (!value.is_number()) {
         bad_schema(name, ".", keyword, " must be a number");
       }
-      (keyword == "minimum" ? rule.minimum : rule.maximum) = value.get<double>();
+      const double bound = value.get<double>();
+      (keyword == "minimum" ? rule.minimum : rule.maximum) = bound;
+      if (std::trunc(bound) == bound && std::fabs(bound) < 9.2e18) {
+        (keyword == "minimum" ? rule.integer_minimum : rule.integer_maximum) =
+            static_cast<std::int64_t>(bound);
+      }
     } else if (keyword == "minLength") {
       rule.min_length = size_value(value, name + ".minLength");
     } else if (keyword == "maxLength") {

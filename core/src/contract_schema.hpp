@@ -32,6 +32,11 @@ struct PropertyRule {
   FieldType type = FieldType::kString;
   std::optional<double> minimum;
   std::optional<double> maximum;
+  // minimum and maximum again when each is a whole number an int64 holds: an integer
+  // value is compared with them as integers (2^53-1 and 2^53 told apart), and without
+  // recomputing that on every value.
+  std::optional<std::int64_t> integer_minimum;
+  std::optional<std::int64_t> integer_maximum;
   std::optional<std::size_t> min_length;
   std::optional<std::size_t> max_length;
   std::optional<Pattern> pattern;

@@ -73,17 +73,18 @@ double as_double(const RawValue& value) {
 }
 
 // A bound compared with an integer value exactly when the bound is itself an integer
-// that fits, so that 2^53-1 and 2^53 are told apart.
-bool integer_below(const RawValue& value, double bound) {
-  if (value.kind == Kind::kInteger && std::trunc(bound) == bound && std::fabs(bound) < 9.2e18) {
-    return value.integer < static_cast<std::int64_t>(bound);
+// that fits (the rule's integer_minimum / integer_maximum), so that 2^53-1 and 2^53 are
+// told apart.
+bool integer_below(const RawValue& value, double bound, const std::optional<std::int64_t>& exact) {
+  if (value.kind == Kind::kInteger && exact) {
+    return value.integer < *exact;
   }
   return as_double(value) < bound;
 }
 
-bool integer_above(const RawValue& value, double bound) {
-  if (value.kind == Kind::kInteger && std::trunc(bound) == bound && std::fabs(bound) < 9.2e18) {
-    return value.integer > static_cast<std::int64_t>(bound);
+bool integer_above(const RawValue& value, double bound, const std::optional<std::int64_t>& exact) {
+  if (value.kind == Kind::kInteger && exact) {
+    return value.integer > *exact;
   }
   if (value.kind == Kind::kUnsigned && bound >= 0 && bound < 1.8e19) {
     return value.unsigned_integer > static_cast<std::uint64_t>(bound);
@@ -133,11 +134,11 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
     case FieldType::kMap:
       return check_map(rule, value);
   }
-  if (rule.minimum && integer_below(value, *rule.minimum)) {
+  if (rule.minimum && integer_below(value, *rule.minimum, rule.integer_minimum)) {
     return name() + " must be at least " + number_text(*rule.minimum) + ", not " +
            value_text(value);
   }
-  if (rule.maximum && integer_above(value, *rule.maximum)) {
+  if (rule.maximum && integer_above(value, *rule.maximum, rule.integer_maximum)) {
     return name() + " must be at most " + number_text(*rule.maximum) + ", not " + value_text(value);
   }
   // Whatever the schema says, a Record holds integers as int64.

@@ -52,6 +52,14 @@ void expect_rule_of(const detail::PropertyRule& rule, const std::string& name, c
   } else {
     EXPECT_FALSE(rule.maximum) << name;
   }
+  // The integer bounds: the schema's whole-number bounds (every one of them is), exactly.
+  const auto integer_of = [&spec](const char* keyword) {
+    return spec.contains(keyword) && spec[keyword].is_number_integer()
+               ? std::optional(spec[keyword].get<std::int64_t>())
+               : std::nullopt;
+  };
+  EXPECT_EQ(rule.integer_minimum, integer_of("minimum")) << name;
+  EXPECT_EQ(rule.integer_maximum, integer_of("maximum")) << name;
   const auto size_of = [&spec](const char* keyword) {
     return spec.contains(keyword) ? std::optional(spec[keyword].get<std::size_t>()) : std::nullopt;
   };
@@ -178,6 +186,20 @@ TEST(Schema, ChangingTheSchemaChangesTheChecks) {
   const auto lenient = edited([](Json& s) { s["properties"]["porcentaje_ram"]["maximum"] = 1000; });
   EXPECT_TRUE(std::holds_alternative<std::vector<Record>>(
       detail::parse_body(lenient, test::with("porcentaje_ram", "500"))));
+
+  // A bound that is not a whole number has no integer form: integers meet it as doubles.
+  const auto fractional = edited([](Json& s) {
+    s["properties"]["procesos_corriendo"]["minimum"] = 1.5;
+    s["properties"]["procesos_corriendo"]["maximum"] = 2.5;
+  });
+  EXPECT_FALSE(fractional.properties[*fractional.find("procesos_corriendo")].integer_minimum);
+  EXPECT_TRUE(std::holds_alternative<std::vector<Record>>(
+      detail::parse_body(fractional, test::with("procesos_corriendo", "2"))));
+  for (const char* outside : {"1", "3"}) {
+    const auto refused = detail::parse_body(fractional, test::with("procesos_corriendo", outside));
+    ASSERT_TRUE(std::holds_alternative<ContractError>(refused)) << outside;
+    EXPECT_EQ(std::get<ContractError>(refused).field, "procesos_corriendo");
+  }
 
   const auto small_batch = edited([](Json& s) { s["x-vmpulse-ingest"]["max_batch"] = 2; });
   const auto batch = detail::parse_body(small_batch, test::array_of(test::kGoodRecord, 3));
