@@ -25,7 +25,8 @@ void append_number(std::string& out, double value) { detail::append_shortest_fix
 
 // A field's value as a parameter: integers as integers, numbers and strings as text, an
 // absent optional field as NULL, etiquetas as its JSON text (a JSON column), procesos_top
-// in its compact stored form (db/migrations/009: a text column the server does not check).
+// in its compact stored form (db/migrations/009: a text column the server does not check)
+// sent as bytes (db::Params: valid UTF-8 by construction, not read as characters).
 template <class T>
 void add_value(db::Params& params, const T& value) {
   if constexpr (std::is_same_v<T, std::string>) {
@@ -35,7 +36,7 @@ void add_value(db::Params& params, const T& value) {
   } else if constexpr (std::is_integral_v<T>) {
     params.add_integer(static_cast<std::int64_t>(value));
   } else if constexpr (std::is_same_v<T, std::vector<ProcessEntry>>) {
-    params.add_text_by([&value](std::string& out) { append_processes_stored(out, value); });
+    params.add_bytes_by([&value](std::string& out) { append_processes_stored(out, value); });
   } else if constexpr (std::is_same_v<T, Labels>) {
     params.add_text_by([&value](std::string& out) { append_labels_json(out, value); });
   } else {

@@ -46,8 +46,8 @@ constexpr std::string_view kInsert =
     "swap_total,swap_libre,disco_total,disco_libre,disco_lectura_kib_s,disco_escritura_kib_s,"
     "red_rx_kib_s,red_tx_kib_s,tiempo_activo,etiquetas,hora,api,procesos_top) VALUES ";
 
-// The parameters as one line: NULL, integers bare, text in quotes (as they are: the
-// binary protocol sends them unescaped), separated by commas.
+// The parameters as one line: NULL, integers bare, text in quotes and bytes in b'...'
+// (as they are: the binary protocol sends them unescaped), separated by commas.
 std::string shown(const db::Params& params) {
   std::string out;
   for (const auto& value : params.values()) {
@@ -63,6 +63,11 @@ std::string shown(const db::Params& params) {
         break;
       case db::Params::Kind::kText:
         out += '\'';
+        out += params.text(value);
+        out += '\'';
+        break;
+      case db::Params::Kind::kBytes:
+        out += "b'";
         out += params.text(value);
         out += '\'';
         break;
@@ -118,7 +123,7 @@ TEST(IngestSql, VersionTwoRecordsFillEveryColumnAndProcessesInTheStoredForm) {
             "'db-1',16000,4000,12000,'75','12.345','87.655',2,200,0,1,300,'0.5','1.25','2','0.1',"
             "'3.5',2048,1024,100000,25000,'12.5','0','1000000000000','7.75',86400,"
             "'{\"env\":\"prod\",\"role\":\"db\"}','2026-11-26 10:00:00','cpp',"
-            "'[[1234,\"postgres\",\"S\",12.50,256.33],[1,\"systemd\",\"S\",0.00,12.00]]'");
+            "b'[[1234,\"postgres\",\"S\",12.50,256.33],[1,\"systemd\",\"S\",0.00,12.00]]'");
 }
 
 TEST(IngestSql, ParamsOfSeveralRecordsFollowEachOther) {
@@ -137,7 +142,7 @@ TEST(IngestSql, OnlyThePresentOptionalFieldsAreNotNull) {
   r.procesos_top = std::vector<ProcessEntry>{};
   const std::string params = params_of(r);
   EXPECT_NE(params.find(",300,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,5,"
-                        "NULL,'2026-11-26 10:00:00','cpp','[]'"),
+                        "NULL,'2026-11-26 10:00:00','cpp',b'[]'"),
             std::string::npos)
       << params;
 }
@@ -157,7 +162,7 @@ TEST(IngestSql, QuotesInAProcessNameAreEscapedForJsonOnly) {
   Record r = sample("x", 0);
   r.procesos_top = std::vector<ProcessEntry>{{7, R"x(it's "x" \ y (ñ))x", "R", 1, 2}};
   const std::string params = params_of(r);
-  EXPECT_NE(params.find(R"x(,'[[7,"it's \"x\" \\ y (ñ)","R",1.00,2.00]]')x"), std::string::npos)
+  EXPECT_NE(params.find(R"x(,b'[[7,"it's \"x\" \\ y (ñ)","R",1.00,2.00]]')x"), std::string::npos)
       << params;
 }
 
@@ -200,11 +205,11 @@ TEST(IngestSql, EveryColumnIsCreatedByAMigration) {
 TEST(IngestSql, StoredProcessesReadBackAsTheRecordJsonsText) {
   const Record r = sample_v2("db-1");
   const std::string params = params_of(r);
-  const std::size_t list = params.rfind(",'[[");
+  const std::size_t list = params.rfind(",b'[[");
   ASSERT_NE(list, std::string::npos) << params;
   std::string read_back;
   ASSERT_FALSE(
-      append_processes_from_stored(read_back, params.substr(list + 2, params.size() - list - 3)));
+      append_processes_from_stored(read_back, params.substr(list + 3, params.size() - list - 4)));
   EXPECT_NE(to_json(r).find("\"procesos_top\":" + read_back + ","), std::string::npos)
       << to_json(r);
 }

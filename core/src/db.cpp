@@ -207,9 +207,10 @@ std::uint64_t Connection::execute_prepared(const std::string& sql, const Params&
         bind.buffer = const_cast<std::int64_t*>(&value.integer);
         bind.buffer_length = 0;
         break;
-      case Params::Kind::kText: {
+      case Params::Kind::kText:
+      case Params::Kind::kBytes: {
         const std::string_view text = params.text(value);
-        bind.buffer_type = MYSQL_TYPE_STRING;
+        bind.buffer_type = value.kind == Params::Kind::kText ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
         bind.buffer = const_cast<char*>(text.data());
         bind.buffer_length = static_cast<unsigned long>(text.size());
         break;

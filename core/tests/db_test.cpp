@@ -267,6 +267,51 @@ TEST_F(DbTest, PreparedErrorsAreDbErrorsAndKeepTheConnection) {
   EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], "2");
 }
 
+// Bytes (route 1's procesos_top) into a utf8mb4 text column: stored exactly as text
+// would be, and bytes that are not UTF-8 refused, as text's would be, not stored.
+TEST_F(DbTest, PreparedBytesStoreAsTextAndBadUtf8IsRefused) {
+  Connection db(url_);
+  db.connect();
+  db.execute(
+      "CREATE TEMPORARY TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, "
+      "m MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL)");
+  const std::string sql = "INSERT INTO t (m) VALUES (?),(?)";
+  const std::string text = "[[7,\"it's \\\"x\\\" caf\xc3\xa9 \xf0\x9f\x98\x80\",\"S\",1.00,2.00]]";
+  Params params;
+  params.add_bytes_by([&text](std::string& out) { out += text; });
+  params.add_text(text);
+  EXPECT_EQ(db.execute_prepared(sql, params), 2U);
+  const auto rows = db.query("SELECT m, CHAR_LENGTH(m) FROM t ORDER BY id");
+  ASSERT_EQ(rows.size(), 2U);
+  EXPECT_EQ(rows[0][0], text);
+  EXPECT_EQ(rows[0], rows[1]);  // the same characters, counted the same
+  // Refused exactly where text is (what the server makes of a UTF-16 surrogate's bytes is
+  // its own affair: the stored form never holds one), and nothing stored when refused.
+  const auto stores = [&](const std::string& value, bool as_bytes) {
+    params.clear();
+    if (as_bytes) {
+      params.add_bytes_by([&value](std::string& out) { out += value; });
+    } else {
+      params.add_text(value);
+    }
+    params.add_null();
+    try {
+      return db.execute_prepared(sql, params) == 2U;
+    } catch (const DbError&) {
+      return false;
+    }
+  };
+  std::size_t stored = 2;
+  for (const std::string& bad :
+       {std::string("caf\xe9"), std::string("\xc3"), std::string("\xed\xa0\x80")}) {
+    const bool bytes_stored = stores(bad, true);
+    EXPECT_EQ(bytes_stored, stores(bad, false)) << bad;
+    stored += bytes_stored ? 4 : 0;
+  }
+  EXPECT_FALSE(stores("caf\xe9", true));
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], std::to_string(stored));
+}
+
 TEST_F(DbTest, PreparedOnAKilledConnectionIsLostThenPreparedAgain) {
   Connection victim(url_);
   victim.connect();
