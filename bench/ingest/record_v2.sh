@@ -15,11 +15,15 @@
 #      the whole route — HTTP, parse and checks, the statement's parameters, the client
 #      library — for version 1 and version 2 records in batches of 100: a count that does
 #      not move with this shared machine's speed, as the records/s above do.
-#   bench/ingest/record_v2.sh      prints three markdown tables and the targets
+#   4. the same for MariaDB: the private server restarted under callgrind, route 1
+#      (part 2's) storing batches of 100; the server's instructions per stored record
+#      (every thread: the statements, InnoDB, the redo log), and both parts' sums, whose
+#      v1 / v2 ratio is what records/s would be on a machine both fill.
+#   bench/ingest/record_v2.sh      prints four markdown tables and the targets
 # BENCH_SECONDS (default 10) bounds each wrk run; BENCH_RECORDS (default 20000) the
 # records of each storage layout; BENCH_PROCESSES (default 10) the processes of each;
 # BENCH_ROUTE=0 measures the storage layouts only (no route 1, no wrk needed);
-# BENCH_CALLGRIND=0 leaves out part 3.
+# BENCH_CALLGRIND=0 leaves out parts 3 and 4.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
@@ -168,8 +172,9 @@ done
 # Part 3: a second route 1 under callgrind on the same database (one HTTP thread). Per
 # record version: a warm-up run (statements prepared, buffers grown), then the counters
 # zeroed, a run, the rows settled and the counters dumped; instructions / rows stored.
-declare -A instructions
+declare -A instructions db_instructions
 instruction_rows=()
+db_rows=()
 if [[ "${BENCH_CALLGRIND:-1}" != 0 ]] && command -v valgrind >/dev/null; then
   cg_port="$(free_port)"
   valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
@@ -179,27 +184,55 @@ if [[ "${BENCH_CALLGRIND:-1}" != 0 ]] && command -v valgrind >/dev/null; then
   wait_http "http://127.0.0.1:$cg_port/readyz" 120 ||
     die "vmpulse-api under callgrind did not start: $(tail -n 3 "$work/api-callgrind.log")"
   cg_url="http://127.0.0.1:$cg_port/api/cpp/metrics"
-  # cg_run RECORD SECONDS: batches of 100 to the route under callgrind.
+  # cg_run RECORD SECONDS URL: batches of 100 from one wrk thread.
   cg_run() {
     RECORD="$1" BATCH=100 TOKEN="$VMPULSE_TOKEN" \
-      wrk -t1 -c2 -d"$2s" --timeout 30s -s bench/ingest/post.lua "$cg_url" >/dev/null 2>&1
+      wrk -t1 -c2 -d"$2s" --timeout 30s -s bench/ingest/post.lua "$3" >/dev/null 2>&1
+  }
+  # per_record_instructions PID OUT PART URL RECORD: a warm-up run (statements prepared,
+  # buffers grown), the counters of PID (under callgrind, --callgrind-out-file=OUT)
+  # zeroed, a run, the rows settled, the counters dumped (to OUT.PART); prints
+  # "ROWS INSTRUCTIONS-PER-ROW".
+  per_record_instructions() {
+    local pid="$1" out="$2" part="$3" url="$4" record="$5" stored total dump
+    cg_run "$record" 3 "$url"
+    settled_rows >/dev/null
+    sql "TRUNCATE TABLE metricas"
+    callgrind_control -z "$pid" >/dev/null
+    cg_run "$record" 10 "$url"
+    stored="$(settled_rows)"
+    callgrind_control -d "$pid" >/dev/null
+    dump="$out.$part"
+    for _ in $(seq 100); do
+      [[ -s "$dump" ]] && grep -q '^summary:' "$dump" && break
+      sleep 0.2
+    done
+    total="$(sed -nE 's/^summary: ([0-9]+).*/\1/p' "$dump")"
+    [[ -n "$total" && "$stored" -gt 0 ]] || die "no callgrind count for $record ($dump, $stored rows)"
+    echo "$stored $((total / stored))"
   }
   part=0
   for record in v1 v2; do
-    cg_run "$record" 3
-    settled_rows >/dev/null
-    sql "TRUNCATE TABLE metricas"
-    callgrind_control -z "$cg_pid" >/dev/null
-    cg_run "$record" 10
-    stored="$(settled_rows)"
-    callgrind_control -d "$cg_pid" >/dev/null
     part=$((part + 1))
-    dump="$work/callgrind.out.$part"
-    for _ in $(seq 50); do [[ -s "$dump" ]] && grep -q '^summary:' "$dump" && break; sleep 0.2; done
-    total="$(sed -nE 's/^summary: ([0-9]+).*/\1/p' "$dump")"
-    [[ -n "$total" && "$stored" -gt 0 ]] || die "no callgrind count for $record ($dump, $stored rows)"
-    instructions[$record]=$((total / stored))
+    counted="$(per_record_instructions "$cg_pid" "$work/callgrind.out" "$part" "$cg_url" "$record")"
+    read -r stored "instructions[$record]" <<<"$counted"
     instruction_rows+=("$(printf '| %s | %s | %s |' "$record" "$stored" "${instructions[$record]}")")
+  done
+  kill -TERM "$cg_pid"
+
+  # Part 4: the server restarted under callgrind (scripts/lib/mariadb.sh's DB_WRAP);
+  # part 2's route 1 reconnects by itself.
+  db_stop "$work/db"
+  DB_WRAP=(valgrind --tool=callgrind --callgrind-out-file="$work/db-callgrind.out")
+  db_start "$work/db" "$db_port"
+  unset DB_WRAP
+  wait_http "http://127.0.0.1:$port/readyz" 60 || die "route 1 did not reconnect to the database under callgrind"
+  part=0
+  for record in v1 v2; do
+    part=$((part + 1))
+    counted="$(per_record_instructions "$(db_pid)" "$work/db-callgrind.out" "$part" "$target_url" "$record")"
+    read -r stored "db_instructions[$record]" <<<"$counted"
+    db_rows+=("$(printf '| %s | %s | %s | %s |' "$record" "$stored" "${db_instructions[$record]}" "$((instructions[$record] + db_instructions[$record]))")")
   done
 fi
 
@@ -226,4 +259,15 @@ if ((${#instruction_rows[@]} > 0)); then
   printf '%s\n' "${instruction_rows[@]}"
   echo
   echo "- route 1 instructions per record v2 / v1: $(ratio "${instructions[v2]}" "${instructions[v1]}")"
+  echo
+  echo "MariaDB under callgrind (every thread), route 1 storing batches of 100"
+  echo
+  echo "| record | rows stored | server instructions per record | route 1 + server |"
+  echo "|---|---:|---:|---:|"
+  printf '%s\n' "${db_rows[@]}"
+  echo
+  echo "- server instructions per record v2 / v1: $(ratio "${db_instructions[v2]}" "${db_instructions[v1]}")"
+  v1_sum=$((instructions[v1] + db_instructions[v1]))
+  v2_sum=$((instructions[v2] + db_instructions[v2]))
+  echo "- route 1 + server, v1 / v2 (records/s on a machine both fill; ≥ 0.7): $(ratio "$v1_sum" "$v2_sum")"
 fi

@@ -15,6 +15,9 @@
 #   db_stop DIR           stop the instance started from DIR
 #   db_sql DIR PORT SQL   run SQL as the instance's root user (socket)
 #   db_migrate URL        apply db/migrations/*.sql not yet applied (idempotent)
+#
+# db_start runs the server under the command in the array DB_WRAP when it is set (a
+# benchmark's valgrind), with the options that make InnoDB start there.
 
 _db_server() { command -v mariadbd || command -v mysqld || echo /usr/sbin/mariadbd; }
 
@@ -31,15 +34,21 @@ db_start() {
     (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$dir/password")
   fi
   if ! db_ping "$dir"; then
+    local wrap=() wrap_opt=()
+    if [[ -n "${DB_WRAP+set}" ]]; then
+      wrap=("${DB_WRAP[@]}")
+      # valgrind neither reserves the default maximum buffer pool nor does native AIO.
+      wrap_opt=(--innodb-buffer-pool-size-max=256M --innodb-use-native-aio=0)
+    fi
     # Durable commits (flush at every commit) so benchmarks and fault tests measure
     # what production does.
-    setsid "$(_db_server)" --no-defaults "${user_opt[@]}" --datadir="$dir/data" \
+    setsid "${wrap[@]}" "$(_db_server)" --no-defaults "${user_opt[@]}" "${wrap_opt[@]}" --datadir="$dir/data" \
       --port="$port" --bind-address=127.0.0.1 --socket="$dir/mysqld.sock" \
       --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \
       --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=1 --sync-binlog=0 \
       --max-connections=600 --skip-name-resolve --character-set-server=utf8mb4 \
       --default-time-zone=+00:00 </dev/null >/dev/null 2>&1 &
-    local deadline=$((SECONDS + 60))
+    local deadline=$((SECONDS + (${#wrap[@]} > 0 ? 240 : 60)))
     until db_ping "$dir"; do
       if ((SECONDS > deadline)); then
         echo "MariaDB did not start; $dir/error.log ends with:" >&2
