@@ -198,10 +198,10 @@ if [[ "${BENCH_CALLGRIND:-1}" != 0 ]] && command -v valgrind >/dev/null; then
     cg_run "$record" 3 "$url"
     settled_rows >/dev/null
     sql "TRUNCATE TABLE metricas"
-    callgrind_control -z "$pid" >/dev/null
+    callgrind_control -z "$pid" >/dev/null 2>&1
     cg_run "$record" 10 "$url"
     stored="$(settled_rows)"
-    callgrind_control -d "$pid" >/dev/null
+    callgrind_control -d "$pid" >/dev/null 2>&1
     dump="$out.$part"
     for _ in $(seq 100); do
       [[ -s "$dump" ]] && grep -q '^summary:' "$dump" && break
