@@ -169,9 +169,7 @@ for round in 1 2; do
   for record in v1 v2; do measure "$record" 8 100 "$round"; done
 done
 
-# Part 3: a second route 1 under callgrind on the same database (one HTTP thread). Per
-# record version: a warm-up run (statements prepared, buffers grown), then the counters
-# zeroed, a run, the rows settled and the counters dumped; instructions / rows stored.
+# Part 3: a second route 1 under callgrind on the same database (one HTTP thread).
 declare -A instructions db_instructions
 instruction_rows=()
 db_rows=()

@@ -9,8 +9,6 @@ namespace vmpulse::detail {
 
 namespace {
 
-bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x80; }
-
 constexpr std::uint64_t kHighs = 0x8080808080808080;
 
 std::uint64_t load8(const unsigned char* p) {
@@ -80,7 +78,7 @@ void append_json_string(std::string& out, std::string_view text) {
   while (i < text.size()) {
     // Copy the longest run that needs no escaping in one go (the common case is all of it).
     std::size_t run = i;
-    while (run < text.size() && !needs_escape(static_cast<unsigned char>(text[run]))) {
+    while (run < text.size() && !needs_json_escape(static_cast<unsigned char>(text[run]))) {
       ++run;
     }
     out.append(text.data() + i, run - i);

@@ -61,8 +61,7 @@ char* write_plain_entry(char* at, char* const end, const ProcessEntry& entry, bo
     }
     if constexpr (std::is_same_v<T, std::string>) {
       const auto plain = [](char c) {
-        const auto b = static_cast<unsigned char>(c);
-        return b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+        return !detail::needs_json_escape(static_cast<unsigned char>(c));
       };
       if (!std::all_of(value.begin(), value.end(), plain)) {
         at = nullptr;

@@ -41,7 +41,7 @@ using Row = std::vector<std::optional<std::string>>;
 // binary string, which the server takes as it is instead of reading it character by
 // character in the connection's utf8mb4 first (a text column still checks that it is
 // valid UTF-8 as it stores it). Bytes are for long values: route 1's procesos_top, whose
-// utf8mb4 reading was about 6% of the server's work on a version 2 row. Text and bytes
+// utf8mb4 reading was 6–10% of the server's work on a version 2 row. Text and bytes
 // are kept back to back in one buffer, so that adding a value seldom allocates.
 class Params {
  public:

@@ -11,6 +11,12 @@
 
 namespace vmpulse::detail {
 
+// True for a byte a JSON string literal cannot hold as it is: a quote, a backslash, a
+// control byte, or a byte ≥ 0x80 (UTF-8, which append_json_string checks first).
+inline bool needs_json_escape(unsigned char c) {
+  return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+}
+
 // Appends `text` as a JSON string literal (quotes included): `"` and `\` escaped,
 // control characters as \u00XX, and bytes that are not valid UTF-8 replaced by U+FFFD
 // so that the output is always valid JSON whatever the input.
