@@ -80,27 +80,21 @@ class BodyHandler {
 
   // Parser::compact_entry, the fast path for list entries (procesos_top): the keys of an
   // entry of the list being read, each as it reads in a compact entry (the schema's
-  // compact_keys), or nullptr when no entry can be taken that way here — not inside a
+  // quoted_keys), or nullptr when no entry can be taken that way here — not inside a
   // list, past a strict error, or where the entry's object would nest too deep (the
   // general path then says so).
   static constexpr std::size_t kMaxCompactEntryKeys = 16;
-  struct EntryValue {
-    Kind kind = Kind::kAbsent;
-    std::int64_t integer = 0;
-    double number = 0;
-    std::string_view text;
-  };
   const std::vector<std::string>* compact_entry_keys() const {
     if (skipping() || frames_.empty() || frames_.back().role != Role::kList ||
         frames_.size() + 1 > schema_->limits.max_depth) {
       return nullptr;
     }
-    const auto& keys = schema_->properties[frames_.back().list].items->compact_keys;
+    const auto& keys = schema_->properties[frames_.back().list].items->quoted_keys;
     return keys.empty() ? nullptr : &keys;
   }
   // One entry read whole by that fast path, one value per key in schema order: left as
   // start_object, the keys, the values and end_object would have left it.
-  void compact_entry(std::span<const EntryValue> values) {
+  void compact_entry(std::span<const PlainValue> values) {
     RawItem* item = new_item(frames_.back(), Kind::kObject);
     if (item == nullptr) {
       return;  // past the list's maxItems: only counted

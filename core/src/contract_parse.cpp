@@ -13,75 +13,14 @@
 #include <vector>
 
 #include "contract_collect.hpp"
+#include "contract_lex.hpp"
+#include "contract_plain.hpp"
 #include "contract_raw.hpp"
 #include "vmpulse/detail/json_text.hpp"
 
 namespace vmpulse::detail {
 
 namespace {
-
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-
-// A number with a fraction and no exponent ("20.5", "-0.25") of at most 15 digits, read
-// without from_chars (it showed in route 1's profile: a version 2 record has 27 such
-// numbers): its digits as a whole number m < 10^15 and its d ≤ 15 decimals make
-// m / 10^d, both exact in a double, so the one division rounds correctly, to the double
-// nearest the decimal, which is what from_chars answers (Clinger's fast path). Nothing
-// for longer numbers. `first`..`last` is a valid JSON number with a point.
-std::optional<double> short_decimal(const char* first, const char* last) {
-  static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  const bool negative = *first == '-';
-  const char* p = negative ? first + 1 : first;
-  if (last - p > 16) {  // more than 15 digits and the point
-    return std::nullopt;
-  }
-  std::uint64_t digits = 0;
-  for (; p < last && *p != '.'; ++p) {
-    digits = digits * 10 + static_cast<std::uint64_t>(*p - '0');
-  }
-  if (p == last) {  // no point (never here: the caller saw one)
-    return std::nullopt;
-  }
-  const char* fraction = ++p;
-  for (; p < last; ++p) {
-    digits = digits * 10 + static_cast<std::uint64_t>(*p - '0');
-  }
-  const auto decimals = static_cast<std::size_t>(last - fraction);
-  if (decimals < 1 || decimals > 15) {
-    return std::nullopt;
-  }
-  const double value = static_cast<double>(digits) / kPowers[decimals];
-  return negative ? -value : value;
-}
-
-// Where the run of bytes from `p` that a string may hold as they are ends: at a quote,
-// a backslash, a control byte, a byte ≥ 0x80 (the start of UTF-8 to check) or `end`.
-// Eight bytes at a time while none of them ends the run (a version 2 record is ~100
-// strings, keys included; byte by byte they were a fifth of its parse): the lowest
-// flagged byte of each test below is the first such byte, exactly.
-const unsigned char* plain_run_end(const unsigned char* p, const unsigned char* end) {
-  if constexpr (std::endian::native == std::endian::little) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101;
-    constexpr std::uint64_t kHighs = 0x8080808080808080;
-    while (end - p >= 8) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, p, sizeof word);
-      const std::uint64_t quote = word ^ (kOnes * '"');
-      const std::uint64_t backslash = word ^ (kOnes * '\\');
-      const std::uint64_t stops = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
-                                  ((word - kOnes * 0x20) & ~word) | word;
-      if ((stops & kHighs) != 0) {
-        return p + std::countr_zero(stops & kHighs) / 8;
-      }
-      p += 8;
-    }
-  }
-  while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80) {
-    ++p;
-  }
-  return p;
-}
 
 // A strict RFC 8259 lexer and parser in one pass, iterative (the nesting is a stack of
 // bytes, so any depth is read without recursion), driving BodyHandler. It accepts what
@@ -119,7 +58,7 @@ class Parser {
     return false;
   }
   void skip_whitespace() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) {
+    while (p_ < end_ && is_json_whitespace(*p_)) {
       ++p_;
     }
   }
@@ -136,7 +75,6 @@ class Parser {
   bool hex4(std::uint32_t& out);
   bool number();
   bool compact_entry(const std::vector<std::string>& keys);
-  bool compact_number(const unsigned char*& p, BodyHandler::EntryValue& out) const;
 
   const unsigned char* begin_;
   const unsigned char* p_;
@@ -323,12 +261,18 @@ bool Parser::string(std::string_view& out) {
 // them. Anything else leaves p_ where it was and reports nothing: the general path reads
 // the entry (and finds what is wrong with it, if anything).
 bool Parser::compact_entry(const std::vector<std::string>& keys) {
-  std::array<BodyHandler::EntryValue, BodyHandler::kMaxCompactEntryKeys> values{};
+  std::array<PlainValue, BodyHandler::kMaxCompactEntryKeys> values{};
   if (keys.size() > values.size()) {
     return false;
   }
   const unsigned char* p = p_ + 1;
   for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (k > 0) {
+      if (p == end_ || *p != ',') {
+        return false;
+      }
+      ++p;
+    }
     const std::string& key = keys[k];
     if (static_cast<std::size_t>(end_ - p) < key.size() ||
         std::memcmp(p, key.data(), key.size()) != 0 || p + key.size() == end_) {
@@ -345,7 +289,7 @@ bool Parser::compact_entry(const std::vector<std::string>& keys) {
       values[k].text = std::string_view(reinterpret_cast<const char*>(start),
                                         static_cast<std::size_t>(p - start));
       ++p;
-    } else if (!compact_number(p, values[k])) {
+    } else if (!read_plain_number(p, end_, values[k])) {
       return false;
     }
   }
@@ -354,54 +298,6 @@ bool Parser::compact_entry(const std::vector<std::string>& keys) {
   }
   handler_.compact_entry(std::span(values.data(), keys.size()));
   p_ = p + 1;
-  return true;
-}
-
-// A number for compact_entry: an integer of at most 18 digits (int64, as from_chars reads
-// it in number()) or what short_decimal reads; false for anything else.
-bool Parser::compact_number(const unsigned char*& p, BodyHandler::EntryValue& out) const {
-  const unsigned char* first = p;
-  const unsigned char* q = *p == '-' ? p + 1 : p;
-  const unsigned char* digits = q;
-  while (q < end_ && is_digit(*q)) {
-    ++q;
-  }
-  const auto whole = static_cast<std::size_t>(q - digits);
-  if (whole == 0 || (whole > 1 && *digits == '0')) {
-    return false;
-  }
-  const bool point = q < end_ && *q == '.';
-  if (point) {
-    const unsigned char* fraction = ++q;
-    while (q < end_ && is_digit(*q)) {
-      ++q;
-    }
-    if (q == fraction) {
-      return false;
-    }
-  }
-  if (q < end_ && (*q == 'e' || *q == 'E')) {
-    return false;
-  }
-  const char* text = reinterpret_cast<const char*>(first);
-  const char* text_end = reinterpret_cast<const char*>(q);
-  if (point) {
-    const auto value = short_decimal(text, text_end);
-    if (!value) {
-      return false;
-    }
-    out.kind = RawValue::Kind::kFloat;
-    out.number = *value;
-  } else {
-    if (whole > 18) {
-      return false;
-    }
-    std::int64_t value = 0;
-    std::from_chars(text, text_end, value);
-    out.kind = RawValue::Kind::kInteger;
-    out.integer = value;
-  }
-  p = q;
   return true;
 }
 
@@ -636,6 +532,14 @@ bool blank(std::string_view body) {
 
 std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema& schema,
                                                             std::string_view body) {
+  if (auto records = read_plain_body(schema, body)) {
+    return std::move(*records);
+  }
+  return parse_body_general(schema, body);
+}
+
+std::variant<std::vector<Record>, ContractError> parse_body_general(const ContractSchema& schema,
+                                                                    std::string_view body) {
   if (blank(body)) {
     return make_error(schema, "invalid_json", std::nullopt, "the body is empty");
   }

@@ -12,7 +12,14 @@
 
 namespace vmpulse::detail {
 
+// A plain body (contract_plain.hpp) read by read_plain_body(), anything else, and any body
+// that breaks a rule, by the general path.
 std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema& schema,
                                                             std::string_view body);
+
+// The general path alone: any body, and the error with its precedence (the tests compare
+// the plain path with it).
+std::variant<std::vector<Record>, ContractError> parse_body_general(const ContractSchema& schema,
+                                                                    std::string_view body);
 
 }  // namespace vmpulse::detail

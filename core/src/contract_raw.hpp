@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,19 @@ struct RawValue {
   std::size_t pair_count = 0;
 };
 
+// A value as read by a fast path (a procesos_top entry in the general parser, every
+// value in the plain-body reader): its kind (kString, kInteger or kFloat there; kObject
+// and kArray too in the plain-body reader), the number that kind says, a string's text as
+// a view into the body, and a map's pairs as the plain-body reader read them (filling the
+// Record moves them there).
+struct PlainValue {
+  RawValue::Kind kind = RawValue::Kind::kAbsent;
+  std::int64_t integer = 0;
+  double number = 0;
+  std::string_view text;
+  Labels* pairs = nullptr;
+};
+
 // An object's values as collected: the record, or one element of a list (whose `kind`
 // says what the element was; its values only mean something for kObject).
 struct RawObject {
@@ -66,6 +80,47 @@ struct RawPair {
   RawValue value;
 };
 
+// The range rule of a number property (minimum, maximum) for an integer value and for a
+// double: true when the value is below the minimum / above the maximum. An integer meets
+// a bound that is itself an integer an int64 holds as an integer (the rule's
+// integer_minimum / integer_maximum), so that 2^53-1 and 2^53 are told apart; anything
+// else is compared as doubles.
+inline bool below_minimum(const PropertyRule& rule, std::int64_t value) {
+  return rule.minimum && (rule.integer_minimum ? value < *rule.integer_minimum
+                                               : static_cast<double>(value) < *rule.minimum);
+}
+inline bool above_maximum(const PropertyRule& rule, std::int64_t value) {
+  return rule.maximum && (rule.integer_maximum ? value > *rule.integer_maximum
+                                               : static_cast<double>(value) > *rule.maximum);
+}
+inline bool below_minimum(const PropertyRule& rule, double value) {
+  return rule.minimum && value < *rule.minimum;
+}
+inline bool above_maximum(const PropertyRule& rule, double value) {
+  return rule.maximum && value > *rule.maximum;
+}
+
+// The record-wide rules of step 8 for a record's values, one per schema property, as
+// either reader keeps them (RawValue, PlainValue): every required field present and
+// every dependentRequired met (presence_error), then the cross-field rules in schema
+// order (cross_field_error). The error, or nullopt.
+template <class Value>
+std::optional<ContractError> presence_error(const ContractSchema& schema,
+                                            const std::vector<Value>& values);
+template <class Value>
+std::optional<ContractError> cross_field_error(const ContractSchema& schema,
+                                               const std::vector<Value>& values);
+
+// The record's members from checked values (the route's own fields left empty): every
+// field visit_fields() visits; procesos_top is the caller's.
+void fill_record(const ContractSchema& schema, const std::vector<RawValue>& values, Record& out);
+void fill_record(const ContractSchema& schema, const std::vector<PlainValue>& values, Record& out);
+// One procesos_top entry's members from its checked values.
+void fill_entry(const ContractSchema& schema, const std::vector<RawValue>& values,
+                ProcessEntry& out);
+void fill_entry(const ContractSchema& schema, std::span<const PlainValue> values,
+                ProcessEntry& out);
+
 // Step 8 of contract/README.md for one record: on success fills `out`, otherwise the
 // error (without `index`, which the caller knows).
 std::optional<ContractError> check_record(const ContractSchema& schema, const RawRecord& raw,
@@ -74,6 +129,10 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
 // The length and pattern rules of a string property (its type already checked): the
 // reason `text` breaks them, or nullopt.
 std::optional<std::string> check_string(const PropertyRule& rule, std::string_view text);
+// The same for a text whose length in characters is known (`length`: its size when it is
+// ASCII).
+std::optional<std::string> check_string(const PropertyRule& rule, std::string_view text,
+                                        std::size_t length);
 
 // The rules of a map property (etiquetas) for a value of kind kObject with its pairs
 // collected (a repeated key is the parser's to find): the reason it breaks them, or

@@ -85,16 +85,6 @@ PropertyRule property_rule(const std::string& name, const Json& spec, bool neste
       }
       auto items = std::make_shared<ObjectRule>();
       read_object(*items, value, name + ".items", true);
-      // Only names that JSON writes as they are (no escapes); otherwise no fast path.
-      const bool plain = std::all_of(
-          items->properties.begin(), items->properties.end(), [](const PropertyRule& property) {
-            return std::all_of(property.name.begin(), property.name.end(), [](char c) {
-              return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
-            });
-          });
-      for (std::size_t k = 0; plain && k < items->properties.size(); ++k) {
-        items->compact_keys.push_back((k == 0 ? "\"" : ",\"") + items->properties[k].name + "\":");
-      }
       rule.items = std::move(items);
     } else if ((keyword == "minProperties" || keyword == "maxProperties") &&
                rule.type == FieldType::kMap) {
@@ -167,6 +157,15 @@ void read_object(ObjectRule& object, const Json& spec, std::string_view where, b
     for (const auto& name : spec.at("required")) {
       object.required.push_back(object_index(object, name, std::string(where) + ".required"));
     }
+  }
+  // Only names that JSON writes as they are (no escapes); otherwise no fast path.
+  const bool plain = std::all_of(
+      object.properties.begin(), object.properties.end(), [](const PropertyRule& property) {
+        return std::all_of(property.name.begin(), property.name.end(),
+                           [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; });
+      });
+  for (std::size_t k = 0; plain && k < object.properties.size(); ++k) {
+    object.quoted_keys.push_back("\"" + object.properties[k].name + "\":");
   }
 }
 

@@ -54,10 +54,10 @@ struct ObjectRule {
   std::vector<PropertyRule> properties;  // schema order
   std::vector<std::size_t> required;     // `required` order, as property indices
   bool additional_properties = true;
-  // `"name":` for the first property and `,"name":` for each next one, in schema order:
-  // how an entry written compactly in schema order reads (the parser's fast path for
-  // list entries, which every agent writes so).
-  std::vector<std::string> compact_keys;
+  // `"name":` per property, in schema order: how a key written as it is reads, with its
+  // colon (the fast paths match keys against these); empty when a name would need
+  // escaping.
+  std::vector<std::string> quoted_keys;
 
   // Property index by name, or nullopt.
   std::optional<std::size_t> find(std::string_view name) const;

@@ -61,6 +61,10 @@ bool is_number(const RawValue& value) {
          value.kind == Kind::kFloat;
 }
 
+// A PlainValue is never kUnsigned (no fast path reads integers that large).
+double as_double(const PlainValue& value) {
+  return value.kind == Kind::kInteger ? static_cast<double>(value.integer) : value.number;
+}
 double as_double(const RawValue& value) {
   switch (value.kind) {
     case Kind::kInteger:
@@ -72,24 +76,30 @@ double as_double(const RawValue& value) {
   }
 }
 
-// A bound compared with an integer value exactly when the bound is itself an integer
-// that fits (the rule's integer_minimum / integer_maximum), so that 2^53-1 and 2^53 are
-// told apart.
-bool integer_below(const RawValue& value, double bound, const std::optional<std::int64_t>& exact) {
-  if (value.kind == Kind::kInteger && exact) {
-    return value.integer < *exact;
+// The range rule (below_minimum, above_maximum) for a value of any numeric kind; an
+// unsigned one (beyond int64) meets a maximum below 2^64 as an integer.
+bool below_minimum(const PropertyRule& rule, const RawValue& value) {
+  switch (value.kind) {
+    case Kind::kInteger:
+      return below_minimum(rule, value.integer);
+    case Kind::kUnsigned:
+      return below_minimum(rule, static_cast<double>(value.unsigned_integer));
+    default:
+      return below_minimum(rule, value.number);
   }
-  return as_double(value) < bound;
 }
-
-bool integer_above(const RawValue& value, double bound, const std::optional<std::int64_t>& exact) {
-  if (value.kind == Kind::kInteger && exact) {
-    return value.integer > *exact;
+bool above_maximum(const PropertyRule& rule, const RawValue& value) {
+  switch (value.kind) {
+    case Kind::kInteger:
+      return above_maximum(rule, value.integer);
+    case Kind::kUnsigned:
+      if (rule.maximum && *rule.maximum >= 0 && *rule.maximum < 1.8e19) {
+        return value.unsigned_integer > static_cast<std::uint64_t>(*rule.maximum);
+      }
+      return above_maximum(rule, static_cast<double>(value.unsigned_integer));
+    default:
+      return above_maximum(rule, value.number);
   }
-  if (value.kind == Kind::kUnsigned && bound >= 0 && bound < 1.8e19) {
-    return value.unsigned_integer > static_cast<std::uint64_t>(bound);
-  }
-  return as_double(value) > bound;
 }
 
 std::string value_text(const RawValue& value) {
@@ -100,6 +110,9 @@ std::string value_text(const RawValue& value) {
     return std::to_string(value.unsigned_integer);
   }
   return number_text(value.number);
+}
+std::string value_text(const PlainValue& value) {
+  return value.kind == Kind::kInteger ? std::to_string(value.integer) : number_text(value.number);
 }
 
 std::optional<std::string> check_list(const PropertyRule& rule, const RawValue& value);
@@ -134,11 +147,11 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
     case FieldType::kMap:
       return check_map(rule, value);
   }
-  if (rule.minimum && integer_below(value, *rule.minimum, rule.integer_minimum)) {
+  if (below_minimum(rule, value)) {
     return name() + " must be at least " + number_text(*rule.minimum) + ", not " +
            value_text(value);
   }
-  if (rule.maximum && integer_above(value, *rule.maximum, rule.integer_maximum)) {
+  if (above_maximum(rule, value)) {
     return name() + " must be at most " + number_text(*rule.maximum) + ", not " + value_text(value);
   }
   // Whatever the schema says, a Record holds integers as int64.
@@ -195,6 +208,9 @@ std::optional<std::string> check_list(const PropertyRule& rule, const RawValue& 
   return std::nullopt;
 }
 
+std::int64_t as_int64(const PlainValue& value) {
+  return value.kind == Kind::kInteger ? value.integer : static_cast<std::int64_t>(value.number);
+}
 std::int64_t as_int64(const RawValue& value) {
   // Checked before: an integer within the schema's range, so it fits.
   switch (value.kind) {
@@ -209,9 +225,19 @@ std::int64_t as_int64(const RawValue& value) {
 
 // A checked value into its Record member (the member's type is the property's, as
 // build_contract_schema() made sure).
-void assign(std::string& member, const RawValue& value) { member = value.text; }
-void assign(std::int64_t& member, const RawValue& value) { member = as_int64(value); }
-void assign(double& member, const RawValue& value) { member = as_double(value); }
+template <class Value>
+void assign(std::string& member, const Value& value) {
+  member.assign(value.text);
+}
+template <class Value>
+void assign(std::int64_t& member, const Value& value) {
+  member = as_int64(value);
+}
+template <class Value>
+void assign(double& member, const Value& value) {
+  member = as_double(value);
+}
+void assign(Labels& member, const PlainValue& value) { member = std::move(*value.pairs); }
 void assign(Labels& member, const RawValue& value) {
   member.clear();
   member.reserve(value.pair_count);
@@ -219,8 +245,8 @@ void assign(Labels& member, const RawValue& value) {
     member.emplace_back(value.pairs[i].key, value.pairs[i].value.text);
   }
 }
-template <class T>
-void assign(std::optional<T>& member, const RawValue& value) {
+template <class T, class Value>
+void assign(std::optional<T>& member, const Value& value) {
   if (value.kind != Kind::kAbsent) {
     assign(member.emplace(), value);
   }
@@ -274,10 +300,6 @@ std::optional<std::string> check_calendar(std::string_view name, std::string_vie
   return std::nullopt;
 }
 
-bool both_integers(const RawValue& a, const RawValue& b) {
-  return a.kind == Kind::kInteger && b.kind == Kind::kInteger;
-}
-
 }  // namespace
 
 // A map of strings (etiquetas): its type and size, then each pair in document order, its
@@ -315,8 +337,12 @@ std::optional<std::string> check_map(const PropertyRule& rule, const RawValue& v
 }
 
 std::optional<std::string> check_string(const PropertyRule& rule, std::string_view text) {
+  return check_string(rule, text, utf8_length(text));
+}
+
+std::optional<std::string> check_string(const PropertyRule& rule, std::string_view text,
+                                        std::size_t length) {
   const auto name = [&rule] { return quoted(rule.name); };
-  const std::size_t length = utf8_length(text);
   if (rule.min_length && length < *rule.min_length) {
     return name() + " must be at least " + std::to_string(*rule.min_length) + " characters long";
   }
@@ -341,54 +367,48 @@ ContractError make_error(const ContractSchema& schema, std::string code,
   return error;
 }
 
-std::optional<ContractError> check_record(const ContractSchema& schema, const RawRecord& raw,
-                                          Record& out) {
-  const auto fail = [&schema](const std::string& field, std::string detail) {
-    return make_error(schema, "invalid_record", field, std::move(detail));
-  };
-  if (raw.first_unknown) {
-    return fail(*raw.first_unknown, "unknown field " + quoted(*raw.first_unknown) +
-                                        " (a record has only the contract's fields)");
-  }
+template <class Value>
+std::optional<ContractError> presence_error(const ContractSchema& schema,
+                                            const std::vector<Value>& values) {
   for (const std::size_t index : schema.required) {
-    if (raw.values[index].kind == Kind::kAbsent) {
+    if (values[index].kind == Kind::kAbsent) {
       const auto& name = schema.properties[index].name;
-      return fail(name, "missing required field " + quoted(name));
+      return make_error(schema, "invalid_record", name, "missing required field " + quoted(name));
     }
   }
   for (const auto& rule : schema.dependent_required) {
-    if (raw.values[rule.key].kind == Kind::kAbsent) {
+    if (values[rule.key].kind == Kind::kAbsent) {
       continue;
     }
     for (const std::size_t need : rule.needs) {
-      if (raw.values[need].kind == Kind::kAbsent) {
+      if (values[need].kind == Kind::kAbsent) {
         const auto& name = schema.properties[need].name;
-        return fail(name, "missing field " + quoted(name) + ", required when " +
+        return make_error(schema, "invalid_record", name,
+                          "missing field " + quoted(name) + ", required when " +
                               quoted(schema.properties[rule.key].name) + " is present");
       }
     }
   }
-  for (std::size_t i = 0; i < schema.properties.size(); ++i) {
-    const auto& value = raw.values[i];
-    if (value.kind == Kind::kAbsent) {
-      continue;
-    }
-    const auto& rule = schema.properties[i];
-    if (auto problem = check_property(rule, value)) {
-      return fail(rule.name, std::move(*problem));
-    }
-  }
+  return std::nullopt;
+}
+
+template <class Value>
+std::optional<ContractError> cross_field_error(const ContractSchema& schema,
+                                               const std::vector<Value>& values) {
+  const auto fail = [&schema](const std::string& field, std::string detail) {
+    return make_error(schema, "invalid_record", field, std::move(detail));
+  };
   for (const auto& [kind, at] : schema.cross_field_order) {
     switch (kind) {
       case CrossFieldRule::Kind::kNotGreater: {
         const auto& rule = schema.not_greater[at];
-        const auto& a = raw.values[rule.field];
-        const auto& b = raw.values[rule.limit];
+        const auto& a = values[rule.field];
+        const auto& b = values[rule.limit];
         if (a.kind == Kind::kAbsent || b.kind == Kind::kAbsent) {
           break;
         }
-        const bool greater =
-            both_integers(a, b) ? a.integer > b.integer : as_double(a) > as_double(b);
+        const bool both_integers = a.kind == Kind::kInteger && b.kind == Kind::kInteger;
+        const bool greater = both_integers ? a.integer > b.integer : as_double(a) > as_double(b);
         if (greater) {
           const auto& name = schema.properties[rule.field].name;
           const auto& limit = schema.properties[rule.limit].name;
@@ -402,8 +422,8 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
         double sum = 0;
         bool complete = true;
         for (const std::size_t field : rule.fields) {
-          complete = complete && raw.values[field].kind != Kind::kAbsent;
-          sum += as_double(raw.values[field]);
+          complete = complete && values[field].kind != Kind::kAbsent;
+          sum += as_double(values[field]);
         }
         if (complete && !(std::fabs(sum - rule.equals) <= rule.tolerance)) {
           std::string names;
@@ -418,7 +438,7 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
       }
       case CrossFieldRule::Kind::kCalendar: {
         const auto& name = schema.properties[schema.calendar[at].field].name;
-        const auto& value = raw.values[schema.calendar[at].field];
+        const auto& value = values[schema.calendar[at].field];
         if (value.kind == Kind::kAbsent) {
           break;
         }
@@ -429,22 +449,86 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
       }
     }
   }
-  out = Record{};
+  return std::nullopt;
+}
+
+template std::optional<ContractError> presence_error(const ContractSchema&,
+                                                     const std::vector<RawValue>&);
+template std::optional<ContractError> presence_error(const ContractSchema&,
+                                                     const std::vector<PlainValue>&);
+template std::optional<ContractError> cross_field_error(const ContractSchema&,
+                                                        const std::vector<RawValue>&);
+template std::optional<ContractError> cross_field_error(const ContractSchema&,
+                                                        const std::vector<PlainValue>&);
+
+namespace {
+
+template <class Values>
+void fill_record_from(const ContractSchema& schema, const Values& values, Record& out) {
   std::size_t member = 0;
   visit_fields(out, [&](std::string_view, auto& field) {
     const std::size_t property = schema.record_fields[member++];
     if (property != kNotFromInput) {
-      assign(field, raw.values[property]);
+      assign(field, values[property]);
     }
   });
+}
+
+template <class Values>
+void fill_entry_from(const ContractSchema& schema, const Values& values, ProcessEntry& out) {
+  std::size_t member = 0;
+  visit_process_fields(out, [&](std::string_view, auto& field) {
+    assign(field, values[schema.process_fields[member++]]);
+  });
+}
+
+}  // namespace
+
+void fill_record(const ContractSchema& schema, const std::vector<RawValue>& values, Record& out) {
+  fill_record_from(schema, values, out);
+}
+void fill_record(const ContractSchema& schema, const std::vector<PlainValue>& values, Record& out) {
+  fill_record_from(schema, values, out);
+}
+void fill_entry(const ContractSchema& schema, const std::vector<RawValue>& values,
+                ProcessEntry& out) {
+  fill_entry_from(schema, values, out);
+}
+void fill_entry(const ContractSchema& schema, std::span<const PlainValue> values,
+                ProcessEntry& out) {
+  fill_entry_from(schema, values, out);
+}
+
+std::optional<ContractError> check_record(const ContractSchema& schema, const RawRecord& raw,
+                                          Record& out) {
+  if (raw.first_unknown) {
+    return make_error(schema, "invalid_record", *raw.first_unknown,
+                      "unknown field " + quoted(*raw.first_unknown) +
+                          " (a record has only the contract's fields)");
+  }
+  if (auto error = presence_error(schema, raw.values)) {
+    return error;
+  }
+  for (std::size_t i = 0; i < schema.properties.size(); ++i) {
+    const auto& value = raw.values[i];
+    if (value.kind == Kind::kAbsent) {
+      continue;
+    }
+    const auto& rule = schema.properties[i];
+    if (auto problem = check_property(rule, value)) {
+      return make_error(schema, "invalid_record", rule.name, std::move(*problem));
+    }
+  }
+  if (auto error = cross_field_error(schema, raw.values)) {
+    return error;
+  }
+  out = Record{};
+  fill_record(schema, raw.values, out);
   if (schema.process_list && raw.values[*schema.process_list].kind == Kind::kArray) {
     const RawValue& list = raw.values[*schema.process_list];
     auto& entries = out.procesos_top.emplace(list.item_count);
     for (std::size_t i = 0; i < list.item_count; ++i) {
-      std::size_t entry_member = 0;
-      visit_process_fields(entries[i], [&](std::string_view, auto& field) {
-        assign(field, list.items[i].values[schema.process_fields[entry_member++]]);
-      });
+      fill_entry(schema, list.items[i].values, entries[i]);
     }
   }
   return std::nullopt;
