@@ -2,13 +2,16 @@
 // crash, hang or leak, and whatever it answers must be consistent with the contract and
 // the same as the nlohmann-based parser it replaced (core/tests/contract_parse_reference.cpp
 // says where they may differ: a NUL byte, more than 16 numbers beyond a double's range).
+// And the plain-body reader, wherever it answers, answers the general path's records.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "contract_parse.hpp"
 #include "contract_parse_reference.hpp"
+#include "contract_plain.hpp"
 #include "contract_schema.hpp"
 #include "vmpulse/contract.hpp"
 
@@ -42,12 +45,21 @@ void same_as_reference(
           our_error->field == their_error->field && our_error->index == their_error->index);
 }
 
+void plain_as_general(std::string_view body) {
+  const auto& schema = vmpulse::detail::contract_schema();
+  if (const auto plain = vmpulse::detail::read_plain_body(schema, body)) {
+    const auto general = vmpulse::detail::parse_body_general(schema, body);
+    require(general.index() == 0 && std::get<0>(general) == *plain);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
   const auto result = vmpulse::parse_ingest_body(body);
   same_as_reference(body, result);
+  plain_as_general(body);
   if (const auto* error = std::get_if<vmpulse::ContractError>(&result)) {
     require(error->status == vmpulse::status_of(error->error));
     require(error->error == "invalid_json" || error->error == "invalid_record" ||
