@@ -204,8 +204,8 @@ bool PlainReader::record(Record& out, std::size_t depth) {
     record_values_[index].pairs = &pairs;
     return labels(rule, pairs, depth + 1);
   };
-  return object(schema_, record_values_, nested) && !presence_error(schema_, record_values_) &&
-         !cross_field_error(schema_, record_values_) &&
+  return depth <= schema_.limits.max_depth && object(schema_, record_values_, nested) &&
+         !presence_error(schema_, record_values_) && !cross_field_error(schema_, record_values_) &&
          (fill_record(schema_, record_values_, out), true);
 }
 
@@ -284,7 +284,7 @@ bool PlainReader::body(std::vector<Record>& out) {
     if (!record(out.emplace_back(), 1)) {
       return false;
     }
-  } else if (*p_ == '[' && schema_.limits.max_depth >= 2) {
+  } else if (*p_ == '[') {
     ++p_;
     do {
       if (out.size() >= schema_.limits.max_batch) {

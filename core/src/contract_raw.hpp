@@ -1,6 +1,7 @@
 // A record as the strict parser collected it (values per schema property, before any
-// rule was checked), and the check of one such record against the rule table.
-// Internal to the contract implementation.
+// rule was checked), and the check of one such record against the rule table; the
+// values the fast paths read (PlainValue) and the rule checks both readers share, so
+// that each rule is written once. Internal to the contract implementation.
 #pragma once
 
 #include <cstdint>

@@ -12,6 +12,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "contract_parse.hpp"
@@ -234,6 +235,23 @@ TEST(PlainBody, RefusedOrUnusualBodiesGoTheGeneralWay) {
     if (const auto* error = std::get_if<ContractError>(&answer)) {
       EXPECT_EQ(to_json(*error), to_json(std::get<ContractError>(general)));
     }
+  }
+}
+
+TEST(PlainBody, NestingPastTheSchemasDepthGoesTheGeneralWay) {
+  // A record alone is at depth 1, procesos_top at 2 and its entries at 3; one level more
+  // in an array. The schema's limit (4) fits both; a lower one must be refused.
+  const std::string one = to_json(agent_record(1));
+  const std::string two = "[" + one + "," + one + "]";
+  for (const auto& [depth, body, fits] :
+       {std::tuple{2, one, false}, std::tuple{3, one, true}, std::tuple{3, two, false}}) {
+    auto file = nlohmann::ordered_json::parse(detail::kRecordSchemaText);
+    file["x-vmpulse-ingest"]["max_depth"] = depth;
+    const auto schema = detail::build_contract_schema(file.dump());
+    const auto plain = detail::read_plain_body(schema, body);
+    const auto general = detail::parse_body_general(schema, body);
+    EXPECT_EQ(plain.has_value(), fits) << depth;
+    EXPECT_EQ(general.index(), fits ? 0u : 1u) << depth;
   }
 }
 
