@@ -16,6 +16,7 @@ constexpr flags::Spec kOptions[] = {
     {"--token-file", "VMPULSE_TOKEN_FILE"},
     {"--listen", "VMPULSE_LISTEN"},
     {"--writers", "VMPULSE_API_WRITERS"},
+    {"--bulk-insert", "VMPULSE_API_BULK_INSERT"},
     {"--queue-records", "VMPULSE_API_QUEUE_RECORDS"},
     {"--threads", "VMPULSE_API_THREADS"},
     {"--body-bytes-in-flight", "VMPULSE_BODY_BYTES_IN_FLIGHT"},
@@ -107,6 +108,12 @@ std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::str
     }
     config.log_format = format->text();
   }
+  if (const flags::Value* bulk = parsed.find("--bulk-insert")) {
+    if (bulk->text() != "on" && bulk->text() != "off") {
+      return bulk->source + ": \"" + bulk->text() + "\" is not on or off";
+    }
+    config.bulk_insert = bulk->text() == "on";
+  }
   if (const flags::Value* metrics = parsed.find("--metrics")) {
     if (metrics->text() != "on" && metrics->text() != "off") {
       return metrics->source + ": \"" + metrics->text() + "\" is not on or off";
@@ -118,7 +125,8 @@ std::variant<ApiConfig, std::string> parse_api_config(const std::vector<std::str
 
 std::string api_usage() {
   return "usage: vmpulse-api [--db URL] [--token T | --token-file PATH] [--listen HOST:PORT]\n"
-         "                   [--writers N] [--queue-records N] [--threads N]\n"
+         "                   [--writers N] [--bulk-insert on|off] [--queue-records N]\n"
+         "                   [--threads N]\n"
          "                   [--body-bytes-in-flight N] [--log-level L] [--log-format F]\n"
          "                   [--metrics on|off]\n"
          "\n"
@@ -134,6 +142,9 @@ std::string api_usage() {
          "\n"
          "  --writers        VMPULSE_API_WRITERS        database connections that write groups "
          "(default 2)\n"
+         "  --bulk-insert    VMPULSE_API_BULK_INSERT    on (default): MariaDB's bulk execution "
+         "where the\n"
+         "                   server has it; off: multi-row INSERTs, as on MySQL\n"
          "  --queue-records  VMPULSE_API_QUEUE_RECORDS  records queued before answering 503 "
          "(default 50000)\n"
          "  --threads        VMPULSE_API_THREADS        HTTP threads (default: CPU count)\n"

@@ -9,6 +9,8 @@
 //                                             read at once, all connections (503 past it)
 //   --listen HOST:PORT  VMPULSE_LISTEN, PORT  default 0.0.0.0:VMPULSE_API_PORT (5000)
 //   --writers N         VMPULSE_API_WRITERS   database connections writing groups (1-32, default 2)
+//   --bulk-insert on|off  VMPULSE_API_BULK_INSERT  records by MariaDB's bulk execution where the
+//                                             server has it (on), or multi-row INSERTs (off)
 //   --queue-records N   VMPULSE_API_QUEUE_RECORDS  records waiting before 503 (1000-10000000)
 //   --threads N         VMPULSE_API_THREADS   HTTP threads (1-256, default: CPU count)
 //   --log-level L       VMPULSE_LOG_LEVEL     trace … off
@@ -36,6 +38,7 @@ struct ApiConfig {
   std::string token_file;   // empty when the token came from --token / VMPULSE_TOKEN
   Endpoint listen;
   unsigned writers = 2;
+  bool bulk_insert = true;
   std::size_t queue_records = 50'000;
   unsigned threads = 0;
   std::size_t body_bytes_in_flight = 0;  // 0: config/defaults.env's (see docs/ingest.md)

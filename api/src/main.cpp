@@ -40,7 +40,8 @@ int run(const vmpulse::api::ApiConfig& config) {
   using namespace vmpulse;
   std::vector<std::unique_ptr<api::GroupWriter>> writers;
   for (unsigned i = 0; i < config.writers; ++i) {
-    writers.push_back(std::make_unique<api::MysqlGroupWriter>(config.db, "cpp"));
+    writers.push_back(
+        std::make_unique<api::MysqlGroupWriter>(config.db, "cpp", config.bulk_insert));
   }
   // The services' own metrics (docs/ingest.md, "Metrics"); --metrics off counts nothing.
   auto registry = std::make_shared<metrics::Registry>();

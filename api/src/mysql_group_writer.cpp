@@ -47,8 +47,8 @@ bool needs_no_escaping(char c) {
 
 }  // namespace
 
-MysqlGroupWriter::MysqlGroupWriter(DbUrl url, std::string api_name)
-    : url_(std::move(url)), api_(std::move(api_name)), connection_(url_) {}
+MysqlGroupWriter::MysqlGroupWriter(DbUrl url, std::string api_name, bool bulk)
+    : url_(std::move(url)), api_(std::move(api_name)), bulk_(bulk), connection_(url_) {}
 
 bool MysqlGroupWriter::ensure_connected() {
   if (connection_.connected()) {
@@ -62,6 +62,8 @@ bool MysqlGroupWriter::ensure_connected() {
     // Every statement opens the transaction that the next COMMIT (or ROLLBACK) ends:
     // one round trip per group less than START TRANSACTION first.
     connection_.execute("SET SESSION autocommit = 0");
+    spdlog::debug("database {}: records stored by {}", url_.redacted(),
+                  bulk_ && connection_.bulk_supported() ? "bulk execution" : "multi-row INSERTs");
     if (warned_) {
       spdlog::info("database {} reachable again", url_.redacted());
     }
@@ -189,7 +191,11 @@ std::vector<ItemResult> MysqlGroupWriter::write_once(std::span<const IngestItem*
   }
   if (!records.empty()) {
     std::uint64_t inserted = 0;
-    for (std::size_t at = 0; at < records.size();) {
+    std::size_t at = 0;
+    if (bulk_ && connection_.bulk_supported()) {
+      inserted = insert_bulk(records, at);
+    }
+    while (at < records.size()) {
       const std::size_t log2 = chunk_log2(records.size() - at, kMaxRowsLog2);
       const std::size_t rows = std::size_t{1} << log2;
       std::string& statement = insert_statements_[log2];
@@ -212,6 +218,31 @@ std::vector<ItemResult> MysqlGroupWriter::write_once(std::span<const IngestItem*
   }
   connection_.commit();
   return results;
+}
+
+std::uint64_t MysqlGroupWriter::insert_bulk(std::span<const Record* const> records,
+                                            std::size_t& at) {
+  // One single-row INSERT run for up to 2^kMaxRowsLog2 rows at a time: a message of the
+  // same bounded size as the multi-row statements'.
+  std::string& statement = insert_statements_[0];
+  if (statement.empty()) {
+    statement = insert_records_statement(1);
+  }
+  std::uint64_t inserted = 0;
+  while (at < records.size()) {
+    const std::size_t rows = std::min(records.size() - at, std::size_t{1} << kMaxRowsLog2);
+    params_.clear();
+    for (std::size_t i = at; i < at + rows; ++i) {
+      add_record_params(params_, *records[i], api_);
+    }
+    const auto affected = connection_.execute_bulk(statement, params_, rows);
+    if (!affected) {
+      break;  // a column of mixed kinds: these rows go as multi-row INSERTs
+    }
+    inserted += *affected;
+    at += rows;
+  }
+  return inserted;
 }
 
 }  // namespace vmpulse::api

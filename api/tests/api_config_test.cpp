@@ -56,7 +56,20 @@ TEST(ApiConfig, EnvironmentAloneIsEnoughAndDefaultsFill) {
   EXPECT_EQ(c.listen.host, "0.0.0.0");
   EXPECT_EQ(c.listen.port, defaults::kApiPort);
   EXPECT_EQ(c.writers, 2u);
+  EXPECT_TRUE(c.bulk_insert);
   EXPECT_GE(c.threads, 1u);
+}
+
+TEST(ApiConfig, BulkInsertIsOnOrOff) {
+  EXPECT_FALSE(std::get<ApiConfig>(parse({"--db", kUrl, "--token", "t", "--bulk-insert", "off"}))
+                   .bulk_insert);
+  Env env{{{"VMPULSE_DB_URL", kUrl}, {"VMPULSE_TOKEN", "t"}, {"VMPULSE_API_BULK_INSERT", "off"}}};
+  EXPECT_FALSE(std::get<ApiConfig>(parse({}, env)).bulk_insert);
+  EXPECT_TRUE(std::get<ApiConfig>(parse({"--bulk-insert", "on"}, env)).bulk_insert);
+  env.vars["VMPULSE_API_BULK_INSERT"] = "yes";
+  EXPECT_NE(std::get<std::string>(parse({}, env))
+                .find("VMPULSE_API_BULK_INSERT: \"yes\" is not on or off"),
+            std::string::npos);
 }
 
 TEST(ApiConfig, FlagBeatsEnvironment) {

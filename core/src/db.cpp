@@ -176,6 +176,69 @@ MYSQL_STMT* Connection::prepared(const std::string& sql) {
   return statement;
 }
 
+namespace {
+
+// A parameter's type on the wire: text as a string the server reads in the connection's
+// character set, bytes as a binary string it takes as they are.
+enum_field_types field_type(Params::Kind kind) {
+  switch (kind) {
+    case Params::Kind::kNull:
+      return MYSQL_TYPE_NULL;
+    case Params::Kind::kInteger:
+      return MYSQL_TYPE_LONGLONG;
+    case Params::Kind::kText:
+      return MYSQL_TYPE_STRING;
+    case Params::Kind::kBytes:
+      return MYSQL_TYPE_BLOB;
+  }
+  return MYSQL_TYPE_NULL;
+}
+
+// Points `bind` at `value` (its type is the caller's). The library only reads the
+// buffers; its API is not const-correct.
+void point_at(MYSQL_BIND& bind, const Params& params, const Params::Value& value) {
+  switch (value.kind) {
+    case Params::Kind::kNull:
+      bind.buffer = nullptr;
+      bind.buffer_length = 0;
+      break;
+    case Params::Kind::kInteger:
+      bind.buffer = const_cast<std::int64_t*>(&value.integer);
+      bind.buffer_length = 0;
+      break;
+    case Params::Kind::kText:
+    case Params::Kind::kBytes: {
+      const std::string_view text = params.text(value);
+      bind.buffer = const_cast<char*>(text.data());
+      bind.buffer_length = static_cast<unsigned long>(text.size());
+      break;
+    }
+  }
+}
+
+// What execute_bulk's row callback reads.
+struct BulkRows {
+  const Params* params;
+  std::size_t columns;
+  char* indicators;  // one per column, which the bindings point at
+};
+
+// Connector/C calls this before it writes row `row` of a bulk execution: the bindings
+// (the library's copy, types as bound) are pointed at that row's values.
+my_bool point_at_row(void* data, MYSQL_BIND* binds, unsigned row) {
+  const auto& rows = *static_cast<const BulkRows*>(data);
+  const std::size_t first = static_cast<std::size_t>(row) * rows.columns;
+  for (std::size_t i = 0; i < rows.columns; ++i) {
+    const Params::Value& value = rows.params->values()[first + i];
+    rows.indicators[i] = static_cast<char>(value.kind == Params::Kind::kNull ? STMT_INDICATOR_NULL
+                                                                             : STMT_INDICATOR_NONE);
+    point_at(binds[i], *rows.params, value);
+  }
+  return 0;
+}
+
+}  // namespace
+
 std::uint64_t Connection::execute_prepared(const std::string& sql, const Params& params) {
   if (mysql_ == nullptr) {
     fail("executing a prepared statement");
@@ -193,32 +256,74 @@ std::uint64_t Connection::execute_prepared(const std::string& sql, const Params&
     binds_.resize(values.size());
   }
   for (std::size_t i = 0; i < values.size(); ++i) {
-    const Params::Value& value = values[i];
-    MYSQL_BIND& bind = binds_[i];
-    switch (value.kind) {
-      case Params::Kind::kNull:
-        bind.buffer_type = MYSQL_TYPE_NULL;
-        bind.buffer = nullptr;
-        bind.buffer_length = 0;
-        break;
-      case Params::Kind::kInteger:
-        bind.buffer_type = MYSQL_TYPE_LONGLONG;
-        // The library only reads the buffer; its API is not const-correct.
-        bind.buffer = const_cast<std::int64_t*>(&value.integer);
-        bind.buffer_length = 0;
-        break;
-      case Params::Kind::kText:
-      case Params::Kind::kBytes: {
-        const std::string_view text = params.text(value);
-        bind.buffer_type = value.kind == Params::Kind::kText ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
-        bind.buffer = const_cast<char*>(text.data());
-        bind.buffer_length = static_cast<unsigned long>(text.size());
-        break;
-      }
-    }
+    binds_[i].buffer_type = field_type(values[i].kind);
+    binds_[i].u.indicator = nullptr;
+    point_at(binds_[i], params, values[i]);
   }
   if (mysql_stmt_bind_param(statement, binds_.data()) != 0 || mysql_stmt_execute(statement) != 0) {
     fail_statement(statement, "executing a prepared statement");
+  }
+  return static_cast<std::uint64_t>(mysql_stmt_affected_rows(statement));
+}
+
+bool Connection::bulk_supported() const {
+  if (mysql_ == nullptr) {
+    return false;
+  }
+  unsigned long capabilities = 0;
+  unsigned long extended = 0;
+  mariadb_get_infov(mysql_, MARIADB_CONNECTION_SERVER_CAPABILITIES, &capabilities);
+  mariadb_get_infov(mysql_, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &extended);
+  return (capabilities & CLIENT_MYSQL) == 0 &&
+         (extended & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) != 0;
+}
+
+std::optional<std::uint64_t> Connection::execute_bulk(const std::string& sql, const Params& params,
+                                                      std::size_t rows) {
+  if (mysql_ == nullptr) {
+    fail("executing a bulk statement");
+  }
+  MYSQL_STMT* statement = prepared(sql);
+  const std::size_t columns = mysql_stmt_param_count(statement);
+  const auto& values = params.values();
+  if (rows == 0 || values.size() != rows * columns) {
+    throw DbError("a bulk statement of " + std::to_string(columns) + " parameters given " +
+                      std::to_string(values.size()) + " values for " + std::to_string(rows) +
+                      " rows",
+                  0, false);
+  }
+  // The types go once for every row: a column's values (NULL aside) must share one.
+  binds_.assign(columns, MYSQL_BIND{});
+  indicators_.assign(columns, STMT_INDICATOR_NONE);
+  for (std::size_t i = 0; i < columns; ++i) {
+    Params::Kind kind = Params::Kind::kNull;
+    for (std::size_t row = 0; row < rows; ++row) {
+      const Params::Kind here = values[row * columns + i].kind;
+      if (here != Params::Kind::kNull && kind != Params::Kind::kNull && here != kind) {
+        return std::nullopt;
+      }
+      kind = here == Params::Kind::kNull ? kind : here;
+    }
+    binds_[i].buffer_type = field_type(kind);
+    binds_[i].u.indicator = &indicators_[i];
+  }
+  BulkRows data{&params, columns, indicators_.data()};
+  auto array_size = static_cast<unsigned int>(rows);
+  const bool ran = mysql_stmt_attr_set(statement, STMT_ATTR_ARRAY_SIZE, &array_size) == 0 &&
+                   mysql_stmt_attr_set(statement, STMT_ATTR_CB_USER_DATA, &data) == 0 &&
+                   mysql_stmt_attr_set(statement, STMT_ATTR_CB_PARAM,
+                                       reinterpret_cast<const void*>(&point_at_row)) == 0 &&
+                   mysql_stmt_bind_param(statement, binds_.data()) == 0 &&
+                   mysql_stmt_execute(statement) == 0;
+  // The statement is kept by its text for later calls of either kind: neither the array
+  // size nor the callback's data (this frame) may outlive this one. (Setting them back
+  // leaves the statement's error as it is.)
+  unsigned int one_row = 0;
+  mysql_stmt_attr_set(statement, STMT_ATTR_ARRAY_SIZE, &one_row);
+  mysql_stmt_attr_set(statement, STMT_ATTR_CB_PARAM, nullptr);
+  mysql_stmt_attr_set(statement, STMT_ATTR_CB_USER_DATA, nullptr);
+  if (!ran) {
+    fail_statement(statement, "executing a bulk statement");
   }
   return static_cast<std::uint64_t>(mysql_stmt_affected_rows(statement));
 }

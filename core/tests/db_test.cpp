@@ -312,6 +312,107 @@ TEST_F(DbTest, PreparedBytesStoreAsTextAndBadUtf8IsRefused) {
   EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], std::to_string(stored));
 }
 
+// Bulk execution (MariaDB): rows of every kind, NULLs here and there and a column NULL
+// in every row, stored as the same rows through a multi-row statement are.
+TEST_F(DbTest, BulkStoresEachRowAsAMultiRowStatementWould) {
+  Connection db(url_);
+  db.connect();
+  ASSERT_TRUE(db.bulk_supported());
+  const std::string columns =
+      " (id INT AUTO_INCREMENT PRIMARY KEY, s VARCHAR(64) NULL, n BIGINT NULL, "
+      "d DECIMAL(5,2) NULL, j JSON NULL, m MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin "
+      "NULL, z INT NULL)";
+  db.execute("CREATE TEMPORARY TABLE bulk" + columns);
+  db.execute("CREATE TEMPORARY TABLE rows3" + columns);
+  const std::string tricky("it's \"q\" \\ back\nline \0nul \xc3\xa9 \xf0\x9f\x98\x80", 34);
+  Params params;
+  const auto row = [&params](std::optional<std::string> s, std::optional<std::int64_t> n,
+                             std::optional<std::string> d, std::optional<std::string> m) {
+    s ? params.add_text(*s) : params.add_null();
+    n ? params.add_integer(*n) : params.add_null();
+    d ? params.add_text(*d) : params.add_null();
+    params.add_text(R"({"a":"it's \"x\""})");
+    if (m) {
+      params.add_bytes_by([&m](std::string& out) { out += *m; });
+    } else {
+      params.add_null();
+    }
+    params.add_null();
+  };
+  row(tricky, 9007199254740993, "1.005", "[[7,\"caf\xc3\xa9\",\"S\",1.00,2.00]]");
+  row(std::nullopt, -1, std::nullopt, std::nullopt);
+  row("", std::nullopt, "99.994", "");
+  const std::string one_row = "INSERT INTO bulk (s,n,d,j,m,z) VALUES (?,?,?,?,?,?)";
+  EXPECT_EQ(db.execute_bulk(one_row, params, 3), std::optional<std::uint64_t>(3));
+  EXPECT_EQ(db.execute_prepared(
+                "INSERT INTO rows3 (s,n,d,j,m,z) VALUES (?,?,?,?,?,?),(?,?,?,?,?,?),(?,?,?,?,?,?)",
+                params),
+            3U);
+  const std::string select = "SELECT s,n,d,j,m,z FROM ";
+  const auto stored = db.query(select + "bulk ORDER BY id");
+  ASSERT_EQ(stored.size(), 3U);
+  EXPECT_EQ(stored, db.query(select + "rows3 ORDER BY id"));
+  EXPECT_EQ(stored[0][0], tricky);
+  EXPECT_EQ(stored[0][2], "1.01");
+  EXPECT_EQ(stored[1], (Row{std::nullopt, "-1", std::nullopt, R"({"a":"it's \"x\""})", std::nullopt,
+                            std::nullopt}));
+  // The same statement afterwards, run for one row: nothing of the bulk run stays.
+  params.clear();
+  row("again", 1, "0", "x");
+  EXPECT_EQ(db.execute_prepared(one_row, params), 1U);
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM bulk")[0][0], "4");
+  EXPECT_EQ(db.query("SELECT s FROM bulk ORDER BY id DESC LIMIT 1")[0][0], "again");
+}
+
+TEST_F(DbTest, BulkOfMixedKindsInAColumnSendsNothingAndWrongCountsThrow) {
+  Connection db(url_);
+  db.connect();
+  db.execute("CREATE TEMPORARY TABLE t (v VARCHAR(20) NULL)");
+  const std::string sql = "INSERT INTO t (v) VALUES (?)";
+  Params params;
+  params.add_integer(1);
+  params.add_null();
+  params.add_text("2");  // an integer and a text in one column: not one type for all rows
+  EXPECT_EQ(db.execute_bulk(sql, params, 3), std::nullopt);
+  EXPECT_THROW(db.execute_bulk(sql, params, 2), DbError);  // 3 values for 2 rows of 1
+  EXPECT_THROW(db.execute_bulk(sql, Params{}, 0), DbError);
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], "0");
+  params.clear();
+  params.add_null();
+  params.add_null();  // a column NULL in every row
+  EXPECT_EQ(db.execute_bulk(sql, params, 2), std::optional<std::uint64_t>(2));
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM t WHERE v IS NULL")[0][0], "2");
+}
+
+// A row the server refuses fails the bulk statement with the server's error, the
+// connection stays usable, and rolling back leaves nothing of the transaction.
+TEST_F(DbTest, BulkErrorsAreDbErrorsAndRollBackWhole) {
+  Connection db(url_);
+  db.connect();
+  db.execute("CREATE TEMPORARY TABLE t (id INT PRIMARY KEY)");
+  const std::string sql = "INSERT INTO t (id) VALUES (?)";
+  Params params;
+  for (const std::int64_t id : {1, 2, 2, 3}) {
+    params.add_integer(id);
+  }
+  db.begin();
+  try {
+    db.execute_bulk(sql, params, 4);
+    FAIL() << "a duplicate key went through";
+  } catch (const DbError& error) {
+    EXPECT_EQ(error.code(), static_cast<unsigned>(ER_DUP_ENTRY));
+    EXPECT_FALSE(error.connection_lost());
+  }
+  db.rollback();
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], "0");
+  params.clear();
+  params.add_integer(4);
+  params.add_integer(5);
+  EXPECT_EQ(db.execute_bulk(sql, params, 2), std::optional<std::uint64_t>(2));
+  EXPECT_EQ(db.query("SELECT GROUP_CONCAT(id ORDER BY id) FROM t")[0][0], "4,5");
+  EXPECT_FALSE(Connection(url_).bulk_supported());  // not connected
+}
+
 TEST_F(DbTest, PreparedOnAKilledConnectionIsLostThenPreparedAgain) {
   Connection victim(url_);
   victim.connect();

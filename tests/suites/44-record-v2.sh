@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Version 2 records in the database (issue 13), both ingest routes (build/bin/vmpulse-api
-# and node-api) on one private MariaDB, connected as the ingest user of db/grants.sql:
+# and node-api) on one private MariaDB, connected as the ingest user of db/grants.sql;
+# route 1 twice: as it runs on MariaDB (bulk execution) and as on MySQL (--bulk-insert
+# off: multi-row INSERTs), so that both of its ways of storing are held to the same:
 #   - migrations 005 and 009 rerun unchanged;
 #   - a version 2 record reads back from metricas column by column, procesos_top in its
 #     compact stored form (db/migrations/009) and etiquetas as JSON, the same text from
@@ -54,18 +56,22 @@ check "migration 009 reruns unchanged" db_client "$owner" <db/migrations/009_pro
 token="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 VMPULSE_DB_URL="$(db_role_url "$work/db" "$db_port" ingest)"
 export VMPULSE_DB_URL VMPULSE_TOKEN="$token"
-declare -A url
-start_route() { # NAME CMD...
+declare -A url api_of
+start_route() { # NAME API CMD...: api_of[NAME] is what the route stamps on its rows
   local name="$1" port
   port="$(free_port)"
-  shift
+  api_of[$name]="$2"
+  shift 2
   "$@" --listen "127.0.0.1:$port" >"$work/$name.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$port/readyz" 30 || { echo "FAIL the $name route did not start"; echo "0 passed, 1 failed"; exit 1; }
-  url[$name]="http://127.0.0.1:$port/api/$name/metrics"
+  url[$name]="http://127.0.0.1:$port/api/${api_of[$name]}/metrics"
 }
-start_route cpp "$api_bin"
-start_route nodejs node node-api/src/server.js
+start_route cpp cpp "$api_bin" --log-level debug
+start_route cpp-rows cpp "$api_bin" --bulk-insert off --log-level debug
+check "route 1 stores by bulk execution on MariaDB" grep -q "records stored by bulk execution" "$work/cpp.log"
+check "and by multi-row INSERTs with --bulk-insert off" grep -q "records stored by multi-row INSERTs" "$work/cpp-rows.log"
+start_route nodejs nodejs node node-api/src/server.js
 
 # post ROUTE BODY: prints the HTTP status.
 post() {
@@ -115,9 +121,10 @@ every_optional_field_has_a_value() {
 }
 check "the suite has a value for every optional field of the schema (${#optional[@]})" every_optional_field_has_a_value
 
-# reads_back VM: each version 2 column holds what was sent; procesos_top its stored text.
+# reads_back VM API: each version 2 column holds what was sent; procesos_top its stored
+# text; api the route's.
 reads_back() {
-  local vm="$1" name got bad=0
+  local vm="$1" api="$2" name got bad=0
   for name in "${optional[@]}"; do
     [[ "$name" == procesos_top || "$name" == etiquetas ]] && continue
     got="$(sql "SELECT $name FROM metricas WHERE vm = '$vm'")"
@@ -132,7 +139,7 @@ reads_back() {
   got="$(raw "SELECT JSON_UNQUOTE(JSON_EXTRACT(etiquetas, '\$.note')) FROM metricas WHERE vm = '$vm'")"
   [[ "$got" == 'it'"'"'s "q" \ x' ]] || { echo "  $vm: the note label reads back as '$got'"; bad=1; }
   got="$(sql "SELECT api FROM metricas WHERE vm = '$vm'")"
-  [[ "$vm" == *"-$got" ]] || { echo "  $vm: api '$got'"; bad=1; }
+  [[ "$got" == "$api" ]] || { echo "  $vm: api '$got'"; bad=1; }
   return "$bad"
 }
 
@@ -162,9 +169,10 @@ batch() {
   echo "$body]"
 }
 
-for route in cpp nodejs; do
+for route in cpp cpp-rows nodejs; do
+  api="${api_of[$route]}"
   check "$route: a version 2 record is stored (201)" test "$(post "$route" "$(v2_record "v2-$route")")" == 201
-  check "$route: it reads back column by column, procesos_top in the stored form" reads_back "v2-$route"
+  check "$route: it reads back column by column, procesos_top in the stored form" reads_back "v2-$route" "$api"
   check "$route: a version 1 record is stored (201)" test "$(post "$route" "{\"vm\":\"v1-$route\",$v1_fields}")" == 201
   check "$route: it has NULL in every version 2 column" all_null "v1-$route"
 
@@ -178,10 +186,10 @@ CREATE TRIGGER metricas_poison BEFORE INSERT ON metricas FOR EACH ROW
 IF NEW.vm LIKE 'poison-%' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned row'; END IF//
 DELIMITER ;
 EOF
-  counted="$(sql "SELECT COALESCE(SUM(total), 0) FROM metricas_por_api WHERE api = '$route'")"
+  counted="$(sql "SELECT COALESCE(SUM(total), 0) FROM metricas_por_api WHERE api = '$api'")"
   status="$(post "$route" "$(batch "rb-$route" 50 40 poison)")"
   check "$route: a batch whose 40th row the database refuses is not answered 201 ($status)" test "$status" != 201
-  check "$route: and stores none of it, nor counts it" test "$(rows_like "rb-$route-"):$(sql "SELECT COALESCE(SUM(total), 0) FROM metricas_por_api WHERE api = '$route'")" == "0:$counted"
+  check "$route: and stores none of it, nor counts it" test "$(rows_like "rb-$route-"):$(sql "SELECT COALESCE(SUM(total), 0) FROM metricas_por_api WHERE api = '$api'")" == "0:$counted"
   sql "DROP TRIGGER metricas_poison"
 
   check "$route: a batch of 200 version 2 records is stored (201)" test "$(post "$route" "$(batch "ok-$route" 200)")" == 201
@@ -189,12 +197,12 @@ EOF
 done
 
 same_text() {
-  [[ "$(sql "SELECT COUNT(DISTINCT procesos_top) FROM metricas WHERE vm IN ('v2-cpp', 'v2-nodejs')")" == 1 ]]
+  [[ "$(sql "SELECT COUNT(DISTINCT procesos_top), COUNT(*) FROM metricas WHERE vm IN ('v2-cpp', 'v2-cpp-rows', 'v2-nodejs')")" == "1	3" ]]
 }
-check "both routes store the same procesos_top text for the same record" same_text
+check "both routes (route 1 both ways) store the same procesos_top text for the same record" same_text
 same_labels() {
-  [[ "$(sql "SELECT COUNT(DISTINCT etiquetas) FROM metricas WHERE vm IN ('v2-cpp', 'v2-nodejs')")" == 1 ]]
+  [[ "$(sql "SELECT COUNT(DISTINCT etiquetas), COUNT(*) FROM metricas WHERE vm IN ('v2-cpp', 'v2-cpp-rows', 'v2-nodejs')")" == "1	3" ]]
 }
-check "both routes store the same etiquetas text for the same record" same_labels
+check "both routes (route 1 both ways) store the same etiquetas text for the same record" same_labels
 
 suite_end
