@@ -19,6 +19,7 @@
 #include "vmpulse/detail/program.hpp"
 #include "vmpulse/http_metrics.hpp"
 #include "vmpulse/http_server.hpp"
+#include "vmpulse/process_metrics.hpp"
 
 namespace {
 
@@ -46,6 +47,7 @@ int run(const vmpulse::api::ApiConfig& config) {
   // The services' own metrics (docs/ingest.md, "Metrics"); --metrics off counts nothing.
   auto registry = std::make_shared<metrics::Registry>();
   const api::IngestMetrics ingest_metrics = api::IngestMetrics::registered(*registry);
+  metrics::register_process_metrics(*registry);
   api::IngestQueueOptions queue_options;
   queue_options.max_queued_records = config.queue_records;
   queue_options.metrics = config.metrics ? &ingest_metrics : nullptr;

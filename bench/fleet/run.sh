@@ -6,6 +6,8 @@
 #                    the 201s said they stored (both must be 0)
 #   ingest p50/p99   each 201's request time, as the simulator measured it
 #   hub cpu / rss    the hub's cores over the run, its peak RSS (VmHWM)
+#   memory           peak RSS of route 1 and (via the ingress) node-api, and node-api's
+#                    V8 heap at the end (its /metrics: nodejs_heap_size_*_bytes)
 #   db cpu           MariaDB's cores over the run; route 1's, node-api's, the ingress's
 #                    and the simulator's too (every core of the machine is one of them)
 #   /api/vms p99     GET /api/vms twice a second during the run (curl time_total), and its
@@ -57,6 +59,11 @@ results="$work/results.txt"
 
 # rss_peak_mib PID: the process's peak resident set (VmHWM), MiB.
 rss_peak_mib() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# node_heap_mib URL NAME: the gauge NAME of node-api's /metrics at URL, MiB ("n/a" if none).
+node_heap_mib() {
+  curl -fsS --max-time 5 "$1" 2>/dev/null |
+    awk -v n="$2" '$1 == n { v = $2 / 1048576 } END { if (v == "") print "n/a"; else printf "%.1f", v }'
+}
 # p99 FILE: the 99th percentile of the numbers in FILE (one a line), in ms from seconds.
 p99_ms() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", 1000 * v[int(0.99 * (NR - 1)) + 1]; else printf "n/a" }'; }
 
@@ -142,7 +149,14 @@ run_row() {
   api1="$(cpu_ticks "$api_pid")"
   node1="$(ticks_of "$node_pid")"
   nginx1="$(ticks_of "$nginx_pid")"
-  local rows distinct hub_vms vms_bytes
+  local rows distinct hub_vms vms_bytes memory
+  memory="api_rss=$(rss_peak_mib "$api_pid")"
+  if [[ -n "$node_pid" ]]; then
+    local node_metrics="http://127.0.0.1:$VMPULSE_NODE_API_PORT/metrics"
+    memory+=" node_rss=$(rss_peak_mib "$node_pid")"
+    memory+=" node_heap_used=$(node_heap_mib "$node_metrics" nodejs_heap_size_used_bytes)"
+    memory+=" node_heap_total=$(node_heap_mib "$node_metrics" nodejs_heap_size_total_bytes)"
+  fi
   rows="$(settled_rows)"
   distinct="$(db_client "$VMPULSE_DB_URL" -e "SELECT COUNT(*) FROM (SELECT DISTINCT vm, hora FROM metricas) d")"
   # The hub has seen every row once its /api/vms lists every VM.
@@ -153,7 +167,7 @@ run_row() {
     "window_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
     "hub_ticks=$((hub1 - hub0)) db_ticks=$((db1 - db0)) hub_rss=$(rss_peak_mib "$hub_pid")" \
     "api_ticks=$((api1 - api0)) node_ticks=$((node1 - node0)) nginx_ticks=$((nginx1 - nginx0)) sim_ticks=$sim_ticks" \
-    "vms_p99=$(p99_ms "$work/vms-$vms.times") vms_n=$(wc -l <"$work/vms-$vms.times")" | tee -a "$results"
+    "vms_p99=$(p99_ms "$work/vms-$vms.times") vms_n=$(wc -l <"$work/vms-$vms.times") $memory" | tee -a "$results"
   local pid
   for pid in "$api_pid" "$hub_pid" $node_pid $nginx_pid; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "$api_pid" "$hub_pid" $node_pid $nginx_pid; do timeout 10 tail --pid="$pid" -f /dev/null || true; done
@@ -189,4 +203,11 @@ function cores(key) { return val(key) / hz / val("window_s") }
   if (!header++) printf "%7s %9s %10s %9s %10s %8s %9s %8s %8s %10s\n", "vms", "window_s", "rows/s", "route1", "node-api", "ingress", "simulator", "hub", "db", "all"
   all = cores("api_ticks") + cores("node_ticks") + cores("nginx_ticks") + cores("sim_ticks") + cores("hub_ticks") + cores("db_ticks")
   printf "%7d %9.1f %10.0f %9.3f %10.3f %8.3f %9.3f %8.3f %8.3f %10.3f\n", val("vms"), val("window_s"), val("rows") / val("window_s"), cores("api_ticks"), cores("node_ticks"), cores("nginx_ticks"), cores("sim_ticks"), cores("hub_ticks"), cores("db_ticks"), all
+}' "$results"
+echo
+echo "memory (MiB): peak resident set (VmHWM) over the run; node-api's V8 heap at its end"
+awk "$awk_val"'
+/^RESULT/ {
+  if (!header++) printf "%7s %12s %14s %15s %16s %9s\n", "vms", "route1_peak", "node_api_peak", "node_heap_used", "node_heap_total", "hub_peak"
+  printf "%7d %12s %14s %15s %16s %9s\n", val("vms"), val("api_rss"), val("node_rss") == "" ? "-" : val("node_rss"), val("node_heap_used") == "" ? "-" : val("node_heap_used"), val("node_heap_total") == "" ? "-" : val("node_heap_total"), val("hub_rss")
 }' "$results"

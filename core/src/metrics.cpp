@@ -184,6 +184,12 @@ void Registry::counter_function(std::string_view name, std::string_view help,
   add_series(name, help, Type::counter, labels).read_count = std::move(read);
 }
 
+void Registry::float_counter_function(std::string_view name, std::string_view help,
+                                      std::function<double()> read, const Labels& labels) {
+  const std::lock_guard lock(mutex_);
+  add_series(name, help, Type::counter, labels).read = std::move(read);
+}
+
 std::string Registry::render() const {
   const std::lock_guard lock(mutex_);
   std::string out;

@@ -21,6 +21,7 @@
 #include "vmpulse/flags.hpp"
 #include "vmpulse/http_metrics.hpp"
 #include "vmpulse/http_server.hpp"
+#include "vmpulse/process_metrics.hpp"
 #include "ws_session.hpp"
 
 namespace {
@@ -184,6 +185,7 @@ int run(const vmpulse::hub::HubOptions& options) {
   const std::int64_t max_raw_seconds = options.max_raw_span.count() / 1000;
   auto registry = std::make_shared<metrics::Registry>();
   register_hub_metrics(*registry, poller, rollup, retention, ws_context);
+  metrics::register_process_metrics(*registry);
   http::Server server(
       io, server_options,
       // GET /metrics needs no viewer (counts, not data, like /livez: docs/hub.md); CORS

@@ -4,7 +4,9 @@
 // dashboard reads both: request counts by route name and status, request durations,
 // records stored, queue depth, commit durations and database errors. Label values come
 // from fixed lists (route names, status codes), never from what a client sends.
-// Prometheus text exposition format 0.0.4.
+// Prometheus text exposition format 0.0.4. Then the process's own series
+// (process-metrics.js).
+const { processLines } = require('./process-metrics');
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 // Request and commit durations in seconds: 1 ms to 10 s, as the C++ route.
@@ -111,6 +113,7 @@ function createMetrics(routes, reads = {}) {
       for (const op of DB_OPS) out.push(`vmpulse_db_errors_total{op="${op}"} ${dbErrors[op]}`);
       family('vmpulse_ingest_queue_depth', 'gauge', 'Records accepted and waiting for their group commit.');
       out.push(`vmpulse_ingest_queue_depth ${Number(queueDepth()) || 0}`);
+      out.push(...processLines());
       return `${out.join('\n')}\n`;
     },
   };

@@ -60,3 +60,42 @@ test('json log lines parse and carry Cloud Logging severities', () => {
   assert.ok(lines.every((line) => line.endsWith('}\n') && !line.slice(0, -1).includes('\n')));
   assert.throws(() => createLog('xml', 'x'), /unknown log format/);
 });
+
+test('the process series are there with plausible values, as the C++ services name them', () => {
+  const text = createMetrics([]).render();
+  const value = (name) => {
+    const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    assert.ok(match, `no sample of ${name}`);
+    return Number(match[1]);
+  };
+  assert.match(text, /^# TYPE process_cpu_seconds_total counter$/m);
+  assert.ok(value('process_cpu_seconds_total') > 0);
+  assert.ok(value('process_resident_memory_bytes') > 10 * 1024 * 1024); // a Node process
+  assert.ok(value('process_virtual_memory_bytes') >= value('process_resident_memory_bytes'));
+  assert.ok(value('process_open_fds') >= 3);
+  assert.ok(value('process_max_fds') >= value('process_open_fds'));
+  const now = Date.now() / 1000;
+  assert.ok(value('process_start_time_seconds') <= now && value('process_start_time_seconds') > now - 3600);
+  assert.ok(value('nodejs_heap_size_used_bytes') <= value('nodejs_heap_size_total_bytes'));
+});
+
+test('what cannot be read is NaN, and the scrape goes on', () => {
+  const { processLines, virtualBytes, maxOpenFiles } = require('../src/process-metrics');
+  const lines = processLines('/nonexistent-proc-dir');
+  assert.ok(lines.includes('process_virtual_memory_bytes NaN'));
+  assert.ok(lines.includes('process_open_fds NaN'));
+  assert.ok(lines.includes('process_max_fds NaN'));
+  assert.match(lines.join('\n'), /^process_resident_memory_bytes \d+$/m); // from Node itself
+  assert.equal(virtualBytes('Name:\tnode\nVmPeak:\t  9 kB\nVmSize:\t  123456 kB\nVmRSS:\t 7 kB\n'), 123456 * 1024);
+  assert.ok(Number.isNaN(virtualBytes('VmRSS:\t 7 kB\n')));
+  const limits = 'Limit                     Soft Limit           Hard Limit           Units     \n';
+  assert.equal(
+    maxOpenFiles(`${limits}Max open files            10000                10000                files     \n`),
+    10000,
+  );
+  assert.equal(
+    maxOpenFiles(`${limits}Max open files            unlimited            unlimited            files     \n`),
+    Infinity,
+  );
+  assert.ok(Number.isNaN(maxOpenFiles(limits)));
+});

@@ -2,7 +2,8 @@
 """Loopback stand-ins for the observability suite.
 
     stand_ins.py services API NODE HUB PUSHER   serve /metrics on four ports, shaped
-        like api, node-api, hub (the metric names of docs/observability.md) and an
+        like api, node-api, hub (the metric names of docs/observability.md, process_*
+        included) and an
         agent in push mode (vmpulse_push_errors_total), counters growing with time, so
         that every Prometheus panel of the dashboards has data while the services'
         own /metrics are built elsewhere (the real agent is scraped beside them)
@@ -46,6 +47,16 @@ def ingest_route(t, route, rps):
         f'vmpulse_db_errors_total{{op="commit"}} {0.05 * t:.3f}',
     ]
     return out
+
+
+def process(t, rss_mib, cores):
+    """The standard process series every service exports (core/src/process_metrics.cpp)."""
+    return [
+        "# TYPE process_cpu_seconds_total counter",
+        f"process_cpu_seconds_total {cores * t:.3f}",
+        "# TYPE process_resident_memory_bytes gauge",
+        f"process_resident_memory_bytes {rss_mib * 1024 * 1024}",
+    ]
 
 
 def hub(t):
@@ -118,9 +129,9 @@ def sink(port, path):
 def main():
     if len(sys.argv) == 6 and sys.argv[1] == "services":
         api, node, hub_port, push = map(int, sys.argv[2:])
-        serve(api, lambda t: ingest_route(t, "/api/metrics", 20))
-        serve(node, lambda t: ingest_route(t, "/api/metrics", 18))
-        serve(hub_port, hub)
+        serve(api, lambda t: ingest_route(t, "/api/metrics", 20) + process(t, 24, 0.3))
+        serve(node, lambda t: ingest_route(t, "/api/metrics", 18) + process(t, 90, 0.6))
+        serve(hub_port, lambda t: hub(t) + process(t, 40, 0.1))
         serve(push, pusher)
         while True:
             time.sleep(3600)

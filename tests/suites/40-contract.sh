@@ -118,14 +118,17 @@ for name in nodejs cpp; do
   url_var="CONTRACT_${upper}_URL"
   url="${!url_var:-}"
   if [[ -z "$url" ]]; then
-    failed=$((failed + 3))
+    failed=$((failed + 4))
     echo "FAIL $name: not running, no metrics or log to check"
     continue
   fi
   check_count "$name: GET /metrics is promtool-clean with the ingest series" metrics_clean "$url/metrics" \
     vmpulse_http_requests_total vmpulse_http_request_duration_seconds_bucket \
     vmpulse_ingest_records_stored_total vmpulse_ingest_queue_depth \
-    vmpulse_ingest_commit_duration_seconds_bucket vmpulse_db_errors_total
+    vmpulse_ingest_commit_duration_seconds_bucket vmpulse_db_errors_total \
+    process_cpu_seconds_total process_resident_memory_bytes process_virtual_memory_bytes \
+    process_open_fds process_max_fds process_start_time_seconds
+  check_count "$name: its process series are a live process's" process_series_live "$url/metrics"
   check_count "$name: the contract cases' records are counted as stored, their 201s under route ingest" \
     bash -c "curl -fsS '$url/metrics' | grep -Eq '^vmpulse_ingest_records_stored_total [1-9]' &&
       curl -fsS '$url/metrics' | grep -qF 'vmpulse_http_requests_total{route=\"ingest\",code=\"201\"}'"

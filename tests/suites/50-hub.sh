@@ -110,7 +110,9 @@ check "GET /metrics without a viewer token: 200" \
 check "/metrics is promtool-clean with the hub's series" metrics_clean "$MAIN/metrics" \
   vmpulse_http_requests_total vmpulse_http_request_duration_seconds_bucket vmpulse_hub_clients \
   vmpulse_hub_rows_delivered_total vmpulse_hub_poll_lag_seconds vmpulse_hub_rollup_lag_seconds \
-  vmpulse_db_errors_total
+  vmpulse_db_errors_total process_cpu_seconds_total process_resident_memory_bytes \
+  process_virtual_memory_bytes process_open_fds process_max_fds process_start_time_seconds
+check "the hub's process series are a live process's" process_series_live "$MAIN/metrics"
 # (The text is read whole first: grep -q stopping early would fail curl under pipefail.)
 rows_were_delivered() {
   local text

@@ -104,6 +104,9 @@ class Registry {
   // stats); `read` as for gauge_function, and it must never decrease.
   void counter_function(std::string_view name, std::string_view help,
                         std::function<std::uint64_t()> read, const Labels& labels = {});
+  // The same for a count that is not a whole number (CPU seconds).
+  void float_counter_function(std::string_view name, std::string_view help,
+                              std::function<double()> read, const Labels& labels = {});
 
   // Prometheus text exposition format 0.0.4, families in registration order.
   std::string render() const;
