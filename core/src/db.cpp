@@ -318,8 +318,8 @@ std::optional<std::uint64_t> Connection::execute_bulk(const std::string& sql, co
   // The statement is kept by its text for later calls of either kind: neither the array
   // size nor the callback's data (this frame) may outlive this one. (Setting them back
   // leaves the statement's error as it is.)
-  unsigned int one_row = 0;
-  mysql_stmt_attr_set(statement, STMT_ATTR_ARRAY_SIZE, &one_row);
+  unsigned int no_array = 0;  // an ordinary execution again
+  mysql_stmt_attr_set(statement, STMT_ATTR_ARRAY_SIZE, &no_array);
   mysql_stmt_attr_set(statement, STMT_ATTR_CB_PARAM, nullptr);
   mysql_stmt_attr_set(statement, STMT_ATTR_CB_USER_DATA, nullptr);
   if (!ran) {
