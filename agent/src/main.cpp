@@ -16,6 +16,8 @@
 #include "snapshot.hpp"
 #include "vmpulse/detail/program.hpp"
 #include "vmpulse/http_server.hpp"
+#include "vmpulse/metrics.hpp"
+#include "vmpulse/process_metrics.hpp"
 #include "vmpulse/secret.hpp"
 
 namespace {
@@ -55,6 +57,12 @@ int run(const vmpulse::agent::AgentOptions& options) {
     }
   }
 
+  // The agent's own CPU, memory and file descriptors under the standard process_* names
+  // (docs/observability.md), read with each sample: /metrics/prometheus is built once a
+  // sample, not per scrape. Its own /proc/self, whatever --procfs says.
+  metrics::Registry own_process;
+  metrics::register_process_metrics(own_process);
+
   agent::SnapshotStore store;
   agent::Sampler sampler(
       agent::Collector({.procfs = options.procfs,
@@ -71,12 +79,14 @@ int run(const vmpulse::agent::AgentOptions& options) {
         pusher->add(vm, json);
       })
              : agent::Sampler::OnSample{},
-      pusher ? agent::Sampler::ExtraMetrics([&pusher] {
+      agent::Sampler::ExtraMetrics([&pusher, &own_process] {
         std::string text;
-        agent::append_prometheus(text, pusher->stats());
+        if (pusher) {
+          agent::append_prometheus(text, pusher->stats());
+        }
+        text += own_process.render();
         return text;
-      })
-             : agent::Sampler::ExtraMetrics{});
+      }));
 
   boost::asio::io_context io(static_cast<int>(options.threads));
   http::ServerOptions server_options;

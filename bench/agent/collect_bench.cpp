@@ -24,6 +24,8 @@
 
 #include "collector.hpp"
 #include "process_source.hpp"
+#include "vmpulse/metrics.hpp"
+#include "vmpulse/process_metrics.hpp"
 
 namespace {
 
@@ -151,11 +153,22 @@ void BM_AgentCollection(benchmark::State& state) { agent_collection(state, 10); 
 // --top 0: what the list itself costs.
 void BM_AgentCollectionNoTop(benchmark::State& state) { agent_collection(state, 0); }
 
+// The agent's own process_* series (main.cpp), read and rendered once a sample next to
+// the collection: what they add to each sample's work.
+void BM_AgentOwnProcessSeries(benchmark::State& state) {
+  vmpulse::metrics::Registry own_process;
+  vmpulse::metrics::register_process_metrics(own_process);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(own_process.render());
+  }
+}
+
 BENCHMARK(BM_FloorProcessScan)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_AgentProcessScan)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FloorCollection)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_AgentCollection)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_AgentCollectionNoTop)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_AgentOwnProcessSeries)->Unit(benchmark::kMicrosecond);
 
 long processes_listed() {
   DIR* dir = ::opendir("/proc");

@@ -4,7 +4,8 @@
 #     loop reading the same files (Google Benchmark, build/bin/vmpulse_agent_bench), at
 #     100 and 1,000 processes: as root in a PID namespace of its own (unshare), holding
 #     only the benchmark and its sleeping children, so the counts are exact; otherwise
-#     on this machine's /proc, topped up with sleepers;
+#     on this machine's /proc, topped up with sleepers; and what the agent's own
+#     process_* series (read and rendered once a sample, outside the collection) add;
 #  2. the agent's idle RSS with its default flags (--top 10), at this machine's process
 #     count and with 1,000 sleeping processes more: the release build (shared
 #     libraries) and the static one (`cmake --preset static`, built here), the single
@@ -48,8 +49,8 @@ if [[ $EUID -eq 0 ]]; then
 fi
 echo "## One collection against the C floor ($where; µs per collection, median of 5 runs; CPU = this process's CPU time)"
 echo
-printf '| processes | floor scan | agent scan | ratio | floor collection | agent collection (--top 10) | ratio | agent collection (--top 0) |\n'
-printf '|---|---|---|---|---|---|---|---|\n'
+printf '| processes | floor scan | agent scan | ratio | floor collection | agent collection (--top 10) | ratio | agent collection (--top 0) | own process_* series |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
 for processes in 100 1000; do
   "${namespace[@]}" "$bench_bin" --processes="$processes" --benchmark_min_time=0.5 \
     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_format=json \
@@ -60,13 +61,15 @@ runs = {b["run_name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"] if 
 def cell(name):
     b = runs[name]
     return b["real_time"], b["cpu_time"]
-fs, as_, fc, ac, an = (cell(n) for n in ("BM_FloorProcessScan", "BM_AgentProcessScan", "BM_FloorCollection",
-                                         "BM_AgentCollection", "BM_AgentCollectionNoTop"))
+fs, as_, fc, ac, an, own = (cell(n) for n in ("BM_FloorProcessScan", "BM_AgentProcessScan", "BM_FloorCollection",
+                                              "BM_AgentCollection", "BM_AgentCollectionNoTop",
+                                              "BM_AgentOwnProcessSeries"))
 procs = int(runs["BM_AgentProcessScan"]["processes"])
 listed = runs["BM_AgentCollection"]["listed"]
 fmt = lambda t: f"{t[0]:.0f} (CPU {t[1]:.0f})"
 ratio = lambda a, f: f"{a[1] / f[1]:.2f}× CPU, {a[0] / f[0]:.2f}× wall"
-print(f"| {procs} | {fmt(fs)} | {fmt(as_)} | {ratio(as_, fs)} | {fmt(fc)} | {fmt(ac)}, {listed:.1f} listed | {ratio(ac, fc)} | {fmt(an)} |")
+print(f"| {procs} | {fmt(fs)} | {fmt(as_)} | {ratio(as_, fs)} | {fmt(fc)} | {fmt(ac)}, {listed:.1f} listed | {ratio(ac, fc)} | {fmt(an)} "
+      f"| {own[0]:.1f} (CPU {own[1]:.1f}), {100 * own[1] / ac[1]:.1f} % of a collection |")
 PY
 done
 echo

@@ -1,14 +1,15 @@
 #include "vmpulse/process_metrics.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <cstring>
 #include <limits>
 #include <system_error>
 
@@ -31,27 +32,45 @@ std::optional<std::uint64_t> next_count(std::string_view text, std::size_t& at) 
   return value;
 }
 
+// Plain open/read and opendir/readdir, not iostreams or std::filesystem: the agent reads
+// these every sample (docs/observability.md), so a read costs the system calls, the path
+// and nothing else.
 std::optional<std::pair<double, double>> read_statm(const std::string& proc_self) {
-  std::ifstream file(proc_self + "/statm");
-  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string path = proc_self + "/statm";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  char buffer[128];  // seven counts: at most 7 * 21 bytes, but the first two come first
+  const ssize_t got = ::read(fd, buffer, sizeof buffer);
+  ::close(fd);
+  if (got <= 0) {
+    return std::nullopt;
+  }
   const long page = ::sysconf(_SC_PAGESIZE);
-  return parse_statm(text, page > 0 ? static_cast<double>(page) : 4096.0);
+  return parse_statm(std::string_view(buffer, static_cast<std::size_t>(got)),
+                     page > 0 ? static_cast<double>(page) : 4096.0);
 }
 
+// Entries of the fd directory but "." and ".." (the one opendir holds is counted, as
+// every client library does).
 double open_fds(const std::string& proc_self) {
-  std::error_code error;
-  std::filesystem::directory_iterator entries(proc_self + "/fd", error);
-  if (error) {
+  const std::string path = proc_self + "/fd";
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) {
     return kUnreadable;
   }
   double count = 0;
-  for (auto it = entries; it != std::filesystem::directory_iterator{}; it.increment(error)) {
-    if (error) {
-      return kUnreadable;
+  errno = 0;
+  // readdir is safe here: this DIR stream belongs to this call alone.
+  while (const dirent* entry = ::readdir(dir)) {  // NOLINT(concurrency-mt-unsafe)
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) {
+      ++count;
     }
-    ++count;
   }
-  return count;
+  const bool failed = errno != 0;
+  ::closedir(dir);
+  return failed ? kUnreadable : count;
 }
 
 double max_fds() {

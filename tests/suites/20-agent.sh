@@ -69,6 +69,11 @@ compare() { # compare NAME ACTUAL EXPECTED
   diff -u "$3" "$2"
 }
 
+# The agent's own process_* series (its memory, CPU, fds: this machine's, not the
+# fixture's) vary from run to run: compared apart from the expected files, and checked
+# on the real machine below.
+without_own_process() { grep -Ev '^(# (HELP|TYPE) )?process_'; }
+
 for tree in normal many truncated malformed module module-malformed; do
   log="$OUT/fixture-$tree.log"
   # One sample (no rates, no procesos_top yet: the unit tests read two); no --rootfs
@@ -78,13 +83,16 @@ for tree in normal many truncated malformed module module-malformed; do
     --rootfs /nonexistent/vmpulse-rootfs; then
     base="http://127.0.0.1:$PORT"
     get "$base/metrics" >"$OUT/$tree.json"
-    get "$base/metrics/prometheus" >"$OUT/$tree.prom"
-    get -H 'Accept: text/plain' "$base/metrics" >"$OUT/$tree.accept.prom"
+    get "$base/metrics/prometheus" >"$OUT/$tree.full.prom"
+    without_own_process <"$OUT/$tree.full.prom" >"$OUT/$tree.prom"
+    get -H 'Accept: text/plain' "$base/metrics" | without_own_process >"$OUT/$tree.accept.prom"
     # Paths differ between checkouts; the expected files say @PROCFS@.
     get "$base/metrics/sources" | sed "s|$FIXTURES/procfs/$tree|@PROCFS@|g" >"$OUT/$tree.sources.json"
     check "fixture $tree: JSON record as expected" compare "$tree" "$OUT/$tree.json" "$FIXTURES/expected/$tree.json"
     check "fixture $tree: Prometheus text as expected" compare "$tree" "$OUT/$tree.prom" "$FIXTURES/expected/$tree.prom"
     check "fixture $tree: Accept: text/plain gets the same text" cmp -s "$OUT/$tree.prom" "$OUT/$tree.accept.prom"
+    check "fixture $tree: the agent's own process_* series are there too (6)" \
+      test "$(grep -c '^process_' "$OUT/$tree.full.prom")" -eq 6
     check "fixture $tree: sources as expected" compare "$tree" "$OUT/$tree.sources.json" \
       "$FIXTURES/expected/$tree.sources.json"
     stop_pid "$PID"
@@ -226,6 +234,27 @@ if start_agent "$OUT/v2.log" --interval 500ms --top 5 --process-metrics; then
   check "v2: every version 2 series is served on the real machine" every_v2_series
   check "v2: /metrics/prometheus is promtool-clean with the new series" \
     metrics_clean "http://127.0.0.1:$PORT/metrics/prometheus" vmpulse_load1 vmpulse_uptime_seconds
+  # process_* are the agent's own: its resident memory as the kernel counts it (within a
+  # quarter: it moves between the two reads), its open fds (within 3), its start time
+  # (within 5 s of the kernel's, from /proc/PID/stat's starttime and /proc/stat's btime).
+  own_process_series() {
+    local text rss fds started
+    process_series_live "http://127.0.0.1:$PORT/metrics/prometheus" || return 1
+    text="$(prom_now)"
+    rss="$(awk '$1 == "VmRSS:" { print $2 * 1024 }' "/proc/$PID/status")"
+    fds="$(find "/proc/$PID/fd" -mindepth 1 -maxdepth 1 | wc -l)"
+    started="$(awk -v hz="$(getconf CLK_TCK)" -v btime="$(awk '$1 == "btime" { print $2 }' /proc/stat)" \
+      '{ sub(/.*\) /, ""); printf "%.2f", btime + $20 / hz }' "/proc/$PID/stat")"
+    awk -v rss="$rss" -v fds="$fds" -v started="$started" '
+      { v[$1] = $2 + 0 }
+      END {
+        r = v["process_resident_memory_bytes"]; f = v["process_open_fds"]; s = v["process_start_time_seconds"]
+        ok = r > rss * 0.75 && r < rss * 1.25 && f >= fds - 3 && f <= fds + 3 && s > started - 5 && s < started + 5
+        if (!ok) printf "  served rss %d fds %d start %.2f; kernel rss %d fds %d start %.2f\n", r, f, s, rss, fds, started
+        exit !ok
+      }' <<<"$text"
+  }
+  check "v2: the agent's own process_* series are its process's (memory, fds, start time)" own_process_series
   df_mib="$(df -B1M --output=size / | tail -n1 | tr -d ' M')"
   fs_mib="$(python3 -c "print(int(float('$(series_value vmpulse_filesystem_size_bytes)') / 1048576))")"
   check "v2: filesystem size of / as df says ($fs_mib vs $df_mib MiB)" \
