@@ -172,6 +172,32 @@ describe('process table and v2 metrics', () => {
     await shot('02-v2-charts');
   });
 
+  it('the cards show all they say at 1,280, 1,440 and 1,920 px: each value on one line, nothing cut', async () => {
+    const clipped = () =>
+      page.$$eval('.stat', (cards) =>
+        cards.flatMap((c) => {
+          const value = c.querySelector('.stat-value');
+          const sub = c.querySelector('.stat-sub');
+          const problems = [];
+          // A wrapped value has a box per line; a cut line is wider than its box.
+          if (value.firstElementChild.getClientRects().length !== 1) problems.push(`${c.dataset.testid} value wraps`);
+          for (const el of [value, sub])
+            if (el.scrollWidth > el.clientWidth) problems.push(`${c.dataset.testid} cut: ${el.innerText}`);
+          return problems;
+        }),
+      );
+    try {
+      for (const width of [1280, 1440, 1920]) {
+        await page.setViewportSize({ width, height: 900 });
+        assert.deepEqual(await clipped(), [], `at ${width} px`);
+        assert.equal(await page.locator('.stat').count(), 6);
+      }
+      await shot('02b-cards-1920');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it('a click on a history chart shows the processes stored at that time, until "Back to live"', async () => {
     await page.getByTestId('range-15m').click();
     await until(() => Number(document.querySelector('[data-testid=chart-cpu]')?.dataset.points) > 0, undefined);
