@@ -356,6 +356,9 @@ Sample Collector::collect() {
     kSources[i].collect(*this, reads, reports_[i]);
   }
   sample.sources = reports_;
+  // A failed read left its reader without a reading (forget(), reset()): nothing to copy.
+  sample.disks = disk_io_.disks();
+  sample.interfaces = network_.interfaces();
   return sample;
 }
 

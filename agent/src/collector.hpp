@@ -61,6 +61,11 @@ struct SourceReport {
 struct Sample {
   Record record;
   std::array<SourceReport, kSourceCount> sources;  // in kSources' order
+  // Each whole disk's (512-byte sectors) and interface's (bytes) counters since boot, as
+  // this collection read them for disk_io and network (empty where that read failed):
+  // the per-device Prometheus series, which the record sums.
+  std::vector<DeviceCounters> disks;
+  std::vector<DeviceCounters> interfaces;
   std::chrono::system_clock::time_point taken;
   std::uint64_t sequence = 0;  // 1 for the first collection
 };

@@ -43,7 +43,13 @@ class DeviceRates {
   std::optional<Throughput> update(std::vector<DeviceCounters>& current, double seconds);
 
   // Forgets the previous reading (a failed read: the next one starts afresh).
-  void reset() { previous_seconds_.reset(); }
+  void reset() {
+    previous_seconds_.reset();
+    previous_.clear();
+  }
+
+  // The counters of the last update(), sorted by name; empty after reset().
+  const std::vector<DeviceCounters>& reading() const { return previous_; }
 
  private:
   std::uint64_t unit_bytes_;

@@ -34,6 +34,8 @@ class DiskIoReader {
   const std::string& path() const { return path_; }
   // Drops the previous reading: the next read() gives no rate.
   void forget() { rates_.reset(); }
+  // Every whole disk at the last good read (512-byte sectors), sorted by name; else empty.
+  const std::vector<DeviceCounters>& disks() const { return rates_.reading(); }
 
  private:
   std::string path_;

@@ -25,6 +25,8 @@ class NetReader {
   const std::string& path() const { return path_; }
   // Drops the previous reading: the next read() gives no rate.
   void forget() { rates_.reset(); }
+  // Every interface but lo at the last good read (bytes), sorted by name; else empty.
+  const std::vector<DeviceCounters>& interfaces() const { return rates_.reading(); }
 
  private:
   std::string path_;

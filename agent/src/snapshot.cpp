@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "prometheus_text.hpp"
@@ -150,6 +151,55 @@ void append_prometheus_v2(std::string& out, const Record& r, bool process_metric
                  });
 }
 
+// Per-device counters since boot, in node_exporter's shape (node_disk_read_bytes_total,
+// node_network_receive_bytes_total, … {device}): counters, not the record's rates, so a
+// scrape interval of any length loses nothing (rate() in PromQL). The devices are the
+// record's: whole disks, every interface but lo. A host with hundreds of container
+// interfaces would make as many series: at most kMaxDeviceSeries of each kind, the first
+// by name.
+constexpr std::size_t kMaxDeviceSeries = 64;
+
+void device_counters(std::string& out, const char* name, const char* help,
+                     const std::vector<DeviceCounters>& devices, bool in,
+                     std::uint64_t unit_bytes) {
+  if (devices.empty()) {
+    return;
+  }
+  append_metric_header(out, name, "counter", help);
+  for (std::size_t i = 0; i < devices.size() && i < kMaxDeviceSeries; ++i) {
+    const DeviceCounters& device = devices[i];
+    const std::uint64_t count = in ? device.in : device.out;
+    out += name;
+    out += "{device=\"";
+    append_label_value(out, device.name);
+    out += "\"} ";
+    // Whole bytes as an integer (what the kernel counts), a float only past 2^64 bytes.
+    if (count <= std::numeric_limits<std::uint64_t>::max() / unit_bytes) {
+      char buffer[24];
+      out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, count * unit_bytes).ptr);
+    } else {
+      append_number(out, static_cast<double>(count) * static_cast<double>(unit_bytes));
+    }
+    out += '\n';
+  }
+}
+
+void append_device_series(std::string& out, const Sample& sample) {
+  constexpr std::uint64_t kSector = 512;  // diskstats counts 512-byte sectors whatever the disk's
+  device_counters(out, "vmpulse_disk_read_bytes_total",
+                  "Bytes read from a whole disk since boot (/proc/diskstats).", sample.disks, true,
+                  kSector);
+  device_counters(out, "vmpulse_disk_written_bytes_total",
+                  "Bytes written to a whole disk since boot (/proc/diskstats).", sample.disks,
+                  false, kSector);
+  device_counters(out, "vmpulse_network_receive_bytes_total",
+                  "Bytes received by an interface since boot (/proc/net/dev; not lo).",
+                  sample.interfaces, true, 1);
+  device_counters(out, "vmpulse_network_transmit_bytes_total",
+                  "Bytes sent by an interface since boot (/proc/net/dev; not lo).",
+                  sample.interfaces, false, 1);
+}
+
 }  // namespace
 
 std::string render_prometheus(const Sample& sample, const AgentInfo& info) {
@@ -203,6 +253,7 @@ std::string render_prometheus(const Sample& sample, const AgentInfo& info) {
   labelled(out, "vmpulse_processes", "state", "stopped", r.procesos_parados);
   gauge(out, "vmpulse_processes_all", "Processes in any state (total_procesos).", r.total_procesos);
   append_prometheus_v2(out, r, info.process_metrics);
+  append_device_series(out, sample);
 
   header(out, "vmpulse_source_success",
          "Whether the source's last collection succeeded (1) or kept an old value (0).");

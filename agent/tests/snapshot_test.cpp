@@ -153,6 +153,49 @@ TEST(RenderPrometheus, Version2FieldsAndProcessSeriesAsExpected) {
       << "absent fields have no series";
 }
 
+// Worked out by hand from rates-1's diskstats and net/dev (rates-1.prom holds them all):
+// sectors times 512; sda1 (a partition), loop0, dm-0 and lo are not series.
+TEST(RenderPrometheus, PerDeviceCountersAreBytesSinceBoot) {
+  const Sample sample = second_rates_sample(::testing::TempDir() + "/snapshot-devices");
+  const std::string text = render_prometheus(sample, AgentInfo{"so1", "fixture"});
+  EXPECT_TRUE(has_line(text, "# TYPE vmpulse_disk_read_bytes_total counter"));
+  EXPECT_TRUE(has_line(text, R"(vmpulse_disk_read_bytes_total{device="sda"} 1560576)"));  // 3048
+  EXPECT_TRUE(has_line(text, R"(vmpulse_disk_written_bytes_total{device="sda"} 11509760)"));
+  EXPECT_TRUE(has_line(text, R"(vmpulse_network_receive_bytes_total{device="eth0"} 2024000)"));
+  EXPECT_TRUE(has_line(text, R"(vmpulse_network_transmit_bytes_total{device="eth1"} 1024)"));
+  for (const char* absent :
+       {R"({device="sda1"})", R"({device="loop0"})", R"({device="dm-0"})", R"({device="lo"})"}) {
+    EXPECT_EQ(text.find(absent), std::string::npos) << absent;
+  }
+}
+
+// A host with hundreds of container interfaces: 64 series of each kind, the first by name;
+// names are label values (escaped); no reading, no series.
+TEST(RenderPrometheus, PerDeviceSeriesAreBoundedEscapedAndOnlyFromAReading) {
+  Sample sample = fixture_sample("normal");
+  sample.disks.clear();
+  sample.interfaces.clear();
+  for (int i = 0; i < 70; ++i) {
+    sample.interfaces.push_back({"veth" + std::to_string(100 + i), 1, 2});
+  }
+  sample.interfaces.front().name = "a\"b\\c";
+  const std::string text = render_prometheus(sample, AgentInfo{"so1", "v"});
+  std::size_t lines = 0;
+  for (auto at = text.find("\nvmpulse_network_receive_bytes_total{"); at != std::string::npos;
+       at = text.find("\nvmpulse_network_receive_bytes_total{", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 64u);
+  EXPECT_TRUE(has_line(text, R"(vmpulse_network_transmit_bytes_total{device="a\"b\\c"} 2)"));
+  EXPECT_TRUE(has_line(text, R"(vmpulse_network_transmit_bytes_total{device="veth163"} 2)"));
+  EXPECT_EQ(text.find(R"(device="veth164")"), std::string::npos);
+  EXPECT_EQ(text.find("vmpulse_disk_read_bytes_total"), std::string::npos) << "no disks read";
+
+  // truncated: diskstats and net/dev unreadable, so nothing to count.
+  const std::string failed = render_prometheus(fixture_sample("truncated"), AgentInfo{"so1", "v"});
+  EXPECT_EQ(failed.find("_bytes_total"), std::string::npos);
+}
+
 TEST(RenderJson, Version2FieldsAsExpected) {
   const Sample sample = second_rates_sample(::testing::TempDir() + "/snapshot-rates-json");
   expect_file(to_json(sample.record) + "\n", "rates-1.json");

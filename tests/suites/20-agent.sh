@@ -255,6 +255,51 @@ if start_agent "$OUT/v2.log" --interval 500ms --top 5 --process-metrics; then
       }' <<<"$text"
   }
   check "v2: the agent's own process_* series are its process's (memory, fds, start time)" own_process_series
+  # Per-device counters (--interval 500ms): each served value lies between what
+  # /proc/diskstats (sectors * 512) and /proc/net/dev said a second before the scrape and
+  # just after it; the interfaces are /proc/net/dev's but lo, the disks whole ones only.
+  device_counters_are_procs() {
+    local before served after
+    before="$(cat /proc/diskstats; echo ---; cat /proc/net/dev)"
+    sleep 1
+    served="$(prom_now)"
+    after="$(cat /proc/diskstats; echo ---; cat /proc/net/dev)"
+    python3 - "$before" "$served" "$after" <<'PY'
+import os, re, sys
+def kernel(text):
+    disks, nets = text.split("---\n")
+    out = {}
+    for line in disks.splitlines():
+        f = line.split()
+        if len(f) >= 10:
+            out[("disk_read", f[2])] = int(f[5]) * 512
+            out[("disk_written", f[2])] = int(f[9]) * 512
+    for line in nets.splitlines()[2:]:
+        name, rest = line.split(":", 1)
+        f = rest.split()
+        out[("network_receive", name.strip())] = int(f[0])
+        out[("network_transmit", name.strip())] = int(f[8])
+    return out
+before, after = kernel(sys.argv[1]), kernel(sys.argv[3])
+served = {(m, d): int(v) for m, d, v in
+          re.findall(r'^vmpulse_(\w+)_bytes_total\{device="([^"]+)"\} (\d+)$', sys.argv[2], re.M)}
+problems = [f"{k}: {before.get(k)} <= {v} <= {after.get(k)} fails" for k, v in served.items()
+            if k not in before or not before[k] <= v <= after[k]]
+interfaces = {d for (m, d) in served if m == "network_receive"}
+wanted = {d for (m, d) in before if m == "network_receive" and d != "lo"}
+if len(wanted) <= 64 and interfaces != wanted:
+    problems.append(f"interfaces {sorted(interfaces)}, /proc/net/dev has {sorted(wanted)} but lo")
+disks = {d for (m, d) in served if m == "disk_read"}
+# Whole disks are /sys/block's entries (partitions are not), stacked ones left out.
+if any(re.match(r"(loop|ram|zram|dm-|md)", d) or not os.path.exists("/sys/block/" + d) for d in disks):
+    problems.append(f"not only whole disks: {sorted(disks)}")
+if not interfaces:
+    problems.append("no interface served")
+print("\n".join(problems) or f"{len(served)} device series within /proc's values")
+sys.exit(1 if problems else 0)
+PY
+  }
+  check "v2: per-device counters are /proc's (disks and interfaces but lo, bytes since boot)" device_counters_are_procs
   df_mib="$(df -B1M --output=size / | tail -n1 | tr -d ' M')"
   fs_mib="$(python3 -c "print(int(float('$(series_value vmpulse_filesystem_size_bytes)') / 1048576))")"
   check "v2: filesystem size of / as df says ($fs_mib vs $df_mib MiB)" \
