@@ -1,5 +1,6 @@
 #include "snapshot.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -155,19 +156,44 @@ void append_prometheus_v2(std::string& out, const Record& r, bool process_metric
 // node_network_receive_bytes_total, … {device}): counters, not the record's rates, so a
 // scrape interval of any length loses nothing (rate() in PromQL). The devices are the
 // record's: whole disks, every interface but lo. A host with hundreds of container
-// interfaces would make as many series: at most kMaxDeviceSeries of each kind, the first
-// by name.
+// interfaces would make as many series: at most kMaxDeviceSeries of each kind, the ones
+// that moved the most bytes since boot (the host's own NIC, which carries every
+// container's traffic, rather than the first names: Calico's cali* sort before eth0).
 constexpr std::size_t kMaxDeviceSeries = 64;
 
+// The devices to serve, in name order: all of them, or the kMaxDeviceSeries busiest.
+std::vector<const DeviceCounters*> served_devices(const std::vector<DeviceCounters>& devices) {
+  std::vector<const DeviceCounters*> chosen;
+  chosen.reserve(devices.size());
+  for (const DeviceCounters& device : devices) {
+    chosen.push_back(&device);
+  }
+  if (chosen.size() > kMaxDeviceSeries) {
+    const auto bytes = [](const DeviceCounters* d) {
+      return d->in > std::numeric_limits<std::uint64_t>::max() - d->out
+                 ? std::numeric_limits<std::uint64_t>::max()
+                 : d->in + d->out;
+    };
+    std::nth_element(chosen.begin(), chosen.begin() + kMaxDeviceSeries, chosen.end(),
+                     [&bytes](const DeviceCounters* a, const DeviceCounters* b) {
+                       return bytes(a) != bytes(b) ? bytes(a) > bytes(b) : a->name < b->name;
+                     });
+    chosen.resize(kMaxDeviceSeries);
+    std::sort(chosen.begin(), chosen.end(),
+              [](const DeviceCounters* a, const DeviceCounters* b) { return a->name < b->name; });
+  }
+  return chosen;
+}
+
 void device_counters(std::string& out, const char* name, const char* help,
-                     const std::vector<DeviceCounters>& devices, bool in,
+                     const std::vector<const DeviceCounters*>& devices, bool in,
                      std::uint64_t unit_bytes) {
   if (devices.empty()) {
     return;
   }
   append_metric_header(out, name, "counter", help);
-  for (std::size_t i = 0; i < devices.size() && i < kMaxDeviceSeries; ++i) {
-    const DeviceCounters& device = devices[i];
+  for (const DeviceCounters* served : devices) {
+    const DeviceCounters& device = *served;
     const std::uint64_t count = in ? device.in : device.out;
     out += name;
     out += "{device=\"";
@@ -186,18 +212,20 @@ void device_counters(std::string& out, const char* name, const char* help,
 
 void append_device_series(std::string& out, const Sample& sample) {
   constexpr std::uint64_t kSector = 512;  // diskstats counts 512-byte sectors whatever the disk's
+  const auto disks = served_devices(sample.disks);
+  const auto interfaces = served_devices(sample.interfaces);
   device_counters(out, "vmpulse_disk_read_bytes_total",
-                  "Bytes read from a whole disk since boot (/proc/diskstats).", sample.disks, true,
+                  "Bytes read from a whole disk since boot (/proc/diskstats).", disks, true,
                   kSector);
   device_counters(out, "vmpulse_disk_written_bytes_total",
-                  "Bytes written to a whole disk since boot (/proc/diskstats).", sample.disks,
-                  false, kSector);
+                  "Bytes written to a whole disk since boot (/proc/diskstats).", disks, false,
+                  kSector);
   device_counters(out, "vmpulse_network_receive_bytes_total",
-                  "Bytes received by an interface since boot (/proc/net/dev; not lo).",
-                  sample.interfaces, true, 1);
+                  "Bytes received by an interface since boot (/proc/net/dev; not lo).", interfaces,
+                  true, 1);
   device_counters(out, "vmpulse_network_transmit_bytes_total",
-                  "Bytes sent by an interface since boot (/proc/net/dev; not lo).",
-                  sample.interfaces, false, 1);
+                  "Bytes sent by an interface since boot (/proc/net/dev; not lo).", interfaces,
+                  false, 1);
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "options.hpp"
 #include "sampler.hpp"
@@ -169,8 +172,9 @@ TEST(RenderPrometheus, PerDeviceCountersAreBytesSinceBoot) {
   }
 }
 
-// A host with hundreds of container interfaces: 64 series of each kind, the first by name;
-// names are label values (escaped); no reading, no series.
+// A host with hundreds of container interfaces: 64 series of each kind, the ones that
+// moved the most bytes (the host's NIC, whatever its name), ties by name, served in name
+// order; names are label values (escaped); no reading, no series.
 TEST(RenderPrometheus, PerDeviceSeriesAreBoundedEscapedAndOnlyFromAReading) {
   Sample sample = fixture_sample("normal");
   sample.disks.clear();
@@ -179,16 +183,20 @@ TEST(RenderPrometheus, PerDeviceSeriesAreBoundedEscapedAndOnlyFromAReading) {
     sample.interfaces.push_back({"veth" + std::to_string(100 + i), 1, 2});
   }
   sample.interfaces.front().name = "a\"b\\c";
+  sample.interfaces.push_back({"zz-nic", 1'000'000, 5'000'000});
   const std::string text = render_prometheus(sample, AgentInfo{"so1", "v"});
-  std::size_t lines = 0;
-  for (auto at = text.find("\nvmpulse_network_receive_bytes_total{"); at != std::string::npos;
-       at = text.find("\nvmpulse_network_receive_bytes_total{", at + 1)) {
-    ++lines;
+  constexpr std::string_view kSeries = "\nvmpulse_network_receive_bytes_total{device=\"";
+  std::vector<std::string> served;  // the device labels, as written
+  for (auto at = text.find(kSeries); at != std::string::npos; at = text.find(kSeries, at + 1)) {
+    const auto name = at + kSeries.size();
+    served.push_back(text.substr(name, text.find("\"}", name) - name));
   }
-  EXPECT_EQ(lines, 64u);
-  EXPECT_TRUE(has_line(text, R"(vmpulse_network_transmit_bytes_total{device="a\"b\\c"} 2)"));
-  EXPECT_TRUE(has_line(text, R"(vmpulse_network_transmit_bytes_total{device="veth163"} 2)"));
-  EXPECT_EQ(text.find(R"(device="veth164")"), std::string::npos);
+  ASSERT_EQ(served.size(), 64u);
+  EXPECT_EQ(served.front(), R"(a\"b\\c)");
+  EXPECT_EQ(served[62], "veth162");
+  EXPECT_EQ(served.back(), "zz-nic") << "the busiest, though last by name";
+  EXPECT_TRUE(has_line(text, R"(vmpulse_network_transmit_bytes_total{device="zz-nic"} 5000000)"));
+  EXPECT_EQ(text.find(R"(device="veth163")"), std::string::npos);
   EXPECT_EQ(text.find("vmpulse_disk_read_bytes_total"), std::string::npos) << "no disks read";
 
   // truncated: diskstats and net/dev unreadable, so nothing to count.
