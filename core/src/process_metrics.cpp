@@ -41,7 +41,7 @@ std::optional<std::pair<double, double>> read_statm(const std::string& proc_self
   if (fd < 0) {
     return std::nullopt;
   }
-  char buffer[128];  // seven counts: at most 7 * 21 bytes, but the first two come first
+  char buffer[128];  // statm is seven counts; the two read here come first, well inside
   const ssize_t got = ::read(fd, buffer, sizeof buffer);
   ::close(fd);
   if (got <= 0) {

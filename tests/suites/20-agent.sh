@@ -272,8 +272,9 @@ def kernel(text):
     for line in disks.splitlines():
         f = line.split()
         if len(f) >= 10:
-            out[("disk_read", f[2])] = int(f[5]) * 512
-            out[("disk_written", f[2])] = int(f[9]) * 512
+            name = f[2].replace("/", "!")  # as sysfs and the agent spell cciss/c0d0
+            out[("disk_read", name)] = int(f[5]) * 512
+            out[("disk_written", name)] = int(f[9]) * 512
     for line in nets.splitlines()[2:]:
         name, rest = line.split(":", 1)
         f = rest.split()
