@@ -120,7 +120,14 @@ void add_record_params(db::Params& params, const Record& record, std::string_vie
       add_value(params, value);
     }
   });
-  if (add_processes) {
+  if (!add_processes) {
+    return;
+  }
+  if (const std::string& stored = record.procesos_top_stored.text;
+      record.procesos_top && !stored.empty()) {
+    // The reader found the list already in the stored form (the agent's compact entries).
+    params.add_bytes_by([&stored](std::string& out) { out.append(stored); });
+  } else {
     add_value(params, record.procesos_top);
   }
 }

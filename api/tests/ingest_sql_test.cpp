@@ -7,8 +7,10 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "vmpulse/contract.hpp"
 #include "vmpulse/processes_json.hpp"
 
 namespace vmpulse::api {
@@ -201,17 +203,29 @@ TEST(IngestSql, EveryColumnIsCreatedByAMigration) {
   EXPECT_EQ(params.values().size(), count);
 }
 
-// The stored text, read back by the hub, is what core's record JSON says for the list.
-TEST(IngestSql, StoredProcessesReadBackAsTheRecordJsonsText) {
+// The stored text is the list as core's record JSON (the agent's body) writes it.
+TEST(IngestSql, StoredProcessesAreTheRecordJsonsText) {
   const Record r = sample_v2("db-1");
   const std::string params = params_of(r);
   const std::size_t list = params.rfind(",b'[[");
   ASSERT_NE(list, std::string::npos) << params;
-  std::string read_back;
-  ASSERT_FALSE(
-      append_processes_from_stored(read_back, params.substr(list + 3, params.size() - list - 4)));
-  EXPECT_NE(to_json(r).find("\"procesos_top\":" + read_back + ","), std::string::npos)
-      << to_json(r);
+  const std::string stored = params.substr(list + 3, params.size() - list - 4);
+  EXPECT_NE(to_json(r).find("\"procesos_top\":" + stored + ","), std::string::npos) << to_json(r);
+}
+
+// The agent's body: the reader keeps the list's text, and the parameters are the bytes
+// the list's entries would have been written as; a kept text is what is sent.
+TEST(IngestSql, ListKeptByTheReaderIsStoredAsItCame) {
+  const Record r = sample_v2("db-1");
+  auto parsed = parse_ingest_body(to_json(r));
+  ASSERT_TRUE(std::holds_alternative<std::vector<Record>>(parsed));
+  Record kept = std::get<std::vector<Record>>(parsed).front();
+  ASSERT_FALSE(kept.procesos_top_stored.text.empty());
+  Record written = kept;
+  written.procesos_top_stored.text.clear();
+  EXPECT_EQ(params_of(kept), params_of(written));
+  kept.procesos_top_stored.text = "[[1,\"kept\",\"S\",0.00,1.00]]";
+  EXPECT_NE(params_of(kept).find(",b'[[1,\"kept\""), std::string::npos) << params_of(kept);
 }
 
 TEST(IngestSql, NumbersKeepTheirExactValue) {

@@ -1,8 +1,9 @@
 -- wrk script for the ingest benchmark: every request POSTs the same valid body (one
 -- record, or an array of BATCH records) with the bearer token from TOKEN, and the run
 -- ends with one machine-readable RESULT line that run.sh turns into a table row.
--- RECORD=v2 sends version 2 records (every new field, procesos_top with 10 processes)
--- instead of version 1 ones (bench/ingest/record_v2.sh). LABELS=N adds N labels.
+-- RECORD=v2 sends version 2 records (every new field, procesos_top with 10 processes in
+-- the compact form the agent writes) instead of version 1 ones (bench/ingest/record_v2.sh);
+-- RECORD=v2-objects the same with procesos_top's entries as objects. LABELS=N adds N labels.
 local batch = tonumber(os.getenv("BATCH") or "1")
 local token = os.getenv("TOKEN") or ""
 
@@ -11,14 +12,16 @@ local record = '{"vm":"bench-vm","total_ram":16000,"ram_libre":4000,"uso_ram":12
   '"procesos_corriendo":3,"procesos_durmiendo":200,"procesos_zombie":0,"procesos_parados":1,' ..
   '"total_procesos":300,"hora":"2026-11-26 10:00:00"}'
 
-if os.getenv("RECORD") == "v2" then
+local kind = os.getenv("RECORD") or "v1"
+if kind == "v2" or kind == "v2-objects" then
   local names = { "postgres", "java", "node", "systemd-journal", "nginx", "containerd",
     "kworker/0:1", "sshd", "python3", "dockerd" }
   local processes = {}
+  local entry = kind == "v2" and '[%d,"%s","%s",%.2f,%.2f]'
+    or '{"pid":%d,"nombre":"%s","estado":"%s","porcentaje_cpu":%.2f,"ram_mib":%.2f}'
   for k = 1, 10 do
-    processes[k] = string.format(
-      '{"pid":%d,"nombre":"%s","estado":"%s","porcentaje_cpu":%.2f,"ram_mib":%.2f}',
-      1000 + k * 37, names[k], k == 1 and "R" or "S", 40 / k + 0.25, 2048 / k + 0.5)
+    processes[k] = string.format(entry, 1000 + k * 37, names[k], k == 1 and "R" or "S",
+      40 / k + 0.25, 2048 / k + 0.5)
   end
   record = record:sub(1, -2) .. ',"carga_1":1.25,"carga_5":0.98,"carga_15":0.75,' ..
     '"porcentaje_cpu_robado":0.5,"porcentaje_cpu_espera":2.25,"swap_total":4096,"swap_libre":3900,' ..

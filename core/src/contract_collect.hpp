@@ -145,6 +145,10 @@ class BodyHandler {
         frame.list = list.list;
         frame.item = raw_.values[list.list].item_count - 1;
       }
+    } else if (frames_.back().role == Role::kTuple) {
+      if (RawValue* value = tuple_value(frames_.back())) {
+        value->kind = Kind::kObject;
+      }
     } else {
       mark_current_slot(Kind::kObject);
     }
@@ -233,7 +237,17 @@ class BodyHandler {
     } else if (!frames_.empty()) {
       Frame& parent = frames_.back();
       if (parent.role == Role::kList) {
-        new_item(parent, Kind::kArray);
+        // An entry written as an array: its values by position when the list allows the
+        // compact form, otherwise only its kind (the check says it is not an object).
+        if (new_item(parent, Kind::kArray) && schema_->properties[parent.list].compact_items) {
+          frame.role = Role::kTuple;
+          frame.list = parent.list;
+          frame.item = raw_.values[parent.list].item_count - 1;
+        }
+      } else if (parent.role == Role::kTuple) {
+        if (RawValue* value = tuple_value(parent)) {
+          value->kind = Kind::kArray;
+        }
       } else if (parent.role == Role::kRecord && parent.slot != kNoSlot &&
                  schema_->properties[parent.slot].type == FieldType::kArray) {
         RawValue& list = raw_.values[parent.slot];
@@ -270,9 +284,10 @@ class BodyHandler {
   static constexpr std::size_t kNoSlot = std::numeric_limits<std::size_t>::max();
 
   // kRecord: a record object; kList: the array of a list property (procesos_top);
-  // kEntry: an object element of such a list; kMap: the object of a map property
-  // (etiquetas); kPlain: anything else.
-  enum class Role : std::uint8_t { kPlain, kRecord, kList, kEntry, kMap };
+  // kEntry: an object element of such a list; kTuple: an array element of a list that
+  // allows the compact form; kMap: the object of a map property (etiquetas); kPlain:
+  // anything else.
+  enum class Role : std::uint8_t { kPlain, kRecord, kList, kEntry, kTuple, kMap };
 
   struct Frame {
     bool is_object = false;
@@ -281,7 +296,7 @@ class BodyHandler {
     std::size_t count = 0;                // elements so far (the top-level array)
     std::size_t slot = kNoSlot;           // the property the next value belongs to
     std::size_t list = kNoSlot;           // kList, kEntry, kMap: the record property
-    std::size_t item = 0;                 // kEntry: its index in the list's items
+    std::size_t item = 0;                 // kEntry, kTuple: its index in the list's items
     std::size_t next_property = 0;        // kRecord, kEntry: where the next key most likely is
     std::vector<std::string> other_keys;  // keys that are not schema properties, for duplicates
   };
@@ -353,7 +368,16 @@ class BodyHandler {
       value.kind = Kind::kAbsent;
     }
     item.first_unknown.reset();
+    item.length = 0;
     return &item;
+  }
+
+  // The next element of a compact entry (frame kTuple): counted, and where its value goes
+  // while the entry has a property at that position, else nullptr.
+  RawValue* tuple_value(const Frame& tuple) {
+    RawItem& item = raw_.values[tuple.list].items[tuple.item];
+    const std::size_t position = item.length++;
+    return position < item.values.size() ? &item.values[position] : nullptr;
   }
 
   // Depth bookkeeping is all that is left once a strict error was found.
@@ -404,7 +428,8 @@ class BodyHandler {
   }
 
   // The shape bookkeeping of one plain value; where it goes when a record or entry field
-  // takes it (its kind set and its numbers zeroed, as a fresh value), else nullptr.
+  // or a compact entry's position takes it (its kind set and its numbers zeroed, as a
+  // fresh value), else nullptr.
   RawValue* scalar(Kind kind) {
     if (skipping()) {
       return nullptr;
@@ -415,15 +440,19 @@ class BodyHandler {
       return nullptr;
     }
     Frame& frame = frames_.back();
-    if (!frame.is_object) {
+    RawValue* value = nullptr;
+    if (frame.role == Role::kTuple) {
+      value = tuple_value(frame);
+    } else if (!frame.is_object) {
       if (frames_.size() == 1) {
         not_an_object();
       } else if (frame.role == Role::kList) {
         new_item(frame, kind);  // an element that is not an object
       }
       return nullptr;
+    } else {
+      value = slot_value(frame);
     }
-    RawValue* value = slot_value(frame);
     if (value) {
       value->kind = kind;
       value->integer = 0;

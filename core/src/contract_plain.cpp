@@ -89,7 +89,9 @@ class PlainReader {
   template <class Nested>
   bool object(const ObjectRule& rule, std::vector<PlainValue>& values, Nested&& nested);
   bool record(Record& out, std::size_t depth);
-  bool list(const PropertyRule& rule, std::vector<ProcessEntry>& out, std::size_t depth);
+  bool list(const PropertyRule& rule, std::vector<ProcessEntry>& out, std::string& stored,
+            std::size_t depth);
+  bool tuple(const ObjectRule& rule, bool& as_stored, std::size_t& bytes);
   bool labels(const PropertyRule& rule, Labels& out, std::size_t depth);
 
   const ContractSchema& schema_;
@@ -197,7 +199,8 @@ bool PlainReader::record(Record& out, std::size_t depth) {
   const auto nested = [this, &out, depth](std::size_t index) {
     const PropertyRule& rule = schema_.properties[index];
     if (rule.type == FieldType::kArray) {
-      return index == schema_.process_list && list(rule, out.procesos_top.emplace(), depth + 1);
+      return index == schema_.process_list &&
+             list(rule, out.procesos_top.emplace(), out.procesos_top_stored.text, depth + 1);
     }
     Labels& pairs = maps_[index];
     pairs.clear();
@@ -209,26 +212,83 @@ bool PlainReader::record(Record& out, std::size_t depth) {
          (fill_record(schema_, record_values_, out), true);
 }
 
+// Whether a value read by scalar() from [start, end) is written as the stored form writes
+// that property's value (processes_json.cpp): an integer as it is (no sign: "-0" is
+// written "0"), a number with exactly two decimals (read_plain_number took at most 15
+// digits, so the double rounds back to the same two), a string without escapes (string()
+// takes no other). A value after whitespace starts with neither a digit nor a quote.
+bool written_as_stored(FieldType type, const PlainValue& value, const unsigned char* start,
+                       const unsigned char* end) {
+  switch (type) {
+    case FieldType::kString:
+      return *start == '"';
+    case FieldType::kInteger:
+      return is_digit(*start);
+    case FieldType::kNumber:
+      return value.kind == Kind::kFloat && is_digit(*start) && end - start >= 4 && end[-3] == '.';
+    default:
+      return false;
+  }
+}
+
+// One entry of a compact list: an array of the entry's values in schema order, each read
+// and checked by its property's rule. `as_stored` is cleared unless every value is written
+// as the stored form writes it; `bytes` grows by the values' text.
+bool PlainReader::tuple(const ObjectRule& rule, bool& as_stored, std::size_t& bytes) {
+  if (!take('[')) {
+    return false;
+  }
+  for (std::size_t k = 0; k < rule.properties.size(); ++k) {
+    if (k > 0 && !take(',')) {
+      return false;
+    }
+    const unsigned char* start = p_;
+    if (!scalar(rule.properties[k], entry_values_[k])) {
+      return false;
+    }
+    as_stored =
+        as_stored && written_as_stored(rule.properties[k].type, entry_values_[k], start, p_);
+    bytes += static_cast<std::size_t>(p_ - start);
+  }
+  return take(']');
+}
+
 // procesos_top's array at `depth`: its length, and each entry as an object of the entry's
-// rules with its required fields present.
+// rules with its required fields present, or (a compact list) as an array of their values.
+// When every entry is an array written exactly as the stored form writes it, with no
+// whitespace anywhere (its length is the values' bytes plus the brackets and commas),
+// the list's text is `stored`: the agent's lists, which route 1 then stores as they came.
 bool PlainReader::list(const PropertyRule& rule, std::vector<ProcessEntry>& out,
-                       std::size_t depth) {
+                       std::string& stored, std::size_t depth) {
   if (depth + 1 > schema_.limits.max_depth || !take('[')) {
     return false;
   }
+  const unsigned char* const start = p_ - 1;
   const ObjectRule& entry_rule = *rule.items;
   entry_values_.resize(entry_rule.properties.size());
   std::size_t count = 0;
+  bool as_stored = rule.compact_items;
+  std::size_t value_bytes = 0;
   if (!take(']')) {
     do {
       if (rule.max_items && count >= *rule.max_items) {
         return false;
       }
-      if (!object(entry_rule, entry_values_, [](std::size_t) { return false; }) ||
-          std::any_of(
-              entry_rule.required.begin(), entry_rule.required.end(),
-              [this](std::size_t index) { return entry_values_[index].kind == Kind::kAbsent; })) {
-        return false;
+      if (p_ < end_ && is_json_whitespace(*p_)) {
+        skip_whitespace();
+      }
+      if (rule.compact_items && p_ < end_ && *p_ == '[') {
+        if (!tuple(entry_rule, as_stored, value_bytes)) {
+          return false;
+        }
+      } else {
+        as_stored = false;
+        if (!object(entry_rule, entry_values_, [](std::size_t) { return false; }) ||
+            std::any_of(
+                entry_rule.required.begin(), entry_rule.required.end(),
+                [this](std::size_t index) { return entry_values_[index].kind == Kind::kAbsent; })) {
+          return false;
+        }
       }
       if (count == entries_.size()) {
         entries_.emplace_back();
@@ -243,6 +303,12 @@ bool PlainReader::list(const PropertyRule& rule, std::vector<ProcessEntry>& out,
   }
   if (rule.min_items && count < *rule.min_items) {
     return false;
+  }
+  const std::size_t fields = entry_rule.properties.size();
+  if (as_stored && count > 0 &&
+      static_cast<std::size_t>(p_ - start) ==
+          value_bytes + count * (fields + 1) + count + 1) {  // [ ] and commas, per entry and list
+    stored.assign(reinterpret_cast<const char*>(start), static_cast<std::size_t>(p_ - start));
   }
   out.assign(std::make_move_iterator(entries_.begin()),
              std::make_move_iterator(entries_.begin() + static_cast<std::ptrdiff_t>(count)));

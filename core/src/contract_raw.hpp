@@ -71,8 +71,12 @@ struct RawObject {
 };
 using RawRecord = RawObject;
 
+// A list entry. An array entry of a compact list (PropertyRule::compact_items) keeps its
+// elements in `values` by position, as an object entry keeps its properties, and counts
+// them in `length` (also those past the entry's properties, which are not kept).
 struct RawItem : RawObject {
   RawValue::Kind kind = RawValue::Kind::kAbsent;
+  std::size_t length = 0;
 };
 
 // One key and its value in a map property.

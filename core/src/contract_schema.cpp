@@ -79,6 +79,11 @@ PropertyRule property_rule(const std::string& name, const Json& spec, bool neste
       rule.min_items = size_value(value, name + ".minItems");
     } else if (keyword == "maxItems" && rule.type == FieldType::kArray) {
       rule.max_items = size_value(value, name + ".maxItems");
+    } else if (keyword == "x-vmpulse-compact" && rule.type == FieldType::kArray) {
+      if (!value.is_boolean()) {
+        bad_schema(name, ".x-vmpulse-compact must be true or false");
+      }
+      rule.compact_items = value.get<bool>();
     } else if (keyword == "items" && rule.type == FieldType::kArray) {
       if (!value.is_object() || value.value("type", "") != "object") {
         bad_schema(name, ".items must be an object schema (a list of objects)");

@@ -40,9 +40,12 @@ struct PropertyRule {
   std::optional<std::size_t> min_length;
   std::optional<std::size_t> max_length;
   std::optional<Pattern> pattern;
-  std::optional<std::size_t> min_items;        // kArray
-  std::optional<std::size_t> max_items;        // kArray
-  std::shared_ptr<const ObjectRule> items;     // kArray: the rules of one entry
+  std::optional<std::size_t> min_items;     // kArray
+  std::optional<std::size_t> max_items;     // kArray
+  std::shared_ptr<const ObjectRule> items;  // kArray: the rules of one entry
+  // kArray, x-vmpulse-compact: an entry may also be an array of its properties' values in
+  // schema order (the agent's compact form, the stored one), each checked by its rule.
+  bool compact_items = false;
   std::optional<std::size_t> min_properties;   // kMap
   std::optional<std::size_t> max_properties;   // kMap
   std::shared_ptr<const PropertyRule> names;   // kMap: propertyNames, a string rule

@@ -165,8 +165,18 @@ std::optional<std::string> check_property(const PropertyRule& rule, const RawVal
   return std::nullopt;
 }
 
+// "pid, nombre, …": an object rule's property names in schema order.
+std::string property_names(const ObjectRule& rule) {
+  std::string out;
+  for (const PropertyRule& property : rule.properties) {
+    out.append(out.empty() ? "" : ", ").append(property.name);
+  }
+  return out;
+}
+
 // A list of objects (procesos_top): its type and length, then each entry in order as a
-// record is checked (an unknown field, a missing required one, each property in order).
+// record is checked (an unknown field, a missing required one, each property in order);
+// an array entry of a compact list holds exactly one value per property, in order.
 // The error names the list; the detail names the entry and its field.
 std::optional<std::string> check_list(const PropertyRule& rule, const RawValue& value) {
   const auto name = [&rule] { return quoted(rule.name); };
@@ -185,8 +195,16 @@ std::optional<std::string> check_list(const PropertyRule& rule, const RawValue& 
   for (std::size_t i = 0; i < value.item_count; ++i) {
     const RawItem& item = value.items[i];
     const auto entry = [&name, i] { return name() + " entry " + std::to_string(i) + ": "; };
-    if (item.kind != Kind::kObject) {
-      return entry() + "must be an object, not " + kind_name(item.kind);
+    const std::size_t count = entry_rule.properties.size();
+    if (item.kind == Kind::kArray && rule.compact_items) {
+      if (item.length != count) {
+        return entry() + "an array entry must hold " + std::to_string(count) + " values (" +
+               property_names(entry_rule) + "), not " + std::to_string(item.length);
+      }
+    } else if (item.kind != Kind::kObject) {
+      return entry() + "must be an object" +
+             (rule.compact_items ? " or an array of " + std::to_string(count) + " values" : "") +
+             ", not " + kind_name(item.kind);
     }
     if (item.first_unknown) {
       return entry() + "unknown field " + quoted(*item.first_unknown);

@@ -77,7 +77,7 @@ void append_json(std::string& out, const Record& record) {
     // in the schema's order; RecordJson.KeysInSchemaOrder checks it.
     if (name == "hora" && record.procesos_top) {
       writer.key("procesos_top");
-      append_processes_json(out, *record.procesos_top);
+      append_processes_stored(out, *record.procesos_top);  // the compact form
     }
     writer(name, member);
   });

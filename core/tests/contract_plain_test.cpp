@@ -19,6 +19,7 @@
 #include "contract_schema.hpp"
 #include "contract_test_util.hpp"
 #include "vmpulse/contract.hpp"
+#include "vmpulse/processes_json.hpp"
 #include "vmpulse/record.hpp"
 
 namespace vmpulse {
@@ -100,8 +101,27 @@ std::string disagreement(const std::string& body, bool& plain_taken) {
       return "record " + std::to_string(i) + " differs: " + to_json((*plain)[i]) + " vs " +
              to_json((*records)[i]) + " from " + body;
     }
+    // The list's text, when the reader kept it, is what the stored form writes.
+    if (const std::string& kept = (*plain)[i].procesos_top_stored.text; !kept.empty()) {
+      std::string written;
+      append_processes_stored(written, *(*plain)[i].procesos_top);
+      if (kept != written) {
+        return "record " + std::to_string(i) + " kept " + kept + " for " + written + " from " +
+               body;
+      }
+    }
   }
   return {};
+}
+
+// The record's JSON with procesos_top's entries as objects instead of the compact form.
+std::string with_object_entries(const Record& record) {
+  std::string json = to_json(record);
+  std::string compact;
+  std::string objects;
+  append_processes_stored(compact, *record.procesos_top);
+  append_processes_json(objects, *record.procesos_top);
+  return json.replace(json.find(compact), compact.size(), objects);
 }
 
 Record agent_record(int seed) {
@@ -255,10 +275,11 @@ TEST(PlainBody, NestingPastTheSchemasDepthGoesTheGeneralWay) {
   }
 }
 
-// Records made from the agent's by swapping one value (or key, or separator) for another
-// from the lists below: the two paths must agree on every one, and the plain reader must
-// read a good share of them (or this test tests nothing).
-TEST(PlainBody, SameRecordsAsTheGeneralPathOnVariations) {
+// Records made from `base` by swapping one value (or key, or separator) for another from
+// the lists below: the two paths must agree on every one, and the plain reader must read
+// a good share of them (or this test tests nothing). Values are those after a key, and
+// each value of a compact procesos_top entry.
+void expect_same_records_on_variations(const std::string& base, std::size_t min_spans) {
   const std::vector<std::string> values = {"0",
                                            "-0",
                                            "1",
@@ -295,11 +316,14 @@ TEST(PlainBody, SameRecordsAsTheGeneralPathOnVariations) {
                                            "{}",
                                            "[]",
                                            "{\"env\":\"prod\"}"};
-  const std::string base = to_json(agent_record(7));
   // Where each value of the base record starts and ends.
   std::vector<std::pair<std::size_t, std::size_t>> spans;
+  const std::size_t list = base.find("\"procesos_top\":[");
+  const std::size_t list_end = base.find("]]", list);
   for (std::size_t i = 0; i + 1 < base.size(); ++i) {
-    if (base[i] == ':' && base[i - 1] == '"') {
+    const bool in_compact_entry = list_end != std::string::npos && i > list && i < list_end &&
+                                  (base[i] == '[' || base[i] == ',') && base[i + 1] != '[';
+    if ((base[i] == ':' && base[i - 1] == '"') || in_compact_entry) {
       std::size_t end = i + 1;
       if (base[end] == '"') {
         end = base.find('"', end + 1) + 1;
@@ -311,7 +335,7 @@ TEST(PlainBody, SameRecordsAsTheGeneralPathOnVariations) {
       spans.emplace_back(i + 1, end);
     }
   }
-  ASSERT_GT(spans.size(), 70u);
+  ASSERT_GT(spans.size(), min_spans);
   std::mt19937 random(20261207);
   int taken_count = 0;
   int cases = 0;
@@ -345,6 +369,15 @@ TEST(PlainBody, SameRecordsAsTheGeneralPathOnVariations) {
   }
   EXPECT_GT(taken_count, cases / 10);
   EXPECT_LT(taken_count, cases);
+}
+
+TEST(PlainBody, SameRecordsAsTheGeneralPathOnVariations) {
+  expect_same_records_on_variations(with_object_entries(agent_record(7)), 70);
+}
+
+TEST(PlainBody, SameRecordsAsTheGeneralPathOnVariationsOfCompactEntries) {
+  // The agent's form: 29 values outside the list, 5 in each of its entries.
+  expect_same_records_on_variations(to_json(agent_record(7)), 40);
 }
 
 }  // namespace

@@ -101,21 +101,23 @@ TEST(RecordJson, Version2FieldsOnlyWhenPresent) {
       R"("procesos_durmiendo":180,"procesos_zombie":0,"procesos_parados":1,"total_procesos":183,)"
       R"("carga_1":0.50,"carga_5":1.26,"carga_15":2.00,"swap_total":2048,"swap_libre":1024,)"
       R"("red_rx_kib_s":1000000000000.00,"red_tx_kib_s":0.00,"tiempo_activo":86400,)"
-      R"("procesos_top":[{"pid":1234,"nombre":"a \"b\" \\c","estado":"R","porcentaje_cpu":99.46,)"
-      R"("ram_mib":12.20},{"pid":1,"nombre":"systemd","estado":"S","porcentaje_cpu":0.00,)"
-      R"("ram_mib":9.00}],"hora":"2026-11-26 17:55:00"})");
+      R"("procesos_top":[[1234,"a \"b\" \\c","R",99.46,12.20],[1,"systemd","S",0.00,9.00]],)"
+      R"("hora":"2026-11-26 17:55:00"})");
 }
 
-// The routes store procesos_top in its compact form; the hub turns that back into the
-// list of the record's JSON byte for byte, so clients see what the agent sent.
-TEST(RecordJson, ProcessListIsWhatTheHubReadsBackFromTheRoutesStoredForm) {
+// The record's JSON (what the agent sends) carries procesos_top in the routes' stored
+// form byte for byte, which the hub turns back into the contract's objects.
+TEST(RecordJson, ProcessListIsTheRoutesStoredForm) {
   const Record r = sample_v2();
   std::string stored;
   append_processes_stored(stored, *r.procesos_top);
+  EXPECT_NE(to_json(r).find(R"("procesos_top":)" + stored + R"(,"hora")"), std::string::npos)
+      << to_json(r);
   std::string read_back;
   ASSERT_FALSE(append_processes_from_stored(read_back, stored));
-  EXPECT_NE(to_json(r).find(R"("procesos_top":)" + read_back + R"(,"hora")"), std::string::npos)
-      << to_json(r);
+  std::string objects;
+  append_processes_json(objects, *r.procesos_top);
+  EXPECT_EQ(read_back, objects);
 }
 
 TEST(RecordJson, EmptyProcessListIsWritten) {

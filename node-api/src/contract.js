@@ -106,48 +106,88 @@ class Contract {
   }
 }
 
+// A list whose entries may also be written as arrays of their values, in the order of
+// items.properties: the agent's compact form, and the one metricas stores.
+const COMPACT = 'x-vmpulse-compact';
+
 /** A property's check: value → null when valid, else what is wrong (after the quoted name). */
 function compileProperty(ajv, name, spec) {
   if (spec.type === 'array' && spec.items?.type === 'object') return compileList(ajv, name, spec);
+  // ajv (strict) would refuse the keyword too, without saying where it may go.
+  if (Object.hasOwn(spec, COMPACT)) throw new Error(`contract: "${name}" has ${COMPACT} but is not a list of objects`);
   const validate = ajv.compile(spec);
   return (value) => (validate(value) ? null : validate.errors[0].message);
 }
 
-// A list of objects: type and length (ajv, without `items`), then each entry in order as
-// a record is checked: not an object, an unknown field (document order), a missing
-// required one (`required` order), each property in `properties` order. The error names
-// the list (route 1 answers the same field); the detail names the entry and its field.
+// A list of objects: type and length (ajv, without `items` and our keyword), then each
+// entry in order. The error names the list (route 1 answers the same field); the detail
+// names the entry and its field.
 function compileList(ajv, name, spec) {
-  const { items, ...listSpec } = spec;
+  const { items, [COMPACT]: compact = false, ...listSpec } = spec;
+  // A misspelt value would otherwise turn the compact form off without a word.
+  if (typeof compact !== 'boolean') throw new Error(`contract: "${name}" ${COMPACT} must be true or false`);
   const validateList = ajv.compile(listSpec);
-  const required = items.required || [];
-  const closed = items.additionalProperties === false;
-  const entryChecks = Object.entries(items.properties || {}).map(([field, fieldSpec]) => ({
+  const fields = Object.entries(items.properties || {}).map(([field, fieldSpec]) => ({
     field,
     validate: ajv.compile(fieldSpec),
   }));
+  const checkObject = objectEntryCheck(items, fields);
+  const checkEntry = compact ? compactEntryCheck(fields, checkObject) : objectOnlyCheck(checkObject);
   return (list) => {
     if (!validateList(list)) return validateList.errors[0].message;
     for (let i = 0; i < list.length; i++) {
-      const entry = list[i];
-      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-        return `entry ${i} must be an object`;
-      }
-      if (closed) {
-        for (const key of keysInBodyOrder(entry)) {
-          if (!Object.hasOwn(items.properties, key)) return `entry ${i}: unknown field "${key}"`;
-        }
-      }
-      const missing = required.find((field) => !Object.hasOwn(entry, field));
-      if (missing !== undefined) return `entry ${i}: missing required field "${missing}"`;
-      for (const { field, validate } of entryChecks) {
-        if (Object.hasOwn(entry, field) && !validate(entry[field])) {
-          return `entry ${i}: "${field}" ${validate.errors[0].message}`;
-        }
-      }
+      const problem = checkEntry(list[i], i);
+      if (problem) return problem;
     }
     return null;
   };
+}
+
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function objectOnlyCheck(checkObject) {
+  return (entry, i) => (isObject(entry) ? checkObject(entry, i) : `entry ${i} must be an object`);
+}
+
+// An entry object, checked as a record is: an unknown field (document order), a missing
+// required one (`required` order), each property in `properties` order.
+function objectEntryCheck(items, fields) {
+  const required = items.required || [];
+  const closed = items.additionalProperties === false;
+  return (entry, i) => {
+    if (closed) {
+      for (const key of keysInBodyOrder(entry)) {
+        if (!Object.hasOwn(items.properties, key)) return `entry ${i}: unknown field "${key}"`;
+      }
+    }
+    const missing = required.find((field) => !Object.hasOwn(entry, field));
+    if (missing !== undefined) return `entry ${i}: missing required field "${missing}"`;
+    for (const { field, validate } of fields) {
+      if (Object.hasOwn(entry, field) && !validate(entry[field])) return valueProblem(i, field, validate);
+    }
+    return null;
+  };
+}
+
+// An entry object, or an array holding every property's value (no name to be unknown or
+// missing, so its length is the whole shape), each checked by its property's rule.
+function compactEntryCheck(fields, checkObject) {
+  const shape = `${fields.length} values (${fields.map(({ field }) => field).join(', ')})`;
+  return (entry, i) => {
+    if (isObject(entry)) return checkObject(entry, i);
+    if (!Array.isArray(entry)) return `entry ${i} must be an object or an array of ${fields.length} values`;
+    if (entry.length !== fields.length) return `entry ${i}: an array entry must hold ${shape}, not ${entry.length}`;
+    for (let k = 0; k < fields.length; k++) {
+      const { field, validate } = fields[k];
+      if (!validate(entry[k])) return valueProblem(i, field, validate);
+    }
+    return null;
+  };
+}
+
+/** The same words for a bad value, whichever form its entry has. */
+function valueProblem(i, field, validate) {
+  return `entry ${i}: "${field}" ${validate.errors[0].message}`;
 }
 
 // Each kind of x-vmpulse-rules entry becomes a list of checks, in the order listed.

@@ -1,11 +1,12 @@
 'use strict';
 // A record as one metricas row (db/migrations/001, 005, 009): a column per property of the
 // contract's schema, named as the property, so a field added to the schema needs no edit
-// here. An absent field is NULL; procesos_top (an array of objects) is stored compact, an
-// array of values per entry (`[[pid,"nombre","S",cpu,ram],…]`), written as route 1 writes
-// it (core processes_json.cpp append_processes_stored: the items' properties in schema
-// order, integers as integers, numbers with two decimals), so both routes store the same
-// bytes for the same record (contract/processes-stored-cases.json). `api` is stamped by
+// here. An absent field is NULL; procesos_top (an array of objects, or of arrays of their
+// values when sent compact) is stored compact, an array of values per entry
+// (`[[pid,"nombre","S",cpu,ram],…]`), written as route 1 writes it (core
+// processes_json.cpp append_processes_stored: the items' properties in schema order,
+// integers as integers, numbers with two decimals), so both routes store the same bytes
+// for the same record (contract/processes-stored-cases.json). `api` is stamped by
 // the route, whatever the record says.
 
 const API_COLUMN = 'api';
@@ -43,10 +44,13 @@ function valueWriter(property) {
 }
 
 // One entry as the array of its values in the schema's order (the contract requires
-// every property, so a position always means the same field).
+// every property, so a position always means the same field). An entry sent compact
+// (x-vmpulse-compact) already is that array: value k is the k-th property's, written
+// the same way, so both forms store the same bytes.
 function entryWriter(schema) {
   const fields = Object.entries(schema.properties).map(([name, property]) => ({ name, text: jsonText(property) }));
-  return (object) => `[${fields.map(({ name, text }) => text(object[name])).join(',')}]`;
+  const valueAt = (entry, k) => (Array.isArray(entry) ? entry[k] : entry[fields[k].name]);
+  return (entry) => `[${fields.map(({ text }, k) => text(valueAt(entry, k))).join(',')}]`;
 }
 
 function jsonText(property) {

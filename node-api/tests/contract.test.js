@@ -224,6 +224,94 @@ test('procesos_top: every bad list or entry names the list, the detail the entry
   assert.match(check(body).detail, /"uid"/, 'first unknown in document order');
 });
 
+// x-vmpulse-compact: an entry may be the array of its values, in items.properties order.
+const FIELDS = Object.keys(contract.schema.properties.procesos_top.items.properties);
+const compact = (entry) => FIELDS.map((field) => entry[field]);
+const withCompact = (changes) => ({ ...VALID, procesos_top: [ENTRY, compact({ ...ENTRY, ...changes })] });
+const detailOf = (record) => check(record)?.detail;
+
+test('procesos_top compact: arrays of values in properties order, alone or mixed with objects', () => {
+  assert.deepEqual(FIELDS, ['pid', 'nombre', 'estado', 'porcentaje_cpu', 'ram_mib']);
+  assert.equal(check({ ...VALID, procesos_top: [compact(ENTRY), [1, 'systemd', 'R', 0, 12]] }), null);
+  assert.equal(check({ ...VALID, procesos_top: [ENTRY, compact(ENTRY), { ...ENTRY, pid: 7 }] }), null);
+  assert.equal(check({ ...VALID, procesos_top: Array(50).fill(compact(ENTRY)) }), null);
+  assert.equal(check(withCompact({ nombre: '~'.repeat(63) + ' ', pid: 4194304, porcentaje_cpu: 100 })), null);
+});
+
+test('procesos_top compact: an array entry of the wrong length names every field, in order', () => {
+  const names = 'pid, nombre, estado, porcentaje_cpu, ram_mib';
+  for (const values of [compact(ENTRY).slice(0, 4), [...compact(ENTRY), 1], []]) {
+    const failure = check({ ...VALID, procesos_top: [ENTRY, values] });
+    assert.equal(failure?.field, 'procesos_top', JSON.stringify(values));
+    assert.equal(
+      failure.detail,
+      `"procesos_top" entry 1: an array entry must hold 5 values (${names}), not ${values.length}`,
+    );
+  }
+});
+
+test('procesos_top compact: a bad value reads as in an object entry', () => {
+  for (const changes of [
+    { pid: 0 },
+    { pid: 1.5 },
+    { estado: 'RR' },
+    { porcentaje_cpu: 101 },
+    { nombre: '' },
+    { nombre: 'a\u0001' },
+    { ram_mib: '1' },
+    { nombre: { a: 1 } },
+    { pid: [1] },
+    { estado: null },
+  ]) {
+    const failure = check(withCompact(changes));
+    const [field] = Object.keys(changes);
+    assert.equal(failure?.field, 'procesos_top', JSON.stringify(changes));
+    assert.match(failure.detail, new RegExp(`^"procesos_top" entry 1: "${field}" `), JSON.stringify(changes));
+    assert.equal(failure.detail, detailOf(withEntry(changes)), JSON.stringify(changes));
+  }
+  // Each value is checked by its position's rule: the same values one place off fail.
+  assert.equal(
+    detailOf({ ...VALID, procesos_top: [['bash', 42, 'S', 1.5, 3.25]] }),
+    '"procesos_top" entry 0: "pid" must be integer',
+  );
+});
+
+test('procesos_top compact: an entry neither object nor array says both forms', () => {
+  for (const entry of ['bash', 5, null, true]) {
+    const failure = check({ ...VALID, procesos_top: [compact(ENTRY), entry] });
+    assert.equal(failure?.field, 'procesos_top', JSON.stringify(entry));
+    assert.equal(failure.detail, '"procesos_top" entry 1 must be an object or an array of 5 values');
+  }
+});
+
+test('procesos_top compact: the first bad entry answers, whichever its form', () => {
+  const list = [ENTRY, compact({ ...ENTRY, pid: 0 }), { ...ENTRY, estado: 'RR' }];
+  assert.match(detailOf({ ...VALID, procesos_top: list }), /^"procesos_top" entry 1: "pid"/);
+  assert.equal(fieldOf({ ...VALID, procesos_top: [[1, 2, 3, 4]], hora: 'x' }), 'procesos_top', 'before hora');
+});
+
+test('x-vmpulse-compact false or absent: an array entry is refused as before; another value at start', () => {
+  const { Contract } = require('../src/contract');
+  const list = { ...VALID, procesos_top: [ENTRY, compact(ENTRY)] };
+  for (const value of [false, undefined]) {
+    const schema = structuredClone(contract.schema);
+    if (value === undefined) delete schema.properties.procesos_top['x-vmpulse-compact'];
+    else schema.properties.procesos_top['x-vmpulse-compact'] = value;
+    const plain = new Contract(schema);
+    assert.deepEqual(plain.checkRecord(list), {
+      field: 'procesos_top',
+      detail: '"procesos_top" entry 1 must be an object',
+    });
+    assert.equal(plain.checkRecord({ ...VALID, procesos_top: [ENTRY] }), null);
+  }
+  const misspelt = structuredClone(contract.schema);
+  misspelt.properties.procesos_top['x-vmpulse-compact'] = 'yes';
+  assert.throws(() => new Contract(misspelt), /must be true or false/);
+  const misplaced = structuredClone(contract.schema);
+  misplaced.properties.vm['x-vmpulse-compact'] = true;
+  assert.throws(() => new Contract(misplaced), /"vm" has x-vmpulse-compact but is not a list of objects/);
+});
+
 test('procesos_top sits in properties order: after tiempo_activo, before hora', () => {
   assert.equal(fieldOf({ ...VALID, procesos_top: 5, hora: 1 }), 'procesos_top');
   assert.equal(fieldOf({ ...VALID, tiempo_activo: -1, procesos_top: 5 }), 'tiempo_activo');

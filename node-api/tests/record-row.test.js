@@ -88,6 +88,36 @@ test('procesos_top is the stored text of the shared cases, byte for byte', () =>
   }
 });
 
+// x-vmpulse-compact: an entry sent as the array of its values, in items.properties order.
+const FIELDS = Object.keys(schema.properties.procesos_top.items.properties);
+const compact = (entry) => FIELDS.map((field) => entry[field]);
+const storedOf = (list) => byColumn(builder.row({ ...V1, procesos_top: list }, 'nodejs')).procesos_top;
+
+test('a compact procesos_top is stored byte for byte as the same list of objects', () => {
+  assert.equal(
+    storedOf(V2.procesos_top.map(compact)),
+    '[[1234,"postgres","S",12.50,256.33],[1,"systemd","S",0.00,12.00]]',
+  );
+  const { cases } = JSON.parse(
+    fs.readFileSync(path.resolve(__dirname, '../../contract/processes-stored-cases.json'), 'utf8'),
+  );
+  for (const c of cases) assert.equal(storedOf(c.processes.map(compact)), c.stored, c.name);
+});
+
+test('a mixed procesos_top (objects and compact arrays) is stored as the objects alone would be', () => {
+  const objects = [
+    { pid: 7, nombre: 'it\'s "x" \\ y', estado: 'R', porcentaje_cpu: 0.125, ram_mib: 2.375 },
+    { ram_mib: 9007199254740991, pid: 4194304, nombre: 'big', estado: 'Z', porcentaje_cpu: 100 },
+    { pid: 1, nombre: 'systemd', estado: 'S', porcentaje_cpu: 99.456, ram_mib: 0 },
+  ];
+  const mixed = [compact(objects[0]), objects[1], compact(objects[2])];
+  assert.equal(storedOf(mixed), storedOf(objects));
+  assert.equal(
+    storedOf(mixed),
+    '[[7,"it\'s \\"x\\" \\\\ y","R",0.12,2.38],[4194304,"big","Z",100.00,9007199254740991.00],[1,"systemd","S",99.46,0.00]]',
+  );
+});
+
 test('quotes in a name stay valid JSON, escaped for JSON only', () => {
   const name = 'it\'s "x" \\ y';
   const quoted = byColumn(

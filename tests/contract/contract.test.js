@@ -9,7 +9,7 @@ const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
 const { send } = require('./lib/http');
 const { connectDb, COLUMNS } = require('./lib/db');
-const { allCases, BASE, schema, status } = require('./lib/cases');
+const { allCases, compactForm, BASE, FULL, schema, status } = require('./lib/cases');
 const { targets, pathFor } = require('./lib/targets');
 
 const TOKEN = process.env.VMPULSE_TOKEN;
@@ -136,6 +136,43 @@ describe('the contract, case by case', () => {
         });
       }
     });
+  }
+});
+
+// x-vmpulse-compact: the cases above check each stored value against the objects sent;
+// here the stored text itself, byte for byte, across the forms and across the routes.
+describe('a compact list is stored byte for byte as its objects', () => {
+  for (const [name, property] of Object.entries(schema.properties)) {
+    if (property['x-vmpulse-compact'] !== true) continue;
+    const numbers = Object.keys(property.items.properties).filter(
+      (f) => property.items.properties[f].type === 'number',
+    );
+    // An exact binary tie in every number: both routes must round it alike (to even).
+    const tie = { ...FULL[name][0], ...Object.fromEntries(numbers.map((f) => [f, 0.125])) };
+    const objects = [...FULL[name], tie];
+    const arrays = compactForm(objects, property);
+    const forms = [objects, arrays, arrays.map((entry, i) => (i % 2 ? objects[i] : entry))];
+    const texts = {};
+    for (const target of TARGETS) {
+      it(`${target.name}: ${name} as objects, as arrays and mixed`, async () => {
+        const body = forms.map((list) => ({ ...FULL, [name]: list }));
+        const before = await db.snapshot();
+        const answer = await request(target, { body });
+        assert.equal(answer.status, 201, answer.text.slice(0, 300));
+        const stored = (await db.rowsAfter(before.lastId)).map((row) => row[name]);
+        assert.equal(stored.length, forms.length, 'rows stored');
+        assert.deepEqual(stored, Array(forms.length).fill(stored[0]), 'one text for the three forms');
+        await assertStored(before.lastId, Array(forms.length).fill({ ...FULL, [name]: objects }), target.name);
+        texts[target.name] = stored[0];
+      });
+    }
+    if (TARGETS.length > 1) {
+      it('both routes store the same text', () => {
+        for (const t of TARGETS) assert.ok(texts[t.name], `no text from ${t.name}`);
+        const [first, ...rest] = TARGETS.map((t) => texts[t.name]);
+        for (const other of rest) assert.equal(other, first);
+      });
+    }
   }
 });
 

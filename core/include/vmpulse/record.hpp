@@ -18,7 +18,9 @@ namespace vmpulse {
 
 // Appends the record as one JSON object, fields in the contract's order: integers as
 // integers, numbers with two decimals, optional fields only when present, procesos_top
-// as an array of objects, `api` only when non-empty. Allocation-free apart from `out`'s growth.
+// in the compact form (an array of values per entry, x-vmpulse-compact: the stored form,
+// which route 1 then stores as it came), `api` only when non-empty. Allocation-free apart from
+// `out`'s growth.
 void append_json(std::string& out, const Record& record);
 std::string to_json(const Record& record);
 

@@ -673,6 +673,75 @@ function firstMissingDependency(record) {
   return undefined;
 }
 
+/** The list's entries as x-vmpulse-compact writes them: each the array of its values, in items.properties order. */
+function compactForm(list, prop) {
+  const fields = Object.keys(prop.items.properties);
+  return list.map((entry) => fields.map((field) => entry[field]));
+}
+
+/** Values that break `prop` in each way it describes: its type, each bound, its length, its pattern. */
+function badValues(prop, good) {
+  const values = [prop.type === 'string' ? 5 : String(good), null];
+  const step = prop.type === 'integer' ? 1 : 0.5;
+  if (prop.type === 'integer') values.push((prop.minimum ?? 0) + 0.5);
+  if (prop.minimum !== undefined) values.push(prop.minimum - step);
+  if (prop.maximum !== undefined) values.push(prop.maximum + step);
+  if (prop.minLength) values.push('');
+  if (prop.maxLength !== undefined) values.push('n'.repeat(prop.maxLength + 1));
+  if (prop.pattern !== undefined) values.push(patternViolation(prop));
+  return values;
+}
+
+/**
+ * A list marked x-vmpulse-compact (procesos_top) with entries written as arrays of their
+ * values: alone or mixed with objects, stored as the same objects would be; an array of
+ * the wrong length, a value breaking its property's rule, an entry neither object nor
+ * array. Every error names the list.
+ */
+function compactCases() {
+  const cases = [];
+  for (const [list, prop] of Object.entries(schema.properties)) {
+    if (prop['x-vmpulse-compact'] !== true) continue;
+    const base = baseFor(list);
+    const objects = base[list];
+    const arrays = compactForm(objects, prop);
+    const fields = Object.keys(prop.items.properties);
+    const withEntries = (...entries) => ({ ...base, [list]: entries });
+    // The expected rows are `base`, the lists as objects: both forms store the same.
+    const stored = (what, body) => cases.push({ name: `${list} compact: ${what}`, body, expect: saved([base]) });
+    const bad = (what, body, index) =>
+      cases.push({ name: `${list} compact: ${what}`, body, expect: invalid(list, index) });
+    stored('every entry an array of values', { ...base, [list]: arrays });
+    stored('an array entry, then an object', withEntries(arrays[0], objects[1]));
+    stored('an object, then an array entry', withEntries(objects[0], arrays[1]));
+    cases.push({
+      name: `${list} compact: a batch of the object form and the compact form`,
+      body: [base, { ...base, [list]: arrays }],
+      expect: saved([base, base]),
+    });
+    bad(`an array entry of ${fields.length - 1} values`, withEntries(objects[0], arrays[1].slice(0, -1)));
+    bad(`an array entry of ${fields.length + 1} values`, withEntries(objects[0], [...arrays[1], 1]));
+    bad('an empty array entry', withEntries(objects[0], []));
+    bad('an entry that is a string', withEntries(arrays[0], 'x'));
+    bad('an entry that is true', withEntries(arrays[0], true));
+    fields.forEach((field, k) => {
+      const at = (value) => arrays[1].map((v, i) => (i === k ? value : v));
+      for (const value of badValues(prop.items.properties[field], objects[1][field])) {
+        bad(`${field} ${JSON.stringify(value)} in an array entry`, withEntries(objects[0], at(value)));
+      }
+      bad(`${field} a nested object in an array entry`, withEntries(objects[0], at({ a: 1 })));
+    });
+    // Position k is the k-th property: the right values in another order are refused.
+    bad('the values of an entry in another order', withEntries(arrays[0], [...arrays[1]].reverse()));
+    bad('a bad array entry in element 1 of a batch', [base, withEntries(arrays[0], arrays[1].slice(0, -1))], 1);
+    bad('before hora, a bad array entry is reported before a bad hora', {
+      ...withEntries(arrays[0].slice(0, -1)),
+      hora: 'x',
+    });
+  }
+  return cases;
+}
+
 /** Bodies that must be stored, read back field by field. */
 function validCases() {
   const many = Array.from({ length: ingest.max_batch }, (_, i) => ({
@@ -832,8 +901,9 @@ function allCases() {
     ...shapeCases(),
     ...crossRuleCases(),
     ...v2Cases(),
+    ...compactCases(),
     ...validCases(),
   ];
 }
 
-module.exports = { allCases, BASE, FULL, schema, ingest, status };
+module.exports = { allCases, compactForm, BASE, FULL, schema, ingest, status };
