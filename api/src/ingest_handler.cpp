@@ -151,7 +151,8 @@ http::Response IngestHandler::ingest(http::Request&& request, const http::Respon
     key.emplace(*header);
   }
 
-  auto parsed = parse_ingest_body(request.body);
+  // Stored and never read back here: a list sent as metricas stores it stays its text.
+  auto parsed = parse_ingest_body(request.body, ListReading::kStoredText);
   if (auto* contract_error = std::get_if<ContractError>(&parsed)) {
     return http::Response::json(contract_error->status, to_json(*contract_error));
   }

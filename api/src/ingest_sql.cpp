@@ -123,9 +123,9 @@ void add_record_params(db::Params& params, const Record& record, std::string_vie
   if (!add_processes) {
     return;
   }
-  if (const std::string& stored = record.procesos_top_stored.text;
+  if (const std::string& stored = record.procesos_top_stored;
       record.procesos_top && !stored.empty()) {
-    // The reader found the list already in the stored form (the agent's compact entries).
+    // The reader kept the list as its text, already in the stored form (the agent's).
     params.add_bytes_by([&stored](std::string& out) { out.append(stored); });
   } else {
     add_value(params, record.procesos_top);

@@ -213,18 +213,21 @@ TEST(IngestSql, StoredProcessesAreTheRecordJsonsText) {
   EXPECT_NE(to_json(r).find("\"procesos_top\":" + stored + ","), std::string::npos) << to_json(r);
 }
 
-// The agent's body: the reader keeps the list's text, and the parameters are the bytes
-// the list's entries would have been written as; a kept text is what is sent.
+// The agent's body read for storage: the list kept as its text gives the parameters its
+// entries give when read; a kept text is what is sent.
 TEST(IngestSql, ListKeptByTheReaderIsStoredAsItCame) {
-  const Record r = sample_v2("db-1");
-  auto parsed = parse_ingest_body(to_json(r));
-  ASSERT_TRUE(std::holds_alternative<std::vector<Record>>(parsed));
-  Record kept = std::get<std::vector<Record>>(parsed).front();
-  ASSERT_FALSE(kept.procesos_top_stored.text.empty());
-  Record written = kept;
-  written.procesos_top_stored.text.clear();
+  const std::string body = to_json(sample_v2("db-1"));
+  auto for_storage = parse_ingest_body(body, ListReading::kStoredText);
+  auto with_entries = parse_ingest_body(body);
+  ASSERT_TRUE(std::holds_alternative<std::vector<Record>>(for_storage));
+  ASSERT_TRUE(std::holds_alternative<std::vector<Record>>(with_entries));
+  Record kept = std::get<std::vector<Record>>(for_storage).front();
+  const Record& written = std::get<std::vector<Record>>(with_entries).front();
+  ASSERT_FALSE(kept.procesos_top_stored.empty());
+  EXPECT_TRUE(kept.procesos_top->empty());
+  EXPECT_TRUE(written.procesos_top_stored.empty());
   EXPECT_EQ(params_of(kept), params_of(written));
-  kept.procesos_top_stored.text = "[[1,\"kept\",\"S\",0.00,1.00]]";
+  kept.procesos_top_stored = "[[1,\"kept\",\"S\",0.00,1.00]]";
   EXPECT_NE(params_of(kept).find(",b'[[1,\"kept\""), std::string::npos) << params_of(kept);
 }
 

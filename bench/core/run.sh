@@ -4,7 +4,8 @@
 # processes, 1 and a batch of 100) against a DOM parse that checks nothing, the record
 # encoder against building and dumping a DOM, and procesos_top's stored form (written by
 # the routes, turned back into objects by the hub).
-# Then the instructions route 1 spends per record (parse and checks, v1 and v2; the
+# Then the instructions route 1 spends per record (parse and checks, v1 and v2, v2 also
+# read for storage as route 1 reads it; the
 # stored form of v2's processes), counted by callgrind: a measure that stays put on a
 # busy machine, for following v2 against v1 (issue 13).
 # Usage: bench/core/run.sh            (builds build/bench-core, release, then runs)
@@ -52,7 +53,7 @@ echo
 echo "| route 1's work per record (callgrind) | instructions |"
 echo "|---|---:|"
 declare -A per_record
-for mode in parse-v1 parse-v2 stored-v2; do
+for mode in parse-v1 parse-v2 stored-v2 store-v2; do
   base="$(instructions "$mode" 0)"
   more="$(instructions "$mode" 10)"
   per_record[$mode]=$(((more - base) / 1000))
@@ -60,3 +61,5 @@ for mode in parse-v1 parse-v2 stored-v2; do
 done
 awk -v a="${per_record[parse-v2]}" -v b="${per_record[stored-v2]}" -v c="${per_record[parse-v1]}" \
   'BEGIN { printf "\nversion 2 / version 1, parse and checks: %.2fx (with the stored form: %.2fx)\n", a / c, (a + b) / c }'
+awk -v a="${per_record[store-v2]}" -v c="${per_record[parse-v1]}" \
+  'BEGIN { printf "version 2 read for storage (route 1, lists kept as their text) / version 1: %.2fx\n", a / c }'

@@ -4,7 +4,9 @@
 // from change to change on a shared machine where times are not.
 //   vmpulse_parse_instructions MODE REPEATS
 // MODE: parse-v1, parse-v2 (parse_ingest_body with every contract check), stored-v2
-// (procesos_top of each parsed v2 record in the stored form, as the routes write it).
+// (procesos_top of each parsed v2 record in the stored form, as the routes write it),
+// store-v2 (parse_ingest_body for storage, as route 1 reads: the agent's lists are kept
+// as their text, so there is nothing to write).
 // run.sh subtracts a run with 0 repeats, which leaves the setup out.
 #include <cstdio>
 #include <cstdlib>
@@ -20,14 +22,15 @@
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s parse-v1|parse-v2|stored-v2 REPEATS\n", argv[0]);
+    std::fprintf(stderr, "usage: %s parse-v1|parse-v2|stored-v2|store-v2 REPEATS\n", argv[0]);
     return 2;
   }
   const std::string_view mode = argv[1];
   char* end = nullptr;
   const long repeats = std::strtol(argv[2], &end, 10);
-  if (mode != "parse-v1" && mode != "parse-v2" && mode != "stored-v2") {
-    std::fprintf(stderr, "unknown mode \"%s\": parse-v1, parse-v2 or stored-v2\n", argv[1]);
+  if (mode != "parse-v1" && mode != "parse-v2" && mode != "stored-v2" && mode != "store-v2") {
+    std::fprintf(stderr, "unknown mode \"%s\": parse-v1, parse-v2, stored-v2 or store-v2\n",
+                 argv[1]);
     return 2;
   }
   if (end == argv[2] || *end != '\0' || repeats < 0 || repeats > 1'000'000) {
@@ -61,7 +64,9 @@ int main(int argc, char** argv) {
         total += out.size();
       }
     } else {
-      const auto again = vmpulse::parse_ingest_body(body);
+      const auto again =
+          vmpulse::parse_ingest_body(body, mode == "store-v2" ? vmpulse::ListReading::kStoredText
+                                                              : vmpulse::ListReading::kEntries);
       total += std::get<std::vector<vmpulse::Record>>(again).size();
     }
   }

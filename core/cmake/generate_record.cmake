@@ -113,10 +113,10 @@ function(object_members prefix holder)
     elseif(type STREQUAL "array" AND holder STREQUAL "r" AND name STREQUAL "procesos_top")
       # The one list of a Record; another would need its entry type named here.
       string(APPEND members "${comment}  std::optional<std::vector<ProcessEntry>> ${name};\n"
-             "  // ${name} in metricas' stored form, when the ingest reader found the list\n"
-             "  // written exactly so (the agent's compact entries): route 1 stores these bytes\n"
-             "  // instead of writing them again. Empty otherwise.\n"
-             "  StoredText ${name}_stored;\n")
+             "  // ${name} as metricas stores it, when parse_ingest_body kept the list as\n"
+             "  // its text (ListReading::kStoredText: ${name} is then an empty list; route 1\n"
+             "  // stores these bytes as they came). Empty otherwise.\n"
+             "  std::string ${name}_stored;\n")
       list(APPEND lists "${name}")
       continue()
     else()
@@ -162,14 +162,6 @@ namespace vmpulse {
 // An object of string values (etiquetas): its key/value pairs in the order received
 // (the contract refuses a repeated key).
 using Labels = std::vector<std::pair<std::string, std::string>>;
-
-// A text derived from other members of the same struct and kept beside them (a cache):
-// not part of the value, so two structs compare equal whether or not it is filled.
-struct StoredText {
-  std::string text;
-
-  bool operator==(const StoredText&) const { return true; }
-};
 
 // One entry of procesos_top.
 struct ProcessEntry {

@@ -10,8 +10,9 @@ namespace vmpulse {
 
 const IngestLimits& ingest_limits() { return detail::contract_schema().limits; }
 
-std::variant<std::vector<Record>, ContractError> parse_ingest_body(std::string_view body) {
-  return detail::parse_body(detail::contract_schema(), body);
+std::variant<std::vector<Record>, ContractError> parse_ingest_body(std::string_view body,
+                                                                   ListReading lists) {
+  return detail::parse_body(detail::contract_schema(), body, lists);
 }
 
 int status_of(std::string_view error_code) {

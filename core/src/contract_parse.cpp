@@ -531,8 +531,9 @@ bool blank(std::string_view body) {
 }  // namespace
 
 std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema& schema,
-                                                            std::string_view body) {
-  if (auto records = read_plain_body(schema, body)) {
+                                                            std::string_view body,
+                                                            ListReading lists) {
+  if (auto records = read_plain_body(schema, body, lists)) {
     return std::move(*records);
   }
   return parse_body_general(schema, body);

@@ -14,8 +14,8 @@ namespace vmpulse::detail {
 
 // A plain body (contract_plain.hpp) read by read_plain_body(), anything else, and any body
 // that breaks a rule, by the general path.
-std::variant<std::vector<Record>, ContractError> parse_body(const ContractSchema& schema,
-                                                            std::string_view body);
+std::variant<std::vector<Record>, ContractError> parse_body(
+    const ContractSchema& schema, std::string_view body, ListReading lists = ListReading::kEntries);
 
 // The general path alone: any body, and the error with its precedence (the tests compare
 // the plain path with it).

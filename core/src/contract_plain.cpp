@@ -33,8 +33,10 @@ struct PlainWorkspace {
 
 class PlainReader {
  public:
-  PlainReader(const ContractSchema& schema, std::string_view body, PlainWorkspace& workspace)
+  PlainReader(const ContractSchema& schema, std::string_view body, ListReading lists,
+              PlainWorkspace& workspace)
       : schema_(schema),
+        lists_(lists),
         begin_(reinterpret_cast<const unsigned char*>(body.data())),
         p_(begin_),
         end_(begin_ + body.size()),
@@ -91,10 +93,13 @@ class PlainReader {
   bool record(Record& out, std::size_t depth);
   bool list(const PropertyRule& rule, std::vector<ProcessEntry>& out, std::string& stored,
             std::size_t depth);
-  bool tuple(const ObjectRule& rule, bool& as_stored, std::size_t& bytes);
+  bool tuple(const ObjectRule& rule);
+  bool stored_value(const PropertyRule& rule, const unsigned char*& p) const;
+  bool stored_list(const PropertyRule& rule);
   bool labels(const PropertyRule& rule, Labels& out, std::size_t depth);
 
   const ContractSchema& schema_;
+  const ListReading lists_;
   const unsigned char* begin_;
   const unsigned char* p_;
   const unsigned char* end_;
@@ -200,7 +205,7 @@ bool PlainReader::record(Record& out, std::size_t depth) {
     const PropertyRule& rule = schema_.properties[index];
     if (rule.type == FieldType::kArray) {
       return index == schema_.process_list &&
-             list(rule, out.procesos_top.emplace(), out.procesos_top_stored.text, depth + 1);
+             list(rule, out.procesos_top.emplace(), out.procesos_top_stored, depth + 1);
     }
     Labels& pairs = maps_[index];
     pairs.clear();
@@ -212,63 +217,127 @@ bool PlainReader::record(Record& out, std::size_t depth) {
          (fill_record(schema_, record_values_, out), true);
 }
 
-// Whether a value read by scalar() from [start, end) is written as the stored form writes
-// that property's value (processes_json.cpp): an integer as it is (no sign: "-0" is
-// written "0"), a number with exactly two decimals (read_plain_number took at most 15
-// digits, so the double rounds back to the same two), a string without escapes (string()
-// takes no other). A value after whitespace starts with neither a digit nor a quote.
-bool written_as_stored(FieldType type, const PlainValue& value, const unsigned char* start,
-                       const unsigned char* end) {
-  switch (type) {
-    case FieldType::kString:
-      return *start == '"';
-    case FieldType::kInteger:
-      return is_digit(*start);
-    case FieldType::kNumber:
-      return value.kind == Kind::kFloat && is_digit(*start) && end - start >= 4 && end[-3] == '.';
-    default:
-      return false;
-  }
-}
-
 // One entry of a compact list: an array of the entry's values in schema order, each read
-// and checked by its property's rule. `as_stored` is cleared unless every value is written
-// as the stored form writes it; `bytes` grows by the values' text.
-bool PlainReader::tuple(const ObjectRule& rule, bool& as_stored, std::size_t& bytes) {
+// and checked by its property's rule.
+bool PlainReader::tuple(const ObjectRule& rule) {
   if (!take('[')) {
     return false;
   }
   for (std::size_t k = 0; k < rule.properties.size(); ++k) {
-    if (k > 0 && !take(',')) {
+    if ((k > 0 && !take(',')) || !scalar(rule.properties[k], entry_values_[k])) {
       return false;
     }
-    const unsigned char* start = p_;
-    if (!scalar(rule.properties[k], entry_values_[k])) {
-      return false;
-    }
-    as_stored =
-        as_stored && written_as_stored(rule.properties[k].type, entry_values_[k], start, p_);
-    bytes += static_cast<std::size_t>(p_ - start);
   }
   return take(']');
 }
 
+// At `p`: one value of a list entry written as the stored form writes it
+// (processes_json.cpp) — an integer as it is, a number with exactly two decimals (at most
+// 15 digits, so the double it reads as rounds back to the same two), a string without
+// escapes — and within `rule`, checked as scalar() checks it; `p` is then past it.
+bool PlainReader::stored_value(const PropertyRule& rule, const unsigned char*& p) const {
+  if (rule.type == FieldType::kString) {
+    if (p == end_ || *p != '"') {
+      return false;
+    }
+    const unsigned char* start = p + 1;
+    const unsigned char* stop = plain_run_end(start, end_);
+    if (stop == end_ || *stop != '"') {
+      return false;
+    }
+    const std::string_view text(reinterpret_cast<const char*>(start),
+                                static_cast<std::size_t>(stop - start));
+    p = stop + 1;
+    return !check_string(rule, text, text.size());  // ASCII: a byte per character
+  }
+  std::uint64_t digits = 0;
+  const unsigned char* q = scan_digits(p, end_, digits);
+  const auto whole = static_cast<std::size_t>(q - p);
+  if (whole == 0 || (whole > 1 && *p == '0')) {
+    return false;
+  }
+  if (rule.type == FieldType::kInteger) {
+    if (whole > 18 || (q < end_ && (*q == '.' || *q == 'e' || *q == 'E'))) {
+      return false;
+    }
+    const auto value = static_cast<std::int64_t>(digits);
+    p = q;
+    return !below_minimum(rule, value) && !above_maximum(rule, value);
+  }
+  if (rule.type != FieldType::kNumber || whole > 13 || end_ - q < 3 || q[0] != '.' ||
+      !is_digit(q[1]) || !is_digit(q[2])) {
+    return false;
+  }
+  digits = digits * 100 + static_cast<std::uint64_t>((q[1] - '0') * 10 + (q[2] - '0'));
+  q += 3;
+  if (q < end_ && (is_digit(*q) || *q == 'e' || *q == 'E')) {
+    return false;
+  }
+  const double value = static_cast<double>(digits) / 100;  // as read_plain_number reads it
+  p = q;
+  return !below_minimum(rule, value) && !above_maximum(rule, value);
+}
+
+// At the '[' of a compact list written exactly as metricas stores it — every entry an
+// array of values as stored_value() takes them, no whitespace, at least one entry —
+// whose values all meet their rules: true and past the list. Otherwise false with p_
+// unmoved, and list() reads it as usual (and finds what is wrong, if anything).
+bool PlainReader::stored_list(const PropertyRule& rule) {
+  const ObjectRule& entry = *rule.items;
+  const unsigned char* p = p_ + 1;
+  const auto at = [&p, this](unsigned char c) { return p < end_ && *p == c; };
+  std::size_t count = 0;
+  for (;;) {
+    if ((rule.max_items && count >= *rule.max_items) || !at('[')) {
+      return false;
+    }
+    ++p;
+    for (std::size_t k = 0; k < entry.properties.size(); ++k) {
+      if (k > 0) {
+        if (!at(',')) {
+          return false;
+        }
+        ++p;
+      }
+      if (!stored_value(entry.properties[k], p)) {
+        return false;
+      }
+    }
+    if (!at(']')) {
+      return false;
+    }
+    ++p;
+    ++count;
+    if (!at(',')) {
+      break;
+    }
+    ++p;
+  }
+  if (!at(']') || (rule.min_items && count < *rule.min_items)) {
+    return false;
+  }
+  p_ = p + 1;
+  return true;
+}
+
 // procesos_top's array at `depth`: its length, and each entry as an object of the entry's
 // rules with its required fields present, or (a compact list) as an array of their values.
-// When every entry is an array written exactly as the stored form writes it, with no
-// whitespace anywhere (its length is the values' bytes plus the brackets and commas),
-// the list's text is `stored`: the agent's lists, which route 1 then stores as they came.
+// For storage (ListReading::kStoredText), a list written exactly as metricas stores it is
+// checked value by value and kept as its text in `stored`, its entries not read.
 bool PlainReader::list(const PropertyRule& rule, std::vector<ProcessEntry>& out,
                        std::string& stored, std::size_t depth) {
   if (depth + 1 > schema_.limits.max_depth || !take('[')) {
     return false;
   }
-  const unsigned char* const start = p_ - 1;
+  const unsigned char* const start = --p_;
+  if (lists_ == ListReading::kStoredText && rule.compact_items && stored_list(rule)) {
+    stored.assign(reinterpret_cast<const char*>(start), static_cast<std::size_t>(p_ - start));
+    return true;
+  }
+  ++p_;
   const ObjectRule& entry_rule = *rule.items;
   entry_values_.resize(entry_rule.properties.size());
   std::size_t count = 0;
-  bool as_stored = rule.compact_items;
-  std::size_t value_bytes = 0;
   if (!take(']')) {
     do {
       if (rule.max_items && count >= *rule.max_items) {
@@ -278,17 +347,15 @@ bool PlainReader::list(const PropertyRule& rule, std::vector<ProcessEntry>& out,
         skip_whitespace();
       }
       if (rule.compact_items && p_ < end_ && *p_ == '[') {
-        if (!tuple(entry_rule, as_stored, value_bytes)) {
+        if (!tuple(entry_rule)) {
           return false;
         }
-      } else {
-        as_stored = false;
-        if (!object(entry_rule, entry_values_, [](std::size_t) { return false; }) ||
-            std::any_of(
-                entry_rule.required.begin(), entry_rule.required.end(),
-                [this](std::size_t index) { return entry_values_[index].kind == Kind::kAbsent; })) {
-          return false;
-        }
+      } else if (!object(entry_rule, entry_values_, [](std::size_t) { return false; }) ||
+                 std::any_of(entry_rule.required.begin(), entry_rule.required.end(),
+                             [this](std::size_t index) {
+                               return entry_values_[index].kind == Kind::kAbsent;
+                             })) {
+        return false;
       }
       if (count == entries_.size()) {
         entries_.emplace_back();
@@ -303,12 +370,6 @@ bool PlainReader::list(const PropertyRule& rule, std::vector<ProcessEntry>& out,
   }
   if (rule.min_items && count < *rule.min_items) {
     return false;
-  }
-  const std::size_t fields = entry_rule.properties.size();
-  if (as_stored && count > 0 &&
-      static_cast<std::size_t>(p_ - start) ==
-          value_bytes + count * (fields + 1) + count + 1) {  // [ ] and commas, per entry and list
-    stored.assign(reinterpret_cast<const char*>(start), static_cast<std::size_t>(p_ - start));
   }
   out.assign(std::make_move_iterator(entries_.begin()),
              std::make_move_iterator(entries_.begin() + static_cast<std::ptrdiff_t>(count)));
@@ -378,10 +439,10 @@ bool PlainReader::body(std::vector<Record>& out) {
 }  // namespace
 
 std::optional<std::vector<Record>> read_plain_body(const ContractSchema& schema,
-                                                   std::string_view body) {
+                                                   std::string_view body, ListReading lists) {
   thread_local PlainWorkspace workspace;
   std::vector<Record> records;
-  if (!PlainReader(schema, body, workspace).body(records)) {
+  if (!PlainReader(schema, body, lists, workspace).body(records)) {
     return std::nullopt;
   }
   return records;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "contract_schema.hpp"
+#include "vmpulse/contract.hpp"
 
 namespace vmpulse::detail {
 
@@ -18,7 +19,9 @@ namespace vmpulse::detail {
 // without escapes, numbers without exponent of at most 18 digits (15 with a fraction),
 // no `api` and no unknown key. What it accepts, the general parser accepts with the same
 // records (contract_plain_test.cpp and the differential tests hold it to that).
+// `lists` as parse_ingest_body's (vmpulse/contract.hpp).
 std::optional<std::vector<Record>> read_plain_body(const ContractSchema& schema,
-                                                   std::string_view body);
+                                                   std::string_view body,
+                                                   ListReading lists = ListReading::kEntries);
 
 }  // namespace vmpulse::detail

@@ -143,18 +143,24 @@ TEST(CompactList, OnlyWhereTheSchemaAllowsIt) {
 // numbers with two decimals, strings without escapes, no whitespace, every entry compact.
 TEST(CompactList, TextKeptOnlyWhenItIsTheStoredForm) {
   const auto kept = [](const std::string& list) {
-    const auto records = detail::read_plain_body(detail::contract_schema(), with_list(list));
-    if (!records) {
+    const auto& schema = detail::contract_schema();
+    const auto records = detail::read_plain_body(schema, with_list(list));
+    const auto stored = detail::read_plain_body(schema, with_list(list), ListReading::kStoredText);
+    if (!records || !stored) {
       ADD_FAILURE() << "the plain reader refused " << list;
       return std::string("(refused)");
     }
-    const Record& record = records->front();
-    std::string written;
-    append_processes_stored(written, *record.procesos_top);
-    if (!record.procesos_top_stored.text.empty()) {
-      EXPECT_EQ(record.procesos_top_stored.text, written) << list;
+    EXPECT_TRUE(records->front().procesos_top_stored.empty()) << "kept reading entries";
+    const Record& record = stored->front();
+    if (!record.procesos_top_stored.empty()) {
+      std::string written;
+      append_processes_stored(written, *records->front().procesos_top);
+      EXPECT_EQ(record.procesos_top_stored, written) << list;
+      EXPECT_TRUE(record.procesos_top->empty()) << list;
+    } else {
+      EXPECT_EQ(record.procesos_top, records->front().procesos_top) << list;
     }
-    return record.procesos_top_stored.text;
+    return record.procesos_top_stored;
   };
   EXPECT_EQ(kept(R"x([[1234,"stress-ng (cpu)","R",99.50,12.25],[1,"systemd","S",0.00,9.00]])x"),
             R"x([[1234,"stress-ng (cpu)","R",99.50,12.25],[1,"systemd","S",0.00,9.00]])x");
@@ -179,9 +185,9 @@ TEST(CompactList, TextKeptOnlyWhenItIsTheStoredForm) {
   std::uint64_t state = 20261207;
   for (int i = 0; i < 2000; ++i) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    const std::uint64_t digits = 1 + (state >> 33) % 13;  // 1..13 digits of cents
-    std::uint64_t cents = (state >> 11) % 10'000'000'000'000ULL;
-    for (std::uint64_t d = digits; d < 13; ++d) {
+    const std::uint64_t digits = 1 + (state >> 33) % 15;  // 1..15 digits of cents
+    std::uint64_t cents = (state >> 11) % 1'000'000'000'000'000ULL;
+    for (std::uint64_t d = digits; d < 15; ++d) {
       cents /= 10;
     }
     const std::string number = std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") +
@@ -189,6 +195,43 @@ TEST(CompactList, TextKeptOnlyWhenItIsTheStoredForm) {
     const std::string list = "[[7,\"x\",\"S\",1.00," + number + "]]";
     EXPECT_EQ(kept(list), list) << number;
   }
+}
+
+// Read for storage, a list written as metricas stores it is checked value by value
+// without being read into entries: what either reading refuses, the other refuses with
+// the same answer, and the bounds themselves pass.
+TEST(CompactList, ReadForStorageAnswersAsReadingEntries) {
+  const std::string long_name(65, 'n');
+  std::string too_many = "[";
+  for (int i = 0; i < 51; ++i) {
+    too_many += std::string(i > 0 ? "," : "") + R"x([1,"a","S",1.00,2.00])x";
+  }
+  too_many += "]";
+  for (const std::string& list : {
+           std::string(R"x([[0,"a","S",1.00,2.00]])x"),
+           std::string(R"x([[4194305,"a","S",1.00,2.00]])x"),
+           std::string(R"x([[1,"","S",1.00,2.00]])x"),
+           R"x([[1,")x" + long_name + R"x(","S",1.00,2.00]])x",
+           std::string("[[1,\"a\x7f\",\"S\",1.00,2.00]]"),
+           std::string(R"x([[1,"a","RR",1.00,2.00]])x"),
+           std::string(R"x([[1,"a","1",1.00,2.00]])x"),
+           std::string(R"x([[1,"a","S",100.01,2.00]])x"),
+           std::string(R"x([[1,"a","S",1.00,2.00],[2,"b","S",1.00,2.00,3.00]])x"),
+           too_many,
+       }) {
+    const std::string body = with_list(list);
+    const auto with_entries = parse_ingest_body(body);
+    const auto for_storage = parse_ingest_body(body, ListReading::kStoredText);
+    ASSERT_TRUE(std::holds_alternative<ContractError>(with_entries)) << list;
+    ASSERT_TRUE(std::holds_alternative<ContractError>(for_storage)) << list;
+    EXPECT_EQ(to_json(std::get<ContractError>(for_storage)),
+              to_json(std::get<ContractError>(with_entries)));
+  }
+  const std::string bounds = R"x([[4194304,"~ !","z",100.00,9999999999999.99],[1,")x" +
+                             std::string(64, 'n') + R"x(","A",0.00,0.00]])x";
+  const auto kept = parse_ingest_body(with_list(bounds), ListReading::kStoredText);
+  ASSERT_TRUE(std::holds_alternative<std::vector<Record>>(kept));
+  EXPECT_EQ(std::get<std::vector<Record>>(kept).front().procesos_top_stored, bounds);
 }
 
 }  // namespace

@@ -83,8 +83,13 @@ bool same_record(const Record& a, const Record& b) {
 std::string disagreement(const std::string& body, bool& plain_taken) {
   const auto& schema = contract_schema();
   const auto plain = detail::read_plain_body(schema, body);
+  const auto for_storage = detail::read_plain_body(schema, body, ListReading::kStoredText);
   const auto general = detail::parse_body_general(schema, body);
   plain_taken = plain.has_value();
+  if (for_storage.has_value() != plain.has_value()) {
+    return std::string("read for storage, the body is ") + (plain ? "refused" : "accepted") + ": " +
+           body;
+  }
   if (!plain) {
     return {};
   }
@@ -101,14 +106,21 @@ std::string disagreement(const std::string& body, bool& plain_taken) {
       return "record " + std::to_string(i) + " differs: " + to_json((*plain)[i]) + " vs " +
              to_json((*records)[i]) + " from " + body;
     }
-    // The list's text, when the reader kept it, is what the stored form writes.
-    if (const std::string& kept = (*plain)[i].procesos_top_stored.text; !kept.empty()) {
+    // Read for storage: the same record, but that a list may be kept as its text, which
+    // is then what the stored form writes for the entries.
+    Record stored = (*for_storage)[i];
+    if (!stored.procesos_top_stored.empty()) {
       std::string written;
       append_processes_stored(written, *(*plain)[i].procesos_top);
-      if (kept != written) {
-        return "record " + std::to_string(i) + " kept " + kept + " for " + written + " from " +
-               body;
+      if (stored.procesos_top_stored != written || !stored.procesos_top->empty()) {
+        return "record " + std::to_string(i) + " kept " + stored.procesos_top_stored + " for " +
+               written + " from " + body;
       }
+      stored.procesos_top = (*plain)[i].procesos_top;
+      stored.procesos_top_stored.clear();
+    }
+    if (!same_record(stored, (*plain)[i])) {
+      return "record " + std::to_string(i) + " differs read for storage: " + body;
     }
   }
   return {};

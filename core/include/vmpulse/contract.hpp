@@ -39,10 +39,18 @@ struct IngestLimits {
 };
 const IngestLimits& ingest_limits();
 
+// What parse_ingest_body makes of a procesos_top written exactly as metricas stores it
+// (the agent's compact entries, contract/README.md): its entries (kEntries), or, for a
+// route that only stores the records, its text in Record::procesos_top_stored with
+// procesos_top an empty list (kStoredText). Every value is checked either way; other
+// lists are read into entries either way.
+enum class ListReading { kEntries, kStoredText };
+
 // Steps 6–8 of contract/README.md: strict JSON, shape, and every record's rules.
 // On success the records in body order; `api` is empty whatever was sent (the contract
 // ignores it on input), for the route to stamp.
-std::variant<std::vector<Record>, ContractError> parse_ingest_body(std::string_view body);
+std::variant<std::vector<Record>, ContractError> parse_ingest_body(
+    std::string_view body, ListReading lists = ListReading::kEntries);
 
 // Status of an error code (x-vmpulse-ingest.errors); 500 for an unknown code.
 int status_of(std::string_view error_code);
