@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "prometheus_text.hpp"
 
@@ -22,7 +23,9 @@ void append_number(std::string& out, double value) {
   out.append(buffer, ec == std::errc() ? end : buffer);
 }
 
-void append_number(std::string& out, std::int64_t value) {
+template <class Integer>
+requires std::is_integral_v<Integer>
+void append_number(std::string& out, Integer value) {
   char buffer[32];
   const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   out.append(buffer, ec == std::errc() ? end : buffer);
@@ -195,18 +198,13 @@ void device_counters(std::string& out, const char* name, const char* help,
   for (const DeviceCounters* served : devices) {
     const DeviceCounters& device = *served;
     const std::uint64_t count = in ? device.in : device.out;
-    out += name;
-    out += "{device=\"";
-    append_label_value(out, device.name);
-    out += "\"} ";
     // Whole bytes as an integer (what the kernel counts), a float only past 2^64 bytes.
     if (count <= std::numeric_limits<std::uint64_t>::max() / unit_bytes) {
-      char buffer[24];
-      out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, count * unit_bytes).ptr);
+      labelled(out, name, "device", device.name, count * unit_bytes);
     } else {
-      append_number(out, static_cast<double>(count) * static_cast<double>(unit_bytes));
+      labelled(out, name, "device", device.name,
+               static_cast<double>(count) * static_cast<double>(unit_bytes));
     }
-    out += '\n';
   }
 }
 
