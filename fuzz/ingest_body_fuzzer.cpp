@@ -2,11 +2,14 @@
 // crash, hang or leak, and whatever it answers must be consistent with the contract and
 // the same as the nlohmann-based parser it replaced (core/tests/contract_parse_reference.cpp
 // says where they may differ: a NUL byte, more than 16 numbers beyond a double's range).
-// And the plain-body reader, wherever it answers, answers the general path's records.
+// And the plain-body reader, wherever it answers, answers the general path's records, and
+// read for storage (route 1) it answers the same records but that a list may be kept as
+// its text, which is then the stored form of the entries.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "contract_parse.hpp"
@@ -14,6 +17,7 @@
 #include "contract_plain.hpp"
 #include "contract_schema.hpp"
 #include "vmpulse/contract.hpp"
+#include "vmpulse/processes_json.hpp"
 
 namespace {
 
@@ -53,6 +57,29 @@ void plain_as_general(std::string_view body) {
   }
 }
 
+void storage_as_entries(std::string_view body) {
+  const auto& schema = vmpulse::detail::contract_schema();
+  const auto plain = vmpulse::detail::read_plain_body(schema, body);
+  const auto stored =
+      vmpulse::detail::read_plain_body(schema, body, vmpulse::ListReading::kStoredText);
+  require(plain.has_value() == stored.has_value());
+  if (!plain) {
+    return;
+  }
+  require(plain->size() == stored->size());
+  for (std::size_t i = 0; i < plain->size(); ++i) {
+    vmpulse::Record record = (*stored)[i];
+    if (!record.procesos_top_stored.empty()) {
+      std::string written;
+      vmpulse::append_processes_stored(written, *(*plain)[i].procesos_top);
+      require(written == record.procesos_top_stored && record.procesos_top->empty());
+      record.procesos_top = (*plain)[i].procesos_top;
+      record.procesos_top_stored.clear();
+    }
+    require(record == (*plain)[i]);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -60,6 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto result = vmpulse::parse_ingest_body(body);
   same_as_reference(body, result);
   plain_as_general(body);
+  storage_as_entries(body);
   if (const auto* error = std::get_if<vmpulse::ContractError>(&result)) {
     require(error->status == vmpulse::status_of(error->error));
     require(error->error == "invalid_json" || error->error == "invalid_record" ||
