@@ -1,7 +1,8 @@
-// procesos_top as text: the contract's JSON form (the agent's record, the hub's messages
-// and GET /api/processes) and the compact form the ingest routes store in
-// metricas.procesos_top since db/migrations/009 (issue 13), with the hub's way back from
-// the stored form to the contract's. Pure functions; thread-safe.
+// procesos_top as text: the contract's object form (the hub's messages and GET
+// /api/processes) and the compact form the ingest routes store in metricas.procesos_top
+// since db/migrations/009 (issue 13), which the agent's record also uses
+// (x-vmpulse-compact), with the hub's way back from the stored form to the objects. Pure
+// functions; thread-safe.
 #pragma once
 
 #include <optional>
