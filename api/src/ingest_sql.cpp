@@ -19,20 +19,22 @@ void append_integer(std::string& sql, std::int64_t value) {
 }
 
 // Shortest text that reads back as the same double, so the database rounds the value
-// the client sent to DECIMAL(5,2) exactly as node-api's driver does. Fixed notation:
-// the server reads "1e+12" as a DOUBLE, "1000000000000" as an exact DECIMAL.
+// the client sent to DECIMAL(5,2) exactly as node-api's driver's text does. Fixed
+// notation: a decimal parameter is digits and a point (db::Params), and as text the
+// server would read "1e+12" as a DOUBLE, "1000000000000" as an exact DECIMAL.
 void append_number(std::string& out, double value) { detail::append_shortest_fixed(out, value); }
 
-// A field's value as a parameter: integers as integers, numbers and strings as text, an
-// absent optional field as NULL, etiquetas as its JSON text (a JSON column), procesos_top
-// in its compact stored form (db/migrations/009: a text column the server does not check)
-// sent as bytes (db::Params: valid UTF-8 by construction, not read as characters).
+// A field's value as a parameter: integers as integers, numbers as decimals (their
+// shortest text: db::Params), strings as text, an absent optional field as NULL,
+// etiquetas as its JSON text (a JSON column), procesos_top in its compact stored form
+// (db/migrations/009: a text column the server does not check) sent as bytes
+// (db::Params: valid UTF-8 by construction, not read as characters).
 template <class T>
 void add_value(db::Params& params, const T& value) {
   if constexpr (std::is_same_v<T, std::string>) {
     params.add_text(value);
   } else if constexpr (std::is_same_v<T, double>) {
-    params.add_text_by([value](std::string& out) { append_number(out, value); });
+    params.add_decimal_by([value](std::string& out) { append_number(out, value); });
   } else if constexpr (std::is_integral_v<T>) {
     params.add_integer(static_cast<std::int64_t>(value));
   } else if constexpr (std::is_same_v<T, std::vector<ProcessEntry>>) {

@@ -48,8 +48,9 @@ constexpr std::string_view kInsert =
     "swap_total,swap_libre,disco_total,disco_libre,disco_lectura_kib_s,disco_escritura_kib_s,"
     "red_rx_kib_s,red_tx_kib_s,tiempo_activo,etiquetas,hora,api,procesos_top) VALUES ";
 
-// The parameters as one line: NULL, integers bare, text in quotes and bytes in b'...'
-// (as they are: the binary protocol sends them unescaped), separated by commas.
+// The parameters as one line: NULL, integers bare, text in quotes, bytes in b'...' (as
+// they are: the binary protocol sends them unescaped) and decimals in d'...', separated
+// by commas.
 std::string shown(const db::Params& params) {
   std::string out;
   for (const auto& value : params.values()) {
@@ -70,6 +71,11 @@ std::string shown(const db::Params& params) {
         break;
       case db::Params::Kind::kBytes:
         out += "b'";
+        out += params.text(value);
+        out += '\'';
+        break;
+      case db::Params::Kind::kDecimal:
+        out += "d'";
         out += params.text(value);
         out += '\'';
         break;
@@ -116,14 +122,14 @@ TEST(IngestSql, VersionOneRecordsHaveNullForEveryVersionTwoColumn) {
   const std::string nulls =
       "NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL";
   EXPECT_EQ(params_of(sample("web-1", 3)),
-            "'web-1',16000,4000,12000,'75','12.345','87.655',3,200,0,1,300," + nulls +
+            "'web-1',16000,4000,12000,d'75',d'12.345',d'87.655',3,200,0,1,300," + nulls +
                 ",'2026-11-26 10:00:00','cpp',NULL");
 }
 
 TEST(IngestSql, VersionTwoRecordsFillEveryColumnAndProcessesInTheStoredForm) {
   EXPECT_EQ(params_of(sample_v2("db-1")),
-            "'db-1',16000,4000,12000,'75','12.345','87.655',2,200,0,1,300,'0.5','1.25','2','0.1',"
-            "'3.5',2048,1024,100000,25000,'12.5','0','1000000000000','7.75',86400,"
+            "'db-1',16000,4000,12000,d'75',d'12.345',d'87.655',2,200,0,1,300,d'0.5',d'1.25',d'2',"
+            "d'0.1',d'3.5',2048,1024,100000,25000,d'12.5',d'0',d'1000000000000',d'7.75',86400,"
             "'{\"env\":\"prod\",\"role\":\"db\"}','2026-11-26 10:00:00','cpp',"
             "b'[[1234,\"postgres\",\"S\",12.50,256.33],[1,\"systemd\",\"S\",0.00,12.00]]'");
 }
@@ -236,7 +242,7 @@ TEST(IngestSql, NumbersKeepTheirExactValue) {
   r.total_ram = 9007199254740991;
   r.porcentaje_ram = 0.1;
   const std::string params = params_of(r);
-  EXPECT_NE(params.find("'x',9007199254740991,4000,12000,'0.1',"), std::string::npos) << params;
+  EXPECT_NE(params.find("'x',9007199254740991,4000,12000,d'0.1',"), std::string::npos) << params;
 }
 
 TEST(IngestSql, CountAddsToTheRoutesRow) {

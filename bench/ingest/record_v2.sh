@@ -4,8 +4,8 @@
 #   1. storage: where procesos_top lives. A C client (record_layout.cpp) inserts the same
 #      records as version 1 rows, as version 2 rows with procesos_top as the objects in
 #      a JSON column (db/migrations/005), as version 2 rows with the compact stored form
-#      in a MEDIUMTEXT (db/migrations/009, what the routes write now), and as version 2
-#      rows with a child table metricas_procesos (one row per process); then reads them
+#      in an ascii MEDIUMTEXT (db/migrations/009, 010: what the routes write now), and
+#      as version 2 rows with a child table metricas_procesos (one row per process); then reads them
 #      back as the hub does (one VM's processes at a time, and every row in id order
 #      with its processes). Bytes per sample from information_schema after ANALYZE TABLE.
 #   2. route 1 (build/bin/vmpulse-api): records/s and CPU per record posting version 1
@@ -75,11 +75,11 @@ bytes() {
 }
 
 # procesos_top's type per layout: 005's JSON column (MariaDB: LONGTEXT with a json_valid
-# check) for json, 009's for the others (the table is empty, so the change is quick).
+# check) for json, 010's for the others (the table is empty, so the change is quick).
 column_type() {
   case "$1" in
     json) echo "JSON NULL" ;;
-    *) echo "MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL" ;;
+    *) echo "MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_bin NULL" ;;
   esac
 }
 
@@ -109,7 +109,7 @@ done
 sql "TRUNCATE TABLE metricas; ALTER TABLE metricas MODIFY COLUMN procesos_top $(column_type compact)"
 
 layouts_summary() {
-  echo "- compact (009) / JSON column (005): inserts $(ratio "${layout[compact/insert]}" "${layout[json/insert]}")×, lookups $(ratio "${layout[compact/lookup]}" "${layout[json/lookup]}")×, scan $(ratio "${layout[compact/scan]}" "${layout[json/scan]}")×, bytes per sample $(ratio "${layout[compact/bytes]}" "${layout[json/bytes]}")×"
+  echo "- compact (009, 010) / JSON column (005): inserts $(ratio "${layout[compact/insert]}" "${layout[json/insert]}")×, lookups $(ratio "${layout[compact/lookup]}" "${layout[json/lookup]}")×, scan $(ratio "${layout[compact/scan]}" "${layout[json/scan]}")×, bytes per sample $(ratio "${layout[compact/bytes]}" "${layout[json/bytes]}")×"
   echo "- child table / JSON column: inserts $(ratio "${layout[child/insert]}" "${layout[json/insert]}")×, lookups $(ratio "${layout[child/lookup]}" "${layout[json/lookup]}")×, scan $(ratio "${layout[child/scan]}" "${layout[json/scan]}")×, bytes per sample $(ratio "${layout[child/bytes]}" "${layout[json/bytes]}")×"
   echo "- bytes per sample: v1 ${layout[v1/bytes]}, v2 with the JSON column ${layout[json/bytes]} ($(ratio "${layout[json/bytes]}" "${layout[v1/bytes]}")×), compact ${layout[compact/bytes]} ($(ratio "${layout[compact/bytes]}" "${layout[v1/bytes]}")×), child table ${layout[child/bytes]} ($(ratio "${layout[child/bytes]}" "${layout[v1/bytes]}")×)"
 }

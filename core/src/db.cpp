@@ -190,6 +190,8 @@ enum_field_types field_type(Params::Kind kind) {
       return MYSQL_TYPE_STRING;
     case Params::Kind::kBytes:
       return MYSQL_TYPE_BLOB;
+    case Params::Kind::kDecimal:
+      return MYSQL_TYPE_NEWDECIMAL;
   }
   return MYSQL_TYPE_NULL;
 }
@@ -207,7 +209,8 @@ void point_at(MYSQL_BIND& bind, const Params& params, const Params::Value& value
       bind.buffer_length = 0;
       break;
     case Params::Kind::kText:
-    case Params::Kind::kBytes: {
+    case Params::Kind::kBytes:
+    case Params::Kind::kDecimal: {
       const std::string_view text = params.text(value);
       bind.buffer = const_cast<char*>(text.data());
       bind.buffer_length = static_cast<unsigned long>(text.size());

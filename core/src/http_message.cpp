@@ -61,7 +61,7 @@ std::string serialize(const BeastResponse& message) {
   return std::move(out).str();
 }
 
-bool is_websocket_upgrade(const BeastRequest& message) {
+bool is_websocket_upgrade(const http::request_header<>& message) {
   if (message.method() != http::verb::get) {
     return false;
   }

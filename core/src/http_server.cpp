@@ -313,7 +313,8 @@ class Session : public std::enable_shared_from_this<Session> {
     head_only_ = parsed.method() == bhttp::verb::head;
     if (server_->upgrade && detail::is_websocket_upgrade(parsed)) {
       stream_.expires_never();
-      server_->upgrade(stream_.release_socket(), parser_->release(), std::move(buffer_));
+      server_->upgrade(stream_.release_socket(), detail::as_string_request(parser_->release()),
+                       std::move(buffer_));
       return;
     }
     if (server_->prepared) {
@@ -326,7 +327,8 @@ class Session : public std::enable_shared_from_this<Session> {
     Respond respond = [responder](Response response) { responder->answer(std::move(response)); };
     t_handling_session = this;
     try {
-      server_->handler(detail::to_request(parser_->release(), remote_), std::move(respond));
+      server_->handler(detail::to_request(detail::as_string_request(parser_->release()), remote_),
+                       std::move(respond));
     } catch (const std::exception& error) {
       spdlog::error("{}: request handler failed: {}", remote_, error.what());
       responder->answer(
@@ -477,7 +479,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   std::shared_ptr<ServerState> server_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<detail::AppendedBody>> parser_;
   detail::BeastResponse response_;
   std::shared_ptr<const PreparedResponse> prepared_;  // while its bytes are being written
   std::optional<Response> inline_answer_;

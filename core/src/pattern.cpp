@@ -1,5 +1,6 @@
 #include "pattern.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <regex>
@@ -186,6 +187,12 @@ bool Pattern::compile() {
   for (std::size_t k = 0; k + 1 < atoms_.size(); ++k) {
     linear_ = linear_ && atoms_[k].min == atoms_[k].max;
   }
+  single_ = atoms_.size() == 1;
+  if (single_) {
+    for (std::size_t byte = 0; byte < single_bytes_.size(); ++byte) {
+      single_bytes_[byte] = atoms_.front().bytes.test(byte);
+    }
+  }
   return true;
 }
 
@@ -205,6 +212,14 @@ bool Pattern::match_linear(std::string_view text) const {
     }
   }
   return pos == text.size();
+}
+
+// One atom taking the whole text: the length within its count, every byte in its set.
+bool Pattern::match_single(std::string_view text) const {
+  const Atom& atom = atoms_.front();
+  return text.size() >= atom.min && text.size() <= atom.max &&
+         std::all_of(text.begin(), text.end(),
+                     [this](char c) { return single_bytes_[static_cast<unsigned char>(c)]; });
 }
 
 bool Pattern::match_from(std::size_t atom, std::string_view text, std::size_t pos,
@@ -235,6 +250,9 @@ bool Pattern::match_from(std::size_t atom, std::string_view text, std::size_t po
 }
 
 bool Pattern::matches(std::string_view text) const {
+  if (single_) {
+    return match_single(text);
+  }
   if (compiled_ && linear_) {
     return match_linear(text);
   }

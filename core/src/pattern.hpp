@@ -6,6 +6,7 @@
 // Immutable once built; matching is thread-safe.
 #pragma once
 
+#include <array>
 #include <bitset>
 #include <cstddef>
 #include <memory>
@@ -35,6 +36,7 @@ class Pattern {
   bool match_from(std::size_t atom, std::string_view text, std::size_t pos,
                   std::size_t& budget) const;
   bool match_linear(std::string_view text) const;
+  bool match_single(std::string_view text) const;
 
   std::string source_;
   std::vector<Atom> atoms_;
@@ -42,6 +44,10 @@ class Pattern {
   bool anchored_end_ = false;
   bool compiled_ = false;
   bool linear_ = false;  // compiled, and no atom but the last has a choice of count
+  // compiled, anchored and one atom (^[...]+$ and the like: a process's name and state,
+  // a VM's name): `single_bytes_` is that atom's set as a table, one lookup per byte.
+  bool single_ = false;
+  std::array<bool, 256> single_bytes_{};
   // std::regex, kept out of this header: it validates the pattern and is the matcher
   // when the pattern is not compiled. Shared so that a Pattern copies cheaply.
   struct Fallback;

@@ -8,9 +8,12 @@
 #include <mysqld_error.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 namespace vmpulse::db {
 namespace {
@@ -310,6 +313,136 @@ TEST_F(DbTest, PreparedBytesStoreAsTextAndBadUtf8IsRefused) {
   }
   EXPECT_FALSE(stores("caf\xe9", true));
   EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], std::to_string(stored));
+}
+
+// Bytes (route 1's procesos_top) into an ascii text column (migration 010): stored as
+// they are and read back as the same text; text that is not ASCII (what route 2 would
+// send if anything let it through) refused, not stored as '?'.
+TEST_F(DbTest, PreparedBytesIntoAnAsciiColumnAreKeptAndNonAsciiTextRefused) {
+  Connection db(url_);
+  db.connect();
+  db.execute(
+      "CREATE TEMPORARY TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, "
+      "m MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_bin NULL)");
+  const std::string sql = "INSERT INTO t (m) VALUES (?)";
+  const std::string text = R"x([[7,"it's \"x\" ~ (y)","S",1.00,2.00],[1,"a","R",0.00,0.50]])x";
+  Params params;
+  params.add_bytes_by([&text](std::string& out) { out += text; });
+  EXPECT_EQ(db.execute_prepared(sql, params), 1U);
+  params.clear();
+  params.add_text(text);
+  EXPECT_EQ(db.execute_prepared(sql, params), 1U);
+  const auto rows = db.query("SELECT m, CHAR_LENGTH(m) FROM t ORDER BY id");
+  ASSERT_EQ(rows.size(), 2U);
+  EXPECT_EQ(rows[0][0], text);
+  EXPECT_EQ(rows[0], rows[1]);
+  params.clear();
+  params.add_text("[[1,\"caf\xc3\xa9\",\"S\",0.00,1.00]]");
+  EXPECT_THROW(db.execute_prepared(sql, params), DbError);
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], "2");
+}
+
+// Decimals (route 1's numbers, sent as MYSQL_TYPE_NEWDECIMAL) into DECIMAL columns:
+// stored exactly as the same text sent as text is, whatever the rounding (a third
+// decimal, half up either way), the sign (-0) and the size (the largest value a column
+// holds, and beyond), and refused exactly where the text is (out of range, nothing
+// stored), by single and by bulk execution; random doubles as to_chars writes them.
+TEST_F(DbTest, DecimalsStoreAndFailAsTheirTextDoes) {
+  Connection db(url_);
+  db.connect();
+  db.execute(
+      "CREATE TEMPORARY TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, a DECIMAL(5,2) NULL, "
+      "b DECIMAL(10,2) NULL, c DECIMAL(15,2) NULL)");
+  std::vector<std::string> values = {
+      "0",
+      "-0",
+      "1.005",
+      "0.125",
+      "-0.125",
+      "0.135",
+      "2.675",
+      "0.001",
+      "0.005",
+      "-0.005",
+      "0.0049999999",
+      "999.99",
+      "999.994",
+      "999.995",
+      "-999.995",
+      "1000",
+      "99999999.99",
+      "99999999.995",
+      "1e3",
+      "12.",
+      "9999999999999.99",
+      "9999999999999.995",
+      "10000000000000",
+      "123456789012.345",
+      "1000000000000000000000",
+      "100000000000000000000000000000000000000000000000000000000000000000000000000000000001"};
+  std::mt19937_64 random(13);
+  for (int i = 0; i < 300; ++i) {
+    const double magnitude = std::pow(10.0, static_cast<int>(random() % 16) - 3);
+    const double value = std::uniform_real_distribution<double>(-magnitude, magnitude)(random);
+    char text[400];
+    const auto written = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed);
+    values.emplace_back(text, written.ptr);
+  }
+  // Each value into each column alone, as text and as a decimal: the stored text, or
+  // nullopt when refused.
+  std::size_t stored = 0;
+  for (const std::string column : {"a", "b", "c"}) {
+    const std::string sql = "INSERT INTO t (" + column + ") VALUES (?)";
+    const auto store = [&](const std::string& value, bool as_decimal) -> std::optional<Row> {
+      Params params;
+      if (as_decimal) {
+        params.add_decimal_by([&value](std::string& out) { out += value; });
+      } else {
+        params.add_text(value);
+      }
+      try {
+        db.execute_prepared(sql, params);
+      } catch (const DbError&) {
+        return std::nullopt;
+      }
+      ++stored;
+      return db.query("SELECT " + column + " FROM t ORDER BY id DESC LIMIT 1").at(0);
+    };
+    for (const std::string& value : values) {
+      if (value.find('e') != std::string::npos || value.back() == '.') {
+        continue;  // never written as a decimal (append_shortest_fixed): text only
+      }
+      EXPECT_EQ(store(value, true), store(value, false)) << value << " into " << column;
+    }
+  }
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM t")[0][0], std::to_string(stored));
+  EXPECT_GT(stored, values.size());  // most values fit in b or c, some in a as well
+  EXPECT_EQ(db.query("SELECT a FROM t WHERE a IS NOT NULL ORDER BY id LIMIT 1")[0][0], "0.00");
+
+  // Bulk: every value that fits c, as decimals and as text, the same rows.
+  db.execute(
+      "CREATE TEMPORARY TABLE bulk_decimal (id INT AUTO_INCREMENT PRIMARY KEY, c DECIMAL(15,2))");
+  db.execute(
+      "CREATE TEMPORARY TABLE bulk_text (id INT AUTO_INCREMENT PRIMARY KEY, c DECIMAL(15,2))");
+  Params decimals;
+  Params texts;
+  std::size_t rows = 0;
+  for (const std::string& value : values) {
+    if (value.find('e') == std::string::npos && value.back() != '.' &&
+        std::abs(std::stod(value)) < 9e12) {
+      decimals.add_decimal_by([&value](std::string& out) { out += value; });
+      texts.add_text(value);
+      ++rows;
+    }
+  }
+  ASSERT_GT(rows, 100U);
+  const auto bulk = [&db, rows](const std::string& table, const Params& params) {
+    return db.execute_bulk("INSERT INTO " + table + " (c) VALUES (?)", params, rows);
+  };
+  EXPECT_EQ(bulk("bulk_decimal", decimals), std::optional<std::uint64_t>(rows));
+  EXPECT_EQ(bulk("bulk_text", texts), std::optional<std::uint64_t>(rows));
+  EXPECT_EQ(db.query("SELECT c FROM bulk_decimal ORDER BY id"),
+            db.query("SELECT c FROM bulk_text ORDER BY id"));
 }
 
 // Bulk execution (MariaDB): rows of every kind, NULLs here and there and a column NULL

@@ -21,6 +21,7 @@ namespace vmpulse::http {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 
 class Client {
  public:
@@ -204,6 +205,32 @@ TEST_F(ServerTest, OversizedHeaderIs431) {
   EXPECT_NE(body_of(response).find("request_header_fields_too_large"), std::string::npos);
   EXPECT_TRUE(client.closed_by_server());
   expect_still_serving();
+}
+
+// The body as sent, whatever its framing and however it arrives (the server appends
+// what it reads: http_message.hpp's AppendedBody): every byte value, in pieces, chunked.
+TEST_F(ServerTest, BodiesArriveWholeWhateverTheirFraming) {
+  start({}, echo_handler());
+  std::string bytes;
+  for (int round = 0; round < 40; ++round) {
+    for (int value = 0; value < 256; ++value) {
+      bytes += static_cast<char>(value);
+    }
+  }
+  Client client(port());
+  client.send("POST /pieces HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+              std::to_string(bytes.size()) + "\r\n\r\n" + bytes.substr(0, 7));
+  std::this_thread::sleep_for(20ms);
+  client.send(bytes.substr(7, 5000));
+  std::this_thread::sleep_for(20ms);
+  client.send(bytes.substr(5007));
+  EXPECT_EQ(body_of(client.response()), "POST /pieces " + bytes);
+  client.send(
+      "POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3\r\nabc\r\n");
+  std::this_thread::sleep_for(20ms);
+  client.send("1\r\n\0\r\n4\r\ndefg\r\n0\r\n\r\n"s);
+  EXPECT_EQ(body_of(client.response()), "POST /chunked abc\0defg"s);
 }
 
 TEST_F(ServerTest, OversizedBodyIs413) {

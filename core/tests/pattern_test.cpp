@@ -43,7 +43,9 @@ TEST(Pattern, AgreesWithStdRegex) {
        {"^[A-Za-z0-9._-]+$", "^[A-Za-z0-9._:-]{1,5}$", "^[0-9]{2}-[0-9]{2}$", "^a*a*0$", "^[^a]+$",
         "^\\d+\\.\\d?$", "^[a-]{2,}$", "^[.]?Z*$", "^\\w+$", "^[\\d.]+$",
         // one way to match (every atom but the last of fixed count): no backtracking
-        "^[ -~]+$", "^[A-Za-z]$", "^a{2}[a0]*$", "^[0-9]{2}a?$", "^Z[a-z]{0,3}$"}) {
+        "^[ -~]+$", "^[A-Za-z]$", "^a{2}[a0]*$", "^[0-9]{2}a?$", "^Z[a-z]{0,3}$",
+        // one atom (a table lookup per byte), with every kind of count
+        "^[aZ]{0,2}$", "^\\.*$", "^a?$", "^[^ ]{3}$", "^[ -~]{2,4}$"}) {
     expect_same_as_regex(source, texts);
   }
   expect_same_as_regex("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",

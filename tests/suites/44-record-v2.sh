@@ -52,6 +52,10 @@ raw() { db_client "$owner" -r -e "$1"; }
 
 check "migration 005 reruns unchanged" db_client "$owner" <db/migrations/005_record_v2.sql
 check "migration 009 reruns unchanged" db_client "$owner" <db/migrations/009_procesos_top_compacto.sql
+check "migration 010 reruns unchanged" db_client "$owner" <db/migrations/010_procesos_top_ascii.sql
+check "procesos_top is an ascii MEDIUMTEXT (010)" test "$(sql "SELECT CONCAT(data_type, ' ', collation_name)
+  FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'metricas'
+  AND column_name = 'procesos_top'")" == "mediumtext ascii_bin"
 
 token="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 VMPULSE_DB_URL="$(db_role_url "$work/db" "$db_port" ingest)"

@@ -5,7 +5,8 @@
 #     kept, primary key (id, hora), a partition per day and 3 ahead, pmax) and reruns
 #     unchanged; an insert far in the future lands in pmax; migration 008 then adds the
 #     etiquetas column to that partitioned table, every row kept; migration 009 turns
-#     procesos_top into a MEDIUMTEXT without the JSON check, every row and list kept;
+#     procesos_top into a MEDIUMTEXT without the JSON check, every row and list kept, and
+#     010 into ascii (a list that is not ASCII refused, the table left as it was);
 #   - a hub rolls the rows up into minutes and hours; history over 30 days comes from
 #     the hours (or the minutes, at 8,640 points) and over a year from the hours, each
 #     the same answer as raw rows;
@@ -133,6 +134,29 @@ migrate_processes() {
 }
 check "migration 009 makes procesos_top a MEDIUMTEXT without the JSON check (rows, lists and partitions kept), reruns unchanged" \
   migrate_processes
+migrate_ascii() {
+  local old_lists
+  # A list no route wrote (not ASCII: an e with an acute accent): the ALTER refuses it
+  # and leaves the table as it was.
+  sql "UPDATE metricas SET procesos_top = CONCAT('[[1,\"caf', CHAR(0xC3A9 USING utf8mb4), '\",\"S\",0.00,1.00]]')
+    ORDER BY id LIMIT 1" || return 1
+  if db_client "$owner" <db/migrations/010_procesos_top_ascii.sql 2>/dev/null; then
+    echo "010 converted a list that is not ASCII"
+    return 1
+  fi
+  [[ "$(column_type)" == "mediumtext utf8mb4_bin" ]] || { echo "after a refused 010: $(column_type)"; return 1; }
+  sql "UPDATE metricas SET procesos_top = NULL ORDER BY id LIMIT 1" || return 1
+  old_lists="$(lists)"
+  db_client "$owner" <db/migrations/010_procesos_top_ascii.sql || return 1
+  db_client "$owner" <db/migrations/010_procesos_top_ascii.sql || return 1 # a rerun changes nothing
+  [[ "$(column_type)" == "mediumtext ascii_bin" ]] || { echo "after 010: $(column_type)"; return 1; }
+  [[ "$(lists)" == "$old_lists" ]] || { echo "lists changed: $old_lists -> $(lists)"; return 1; }
+  [[ "$(sql "SELECT JSON_VALUE(procesos_top, '\$[0].nombre') FROM metricas WHERE procesos_top IS NOT NULL LIMIT 1")" == 'a "b" (c)' ]] ||
+    { echo "an old list does not read back"; return 1; }
+  [[ "$(partitions)" == "$first_list" ]] || { echo "partitions changed: $(partitions)"; return 1; }
+}
+check "migration 010 makes procesos_top ascii (rows, lists and partitions kept; a list that is not ASCII refused, nothing changed), reruns unchanged" \
+  migrate_ascii
 db_grant_roles "$work/db" || { echo "0 passed, 1 failed"; exit 1; }
 hub_url="$(db_role_url "$work/db" "$db_port" hub)"
 

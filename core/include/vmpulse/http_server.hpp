@@ -53,7 +53,7 @@ using UpgradeHandler =
 // valid during the call only. No copies, no allocation.
 class RequestView {
  public:
-  using Message = boost::beast::http::request<boost::beast::http::string_body>;
+  using Message = boost::beast::http::request_header<>;
   explicit RequestView(const Message& message) : message_(message) {}
 
   std::string_view method() const;
