@@ -360,6 +360,10 @@ std::optional<std::string> check_string(const PropertyRule& rule, std::string_vi
 
 std::optional<std::string> check_string(const PropertyRule& rule, std::string_view text,
                                         std::size_t length) {
+  if (meets_string_rules(rule, text, length)) {
+    return std::nullopt;
+  }
+  // Which rule it breaks, in the order meets_string_rules asks them.
   const auto name = [&rule] { return quoted(rule.name); };
   if (rule.min_length && length < *rule.min_length) {
     return name() + " must be at least " + std::to_string(*rule.min_length) + " characters long";
@@ -368,10 +372,7 @@ std::optional<std::string> check_string(const PropertyRule& rule, std::string_vi
     return name() + " must be at most " + std::to_string(*rule.max_length) +
            " characters long, not " + std::to_string(length);
   }
-  if (rule.pattern && !rule.pattern->matches(text)) {
-    return name() + " must match " + rule.pattern->source();
-  }
-  return std::nullopt;
+  return name() + " must match " + rule.pattern->source();
 }
 
 ContractError make_error(const ContractSchema& schema, std::string code,

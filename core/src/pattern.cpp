@@ -1,6 +1,5 @@
 #include "pattern.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <regex>
@@ -214,14 +213,6 @@ bool Pattern::match_linear(std::string_view text) const {
   return pos == text.size();
 }
 
-// One atom taking the whole text: the length within its count, every byte in its set.
-bool Pattern::match_single(std::string_view text) const {
-  const Atom& atom = atoms_.front();
-  return text.size() >= atom.min && text.size() <= atom.max &&
-         std::all_of(text.begin(), text.end(),
-                     [this](char c) { return single_bytes_[static_cast<unsigned char>(c)]; });
-}
-
 bool Pattern::match_from(std::size_t atom, std::string_view text, std::size_t pos,
                          std::size_t& budget) const {
   if (atom == atoms_.size()) {
@@ -249,10 +240,7 @@ bool Pattern::match_from(std::size_t atom, std::string_view text, std::size_t po
   return false;
 }
 
-bool Pattern::matches(std::string_view text) const {
-  if (single_) {
-    return match_single(text);
-  }
+bool Pattern::match_compiled_or_regex(std::string_view text) const {
   if (compiled_ && linear_) {
     return match_linear(text);
   }

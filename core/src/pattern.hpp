@@ -21,7 +21,11 @@ class Pattern {
   // Throws std::invalid_argument when `source` is not a valid regular expression.
   explicit Pattern(std::string source);
 
-  bool matches(std::string_view text) const;
+  bool matches(std::string_view text) const {
+    // Inline for one-atom patterns: the contract's string checks ask for every string of
+    // every body (a process's name and state, a VM's name).
+    return single_ ? match_single(text) : match_compiled_or_regex(text);
+  }
   const std::string& source() const { return source_; }
   // True when the pattern is matched by the compiled table rather than std::regex.
   bool compiled() const { return compiled_; }
@@ -36,7 +40,20 @@ class Pattern {
   bool match_from(std::size_t atom, std::string_view text, std::size_t pos,
                   std::size_t& budget) const;
   bool match_linear(std::string_view text) const;
-  bool match_single(std::string_view text) const;
+  bool match_compiled_or_regex(std::string_view text) const;
+  // One atom taking the whole text: the length within its count, every byte in its set.
+  bool match_single(std::string_view text) const {
+    const Atom& atom = atoms_.front();
+    if (text.size() < atom.min || text.size() > atom.max) {
+      return false;
+    }
+    for (const char c : text) {
+      if (!single_bytes_[static_cast<unsigned char>(c)]) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   std::string source_;
   std::vector<Atom> atoms_;
