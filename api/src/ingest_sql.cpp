@@ -27,8 +27,8 @@ void append_number(std::string& out, double value) { detail::append_shortest_fix
 // A field's value as a parameter: integers as integers, numbers as decimals (their
 // shortest text: db::Params), strings as text, an absent optional field as NULL,
 // etiquetas as its JSON text (a JSON column), procesos_top in its compact stored form
-// (db/migrations/009: a text column the server does not check) sent as bytes
-// (db::Params: valid UTF-8 by construction, not read as characters).
+// (db/migrations/010: an ascii text column) sent as bytes (db::Params: ASCII by the
+// contract's rules, so the column keeps them as they are, not read as characters).
 template <class T>
 void add_value(db::Params& params, const T& value) {
   if constexpr (std::is_same_v<T, std::string>) {

@@ -39,8 +39,8 @@ using Row = std::vector<std::optional<std::string>>;
 // text (which the server converts to the column's type as it would a literal: "12.345"
 // into a DECIMAL column rounds as the literal 12.345 does), bytes: text sent as a
 // binary string, which the server takes as it is instead of reading it character by
-// character in the connection's utf8mb4 first (a text column still checks that it is
-// valid UTF-8 as it stores it), or a decimal: a number's text sent as a decimal
+// character in the connection's utf8mb4 first (a utf8mb4 column still checks that it
+// is valid UTF-8 as it stores it; an ascii column stores the bytes unchecked), or a decimal: a number's text sent as a decimal
 // (MYSQL_TYPE_NEWDECIMAL), which the server reads as an exact decimal without the
 // character set either, and which a DECIMAL column stores and refuses exactly as that
 // text sent as text (db_test). Bytes are for long values: route 1's procesos_top, whose
