@@ -52,10 +52,15 @@ inline std::optional<double> short_decimal(const char* first, const char* last) 
 }
 
 // Where the run of bytes from `p` that a string may hold as they are ends: at a quote,
-// a backslash, a control byte, a byte ≥ 0x80 (the start of UTF-8 to check) or `end`.
+// a backslash, a control byte, DEL, a byte ≥ 0x80 (the start of UTF-8 to check) or
+// `end`. A run is therefore printable ASCII (0x20..0x7e), which is all a string
+// property's pattern needs to know of it when the pattern takes every printable
+// character (Pattern::matches_printable: a process's name, a label's value).
 // Eight bytes at a time while none of them ends the run (a version 2 record is ~100
 // strings, keys included; byte by byte they were a fifth of its parse): the lowest
-// flagged byte of each test below is the first such byte, exactly.
+// flagged byte of each test below is the first such byte, exactly (`word + kOnes` sets
+// the high bit of 0x7f..0xfe; a carry out of 0xff only reaches later bytes, and 0xff is
+// flagged by `word` itself).
 inline const unsigned char* plain_run_end(const unsigned char* p, const unsigned char* end) {
   if constexpr (std::endian::native == std::endian::little) {
     constexpr std::uint64_t kOnes = 0x0101010101010101;
@@ -66,14 +71,14 @@ inline const unsigned char* plain_run_end(const unsigned char* p, const unsigned
       const std::uint64_t quote = word ^ (kOnes * '"');
       const std::uint64_t backslash = word ^ (kOnes * '\\');
       const std::uint64_t stops = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
-                                  ((word - kOnes * 0x20) & ~word) | word;
+                                  ((word - kOnes * 0x20) & ~word) | word | (word + kOnes);
       if ((stops & kHighs) != 0) {
         return p + std::countr_zero(stops & kHighs) / 8;
       }
       p += 8;
     }
   }
-  while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80) {
+  while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x7f) {
     ++p;
   }
   return p;

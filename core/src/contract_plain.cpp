@@ -3,7 +3,7 @@
 // check_record() over the staged values — cost four times a version 1 record (route 1,
 // issue 13). Here each value is read, checked against its rule and kept as a view into
 // the body, and only copied once, into its Record member. The rules are the same code:
-// meets_string_rules, below_minimum / above_maximum, presence_error, cross_field_error and
+// meets_plain_string_rules, below_minimum / above_maximum, presence_error, cross_field_error and
 // fill_record / fill_entry (contract_raw.hpp); only the reading is separate.
 #include "contract_plain.hpp"
 
@@ -137,7 +137,7 @@ bool PlainReader::scalar(const PropertyRule& rule, PlainValue& out) {
         return false;
       }
       out.kind = Kind::kString;
-      return meets_string_rules(rule, out.text, out.text.size());  // ASCII: a byte a character
+      return meets_plain_string_rules(rule, out.text);
     case FieldType::kInteger:
       return read_plain_number(p_, end_, out) && out.kind == Kind::kInteger &&
              !below_minimum(rule, out.integer) && !above_maximum(rule, out.integer);
@@ -251,7 +251,7 @@ bool PlainReader::stored_value(const PropertyRule& rule, const unsigned char*& p
     const std::string_view text(reinterpret_cast<const char*>(start),
                                 static_cast<std::size_t>(stop - start));
     p = stop + 1;
-    return meets_string_rules(rule, text, text.size());  // ASCII: a byte a character
+    return meets_plain_string_rules(rule, text);
   }
   std::uint64_t digits = 0;
   const unsigned char* q = scan_digits(p, end_, digits);
@@ -390,8 +390,8 @@ bool PlainReader::labels(const PropertyRule& rule, Labels& out, std::size_t dept
       std::string_view value;
       if (!string(key) || !take(':') || !string(value) ||
           (rule.max_properties && out.size() >= *rule.max_properties) ||
-          (rule.names && !meets_string_rules(*rule.names, key, key.size())) ||
-          !meets_string_rules(*rule.values, value, value.size()) ||
+          (rule.names && !meets_plain_string_rules(*rule.names, key)) ||
+          !meets_plain_string_rules(*rule.values, value) ||
           std::any_of(out.begin(), out.end(),
                       [key](const auto& pair) { return pair.first == key; })) {
         return false;

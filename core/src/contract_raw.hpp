@@ -135,11 +135,21 @@ std::optional<ContractError> check_record(const ContractSchema& schema, const Ra
 // property (its type already checked): check_string's answer without the reason, for the
 // plain reader, which asks it of every string of a body and needs no reason (a body it
 // refuses is read again the general way, which says what is wrong).
+inline bool meets_length_rules(const PropertyRule& rule, std::size_t length) {
+  return (!rule.min_length || length >= *rule.min_length) &&
+         (!rule.max_length || length <= *rule.max_length);
+}
 inline bool meets_string_rules(const PropertyRule& rule, std::string_view text,
                                std::size_t length) {
-  return (!rule.min_length || length >= *rule.min_length) &&
-         (!rule.max_length || length <= *rule.max_length) &&
-         (!rule.pattern || rule.pattern->matches(text));
+  return meets_length_rules(rule, length) && (!rule.pattern || rule.pattern->matches(text));
+}
+
+// The same for a text known to be printable ASCII, a plain run (contract_lex.hpp), as the
+// plain reader's strings are: a byte a character, and the pattern asked as
+// Pattern::matches_printable, which need not look at the bytes.
+inline bool meets_plain_string_rules(const PropertyRule& rule, std::string_view text) {
+  return meets_length_rules(rule, text.size()) &&
+         (!rule.pattern || rule.pattern->matches_printable(text));
 }
 
 // The length and pattern rules of a string property (its type already checked): the

@@ -191,6 +191,10 @@ bool Pattern::compile() {
     for (std::size_t byte = 0; byte < single_bytes_.size(); ++byte) {
       single_bytes_[byte] = atoms_.front().bytes.test(byte);
     }
+    printable_ = true;
+    for (std::size_t byte = 0x20; byte <= 0x7e; ++byte) {
+      printable_ = printable_ && single_bytes_[byte];
+    }
   }
   return true;
 }

@@ -26,6 +26,16 @@ class Pattern {
     // every body (a process's name and state, a VM's name).
     return single_ ? match_single(text) : match_compiled_or_regex(text);
   }
+  // The same answer for a text known to be printable ASCII (0x20..0x7e: a plain run,
+  // contract_lex.hpp), without looking at its bytes when the pattern is one atom that
+  // takes every printable character (^[ -~]+$: a process's name, a label's value).
+  bool matches_printable(std::string_view text) const {
+    if (printable_) {
+      const Atom& atom = atoms_.front();
+      return text.size() >= atom.min && text.size() <= atom.max;
+    }
+    return matches(text);
+  }
   const std::string& source() const { return source_; }
   // True when the pattern is matched by the compiled table rather than std::regex.
   bool compiled() const { return compiled_; }
@@ -65,6 +75,7 @@ class Pattern {
   // a VM's name): `single_bytes_` is that atom's set as a table, one lookup per byte.
   bool single_ = false;
   std::array<bool, 256> single_bytes_{};
+  bool printable_ = false;  // single_, and its set holds every byte from 0x20 to 0x7e
   // std::regex, kept out of this header: it validates the pattern and is the matcher
   // when the pattern is not compiled. Shared so that a Pattern copies cheaply.
   struct Fallback;

@@ -250,6 +250,11 @@ TEST(PlainBody, RefusedOrUnusualBodiesGoTheGeneralWay) {
       test::with_all({{"swap_total", "1"}, {"swap_libre", "2"}}),
       test::with("procesos_top", "[]") + " x",
       test::with("etiquetas", R"({"Env":"prod"})"),
+      // DEL is not printable: no plain run holds it (contract_lex.hpp), so a name or a
+      // label with one is the general path's to refuse, by its pattern.
+      test::with("etiquetas", "{\"env\":\"pr\x7fod\"}"),
+      test::with("procesos_top", "[[1,\"a\x7f\",\"S\",0.00,1.00]]"),
+      test::with("vm", "\"vm\x7f\""),
       test::kGoodRecord.substr(0, test::kGoodRecord.size() - 1) +
           R"(,"etiquetas":{"env":"a","env":"b"}})",
       test::array_of(test::kGoodRecord, 0),

@@ -53,6 +53,25 @@ TEST(Pattern, AgreesWithStdRegex) {
                         "2026-11-26 18:00:000", " 2026-11-26 18:00:00", "2026-1a-26 18:00:00"});
 }
 
+// matches_printable may answer from the length alone for ^[ -~]…$; on printable ASCII it
+// must say what matches says, for every kind of pattern.
+TEST(Pattern, PrintableTextsAnswerAsMatchesDoes) {
+  std::string printable;
+  for (char c = 0x20; c < 0x7f; ++c) {
+    printable += c;
+  }
+  const auto texts = random_texts(printable, 3000, 70);
+  for (const std::string source :
+       {"^[ -~]+$", "^[ -~]{1,64}$", "^[ -~]{3}$", "^[ -~]*$", "^[ -}]+$", "^[!-~]+$", "^[A-Za-z]$",
+        "^[A-Za-z0-9._-]+$", "^[ -~]+a$", "^(ab|cd)+$"}) {
+    const Pattern pattern(source);
+    for (const auto& text : texts) {
+      EXPECT_EQ(pattern.matches_printable(text), pattern.matches(text))
+          << source << " on \"" << text << "\"";
+    }
+  }
+}
+
 TEST(Pattern, OtherSyntaxFallsBackToRegex) {
   const Pattern alternation("^(ab|cd)+$");
   EXPECT_FALSE(alternation.compiled());
