@@ -233,6 +233,28 @@ TEST_F(ServerTest, BodiesArriveWholeWhateverTheirFraming) {
   EXPECT_EQ(body_of(client.response()), "POST /chunked abc\0defg"s);
 }
 
+// Bodies past the first read's 4 KiB are read in larger pieces (kBodyReadBytes), and the
+// buffer shrinks back after the request: what came after the body (a pipelined request)
+// must survive both.
+TEST_F(ServerTest, LongBodiesArriveWholeAndWhatFollowsIsKept) {
+  start({}, echo_handler());
+  std::string bytes;
+  for (std::size_t i = 0; i < 200'000; ++i) {
+    bytes += static_cast<char>((i * 131 + i / 256) % 256);
+  }
+  const std::string second = "POST /after HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyz";
+  Client client(port());
+  client.send("POST /long HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(bytes.size()) +
+              "\r\n\r\n" + bytes + second);
+  EXPECT_EQ(body_of(client.response()), "POST /long " + bytes);
+  EXPECT_EQ(body_of(client.response()), "POST /after xyz");
+  client.send("POST /again HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(bytes.size()) +
+              "\r\n\r\n" + bytes.substr(0, 70'000));
+  std::this_thread::sleep_for(20ms);
+  client.send(bytes.substr(70'000));
+  EXPECT_EQ(body_of(client.response()), "POST /again " + bytes);
+}
+
 TEST_F(ServerTest, OversizedBodyIs413) {
   ServerOptions options;
   options.max_body_bytes = 100;
