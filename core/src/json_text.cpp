@@ -145,12 +145,12 @@ void append_json_uint(std::string& out, std::uint64_t value) {
 
 namespace {
 
-// Writes `scaled` / 10^decimals at `at` in fixed notation with exactly `decimals` digits
-// after the point (none and no point for 0), `scaled` being a whole number of magnitude
-// below 2^53 (exact in a double); returns the end.
-char* write_scaled(char* at, double scaled, int decimals) {
+// `scaled` / 10^decimals in fixed notation with exactly `decimals` digits after the point
+// (none and no point for 0), `scaled` being a whole number of magnitude below 2^53 (exact
+// in a double), written from the end of `text` backwards (digits, the point, more digits,
+// the sign); returns where it starts (it ends at text's end).
+char* format_scaled(char (&text)[24], double scaled, int decimals) {
   auto magnitude = static_cast<std::uint64_t>(std::fabs(scaled));
-  char text[24];  // filled from the end: digits, the point, more digits, the sign
   char* first = text + sizeof text;
   for (int i = 0; i < decimals; ++i) {
     *--first = static_cast<char>('0' + magnitude % 10);
@@ -166,14 +166,24 @@ char* write_scaled(char* at, double scaled, int decimals) {
   if (scaled < 0) {
     *--first = '-';
   }
+  return first;
+}
+
+// The same written at `at`; returns the end.
+char* write_scaled(char* at, double scaled, int decimals) {
+  char text[24];
+  const char* first = format_scaled(text, scaled, decimals);
   const auto length = static_cast<std::size_t>(text + sizeof text - first);
   std::memcpy(at, first, length);
   return at + length;
 }
 
+// Appended from where format_scaled left it: one copy, not two (route 1 writes twelve
+// numbers of a version 2 record this way).
 void append_scaled(std::string& out, double scaled, int decimals) {
   char text[24];
-  out.append(text, write_scaled(text, scaled, decimals));
+  const char* first = format_scaled(text, scaled, decimals);
+  out.append(first, static_cast<std::size_t>(text + sizeof text - first));
 }
 
 constexpr double kScales[] = {1, 10, 100, 1000, 10000};

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <system_error>
 
 namespace vmpulse::metrics {
@@ -109,16 +111,17 @@ std::optional<std::pair<double, double>> parse_statm(std::string_view text, doub
 void register_process_metrics(Registry& registry, const std::string& proc_self) {
   registry.float_counter_function("process_cpu_seconds_total",
                                   "Total user and system CPU time spent in seconds.", cpu_seconds);
+  // One read of statm a render for both sizes: the registry renders under its lock, in
+  // registration order, so the resident size's read leaves the virtual size for the
+  // next series of the same render.
+  auto statm = std::make_shared<std::optional<std::pair<double, double>>>();
   registry.gauge_function("process_resident_memory_bytes", "Resident memory size in bytes.",
-                          [proc_self] {
-                            const auto statm = read_statm(proc_self);
-                            return statm ? statm->second : kUnreadable;
+                          [proc_self, statm] {
+                            *statm = read_statm(proc_self);
+                            return *statm ? (*statm)->second : kUnreadable;
                           });
   registry.gauge_function("process_virtual_memory_bytes", "Virtual memory size in bytes.",
-                          [proc_self] {
-                            const auto statm = read_statm(proc_self);
-                            return statm ? statm->first : kUnreadable;
-                          });
+                          [statm] { return *statm ? (*statm)->first : kUnreadable; });
   registry.gauge_function("process_open_fds", "Number of open file descriptors.",
                           [proc_self] { return open_fds(proc_self); });
   registry.gauge_function("process_max_fds", "Maximum number of open file descriptors.", max_fds);

@@ -1,6 +1,7 @@
 #include "vmpulse/process_metrics.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -81,10 +82,15 @@ TEST(ProcessMetrics, WhatCannotBeReadIsNaNAndTheScrapeGoesOn) {
   std::ofstream(dir / "statm") << "10 4 1 1 0 5 0\n";
   std::filesystem::remove_all(dir / "fd");
   values = samples(registry.render());
-  EXPECT_GT(values.at("process_resident_memory_bytes"), 0.0);
+  // Both sizes from the one read of statm this render made.
+  const auto page = static_cast<double>(::sysconf(_SC_PAGESIZE));
+  EXPECT_EQ(values.at("process_resident_memory_bytes"), 4 * page);
+  EXPECT_EQ(values.at("process_virtual_memory_bytes"), 10 * page);
   EXPECT_TRUE(std::isnan(values.at("process_open_fds")));
   std::filesystem::remove_all(dir);
-  EXPECT_TRUE(std::isnan(samples(registry.render()).at("process_resident_memory_bytes")));
+  values = samples(registry.render());
+  EXPECT_TRUE(std::isnan(values.at("process_resident_memory_bytes")));
+  EXPECT_TRUE(std::isnan(values.at("process_virtual_memory_bytes")));
 }
 
 }  // namespace
