@@ -131,14 +131,16 @@ void fill_entry(const ContractSchema& schema, std::span<const PlainValue> values
 std::optional<ContractError> check_record(const ContractSchema& schema, const RawRecord& raw,
                                           Record& out);
 
-// Whether a text of `length` characters meets the length and pattern rules of a string
-// property (its type already checked): check_string's answer without the reason, for the
-// plain reader, which asks it of every string of a body and needs no reason (a body it
-// refuses is read again the general way, which says what is wrong).
+// Whether a text of `length` characters meets the length rules of a string property.
 inline bool meets_length_rules(const PropertyRule& rule, std::size_t length) {
   return (!rule.min_length || length >= *rule.min_length) &&
          (!rule.max_length || length <= *rule.max_length);
 }
+
+// Whether a text of `length` characters meets the length and pattern rules of a string
+// property (its type already checked): check_string's answer without the reason, for the
+// plain reader, which asks it of every string of a body and needs no reason (a body it
+// refuses is read again the general way, which says what is wrong).
 inline bool meets_string_rules(const PropertyRule& rule, std::string_view text,
                                std::size_t length) {
   return meets_length_rules(rule, length) && (!rule.pattern || rule.pattern->matches(text));

@@ -40,14 +40,14 @@ using Row = std::vector<std::optional<std::string>>;
 // into a DECIMAL column rounds as the literal 12.345 does), bytes: text sent as a
 // binary string, which the server takes as it is instead of reading it character by
 // character in the connection's utf8mb4 first (a utf8mb4 column still checks that it
-// is valid UTF-8 as it stores it; an ascii column stores the bytes unchecked), or a decimal: a number's text sent as a decimal
-// (MYSQL_TYPE_NEWDECIMAL), which the server reads as an exact decimal without the
-// character set either, and which a DECIMAL column stores and refuses exactly as that
-// text sent as text (db_test). Bytes are for long values: route 1's procesos_top, whose
-// utf8mb4 reading was 6–10% of the server's work on a version 2 row; decimals are
-// route 1's numbers (about 700 server instructions fewer each than as text). Text,
-// bytes and decimals are kept back to back in one buffer, so that adding a value
-// seldom allocates.
+// is valid UTF-8 as it stores it; an ascii column stores the bytes unchecked), or a
+// decimal: a number's text sent as a decimal (MYSQL_TYPE_NEWDECIMAL), which the server
+// reads as an exact decimal without the character set either, and which a DECIMAL
+// column stores and refuses exactly as that text sent as text (db_test). Bytes are for
+// long values: route 1's procesos_top, whose utf8mb4 reading was 6–10% of the server's
+// work on a version 2 row; decimals are route 1's numbers (about 700 server
+// instructions fewer each than as text). Text, bytes and decimals are kept back to back
+// in one buffer, so that adding a value seldom allocates.
 class Params {
  public:
   enum class Kind : std::uint8_t { kNull, kInteger, kText, kBytes, kDecimal };
