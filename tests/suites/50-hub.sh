@@ -11,6 +11,8 @@ source "$ROOT/tests/lib/suite.sh"
 source "$ROOT/tests/lib/service_metrics.sh"
 # shellcheck source=scripts/lib/mariadb.sh
 source "$ROOT/scripts/lib/mariadb.sh"
+# shellcheck source=tests/lib/db_suite.sh
+source "$ROOT/tests/lib/db_suite.sh"
 
 # The rows here are dated early in 2026, older than the default retention (7 days raw,
 # 90 of minutes): keep every tier for good, so the hubs' retention (46-storage) neither
@@ -21,21 +23,7 @@ HUB="${VMPULSE_HUB_BIN:-$VMPULSE_BIN/vmpulse-hub}"
 [[ -x "$HUB" ]] || { echo "no $HUB (build first)"; echo "0 passed, 1 failed"; exit 1; }
 [[ -d "$ROOT/tests/hub/node_modules" ]] || (cd "$ROOT/tests/hub" && npm ci --no-audit --no-fund --loglevel=error)
 
-WORK="$(mktemp -d /tmp/vmpulse-hub-suite.XXXXXX)"
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-  db_stop "$WORK/db"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-DB_PORT="$(free_port)"
-db_start "$WORK/db" "$DB_PORT" || { echo "0 passed, 1 failed"; exit 1; }
-DB_URL="$(db_url "$WORK/db" "$DB_PORT")"
-db_migrate "$DB_URL" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+db_suite_start hub-suite
 PASSWORD="$(cat "$WORK/db/password")"
 # The viewer token every hub here reads, and an ingest token (the routes' secret), which
 # must never open a read.

@@ -10,27 +10,15 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/tests/lib/suite.sh"
 # shellcheck source=scripts/lib/mariadb.sh
 source "$ROOT/scripts/lib/mariadb.sh"
+# shellcheck source=tests/lib/db_suite.sh
+source "$ROOT/tests/lib/db_suite.sh"
 
 HUB="${VMPULSE_HUB_BIN:-$VMPULSE_BIN/vmpulse-hub}"
 RULES="$ROOT/tests/alerts/short.yaml"
 [[ -x "$HUB" ]] || { echo "no $HUB (build first)"; echo "0 passed, 1 failed"; exit 1; }
 [[ -d "$ROOT/tests/hub/node_modules" ]] || (cd "$ROOT/tests/hub" && npm ci --no-audit --no-fund --loglevel=error)
 
-WORK="$(mktemp -d /tmp/vmpulse-alerts-suite.XXXXXX)"
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-  db_stop "$WORK/db"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-DB_PORT="$(free_port)"
-db_start "$WORK/db" "$DB_PORT" || { echo "0 passed, 1 failed"; exit 1; }
-DB_URL="$(db_url "$WORK/db" "$DB_PORT")"
-db_migrate "$DB_URL" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+db_suite_start alerts-suite
 TOKEN="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
 (umask 077 && echo "$TOKEN" >"$WORK/viewer-token")
 

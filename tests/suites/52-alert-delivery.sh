@@ -14,6 +14,8 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/tests/lib/suite.sh"
 # shellcheck source=scripts/lib/mariadb.sh
 source "$ROOT/scripts/lib/mariadb.sh"
+# shellcheck source=tests/lib/db_suite.sh
+source "$ROOT/tests/lib/db_suite.sh"
 # shellcheck source=scripts/lib/tls.sh
 source "$ROOT/scripts/lib/tls.sh"
 
@@ -22,20 +24,7 @@ HUB="${VMPULSE_HUB_BIN:-$VMPULSE_BIN/vmpulse-hub}"
 ALERTMANAGER="$(command -v prometheus-alertmanager || echo /usr/bin/prometheus-alertmanager)"
 [[ -x "$ALERTMANAGER" ]] || { echo "no prometheus-alertmanager (scripts/packages/test-tools.apt)"; echo "0 passed, 1 failed"; exit 1; }
 
-WORK="$(mktemp -d /tmp/vmpulse-alert-delivery.XXXXXX)"
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-  db_stop "$WORK/db"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-DB_PORT="$(free_port)"
-db_start "$WORK/db" "$DB_PORT" || { echo "0 passed, 1 failed"; exit 1; }
-db_migrate "$(db_url "$WORK/db" "$DB_PORT")" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+db_suite_start alert-delivery
 db_grant_roles "$WORK/db" || { echo "0 passed, 1 failed"; exit 1; }
 # The hubs connect as the hub's database user: its grants are part of what is tested.
 HUB_DB_URL="$(db_role_url "$WORK/db" "$DB_PORT" hub)"
