@@ -82,7 +82,8 @@ TEST(ProcessMetrics, WhatCannotBeReadIsNaNAndTheScrapeGoesOn) {
   std::ofstream(dir / "statm") << "10 4 1 1 0 5 0\n";
   std::filesystem::remove_all(dir / "fd");
   values = samples(registry.render());
-  // Both sizes from the one read of statm this render made.
+  // Both sizes of this render: the virtual one is what the resident one's read left
+  // (registration order), so a stale or missing virtual size would show here.
   const auto page = static_cast<double>(::sysconf(_SC_PAGESIZE));
   EXPECT_EQ(values.at("process_resident_memory_bytes"), 4 * page);
   EXPECT_EQ(values.at("process_virtual_memory_bytes"), 10 * page);

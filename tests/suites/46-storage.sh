@@ -50,7 +50,7 @@ sql() { db_client "$owner" -e "$1"; }
 # Every check below names days from the same UTC date as the rows were made on (the oldest
 # row's day is day -10 only if "now" stays in one day; the retention hubs drop once only
 # if they run within one day): a UTC midnight less than 5 minutes away (the suite takes
-# ~30 s) is waited out first.
+# ~20 s) is waited out first.
 to_midnight=$((86400 - $(date -u +%s) % 86400))
 if ((to_midnight < 300)); then
   echo "# waiting ${to_midnight}s for UTC midnight to pass, so that the suite runs within one day"
